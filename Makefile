@@ -1,0 +1,49 @@
+# guide_cms: `make demo` runs the demo, `make test` runs the whole suite
+# (SQLite, then PostgreSQL). Both build the environment they need first.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# Reinstall when the dependencies change.
+STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+PYTEST_WORKERS ?= 2
+
+.PHONY: setup demo serve test test-sqlite test-postgres messages check clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+## Compile the interface translations (Babel; no GNU gettext needed).
+messages: $(STAMP)
+	$(BIN)/pybabel compile --domain django --directory locale --statistics
+
+setup: $(STAMP) messages
+	mkdir -p var
+	$(BIN)/python manage.py migrate --no-input
+
+demo: setup
+	$(BIN)/python manage.py demo
+	$(MAKE) serve
+
+serve:
+	@echo "guide_cms admin: http://127.0.0.1:8000/admin/ (accounts in README.md)"
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+check: setup
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+test: test-sqlite test-postgres
+
+test-sqlite: $(STAMP) messages
+	DATABASE_URL= $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
+
+test-postgres: $(STAMP) messages
+	DATABASE_URL="$$(scripts/ensure-postgres.sh)" $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
+
+clean:
+	rm -rf $(VENV) var .pytest_cache
+	find locale -name '*.mo' -delete

@@ -1,0 +1,102 @@
+"""The language registry: every language fact the product shows comes from here.
+
+Names, text direction, BCP 47 tags and formats come from Babel (CLDR), keyed
+by the Django language codes in settings.LANGUAGES.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from functools import cache
+
+from babel import Locale
+from babel.dates import format_date
+from django.conf import settings
+from django.utils.translation import to_locale
+
+
+class UnknownLanguage(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class Language:
+    """One configured language, described by Babel."""
+
+    code: str  # Django's code, as in settings.LANGUAGES: "zh-hans"
+
+    @property
+    def locale(self) -> Locale:
+        return Locale.parse(self.gettext_locale)
+
+    @property
+    def gettext_locale(self) -> str:
+        """Locale name for gettext catalogues and Babel: "zh_Hans"."""
+        return to_locale(self.code)
+
+    @property
+    def bcp47(self) -> str:
+        """The tag for HTML lang= and hreflang: "zh-Hans"."""
+        return self.gettext_locale.replace("_", "-")
+
+    @property
+    def field_suffix(self) -> str:
+        """Suffix of modeltranslation columns: "zh_hans" in body_zh_hans."""
+        return self.code.replace("-", "_")
+
+    @property
+    def english_name(self) -> str:
+        return self.locale.get_display_name("en")
+
+    @property
+    def native_name(self) -> str:
+        return self.locale.get_display_name(self.locale)
+
+    @property
+    def direction(self) -> str:
+        """"rtl" or "ltr", for dir= attributes."""
+        return "rtl" if self.locale.character_order == "right-to-left" else "ltr"
+
+    @property
+    def is_source(self) -> bool:
+        return self.code == settings.SOURCE_LANGUAGE
+
+    def field(self, name: str) -> str:
+        """The translation column of a translated field: field("body") -> "body_es"."""
+        return f"{name}_{self.field_suffix}"
+
+    def format_date(self, value: datetime.date, format: str = "long") -> str:
+        return format_date(value, format=format, locale=self.locale)
+
+    def __str__(self) -> str:
+        return self.english_name
+
+
+@cache
+def _registry() -> dict[str, Language]:
+    return {code: Language(code) for code, _name in settings.LANGUAGES}
+
+
+def get_language(code: str) -> Language:
+    try:
+        return _registry()[code]
+    except KeyError:
+        known = ", ".join(_registry())
+        raise UnknownLanguage(f"Unknown language {code!r}; configured languages are: {known}.") from None
+
+
+def all_languages() -> list[Language]:
+    """Every configured language, source first, in settings order."""
+    return list(_registry().values())
+
+
+def source_language() -> Language:
+    return get_language(settings.SOURCE_LANGUAGE)
+
+
+def target_languages() -> list[Language]:
+    return [lang for lang in all_languages() if not lang.is_source]
+
+
+def language_choices() -> list[tuple[str, str]]:
+    return [(lang.code, lang.english_name) for lang in all_languages()]

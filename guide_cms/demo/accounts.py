@@ -1,0 +1,62 @@
+"""The demo accounts. Their password is published in the README, so the
+demo refuses to run where settings.DEMO_ALLOWED is off (production)."""
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from guide_cms.core.models import LanguageAssignment, StaffProfile
+from guide_cms.core.permissions import forget_grants
+from guide_cms.core.roles import ROLE_GROUPS, Role
+
+DEMO_PASSWORD = "guide-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    printed_name: str
+    credentials: str
+    role: Role | None
+    languages: tuple[str, ...] = field(default=())
+    superuser: bool = False
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("editor", "Dr Sam Carter", "MD, Physical Medicine and Rehabilitation", Role.EDITOR),
+    DemoAccount("translator_es", "Lucía Fernández", "Medical translator (EN>ES)", Role.TRANSLATOR, ("es",)),
+    DemoAccount("translator_ar", "Omar Haddad", "Medical translator (EN>AR)", Role.TRANSLATOR, ("ar",)),
+    DemoAccount("translator_zh_hans", "Wang Fang", "Medical translator (EN>ZH)", Role.TRANSLATOR, ("zh-hans",)),
+    DemoAccount("translator_vi", "Nguyễn Thị Lan", "Medical translator (EN>VI)", Role.TRANSLATOR, ("vi",)),
+    DemoAccount("reviewer1", "Dr Amal Nasser", "MD, Neurology", Role.REVIEWER, ("en", "es", "ar", "vi")),
+    DemoAccount("reviewer2", "Dr Elena Ruiz", "MD, PharmD", Role.REVIEWER, ("en", "es", "zh-hans", "vi")),
+    DemoAccount("publisher", "Chris Morgan", "Patient information publisher", Role.PUBLISHER),
+    DemoAccount("admin", "Site administrator", "", None, superuser=True),
+]
+
+
+@transaction.atomic
+def ensure_demo_accounts() -> list:
+    """Create or update the demo accounts; safe to run again."""
+    User = get_user_model()
+    users = []
+    for account in DEMO_ACCOUNTS:
+        user, _created = User.objects.get_or_create(username=account.username)
+        user.is_staff = True
+        user.is_superuser = account.superuser
+        user.is_active = True
+        if not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+        user.save()
+        StaffProfile.objects.update_or_create(
+            user=user, defaults={"printed_name": account.printed_name, "credentials": account.credentials}
+        )
+        groups = [Group.objects.get(name=ROLE_GROUPS[account.role])] if account.role else []
+        user.groups.set(groups)
+        LanguageAssignment.objects.filter(user=user).exclude(language__in=account.languages).delete()
+        for language in account.languages:
+            LanguageAssignment.objects.get_or_create(user=user, role=account.role.value, language=language)
+        forget_grants(user)
+        users.append(user)
+    return users

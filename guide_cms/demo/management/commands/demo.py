@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from guide_cms.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
+from guide_cms.demo.content import load_seed_guide
+
+
+class Command(BaseCommand):
+    help = "Load the demo: accounts with a published password and the seed guide in five languages."
+
+    def handle(self, *args, **options):
+        if not settings.DEMO_ALLOWED:
+            raise CommandError(
+                "Refusing to load the demo: these settings do not allow it (DEMO_ALLOWED is off, as in production). "
+                "The demo creates accounts whose password is public."
+            )
+        ensure_demo_accounts()
+        report = load_seed_guide()
+        state = "loaded" if report.created else ("updated" if report.changed_anything else "already loaded")
+        self.stdout.write(self.style.SUCCESS(f"Seed guide '{report.guide.slug}' {state}."))
+        self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
+        for account in DEMO_ACCOUNTS:
+            languages = f" [{', '.join(account.languages)}]" if account.languages else ""
+            role = account.role.label if account.role else "superuser (accounts only)"
+            self.stdout.write(f"  {account.username:<20} {role}{languages}")

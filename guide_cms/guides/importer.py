@@ -1,0 +1,139 @@
+"""Parse a guide written as a Markdown document (pure: no database).
+
+    # Guide title
+    Optional summary paragraph(s).
+    ## Section title
+    Section body, in the safe Markdown subset; callouts as
+    '> **Warning:** text' / '> **Tip:** text' or '> [!WARNING]'.
+
+Everything wrong with a file is reported at once, each problem with its line.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from .markdown import convert_labelled_callouts, find_problems
+
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+MAX_TITLE_LENGTH = 200
+
+
+class DocumentRefused(ValueError):
+    """The document cannot be imported; .problems lists every reason with its line."""
+
+    def __init__(self, source: str, problems: list[str]):
+        self.source = source
+        self.problems = problems
+        super().__init__("\n".join(f"{source}: {p}" for p in problems))
+
+
+@dataclass(frozen=True)
+class ParsedSection:
+    key: str
+    title: str
+    body: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ParsedGuide:
+    title: str
+    summary: str
+    sections: list[ParsedSection] = field(default_factory=list)
+
+
+def _strip_block(lines: list[str]) -> str:
+    return "\n".join(lines).strip("\n").rstrip()
+
+
+def _unique_key(title: str, position: int, taken: set[str]) -> str:
+    base = slugify(title)[:70] or f"section-{position}"
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    taken.add(key)
+    return key
+
+
+def parse_guide_document(text: str, *, source: str = "document") -> ParsedGuide:
+    """Split a Markdown document into title, summary and sections, or raise DocumentRefused."""
+    problems: list[str] = []
+    if "\x00" in text:
+        raise DocumentRefused(source, [_("the file is binary, not a Markdown text document.")])
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+
+    title = None
+    title_line = 0
+    preamble: list[str] = []
+    sections: list[tuple[str, int, list[str]]] = []  # (title, line, body lines)
+    in_fence = False
+    for number, line in enumerate(lines, start=1):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        heading = None if in_fence else _HEADING.match(line)
+        if heading and len(heading.group(1)) == 1:
+            if title is not None:
+                problems.append(
+                    _("line %(line)d: a second top-level heading ('# …'); a document holds one guide.") % {"line": number}
+                )
+            elif sections:
+                problems.append(_("line %(line)d: the '# title' must come before the sections.") % {"line": number})
+            else:
+                title, title_line = heading.group(2), number
+            continue
+        if heading and len(heading.group(1)) == 2:
+            sections.append((heading.group(2), number, []))
+            continue
+        if sections:
+            sections[-1][2].append(line)
+        elif line.strip():
+            if title is None:
+                problems.append(
+                    _("line %(line)d: text before the guide's '# title' heading.") % {"line": number}
+                )
+            else:
+                preamble.append(line)
+        elif title is not None:
+            preamble.append(line)
+
+    if title is None or not title.strip():
+        problems.append(_("no guide title: the document must start with a '# Title' heading."))
+    elif len(title) > MAX_TITLE_LENGTH:
+        problems.append(_("line %(line)d: the title is longer than %(max)d characters.") % {"line": title_line, "max": MAX_TITLE_LENGTH})
+    if not sections:
+        problems.append(_("no sections: each section starts with a '## Section title' heading."))
+
+    summary = _strip_block(preamble)
+    for problem in find_problems(summary):
+        problems.append(_("summary: %(message)s") % {"message": problem.message})
+
+    parsed: list[ParsedSection] = []
+    taken: set[str] = set()
+    for position, (section_title, line, body_lines) in enumerate(sections, start=1):
+        raw_body = _strip_block(body_lines)
+        body = convert_labelled_callouts(raw_body)
+        if not section_title.strip():
+            problems.append(_("line %(line)d: a section heading with no title.") % {"line": line})
+        elif len(section_title) > MAX_TITLE_LENGTH:
+            problems.append(_("line %(line)d: the section title is longer than %(max)d characters.") % {"line": line, "max": MAX_TITLE_LENGTH})
+        if not body.strip():
+            problems.append(_("line %(line)d: section '%(title)s' has no text.") % {"line": line, "title": section_title})
+        # Body line 1 is the line after the heading; blank lines stripped
+        # from the top shift it, so count them back in.
+        offset = line + next((i for i, l in enumerate(body_lines) if l.strip()), 0)
+        # Checked before conversion so that line numbers match the file.
+        for problem in find_problems(raw_body):
+            problems.append(
+                _("line %(line)d: %(message)s") % {"line": offset + problem.line, "message": problem.message}
+            )
+        parsed.append(ParsedSection(key=_unique_key(section_title, position, taken), title=section_title, body=body, line=line))
+
+    if problems:
+        raise DocumentRefused(source, problems)
+    return ParsedGuide(title=title.strip(), summary=summary, sections=parsed)

@@ -1,0 +1,54 @@
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.text import slugify
+
+from guide_cms.core.permissions import COMMAND_LINE
+from guide_cms.guides.importer import DocumentRefused, parse_guide_document
+from guide_cms.guides.services import ImportConflict, guide_import
+
+
+class Command(BaseCommand):
+    help = "Import or update a guide's source-language text from a Markdown document."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="Markdown file: '# Title', optional summary, '## Section' headings.")
+        parser.add_argument("--slug", required=True, help="The guide's slug (created if new).")
+        parser.add_argument("--user", help="Username of the editor importing (recorded as the author).")
+
+    def handle(self, *args, file, slug, user, **options):
+        if slugify(slug) != slug:
+            raise CommandError(f"--slug {slug!r} is not a slug; try {slugify(slug)!r}.")
+        actor = COMMAND_LINE
+        if user:
+            actor = get_user_model().objects.filter(username=user).first()
+            if actor is None:
+                raise CommandError(f"No user named {user!r}.")
+        path = Path(file)
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except FileNotFoundError:
+            raise CommandError(f"{file}: no such file.") from None
+        except IsADirectoryError:
+            raise CommandError(f"{file}: is a directory, not a Markdown file.") from None
+        except UnicodeDecodeError as exc:
+            raise CommandError(f"{file}: not UTF-8 text (byte {exc.start}). Save the document as UTF-8 Markdown.") from None
+        try:
+            document = parse_guide_document(text, source=str(file))
+            report = guide_import(document=document, slug=slug, user=actor)
+        except DocumentRefused as exc:
+            raise CommandError("Refused, nothing imported:\n" + "\n".join(f"  {file}: {p}" for p in exc.problems)) from None
+        except (ImportConflict, PermissionDenied) as exc:
+            raise CommandError(str(exc)) from None
+        except ValidationError as exc:
+            raise CommandError(f"{file}: " + "; ".join(exc.messages)) from None
+        if not report.changed_anything:
+            self.stdout.write(f"Guide '{slug}' is unchanged: the document matches its current text.")
+            return
+        verb = "Created" if report.created else "Updated"
+        self.stdout.write(self.style.SUCCESS(f"{verb} guide '{slug}' ({len(document.sections)} sections)."))
+        for label, keys in (("added", report.sections_added), ("changed", report.sections_changed), ("moved", report.sections_moved)):
+            if keys and not report.created:
+                self.stdout.write(f"  {label}: {', '.join(keys)}")

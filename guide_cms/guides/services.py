@@ -1,0 +1,237 @@
+"""Every write to guides and their drafts goes through these functions.
+
+Each checks permissions (guide_cms.core.permissions), locks the rows it
+changes, and writes only the columns that changed.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from guide_cms.core.languages import Language, get_language, source_language
+from guide_cms.core.permissions import editable_languages, require_edit_language, require_manage_guides
+
+from .importer import ParsedGuide
+from .models import Guide, Section
+from .text_fields import GUIDE_TEXT_FIELDS, SECTION_TEXT_FIELDS, split_column
+
+
+class ConcurrentEdit(Exception):
+    """The row changed since the editor loaded it; their edit was not saved."""
+
+
+class ImportConflict(ValueError):
+    """Applying a document would lose text; nothing was written."""
+
+
+def _check_columns(user, guide: Guide, values: dict[str, str], fields: tuple[str, ...]) -> None:
+    for column in values:
+        parsed = split_column(column, fields)
+        if parsed is None:
+            raise ValueError(f"{column!r} is not a translated text column")
+        require_edit_language(user, parsed[1].code, guide)
+
+
+def _normalise(value: str | None) -> str:
+    return (value or "").replace("\r\n", "\n")
+
+
+def section_draft_fingerprint(section: Section, user) -> str:
+    """A hash of the section's drafts in the languages user may edit.
+
+    An edit form carries it; if it no longer matches at save time, someone
+    else changed that text meanwhile. Other languages do not count, so an
+    editor and a translator never block each other.
+    """
+    columns = sorted(
+        lang.field(name) for lang in map(get_language, editable_languages(user, section.guide)) for name in SECTION_TEXT_FIELDS
+    )
+    payload = json.dumps({c: _normalise(getattr(section, c)) for c in columns}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def section_check_fingerprint(section: Section, user, expected: str) -> None:
+    if section_draft_fingerprint(section, user) != expected:
+        raise ConcurrentEdit(
+            _("Section '%(title)s' was changed by someone else while you edited it. Copy your text, reload the page to see theirs, and edit again; nothing was saved.")
+            % {"title": section.title_en or section.key}
+        )
+
+
+@transaction.atomic
+def section_update_drafts(*, section: Section, user, values: dict[str, str], expected_fingerprint: str | None = None) -> list[str]:
+    """Write draft text columns of one section (e.g. {"body_es": ...}); return the columns changed.
+
+    Refuses columns of languages the user may not edit, and (with
+    expected_fingerprint) an edit of text that changed since it was loaded.
+    """
+    _check_columns(user, section.guide, values, SECTION_TEXT_FIELDS)
+    locked = Section.objects.select_for_update().select_related("guide").get(pk=section.pk)
+    if expected_fingerprint is not None:
+        section_check_fingerprint(locked, user, expected_fingerprint)
+    changed = [column for column, value in values.items() if _normalise(getattr(locked, column)) != _normalise(value)]
+    if changed:
+        for column in changed:
+            setattr(locked, column, _normalise(values[column]))
+        locked.save(update_fields=changed)
+    section.refresh_from_db()
+    return changed
+
+
+@transaction.atomic
+def guide_update_drafts(*, guide: Guide, user, values: dict[str, str]) -> list[str]:
+    """Write draft title/summary columns of a guide; return the columns changed."""
+    _check_columns(user, guide, values, GUIDE_TEXT_FIELDS)
+    locked = Guide.objects.select_for_update().get(pk=guide.pk)
+    changed = [column for column, value in values.items() if _normalise(getattr(locked, column)) != _normalise(value)]
+    if changed:
+        for column in changed:
+            setattr(locked, column, _normalise(values[column]))
+        locked.save(update_fields=[*changed, "updated_at"])
+    guide.refresh_from_db()
+    return changed
+
+
+@transaction.atomic
+def guide_create(*, user, slug: str, title: str, summary: str = "", safety_critical: bool = False, review_interval_months: int = 12) -> Guide:
+    require_manage_guides(user)
+    source = source_language()
+    guide = Guide(slug=slug, safety_critical=safety_critical, review_interval_months=review_interval_months)
+    setattr(guide, source.field("title"), title)
+    setattr(guide, source.field("summary"), summary)
+    guide.full_clean()
+    guide.save()
+    return guide
+
+
+@transaction.atomic
+def guide_update_settings(*, guide: Guide, user, **settings_values) -> list[str]:
+    """Change slug, safety-critical flag or review interval (editors only)."""
+    require_manage_guides(user)
+    allowed = {"slug", "safety_critical", "review_interval_months"}
+    unknown = set(settings_values) - allowed
+    if unknown:
+        raise ValueError(f"not guide settings: {sorted(unknown)}")
+    locked = Guide.objects.select_for_update().get(pk=guide.pk)
+    changed = [name for name, value in settings_values.items() if getattr(locked, name) != value]
+    if changed:
+        for name in changed:
+            setattr(locked, name, settings_values[name])
+        locked.full_clean()
+        locked.save(update_fields=[*changed, "updated_at"])
+    guide.refresh_from_db()
+    return changed
+
+
+@transaction.atomic
+def section_create(*, guide: Guide, user, key: str, title: str, body: str, position: int | None = None) -> Section:
+    """Add a section with its source-language text (editors only)."""
+    require_manage_guides(user)
+    source = get_language(guide.source_language)
+    if position is None:
+        position = (guide.sections.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    section = Section(guide=guide, key=key, position=position)
+    setattr(section, source.field("title"), title)
+    setattr(section, source.field("body"), _normalise(body))
+    section.full_clean()
+    section.save()
+    return section
+
+
+@transaction.atomic
+def section_move(*, section: Section, user, position: int) -> None:
+    require_manage_guides(user)
+    Section.objects.filter(pk=section.pk).exclude(position=position).update(position=position)
+    section.refresh_from_db()
+
+
+@transaction.atomic
+def section_delete(*, section: Section, user) -> None:
+    """Remove a section and its drafts in every language (editors only)."""
+    require_manage_guides(user)
+    Section.objects.filter(pk=section.pk).delete()
+
+
+@dataclass
+class ImportReport:
+    guide: Guide
+    created: bool = False
+    sections_added: list[str] = field(default_factory=list)
+    sections_changed: list[str] = field(default_factory=list)
+    sections_moved: list[str] = field(default_factory=list)
+
+    @property
+    def changed_anything(self) -> bool:
+        return self.created or bool(self.sections_added or self.sections_changed or self.sections_moved)
+
+
+@transaction.atomic
+def guide_import(*, document: ParsedGuide, slug: str, user) -> ImportReport:
+    """Create or update a guide's source-language drafts from a parsed document.
+
+    Re-importing the same document changes nothing. A section of the guide
+    that the document no longer has is refused (ImportConflict), not deleted:
+    its translations would be lost.
+    """
+    require_manage_guides(user)
+    guide = Guide.objects.select_for_update().filter(slug=slug).first()
+    report = ImportReport(guide=guide)
+    if guide is None:
+        guide = guide_create(user=user, slug=slug, title=document.title, summary=document.summary)
+        report.guide, report.created = guide, True
+    source = get_language(guide.source_language)
+
+    existing = {s.key: s for s in guide.sections.all()}
+    missing = sorted(set(existing) - {s.key for s in document.sections})
+    if missing:
+        raise ImportConflict(
+            _("The document no longer has these sections of guide '%(slug)s': %(keys)s. Remove them in the admin first if that is intended; nothing was imported.")
+            % {"slug": slug, "keys": ", ".join(missing)}
+        )
+    if not report.created:
+        guide_update_drafts(
+            guide=guide, user=user, values={source.field("title"): document.title, source.field("summary"): document.summary}
+        )
+    for position, parsed in enumerate(document.sections, start=1):
+        section = existing.get(parsed.key)
+        if section is None:
+            section_create(guide=guide, user=user, key=parsed.key, title=parsed.title, body=parsed.body, position=position)
+            report.sections_added.append(parsed.key)
+            continue
+        if section.position != position:
+            section_move(section=section, user=user, position=position)
+            report.sections_moved.append(parsed.key)
+        changed = section_update_drafts(
+            section=section, user=user, values={source.field("title"): parsed.title, source.field("body"): parsed.body}
+        )
+        if changed:
+            report.sections_changed.append(parsed.key)
+    return report
+
+
+@transaction.atomic
+def guide_apply_translation_document(*, guide: Guide, language: Language, document: ParsedGuide, user) -> list[str]:
+    """Write a translated document into a guide's drafts, section by section in order.
+
+    The document must have exactly the guide's sections, in order (its
+    headings are translated, so sections are matched by position).
+    """
+    require_edit_language(user, language.code, guide)
+    sections = list(guide.sections.order_by("position", "id"))
+    if len(sections) != len(document.sections):
+        raise ImportConflict(
+            _("The %(language)s document has %(found)d sections; the guide has %(expected)d. Nothing was imported.")
+            % {"language": language.english_name, "found": len(document.sections), "expected": len(sections)}
+        )
+    changed = guide_update_drafts(
+        guide=guide, user=user, values={language.field("title"): document.title, language.field("summary"): document.summary}
+    )
+    for section, parsed in zip(sections, document.sections):
+        changed += section_update_drafts(
+            section=section, user=user, values={language.field("title"): parsed.title, language.field("body"): parsed.body}
+        )
+    return changed

@@ -1,0 +1,28 @@
+import pytest
+
+from guide_cms.core.roles import Role
+
+from .factories import GuideFactory, SectionFactory, make_user
+
+
+@pytest.fixture
+def editor(db):
+    return make_user(Role.EDITOR, username="editor_t")
+
+
+@pytest.fixture
+def translator_es(db):
+    return make_user(Role.TRANSLATOR, ("es",), username="translator_es_t")
+
+
+@pytest.fixture
+def reviewer(db):
+    return make_user(Role.REVIEWER, ("en", "es"), username="reviewer_t")
+
+
+@pytest.fixture
+def guide(db):
+    guide = GuideFactory(slug="baclofen", title_en="Baclofen", title_es="Baclofeno")
+    SectionFactory(guide=guide, key="dosing", position=1, title_en="Dosing", body_en="Take 5 mg.", title_es="Dosis", body_es="Tome 5 mg.")
+    SectionFactory(guide=guide, key="warnings", position=2, title_en="Warnings", body_en="> [!WARNING]\n> Do not drive.", body_es="")
+    return guide

@@ -1,0 +1,61 @@
+"""Factories for the tests: users with roles, guides with sections."""
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from guide_cms.core.models import LanguageAssignment, StaffProfile
+from guide_cms.core.roles import ROLE_GROUPS, Role
+from guide_cms.guides.models import Guide, Section
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    is_staff = True
+    password = factory.django.Password(PASSWORD)
+    profile = factory.RelatedFactory(
+        "tests.factories.StaffProfileFactory", factory_related_name="user"
+    )
+
+
+class StaffProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffProfile
+
+    printed_name = factory.Sequence(lambda n: f"Dr Person {n}")
+    credentials = "MD"
+
+
+def make_user(role: Role | None = None, languages: tuple[str, ...] = (), **kwargs):
+    """A staff user in role's group, assigned to languages."""
+    user = UserFactory(**kwargs)
+    if role is not None:
+        user.groups.add(Group.objects.get(name=ROLE_GROUPS[role]))
+        for language in languages:
+            LanguageAssignment.objects.create(user=user, role=role.value, language=language)
+    return user
+
+
+class GuideFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Guide
+
+    slug = factory.Sequence(lambda n: f"guide-{n}")
+    title_en = factory.Sequence(lambda n: f"Guide {n}")
+    summary_en = "A short summary."
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    guide = factory.SubFactory(GuideFactory)
+    key = factory.Sequence(lambda n: f"section-{n}")
+    position = factory.Sequence(lambda n: n + 1)
+    title_en = factory.Sequence(lambda n: f"Section {n}")
+    body_en = "Take 5 mg of Baclofen three times a day."

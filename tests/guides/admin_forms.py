@@ -1,0 +1,24 @@
+"""Build the POST an admin change page would send, from the page itself."""
+
+
+def _put(data, key, value):
+    if value is None or value is False:
+        return
+    data[key] = "on" if value is True else value
+
+
+def post_data_from(response) -> dict:
+    data = {}
+    form = response.context["adminform"].form
+    for name in form.fields:
+        _put(data, form.add_prefix(name), form[name].value())
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        management = formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+        for section_form in formset.forms:
+            for name in section_form.fields:
+                _put(data, section_form.add_prefix(name), section_form[name].value())
+    data["_save"] = "Save"
+    return data
