@@ -1,8 +1,17 @@
 import pytest
+from django.utils import translation
 
 from guide_cms.core.roles import Role
 
 from .factories import GuideFactory, SectionFactory, make_user
+
+
+@pytest.fixture(autouse=True)
+def english_interface():
+    """Each test starts in the default language; a request in Arabic must not leak into the next test."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
