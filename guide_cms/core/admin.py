@@ -3,7 +3,9 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import LanguageAssignment, StaffProfile
+from . import permissions
+from .audit import audit_append
+from .models import AuditEvent, LanguageAssignment, StaffProfile
 
 User = get_user_model()
 
@@ -22,11 +24,28 @@ class LanguageAssignmentInline(admin.TabularInline):
 admin.site.unregister(User)
 
 
+def _role_summary(user) -> dict:
+    return {
+        "groups": sorted(user.groups.values_list("name", flat=True)),
+        "languages": sorted(f"{role}:{language}" for role, language in user.language_assignments.values_list("role", "language")),
+    }
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     inlines = [StaffProfileInline, LanguageAssignmentInline]
     list_display = ("username", "printed_name", "is_active", "roles", "languages")
     list_filter = ("groups", "is_active", "language_assignments__language")
+
+    def save_related(self, request, form, formsets, change):
+        """Record every change of a user's roles or language assignments."""
+        user = form.instance
+        before = _role_summary(user) if change else {"groups": [], "languages": []}
+        super().save_related(request, form, formsets, change)
+        after = _role_summary(user)
+        if before != after:
+            audit_append(actor=request.user, action="roles.change", obj=user, data={"old": before, "new": after})
+        permissions.forget_grants(user)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("staff_profile").prefetch_related("groups", "language_assignments")
@@ -43,3 +62,29 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description="languages")
     def languages(self, user):
         return ", ".join(f"{a.language} ({a.role})" for a in user.language_assignments.all())
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only for everyone, superusers included: history is never edited here."""
+
+    list_display = ("created_at", "actor_label", "action", "object_type", "object_id", "scope")
+    list_filter = ("action",)
+    search_fields = ("actor_label", "action", "object_id", "scope")
+    readonly_fields = ("created_at", "actor", "actor_label", "action", "object_type", "object_id", "scope", "data", "prev_hash", "hash")
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff and (request.user.is_superuser or permissions.can_view_content(request.user))
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)

@@ -59,3 +59,60 @@ class StaffProfile(models.Model):
 
     def __str__(self):
         return self.printed_name
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Audit events cannot be changed.")
+
+    def delete(self):
+        raise PermissionError("Audit events cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    """One action, appended by guide_cms.core.audit.audit_append and never changed."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("actor")
+    )
+    actor_label = models.CharField(_("actor"), max_length=150)
+    action = models.CharField(_("action"), max_length=60, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=60, blank=True)
+    object_id = models.CharField(_("object id"), max_length=40, blank=True)
+    # What the event is about, for filtering: "guide:<pk>:<language>".
+    scope = models.CharField(_("scope"), max_length=80, blank=True, db_index=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time (UTC)"))
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-id"]
+        constraints = [
+            # A chain, not a tree: no two events follow the same one.
+            models.UniqueConstraint(fields=["prev_hash"], name="audit_event_chain_is_linear"),
+        ]
+        indexes = [models.Index(fields=["actor", "action", "created_at"], name="audit_actor_action_time")]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action}"
+
+    def save(self, *args, **kwargs):
+        raise PermissionError("Audit events are appended with audit_append() and never saved again.")
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events cannot be deleted.")
+
+
+class AuditChainHead(models.Model):
+    """The newest event's hash and the number of events: deleting the tail shows."""
+
+    last_hash = models.CharField(max_length=64)
+    count = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("audit chain head")

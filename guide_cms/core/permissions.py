@@ -121,3 +121,8 @@ def visible_languages(user, guide=None) -> frozenset[str]:
         return frozenset(lang.code for lang in all_languages())
     source = guide.source_language if guide is not None else source_language().code
     return frozenset({source}) | editable_languages(user, guide) | assigned_languages(user, Role.REVIEWER)
+
+
+def can_review(user, language: str) -> bool:
+    """Clinical reviewers sign versions in the languages assigned to them."""
+    return language in assigned_languages(user, Role.REVIEWER)

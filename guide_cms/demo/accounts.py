@@ -11,6 +11,7 @@ from guide_cms.core.permissions import forget_grants
 from guide_cms.core.roles import ROLE_GROUPS, Role
 
 DEMO_PASSWORD = "guide-demo-2026"
+ALL_LANGUAGES = ("en", "es", "ar", "zh-hans", "vi")
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,8 @@ DEMO_ACCOUNTS = [
     DemoAccount("translator_ar", "Omar Haddad", "Medical translator (EN>AR)", Role.TRANSLATOR, ("ar",)),
     DemoAccount("translator_zh_hans", "Wang Fang", "Medical translator (EN>ZH)", Role.TRANSLATOR, ("zh-hans",)),
     DemoAccount("translator_vi", "Nguyễn Thị Lan", "Medical translator (EN>VI)", Role.TRANSLATOR, ("vi",)),
-    DemoAccount("reviewer1", "Dr Amal Nasser", "MD, Neurology", Role.REVIEWER, ("en", "es", "ar", "vi")),
-    DemoAccount("reviewer2", "Dr Elena Ruiz", "MD, PharmD", Role.REVIEWER, ("en", "es", "zh-hans", "vi")),
+    DemoAccount("reviewer1", "Dr Amal Nasser", "MD, Neurology", Role.REVIEWER, ALL_LANGUAGES),
+    DemoAccount("reviewer2", "Dr Elena Ruiz", "MD, PharmD", Role.REVIEWER, ALL_LANGUAGES),
     DemoAccount("publisher", "Chris Morgan", "Patient information publisher", Role.PUBLISHER),
     DemoAccount("admin", "Site administrator", "", None, superuser=True),
 ]

@@ -1,4 +1,6 @@
-"""Load the seed guide and its demo translations from fixtures/*.md."""
+"""Load the demo guides from fixtures/*.md and run the real review workflow on
+them, so that every state is visible: signatures are made through the
+services with the demo accounts' password."""
 from pathlib import Path
 
 from django.conf import settings
@@ -6,32 +8,78 @@ from django.contrib.auth import get_user_model
 
 from guide_cms.core.languages import target_languages
 from guide_cms.guides.importer import parse_guide_document
-from guide_cms.guides.services import guide_apply_translation_document, guide_import
+from guide_cms.guides.models import Guide, Version
+from guide_cms.guides.services import guide_apply_translation_document, guide_import, guide_update_settings
+from guide_cms.review.models import Decision
+from guide_cms.review.services import version_sign, version_submit
+
+from .accounts import DEMO_PASSWORD
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 SEED_SLUG = "muscle-relaxants"
+SECOND_SLUG = "heat-at-home"
 
 
 def fixture_path(stem: str, language: str) -> Path:
     return FIXTURES / f"{stem}.{language}.md"
 
 
+def _user(username: str):
+    return get_user_model().objects.get(username=username)
+
+
+def _read(path: Path):
+    return parse_guide_document(path.read_text("utf-8"), source=str(path))
+
+
 def load_seed_guide(stem: str = "treatment_guide", slug: str = SEED_SLUG):
     """Import the English source as the editor, then each translation as its translator."""
-    User = get_user_model()
-    editor = User.objects.get(username="editor")
-    source = fixture_path(stem, "en")
-    report = guide_import(document=parse_guide_document(source.read_text("utf-8"), source=str(source)), slug=slug, user=editor)
+    editor = _user("editor")
+    report = guide_import(document=_read(fixture_path(stem, "en")), slug=slug, user=editor)
     guide = report.guide
     if report.created:
-        from guide_cms.guides.services import guide_update_settings
-
         guide_update_settings(guide=guide, user=editor, safety_critical=True)
     for language in target_languages():
         path = fixture_path(stem, language.code)
-        if not path.exists():
-            continue
-        translator = User.objects.get(username=f"translator_{language.field_suffix}")
-        document = parse_guide_document(path.read_text("utf-8"), source=str(path))
-        guide_apply_translation_document(guide=guide, language=language, document=document, user=translator)
+        if path.exists():
+            translator = _user(f"translator_{language.field_suffix}")
+            guide_apply_translation_document(guide=guide, language=language, document=_read(path), user=translator)
     return report
+
+
+def load_second_guide():
+    """A short guide imported from Markdown and left as an English draft."""
+    return guide_import(document=_read(fixture_path("heat_at_home", "en")), slug=SECOND_SLUG, user=_user("editor"))
+
+
+def _sign(version, username, decision=Decision.APPROVE, comment=""):
+    return version_sign(version=version, signer=_user(username), password=DEMO_PASSWORD, decision=decision, comment=comment)
+
+
+# What the demo shows for the seed guide: language -> (submitter, signatures).
+SEED_WORKFLOW = [
+    ("en", "editor", [("reviewer1", Decision.APPROVE, ""), ("reviewer2", Decision.APPROVE, "")]),
+    # The seed guide is safety-critical: every language needs two approvals.
+    ("es", "translator_es", [("reviewer1", Decision.APPROVE, ""), ("reviewer2", Decision.APPROVE, "")]),
+    ("ar", "translator_ar", [("reviewer1", Decision.APPROVE, ""), ("reviewer2", Decision.APPROVE, "")]),
+    ("zh-hans", "translator_zh_hans", [("reviewer2", Decision.APPROVE, "")]),
+    (
+        "vi",
+        "translator_vi",
+        [("reviewer1", Decision.REQUEST_CHANGES, "Please have a second Vietnamese reader check that the tip and the warning read naturally for patients; the doses and times are correct.")],
+    ),
+]
+
+
+def run_seed_workflow(slug: str = SEED_SLUG) -> list[str]:
+    """Submit and sign each language once; languages that already have a version are left alone."""
+    guide = Guide.objects.get(slug=slug)
+    done = []
+    for language, submitter, signatures in SEED_WORKFLOW:
+        if Version.objects.filter(guide=guide, language=language).exists():
+            continue
+        version = version_submit(guide=guide, language=language, user=_user(submitter))
+        for reviewer, decision, comment in signatures:
+            _sign(version, reviewer, decision, comment)
+        done.append(language)
+    return done

@@ -92,3 +92,79 @@ class Section(models.Model):
 
     def __str__(self):
         return self.title_en or self.key
+
+
+class VersionStatus(models.TextChoices):
+    IN_REVIEW = "in_review", _("in review")
+    CHANGES_REQUESTED = "changes_requested", _("changes requested")
+    APPROVED = "approved", _("approved")
+    SUPERSEDED = "superseded", _("superseded by a newer submission")
+
+
+class ChangeClass(models.TextChoices):
+    """How a new source version changes the text, chosen by its author."""
+
+    EDITORIAL = "editorial", _("editorial (wording only; translations stay current)")
+    CLINICAL = "clinical", _("clinical (translations become outdated)")
+    SAFETY = "safety", _("safety (translations are outdated and withdrawn until updated)")
+
+
+class VersionQuerySet(models.QuerySet):
+    def awaiting_review(self):
+        return self.filter(status=VersionStatus.IN_REVIEW)
+
+    def approved(self):
+        return self.filter(status=VersionStatus.APPROVED)
+
+    def for_language(self, guide, language: str):
+        return self.filter(guide=guide, language=language)
+
+
+class Version(models.Model):
+    """The frozen text of a guide in one language, as submitted for review.
+
+    The snapshot and its content hash never change after creation; only the
+    review status moves (guide_cms.review.services).
+    """
+
+    guide = models.ForeignKey(Guide, on_delete=models.PROTECT, related_name="versions", verbose_name=_("guide"))
+    language = models.CharField(_("language"), max_length=15, choices=language_choices)
+    number = models.PositiveIntegerField(_("number"))
+    snapshot = models.JSONField(_("snapshot"))
+    content_hash = models.CharField(_("content hash (SHA-256)"), max_length=64)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("author")
+    )
+    author_label = models.CharField(_("author"), max_length=150)
+    # Everyone who edited this language's drafts since the previous version:
+    # none of them may sign this one.
+    contributor_ids = models.JSONField(_("contributors"), default=list)
+    created_at = models.DateTimeField(_("submitted"))
+    source_version = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="translations", verbose_name=_("source version")
+    )
+    change_class = models.CharField(_("change class"), max_length=12, choices=ChangeClass.choices, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=VersionStatus.choices, default=VersionStatus.IN_REVIEW)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    objects = VersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("version")
+        verbose_name_plural = _("versions")
+        ordering = ["guide_id", "language", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["guide", "language", "number"], name="version_number_unique_per_language"),
+            models.UniqueConstraint(
+                fields=["guide", "language"],
+                condition=models.Q(status="in_review"),
+                name="one_open_review_per_guide_language",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.guide.slug} [{self.language}] v{self.number}"
+
+    @property
+    def is_source(self) -> bool:
+        return self.language == self.guide.source_language

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from guide_cms.core.audit import audit_append
 from guide_cms.core.languages import Language, get_language, source_language
 from guide_cms.core.permissions import editable_languages, require_edit_language, require_manage_guides
 
@@ -38,6 +39,23 @@ def _check_columns(user, guide: Guide, values: dict[str, str], fields: tuple[str
 
 def _normalise(value: str | None) -> str:
     return (value or "").replace("\r\n", "\n")
+
+
+def draft_scope(guide: Guide, language: str) -> str:
+    """The audit scope of a guide's drafts in one language."""
+    return f"guide:{guide.pk}:{language}"
+
+
+def _audit_text_edits(user, obj, guide: Guide, old: dict, changed: list[str], fields: tuple[str, ...]) -> None:
+    for column in changed:
+        _name, lang = split_column(column, fields)
+        audit_append(
+            actor=user,
+            action="draft.edit",
+            obj=obj,
+            scope=draft_scope(guide, lang.code),
+            data={"field": column, "old": old[column], "new": _normalise(getattr(obj, column))},
+        )
 
 
 def section_draft_fingerprint(section: Section, user) -> str:
@@ -70,14 +88,16 @@ def section_update_drafts(*, section: Section, user, values: dict[str, str], exp
     expected_fingerprint) an edit of text that changed since it was loaded.
     """
     _check_columns(user, section.guide, values, SECTION_TEXT_FIELDS)
-    locked = Section.objects.select_for_update().select_related("guide").get(pk=section.pk)
+    locked = Section.objects.select_for_update(of=("self",)).select_related("guide").get(pk=section.pk)
     if expected_fingerprint is not None:
         section_check_fingerprint(locked, user, expected_fingerprint)
     changed = [column for column, value in values.items() if _normalise(getattr(locked, column)) != _normalise(value)]
     if changed:
+        old = {column: getattr(locked, column) for column in changed}
         for column in changed:
             setattr(locked, column, _normalise(values[column]))
         locked.save(update_fields=changed)
+        _audit_text_edits(user, locked, locked.guide, old, changed, SECTION_TEXT_FIELDS)
     section.refresh_from_db()
     return changed
 
@@ -89,9 +109,11 @@ def guide_update_drafts(*, guide: Guide, user, values: dict[str, str]) -> list[s
     locked = Guide.objects.select_for_update().get(pk=guide.pk)
     changed = [column for column, value in values.items() if _normalise(getattr(locked, column)) != _normalise(value)]
     if changed:
+        old = {column: getattr(locked, column) for column in changed}
         for column in changed:
             setattr(locked, column, _normalise(values[column]))
         locked.save(update_fields=[*changed, "updated_at"])
+        _audit_text_edits(user, locked, locked, old, changed, GUIDE_TEXT_FIELDS)
     guide.refresh_from_db()
     return changed
 
@@ -105,6 +127,10 @@ def guide_create(*, user, slug: str, title: str, summary: str = "", safety_criti
     setattr(guide, source.field("summary"), summary)
     guide.full_clean()
     guide.save()
+    audit_append(
+        actor=user, action="guide.create", obj=guide, scope=draft_scope(guide, source.code),
+        data={"slug": slug, "title": title, "summary": summary, "safety_critical": safety_critical, "review_interval_months": review_interval_months},
+    )
     return guide
 
 
@@ -119,10 +145,15 @@ def guide_update_settings(*, guide: Guide, user, **settings_values) -> list[str]
     locked = Guide.objects.select_for_update().get(pk=guide.pk)
     changed = [name for name, value in settings_values.items() if getattr(locked, name) != value]
     if changed:
+        old = {name: getattr(locked, name) for name in changed}
         for name in changed:
             setattr(locked, name, settings_values[name])
         locked.full_clean()
         locked.save(update_fields=[*changed, "updated_at"])
+        audit_append(
+            actor=user, action="guide.settings", obj=locked,
+            data={name: {"old": old[name], "new": settings_values[name]} for name in changed},
+        )
     guide.refresh_from_db()
     return changed
 
@@ -139,13 +170,19 @@ def section_create(*, guide: Guide, user, key: str, title: str, body: str, posit
     setattr(section, source.field("body"), _normalise(body))
     section.full_clean()
     section.save()
+    audit_append(
+        actor=user, action="section.create", obj=section, scope=draft_scope(guide, source.code),
+        data={"key": key, "position": position, "title": title, "body": _normalise(body)},
+    )
     return section
 
 
 @transaction.atomic
 def section_move(*, section: Section, user, position: int) -> None:
     require_manage_guides(user)
-    Section.objects.filter(pk=section.pk).exclude(position=position).update(position=position)
+    old = section.position
+    if Section.objects.filter(pk=section.pk).exclude(position=position).update(position=position):
+        audit_append(actor=user, action="section.move", obj=section, data={"old": old, "new": position})
     section.refresh_from_db()
 
 
@@ -153,7 +190,10 @@ def section_move(*, section: Section, user, position: int) -> None:
 def section_delete(*, section: Section, user) -> None:
     """Remove a section and its drafts in every language (editors only)."""
     require_manage_guides(user)
-    Section.objects.filter(pk=section.pk).delete()
+    locked = Section.objects.select_for_update().get(pk=section.pk)
+    texts = {f.name: getattr(locked, f.name) for f in Section._meta.concrete_fields if split_column(f.name, SECTION_TEXT_FIELDS)}
+    audit_append(actor=user, action="section.delete", obj=locked, data={"key": locked.key, "old": texts})
+    locked.delete()
 
 
 @dataclass

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "guide_cms.core",
     "guide_cms.guides",
+    "guide_cms.review",
     "guide_cms.demo",
 ]
 

@@ -1,12 +1,13 @@
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from guide_cms.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
-from guide_cms.demo.content import load_seed_guide
+from guide_cms.demo.content import load_second_guide, load_seed_guide, run_seed_workflow
 
 
 class Command(BaseCommand):
-    help = "Load the demo: accounts with a published password and the seed guide in five languages."
+    help = "Load the demo: accounts with a published password, the seed guide in five languages taken through review, and a draft guide."
 
     def handle(self, *args, **options):
         if not settings.DEMO_ALLOWED:
@@ -18,6 +19,14 @@ class Command(BaseCommand):
         report = load_seed_guide()
         state = "loaded" if report.created else ("updated" if report.changed_anything else "already loaded")
         self.stdout.write(self.style.SUCCESS(f"Seed guide '{report.guide.slug}' {state}."))
+        submitted = run_seed_workflow()
+        if submitted:
+            self.stdout.write(f"Submitted and reviewed: {', '.join(submitted)}.")
+        second = load_second_guide()
+        self.stdout.write(f"Draft guide '{second.guide.slug}' {'loaded' if second.created else 'already loaded'}.")
+        self.stdout.write("")
+        call_command("guide_status", stdout=self.stdout)
+        self.stdout.write("")
         self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
         for account in DEMO_ACCOUNTS:
             languages = f" [{', '.join(account.languages)}]" if account.languages else ""

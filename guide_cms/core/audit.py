@@ -1,0 +1,99 @@
+"""The hash-chained audit trail: append events, and verify the chain.
+
+Each event stores the hash of the one before it, so editing or deleting any
+event (or dropping the newest ones) breaks the chain where it happened.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from .hashing import sha256_hex
+
+GENESIS = "0" * 64
+
+
+def actor_label(actor) -> str:
+    if actor is None:
+        return "system"
+    return getattr(actor, "username", None) or str(actor)
+
+
+def event_payload(event) -> dict:
+    """The fields an event's hash covers."""
+    return {
+        "actor_id": event.actor_id,
+        "actor_label": event.actor_label,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "scope": event.scope,
+        "data": event.data,
+        "created_at": event.created_at.isoformat(),
+        "prev_hash": event.prev_hash,
+    }
+
+
+def event_hash(event) -> str:
+    return sha256_hex(event_payload(event))
+
+
+def audit_append(*, actor, action: str, obj=None, scope: str = "", data: dict | None = None, object_type: str = "", object_id: str = ""):
+    """Append one event to the chain, inside the caller's transaction."""
+    from .models import AuditChainHead, AuditEvent
+
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS})
+        if obj is not None:
+            object_type = f"{obj._meta.app_label}.{obj._meta.model_name}"
+            object_id = str(obj.pk)
+        event = AuditEvent(
+            actor_id=getattr(actor, "pk", None),
+            actor_label=actor_label(actor),
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            scope=scope,
+            data=data or {},
+            created_at=timezone.now(),
+            prev_hash=head.last_hash,
+        )
+        event.hash = event_hash(event)
+        AuditEvent.objects.bulk_create([event])
+        head.last_hash = event.hash
+        head.count += 1
+        head.save(update_fields=["last_hash", "count"])
+    return event
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    event_id: int | None
+    message: str
+
+
+def verify_chain() -> tuple[int, list[ChainProblem]]:
+    """Walk every event in order; return (events checked, problems)."""
+    from .models import AuditChainHead, AuditEvent
+
+    problems: list[ChainProblem] = []
+    previous = GENESIS
+    checked = 0
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
+        checked += 1
+        if event.prev_hash != previous:
+            problems.append(ChainProblem(event.id, f"event {event.id} ({event.action}) does not follow the event before it: an event was deleted or altered before it"))
+        if event_hash(event) != event.hash:
+            problems.append(ChainProblem(event.id, f"event {event.id} ({event.action}) was altered: its content no longer matches its hash"))
+        previous = event.hash
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None:
+        if head.last_hash != previous or head.count != checked:
+            problems.append(
+                ChainProblem(None, f"the chain ends at {checked} events, but {head.count} were written: the newest events were deleted or the head was altered")
+            )
+    elif checked:
+        problems.append(ChainProblem(None, "the chain head is missing"))
+    return checked, problems

@@ -1,0 +1,134 @@
+"""Review in the admin: per-language states on the guide list, versions and
+signatures read-only. Writes go through review.services (see views.py)."""
+from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from guide_cms.core import permissions
+from guide_cms.core.languages import all_languages
+from guide_cms.guides.admin import GuideAdmin
+from guide_cms.guides.models import Guide, Version
+
+from .models import Signature
+from .selectors import guide_statuses
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.can_view_content(request.user)
+
+    def has_module_permission(self, request):
+        return permissions.can_view_content(request.user)
+
+
+def _state_html(status, guide, user):
+    css = "gc-state"
+    html = format_html('<span class="{}">{}</span>', css, status.label)
+    if status.changed_since_submitted:
+        html += format_html('<br><span class="gc-state-changed">{}</span>', _("changed since submitted"))
+    if permissions.can_edit_language(user, status.language, guide):
+        html += format_html(' <a href="{}">{}</a>', reverse("review:submit", args=[guide.pk, status.language]), _("submit"))
+    return html
+
+
+def _language_column(lang):
+    def column(guide):
+        return _state_html(guide.language_statuses[lang.code], guide, guide.viewer)
+
+    column.short_description = lang.english_name
+    column.__name__ = f"state_{lang.field_suffix}"
+    return column
+
+
+class StatusChangeList(ChangeList):
+    """Adds each guide's per-language states to the page, in two queries."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        statuses = guide_statuses(self.result_list)
+        for guide in self.result_list:
+            guide.language_statuses, guide.viewer = statuses[guide.pk], request.user
+
+
+class ReviewGuideAdmin(GuideAdmin):
+    def get_changelist(self, request, **kwargs):
+        return StatusChangeList
+
+    def get_list_display(self, request):
+        return ["__str__", "safety_critical", "next_review_due", *(_language_column(lang) for lang in all_languages())]
+
+    def get_object(self, request, object_id, from_field=None):
+        guide = super().get_object(request, object_id, from_field)
+        if guide is not None:
+            guide.viewer = request.user
+        return guide
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return ["review_status", *fields] if obj is not None else fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["review_status", *super().get_readonly_fields(request, obj)]
+
+    @admin.display(description=gettext_lazy("review state"))
+    def review_status(self, guide):
+        statuses = guide_statuses([guide])[guide.pk]
+        user = guide.viewer
+        rows = [(lang.english_name, _state_html(statuses[lang.code], guide, user)) for lang in all_languages() if lang.code in permissions.visible_languages(user, guide)]
+        return format_html("<table>{}</table>", format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows))
+
+    class Media:
+        css = {"all": ["review/review.css"]}
+
+
+admin.site.unregister(Guide)
+admin.site.register(Guide, ReviewGuideAdmin)
+
+
+class SignatureInline(admin.TabularInline):
+    model = Signature
+    fields = ("printed_name", "credentials", "decision", "meaning_text", "signed_at", "comment", "seal")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Version)
+class VersionAdmin(ReadOnlyAdmin):
+    list_display = ("guide", "language", "number", "status", "change_class", "author_label", "created_at", "review_link")
+    list_filter = ("status", "language", "change_class")
+    list_select_related = ("guide",)
+    search_fields = ("guide__slug", "content_hash")
+    fields = ("guide", "language", "number", "status", "change_class", "author_label", "created_at", "source_version", "content_hash", "decided_at", "review_link")
+    readonly_fields = fields
+    inlines = [SignatureInline]
+
+    @admin.display(description=gettext_lazy("review"))
+    def review_link(self, version):
+        return format_html('<a href="{}">{}</a>', reverse("review:version", args=[version.pk]), _("open"))
+
+
+@admin.register(Signature)
+class SignatureAdmin(ReadOnlyAdmin):
+    list_display = ("version", "printed_name", "decision", "meaning_text", "signed_at")
+    list_filter = ("decision", "meaning")
+    list_select_related = ("version__guide",)
+    readonly_fields = [f.name for f in Signature._meta.fields]

@@ -1,0 +1,69 @@
+"""Reads for the review pages and the guide list, in a fixed number of queries."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from guide_cms.core.languages import all_languages
+from guide_cms.core.permissions import assigned_languages
+from guide_cms.core.roles import Role
+from guide_cms.guides.models import Section, Version, VersionStatus
+from guide_cms.guides.snapshots import build_snapshot, content_hash, has_any_text
+
+from .status import LanguageStatus, VersionRow, language_status
+
+
+def guide_statuses(guides) -> dict[int, dict[str, LanguageStatus]]:
+    """{guide id: {language: status}} for guides, in two queries whatever their number."""
+    guides = list(guides)
+    ids = [g.pk for g in guides]
+    sections: dict[int, list[Section]] = defaultdict(list)
+    for section in Section.objects.filter(guide_id__in=ids):
+        sections[section.guide_id].append(section)
+    versions: dict[tuple[int, str], list[VersionRow]] = defaultdict(list)
+    rows = (
+        Version.objects.filter(guide_id__in=ids)
+        .exclude(status=VersionStatus.SUPERSEDED)
+        .order_by("-number")
+        .values_list("guide_id", "language", "number", "status", "content_hash", "source_version__number", "change_class")
+    )
+    for guide_id, language, number, status, digest, source_number, change_class in rows:
+        versions[(guide_id, language)].append(VersionRow(number, status, digest, source_number, change_class))
+
+    result = {}
+    for guide in guides:
+        approved_source = [v for v in versions[(guide.pk, guide.source_language)] if v.status == VersionStatus.APPROVED]
+        per_language = {}
+        for lang in all_languages():
+            snapshot = build_snapshot(guide, lang.code, sections[guide.pk])
+            per_language[lang.code] = language_status(
+                language=lang.code,
+                is_source=lang.code == guide.source_language,
+                has_text=has_any_text(snapshot),
+                draft_hash=content_hash(snapshot),
+                versions=versions[(guide.pk, lang.code)],
+                approved_source=approved_source,
+            )
+        result[guide.pk] = per_language
+    return result
+
+
+def review_queue(user):
+    """Versions waiting for review in user's languages, oldest first."""
+    languages = assigned_languages(user, Role.REVIEWER)
+    return list(
+        Version.objects.awaiting_review()
+        .filter(language__in=languages)
+        .select_related("guide", "author", "source_version")
+        .prefetch_related("signatures")
+        .order_by("created_at", "id")
+    )
+
+
+def previous_approved(version: Version) -> Version | None:
+    return (
+        Version.objects.for_language(version.guide, version.language)
+        .approved()
+        .filter(number__lt=version.number)
+        .order_by("-number")
+        .first()
+    )

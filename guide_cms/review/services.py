@@ -1,0 +1,303 @@
+"""Submitting versions and signing them: every review state change happens here.
+
+Each function checks who may act (guide_cms.core.permissions), locks the
+rows it changes, checks the move against the transition table
+(review.workflow), writes with update_fields and appends the audit event in
+one transaction.
+"""
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guide_cms.core.audit import audit_append
+from guide_cms.core.languages import get_language
+from guide_cms.core.models import AuditEvent
+from guide_cms.core.permissions import can_review, require_edit_language
+from guide_cms.guides.markdown import find_problems
+from guide_cms.guides.models import ChangeClass, Guide, Version, VersionStatus
+from guide_cms.guides.services import draft_scope
+from guide_cms.guides.snapshots import build_snapshot, content_hash
+
+from .models import Decision, Meaning, Signature
+from .seals import compute_seal
+from .workflow import Action, TransitionRefused, approvals_required, next_status
+
+logger = logging.getLogger("guide_cms.review")
+
+MAX_FAILED_SIGNATURES = 5
+FAILED_SIGNATURE_WINDOW = datetime.timedelta(minutes=15)
+SIGNING_LOCK = datetime.timedelta(minutes=15)
+
+
+class SubmissionRefused(Exception):
+    """Nothing was submitted; .problems lists (section key or "", message)."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"{key}: {message}" if key else message for key, message in problems))
+
+
+class SignatureRefused(Exception):
+    """The signature was not recorded; the message says why."""
+
+
+# --- submitting ------------------------------------------------------------
+
+
+def submission_problems(snapshot: dict) -> list[tuple[str, str]]:
+    """Errors that block submission, per section: empty text, unsafe or broken markup."""
+    problems = []
+    language = get_language(snapshot["language"]).english_name
+    if not snapshot["title"].strip():
+        problems.append(("", _("The guide has no %(language)s title.") % {"language": language}))
+    if not snapshot["sections"]:
+        problems.append(("", _("The guide has no sections.")))
+    for section in snapshot["sections"]:
+        key = section["key"]
+        if not section["title"].strip():
+            problems.append((key, _("Section '%(key)s' has no %(language)s title.") % {"key": key, "language": language}))
+        if not section["body"].strip():
+            problems.append((key, _("Section '%(key)s' has no %(language)s text.") % {"key": key, "language": language}))
+        for problem in find_problems(section["body"]):
+            problems.append((key, _("Section '%(key)s', line %(line)d: %(message)s") % {"key": key, "line": problem.line, "message": problem.message}))
+    return problems
+
+
+# Audit actions that write draft text; signing or submitting makes no one a contributor.
+TEXT_EDIT_ACTIONS = ("draft.edit", "section.create", "guide.create")
+
+
+def _contributors(guide: Guide, language: str, since) -> set[int]:
+    """Users who wrote this language's drafts since the previous version."""
+    events = AuditEvent.objects.filter(scope=draft_scope(guide, language), action__in=TEXT_EDIT_ACTIONS, actor__isnull=False)
+    if since is not None:
+        events = events.filter(created_at__gt=since)
+    return set(events.values_list("actor_id", flat=True))
+
+
+def _supersede(version: Version, user, reason: str) -> None:
+    version.status = next_status(version.status, Action.SUPERSEDE)
+    version.decided_at = timezone.now()
+    version.save(update_fields=["status", "decided_at"])
+    audit_append(actor=user, action="version.supersede", obj=version, scope=draft_scope(version.guide, version.language), data={"reason": reason})
+
+
+@transaction.atomic
+def version_submit(*, guide: Guide, language: str, user, change_class: str = "") -> Version:
+    """Freeze guide's drafts in language into a new version in review.
+
+    A newer submission supersedes a version still in review. Identical text
+    to the latest version is refused: there is nothing new to review.
+    """
+    require_edit_language(user, language, guide)
+    guide = Guide.objects.select_for_update().get(pk=guide.pk)
+    is_source = language == guide.source_language
+    snapshot = build_snapshot(guide, language, guide.sections.all())
+    problems = submission_problems(snapshot)
+
+    source_version = None
+    if is_source:
+        has_approved = Version.objects.for_language(guide, language).approved().exists()
+        if has_approved and change_class not in ChangeClass.values:
+            problems.append(("", _("Classify this change as editorial, clinical or safety: translations depend on it.")))
+        if not has_approved:
+            change_class = ""
+    else:
+        change_class = ""
+        source_version = Version.objects.for_language(guide, guide.source_language).approved().order_by("-number").first()
+        if source_version is None:
+            problems.append(("", _("The source text has no approved version yet: a translation can only be submitted against an approved source.")))
+    if problems:
+        raise SubmissionRefused(problems)
+
+    digest = content_hash(snapshot)
+    latest = Version.objects.for_language(guide, language).order_by("-number").first()
+    if latest is not None and latest.content_hash == digest and latest.status != VersionStatus.SUPERSEDED:
+        raise SubmissionRefused(
+            [("", _("Nothing to submit: the text is identical to version %(number)d (%(status)s).") % {"number": latest.number, "status": latest.get_status_display()})]
+        )
+    if latest is not None and latest.status == VersionStatus.IN_REVIEW:
+        _supersede(latest, user, reason="resubmitted")
+
+    # Text never approved may date from before several unapproved versions:
+    # count every writer since the last approval, not just the last submission.
+    last_approved = Version.objects.for_language(guide, language).approved().order_by("-number").first()
+    contributors = _contributors(guide, language, last_approved.created_at if last_approved else None)
+    if getattr(user, "pk", None):
+        contributors.add(user.pk)
+    version = Version.objects.create(
+        guide=guide,
+        language=language,
+        number=(latest.number + 1) if latest else 1,
+        snapshot=snapshot,
+        content_hash=digest,
+        author=user if getattr(user, "pk", None) else None,
+        author_label=getattr(user, "username", str(user)),
+        contributor_ids=sorted(contributors),
+        created_at=timezone.now(),
+        source_version=source_version,
+        change_class=change_class,
+    )
+    audit_append(
+        actor=user,
+        action="version.submit",
+        obj=version,
+        scope=draft_scope(guide, language),
+        data={
+            "number": version.number,
+            "content_hash": digest,
+            "source_version": source_version.number if source_version else None,
+            "change_class": change_class,
+        },
+    )
+    return version
+
+
+# --- signing ---------------------------------------------------------------
+
+
+def signing_locked_until(user) -> datetime.datetime | None:
+    """When 5 wrong passwords fall within 15 minutes, signing locks for 15 minutes."""
+    recent = list(
+        AuditEvent.objects.filter(actor=user, action="signature.failed")
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:MAX_FAILED_SIGNATURES]
+    )
+    if len(recent) < MAX_FAILED_SIGNATURES or recent[0] - recent[-1] > FAILED_SIGNATURE_WINDOW:
+        return None
+    until = recent[0] + SIGNING_LOCK
+    return until if until > timezone.now() else None
+
+
+def _record_failed_signature(version: Version, signer, reason: str) -> None:
+    # Its own transaction: the refusal must be on record even though nothing else is written.
+    with transaction.atomic():
+        audit_append(
+            actor=signer, action="signature.failed", obj=version, scope=draft_scope(version.guide, version.language), data={"reason": reason}
+        )
+    logger.warning("Refused signature by %s on %s: %s", signer.username, version, reason)
+
+
+def meaning_for(version: Version) -> tuple[str, str]:
+    """The meaning code and its text as shown (in English, as recorded)."""
+    if version.source_version_id is None:
+        return Meaning.CLINICALLY_ACCURATE, str(Meaning.CLINICALLY_ACCURATE.label)
+    from django.utils import translation
+
+    with translation.override("en"):
+        text = str(Meaning.FAITHFUL_TRANSLATION.label) % {"number": version.source_version.number}
+    return Meaning.FAITHFUL_TRANSLATION, text
+
+
+def signing_refusal(version: Version, signer) -> str | None:
+    """Why signer may not sign version now, or None. Shared by the review page and the service."""
+    language = get_language(version.language).english_name
+    if not can_review(signer, version.language):
+        return _("You are not a clinical reviewer for %(language)s.") % {"language": language}
+    if version.author_id == signer.pk or signer.pk in version.contributor_ids:
+        return _("You wrote or edited this text, so you cannot sign it: another reviewer must.")
+    if version.status != VersionStatus.IN_REVIEW:
+        return _("Version %(number)d is %(status)s, not in review.") % {"number": version.number, "status": version.get_status_display()}
+    if not hasattr(signer, "staff_profile") or not signer.staff_profile.printed_name.strip():
+        return _("Your account has no printed name for signatures; ask an administrator to set it.")
+    return None
+
+
+def version_sign(
+    *, version: Version, signer, password: str, decision: str, comment: str = "", content_hash_seen: str | None = None, change_class_confirmed: str = ""
+) -> Signature:
+    """Record signer's decision on version, sealed to its content hash.
+
+    The signer re-enters their password; a wrong one is refused, logged and
+    counted, and five within 15 minutes lock signing for 15 minutes.
+    """
+    locked_until = signing_locked_until(signer)
+    if locked_until is not None:
+        raise SignatureRefused(
+            _("Signing is locked after repeated wrong passwords until %(time)s UTC.") % {"time": locked_until.strftime("%H:%M")}
+        )
+    if not password or not signer.check_password(password):
+        _record_failed_signature(version, signer, "wrong password")
+        raise SignatureRefused(_("Wrong password: the signature was not recorded."))
+    return _sign(version=version, signer=signer, decision=decision, comment=comment, content_hash_seen=content_hash_seen, change_class_confirmed=change_class_confirmed)
+
+
+@transaction.atomic
+def _sign(*, version, signer, decision, comment, content_hash_seen, change_class_confirmed) -> Signature:
+    version = Version.objects.select_for_update(of=("self",)).select_related("guide", "source_version").get(pk=version.pk)
+    refusal = signing_refusal(version, signer)
+    if refusal:
+        raise SignatureRefused(refusal)
+    if decision not in Decision.values:
+        raise SignatureRefused(_("Choose approve or request changes."))
+    comment = comment.strip()
+    if decision == Decision.REQUEST_CHANGES and not comment:
+        raise SignatureRefused(_("Say what must change: a comment is required to request changes."))
+    if content_hash_seen is not None and content_hash_seen != version.content_hash:
+        raise SignatureRefused(_("The text you reviewed is not this version's text; open the review again."))
+    if content_hash(version.snapshot) != version.content_hash:
+        raise SignatureRefused(_("This version's stored text no longer matches its content hash; it cannot be signed. Run verify_integrity."))
+    if decision == Decision.APPROVE and version.change_class and change_class_confirmed != version.change_class:
+        raise SignatureRefused(
+            _("Confirm the change class (%(change_class)s) chosen by the author, or request changes if you disagree.")
+            % {"change_class": version.get_change_class_display()}
+        )
+    if decision == Decision.APPROVE and version.signatures.approvals().filter(signer=signer).exists():
+        raise SignatureRefused(_("You have already approved this version; a second approval must come from another reviewer."))
+
+    meaning, meaning_text = meaning_for(version)
+    profile = signer.staff_profile
+    signature = Signature(
+        version=version,
+        signer=signer,
+        printed_name=profile.printed_name,
+        credentials=profile.credentials,
+        signed_at=timezone.now(),
+        meaning=meaning,
+        meaning_text=meaning_text,
+        decision=decision,
+        comment=comment,
+        content_hash=version.content_hash,
+    )
+    signature.seal = compute_seal(signature)
+    try:
+        with transaction.atomic():
+            signature.save()
+    except IntegrityError:
+        raise SignatureRefused(_("You have already approved this version; a second approval must come from another reviewer.")) from None
+    scope = draft_scope(version.guide, version.language)
+    audit_append(
+        actor=signer,
+        action=f"signature.{decision}",
+        obj=version,
+        scope=scope,
+        data={"signature": signature.pk, "content_hash": version.content_hash, "meaning": meaning_text, "comment": comment, "seal": signature.seal},
+    )
+
+    if decision == Decision.REQUEST_CHANGES:
+        _move(version, Action.REQUEST_CHANGES, signer, scope)
+    elif version.signatures.approvals().values("signer").distinct().count() >= approvals_required(version.guide):
+        _move(version, Action.APPROVE, signer, scope)
+        if version.is_source:
+            guide = version.guide
+            guide.last_approved_on = timezone.now().date()
+            guide.save(update_fields=["last_approved_on"])
+    return signature
+
+
+def _move(version: Version, action: str, user, scope: str) -> None:
+    try:
+        new_status = next_status(version.status, action)
+    except TransitionRefused as exc:
+        raise SignatureRefused(str(exc)) from None
+    old_status = version.status
+    version.status = new_status
+    version.decided_at = timezone.now()
+    version.save(update_fields=["status", "decided_at"])
+    audit_append(actor=user, action=f"version.{new_status}", obj=version, scope=scope, data={"old": old_status, "new": new_status})

@@ -1,0 +1,83 @@
+"""The state of a guide in each language, derived from its drafts and versions.
+
+Pure: the selectors load rows in a fixed number of queries and hand them here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from guide_cms.guides.models import ChangeClass, VersionStatus
+
+
+class LanguageState(models.TextChoices):
+    NOT_STARTED = "not_started", _("not started")
+    DRAFT = "draft", _("draft")
+    IN_REVIEW = "in_review", _("in review")
+    CHANGES_REQUESTED = "changes_requested", _("changes requested")
+    APPROVED = "approved", _("approved")
+    PUBLISHED = "published", _("published")
+    OUTDATED = "outdated", _("outdated")
+
+
+# Source changes of these classes make existing translations outdated.
+OUTDATING_CLASSES = frozenset({ChangeClass.CLINICAL, ChangeClass.SAFETY})
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """The few fields of a version that states are computed from."""
+
+    number: int
+    status: str
+    content_hash: str
+    source_number: int | None = None
+    change_class: str = ""
+
+
+@dataclass(frozen=True)
+class LanguageStatus:
+    language: str
+    state: LanguageState
+    changed_since_submitted: bool = False
+    latest_number: int | None = None
+    approved_number: int | None = None
+
+    @property
+    def label(self) -> str:
+        text = str(self.state.label)
+        if self.latest_number:
+            text += f" (v{self.latest_number})"
+        return text
+
+
+def is_outdated(translated_source_number: int | None, approved_source: list[VersionRow]) -> bool:
+    """A translation is outdated once a newer clinical or safety source version is approved."""
+    if translated_source_number is None:
+        return False
+    return any(v.number > translated_source_number and v.change_class in OUTDATING_CLASSES for v in approved_source)
+
+
+def language_status(
+    *, language: str, is_source: bool, has_text: bool, draft_hash: str, versions: list[VersionRow], approved_source: list[VersionRow], published: bool = False
+) -> LanguageStatus:
+    """State of one guide in one language; versions newest first."""
+    if not versions:
+        return LanguageStatus(language, LanguageState.DRAFT if has_text else LanguageState.NOT_STARTED)
+    latest = versions[0]
+    approved = next((v for v in versions if v.status == VersionStatus.APPROVED), None)
+    changed = draft_hash != latest.content_hash
+    common = dict(changed_since_submitted=changed, latest_number=latest.number, approved_number=approved.number if approved else None)
+    if latest.status == VersionStatus.IN_REVIEW:
+        state = LanguageState.IN_REVIEW
+    elif latest.status == VersionStatus.CHANGES_REQUESTED:
+        state = LanguageState.CHANGES_REQUESTED
+    elif not is_source and is_outdated(latest.source_number, approved_source):
+        state = LanguageState.OUTDATED
+    elif published:
+        state = LanguageState.PUBLISHED
+    else:
+        state = LanguageState.APPROVED
+    return LanguageStatus(language, state, **common)

@@ -1,0 +1,118 @@
+"""Review pages: the queue, one version's review with sign-off, and submission.
+
+Thin glue: every rule lives in review.services and core.permissions.
+"""
+from django.contrib import admin, messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guide_cms.core.languages import get_language
+from guide_cms.core.permissions import can_edit_language, can_view_content
+from guide_cms.guides.models import Guide, Version
+from guide_cms.guides.snapshots import build_snapshot
+
+from . import services
+from .diffs import diff_sections
+from .forms import SignForm, SubmitForm
+from .selectors import previous_approved, review_queue
+from .workflow import approvals_required
+
+
+def _context(request, **extra):
+    return {**admin.site.each_context(request), **extra}
+
+
+@staff_member_required
+def queue(request):
+    versions = review_queue(request.user)
+    now = timezone.now()
+    rows = [
+        {"version": v, "language": get_language(v.language), "waiting": now - v.created_at, "refusal": services.signing_refusal(v, request.user)}
+        for v in versions
+    ]
+    return render(request, "review/queue.html", _context(request, title=_("Review queue"), rows=rows))
+
+
+def _side_by_side(version):
+    if version.source_version is None:
+        return []
+    source = {s["key"]: s for s in version.source_version.snapshot["sections"]}
+    return [(source.get(s["key"]), s) for s in version.snapshot["sections"]]
+
+
+@staff_member_required
+def review_version(request, pk):
+    version = get_object_or_404(Version.objects.select_related("guide", "author", "source_version"), pk=pk)
+    if not can_view_content(request.user):
+        raise PermissionDenied
+    refusal = services.signing_refusal(version, request.user)
+    form = SignForm(request.POST if request.method == "POST" else None, initial={"content_hash": version.content_hash})
+    if request.method == "POST":
+        if refusal:
+            raise PermissionDenied(refusal)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.version_sign(
+                    version=version,
+                    signer=request.user,
+                    password=data["password"],
+                    decision=data["decision"],
+                    comment=data["comment"],
+                    content_hash_seen=data["content_hash"],
+                    change_class_confirmed=version.change_class if data["confirm_change_class"] else "",
+                )
+            except services.SignatureRefused as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Your signature was recorded."))
+                return redirect("review:queue")
+    previous = previous_approved(version)
+    context = _context(
+        request,
+        title=_("Review %(version)s") % {"version": version},
+        version=version,
+        language=get_language(version.language),
+        source_language=get_language(version.guide.source_language),
+        previous=previous,
+        diffs=diff_sections(previous.snapshot["sections"] if previous else None, version.snapshot["sections"]),
+        side_by_side=_side_by_side(version),
+        signatures=version.signatures.select_related("signer").all(),
+        approvals_required=approvals_required(version.guide),
+        refusal=refusal,
+        form=form,
+    )
+    return render(request, "review/review.html", context, status=400 if form.errors else 200)
+
+
+@staff_member_required
+def submit(request, pk, language):
+    guide = get_object_or_404(Guide, pk=pk)
+    lang = get_language(language)
+    if not can_edit_language(request.user, lang.code, guide):
+        raise PermissionDenied(_("You may not submit the %(language)s text.") % {"language": lang.english_name})
+    form = SubmitForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.version_submit(guide=guide, language=lang.code, user=request.user, change_class=form.cleaned_data["change_class"])
+        except services.SubmissionRefused as exc:
+            for _key, message in exc.problems:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Version %(number)d of the %(language)s text is now in review.") % {"number": version.number, "language": lang.english_name})
+            return redirect(reverse("admin:guides_guide_change", args=[guide.pk]))
+    snapshot = build_snapshot(guide, lang.code, guide.sections.all())
+    context = _context(
+        request,
+        title=_("Submit %(guide)s (%(language)s) for review") % {"guide": guide, "language": lang.english_name},
+        guide=guide,
+        language=lang,
+        problems=services.submission_problems(snapshot),
+        needs_change_class=lang.code == guide.source_language and guide.versions.filter(language=lang.code, status="approved").exists(),
+        form=form,
+    )
+    return render(request, "review/submit.html", context, status=400 if form.errors else 200)

@@ -1,0 +1,77 @@
+"""The demo command: every review state visible, idempotent, refused in production."""
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from guide_cms.core.languages import all_languages
+from guide_cms.core.models import AuditEvent
+from guide_cms.demo.content import fixture_path
+from guide_cms.guides.models import Guide, Version
+from guide_cms.review.integrity import check_integrity
+from guide_cms.review.selectors import guide_statuses
+
+
+def run_demo():
+    out = StringIO()
+    call_command("demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def demo(db):
+    return run_demo()
+
+
+def test_demo_shows_every_review_state(demo):
+    guides = Guide.objects.order_by("slug")
+    states = {g.slug: {lang: s.state.value for lang, s in per.items()} for g, per in zip(guides, guide_statuses(guides).values())}
+    assert states["muscle-relaxants"] == {
+        "en": "approved", "es": "approved", "ar": "approved", "zh-hans": "in_review", "vi": "changes_requested",
+    }
+    assert states["heat-at-home"]["en"] == "draft"
+    english = Version.objects.get(guide__slug="muscle-relaxants", language="en")
+    assert english.signatures.approvals().values("signer").distinct().count() == 2
+    assert Guide.objects.get(slug="muscle-relaxants").safety_critical
+
+
+def test_demo_history_verifies(demo):
+    assert check_integrity().ok
+
+
+def test_running_the_demo_twice_changes_nothing(demo):
+    counts = (Version.objects.count(), AuditEvent.objects.count())
+    output = run_demo()
+    assert "already loaded" in output
+    assert (Version.objects.count(), AuditEvent.objects.count()) == counts
+
+
+def test_demo_is_refused_with_production_settings(db):
+    with override_settings(DEMO_ALLOWED=False), pytest.raises(CommandError, match="Refusing to load the demo"):
+        run_demo()
+    assert not Guide.objects.exists()
+
+
+def test_seed_english_is_the_clinicians_text_exactly(demo, settings):
+    seed = (settings.BASE_DIR.parent / "shared" / "seed" / "treatment_guide.txt")
+    if not seed.exists():
+        pytest.skip("shared/seed is not beside this checkout")
+    seed_lines = [line.strip() for line in seed.read_text("utf-8").splitlines() if line.strip()]
+    guide = Guide.objects.get(slug="muscle-relaxants")
+    sections = list(guide.sections.order_by("position"))
+    assert [s.title_en for s in sections] == seed_lines[1:2] + ["What to expect from treatment", "Self-care and prevention"]
+    words = lambda text: re.sub(r"> \[!(WARNING|TIP)\]\n> ", "", text).split()  # noqa: E731
+    stored = [w for s in sections for w in [*s.title_en.split(), *words(s.body_en)]]
+    assert stored == [w for line in seed_lines[1:] for w in line.split()]
+
+
+@pytest.mark.parametrize("language", [lang.code for lang in all_languages()])
+def test_demo_translations_keep_doses_times_and_drug_names(language):
+    text = fixture_path("treatment_guide", language).read_text("utf-8")
+    for term in ("Diazepam", "Baclofen", "30", "4", "8", "15"):
+        assert term in text, f"{term} missing from the {language} demo text"
+    assert text.count("[!WARNING]") + text.count("**Warning:**") == 1
+    assert text.count("[!TIP]") + text.count("**Tip:**") == 1
+    assert text.count("\n## ") == 3

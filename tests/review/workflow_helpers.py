@@ -1,0 +1,16 @@
+"""Shortcuts for tests that need versions in a given state, made through the services."""
+from guide_cms.core.roles import Role
+from guide_cms.review.services import version_sign, version_submit
+from tests.factories import PASSWORD, make_user
+
+
+def approve(version, *reviewers):
+    for reviewer in reviewers:
+        version_sign(version=version, signer=reviewer, password=PASSWORD, decision="approve")
+    version.refresh_from_db()
+    return version
+
+
+def approved_source(guide, editor, reviewer=None):
+    reviewer = reviewer or make_user(Role.REVIEWER, ("en", "es", "ar"))
+    return approve(version_submit(guide=guide, language="en", user=editor), reviewer)
