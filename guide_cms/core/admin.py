@@ -4,8 +4,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from . import permissions
-from .audit import audit_append
 from .models import AuditEvent, LanguageAssignment, StaffProfile
+from .services import record_role_change, role_summary
 
 User = get_user_model()
 
@@ -24,13 +24,6 @@ class LanguageAssignmentInline(admin.TabularInline):
 admin.site.unregister(User)
 
 
-def _role_summary(user) -> dict:
-    return {
-        "groups": sorted(user.groups.values_list("name", flat=True)),
-        "languages": sorted(f"{role}:{language}" for role, language in user.language_assignments.values_list("role", "language")),
-    }
-
-
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     inlines = [StaffProfileInline, LanguageAssignmentInline]
@@ -40,12 +33,9 @@ class UserAdmin(DjangoUserAdmin):
     def save_related(self, request, form, formsets, change):
         """Record every change of a user's roles or language assignments."""
         user = form.instance
-        before = _role_summary(user) if change else {"groups": [], "languages": []}
+        before = role_summary(user) if change else {"groups": [], "languages": []}
         super().save_related(request, form, formsets, change)
-        after = _role_summary(user)
-        if before != after:
-            audit_append(actor=request.user, action="roles.change", obj=user, data={"old": before, "new": after})
-        permissions.forget_grants(user)
+        record_role_change(actor=request.user, user=user, before=before)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("staff_profile").prefetch_related("groups", "language_assignments")

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from guide_cms.core.models import LanguageAssignment, StaffProfile
-from guide_cms.core.permissions import forget_grants
+from guide_cms.core.services import record_role_change, role_summary
 from guide_cms.core.roles import ROLE_GROUPS, Role
 
 DEMO_PASSWORD = "guide-demo-2026"
@@ -43,7 +43,8 @@ def ensure_demo_accounts() -> list:
     User = get_user_model()
     users = []
     for account in DEMO_ACCOUNTS:
-        user, _created = User.objects.get_or_create(username=account.username)
+        user, created = User.objects.get_or_create(username=account.username)
+        before = {"groups": [], "languages": []} if created else role_summary(user)
         user.is_staff = True
         user.is_superuser = account.superuser
         user.is_active = True
@@ -58,6 +59,6 @@ def ensure_demo_accounts() -> list:
         LanguageAssignment.objects.filter(user=user).exclude(language__in=account.languages).delete()
         for language in account.languages:
             LanguageAssignment.objects.get_or_create(user=user, role=account.role.value, language=language)
-        forget_grants(user)
+        record_role_change(actor=None, user=user, before=before)
         users.append(user)
     return users

@@ -168,3 +168,12 @@ class Version(models.Model):
     @property
     def is_source(self) -> bool:
         return self.language == self.guide.source_language
+
+    # Only the review status may move once a version exists; the text it froze may not.
+    MUTABLE_FIELDS = frozenset({"status", "decided_at"})
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if not self._state.adding and (update_fields is None or set(update_fields) - self.MUTABLE_FIELDS):
+            raise PermissionError("A version's content is frozen; only its review status changes (save with update_fields).")
+        super().save(*args, **kwargs)
