@@ -126,3 +126,7 @@ def visible_languages(user, guide=None) -> frozenset[str]:
 def can_review(user, language: str) -> bool:
     """Clinical reviewers sign versions in the languages assigned to them."""
     return language in assigned_languages(user, Role.REVIEWER)
+
+
+def can_publish(user) -> bool:
+    return has_role(user, Role.PUBLISHER)

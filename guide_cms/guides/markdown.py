@@ -166,13 +166,19 @@ def _drop_unsafe_links(tokens: list[Token]) -> None:
         token.children = kept
 
 
+def sanitize_html(html: str) -> str:
+    """HTML through the renderer's allow-list: for HTML that crosses a boundary
+    (a channel re-checks what it embeds)."""
+    return _cleaner.clean(html)
+
+
 def render_markdown(text: str, *, language: str = "en") -> str:
     """Render a section body to sanitised HTML, labelling callouts in `language`."""
     env = {"language": language}
     tokens = _subset.parse(text, env)
     _drop_unsafe_links(tokens)
     html = _subset.renderer.render(tokens, _subset.options, env)
-    return _cleaner.clean(html)
+    return sanitize_html(html)
 
 
 def callout_kinds(text: str) -> list[str]:

@@ -12,7 +12,7 @@ from guide_cms.core.languages import language_choices
 MAX_REVIEW_INTERVAL_MONTHS = 36
 
 
-def _add_months(day: datetime.date, months: int) -> datetime.date:
+def add_months(day: datetime.date, months: int) -> datetime.date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     # Clamp the 31st to the last day of a shorter month.
@@ -64,7 +64,7 @@ class Guide(models.Model):
     def next_review_due(self) -> datetime.date | None:
         if self.last_approved_on is None:
             return None
-        return _add_months(self.last_approved_on, self.review_interval_months)
+        return add_months(self.last_approved_on, self.review_interval_months)
 
 
 class Section(models.Model):

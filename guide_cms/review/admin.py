@@ -57,12 +57,14 @@ class StatusChangeList(ChangeList):
 
     def get_results(self, request):
         super().get_results(request)
-        statuses = guide_statuses(self.result_list)
+        statuses = self.model_admin.statuses(self.result_list)
         for guide in self.result_list:
             guide.language_statuses, guide.viewer = statuses[guide.pk], request.user
 
 
 class ReviewGuideAdmin(GuideAdmin):
+    def statuses(self, guides):
+        return guide_statuses(guides)
     def get_changelist(self, request, **kwargs):
         return StatusChangeList
 
@@ -84,7 +86,7 @@ class ReviewGuideAdmin(GuideAdmin):
 
     @admin.display(description=gettext_lazy("review state"))
     def review_status(self, guide):
-        statuses = guide_statuses([guide])[guide.pk]
+        statuses = self.statuses([guide])[guide.pk]
         user = guide.viewer
         rows = [(lang.english_name, _state_html(statuses[lang.code], guide, user)) for lang in all_languages() if lang.code in permissions.visible_languages(user, guide)]
         return format_html("<table>{}</table>", format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows))

@@ -12,8 +12,12 @@ from guide_cms.guides.snapshots import build_snapshot, content_hash, has_any_tex
 from .status import LanguageStatus, VersionRow, language_status
 
 
-def guide_statuses(guides) -> dict[int, dict[str, LanguageStatus]]:
-    """{guide id: {language: status}} for guides, in two queries whatever their number."""
+def guide_statuses(guides, published: dict[tuple[int, str], int] | None = None) -> dict[int, dict[str, LanguageStatus]]:
+    """{guide id: {language: status}} for guides, in two queries whatever their number.
+
+    published maps (guide id, language) to the live version number, where known.
+    """
+    published = published or {}
     guides = list(guides)
     ids = [g.pk for g in guides]
     sections: dict[int, list[Section]] = defaultdict(list)
@@ -42,6 +46,7 @@ def guide_statuses(guides) -> dict[int, dict[str, LanguageStatus]]:
                 draft_hash=content_hash(snapshot),
                 versions=versions[(guide.pk, lang.code)],
                 approved_source=approved_source,
+                published_number=published.get((guide.pk, lang.code)),
             )
         result[guide.pk] = per_language
     return result

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.utils.module_loading import import_string
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -288,6 +289,11 @@ def _sign(*, version, signer, decision, comment, content_hash_seen, change_class
             guide = version.guide
             guide.last_approved_on = timezone.now().date()
             guide.save(update_fields=["last_approved_on"])
+            # Later apps act on a new source approval (publishing withdraws
+            # translations after a safety change); named in settings so
+            # review does not import them.
+            for path in settings.GUIDE_CMS_AFTER_SOURCE_APPROVAL:
+                import_string(path)(source_version=version, user=signer)
     return signature
 
 

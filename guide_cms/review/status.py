@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from guide_cms.guides.models import ChangeClass, VersionStatus
+from guide_cms.guides.models import VersionStatus
+from guide_cms.localization.staleness import is_outdated
 
 
 class LanguageState(models.TextChoices):
@@ -20,10 +21,6 @@ class LanguageState(models.TextChoices):
     APPROVED = "approved", _("approved")
     PUBLISHED = "published", _("published")
     OUTDATED = "outdated", _("outdated")
-
-
-# Source changes of these classes make existing translations outdated.
-OUTDATING_CLASSES = frozenset({ChangeClass.CLINICAL, ChangeClass.SAFETY})
 
 
 @dataclass(frozen=True)
@@ -53,15 +50,9 @@ class LanguageStatus:
         return text
 
 
-def is_outdated(translated_source_number: int | None, approved_source: list[VersionRow]) -> bool:
-    """A translation is outdated once a newer clinical or safety source version is approved."""
-    if translated_source_number is None:
-        return False
-    return any(v.number > translated_source_number and v.change_class in OUTDATING_CLASSES for v in approved_source)
-
-
 def language_status(
-    *, language: str, is_source: bool, has_text: bool, draft_hash: str, versions: list[VersionRow], approved_source: list[VersionRow], published: bool = False
+    *, language: str, is_source: bool, has_text: bool, draft_hash: str, versions: list[VersionRow], approved_source: list[VersionRow],
+    published_number: int | None = None,
 ) -> LanguageStatus:
     """State of one guide in one language; versions newest first."""
     if not versions:
@@ -76,7 +67,7 @@ def language_status(
         state = LanguageState.CHANGES_REQUESTED
     elif not is_source and is_outdated(latest.source_number, approved_source):
         state = LanguageState.OUTDATED
-    elif published:
+    elif approved is not None and published_number == approved.number:
         state = LanguageState.PUBLISHED
     else:
         state = LanguageState.APPROVED

@@ -16,7 +16,7 @@ from guide_cms.guides.models import Guide, Version
 from guide_cms.guides.snapshots import build_snapshot
 
 from . import services
-from .diffs import diff_sections
+from guide_cms.core.diffs import diff_sections
 from .forms import SignForm, SubmitForm
 from .selectors import previous_approved, review_queue
 from .workflow import approvals_required

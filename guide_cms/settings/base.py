@@ -22,7 +22,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "guide_cms.core",
     "guide_cms.guides",
+    "guide_cms.localization",
     "guide_cms.review",
+    "guide_cms.publishing",
     "guide_cms.demo",
 ]
 
@@ -104,6 +106,18 @@ LOGGING = {
         "guide_cms": {"handlers": ["console"], "level": "INFO"},
     },
 }
+
+# Publishing: each channel is one class; adding a channel is one module and one line.
+GUIDE_CMS_CHANNELS = {
+    "site": "guide_cms.publishing.channels.site.SiteChannel",
+    "handouts": "guide_cms.publishing.channels.handouts.HandoutChannel",
+}
+# Called with (source_version=, user=) when a source version is approved.
+GUIDE_CMS_AFTER_SOURCE_APPROVAL = ["guide_cms.publishing.services.withdraw_after_safety_change"]
+# Where exports are written: <dir>/<channel>/ (a symlink swapped atomically).
+GUIDE_CMS_EXPORT_DIR = VAR_DIR / "exports"
+# Absolute address of the published site, for sitemap.xml.
+GUIDE_CMS_SITE_URL = "https://guides.example.org/"
 
 # Who may run the demo loader (it creates accounts with published passwords).
 DEMO_ALLOWED = False

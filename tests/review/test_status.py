@@ -2,20 +2,28 @@
 import pytest
 
 from guide_cms.guides.models import ChangeClass, VersionStatus
-from guide_cms.review.status import LanguageState, VersionRow, is_outdated, language_status
+from guide_cms.localization.staleness import is_outdated
+from guide_cms.review.status import LanguageState, VersionRow, language_status
 
 H1, H2, H3 = "1" * 64, "2" * 64, "3" * 64
 
 
+def live_number(versions, published):
+    """The number of the latest approved version, as the live one, when published."""
+    return next((v.number for v in versions if v.status == VersionStatus.APPROVED), None) if published else None
+
+
 def source_status(versions, draft_hash=H1, has_text=True, published=False):
     return language_status(
-        language="en", is_source=True, has_text=has_text, draft_hash=draft_hash, versions=versions, approved_source=[], published=published
+        language="en", is_source=True, has_text=has_text, draft_hash=draft_hash, versions=versions, approved_source=[],
+        published_number=live_number(versions, published),
     )
 
 
 def translation_status(versions, approved_source, draft_hash=H1, published=False):
     return language_status(
-        language="es", is_source=False, has_text=True, draft_hash=draft_hash, versions=versions, approved_source=approved_source, published=published
+        language="es", is_source=False, has_text=True, draft_hash=draft_hash, versions=versions, approved_source=approved_source,
+        published_number=live_number(versions, published),
     )
 
 
@@ -146,3 +154,11 @@ def test_changed_since_submitted_compares_with_the_latest_version_not_the_approv
 
     assert source_status(versions, draft_hash=H2).changed_since_submitted is False
     assert source_status(versions, draft_hash=H1).changed_since_submitted is True
+
+
+def test_an_older_live_version_is_approved_not_published():
+    status = source_status([approved(2), approved(1)], published=False)
+    older_live = language_status(
+        language="en", is_source=True, has_text=True, draft_hash=H1, versions=[approved(2), approved(1)], approved_source=[], published_number=1
+    )
+    assert status.state == older_live.state == LanguageState.APPROVED

@@ -4,7 +4,7 @@ import dataclasses
 import pytest
 from django.utils.safestring import SafeString
 
-from guide_cms.review.diffs import SectionDiff, diff_sections, diff_words, has_changes, tokenize
+from guide_cms.core.diffs import SectionDiff, diff_sections, diff_words, has_changes, tokenize
 
 DEL = '<del class="diff-del">'
 INS = '<ins class="diff-ins">'

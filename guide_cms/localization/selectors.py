@@ -1,0 +1,106 @@
+"""What a translator needs to see: per section, its state against the source,
+and for an outdated section the source diff beside their translation."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from modeltranslation.utils import fallbacks
+
+from guide_cms.core.diffs import diff_words
+from guide_cms.core.languages import get_language
+from guide_cms.guides.models import Section, Version, VersionStatus
+
+from .staleness import SectionState, changed_keys, outdating_versions, section_state
+
+
+@dataclass
+class SectionOverview:
+    key: str
+    position: int
+    source_title: str
+    source_body: str
+    title: str
+    body: str
+    state: SectionState
+    # For an outdated section: the source text the translation was made from,
+    # and a word diff from it to the current approved source.
+    old_source_body: str = ""
+    source_diff_html: str = ""
+
+
+@dataclass
+class TranslationOverview:
+    guide: object
+    language: str
+    sections: list[SectionOverview] = field(default_factory=list)
+    source_version: Version | None = None  # the approved source version to translate now
+    translated_source_number: int | None = None  # the source version the latest translation was made from
+    latest_version: Version | None = None
+
+    @property
+    def translated_count(self) -> int:
+        return sum(1 for s in self.sections if s.state != SectionState.EMPTY)
+
+    def count(self, state: str) -> int:
+        return sum(1 for s in self.sections if s.state == state)
+
+    @property
+    def needs_work(self) -> list[SectionOverview]:
+        return [s for s in self.sections if s.state in (SectionState.EMPTY, SectionState.OUTDATED, SectionState.CHANGED)]
+
+
+def translation_overviews(guides, language: str) -> list[TranslationOverview]:
+    """One overview per guide, in three queries whatever the number of guides."""
+    lang = get_language(language)
+    guides = list(guides)
+    ids = [g.pk for g in guides]
+    sections = defaultdict(list)
+    for section in Section.objects.filter(guide_id__in=ids).order_by("position", "id"):
+        sections[section.guide_id].append(section)
+    versions = defaultdict(list)
+    languages = {language} | {g.source_language for g in guides}
+    for version in (
+        Version.objects.filter(guide_id__in=ids, language__in=languages)
+        .exclude(status=VersionStatus.SUPERSEDED)
+        .select_related("source_version")
+        .order_by("-number")
+    ):
+        versions[(version.guide_id, version.language)].append(version)
+
+    overviews = []
+    for guide in guides:
+        approved_source = [v for v in versions[(guide.pk, guide.source_language)] if v.status == VersionStatus.APPROVED]
+        current_source = approved_source[0] if approved_source else None
+        translation_versions = versions[(guide.pk, language)]
+        latest = translation_versions[0] if translation_versions else None
+        basis = latest.source_version if latest else None
+        outdated: set[str] = set()
+        old_source = {}
+        if basis is not None and current_source is not None and outdating_versions(basis.number, approved_source):
+            outdated = changed_keys(basis.snapshot["sections"], current_source.snapshot["sections"])
+            old_source = {s["key"]: s for s in basis.snapshot["sections"]}
+        last_sections = {s["key"]: s for s in latest.snapshot["sections"]} if latest else None
+        overview = TranslationOverview(
+            guide=guide, language=language, source_version=current_source,
+            translated_source_number=basis.number if basis else None, latest_version=latest,
+        )
+        source = get_language(guide.source_language)
+        with fallbacks(False):
+            for section in sections[guide.pk]:
+                title = getattr(section, lang.field("title")) or ""
+                body = getattr(section, lang.field("body")) or ""
+                source_body = getattr(section, source.field("body")) or ""
+                item = SectionOverview(
+                    key=section.key, position=section.position,
+                    source_title=getattr(section, source.field("title")) or "", source_body=source_body,
+                    title=title, body=body,
+                    state=section_state(title=title, body=body, key=section.key, outdated=outdated, last_version_sections=last_sections),
+                )
+                if item.state == SectionState.OUTDATED and section.key in old_source:
+                    new_body = next((s["body"] for s in current_source.snapshot["sections"] if s["key"] == section.key), source_body)
+                    item.old_source_body = old_source[section.key]["body"]
+                    item.source_diff_html = diff_words(item.old_source_body, new_body)
+                overview.sections.append(item)
+        overviews.append(overview)
+    return overviews

@@ -1,0 +1,370 @@
+"""The static site channel: HTML pages, a JSON document per guide and language,
+a language index and a sitemap.
+
+Layout of the output (every file servable as it is, under any path prefix):
+
+    index.html                      every guide and the languages it is live in
+    sitemap.xml                     absolute URLs (settings.GUIDE_CMS_SITE_URL)
+    <lang>/<slug>/index.html        the guide page, or a withdrawal notice
+    <lang>/<slug>.json              the same guide as data for downstream apps
+
+Pages link only with relative URLs; the sitemap is the one place with
+absolute ones. Nothing here reads the database or the clock: the same entries
+give byte-identical files.
+"""
+from __future__ import annotations
+
+import datetime
+import json
+from collections import defaultdict
+from functools import cache
+from pathlib import Path
+from urllib.parse import quote
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+from django.conf import settings
+from django.template import Context, Engine
+from django.utils import translation
+from django.utils.safestring import mark_safe
+
+# The allow-list that rendered the bodies: reused, never copied, so the second
+# pass can never be looser (or stricter) than the first.
+from guide_cms.guides.markdown import sanitize_html
+
+from .base import (
+    Channel,
+    Entry,
+    LanguageFacts,
+    PublishedGuide,
+    RenderedFile,
+    SignatureFacts,
+    WithdrawnGuide,
+    localized_meaning,
+)
+
+__all__ = ["SiteChannel", "DEFAULT_SITE_URL", "site_url", "sanitize_body_html"]
+
+DEFAULT_SITE_URL = "https://guides.example.org/"
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+
+
+@cache
+def _engine() -> Engine:
+    """A standalone template engine: no app registry, no APP_DIRS, autoescaping on."""
+    return Engine(
+        dirs=[str(TEMPLATE_DIR)],
+        app_dirs=False,
+        autoescape=True,
+        debug=False,
+        builtins=["django.templatetags.i18n"],
+    )
+
+
+def _render(template_name: str, context: dict, language: str) -> bytes:
+    with translation.override(language):
+        html = _engine().get_template(template_name).render(Context(context, autoescape=True))
+    return _tidy(html).encode("utf-8")
+
+
+def _tidy(text: str) -> str:
+    """Drop the blank lines template tags leave behind; end with one newline."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    return "\n".join(line for line in lines if line) + "\n"
+
+
+def site_url() -> str:
+    """The public base URL of the site, always ending in "/"."""
+    url = getattr(settings, "GUIDE_CMS_SITE_URL", None) or DEFAULT_SITE_URL
+    return url if url.endswith("/") else url + "/"
+
+
+def sanitize_body_html(html: str) -> str:
+    """Section HTML through the renderer's own nh3 allow-list once more."""
+    return sanitize_html(html)
+
+
+def _language_rank(language: LanguageFacts) -> tuple[int, str]:
+    """Settings order (source first), then any unknown code alphabetically."""
+    codes = [code for code, _name in getattr(settings, "LANGUAGES", ())]
+    return (codes.index(language.code) if language.code in codes else len(codes), language.code)
+
+
+def _sorted_languages(languages) -> list[LanguageFacts]:
+    unique = {language.code: language for language in languages}
+    return sorted(unique.values(), key=_language_rank)
+
+
+def _page_path(code: str, slug: str) -> str:
+    """Site-root-relative directory of a guide page: "es/baclofen/"."""
+    return f"{quote(code)}/{quote(slug)}/"
+
+
+def _json_path(code: str, slug: str) -> str:
+    return f"{quote(code)}/{quote(slug)}.json"
+
+
+def _from_page(path: str) -> str:
+    """A site-root-relative path as seen from a guide page (<lang>/<slug>/index.html)."""
+    return "../../" + path
+
+
+def _iso_utc(value: datetime.datetime) -> str:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.timezone.utc)
+    return value.astimezone(datetime.timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def _language_data(language: LanguageFacts) -> dict:
+    return {
+        "code": language.code,
+        "bcp47": language.bcp47,
+        "direction": language.direction,
+        "native_name": language.native_name,
+        "english_name": language.english_name,
+    }
+
+
+def _format_date(code: str, value: datetime.date) -> str:
+    from guide_cms.core.languages import get_language
+
+    return get_language(code).format_date(value)
+
+
+def _dumps(data: dict) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
+
+
+class SiteChannel(Channel):
+    name = "site"
+    output_version = "1"
+
+    # -- one guide in one language ---------------------------------------
+
+    def render_entry(self, entry: Entry) -> list[RenderedFile]:
+        if isinstance(entry, PublishedGuide):
+            files = [
+                RenderedFile(f"{entry.language.code}/{entry.slug}/index.html", self._guide_page(entry)),
+                RenderedFile(f"{entry.language.code}/{entry.slug}.json", self._guide_json(entry)),
+            ]
+        elif isinstance(entry, WithdrawnGuide):
+            files = [
+                RenderedFile(f"{entry.language.code}/{entry.slug}/index.html", self._withdrawn_page(entry)),
+                RenderedFile(f"{entry.language.code}/{entry.slug}.json", self._withdrawn_json(entry)),
+            ]
+        else:  # pragma: no cover - the Entry union is closed
+            raise TypeError(f"SiteChannel cannot render {type(entry).__name__}")
+        return sorted(files, key=lambda f: f.path)
+
+    def _alternates(self, entry: PublishedGuide) -> list[dict]:
+        return [
+            {
+                "language": language,
+                "href": _from_page(_page_path(language.code, entry.slug)),
+                "current": language.code == entry.language.code,
+            }
+            for language in _sorted_languages((*entry.alternates, entry.language))
+        ]
+
+    def _signature_context(self, signature: SignatureFacts, code: str) -> dict:
+        return {
+            "printed_name": signature.printed_name,
+            "credentials": signature.credentials,
+            "meaning": localized_meaning(signature, code),
+            "signed_on": _format_date(code, _as_utc_date(signature.signed_at)),
+            "signed_on_iso": _as_utc_date(signature.signed_at).isoformat(),
+        }
+
+    def _guide_page(self, entry: PublishedGuide) -> bytes:
+        code = entry.language.code
+        sections = [
+            {
+                "key": section.key,
+                "title": section.title,
+                "body": mark_safe(sanitize_body_html(section.body_html)),  # noqa: S308 - re-sanitised just now
+            }
+            for section in sorted(entry.sections, key=lambda s: (s.position, s.key))
+        ]
+        context = {
+            "entry": entry,
+            "language": entry.language,
+            "sections": sections,
+            "alternates": self._alternates(entry),
+            "x_default_href": _from_page(_page_path(entry.source_language.code, entry.slug)),
+            "index_href": "../../",
+            "json_href": f"../{quote(entry.slug)}.json",
+            "signatures": [self._signature_context(s, code) for s in entry.signatures],
+            "approved_on": _format_date(code, entry.approved_on),
+            "approved_on_iso": entry.approved_on.isoformat(),
+            "next_review_due": _format_date(code, entry.next_review_due) if entry.next_review_due else "",
+            "next_review_due_iso": entry.next_review_due.isoformat() if entry.next_review_due else "",
+        }
+        return _render("publishing/site/guide.html", context, code)
+
+    def _guide_json(self, entry: PublishedGuide) -> bytes:
+        data = {
+            "slug": entry.slug,
+            "language": _language_data(entry.language),
+            "source_language": _language_data(entry.source_language),
+            "version": entry.version_number,
+            "source_version": entry.source_version_number,
+            "content_hash": entry.content_hash,
+            "title": entry.title,
+            "summary": entry.summary,
+            "sections": [
+                {
+                    "key": section.key,
+                    "position": section.position,
+                    "title": section.title,
+                    "markdown": section.body_markdown,
+                    "html": sanitize_body_html(section.body_html),
+                }
+                for section in sorted(entry.sections, key=lambda s: (s.position, s.key))
+            ],
+            "signatures": [
+                {
+                    "printed_name": s.printed_name,
+                    "credentials": s.credentials,
+                    "meaning": s.meaning,
+                    "meaning_text": s.meaning_text,
+                    "signed_at": _iso_utc(s.signed_at),
+                    "source_version": s.source_version_number,
+                }
+                for s in entry.signatures
+            ],
+            "approved_on": entry.approved_on.isoformat(),
+            "next_review_due": entry.next_review_due.isoformat() if entry.next_review_due else None,
+            "review_overdue": bool(entry.review_overdue),
+            "withdrawn": False,
+            "page": _page_path(entry.language.code, entry.slug),
+            "alternates": [
+                {
+                    **_language_data(language),
+                    "page": _page_path(language.code, entry.slug),
+                    "json": _json_path(language.code, entry.slug),
+                }
+                for language in _sorted_languages((*entry.alternates, entry.language))
+            ],
+        }
+        return _dumps(data)
+
+    def _withdrawn_page(self, entry: WithdrawnGuide) -> bytes:
+        context = {
+            "entry": entry,
+            "language": entry.language,
+            "source_language": entry.source_language,
+            "source_href": _from_page(_page_path(entry.source_language.code, entry.slug)),
+            "index_href": "../../",
+        }
+        return _render("publishing/site/withdrawn.html", context, entry.language.code)
+
+    def _withdrawn_json(self, entry: WithdrawnGuide) -> bytes:
+        data = {
+            "slug": entry.slug,
+            "language": _language_data(entry.language),
+            "withdrawn": True,
+            "withdrawn_version": entry.withdrawn_version_number,
+            "source": {
+                "language": _language_data(entry.source_language),
+                "title": entry.source_title,
+                "page": _page_path(entry.source_language.code, entry.slug),
+                "json": _json_path(entry.source_language.code, entry.slug),
+            },
+        }
+        return _dumps(data)
+
+    # -- files for the whole site ----------------------------------------
+
+    def render_shared(self, entries: list[Entry]) -> list[RenderedFile]:
+        return [
+            RenderedFile("index.html", self._index_page(entries)),
+            RenderedFile("sitemap.xml", self._sitemap(entries)),
+        ]
+
+    def _index_language(self, entries: list[Entry]) -> LanguageFacts:
+        sources = {e.source_language.code: e.source_language for e in entries}
+        if len(sources) == 1:
+            return next(iter(sources.values()))
+        from guide_cms.core.languages import get_language
+
+        language = get_language(getattr(settings, "SOURCE_LANGUAGE", "en"))
+        return LanguageFacts(
+            code=language.code,
+            bcp47=language.bcp47,
+            direction=language.direction,
+            native_name=language.native_name,
+            english_name=language.english_name,
+        )
+
+    def _index_page(self, entries: list[Entry]) -> bytes:
+        by_slug: dict[str, list[Entry]] = defaultdict(list)
+        for entry in entries:
+            by_slug[entry.slug].append(entry)
+        guides = []
+        for slug in sorted(by_slug):
+            group = sorted(by_slug[slug], key=lambda e: _language_rank(e.language))
+            published = [e for e in group if isinstance(e, PublishedGuide)]
+            withdrawn = [e for e in group if isinstance(e, WithdrawnGuide)]
+            # The heading: the source-language title if it is live, else the first live one.
+            source_code = group[0].source_language.code
+            heading = next((e for e in published if e.language.code == source_code), None)
+            heading = heading or (published[0] if published else None)
+            if heading is not None:
+                title, title_language = heading.title, heading.language
+            else:
+                title, title_language = withdrawn[0].source_title, withdrawn[0].source_language
+            guides.append(
+                {
+                    "slug": slug,
+                    "title": title,
+                    "title_language": title_language,
+                    "available": [
+                        {"language": e.language, "title": e.title, "href": _page_path(e.language.code, slug)}
+                        for e in published
+                    ],
+                    "withdrawn": [
+                        {"language": e.language, "href": _page_path(e.language.code, slug)} for e in withdrawn
+                    ],
+                }
+            )
+        language = self._index_language(entries)
+        context = {"language": language, "guides": guides}
+        return _render("publishing/site/index.html", context, language.code)
+
+    def _sitemap(self, entries: list[Entry]) -> bytes:
+        base = site_url()
+        published = sorted(
+            (e for e in entries if isinstance(e, PublishedGuide)),
+            key=lambda e: (e.slug, _language_rank(e.language)),
+        )
+        lines = [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">',
+            "  <url>",
+            f"    <loc>{xml_escape(base)}</loc>",
+            "  </url>",
+        ]
+        for entry in published:
+            lines.append("  <url>")
+            lines.append(f"    <loc>{xml_escape(base + _page_path(entry.language.code, entry.slug))}</loc>")
+            lines.append(f"    <lastmod>{entry.approved_on.isoformat()}</lastmod>")
+            alternates = [
+                (language.bcp47, base + _page_path(language.code, entry.slug))
+                for language in _sorted_languages((*entry.alternates, entry.language))
+            ]
+            alternates.append(("x-default", base + _page_path(entry.source_language.code, entry.slug)))
+            for hreflang, href in alternates:
+                lines.append(
+                    f'    <xhtml:link rel="alternate" hreflang={quoteattr(hreflang)} href={quoteattr(href)}/>'
+                )
+            lines.append("  </url>")
+        lines.append("</urlset>")
+        return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _as_utc_date(value: datetime.datetime) -> datetime.date:
+    if value.tzinfo is None:
+        return value.date()
+    return value.astimezone(datetime.timezone.utc).date()

@@ -1,0 +1,121 @@
+"""Build channel entries from live publications, only after re-checking that
+each version's text still matches its hash and its signatures' seals."""
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.utils import timezone
+
+from guide_cms.core.languages import Language, all_languages, get_language
+from guide_cms.guides.markdown import render_markdown
+from guide_cms.guides.models import Guide, Version, VersionStatus, add_months
+from guide_cms.guides.snapshots import content_hash
+from guide_cms.localization.staleness import withdrawn_by_safety
+from guide_cms.review.seals import seal_is_valid
+
+from .channels.base import Entry, LanguageFacts, PublishedGuide, SectionContent, SignatureFacts, WithdrawnGuide
+from .models import Publication
+
+
+class ExportRefused(Exception):
+    """A live version failed its integrity check; nothing was exported."""
+
+
+def language_facts(lang: Language) -> LanguageFacts:
+    return LanguageFacts(code=lang.code, bcp47=lang.bcp47, direction=lang.direction, native_name=lang.native_name, english_name=lang.english_name)
+
+
+def verify_version(version: Version) -> list:
+    """The version's approving signatures, or ExportRefused if text or seals were altered."""
+    if version.status != VersionStatus.APPROVED:
+        raise ExportRefused(f"{version} is not approved")
+    if content_hash(version.snapshot) != version.content_hash:
+        raise ExportRefused(f"{version}: its stored text no longer matches its content hash; run verify_integrity")
+    approvals = [s for s in version.signatures.all() if s.decision == "approve"]
+    if not approvals:
+        raise ExportRefused(f"{version} has no approving signature")
+    for signature in approvals:
+        if signature.content_hash != version.content_hash or not seal_is_valid(signature):
+            raise ExportRefused(f"{version}: the seal of {signature.printed_name}'s signature does not verify; run verify_integrity")
+    return approvals
+
+
+def _published_guide(version: Version, guide: Guide, alternates: list[LanguageFacts], today: datetime.date) -> PublishedGuide:
+    lang = get_language(version.language)
+    approvals = verify_version(version)
+    snapshot = version.snapshot
+    approved_on = timezone.localdate(version.decided_at) if version.decided_at else version.created_at.date()
+    next_due = add_months(approved_on, guide.review_interval_months)
+    return PublishedGuide(
+        slug=guide.slug,
+        language=language_facts(lang),
+        version_number=version.number,
+        content_hash=version.content_hash,
+        title=snapshot["title"],
+        summary=snapshot["summary"],
+        sections=tuple(
+            SectionContent(
+                key=s["key"], position=s["position"], title=s["title"], body_markdown=s["body"],
+                body_html=render_markdown(s["body"], language=lang.code),
+            )
+            for s in snapshot["sections"]
+        ),
+        signatures=tuple(
+            SignatureFacts(
+                printed_name=s.printed_name, credentials=s.credentials, meaning=s.meaning, meaning_text=s.meaning_text,
+                signed_at=s.signed_at, source_version_number=version.source_version.number if version.source_version_id else None,
+            )
+            for s in sorted(approvals, key=lambda s: (s.signed_at, s.pk))
+        ),
+        approved_on=approved_on,
+        next_review_due=next_due,
+        review_overdue=next_due < today,
+        source_version_number=version.source_version.number if version.source_version_id else None,
+        alternates=tuple(alternates),
+        source_language=language_facts(get_language(guide.source_language)),
+    )
+
+
+def build_entries(channel: str, *, today: datetime.date | None = None) -> list[Entry]:
+    """Entries for every live publication on channel, withdrawn translations as notices."""
+    today = today or timezone.localdate()
+    publications = list(
+        Publication.objects.live()
+        .filter(channel=channel)
+        .select_related("guide", "version__source_version")
+        .prefetch_related("version__signatures")
+        .order_by("guide__slug", "language")
+    )
+    guide_ids = {p.guide_id for p in publications}
+    approved_source = defaultdict(list)
+    for version in Version.objects.filter(guide_id__in=guide_ids, status=VersionStatus.APPROVED).select_related("guide").order_by("-number"):
+        if version.language == version.guide.source_language:
+            approved_source[version.guide_id].append(version)
+
+    def is_withdrawn(publication) -> bool:
+        version = publication.version
+        return version.source_version_id is not None and withdrawn_by_safety(version.source_version.number, approved_source[publication.guide_id])
+
+    live_languages = defaultdict(list)
+    for publication in publications:
+        if not is_withdrawn(publication):
+            live_languages[publication.guide_id].append(get_language(publication.language))
+
+    entries: list[Entry] = []
+    for publication in publications:
+        guide = publication.guide
+        if is_withdrawn(publication):
+            source = approved_source[guide.pk][0]
+            entries.append(
+                WithdrawnGuide(
+                    slug=guide.slug, language=language_facts(get_language(publication.language)),
+                    source_language=language_facts(get_language(guide.source_language)),
+                    source_title=source.snapshot["title"], withdrawn_version_number=publication.version.number,
+                )
+            )
+            continue
+        order = {lang.code: i for i, lang in enumerate(all_languages())}
+        alternates = [language_facts(lang) for lang in sorted(live_languages[guide.pk], key=lambda lang: order[lang.code])]
+        entries.append(_published_guide(publication.version, guide, alternates, today))
+    return entries

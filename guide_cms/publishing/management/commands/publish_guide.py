@@ -1,0 +1,55 @@
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import BaseCommand, CommandError
+
+from guide_cms.core.languages import UnknownLanguage, get_language
+from guide_cms.guides.models import Guide, Version
+from guide_cms.publishing.channels.base import ChannelError
+from guide_cms.publishing.entries import ExportRefused
+from guide_cms.publishing.services import PublishRefused, export_channels, publish_version
+
+
+class Command(BaseCommand):
+    help = "Publish an approved version of a guide in one language and export the channels."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug")
+        parser.add_argument("language", help="Django language code, e.g. es or zh-hans.")
+        parser.add_argument("--user", required=True, help="Username of the publisher (recorded in the audit trail).")
+        parser.add_argument("--version", type=int, help="Version number (default: the latest approved). An earlier one re-publishes it.")
+        parser.add_argument("--channel", action="append", dest="channels", help="Channel name; repeat for several (default: all).")
+
+    def handle(self, *args, slug, language, user, version=None, channels=None, **options):
+        try:
+            lang = get_language(language)
+        except UnknownLanguage as exc:
+            raise CommandError(str(exc)) from None
+        guide = Guide.objects.filter(slug=slug).first()
+        if guide is None:
+            raise CommandError(f"No guide with slug {slug!r}.")
+        publisher = get_user_model().objects.filter(username=user).first()
+        if publisher is None:
+            raise CommandError(f"No user named {user!r}.")
+        versions = Version.objects.for_language(guide, lang.code)
+        if version is not None:
+            chosen = versions.filter(number=version).first()
+            if chosen is None:
+                raise CommandError(f"{slug} has no {lang.english_name} version {version}.")
+        else:
+            chosen = versions.approved().order_by("-number").first()
+            if chosen is None:
+                raise CommandError(f"{slug} has no approved {lang.english_name} version to publish.")
+        try:
+            result = publish_version(version=chosen, user=publisher, channels=channels)
+        except (PublishRefused, PermissionDenied) as exc:
+            raise CommandError(f"Refused: {exc}") from None
+        for channel in result.channels:
+            before = result.replaced[channel]
+            change = f"replaces v{before}" if before else "first publication"
+            self.stdout.write(self.style.SUCCESS(f"Published {slug} [{lang.code}] v{chosen.number} on {channel} ({change})."))
+        try:
+            reports = export_channels(channels=result.channels, user=publisher)
+        except (ChannelError, ExportRefused) as exc:
+            raise CommandError(f"Published, but the export failed and the previous files were kept: {exc}") from None
+        for report in reports:
+            self.stdout.write(f"  {report.channel}: {len(report.rendered)} rendered, {len(report.reused)} reused, {report.files} files in {report.path}")
