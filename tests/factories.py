@@ -58,5 +58,5 @@ class SectionFactory(factory.django.DjangoModelFactory):
     guide = factory.SubFactory(GuideFactory)
     key = factory.Sequence(lambda n: f"section-{n}")
     position = factory.Sequence(lambda n: n + 1)
-    title_en = factory.Sequence(lambda n: f"Section {n}")
+    title_en = factory.Iterator(["Dosing", "Side effects", "Storage"])
     body_en = "Take 5 mg of Baclofen three times a day."

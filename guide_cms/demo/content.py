@@ -47,6 +47,21 @@ def load_seed_guide(stem: str = "treatment_guide", slug: str = SEED_SLUG):
     return report
 
 
+DEMO_GLOSSARY = ("Diazepam", "Baclofen")
+
+
+def load_glossary():
+    """Drug names stay exactly as written in every demo language."""
+    from guide_cms.localization.models import GlossaryTerm
+
+    for language in target_languages():
+        for term in DEMO_GLOSSARY:
+            GlossaryTerm.objects.get_or_create(
+                language=language.code, term=term,
+                defaults={"do_not_translate": True, "note": "Drug name: never translated or transliterated."},
+            )
+
+
 def load_second_guide():
     """A short guide imported from Markdown and left as an English draft."""
     return guide_import(document=_read(fixture_path("heat_at_home", "en")), slug=SECOND_SLUG, user=_user("editor"))

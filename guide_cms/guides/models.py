@@ -146,6 +146,8 @@ class Version(models.Model):
     change_class = models.CharField(_("change class"), max_length=12, choices=ChangeClass.choices, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=VersionStatus.choices, default=VersionStatus.IN_REVIEW)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    # The translation quality findings at submission, shown to the reviewer.
+    qa_findings = models.JSONField(_("quality findings"), default=list, blank=True)
 
     objects = VersionQuerySet.as_manager()
 

@@ -20,7 +20,7 @@ from guide_cms.core.audit import audit_append
 from guide_cms.core.languages import get_language
 from guide_cms.core.models import AuditEvent
 from guide_cms.core.permissions import can_review, require_edit_language
-from guide_cms.guides.markdown import find_problems
+from guide_cms.localization.checking import current_source_version, findings_as_data, snapshot_findings
 from guide_cms.guides.models import ChangeClass, Guide, Version, VersionStatus
 from guide_cms.guides.services import draft_scope
 from guide_cms.guides.snapshots import build_snapshot, content_hash
@@ -51,22 +51,18 @@ class SignatureRefused(Exception):
 # --- submitting ------------------------------------------------------------
 
 
-def submission_problems(snapshot: dict) -> list[tuple[str, str]]:
-    """Errors that block submission, per section: empty text, unsafe or broken markup."""
+def submission_problems(snapshot: dict, findings) -> list[tuple[str, str]]:
+    """What blocks a submission: a missing title or sections, and every QA error."""
     problems = []
     language = get_language(snapshot["language"]).english_name
     if not snapshot["title"].strip():
         problems.append(("", _("The guide has no %(language)s title.") % {"language": language}))
     if not snapshot["sections"]:
         problems.append(("", _("The guide has no sections.")))
-    for section in snapshot["sections"]:
-        key = section["key"]
-        if not section["title"].strip():
-            problems.append((key, _("Section '%(key)s' has no %(language)s title.") % {"key": key, "language": language}))
-        if not section["body"].strip():
-            problems.append((key, _("Section '%(key)s' has no %(language)s text.") % {"key": key, "language": language}))
-        for problem in find_problems(section["body"]):
-            problems.append((key, _("Section '%(key)s', line %(line)d: %(message)s") % {"key": key, "line": problem.line, "message": problem.message}))
+    for finding in findings:
+        if finding.severity == "error":
+            label = _("Section '%(key)s'") % {"key": finding.section} if finding.section else _("Guide")
+            problems.append((finding.section, f"{label} [{finding.code}]: {finding.message}"))
     return problems
 
 
@@ -100,9 +96,10 @@ def version_submit(*, guide: Guide, language: str, user, change_class: str = "")
     guide = Guide.objects.select_for_update().get(pk=guide.pk)
     is_source = language == guide.source_language
     snapshot = build_snapshot(guide, language, guide.sections.all())
-    problems = submission_problems(snapshot)
+    source_version = None if is_source else current_source_version(guide)
+    findings = snapshot_findings(snapshot, guide=guide, source_version=source_version)
+    problems = submission_problems(snapshot, findings)
 
-    source_version = None
     if is_source:
         has_approved = Version.objects.for_language(guide, language).approved().exists()
         if has_approved and change_class not in ChangeClass.values:
@@ -111,7 +108,6 @@ def version_submit(*, guide: Guide, language: str, user, change_class: str = "")
             change_class = ""
     else:
         change_class = ""
-        source_version = Version.objects.for_language(guide, guide.source_language).approved().order_by("-number").first()
         if source_version is None:
             problems.append(("", _("The source text has no approved version yet: a translation can only be submitted against an approved source.")))
     if problems:
@@ -144,6 +140,7 @@ def version_submit(*, guide: Guide, language: str, user, change_class: str = "")
         created_at=timezone.now(),
         source_version=source_version,
         change_class=change_class,
+        qa_findings=findings_as_data(findings),
     )
     audit_append(
         actor=user,

@@ -14,6 +14,7 @@ from guide_cms.core.languages import get_language
 from guide_cms.core.permissions import can_edit_language, can_view_content
 from guide_cms.guides.models import Guide, Version
 from guide_cms.guides.snapshots import build_snapshot
+from guide_cms.localization.checking import draft_findings
 
 from . import services
 from guide_cms.core.diffs import diff_sections
@@ -105,13 +106,15 @@ def submit(request, pk, language):
         else:
             messages.success(request, _("Version %(number)d of the %(language)s text is now in review.") % {"number": version.number, "language": lang.english_name})
             return redirect(reverse("admin:guides_guide_change", args=[guide.pk]))
+    findings, _source = draft_findings(guide, lang.code)
     snapshot = build_snapshot(guide, lang.code, guide.sections.all())
     context = _context(
         request,
         title=_("Submit %(guide)s (%(language)s) for review") % {"guide": guide, "language": lang.english_name},
         guide=guide,
         language=lang,
-        problems=services.submission_problems(snapshot),
+        problems=services.submission_problems(snapshot, findings),
+        warnings=[f for f in findings if f.severity != "error"],
         needs_change_class=lang.code == guide.source_language and guide.versions.filter(language=lang.code, status="approved").exists(),
         form=form,
     )

@@ -68,7 +68,8 @@ def test_signature_moved_to_another_version_is_caught(signed, guide, translator_
     from guide_cms.guides.models import Section
     from guide_cms.review.services import version_submit
 
-    Section.objects.update(title_es="T", body_es="Tome 5 mg.")
+    Section.objects.filter(key="dosing").update(title_es="Dosis", body_es="Tome 5 mg.")
+    Section.objects.filter(key="warnings").update(title_es="Advertencias", body_es="> [!WARNING]\n> No conduzca.")
     other = version_submit(guide=guide, language="es", user=translator_es)
     signature = Signature.objects.get(version=signed)
     sql("UPDATE review_signature SET version_id = %s, content_hash = %s WHERE id = %s", [other.pk, other.content_hash, signature.pk])

@@ -97,7 +97,7 @@ def test_a_source_approval_means_clinically_accurate(source_version, reviewer):
 
 def test_a_translation_approval_means_faithful_translation_of_the_source_version(guide, editor, reviewer, translator_es, second_reviewer):
     v1 = approved_source(guide, editor, reviewer)
-    edit(guide, editor, body_en="Take 10 mg.")
+    edit(guide, editor, body_en="Take 5 mg with water.")
     v2 = version_submit(guide=guide, language="en", user=editor, change_class=ChangeClass.EDITORIAL)
     sign(v2, second_reviewer, change_class_confirmed=ChangeClass.EDITORIAL)
     fill_spanish(guide, translator_es)

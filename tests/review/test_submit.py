@@ -188,11 +188,11 @@ def test_a_translation_cannot_be_submitted_before_the_source_is_approved(guide, 
 
 def test_a_translation_version_records_the_latest_approved_source_version(guide, editor, translator_es, reviewer):
     approved_source(guide, editor, reviewer)
-    section_update_drafts(section=guide.sections.get(key="dosing"), user=editor, values={"body_en": "Take 10 mg."})
+    section_update_drafts(section=guide.sections.get(key="dosing"), user=editor, values={"body_en": "Take 5 mg with water."})
     v2 = version_submit(guide=guide, language="en", user=editor, change_class=ChangeClass.CLINICAL)
     approve(v2, make_user(Role.REVIEWER, ("en",)), change_class_confirmed=ChangeClass.CLINICAL)
     # A third source version still in review is not what the translation translates.
-    section_update_drafts(section=guide.sections.get(key="dosing"), user=editor, values={"body_en": "Take 15 mg."})
+    section_update_drafts(section=guide.sections.get(key="dosing"), user=editor, values={"body_en": "Take 5 mg with food."})
     v3 = version_submit(guide=guide, language="en", user=editor, change_class=ChangeClass.CLINICAL)
     assert v3.status == VersionStatus.IN_REVIEW
     fill_spanish(guide, translator_es)

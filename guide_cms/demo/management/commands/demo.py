@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from guide_cms.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
-from guide_cms.demo.content import load_second_guide, load_seed_guide, run_seed_workflow
+from guide_cms.demo.content import load_glossary, load_second_guide, load_seed_guide, run_seed_workflow
 
 
 class Command(BaseCommand):
@@ -16,6 +16,7 @@ class Command(BaseCommand):
                 "The demo creates accounts whose password is public."
             )
         ensure_demo_accounts()
+        load_glossary()
         report = load_seed_guide()
         state = "loaded" if report.created else ("updated" if report.changed_anything else "already loaded")
         self.stdout.write(self.style.SUCCESS(f"Seed guide '{report.guide.slug}' {state}."))

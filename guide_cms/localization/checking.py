@@ -1,0 +1,46 @@
+"""Run the QA checks on a guide's text in one language, against the right source."""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from guide_cms.guides.models import Guide, Version
+from guide_cms.guides.snapshots import build_snapshot
+
+from .models import GlossaryTerm
+from .qa import Finding, GlossaryEntry, check_source, check_translation
+
+
+def glossary_for(language: str) -> list[GlossaryEntry]:
+    return [
+        GlossaryEntry(term=t.term, approved=t.expected_form, do_not_translate=t.do_not_translate)
+        for t in GlossaryTerm.objects.for_language(language)
+    ]
+
+
+def current_source_version(guide: Guide) -> Version | None:
+    """The approved source version a translation must translate now."""
+    return Version.objects.for_language(guide, guide.source_language).approved().order_by("-number").first()
+
+
+def snapshot_findings(snapshot: dict, *, guide: Guide, source_version: Version | None) -> list[Finding]:
+    """QA findings for a snapshot (drafts or a version) of guide."""
+    language = snapshot["language"]
+    if language == guide.source_language:
+        return check_source(snapshot["sections"], language=language)
+    if source_version is None:
+        return []
+    return check_translation(
+        source_version.snapshot["sections"], snapshot["sections"],
+        source_language=guide.source_language, language=language, glossary=glossary_for(language),
+    )
+
+
+def draft_findings(guide: Guide, language: str) -> tuple[list[Finding], Version | None]:
+    """Findings for the current drafts, and the source version they were checked against."""
+    source_version = current_source_version(guide)
+    snapshot = build_snapshot(guide, language, guide.sections.all())
+    return snapshot_findings(snapshot, guide=guide, source_version=source_version), source_version
+
+
+def findings_as_data(findings: list[Finding]) -> list[dict]:
+    return [asdict(f) for f in findings]

@@ -1,0 +1,202 @@
+"""What an exchange file holds, whatever its format, and the rules both formats share.
+
+Pure: no database. The readers return what the file says, checked for shape
+only; the importer decides what to apply (unknown ids, changed sources).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import to_locale
+
+# Our unit states. An exchange file never carries "approved": an import is
+# never a sign-off, so the most a file can say is "translated".
+NEW = "new"
+TRANSLATED = "translated"
+NEEDS_REVIEW = "needs-review"
+STATES = (NEW, TRANSLATED, NEEDS_REVIEW)
+
+GUIDE_TITLE_ID = "guide.title"
+GUIDE_SUMMARY_ID = "guide.summary"
+SECTION_FIELDS = ("title", "body")
+
+_SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+# Characters XML 1.0 cannot carry (and that gettext tools mangle): C0 controls
+# other than tab/newline/carriage return, lone surrogates, U+FFFE/U+FFFF.
+_UNREPRESENTABLE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def section_unit_id(section_key: str, field: str) -> str:
+    """The stable unit id of a section field: section_unit_id("dosing", "body") -> "dosing.body"."""
+    if field not in SECTION_FIELDS:
+        raise ValueError(f"Unknown section field {field!r}; expected one of {SECTION_FIELDS}.")
+    return f"{section_key}.{field}"
+
+
+@dataclass(frozen=True)
+class ExchangeUnit:
+    id: str  # "guide.title", "guide.summary", or f"{section_key}.{field}" for title/body
+    source: str  # source-language text (Markdown)
+    target: str  # current translation draft ("" if none)
+    state: str  # NEW | TRANSLATED | NEEDS_REVIEW
+    note: str = ""  # e.g. "Keep [!WARNING] markers and all numbers exactly."
+
+
+@dataclass(frozen=True)
+class ExchangeDocument:
+    guide: str  # slug
+    source_language: str  # Django code, "en"
+    target_language: str  # Django code, e.g. "zh-hans"
+    source_version: int  # the approved source version the units come from
+    source_hash: str  # that version's content hash (SHA-256 hex)
+    units: tuple[ExchangeUnit, ...]
+
+
+class ExchangeError(ValueError):
+    """A malformed or unusable exchange file (or a document that cannot be written).
+
+    str() names the file and the line and/or unit. When a file has several bad
+    units, .problems holds one ExchangeError per unit and str() lists them all.
+    """
+
+    def __init__(self, message, *, filename=None, line=None, unit=None, problems=()):
+        self.reason = str(message)
+        self.filename = filename
+        self.line = line
+        self.unit = unit
+        self.problems = tuple(problems)
+        super().__init__(self._render())
+
+    def location(self) -> str:
+        """ "line 12, unit 'dosing.body'" (without the file name); "" if neither is known."""
+        parts = []
+        if self.line is not None:
+            parts.append(_("line %(line)d") % {"line": self.line})
+        if self.unit is not None:
+            parts.append(_("unit '%(unit)s'") % {"unit": self.unit})
+        return ", ".join(parts)
+
+    def _render(self) -> str:
+        where = ", ".join(part for part in (self.filename, self.location()) if part)
+        text = f"{where}: {self.reason}" if where else self.reason
+        for problem in self.problems:
+            text += f"\n  - {problem.location() or problem.filename or ''}: {problem.reason}"
+        return text
+
+
+def raise_problems(problems: list[ExchangeError], filename: str | None) -> None:
+    """Raise nothing, the one problem, or one ExchangeError listing every problem."""
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise ExchangeError(
+            _("%(count)d units cannot be used:") % {"count": len(problems)},
+            filename=filename,
+            problems=problems,
+        )
+
+
+# Languages --------------------------------------------------------------------
+
+def language_tag(code: str) -> str:
+    """BCP 47 tag of a Django language code: "zh-hans" -> "zh-Hans"."""
+    return to_locale(code).replace("_", "-")
+
+
+def gettext_locale(code: str) -> str:
+    """gettext/Babel locale name of a Django language code: "zh-hans" -> "zh_Hans"."""
+    return to_locale(code)
+
+
+def language_from_tag(tag: str) -> str | None:
+    """The configured Django code for a BCP 47 tag or gettext locale ("zh-Hans", "zh_Hans"), or None.
+
+    Matching is case-insensitive and exact: "es-ES" or "zh-CN" are not guessed.
+    """
+    wanted = tag.strip().replace("_", "-").lower()
+    if not wanted:
+        return None
+    for code, _name in settings.LANGUAGES:
+        if wanted in (code.lower(), language_tag(code).lower()):
+            return code
+    return None
+
+
+def configured_tags() -> str:
+    return ", ".join(language_tag(code) for code, _name in settings.LANGUAGES)
+
+
+# Shared checks ----------------------------------------------------------------
+
+def effective_state(unit: ExchangeUnit) -> str:
+    """The state a file carries for unit: no text is NEW, a draft is never NEW.
+
+    Both formats apply this, so XLIFF and PO agree (PO cannot say "new, with a draft").
+    """
+    if not unit.target:
+        return NEW
+    if unit.state == NEW:
+        return NEEDS_REVIEW
+    return unit.state
+
+
+def check_document(doc: ExchangeDocument) -> None:
+    """Refuse a document no exchange file can carry faithfully (before writing anything)."""
+    if not doc.guide or _UNREPRESENTABLE.search(doc.guide) or doc.guide != doc.guide.strip():
+        raise ExchangeError(_("the guide slug %(slug)r cannot be written to an exchange file.") % {"slug": doc.guide})
+    for code in (doc.source_language, doc.target_language):
+        if language_from_tag(code) != code:
+            raise ExchangeError(_("%(code)r is not a configured language code.") % {"code": code})
+    if doc.source_language == doc.target_language:
+        raise ExchangeError(_("the target language is the source language."))
+    if not isinstance(doc.source_version, int) or isinstance(doc.source_version, bool) or doc.source_version < 0:
+        raise ExchangeError(_("the source version must be a whole number, not %(value)r.") % {"value": doc.source_version})
+    if not _SHA256_HEX.fullmatch(doc.source_hash):
+        raise ExchangeError(_("the source hash must be 64 lowercase hexadecimal digits (SHA-256)."))
+    seen: set[str] = set()
+    for unit in doc.units:
+        if not unit.id or unit.id != unit.id.strip() or _UNREPRESENTABLE.search(unit.id):
+            raise ExchangeError(_("a unit has an empty or unusable id (%(id)r).") % {"id": unit.id})
+        if unit.id in seen:
+            raise ExchangeError(_("two units have this id."), unit=unit.id)
+        seen.add(unit.id)
+        if unit.state not in STATES:
+            raise ExchangeError(_("unknown state %(state)r.") % {"state": unit.state}, unit=unit.id)
+        if not unit.source:
+            raise ExchangeError(_("the source text is empty; leave empty fields out of the export."), unit=unit.id)
+        for name, value in (("source", unit.source), ("target", unit.target), ("note", unit.note)):
+            bad = _UNREPRESENTABLE.search(value)
+            if bad:
+                raise ExchangeError(
+                    _("the %(field)s contains the control character U+%(code)04X, which exchange files cannot carry.")
+                    % {"field": name, "code": ord(bad.group())},
+                    unit=unit.id,
+                )
+
+
+def parse_source_hash(value: str | None) -> str | None:
+    """The normalised SHA-256 hex digest, or None if value is not one."""
+    value = (value or "").strip().lower()
+    return value if _SHA256_HEX.fullmatch(value) else None
+
+
+def parse_source_version(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
+def line_of_offset(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def describe_undecodable(data: bytes, error: UnicodeDecodeError, encoding: str) -> str:
+    """ "is not valid UTF-8 (byte 0xE9 at line 3)": for an ExchangeError's reason."""
+    byte = data[error.start] if error.start < len(data) else 0
+    return _("the file is not valid %(encoding)s text (byte 0x%(byte)02X at line %(line)d); save it as UTF-8.") % {
+        "encoding": encoding,
+        "byte": byte,
+        "line": line_of_offset(data, error.start),
+    }

@@ -1,0 +1,331 @@
+"""gettext PO files for CAT tools, written and read with Babel.
+
+One entry per unit: msgctxt = unit id, msgid = source, msgstr = target,
+"#, fuzzy" = needs review, translator comments ("# ") = the note, extracted
+comments ("#. ") = the source version and hash. The guide, languages, source
+version and hash are also X-Guide-CMS-* header fields, which are what the
+reader trusts.
+
+Babel's Catalog drops header fields it does not know and silently merges
+duplicate entries, and its parser accepts some broken lines; hence a small
+Catalog subclass that keeps both, and a line-by-line syntax check first so
+that every malformed file is refused with its line number.
+"""
+from __future__ import annotations
+
+import codecs
+import datetime
+import io
+import re
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import PoFileError, PoFileParser
+from babel.messages.pofile import write_po as babel_write_po
+from django.utils.translation import gettext as _
+
+from .base import (
+    NEEDS_REVIEW,
+    NEW,
+    TRANSLATED,
+    ExchangeDocument,
+    ExchangeError,
+    ExchangeUnit,
+    check_document,
+    configured_tags,
+    describe_undecodable,
+    effective_state,
+    gettext_locale,
+    language_from_tag,
+    language_tag,
+    parse_source_hash,
+    parse_source_version,
+    raise_problems,
+)
+
+# Fixed, so the same document gives the same bytes (never the time of export).
+_FIXED_DATE = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+HEADER_GUIDE = "X-Guide-CMS-Guide"
+HEADER_SOURCE_LANGUAGE = "X-Guide-CMS-Source-Language"
+HEADER_SOURCE_VERSION = "X-Guide-CMS-Source-Version"
+HEADER_SOURCE_HASH = "X-Guide-CMS-Source-Hash"
+_REQUIRED_HEADERS = ("Language", HEADER_GUIDE, HEADER_SOURCE_LANGUAGE, HEADER_SOURCE_VERSION, HEADER_SOURCE_HASH)
+
+
+class _ExchangeCatalog(Catalog):
+    """A Babel Catalog that writes our extra header fields and, when parsing, keeps the raw
+    header and every entry in file order (Babel's own merges entries with the same key)."""
+
+    def __init__(self, *args, extra_headers=(), **kwargs):
+        self.extra_headers = list(extra_headers)
+        self.raw_headers: list[tuple[str, str]] | None = None
+        self.header_lines: list[int | None] = []
+        self.entries = []
+        super().__init__(*args, **kwargs)
+
+    @property
+    def mime_headers(self):
+        # Babel's fields minus "Generated-By" (its version would change our bytes), then ours.
+        headers = [(name, value.rstrip("\n")) for name, value in Catalog.mime_headers.fget(self)]
+        headers = [(name, value) for name, value in headers if name != "Generated-By"] + self.extra_headers
+        name, value = headers[-1]
+        headers[-1] = (name, value + "\n")  # gettext ends the last header line with "\n" too
+        return headers
+
+    @mime_headers.setter
+    def mime_headers(self, headers):
+        # Keep them raw; we interpret the fields we need ourselves.
+        self.raw_headers = [(str(name), str(value)) for name, value in headers]
+
+    def __setitem__(self, id, message):
+        if id == "" and message.context is None:
+            self.header_lines.append(message.lineno)
+            super().__setitem__(id, message)
+        else:
+            # Babel would take msgctxt + msgid "" for the header; we record it as an entry.
+            self.entries.append(message)
+            if id != "":
+                super().__setitem__(id, message)
+
+
+# Writing ------------------------------------------------------------------------
+
+def write_po(doc: ExchangeDocument) -> bytes:
+    """The document as a UTF-8 PO file: same document, same bytes."""
+    check_document(doc)
+    source_tag = language_tag(doc.source_language)
+    catalog = _ExchangeCatalog(
+        locale=gettext_locale(doc.target_language),
+        project=f"guide_cms:{doc.guide}",
+        version=str(doc.source_version),
+        creation_date=_FIXED_DATE,
+        revision_date=_FIXED_DATE,
+        fuzzy=False,
+        header_comment=(
+            f"# guide_cms translation exchange: guide {doc.guide},\n"
+            f"# {source_tag} -> {language_tag(doc.target_language)}, source version {doc.source_version}.\n"
+            "# Translate msgstr as plain text; keep every msgctxt (the unit id).\n"
+            '# "fuzzy" marks a translation that needs review.'
+        ),
+        extra_headers=[
+            (HEADER_GUIDE, doc.guide),
+            (HEADER_SOURCE_LANGUAGE, source_tag),
+            (HEADER_SOURCE_VERSION, str(doc.source_version)),
+            (HEADER_SOURCE_HASH, doc.source_hash),
+        ],
+    )
+    provenance = [f"guide_cms source version {doc.source_version}", f"sha256:{doc.source_hash}"]
+    for unit in doc.units:
+        message = Message(
+            unit.source,
+            unit.target,
+            flags=["fuzzy"] if effective_state(unit) == NEEDS_REVIEW else [],
+            auto_comments=provenance,
+            user_comments=[line for line in unit.note.split("\n") if line.strip()],
+            context=unit.id,
+        )
+        # Babel guesses "python-format" from "50% of ..."; patient text is not a format string.
+        message.flags -= {"python-format", "python-brace-format"}
+        catalog[unit.source] = message
+    buffer = io.BytesIO()
+    babel_write_po(buffer, catalog, width=76, no_location=True)
+    return buffer.getvalue()
+
+
+# Reading ------------------------------------------------------------------------
+
+_DECLARED_CHARSET = re.compile(rb"Content-Type:[^\"\n]*?charset=([A-Za-z0-9._:-]+)", re.IGNORECASE)
+_KEYWORD_LINE = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr\[\d+\]|msgstr) +(.*)$")
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+_ESCAPE = re.compile(r"\\(.)")
+_KNOWN_ESCAPES = set('ntr"\\')
+
+
+def _decode(data: bytes, filename: str) -> str:
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    if b"\x00" in data:
+        raise ExchangeError(
+            _("the file contains NUL bytes: it is binary or UTF-16/32, not a PO file in UTF-8."), filename=filename
+        )
+    declared = _DECLARED_CHARSET.search(data)
+    charset = declared.group(1).decode("ascii") if declared else "utf-8"
+    if charset.upper() == "CHARSET":  # the placeholder of an untouched template
+        charset = "utf-8"
+    try:
+        name = codecs.lookup(charset).name
+    except LookupError:
+        raise ExchangeError(
+            _("the file declares the unknown charset %(charset)r.") % {"charset": charset},
+            filename=filename,
+            line=data.count(b"\n", 0, declared.start()) + 1,
+        ) from None
+    try:
+        return data.decode(name)
+    except UnicodeDecodeError as error:
+        raise ExchangeError(describe_undecodable(data, error, charset), filename=filename) from None
+
+
+def _check_syntax(lines: list[str], filename: str) -> dict[int, int]:
+    """Refuse, with its line, whatever Babel's lenient parser would misread or drop.
+
+    Returns {line of each msgid: line its entry starts on (its msgctxt)}.
+    """
+    state = "between"  # between entries | ctxt | id | plural | str
+    entry_line = 0
+    entry_starts: dict[int, int] = {}
+
+    def fail(reason, number):
+        raise ExchangeError(reason, filename=filename, line=number)
+
+    def check_string(value, number):
+        if not _QUOTED.fullmatch(value):
+            fail(_("expected one double-quoted string, found %(text)r.") % {"text": value[:40]}, number)
+        for escape in _ESCAPE.findall(value[1:-1]):
+            if escape not in _KNOWN_ESCAPES:
+                fail(_("unsupported escape sequence \\%(char)s in a string.") % {"char": escape}, number)
+
+    for number, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        if not line or line.startswith("#~"):
+            continue  # blank lines and obsolete entries (ignored)
+        if line.startswith("#"):
+            if state in ("ctxt", "id", "plural"):
+                fail(_("the entry starting at line %(start)d has no msgstr.") % {"start": entry_line}, number)
+            state = "between"
+            continue
+        if line.startswith('"'):
+            if state == "between":
+                fail(_("a quoted string outside any msgctxt/msgid/msgstr."), number)
+            check_string(line, number)
+            continue
+        keyword_line = _KEYWORD_LINE.match(line)
+        if not keyword_line:
+            fail(_("unknown or misformatted keyword: %(text)r.") % {"text": line[:40]}, number)
+        keyword, value = keyword_line.groups()
+        check_string(value, number)
+        if keyword == "msgctxt":
+            if state in ("ctxt", "id", "plural"):
+                fail(_("the entry starting at line %(start)d has no msgstr.") % {"start": entry_line}, number)
+            state, entry_line = "ctxt", number
+        elif keyword == "msgid":
+            if state in ("id", "plural"):
+                fail(_("the entry starting at line %(start)d has no msgstr.") % {"start": entry_line}, number)
+            if state != "ctxt":
+                entry_line = number
+            entry_starts[number] = entry_line
+            state = "id"
+        elif keyword == "msgid_plural":
+            if state != "id":
+                fail(_("msgid_plural without a msgid just before it."), number)
+            state = "plural"
+        else:  # msgstr, msgstr[n]
+            if state not in ("id", "plural", "str") or (state == "str" and keyword == "msgstr"):
+                fail(_("msgstr without a msgid before it."), number)
+            state = "str"
+    if state in ("ctxt", "id", "plural"):
+        fail(
+            _("the file ends inside the entry starting at line %(start)d (truncated?).") % {"start": entry_line},
+            len(lines),
+        )
+    return entry_starts
+
+
+def read_po(data: bytes, filename: str) -> ExchangeDocument:
+    """Parse a PO exchange file; raise ExchangeError naming the file and line or unit."""
+    text = _decode(data, filename)
+    lines = text.split("\n")  # not splitlines(): U+2028 and friends are text, not line ends
+    entry_starts = _check_syntax(lines, filename)
+    catalog = _ExchangeCatalog()
+    parser = PoFileParser(catalog, ignore_obsolete=True, abort_invalid=True)
+    try:
+        parser.parse(lines)
+    except PoFileError as error:
+        # PoFileError.lineno counts from 0.
+        raise ExchangeError(str(error.args[0]).rsplit(" on ", 1)[0], filename=filename, line=error.lineno + 1) from None
+    except (ValueError, IndexError) as error:  # Babel's parser on input our check did not foresee
+        raise ExchangeError(_("the PO file cannot be parsed: %(error)s") % {"error": error}, filename=filename) from None
+
+    if not catalog.header_lines:
+        raise ExchangeError(_("the file has no PO header (the first entry, msgid \"\")."), filename=filename)
+    header_line = catalog.header_lines[0]
+    if len(catalog.header_lines) > 1:
+        raise ExchangeError(_("the file has two PO headers."), filename=filename, line=catalog.header_lines[1])
+    headers = {name.strip().lower(): value.strip() for name, value in catalog.raw_headers or []}
+
+    def header(name):
+        value = headers.get(name.lower(), "")
+        if not value:
+            raise ExchangeError(
+                _("the PO header lacks the %(field)s field; the file was not exported by guide_cms or the tool "
+                  "dropped it. Export the guide again.") % {"field": name},
+                filename=filename,
+                line=header_line,
+            )
+        return value
+
+    values = {name: header(name) for name in _REQUIRED_HEADERS}
+    languages = {}
+    for field in ("Language", HEADER_SOURCE_LANGUAGE):
+        code = language_from_tag(values[field])
+        if code is None:
+            raise ExchangeError(
+                _("%(field)s: %(tag)r is not a configured language (configured: %(known)s).")
+                % {"field": field, "tag": values[field], "known": configured_tags()},
+                filename=filename,
+                line=header_line,
+            )
+        languages[field] = code
+    if languages["Language"] == languages[HEADER_SOURCE_LANGUAGE]:
+        raise ExchangeError(_("the target language is the source language."), filename=filename, line=header_line)
+    version = parse_source_version(values[HEADER_SOURCE_VERSION])
+    source_hash = parse_source_hash(values[HEADER_SOURCE_HASH])
+    if version is None or source_hash is None:
+        bad = HEADER_SOURCE_VERSION if version is None else HEADER_SOURCE_HASH
+        raise ExchangeError(
+            _("the %(field)s header field is not valid.") % {"field": bad}, filename=filename, line=header_line
+        )
+
+    units: list[ExchangeUnit] = []
+    problems: list[ExchangeError] = []
+    first_line: dict[str, int | None] = {}
+    for message in catalog.entries:
+        line = entry_starts.get(message.lineno, message.lineno)
+        uid = (message.context or "").strip()
+        if not uid:
+            problems.append(
+                ExchangeError(_("the entry has no msgctxt (its unit id)."), filename=filename, line=line)
+            )
+            continue
+        if uid in first_line:
+            problems.append(
+                ExchangeError(
+                    _("the msgctxt is used twice (first at line %(line)s).") % {"line": first_line[uid]},
+                    filename=filename, line=line, unit=uid,
+                )
+            )
+            continue
+        first_line[uid] = line
+        if message.pluralizable:
+            problems.append(
+                ExchangeError(_("plural forms are not used in guide exchange files."),
+                              filename=filename, line=line, unit=uid)
+            )
+            continue
+        if not message.id:
+            problems.append(ExchangeError(_("the msgid is empty."), filename=filename, line=line, unit=uid))
+            continue
+        target = message.string or ""
+        state = NEW if not target else NEEDS_REVIEW if message.fuzzy else TRANSLATED
+        # "#| msgid ..." (previous strings) arrive as comments starting with "|": not notes.
+        note = " ".join(c for c in message.user_comments if c and not c.startswith("|"))
+        units.append(ExchangeUnit(id=uid, source=message.id, target=target, state=state, note=note))
+    raise_problems(problems, filename)
+
+    return ExchangeDocument(
+        guide=values[HEADER_GUIDE],
+        source_language=languages[HEADER_SOURCE_LANGUAGE],
+        target_language=languages["Language"],
+        source_version=version,
+        source_hash=source_hash,
+        units=tuple(units),
+    )

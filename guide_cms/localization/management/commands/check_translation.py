@@ -1,0 +1,35 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from guide_cms.core.languages import UnknownLanguage, get_language
+from guide_cms.guides.models import Guide
+from guide_cms.localization.checking import draft_findings
+
+
+class Command(BaseCommand):
+    help = "Run the translation quality checks on a guide's current drafts in one language; exit 1 on any error."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug")
+        parser.add_argument("language")
+
+    def handle(self, *args, slug, language, **options):
+        guide = Guide.objects.filter(slug=slug).first()
+        if guide is None:
+            raise CommandError(f"No guide with slug {slug!r}.")
+        try:
+            lang = get_language(language)
+        except UnknownLanguage as exc:
+            raise CommandError(str(exc)) from None
+        findings, source_version = draft_findings(guide, lang.code)
+        if lang.code != guide.source_language:
+            if source_version is None:
+                raise CommandError(f"{slug}: the source has no approved version to check the {lang.english_name} text against.")
+            self.stdout.write(f"Checking {slug} [{lang.code}] drafts against source version {source_version.number}.")
+        for f in findings:
+            self.stdout.write(f"{f.section or '-'}\t{f.severity}\t{f.code}\t{f.message}")
+        errors = sum(1 for f in findings if f.severity == "error")
+        warnings = sum(1 for f in findings if f.severity == "warning")
+        summary = f"{errors} error(s), {warnings} warning(s)."
+        if errors:
+            raise CommandError(summary, returncode=1)
+        self.stdout.write(self.style.SUCCESS(summary))

@@ -1,0 +1,47 @@
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import BaseCommand, CommandError
+
+from guide_cms.localization.exchange import ExchangeError, read_exchange_file
+from guide_cms.localization.services import ImportRefused, translation_import
+
+
+class Command(BaseCommand):
+    help = "Import an XLIFF or PO file from a CAT tool into the translation drafts (all or nothing; never a sign-off)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--user", required=True, help="Username of the translator importing (checked and audited).")
+        parser.add_argument("--dry-run", action="store_true", help="Show what would change; write nothing.")
+        parser.add_argument("--strict", action="store_true", help="Refuse the whole file if any unit's source changed since export.")
+
+    def handle(self, *args, file, user, dry_run=False, strict=False, **options):
+        actor = get_user_model().objects.filter(username=user).first()
+        if actor is None:
+            raise CommandError(f"No user named {user!r}.")
+        path = Path(file)
+        try:
+            data = path.read_bytes()
+        except (FileNotFoundError, IsADirectoryError):
+            raise CommandError(f"{file}: no such file.") from None
+        try:
+            document = read_exchange_file(data, path.name)
+            report = translation_import(document=document, user=actor, filename=path.name, dry_run=dry_run, strict=strict)
+        except (ExchangeError, ImportRefused, PermissionDenied) as exc:
+            raise CommandError(f"Refused, nothing imported: {exc}") from None
+        verb = "Would apply" if dry_run else "Applied"
+        self.stdout.write(f"{verb} {len(report.applied)} unit(s) to {report.guide.slug} [{report.language}]; {len(report.unchanged)} unchanged.")
+        if report.source_note:
+            self.stdout.write(report.source_note)
+        for uid, _old, _new in report.applied:
+            self.stdout.write(f"  changed: {uid}")
+        for uid in report.stale:
+            self.stdout.write(self.style.WARNING(f"  NOT applied, source changed since export: {uid}"))
+        for uid in report.kept_empty:
+            self.stdout.write(f"  empty in the file, draft kept: {uid}")
+        for finding in report.findings:
+            self.stdout.write(f"  {finding.severity}: {finding.section or '-'} [{finding.code}] {finding.message}")
+        if dry_run:
+            self.stdout.write("Dry run: nothing was written.")

@@ -1,0 +1,104 @@
+"""Plain text out of a section body in the project's Markdown subset (pure helpers).
+
+The checks measure and compare what a patient reads: paragraph and list text,
+link text, inline code. Markup characters, callout markers (``> [!WARNING]``),
+link destinations and raw HTML tags are left out.
+"""
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+
+__all__ = ["normalise_space", "plain_blocks", "plain_text", "real_words"]
+
+# A callout marker on a line of its own, inside one or more quote levels.
+_MARKER_LINE = re.compile(r"^(?P<quote>[ \t]*(?:>[ \t]?)+)\[![A-Za-z]+\][ \t]*$", re.MULTILINE)
+_SENTENCE_END = re.compile(r"[.!?。！？؟…:;]['\"”’»)\]]*$")
+_URL = re.compile(r"(?:https?://|mailto:|www\.)\S+", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+# Units and abbreviations that stay the same in every language: a body of only
+# these, numbers and names is not "untranslated" when copied unchanged.
+_UNITS = frozenset(
+    "mg mcg µg μg g kg ml mL l dl cm mm m km h hr hrs min mins s sec iu ui mmol mol "
+    "bpm mmhg kcal cal ok vs am pm".split()
+)
+
+# Commonmark with raw HTML recognised (so tags can be dropped, not read as text).
+_parser = MarkdownIt("commonmark", {"html": True}).enable("table")
+# Parse every link, even javascript: ones, so a destination is never read as text.
+_parser.validateLink = lambda url: True
+
+
+def normalise_space(text: str) -> str:
+    """Collapse every run of whitespace to one space and strip the ends."""
+    return " ".join(text.split())
+
+
+def _inline_text(token) -> str:
+    parts: list[str] = []
+    for child in token.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(" ")
+    return normalise_space("".join(parts))
+
+
+def plain_blocks(body: str) -> list[str]:
+    """The text of each paragraph, list item, heading or table cell of `body`, in order.
+
+    Callout markers and raw HTML are dropped; link text is kept, link
+    destinations are not. Never raises on any string.
+    """
+    if not body or not body.strip():
+        return []
+    body = _MARKER_LINE.sub(lambda m: m.group("quote"), body)
+    blocks: list[str] = []
+    for token in _parser.parse(body):
+        if token.type == "inline":
+            text = _inline_text(token)
+            if text:
+                blocks.append(text)
+        elif token.type in ("code_block", "fence"):
+            text = normalise_space(token.content)
+            if text:
+                blocks.append(text)
+    return blocks
+
+
+def plain_text(body: str, *, sentences: bool = False) -> str:
+    """`body` as one line of plain text.
+
+    With ``sentences=True`` each block that does not end in sentence
+    punctuation gets a full stop, so list items and callout lines count as
+    sentences for the readability formulas, and URLs are removed.
+    """
+    blocks = plain_blocks(body)
+    if sentences:
+        blocks = [normalise_space(_URL.sub(" ", block)) for block in blocks]
+        blocks = [b if _SENTENCE_END.search(b) else b + "." for b in blocks if b]
+    return " ".join(blocks)
+
+
+def real_words(text: str, *, ignore: frozenset[str] = frozenset()) -> list[str]:
+    """Words that make `text` prose rather than a list of numbers, names and units.
+
+    Counted: words of two or more letters with no capital letter (so every word
+    of a script without case, such as Arabic or Chinese) that are not units
+    (mg, ml…), URLs or one of `ignore` (compared case-insensitively, e.g.
+    glossary terms). Capitalised words and acronyms are treated as names: a
+    body of "Dr Jane Smith, 020 7946 0000" has no real words.
+    """
+    text = _URL.sub(" ", text)
+    ignored = {word.casefold() for word in ignore}
+    found = []
+    for word in _WORD.findall(text):
+        if len(word) < 2 or any(ch.isupper() for ch in word):
+            continue
+        if word.casefold() in _UNITS or word.casefold() in ignored:
+            continue
+        found.append(word)
+    return found

@@ -1,0 +1,314 @@
+"""The handouts channel: one printable A4 PDF per guide per language (WeasyPrint).
+
+    <lang>/<slug>.pdf     the patient handout, or a one-page withdrawal notice
+
+Large readable type (13pt body), right-to-left where the language is, each
+language's fonts named explicitly (guide_cms.publishing.fonts), a footer on
+every page (title, version, page number) and a sign-off block at the end
+(version, approval date, signers with their meanings, content hash, next
+review date) in the handout's language.
+
+Before anything is laid out, every character that will be printed is checked
+against the language's fonts; a handout with a character no font can draw is
+refused with a ChannelError and nothing is returned.
+
+Output is deterministic: no clock, no random identifiers, nothing fetched.
+The PDF dates are the approval date, the PDF /ID derives from the entry.
+WeasyPrint's warnings are passed on to the "guide_cms.publishing.handouts"
+logger (WeasyPrint's own logger has only a NullHandler).
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime
+import logging
+import threading
+from functools import cache
+from html.parser import HTMLParser
+from pathlib import Path
+
+from django.template import Context, Engine
+from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+
+from guide_cms.guides.markdown import sanitize_html
+
+from .. import fonts
+from .base import (
+    Channel,
+    ChannelError,
+    Entry,
+    LanguageFacts,
+    PublishedGuide,
+    RenderedFile,
+    SignatureFacts,
+    WithdrawnGuide,
+    localized_meaning,
+)
+
+__all__ = ["HandoutChannel", "HANDOUT_TEMPLATE", "HANDOUT_CSS"]
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+HANDOUT_TEMPLATE = "publishing/handout.html"
+HANDOUT_CSS = TEMPLATE_DIR / "publishing" / "handout.css"
+
+logger = logging.getLogger("guide_cms.publishing.handouts")
+
+# Characters the page footer may print besides its labels and the title.
+_FOOTER_CHARACTERS = "0123456789 / \u00b7"
+# Left-to-right isolate: keeps "3 / 7" in that order on a right-to-left page.
+_LRI, _PDI = "\u2066", "\u2069"
+
+
+@cache
+def _engine() -> Engine:
+    """A standalone template engine: no app registry, no APP_DIRS, autoescaping on."""
+    return Engine(
+        dirs=[str(TEMPLATE_DIR)],
+        app_dirs=False,
+        autoescape=True,
+        debug=False,
+        builtins=["django.templatetags.i18n"],
+    )
+
+
+@cache
+def _no_fetching():
+    """A URL fetcher that refuses everything: handouts are self-contained, nothing is read from disk or network."""
+    from weasyprint.urls import URLFetcher
+
+    class NoFetching(URLFetcher):
+        def fetch(self, url, headers=None):
+            raise ValueError(f"handouts fetch nothing (asked for {url!r})")
+
+    return NoFetching()
+
+
+@cache
+def _stylesheet():
+    from weasyprint import CSS
+
+    return CSS(string=HANDOUT_CSS.read_text(encoding="utf-8"), url_fetcher=_no_fetching())
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ")
+    return f'"{escaped}"'
+
+
+def _format_date(code: str, value: datetime.date) -> str:
+    from guide_cms.core.languages import get_language
+
+    return get_language(code).format_date(value)
+
+
+class _VisibleText(HTMLParser):
+    """The text a body prints: character data, plus the addresses printed after external links."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        href = dict(attrs).get("href") or ""
+        if tag == "a" and href.startswith(("http://", "https://")):
+            self.parts.append(f" ({href})")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def _visible_text(html: str) -> str:
+    parser = _VisibleText()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.parts)
+
+
+class _WarningCollector(logging.Handler):
+    """Collects WeasyPrint's warnings raised by this thread while a handout renders."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.thread = threading.get_ident()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        if record.thread == self.thread:
+            self.records.append(record)
+
+
+@contextlib.contextmanager
+def _weasyprint_warnings(path: str):
+    collector = _WarningCollector()
+    weasy_logger = logging.getLogger("weasyprint")
+    weasy_logger.addHandler(collector)
+    try:
+        yield
+    finally:
+        weasy_logger.removeHandler(collector)
+        for record in collector.records:
+            logger.warning("WeasyPrint, printing %s: %s", path, record.getMessage())
+
+
+class HandoutChannel(Channel):
+    name = "handouts"
+    output_version = "1"
+
+    def render_entry(self, entry: Entry) -> list[RenderedFile]:
+        path = self.path(entry)
+        html = self.html(entry)  # refuses undrawable text before any layout
+        with _weasyprint_warnings(path):
+            document = self._layout(html, entry)
+            pdf = document.write_pdf(
+                uncompressed_pdf=False,
+                pdf_identifier=self.entry_key(entry)[:32].encode("ascii"),
+            )
+        return [RenderedFile(path, pdf)]
+
+    @staticmethod
+    def path(entry: Entry) -> str:
+        return f"{entry.language.code}/{entry.slug}.pdf"
+
+    # -- HTML ---------------------------------------------------------------
+
+    def html(self, entry: Entry) -> str:
+        """The handout as HTML, after checking every printed character against its fonts."""
+        if isinstance(entry, PublishedGuide):
+            context, printed = self._guide_context(entry)
+        elif isinstance(entry, WithdrawnGuide):
+            context, printed = self._withdrawn_context(entry)
+        else:  # pragma: no cover - the Entry union is closed
+            raise TypeError(f"HandoutChannel cannot render {type(entry).__name__}")
+        language = entry.language
+        for code, parts in printed:
+            fonts.check_printable(parts, code=code, language_name=language.english_name, slug=entry.slug)
+        context.update(
+            language=language,
+            font_family=mark_safe(fonts.font_family_css(language.code)),  # noqa: S308 - from our own config
+        )
+        with translation.override(language.code):
+            return _engine().get_template(HANDOUT_TEMPLATE).render(Context(context, autoescape=True))
+
+    def _footer_css(self, entry: Entry, language: LanguageFacts, end_text: list[str]) -> str:
+        """@page margin boxes: the title at the start side, version and page number at the end side."""
+        start, end = ("left", "right") if language.direction == "ltr" else ("right", "left")
+        page = f'{_css_string(gettext("Page") + " " + _LRI)} counter(page) " / " counter(pages) {_css_string(_PDI)}'
+        end_content = " ".join([*(_css_string(text) for text in end_text), page])
+        return (
+            f"@page {{ @bottom-{start} {{ content: string(handout-title); text-align: {start}; }}\n"
+            f"  @bottom-{end} {{ content: {end_content}; text-align: {end}; }} }}"
+        )
+
+    def _guide_context(self, entry: PublishedGuide):
+        code = entry.language.code
+        with translation.override(code):
+            version_label = gettext("Version")
+            page_label = gettext("Page")
+            footer_end = [f"{version_label} {entry.version_number}  \u00b7  "]
+            footer_css = self._footer_css(entry, entry.language, footer_end)
+            signers = [self._signer(signature, code) for signature in entry.signatures]
+        sections = []
+        printed = [("the title", entry.title), ("the summary", entry.summary)]
+        for section in sorted(entry.sections, key=lambda s: (s.position, s.key)):
+            body = sanitize_html(section.body_html)
+            sections.append({"key": section.key, "title": section.title, "body": mark_safe(body)})  # noqa: S308
+            printed.append((f"section {section.position} “{section.title}”", section.title + " " + _visible_text(body)))
+        context = {
+            "withdrawn": False,
+            "title": entry.title,
+            "summary": entry.summary,
+            "sections": sections,
+            "footer_css": mark_safe(footer_css),  # noqa: S308 - CSS strings escaped by _css_string
+            "version": entry.version_number,
+            "approved_on": _format_date(code, entry.approved_on),
+            "approved_on_iso": entry.approved_on.isoformat(),
+            "signers": signers,
+            "content_hash": entry.content_hash,
+            "next_review_due": _format_date(code, entry.next_review_due) if entry.next_review_due else "",
+            "next_review_due_iso": entry.next_review_due.isoformat() if entry.next_review_due else "",
+            "review_overdue": bool(entry.review_overdue),
+        }
+        # The sign-off block and the footer, with the labels exactly as the template translates them.
+        with translation.override(code):
+            labels = " ".join(
+                gettext(msgid)
+                for msgid in ("Version", "Approved on", "Signed by", "Next review due", "Content hash", "Review overdue")
+            )
+        signoff = " ".join(
+            [
+                labels,
+                f"{version_label} {page_label} {_FOOTER_CHARACTERS}",
+                str(entry.version_number),
+                context["approved_on"],
+                context["next_review_due"],
+                entry.content_hash,
+                *(" ".join(s.values()) for s in signers),
+            ]
+        )
+        printed.append(("the sign-off and footer", signoff))
+        return context, [(code, printed)]
+
+    @staticmethod
+    def _signer(signature: SignatureFacts, code: str) -> dict:
+        return {
+            "printed_name": signature.printed_name,
+            "credentials": signature.credentials,
+            "meaning": localized_meaning(signature, code),
+        }
+
+    def _withdrawn_context(self, entry: WithdrawnGuide):
+        code = entry.language.code
+        source = entry.source_language
+        with translation.override(code):
+            # The same messages as the site's withdrawal page, so one translation serves both.
+            heading = gettext("Translation withdrawn")
+            explanation = gettext(
+                "This translation was withdrawn after a safety update to the original guide. "
+                "It is being updated and will be published again once it has been checked."
+            )
+            pointer = gettext("Until then, please read the current guide in %(language)s:") % {
+                "language": source.native_name
+            }
+            footer_css = self._footer_css(entry, entry.language, [])
+            page_label = gettext("Page")
+        context = {
+            "withdrawn": True,
+            "title": heading,
+            "heading": heading,
+            "explanation": explanation,
+            "pointer": pointer,
+            "source_language": source,
+            "source_title": entry.source_title,
+            "source_font_family": mark_safe(fonts.font_family_css(source.code)),  # noqa: S308
+            "footer_css": mark_safe(footer_css),  # noqa: S308
+        }
+        notice = [("the withdrawal notice", f"{heading} {explanation} {pointer} {page_label} {_FOOTER_CHARACTERS}")]
+        title = [("the source title", entry.source_title)]
+        return context, [(code, notice), (source.code, title)]
+
+    # -- PDF ----------------------------------------------------------------
+
+    def document(self, entry: Entry):
+        """The laid-out WeasyPrint document (pages and boxes), for inspection."""
+        html = self.html(entry)
+        with _weasyprint_warnings(self.path(entry)):
+            return self._layout(html, entry)
+
+    def _layout(self, html: str, entry: Entry):
+        from weasyprint import HTML
+
+        document = HTML(string=html, base_url=None, url_fetcher=_no_fetching()).render(
+            stylesheets=[_stylesheet()],
+        )
+        approved_on = getattr(entry, "approved_on", None)
+        if approved_on is not None:
+            stamp = f"{approved_on.isoformat()}T00:00:00Z"
+            document.metadata.created = stamp
+            document.metadata.modified = stamp
+        else:
+            document.metadata.created = document.metadata.modified = None
+        return document
+

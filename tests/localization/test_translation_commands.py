@@ -1,0 +1,61 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from guide_cms.guides.models import Section
+from tests.publishing.workflow import Workflow
+
+
+@pytest.fixture
+def wf(guide, editor, translator_es):
+    wf = Workflow(guide, editor, translator_es)
+    wf.approve("en")
+    return wf
+
+
+def test_check_translation_prints_findings_and_fails_on_errors(wf):
+    out = StringIO()
+    call_command("check_translation", "baclofen", "es", stdout=out)
+    assert "0 error(s)" in out.getvalue()
+    Section.objects.filter(key="dosing").update(body_es="Tome 50 mg.")
+    out = StringIO()
+    with pytest.raises(CommandError) as error:
+        call_command("check_translation", "baclofen", "es", stdout=out)
+    assert error.value.returncode == 1
+    assert "dosing\terror\tnumbers-mismatch" in out.getvalue()
+
+
+def test_export_then_import_from_the_command_line(wf, tmp_path):
+    path = tmp_path / "es.po"
+    call_command("export_translation", "baclofen", "es", "--format", "po", "-o", str(path), stdout=StringIO())
+    path.write_text(path.read_text("utf-8").replace('msgstr "Tome 5 mg."', 'msgstr "Tome 5 mg hoy."'), "utf-8")
+    out = StringIO()
+    call_command("import_translation", str(path), "--user", wf.translator_es.username, "--dry-run", stdout=out)
+    assert "Would apply 1 unit(s)" in out.getvalue() and "Dry run" in out.getvalue()
+    assert Section.objects.get(key="dosing").body_es == "Tome 5 mg."
+    call_command("import_translation", str(path), "--user", wf.translator_es.username, stdout=StringIO())
+    assert Section.objects.get(key="dosing").body_es == "Tome 5 mg hoy."
+
+
+def test_malformed_file_is_refused_naming_the_file(wf, tmp_path):
+    path = tmp_path / "broken.xlf"
+    path.write_text('<?xml version="1.0"?><xliff version="1.2"><file', "utf-8")
+    with pytest.raises(CommandError, match="broken.xlf"):
+        call_command("import_translation", str(path), "--user", wf.translator_es.username)
+
+
+def test_translation_dashboard_shows_outdated_sections_with_the_source_diff(client, wf):
+    from guide_cms.guides.models import ChangeClass
+
+    wf.approve("es")
+    wf.edit("dosing", "en", "Take 10 mg.")
+    wf.approve("en", ChangeClass.CLINICAL)
+    client.force_login(wf.translator_es)
+    html = client.get("/admin/review/translate/").content.decode()
+    assert "outdated" in html
+    assert '<del class="diff-del">5</del><ins class="diff-ins">10</ins>' in html
+    assert "Tome 5 mg." in html  # the current translation, kept as the starting point
+    response = client.get("/admin/review/translate/baclofen/es.xliff")
+    assert response.status_code == 200 and b"trans-unit" in response.content
+    assert client.get("/admin/review/translate/baclofen/ar.xliff").status_code == 403
