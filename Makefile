@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 PYTEST_WORKERS ?= 2
 
-.PHONY: setup demo serve test test-sqlite test-postgres messages check clean
+.PHONY: setup system-packages demo serve test test-sqlite test-postgres messages check benchmark clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,7 +20,10 @@ $(STAMP): pyproject.toml
 messages: $(STAMP)
 	$(BIN)/pybabel compile --domain django --directory locale --statistics
 
-setup: $(STAMP) messages
+system-packages:
+	scripts/ensure-system-packages.sh
+
+setup: $(STAMP) messages system-packages
 	mkdir -p var
 	$(BIN)/python manage.py migrate --no-input
 
@@ -39,9 +42,11 @@ check: setup
 test: test-sqlite test-postgres
 
 test-sqlite: $(STAMP) messages
+	scripts/ensure-system-packages.sh --browser
 	DATABASE_URL= $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
 
 test-postgres: $(STAMP) messages
+	scripts/ensure-system-packages.sh --browser
 	DATABASE_URL="$$(scripts/ensure-postgres.sh)" $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
 
 clean:

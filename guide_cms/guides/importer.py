@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from .markdown import convert_labelled_callouts, find_problems
+from .models import RESERVED_SECTION_KEYS
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -114,7 +115,7 @@ def parse_guide_document(text: str, *, source: str = "document") -> ParsedGuide:
         problems.append(_("summary: %(message)s") % {"message": problem.message})
 
     parsed: list[ParsedSection] = []
-    taken: set[str] = set()
+    taken: set[str] = set(RESERVED_SECTION_KEYS)
     for position, (section_title, line, body_lines) in enumerate(sections, start=1):
         raw_body = _strip_block(body_lines)
         body = convert_labelled_callouts(raw_body)

@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from guide_cms.core.languages import language_choices
 
 MAX_REVIEW_INTERVAL_MONTHS = 36
+# Translation files name guide-level units "guide.title"; a section may not take that key.
+RESERVED_SECTION_KEYS = frozenset({"guide"})
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -92,6 +95,10 @@ class Section(models.Model):
 
     def __str__(self):
         return self.title_en or self.key
+
+    def clean(self):
+        if self.key in RESERVED_SECTION_KEYS:
+            raise ValidationError({"key": _("'%(key)s' is reserved; choose another key.") % {"key": self.key}}, code="reserved_key")
 
 
 class VersionStatus(models.TextChoices):

@@ -76,3 +76,8 @@ def test_every_problem_is_reported_at_once():
 def test_binary_file_is_refused():
     with pytest.raises(DocumentRefused, match="binary"):
         parse_guide_document("# T\x00\x01")
+
+
+def test_a_section_titled_guide_does_not_take_the_reserved_key():
+    guide = parse_guide_document("# T\n\n## Guide\n\nText.\n")
+    assert guide.sections[0].key == "guide-2"

@@ -164,6 +164,7 @@ class HandoutChannel(Channel):
             document = self._layout(html, entry)
             pdf = document.write_pdf(
                 uncompressed_pdf=False,
+                pdf_tags=True,  # a tagged PDF: screen readers and reflow get headings, lists and reading order
                 pdf_identifier=self.entry_key(entry)[:32].encode("ascii"),
             )
         return [RenderedFile(path, pdf)]
