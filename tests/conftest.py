@@ -14,6 +14,13 @@ def english_interface():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def export_dir(settings, tmp_path):
+    """Exports go to a folder of the test's own, never to the checkout's var/."""
+    settings.GUIDE_CMS_EXPORT_DIR = tmp_path / "exports"
+    return settings.GUIDE_CMS_EXPORT_DIR
+
+
 @pytest.fixture
 def editor(db):
     return make_user(Role.EDITOR, username="editor_t")

@@ -98,3 +98,22 @@ def run_seed_workflow(slug: str = SEED_SLUG) -> list[str]:
             _sign(version, reviewer, decision, comment)
         done.append(language)
     return done
+
+
+DEMO_PUBLISHED = ("en", "es", "ar")
+
+
+def publish_seed_guide(slug: str = SEED_SLUG) -> list[str]:
+    """Publish the approved English, Spanish and Arabic versions (once) as the publisher."""
+    from guide_cms.publishing.models import Publication
+    from guide_cms.publishing.services import publish_version
+
+    guide = Guide.objects.get(slug=slug)
+    published = []
+    for language in DEMO_PUBLISHED:
+        if Publication.objects.filter(guide=guide, language=language).exists():
+            continue
+        version = Version.objects.for_language(guide, language).approved().order_by("-number").first()
+        publish_version(version=version, user=_user("publisher"))
+        published.append(language)
+    return published

@@ -161,3 +161,20 @@ def demo_entries(*, withdrawn: tuple[str, ...] = ()) -> list[Entry]:
 
 def replace(entry, **changes):
     return dataclasses.replace(entry, **changes)
+
+
+def with_extra_section(
+    entry: PublishedGuide, body_markdown: str, *, title: str = "Extra", key: str = "extra"
+) -> PublishedGuide:
+    """`entry` with one more section at the end, rendered like the others (content_hash recomputed)."""
+    section = SectionContent(
+        key=key,
+        position=len(entry.sections) + 1,
+        title=title,
+        body_markdown=body_markdown,
+        body_html=render_markdown(body_markdown, language=entry.language.code),
+    )
+    sections = (*entry.sections, section)
+    return dataclasses.replace(
+        entry, sections=sections, content_hash=content_hash(entry.title, entry.summary, sections)
+    )

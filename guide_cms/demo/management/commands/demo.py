@@ -3,7 +3,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from guide_cms.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
-from guide_cms.demo.content import load_glossary, load_second_guide, load_seed_guide, run_seed_workflow
+from guide_cms.demo.content import load_glossary, load_second_guide, load_seed_guide, publish_seed_guide, run_seed_workflow
+from guide_cms.publishing.services import export_channels
 
 
 class Command(BaseCommand):
@@ -23,6 +24,12 @@ class Command(BaseCommand):
         submitted = run_seed_workflow()
         if submitted:
             self.stdout.write(f"Submitted and reviewed: {', '.join(submitted)}.")
+        published = publish_seed_guide()
+        if published:
+            self.stdout.write(f"Published: {', '.join(published)}.")
+        for report in export_channels():
+            state = "updated" if report.changed else "unchanged"
+            self.stdout.write(f"Export {report.channel} {state}: {report.files} files in {report.path}")
         second = load_second_guide()
         self.stdout.write(f"Draft guide '{second.guide.slug}' {'loaded' if second.created else 'already loaded'}.")
         self.stdout.write("")
