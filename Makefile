@@ -39,6 +39,9 @@ check: setup
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+benchmark: setup
+	$(BIN)/python manage.py benchmark
+
 test: test-sqlite test-postgres
 
 test-sqlite: $(STAMP) messages

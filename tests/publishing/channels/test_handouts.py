@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import re
+from collections import Counter
 import subprocess
 import sys
 from functools import cache
@@ -82,6 +83,13 @@ def visible_text(html: str) -> str:
     return flat("".join(parser.parts))
 
 
+def on_one_line(expected: str, content: bytes) -> bool:
+    """Every word of `expected` on one printed line, in any order (text extraction does not undo
+    the visual reordering of numbers and words on a right-to-left line)."""
+    words = expected.split()
+    return any(all(word in line for word in words) for line in pdf_text(content).splitlines())
+
+
 def labels(code: str, *msgids: str) -> list[str]:
     with translation.override(code):
         return [gettext(msgid) for msgid in msgids]
@@ -119,8 +127,8 @@ def test_signoff_gives_dates_in_the_handouts_language_and_each_signers_meaning(c
     text = flat(pdf_text(rendered(code)))
     for label in labels(code, "Version", "Approved on", "Signed by", "Next review due", "Content hash"):
         assert label in text
-    assert language.format_date(entry.approved_on) in text
-    assert language.format_date(entry.next_review_due) in text
+    assert on_one_line(language.format_date(entry.approved_on), rendered(code))
+    assert on_one_line(language.format_date(entry.next_review_due), rendered(code))
     for signature in entry.signatures:
         assert flat(localized_meaning(signature, code)) in text
 
@@ -158,11 +166,14 @@ def test_body_text_is_at_least_12pt_and_headings_are_larger(code):
     body_runs = [(size, text) for _page, _x, size, text in runs if len(text) >= 8 and flat(text) in body]
     assert len(body_runs) >= 20, "too few body lines found to judge"
     assert min(size for size, _text in body_runs) >= MIN_BODY_PT
-    assert {round(size) for size, _text in body_runs} == {13}
+    by_size = Counter()
+    for size, text in body_runs:
+        by_size[round(size)] += len(text)
+    assert by_size.most_common(1)[0][0] == 13  # body text; callout labels are larger
     heading_sizes = [size for _page, _x, size, text in runs if text in {s.title for s in entry.sections}]
     assert heading_sizes and min(heading_sizes) > 13
     title_sizes = [size for _page, _x, size, text in runs if text == entry.title]
-    assert title_sizes and min(title_sizes) > max(heading_sizes)
+    assert title_sizes and max(title_sizes) > max(heading_sizes)  # the footer repeats it small
 
 
 @pytest.mark.parametrize("code", ["en", "ar"])
@@ -292,9 +303,9 @@ def test_another_process_renders_byte_identical_pdfs():
 @pytest.mark.parametrize(
     ("code", "text", "named"),
     [
-        ("ar", "خذ الدواء 😀 مع الطعام.", "U+1F600 😀"),
+        ("ar", "خذ الدواء 🩺 مع الطعام.", "U+1FA7A 🩺"),
         ("en", "Take it with food 𓀀.", "U+13000 𓀀"),
-        ("zh-hans", "随餐服用 😀 𓀀。", "U+1F600 😀"),
+        ("zh-hans", "随餐服用 🩺 𓀀。", "U+1FA7A 🩺"),
     ],
 )
 def test_text_no_font_can_draw_is_refused_naming_language_and_character(code, text, named):
@@ -309,28 +320,28 @@ def test_text_no_font_can_draw_is_refused_naming_language_and_character(code, te
 
 
 def test_refusal_lists_every_undrawable_character_once():
-    entry = sample.with_extra_section(sample.published_guide("en"), "😀 𓀀 😀 𓀀 ☃")
+    entry = sample.with_extra_section(sample.published_guide("en"), "🩺 𓀀 🩺 𓀀 ☃")
     with pytest.raises(ChannelError) as refused:
         HandoutChannel().render_entry(entry)
     message = str(refused.value)
-    assert message.count("U+1F600") == 1 and message.count("U+13000") == 1
+    assert message.count("U+1FA7A 🩺") == 1 and message.count("U+13000 𓀀") == 1
     assert "U+2603" not in message  # the snowman is in DejaVu Sans, the last font of every stack
 
 
 def test_title_summary_and_signer_names_are_checked_too():
     channel = HandoutChannel()
     for entry in (
-        sample.published_guide("es", title="Relajantes 😀"),
+        sample.published_guide("es", title="Relajantes 🩺"),
         sample.published_guide("es", summary="Resumen 𓀀"),
-        sample.published_guide("es", signatures=(sample.clinical_signature(printed_name="Dr. 😀"),)),
+        sample.published_guide("es", signatures=(sample.clinical_signature(printed_name="Dr. 🩺"),)),
     ):
-        with pytest.raises(ChannelError, match="U\\+1F600|U\\+13000"):
+        with pytest.raises(ChannelError, match="U\\+1FA7A|U\\+13000"):
             channel.render_entry(entry)
 
 
 def test_withdrawn_notice_checks_the_source_title():
-    with pytest.raises(ChannelError, match="U\\+1F600"):
-        HandoutChannel().render_entry(sample.withdrawn_guide("es", source_title="Muscle relaxants 😀"))
+    with pytest.raises(ChannelError, match="U\\+1FA7A"):
+        HandoutChannel().render_entry(sample.withdrawn_guide("es", source_title="Muscle relaxants 🩺"))
 
 
 def test_invisible_characters_are_not_refused():

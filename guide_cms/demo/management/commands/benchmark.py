@@ -1,0 +1,123 @@
+"""Print the figures that matter for performance: query counts that must not
+grow with rows, and export times (full, unchanged, one guide changed).
+
+Runs in a throwaway test database; nothing of the demo is touched.
+"""
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings, setup_test_environment
+from django.urls import reverse
+
+
+def _timed(fn):
+    start = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - start
+
+
+class Command(BaseCommand):
+    help = "Measure query counts and export times in a throwaway database, and print them."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--guides", type=int, default=500, help="Guides in the large list (default 500).")
+        parser.add_argument("--published", type=int, default=20, help="Guides published for the export figures (default 20).")
+
+    def handle(self, *args, guides, published, **options):
+        if not settings.DEMO_ALLOWED:
+            raise CommandError("The benchmark creates demo accounts; run it with development settings.")
+        setup_test_environment()
+        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+        try:
+            with tempfile.TemporaryDirectory() as exports, override_settings(GUIDE_CMS_EXPORT_DIR=Path(exports), ALLOWED_HOSTS=["testserver"]):
+                self._run(guides, published, Path(exports))
+        finally:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+
+    def _run(self, n_guides, n_published, exports):
+        from guide_cms.demo.accounts import DEMO_PASSWORD, ensure_demo_accounts
+        from guide_cms.demo.content import load_glossary, load_seed_guide, publish_seed_guide, run_seed_workflow
+        from guide_cms.guides.models import Guide, Section
+        from guide_cms.publishing.services import export_channels, publish_version
+        from guide_cms.review.services import version_sign, version_submit
+
+        ensure_demo_accounts()
+        load_glossary()
+        load_seed_guide()
+        run_seed_workflow()
+        publish_seed_guide()
+        from django.contrib.auth import get_user_model
+
+        users = {u.username: u for u in get_user_model().objects.all()}
+        seed = Guide.objects.get(slug="muscle-relaxants")
+        seed_sections = list(seed.sections.all())
+
+        def add_guides(count, start):
+            new = Guide.objects.bulk_create(
+                [Guide(slug=f"bench-{i}", title_en=f"Benchmark guide {i}", title_es=f"Guía {i}") for i in range(start, start + count)]
+            )
+            Section.objects.bulk_create(
+                [
+                    Section(guide=g, key=s.key, position=s.position, **{f: getattr(s, f) for f in ("title_en", "body_en", "title_es", "body_es")})
+                    for g in new for s in seed_sections
+                ]
+            )
+            return new
+
+        client = Client()
+        client.force_login(users["editor"])
+        reviewer = Client()
+        reviewer.force_login(users["reviewer2"])
+
+        def count_queries(c, url):
+            with CaptureQueriesContext(connection) as ctx:
+                response = c.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            return len(ctx)
+
+        self.stdout.write("Query counts (must not grow with rows)")
+        small = add_guides(4, 0)
+        for g in small:
+            version_submit(guide=g, language="en", user=users["editor"])
+        list_url = reverse("admin:guides_guide_changelist") + "?all="
+        rows = [("guide list", list_url, client), ("review queue", reverse("review:queue"), reviewer)]
+        before = {name: count_queries(c, url) for name, url, c in rows}
+        big = add_guides(n_guides - 5, 4)
+        for g in big[:50]:
+            version_submit(guide=g, language="en", user=users["editor"])
+        after = {name: count_queries(c, url) for name, url, c in rows}
+        for name, _url, _c in rows:
+            self.stdout.write(f"  {name:<14} {before[name]:>3} queries with 5 guides, {after[name]:>3} with {Guide.objects.count()} guides")
+
+        self.stdout.write(f"\nExports ({n_published} more guides published in English, plus the seed guide in 3 languages)")
+        for g in (small + big)[:n_published]:
+            version = g.versions.get(language="en")
+            version_sign(version=version, signer=users["reviewer1"], password=DEMO_PASSWORD, decision="approve")
+            publish_version(version=version, user=users["publisher"])
+        reports, full = _timed(lambda: export_channels(output_dir=exports))
+        self.stdout.write(f"  full export:        {full:6.2f} s  ({', '.join(f'{r.channel}: {len(r.rendered)} rendered' for r in reports)})")
+        reports, again = _timed(lambda: export_channels(output_dir=exports))
+        self.stdout.write(f"  nothing changed:    {again:6.2f} s  ({', '.join(f'{r.channel}: {len(r.rendered)} rendered, {len(r.reused)} reused' for r in reports)})")
+        changed = small[0]
+        section = changed.sections.first()
+        Section.objects.filter(pk=section.pk).update(body_en=section.body_en + "\n\nAsk your pharmacist if unsure.")
+        version = version_submit(guide=changed, language="en", user=users["editor"], change_class="editorial")
+        version_sign(version=version, signer=users["reviewer1"], password=DEMO_PASSWORD, decision="approve", change_class_confirmed="editorial")
+        publish_version(version=version, user=users["publisher"])
+        reports, one = _timed(lambda: export_channels(output_dir=exports))
+        self.stdout.write(f"  one guide changed:  {one:6.2f} s  ({', '.join(f'{r.channel}: {len(r.rendered)} rendered, {len(r.reused)} reused' for r in reports)})")
+
+        self.stdout.write("\nHandout rendering per language (median of 3)")
+        from guide_cms.publishing.channels.handouts import HandoutChannel
+        from guide_cms.publishing.entries import build_entries
+
+        channel = HandoutChannel()
+        for entry in [e for e in build_entries("handouts") if e.slug == "muscle-relaxants"]:
+            times = [_timed(lambda: channel.render_entry(entry))[1] for _ in range(3)]
+            self.stdout.write(f"  {entry.language.code:<8} {statistics.median(times) * 1000:7.0f} ms")
