@@ -12,6 +12,7 @@ and read with fontTools. Both lookups are cached for the life of the process.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import unicodedata
@@ -29,6 +30,7 @@ __all__ = [
     "check_printable",
     "debian_package",
     "font_family_css",
+    "fingerprint",
     "font_stack",
     "missing_fonts",
     "resolve_family",
@@ -227,6 +229,25 @@ def check_printable(parts: Iterable[tuple[str, str]], *, code: str, language_nam
             "(e.g. Debian fonts-noto-core, fonts-noto-cjk, fonts-noto-extra) and add it to the handout fonts"
         )
     raise ChannelError(message + ".")
+
+
+def fingerprint(codes: Iterable[str]) -> list[list]:
+    """The font files that would print `codes`: [family, file, index, size] (file None if missing).
+
+    Part of a handout's entry key, so installing other fonts re-renders the handouts they print.
+    """
+    rows = []
+    for family in dict.fromkeys(family for code in codes for family in font_stack(code)):
+        face = resolve_family(family)
+        if face is None:
+            rows.append([family, None, None, None])
+        else:
+            try:
+                size = os.stat(face.file).st_size
+            except OSError:
+                size = None
+            rows.append([family, face.file, face.index, size])
+    return rows
 
 
 def missing_fonts(codes: Iterable[str] | None = None) -> list[MissingFont]:

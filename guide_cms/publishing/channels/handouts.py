@@ -20,6 +20,7 @@ logger (WeasyPrint's own logger has only a NullHandler).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import datetime
 import logging
 import threading
@@ -37,7 +38,6 @@ from guide_cms.guides.markdown import sanitize_html
 from .. import fonts
 from .base import (
     Channel,
-    ChannelError,
     Entry,
     LanguageFacts,
     PublishedGuide,
@@ -90,6 +90,21 @@ def _stylesheet():
     from weasyprint import CSS
 
     return CSS(string=HANDOUT_CSS.read_text(encoding="utf-8"), url_fetcher=_no_fetching())
+
+
+@cache
+def _renderer_fingerprint() -> dict:
+    from importlib.metadata import version
+
+    def digest(path: Path) -> str:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    return {
+        "weasyprint": version("weasyprint"),
+        "pydyf": version("pydyf"),
+        "template": digest(TEMPLATE_DIR / HANDOUT_TEMPLATE),
+        "css": digest(HANDOUT_CSS),
+    }
 
 
 def _css_string(text: str) -> str:
@@ -168,6 +183,21 @@ class HandoutChannel(Channel):
                 pdf_identifier=self.entry_key(entry)[:32].encode("ascii"),
             )
         return [RenderedFile(path, pdf)]
+
+    def entry_key(self, entry: Entry) -> str:
+        """The entry, plus what else the PDF depends on: WeasyPrint, the template, the CSS and the font files."""
+        from guide_cms.core.hashing import sha256_hex
+
+        codes = [entry.language.code]
+        if isinstance(entry, WithdrawnGuide):
+            codes.append(entry.source_language.code)
+        return sha256_hex(
+            {
+                "entry": super().entry_key(entry),
+                "renderer": _renderer_fingerprint(),
+                "fonts": fonts.fingerprint(codes),
+            }
+        )
 
     @staticmethod
     def path(entry: Entry) -> str:

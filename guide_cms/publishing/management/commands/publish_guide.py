@@ -12,6 +12,11 @@ from guide_cms.publishing.services import PublishRefused, export_channels, publi
 class Command(BaseCommand):
     help = "Publish an approved version of a guide in one language and export the channels."
 
+    def add_base_argument(self, parser, *args, **kwargs):
+        # --version means the guide's version here, not Django's.
+        if "--version" not in args:
+            super().add_base_argument(parser, *args, **kwargs)
+
     def add_arguments(self, parser):
         parser.add_argument("slug")
         parser.add_argument("language", help="Django language code, e.g. es or zh-hans.")

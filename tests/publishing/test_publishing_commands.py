@@ -1,0 +1,88 @@
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from guide_cms.guides.models import ChangeClass
+from guide_cms.publishing.models import Publication
+
+from .workflow import Workflow
+
+
+@pytest.fixture
+def wf(guide, editor, translator_es):
+    return Workflow(guide, editor, translator_es)
+
+
+def run(*args):
+    out = StringIO()
+    call_command(*args, stdout=out, stderr=out)
+    return out.getvalue()
+
+
+def test_publish_guide_publishes_and_exports(wf, export_dir):
+    wf.approve("en")
+    output = run("publish_guide", "baclofen", "en", "--user", wf.publisher.username, "--channel", "site")
+    assert "Published baclofen [en] v1 on site (first publication)" in output
+    assert (export_dir / "site" / "en" / "baclofen" / "index.html").exists()
+    assert "Integrity OK" in run("verify_integrity")
+
+
+def test_publish_guide_refusals_are_clear(wf):
+    with pytest.raises(CommandError, match="no approved English version"):
+        run("publish_guide", "baclofen", "en", "--user", wf.publisher.username)
+    wf.approve("en")
+    with pytest.raises(CommandError, match="Only publishers may publish"):
+        run("publish_guide", "baclofen", "en", "--user", wf.editor.username)
+    with pytest.raises(CommandError, match="no English version 7"):
+        run("publish_guide", "baclofen", "en", "--user", wf.publisher.username, "--version", "7")
+    with pytest.raises(CommandError, match="Unknown language"):
+        run("publish_guide", "baclofen", "xx", "--user", wf.publisher.username)
+    assert not Publication.objects.exists()
+
+
+def test_publish_guide_names_the_blocking_sections(wf):
+    wf.approve("en")
+    wf.approve("es")
+    wf.edit("dosing", "en", "Take 5 mg at night.")
+    wf.approve("en", ChangeClass.CLINICAL)
+    with pytest.raises(CommandError, match="Blocking sections: dosing"):
+        run("publish_guide", "baclofen", "es", "--user", wf.publisher.username, "--version", "1")
+
+
+def test_export_channels_reports_and_verify_catches_tampering(wf, export_dir):
+    wf.publish(wf.approve("en"))
+    assert "site: updated" in run("export_channels", "--channel", "site")
+    assert "site: unchanged; 0 rendered, 1 reused" in run("export_channels", "--channel", "site")
+    page = export_dir / "site" / "en" / "baclofen" / "index.html"
+    page.write_text(page.read_text().replace("Take 5 mg.", "Take 50 mg."))
+    with pytest.raises(CommandError):
+        run("verify_integrity")
+    with pytest.raises(CommandError, match="Unknown channel 'email'"):
+        run("export_channels", "--channel", "email")
+
+
+def test_publisher_uses_the_admin_action_with_a_confirmation_page(client, wf, export_dir):
+    from django.urls import reverse
+
+    version = wf.approve("en")
+    client.force_login(wf.publisher)
+    url = reverse("admin:guides_version_changelist")
+    data = {"action": "publish", "_selected_action": [version.pk]}
+    response = client.post(url, data)
+    assert response.status_code == 200 and b"first publication" in response.content
+    assert not Publication.objects.exists()
+    response = client.post(url, {**data, "confirmed": "yes"})
+    assert response.status_code == 302
+    assert Publication.objects.live().filter(version=version).count() == 2  # site and handouts
+    assert (export_dir / "handouts" / "en" / "baclofen.pdf").exists()
+
+
+def test_only_publishers_see_the_publish_action(client, wf):
+    from django.urls import reverse
+
+    version = wf.approve("en")
+    client.force_login(wf.reviewer)
+    response = client.post(reverse("admin:guides_version_changelist"), {"action": "publish", "_selected_action": [version.pk], "confirmed": "yes"})
+    assert not Publication.objects.exists()
+    assert response.status_code in (200, 302, 403)
