@@ -193,12 +193,22 @@ def _installed_elsewhere(char: str) -> str | None:
     return families[0] if families else None
 
 
-def check_printable(parts: Iterable[tuple[str, str]], *, code: str, language_name: str, slug: str) -> None:
-    """Refuse (ChannelError) text no font of the language can draw.
+def check_printable(
+    parts: Iterable[tuple[str, str]],
+    *,
+    code: str,
+    language_name: str,
+    slug: str,
+    handout_language: str | None = None,
+) -> None:
+    """Refuse (ChannelError) text that no font of `code` can draw.
 
-    `parts` are (where, text) pairs, e.g. ("section 2 “Dosing”", "..."); the
-    error names the language, every missing character and where it is.
+    `parts` are (where, text) pairs, e.g. ("section 2 “Dosing”", "..."), all
+    printed with `code`'s fonts; the error names the language, every missing
+    character and where it is. `handout_language` names the handout when it
+    differs (a withdrawal notice prints the source title in the source's fonts).
     """
+    handout_language = handout_language or language_name
     parts = list(parts)
     missing = uncovered_characters("".join(text for _where, text in parts), code, language_name)
     if not missing:
@@ -215,7 +225,7 @@ def check_printable(parts: Iterable[tuple[str, str]], *, code: str, language_nam
     absent = [f"U+{ord(c):04X}" for c, family in elsewhere.items() if not family]
     fonts = ", ".join(font_stack(code))
     message = (
-        f"Cannot print the {language_name} handout for {slug}: no {language_name} handout font ({fonts}) "
+        f"Cannot print the {handout_language} handout for {slug}: no {language_name} handout font ({fonts}) "
         f"can draw {described}. Remove or replace these characters"
     )
     if hints:

@@ -214,8 +214,14 @@ class HandoutChannel(Channel):
         else:  # pragma: no cover - the Entry union is closed
             raise TypeError(f"HandoutChannel cannot render {type(entry).__name__}")
         language = entry.language
-        for code, parts in printed:
-            fonts.check_printable(parts, code=code, language_name=language.english_name, slug=entry.slug)
+        for printed_in, parts in printed:
+            fonts.check_printable(
+                parts,
+                code=printed_in.code,
+                language_name=printed_in.english_name,
+                slug=entry.slug,
+                handout_language=language.english_name,
+            )
         context.update(
             language=language,
             font_family=mark_safe(fonts.font_family_css(language.code)),  # noqa: S308 - from our own config
@@ -223,7 +229,7 @@ class HandoutChannel(Channel):
         with translation.override(language.code):
             return _engine().get_template(HANDOUT_TEMPLATE).render(Context(context, autoescape=True))
 
-    def _footer_css(self, entry: Entry, language: LanguageFacts, end_text: list[str]) -> str:
+    def _footer_css(self, language: LanguageFacts, end_text: list[str]) -> str:
         """@page margin boxes: the title at the start side, version and page number at the end side."""
         start, end = ("left", "right") if language.direction == "ltr" else ("right", "left")
         page = f'{_css_string(gettext("Page") + " " + _LRI)} counter(page) " / " counter(pages) {_css_string(_PDI)}'
@@ -239,7 +245,7 @@ class HandoutChannel(Channel):
             version_label = gettext("Version")
             page_label = gettext("Page")
             footer_end = [f"{version_label} {entry.version_number}  \u00b7  "]
-            footer_css = self._footer_css(entry, entry.language, footer_end)
+            footer_css = self._footer_css(entry.language, footer_end)
             signers = [self._signer(signature, code) for signature in entry.signatures]
         sections = []
         printed = [("the title", entry.title), ("the summary", entry.summary)]
@@ -280,7 +286,7 @@ class HandoutChannel(Channel):
             ]
         )
         printed.append(("the sign-off and footer", signoff))
-        return context, [(code, printed)]
+        return context, [(entry.language, printed)]
 
     @staticmethod
     def _signer(signature: SignatureFacts, code: str) -> dict:
@@ -303,7 +309,7 @@ class HandoutChannel(Channel):
             pointer = gettext("Until then, please read the current guide in %(language)s:") % {
                 "language": source.native_name
             }
-            footer_css = self._footer_css(entry, entry.language, [])
+            footer_css = self._footer_css(entry.language, [])
             page_label = gettext("Page")
         context = {
             "withdrawn": True,
@@ -318,7 +324,7 @@ class HandoutChannel(Channel):
         }
         notice = [("the withdrawal notice", f"{heading} {explanation} {pointer} {page_label} {_FOOTER_CHARACTERS}")]
         title = [("the source title", entry.source_title)]
-        return context, [(code, notice), (source.code, title)]
+        return context, [(entry.language, notice), (source, title)]
 
     # -- PDF ----------------------------------------------------------------
 
