@@ -6,6 +6,9 @@ guide_cms.core.permissions; writes go through guide_cms.guides.services.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -128,7 +131,10 @@ class GuideAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("next review due"))
     def next_review_due(self, obj):
-        return obj.next_review_due
+        due = obj.next_review_due
+        if due is not None and due < timezone.localdate():
+            return format_html('<strong class="gc-overdue">{} — {}</strong>', date_format(due), _("review overdue"))
+        return due
 
     def get_fields(self, request, obj=None):
         return [*GUIDE_SETTINGS, *_text_columns(GUIDE_TEXT_FIELDS, request.user, obj), "last_approved_on"]

@@ -46,6 +46,14 @@ class TranslationOverview:
         return sum(1 for s in self.sections if s.state == state)
 
     @property
+    def change_requests(self) -> list[str]:
+        """Reviewers' comments when the latest version was sent back."""
+        latest = self.latest_version
+        if latest is None or latest.status != VersionStatus.CHANGES_REQUESTED:
+            return []
+        return [s.comment for s in latest.signatures.all() if s.decision == "request_changes"]
+
+    @property
     def needs_work(self) -> list[SectionOverview]:
         return [s for s in self.sections if s.state in (SectionState.EMPTY, SectionState.OUTDATED, SectionState.CHANGED)]
 
@@ -64,6 +72,7 @@ def translation_overviews(guides, language: str) -> list[TranslationOverview]:
         Version.objects.filter(guide_id__in=ids, language__in=languages)
         .exclude(status=VersionStatus.SUPERSEDED)
         .select_related("source_version")
+        .prefetch_related("signatures")
         .order_by("-number")
     ):
         versions[(version.guide_id, version.language)].append(version)

@@ -135,3 +135,11 @@ def test_review_interval_over_three_years_is_refused(client, editor, guide):
     response = client.post(change_url(guide), data)
     assert response.status_code == 200
     assert Guide.objects.get(pk=guide.pk).review_interval_months == 12
+
+
+def test_guide_list_flags_overdue_reviews(client, editor, guide):
+    import datetime
+
+    Guide.objects.filter(pk=guide.pk).update(last_approved_on=datetime.date(2020, 1, 1))
+    client.force_login(editor)
+    assert "review overdue" in client.get(reverse("admin:guides_guide_changelist")).content.decode()

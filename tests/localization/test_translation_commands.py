@@ -59,3 +59,14 @@ def test_translation_dashboard_shows_outdated_sections_with_the_source_diff(clie
     response = client.get("/admin/review/translate/baclofen/es.xliff")
     assert response.status_code == 200 and b"trans-unit" in response.content
     assert client.get("/admin/review/translate/baclofen/ar.xliff").status_code == 403
+
+
+def test_dashboard_shows_the_reviewers_change_request(client, wf):
+    from guide_cms.review.services import version_sign, version_submit
+    from tests.factories import PASSWORD
+
+    version = version_submit(guide=wf.guide, language="es", user=wf.translator_es)
+    version_sign(version=version, signer=wf.reviewer, password=PASSWORD, decision="request_changes", comment="Use 'comprimido', not 'pastilla'.")
+    client.force_login(wf.translator_es)
+    html = client.get("/admin/review/translate/").content.decode()
+    assert "comprimido" in html and "changes requested" in html
