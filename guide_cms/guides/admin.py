@@ -162,7 +162,16 @@ class GuideAdmin(admin.ModelAdmin):
         return permissions.can_manage_guides(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return permissions.can_manage_guides(request.user)
+        # A guide with versions keeps its history: only drafts may be deleted.
+        return permissions.can_manage_guides(request.user) and (obj is None or not obj.versions.exists())
+
+    def delete_model(self, request, obj):
+        services.guide_delete(guide=obj, user=request.user)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # bulk deletion would bypass the service
+        return actions
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST":

@@ -196,6 +196,21 @@ def section_delete(*, section: Section, user) -> None:
     locked.delete()
 
 
+class GuideInUse(Exception):
+    """The guide has versions: its history must stay, so it cannot be deleted."""
+
+
+@transaction.atomic
+def guide_delete(*, guide: Guide, user) -> None:
+    """Delete a guide that never reached review, with its drafts (editors only)."""
+    require_manage_guides(user)
+    locked = Guide.objects.select_for_update().get(pk=guide.pk)
+    if locked.versions.exists():
+        raise GuideInUse(_("'%(guide)s' has submitted versions; its history is kept and it cannot be deleted.") % {"guide": locked})
+    audit_append(actor=user, action="guide.delete", obj=locked, data={"slug": locked.slug, "title": locked.title_en})
+    locked.delete()
+
+
 @dataclass
 class ImportReport:
     guide: Guide

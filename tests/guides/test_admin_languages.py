@@ -143,3 +143,19 @@ def test_guide_list_flags_overdue_reviews(client, editor, guide):
     Guide.objects.filter(pk=guide.pk).update(last_approved_on=datetime.date(2020, 1, 1))
     client.force_login(editor)
     assert "review overdue" in client.get(reverse("admin:guides_guide_changelist")).content.decode()
+
+
+def test_editor_deletes_a_draft_guide_but_not_one_with_history(client, editor, guide):
+    from guide_cms.core.models import AuditEvent
+    from guide_cms.review.services import version_submit
+    from tests.factories import GuideFactory
+
+    draft = GuideFactory()
+    client.force_login(editor)
+    assert client.post(reverse("admin:guides_guide_delete", args=[draft.pk]), {"post": "yes"}).status_code == 302
+    assert not Guide.objects.filter(pk=draft.pk).exists()
+    assert AuditEvent.objects.filter(action="guide.delete").exists()
+    Section.objects.filter(key="warnings").update(body_en="> [!WARNING]\n> Do not drive.")
+    version_submit(guide=guide, language="en", user=editor)
+    assert client.post(reverse("admin:guides_guide_delete", args=[guide.pk]), {"post": "yes"}).status_code == 403
+    assert Guide.objects.filter(pk=guide.pk).exists()
