@@ -46,6 +46,7 @@ test: test-sqlite test-postgres
 
 test-sqlite: $(STAMP) messages
 	scripts/ensure-system-packages.sh --browser
+	$(BIN)/ruff check guide_cms tests
 	DATABASE_URL= $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
 
 test-postgres: $(STAMP) messages

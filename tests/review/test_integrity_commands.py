@@ -7,7 +7,6 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from guide_cms.core.models import AuditEvent
-from guide_cms.guides.models import Version
 from guide_cms.review.models import Signature
 
 from .workflow_helpers import approved_source

@@ -1,5 +1,4 @@
 """Submitting a guide's drafts in one language as a version for review (review.services.version_submit)."""
-import datetime
 import json
 from unittest import mock
 

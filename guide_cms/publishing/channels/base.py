@@ -10,6 +10,19 @@ from __future__ import annotations
 import datetime
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from django.template import Engine
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+@cache
+def template_engine() -> Engine:
+    """The channels' own template engine: their templates only, autoescaping on,
+    so no other app's template can change what patients get."""
+    return Engine(dirs=[str(TEMPLATE_DIR)], app_dirs=False, autoescape=True, debug=False, builtins=["django.templatetags.i18n"])
 
 
 @dataclass(frozen=True)

@@ -20,15 +20,15 @@ logger (WeasyPrint's own logger has only a NullHandler).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import datetime
+import hashlib
 import logging
 import threading
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 
-from django.template import Context, Engine
+from django.template import Context
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -37,6 +37,7 @@ from guide_cms.guides.markdown import sanitize_html
 
 from .. import fonts
 from .base import (
+    TEMPLATE_DIR,
     Channel,
     Entry,
     LanguageFacts,
@@ -45,11 +46,11 @@ from .base import (
     SignatureFacts,
     WithdrawnGuide,
     localized_meaning,
+    template_engine,
 )
 
 __all__ = ["HandoutChannel", "HANDOUT_TEMPLATE", "HANDOUT_CSS"]
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 HANDOUT_TEMPLATE = "publishing/handout.html"
 HANDOUT_CSS = TEMPLATE_DIR / "publishing" / "handout.css"
 
@@ -61,16 +62,6 @@ _FOOTER_CHARACTERS = "0123456789 / \u00b7"
 _LRI, _PDI = "\u2066", "\u2069"
 
 
-@cache
-def _engine() -> Engine:
-    """A standalone template engine: no app registry, no APP_DIRS, autoescaping on."""
-    return Engine(
-        dirs=[str(TEMPLATE_DIR)],
-        app_dirs=False,
-        autoescape=True,
-        debug=False,
-        builtins=["django.templatetags.i18n"],
-    )
 
 
 @cache
@@ -227,7 +218,7 @@ class HandoutChannel(Channel):
             font_family=mark_safe(fonts.font_family_css(language.code)),  # noqa: S308 - from our own config
         )
         with translation.override(language.code):
-            return _engine().get_template(HANDOUT_TEMPLATE).render(Context(context, autoescape=True))
+            return template_engine().get_template(HANDOUT_TEMPLATE).render(Context(context, autoescape=True))
 
     def _footer_css(self, language: LanguageFacts, end_text: list[str]) -> str:
         """@page margin boxes: the title at the start side, version and page number at the end side."""

@@ -17,14 +17,12 @@ from __future__ import annotations
 import datetime
 import json
 from collections import defaultdict
-from functools import cache
-from pathlib import Path
 from urllib.parse import quote
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from django.conf import settings
-from django.template import Context, Engine
+from django.template import Context
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
@@ -41,31 +39,21 @@ from .base import (
     SignatureFacts,
     WithdrawnGuide,
     localized_meaning,
+    template_engine,
 )
 
 __all__ = ["SiteChannel", "DEFAULT_SITE_URL", "site_url", "sanitize_body_html"]
 
 DEFAULT_SITE_URL = "https://guides.example.org/"
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 
 
-@cache
-def _engine() -> Engine:
-    """A standalone template engine: no app registry, no APP_DIRS, autoescaping on."""
-    return Engine(
-        dirs=[str(TEMPLATE_DIR)],
-        app_dirs=False,
-        autoescape=True,
-        debug=False,
-        builtins=["django.templatetags.i18n"],
-    )
 
 
 def _render(template_name: str, context: dict, language: str) -> bytes:
     with translation.override(language):
-        html = _engine().get_template(template_name).render(Context(context, autoescape=True))
+        html = template_engine().get_template(template_name).render(Context(context, autoescape=True))
     return _tidy(html).encode("utf-8")
 
 
