@@ -132,7 +132,21 @@ class Channel(ABC):
         """Everything render_entry's output depends on; equal keys mean equal files."""
         from guide_cms.core.hashing import sha256_hex
 
-        return sha256_hex({"channel": self.name, "output_version": self.output_version, "entry": _plain(entry)})
+        return sha256_hex(
+            {"channel": self.name, "output_version": self.output_version, "templates": templates_fingerprint(), "entry": _plain(entry)}
+        )
+
+
+@cache
+def templates_fingerprint() -> str:
+    """A hash of the channels' templates and styles: editing one re-renders every page."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(TEMPLATE_DIR.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(TEMPLATE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _plain(value):

@@ -62,8 +62,6 @@ _FOOTER_CHARACTERS = "0123456789 / \u00b7"
 _LRI, _PDI = "\u2066", "\u2069"
 
 
-
-
 @cache
 def _no_fetching():
     """A URL fetcher that refuses everything: handouts are self-contained, nothing is read from disk or network."""
