@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy
 
 from guide_cms.core import permissions
 from guide_cms.core.languages import all_languages
-from guide_cms.guides.admin import GuideAdmin
+from guide_cms.core.languages import get_language
+from guide_cms.guides.admin import GuideAdmin, SectionInline
+from guide_cms.localization.selectors import translation_overviews
 from guide_cms.guides.models import Guide, Version
 
 from .models import Signature
@@ -62,7 +64,36 @@ class StatusChangeList(ChangeList):
             guide.language_statuses, guide.viewer = statuses[guide.pk], request.user
 
 
+class SectionWithStatesInline(SectionInline):
+    """Sections with each visible translation's state: empty, translated, changed, outdated."""
+
+    def get_fields(self, request, obj=None):
+        return [*super().get_fields(request, obj), "translation_states"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "translation_states"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        states = getattr(obj, "section_states", {})
+
+        class StatesForm(formset.form):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, **kw)
+                self.instance.translation_states = {code: per.get(self.instance.key, "") for code, per in states.items()}
+
+        formset.form = StatesForm
+        return formset
+
+    @admin.display(description=gettext_lazy("translations"))
+    def translation_states(self, section):
+        rows = [(get_language(code).english_name, state) for code, state in getattr(section, "translation_states", {}).items()]
+        return format_html_join("", "<div>{}: {}</div>", rows) if rows else "—"
+
+
 class ReviewGuideAdmin(GuideAdmin):
+    inlines = [SectionWithStatesInline]
+
     def statuses(self, guides):
         return guide_statuses(guides)
     def get_changelist(self, request, **kwargs):
@@ -75,6 +106,11 @@ class ReviewGuideAdmin(GuideAdmin):
         guide = super().get_object(request, object_id, from_field)
         if guide is not None:
             guide.viewer = request.user
+            # Each section's state per translation, computed once for the page.
+            targets = [c for c in sorted(permissions.visible_languages(request.user, guide)) if c != guide.source_language]
+            guide.section_states = {
+                code: {s.key: s.state.label for s in translation_overviews([guide], code)[0].sections} for code in targets
+            }
         return guide
 
     def get_fields(self, request, obj=None):

@@ -159,3 +159,9 @@ def test_editor_deletes_a_draft_guide_but_not_one_with_history(client, editor, g
     version_submit(guide=guide, language="en", user=editor)
     assert client.post(reverse("admin:guides_guide_delete", args=[guide.pk]), {"post": "yes"}).status_code == 403
     assert Guide.objects.filter(pk=guide.pk).exists()
+
+
+def test_translator_sees_each_sections_state_in_their_language(client, translator_es, guide):
+    html = open_change_page(client, translator_es, guide).content.decode()
+    assert "Spanish: translated" in html and "Spanish: empty" in html
+    assert "Arabic:" not in html
