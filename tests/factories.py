@@ -36,7 +36,8 @@ def make_user(role: Role | None = None, languages: tuple[str, ...] = (), **kwarg
     """A staff user in role's group, assigned to languages."""
     user = UserFactory(**kwargs)
     if role is not None:
-        user.groups.add(Group.objects.get(name=ROLE_GROUPS[role]))
+        # get_or_create: transactional tests flush the groups the migration made.
+        user.groups.add(Group.objects.get_or_create(name=ROLE_GROUPS[role])[0])
         for language in languages:
             LanguageAssignment.objects.create(user=user, role=role.value, language=language)
     return user

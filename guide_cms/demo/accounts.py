@@ -54,7 +54,7 @@ def ensure_demo_accounts() -> list:
         StaffProfile.objects.update_or_create(
             user=user, defaults={"printed_name": account.printed_name, "credentials": account.credentials}
         )
-        groups = [Group.objects.get(name=ROLE_GROUPS[account.role])] if account.role else []
+        groups = [Group.objects.get_or_create(name=ROLE_GROUPS[account.role])[0]] if account.role else []
         user.groups.set(groups)
         LanguageAssignment.objects.filter(user=user).exclude(language__in=account.languages).delete()
         for language in account.languages:
