@@ -122,7 +122,7 @@ def export_channel(channel: Channel, entries: list[Entry], root: Path, progress=
                 report.rendered.append(eid)
             manifest_entries[eid] = _entry_record(entry, key, files)
             if progress:
-                progress(channel.name, eid)
+                progress(channel.name, eid, len(manifest_entries), len(entries))
         for item in channel.render_shared(entries):
             _write(staging, item)
 

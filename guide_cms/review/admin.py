@@ -35,13 +35,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return permissions.can_view_content(request.user)
 
 
-def _state_html(status, guide, user):
-    css = "gc-state"
-    html = format_html('<span class="{}">{}</span>', css, status.label)
+def _state_html(status, guide, user, files=False):
+    html = format_html('<span class="gc-state">{}</span>', status.label)
     if status.changed_since_submitted:
         html += format_html('<br><span class="gc-state-changed">{}</span>', _("changed since submitted"))
     if permissions.can_edit_language(user, status.language, guide):
         html += format_html(' <a href="{}">{}</a>', reverse("review:submit", args=[guide.pk, status.language]), _("submit"))
+    if files and status.language != guide.source_language:
+        links = [(reverse("review:download", args=[guide.slug, status.language, fmt]), label) for fmt, label in (("xliff", "XLIFF"), ("po", "PO"))]
+        html += format_html(" · {}", format_html_join(" · ", '<a href="{}">{}</a>', links))
     return html
 
 
@@ -124,7 +126,11 @@ class ReviewGuideAdmin(GuideAdmin):
     def review_status(self, guide):
         statuses = self.statuses([guide])[guide.pk]
         user = guide.viewer
-        rows = [(lang.english_name, _state_html(statuses[lang.code], guide, user)) for lang in all_languages() if lang.code in permissions.visible_languages(user, guide)]
+        rows = [
+            (lang.english_name, _state_html(statuses[lang.code], guide, user, files=True))
+            for lang in all_languages()
+            if lang.code in permissions.visible_languages(user, guide)
+        ]
         return format_html("<table>{}</table>", format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows))
 
     class Media:

@@ -70,3 +70,26 @@ def test_dashboard_shows_the_reviewers_change_request(client, wf):
     client.force_login(wf.translator_es)
     html = client.get("/admin/review/translate/").content.decode()
     assert "comprimido" in html and "changes requested" in html
+
+
+def test_dashboard_query_count_does_not_grow_with_guides(client, wf):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import GuideFactory, SectionFactory
+
+    client.force_login(wf.translator_es)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/admin/review/translate/")
+    for _ in range(10):
+        SectionFactory(guide=GuideFactory(), body_es="Tome 5 mg.")
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/admin/review/translate/")
+    assert response.content.decode().count("<tr>") > 10
+    assert len(many) == len(few)
+
+
+def test_guide_page_offers_the_translation_files(client, wf):
+    client.force_login(wf.translator_es)
+    html = client.get(f"/admin/guides/guide/{wf.guide.pk}/change/").content.decode()
+    assert "/admin/review/translate/baclofen/es.xliff" in html and "/admin/review/translate/baclofen/es.po" in html

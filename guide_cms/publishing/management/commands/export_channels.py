@@ -15,21 +15,22 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="Export folder (default: settings.GUIDE_CMS_EXPORT_DIR).")
 
     def handle(self, *args, channels=None, output=None, **options):
-        done = {"n": 0}
         interactive = sys.stdout.isatty()
 
-        def progress(channel, entry):
-            done["n"] += 1
+        def progress(channel, entry, done, total):
             if interactive:
-                self.stdout.write(f"\r  {channel}: {done['n']} guides/languages done ({entry})\033[K", ending="")
+                width = 30
+                filled = width * done // max(total, 1)
+                bar = "#" * filled + "-" * (width - filled)
+                self.stdout.write(f"\r  {channel:<9} [{bar}] {done}/{total} {entry}\033[K", ending="")
                 self.stdout.flush()
+                if done == total:
+                    self.stdout.write("")
 
         try:
             reports = export_channels(channels=channels, output_dir=output, progress=progress)
         except (ChannelError, ExportRefused) as exc:
             raise CommandError(f"Export refused, previous output kept: {exc}") from None
-        if interactive:
-            self.stdout.write("")
         for report in reports:
             state = "updated" if report.changed else "unchanged"
             self.stdout.write(
