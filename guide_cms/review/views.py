@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from guide_cms.core.languages import get_language
 from guide_cms.core.permissions import can_edit_language, can_view_content
+from guide_cms.guides.markdown import render_markdown
 from guide_cms.guides.models import Guide, Version
 from guide_cms.guides.snapshots import build_snapshot
 from guide_cms.localization.checking import draft_findings
@@ -82,6 +83,7 @@ def review_version(request, pk):
         previous=previous,
         diffs=diff_sections(previous.snapshot["sections"] if previous else None, version.snapshot["sections"]),
         side_by_side=_side_by_side(version),
+        preview=[(s["title"], render_markdown(s["body"], language=version.language)) for s in version.snapshot["sections"]],
         signatures=version.signatures.select_related("signer").all(),
         approvals_required=approvals_required(version.guide),
         refusal=refusal,

@@ -193,3 +193,10 @@ def test_guide_list_query_count_is_the_same_for_5_and_50_guides(client, db, edit
         response = client.get(url)
     assert response.context["cl"].result_count == 50
     assert len(fifty) == len(five)
+
+
+def test_review_page_shows_the_text_as_patients_will_see_it(client, reviewer, spanish_version):
+    client.force_login(reviewer)
+    html = client.get(reverse("review:version", args=[spanish_version.pk])).content.decode()
+    assert '<aside class="callout callout-warning" role="note"' in html
+    assert "As patients will see it" in html
