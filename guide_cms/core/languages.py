@@ -53,6 +53,16 @@ class Language:
         return self.locale.get_display_name(self.locale)
 
     @property
+    def display_name(self) -> str:
+        """The name in the language the interface is speaking now ("inglés" to a Spanish admin)."""
+        from django.utils.translation import get_language
+
+        try:
+            return self.locale.get_display_name(Locale.parse(to_locale(get_language() or settings.LANGUAGE_CODE)))
+        except (ValueError, LookupError):
+            return self.english_name
+
+    @property
     def direction(self) -> str:
         """"rtl" or "ltr", for dir= attributes."""
         return "rtl" if self.locale.character_order == "right-to-left" else "ltr"

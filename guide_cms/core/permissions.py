@@ -103,7 +103,7 @@ def can_edit_language(user, language: str, guide=None) -> bool:
 
 def require_edit_language(user, language: str, guide=None) -> None:
     if not can_edit_language(user, language, guide):
-        name = get_language(language).english_name
+        name = get_language(language).display_name
         raise PermissionDenied(_("You may not edit the %(language)s text.") % {"language": name})
 
 

@@ -47,8 +47,8 @@ def _localise_widget(formfield, column, fields):
     if formfield is None or parsed is None:
         return formfield
     name, lang = parsed
-    model_label = Section._meta.get_field(name).verbose_name if name == "body" else name
-    formfield.label = f"{str(model_label).capitalize()} ({lang.english_name})"
+    model = Section if name == "body" else Guide
+    formfield.label = f"{str(model._meta.get_field(name).verbose_name).capitalize()} ({lang.display_name})"
     formfield.widget.attrs.update({"lang": lang.bcp47, "dir": lang.direction})
     return formfield
 
@@ -89,6 +89,22 @@ class SectionInline(admin.StackedInline):
             readonly = [*SECTION_STRUCTURE, *readonly]
         return readonly
 
+    def get_fieldsets(self, request, obj=None):
+        """One fieldset per language, side by side: the source beside each translation."""
+        fields = self.get_fields(request, obj)
+        columns = {split_column(f, SECTION_TEXT_FIELDS)[1].code: [] for f in fields if split_column(f, SECTION_TEXT_FIELDS)}
+        rest = []
+        for name in fields:
+            parsed = split_column(name, SECTION_TEXT_FIELDS)
+            (columns[parsed[1].code] if parsed else rest).append(name)
+        fieldsets = [(None, {"fields": rest})]
+        for code, names in columns.items():
+            lang = get_language(code)
+            is_source = code == (obj.source_language if obj else lang.code) and lang.is_source
+            label = f"{lang.display_name} ({_('source')})" if is_source else lang.display_name
+            fieldsets.append((label, {"fields": names, "classes": ["gc-language"]}))
+        return fieldsets
+
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         user = request.user
@@ -124,6 +140,9 @@ class SectionInline(admin.StackedInline):
 
 @admin.register(Guide)
 class GuideAdmin(admin.ModelAdmin):
+    class Media:
+        css = {"all": ["guides/admin.css"]}
+
     inlines = [SectionInline]
     list_display = ("__str__", "slug", "safety_critical", "review_interval_months", "last_approved_on", "next_review_due")
     list_filter = ("safety_critical",)

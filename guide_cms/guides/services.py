@@ -280,7 +280,7 @@ def guide_apply_translation_document(*, guide: Guide, language: Language, docume
     if len(sections) != len(document.sections):
         raise ImportConflict(
             _("The %(language)s document has %(found)d sections; the guide has %(expected)d. Nothing was imported.")
-            % {"language": language.english_name, "found": len(document.sections), "expected": len(sections)}
+            % {"language": language.display_name, "found": len(document.sections), "expected": len(sections)}
         )
     changed = guide_update_drafts(
         guide=guide, user=user, values={language.field("title"): document.title, language.field("summary"): document.summary}

@@ -62,10 +62,10 @@ def translation_document(*, guide: Guide, language: str, user) -> ExchangeDocume
     """The units of guide for language: the current approved source and the drafts."""
     lang = get_language(language)
     if lang.code == guide.source_language:
-        raise ExchangeError(_("%(language)s is the source language: there is nothing to translate.") % {"language": lang.english_name})
+        raise ExchangeError(_("%(language)s is the source language: there is nothing to translate.") % {"language": lang.display_name})
     # The command line (no user) may export; people see only their languages' drafts.
     if getattr(user, "pk", None) is not None and lang.code not in visible_languages(user, guide):
-        raise PermissionDenied(_("You may not read the %(language)s drafts.") % {"language": lang.english_name})
+        raise PermissionDenied(_("You may not read the %(language)s drafts.") % {"language": lang.display_name})
     source_version = current_source_version(guide)
     if source_version is None:
         raise ExchangeError(_("The source of '%(guide)s' has no approved version yet: there is nothing to translate.") % {"guide": guide.slug})

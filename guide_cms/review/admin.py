@@ -3,6 +3,7 @@ signatures read-only. Writes go through review.services (see views.py)."""
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -51,7 +52,7 @@ def _language_column(lang):
     def column(guide):
         return _state_html(guide.language_statuses[lang.code], guide, guide.viewer)
 
-    column.short_description = lang.english_name
+    column.short_description = lazy(lambda: lang.display_name, str)()
     column.__name__ = f"state_{lang.field_suffix}"
     return column
 
@@ -89,7 +90,7 @@ class SectionWithStatesInline(SectionInline):
 
     @admin.display(description=gettext_lazy("translations"))
     def translation_states(self, section):
-        rows = [(get_language(code).english_name, state) for code, state in getattr(section, "translation_states", {}).items()]
+        rows = [(get_language(code).display_name, state) for code, state in getattr(section, "translation_states", {}).items()]
         return format_html_join("", "<div>{}: {}</div>", rows) if rows else "—"
 
 
@@ -127,7 +128,7 @@ class ReviewGuideAdmin(GuideAdmin):
         statuses = self.statuses([guide])[guide.pk]
         user = guide.viewer
         rows = [
-            (lang.english_name, _state_html(statuses[lang.code], guide, user, files=True))
+            (lang.display_name, _state_html(statuses[lang.code], guide, user, files=True))
             for lang in all_languages()
             if lang.code in permissions.visible_languages(user, guide)
         ]

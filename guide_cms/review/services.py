@@ -54,7 +54,7 @@ class SignatureRefused(Exception):
 def submission_problems(snapshot: dict, findings) -> list[tuple[str, str]]:
     """What blocks a submission: a missing title or sections, and every QA error."""
     problems = []
-    language = get_language(snapshot["language"]).english_name
+    language = get_language(snapshot["language"]).display_name
     if not snapshot["title"].strip():
         problems.append(("", _("The guide has no %(language)s title.") % {"language": language}))
     if not snapshot["sections"]:
@@ -195,7 +195,7 @@ def meaning_for(version: Version) -> tuple[str, str]:
 
 def signing_refusal(version: Version, signer) -> str | None:
     """Why signer may not sign version now, or None. Shared by the review page and the service."""
-    language = get_language(version.language).english_name
+    language = get_language(version.language).display_name
     if not can_review(signer, version.language):
         return _("You are not a clinical reviewer for %(language)s.") % {"language": language}
     if version.author_id == signer.pk or signer.pk in version.contributor_ids:

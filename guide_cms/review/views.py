@@ -97,7 +97,7 @@ def submit(request, pk, language):
     guide = get_object_or_404(Guide, pk=pk)
     lang = get_language(language)
     if not can_edit_language(request.user, lang.code, guide):
-        raise PermissionDenied(_("You may not submit the %(language)s text.") % {"language": lang.english_name})
+        raise PermissionDenied(_("You may not submit the %(language)s text.") % {"language": lang.display_name})
     form = SubmitForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -106,13 +106,13 @@ def submit(request, pk, language):
             for _key, message in exc.problems:
                 form.add_error(None, message)
         else:
-            messages.success(request, _("Version %(number)d of the %(language)s text is now in review.") % {"number": version.number, "language": lang.english_name})
+            messages.success(request, _("Version %(number)d of the %(language)s text is now in review.") % {"number": version.number, "language": lang.display_name})
             return redirect(reverse("admin:guides_guide_change", args=[guide.pk]))
     findings, _source = draft_findings(guide, lang.code)
     snapshot = build_snapshot(guide, lang.code, guide.sections.all())
     context = _context(
         request,
-        title=_("Submit %(guide)s (%(language)s) for review") % {"guide": guide, "language": lang.english_name},
+        title=_("Submit %(guide)s (%(language)s) for review") % {"guide": guide, "language": lang.display_name},
         guide=guide,
         language=lang,
         problems=services.submission_problems(snapshot, findings),
