@@ -8,11 +8,13 @@ copied from the previous output instead of being rendered again.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,14 +92,38 @@ def _write(folder: Path, rendered: RenderedFile) -> None:
     target.write_bytes(rendered.content)
 
 
+@contextmanager
+def _channel_lock(root: Path, name: str):
+    """One export of a channel at a time (another process waits)."""
+    with open(root / f".{name}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove_abandoned(root: Path, name: str, keep: Path | None) -> None:
+    """Staging folders left by an export that was killed; the live one is kept."""
+    for path in root.glob(f".{name}-*"):
+        if path.is_dir() and (keep is None or path.resolve() != keep):
+            shutil.rmtree(path, ignore_errors=True)
+
+
 def export_channel(channel: Channel, entries: list[Entry], root: Path, progress=None) -> ChannelReport:
     """Render channel's output into a new folder and swap it in atomically."""
     root.mkdir(parents=True, exist_ok=True)
+    with _channel_lock(root, channel.name):
+        return _export_locked(channel, entries, root, progress)
+
+
+def _export_locked(channel: Channel, entries: list[Entry], root: Path, progress) -> ChannelReport:
     link = root / channel.name
     current = link.resolve() if link.exists() else None
     previous = read_manifest(current) if current else None
     previous_entries = (previous or {}).get("entries", {})
     report = ChannelReport(channel=channel.name, path=link)
+    _remove_abandoned(root, channel.name, current)
 
     staging = Path(tempfile.mkdtemp(prefix=f".{channel.name}-", dir=root))
     try:

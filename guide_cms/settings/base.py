@@ -1,4 +1,5 @@
 """Settings shared by every environment; dev, test and production refine them."""
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -115,9 +116,9 @@ GUIDE_CMS_CHANNELS = {
 # Called with (source_version=, user=) when a source version is approved.
 GUIDE_CMS_AFTER_SOURCE_APPROVAL = ["guide_cms.publishing.services.withdraw_after_safety_change"]
 # Where exports are written: <dir>/<channel>/ (a symlink swapped atomically).
-GUIDE_CMS_EXPORT_DIR = VAR_DIR / "exports"
+GUIDE_CMS_EXPORT_DIR = Path(os.environ.get("GUIDE_CMS_EXPORT_DIR") or VAR_DIR / "exports")
 # Absolute address of the published site, for sitemap.xml.
-GUIDE_CMS_SITE_URL = "https://guides.example.org/"
+GUIDE_CMS_SITE_URL = os.environ.get("GUIDE_CMS_SITE_URL", "https://guides.example.org/")
 
 # Who may run the demo loader (it creates accounts with published passwords).
 DEMO_ALLOWED = False

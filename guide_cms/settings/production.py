@@ -1,12 +1,10 @@
 """Production: every secret and host from the environment; refuses to start without them."""
 import os
-from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import GUIDE_CMS_SITE_URL, VAR_DIR
 
 
 def _required(name: str) -> str:
@@ -24,10 +22,6 @@ ALLOWED_HOSTS = [h.strip() for h in _required("ALLOWED_HOSTS").split(",") if h.s
 DATABASES = {"default": dj_database_url.parse(_required("DATABASE_URL"), conn_max_age=60)}
 DEBUG = False
 DEMO_ALLOWED = False
-
-# Where channel exports are written, and the public address of the site (for sitemap.xml).
-GUIDE_CMS_EXPORT_DIR = Path(os.environ.get("GUIDE_CMS_EXPORT_DIR", str(VAR_DIR / "exports")))
-GUIDE_CMS_SITE_URL = os.environ.get("GUIDE_CMS_SITE_URL", GUIDE_CMS_SITE_URL)
 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
