@@ -1,6 +1,7 @@
 """Publishing approved versions and exporting the channels."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -15,8 +16,12 @@ from guide_cms.guides.services import draft_scope
 from guide_cms.localization.staleness import changed_keys, outdating_versions
 
 from . import export
-from .entries import build_entries
+from .channels.base import ChannelError
+from .entries import ExportRefused, build_entries
 from .models import Publication
+
+
+logger = logging.getLogger("guide_cms.publishing")
 
 
 class PublishRefused(Exception):
@@ -108,7 +113,17 @@ def withdraw_after_safety_change(*, source_version: Version, user) -> list[Publi
                 data={"channel": publication.channel, "version": publication.version.number, "safety_source_version": source_version.number},
             )
             withdrawn.append(publication)
+    if withdrawn:
+        # The notices replace the pages as soon as the signature is committed.
+        transaction.on_commit(lambda: _export_after_withdrawal(user), robust=True)
     return withdrawn
+
+
+def _export_after_withdrawal(user) -> None:
+    try:
+        export_channels(user=user)
+    except (ChannelError, ExportRefused) as exc:
+        logger.error("Translations were withdrawn but the export failed; run export_channels: %s", exc)
 
 
 def export_channels(*, channels: list[str] | None = None, output_dir=None, user=None, progress=None) -> list[export.ChannelReport]:

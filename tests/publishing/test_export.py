@@ -122,3 +122,13 @@ def test_withdrawn_translation_becomes_a_notice(wf, tmp_path):
     assert "Tome 5 mg." not in page
     assert "../../en/baclofen/" in page
     assert json.loads(files["es/baclofen.json"])["withdrawn"] is True
+
+
+def test_a_safety_approval_replaces_the_translation_on_the_channels_at_once(wf, export_dir, django_capture_on_commit_callbacks):
+    export_channels(channels=["site"])
+    assert "Tome 5 mg." in (export_dir / "site" / "es" / "baclofen" / "index.html").read_text()
+    wf.edit("warnings", "en", "> [!WARNING]\n> Do not drive or drink alcohol.")
+    with django_capture_on_commit_callbacks(execute=True):
+        wf.approve("en", ChangeClass.SAFETY)
+    page = (export_dir / "site" / "es" / "baclofen" / "index.html").read_text()
+    assert "Tome 5 mg." not in page and "../../en/baclofen/" in page
