@@ -115,7 +115,10 @@ def version_submit(*, guide: Guide, language: str, user, change_class: str = "")
 
     digest = content_hash(snapshot)
     latest = Version.objects.for_language(guide, language).order_by("-number").first()
-    if latest is not None and latest.content_hash == digest and latest.status != VersionStatus.SUPERSEDED:
+    # The same text against the same source is nothing new; against a newer
+    # source it is the translator confirming their translation still holds.
+    same_source = latest is not None and latest.source_version_id == (source_version.pk if source_version else None)
+    if latest is not None and latest.content_hash == digest and same_source and latest.status != VersionStatus.SUPERSEDED:
         raise SubmissionRefused(
             [("", _("Nothing to submit: the text is identical to version %(number)d (%(status)s).") % {"number": latest.number, "status": latest.get_status_display()})]
         )

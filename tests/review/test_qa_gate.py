@@ -60,3 +60,19 @@ def test_warnings_are_recorded_on_the_version_for_the_reviewer(wf, client):
     assert "length-ratio" in codes
     client.force_login(wf.reviewer)
     assert b"length-ratio" in client.get(f"/admin/review/versions/{version.pk}/").content
+
+
+def test_an_unchanged_translation_can_be_confirmed_against_a_newer_source(wf):
+    from guide_cms.localization.staleness import SectionState
+
+    spanish = wf.approve("es")
+    wf.edit("dosing", "en", "Take 5 mg (five milligrams).")
+    wf.approve("en", "clinical")
+    again = version_submit(guide=wf.guide, language="es", user=wf.translator_es)
+    assert again.number == spanish.number + 1 and again.source_version.number == 2
+    with pytest.raises(SubmissionRefused, match="Nothing to submit"):
+        version_submit(guide=wf.guide, language="es", user=wf.translator_es)
+    from guide_cms.localization.selectors import translation_overviews
+
+    states = {s.key: s.state for s in translation_overviews([wf.guide], "es")[0].sections}
+    assert SectionState.OUTDATED not in states.values()
