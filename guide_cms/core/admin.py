@@ -54,17 +54,10 @@ class UserAdmin(DjangoUserAdmin):
         return ", ".join(f"{a.language} ({a.role})" for a in user.language_assignments.all())
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only for everyone, superusers included: history is never edited here."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records nobody edits here, superusers included (history, signatures)."""
 
-    list_display = ("created_at", "actor_label", "action", "object_type", "object_id", "scope")
-    list_filter = ("action",)
-    search_fields = ("actor_label", "action", "object_id", "scope")
-    readonly_fields = ("created_at", "actor", "actor_label", "action", "object_type", "object_id", "scope", "data", "prev_hash", "hash")
-    fields = readonly_fields
-
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -74,7 +67,16 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff and (request.user.is_superuser or permissions.can_view_content(request.user))
+        return permissions.can_view_content(request.user)
 
     def has_module_permission(self, request):
-        return self.has_view_permission(request)
+        return permissions.can_view_content(request.user)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "actor_label", "action", "object_type", "object_id", "scope")
+    list_filter = ("action",)
+    search_fields = ("actor_label", "action", "object_id", "scope")
+    readonly_fields = ("created_at", "actor", "actor_label", "action", "object_type", "object_id", "scope", "data", "prev_hash", "hash")
+    fields = readonly_fields

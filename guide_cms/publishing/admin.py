@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy
 
 from guide_cms.core import permissions
 from guide_cms.guides.models import Guide, Version
-from guide_cms.review.admin import ReadOnlyAdmin, ReviewGuideAdmin, VersionAdmin
+from guide_cms.core.admin import ReadOnlyAdmin
+from guide_cms.review.admin import ReviewGuideAdmin, VersionAdmin
 from guide_cms.review.selectors import guide_statuses
 
 from . import export

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guide_cms.core import permissions
+from guide_cms.core.admin import ReadOnlyAdmin
 from guide_cms.core.languages import all_languages
 from guide_cms.core.languages import get_language
 from guide_cms.guides.admin import GuideAdmin, SectionInline
@@ -17,23 +18,6 @@ from guide_cms.guides.models import Guide, Version
 
 from .models import Signature
 from .selectors import guide_statuses
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return permissions.can_view_content(request.user)
-
-    def has_module_permission(self, request):
-        return permissions.can_view_content(request.user)
 
 
 def _state_html(status, guide, user, files=False):

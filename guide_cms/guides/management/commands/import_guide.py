@@ -1,11 +1,11 @@
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.text import slugify
 
 from guide_cms.core.permissions import COMMAND_LINE
+from guide_cms.guides.cli import user_or_error
 from guide_cms.guides.importer import DocumentRefused, parse_guide_document
 from guide_cms.guides.services import ImportConflict, guide_import
 
@@ -23,9 +23,7 @@ class Command(BaseCommand):
             raise CommandError(f"--slug {slug!r} is not a slug; try {slugify(slug)!r}.")
         actor = COMMAND_LINE
         if user:
-            actor = get_user_model().objects.filter(username=user).first()
-            if actor is None:
-                raise CommandError(f"No user named {user!r}.")
+            actor = user_or_error(user)
         path = Path(file)
         try:
             text = path.read_bytes().decode("utf-8")

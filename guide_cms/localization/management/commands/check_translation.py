@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from guide_cms.core.languages import UnknownLanguage, get_language
-from guide_cms.guides.models import Guide
+from guide_cms.guides.cli import guide_or_error, language_or_error
 from guide_cms.localization.checking import draft_findings
 
 
@@ -13,13 +12,7 @@ class Command(BaseCommand):
         parser.add_argument("language")
 
     def handle(self, *args, slug, language, **options):
-        guide = Guide.objects.filter(slug=slug).first()
-        if guide is None:
-            raise CommandError(f"No guide with slug {slug!r}.")
-        try:
-            lang = get_language(language)
-        except UnknownLanguage as exc:
-            raise CommandError(str(exc)) from None
+        guide, lang = guide_or_error(slug), language_or_error(language)
         findings, source_version = draft_findings(guide, lang.code)
         if lang.code != guide.source_language:
             if source_version is None:

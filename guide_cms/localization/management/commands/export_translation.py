@@ -1,11 +1,9 @@
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from guide_cms.core.languages import UnknownLanguage, get_language
-from guide_cms.guides.models import Guide
+from guide_cms.guides.cli import guide_or_error, language_or_error, user_or_error
 from guide_cms.localization.exchange import ExchangeError
 from guide_cms.localization.services import translation_export
 
@@ -21,18 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="Username exporting (recorded in the audit trail).")
 
     def handle(self, *args, slug, language, format, output=None, user=None, **options):
-        guide = Guide.objects.filter(slug=slug).first()
-        if guide is None:
-            raise CommandError(f"No guide with slug {slug!r}.")
-        try:
-            lang = get_language(language)
-        except UnknownLanguage as exc:
-            raise CommandError(str(exc)) from None
-        actor = None
-        if user:
-            actor = get_user_model().objects.filter(username=user).first()
-            if actor is None:
-                raise CommandError(f"No user named {user!r}.")
+        guide, lang = guide_or_error(slug), language_or_error(language)
+        actor = user_or_error(user) if user else None
         try:
             data, name = translation_export(guide=guide, language=lang.code, fmt=format, user=actor)
         except (ExchangeError, PermissionDenied) as exc:

@@ -1,9 +1,9 @@
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
+from guide_cms.guides.cli import user_or_error
 from guide_cms.localization.exchange import ExchangeError, read_exchange_file
 from guide_cms.localization.services import ImportRefused, translation_import
 
@@ -18,9 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--strict", action="store_true", help="Refuse the whole file if any unit's source changed since export.")
 
     def handle(self, *args, file, user, dry_run=False, strict=False, **options):
-        actor = get_user_model().objects.filter(username=user).first()
-        if actor is None:
-            raise CommandError(f"No user named {user!r}.")
+        actor = user_or_error(user)
         path = Path(file)
         try:
             data = path.read_bytes()

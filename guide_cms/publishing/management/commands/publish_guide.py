@@ -1,9 +1,8 @@
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from guide_cms.core.languages import UnknownLanguage, get_language
-from guide_cms.guides.models import Guide, Version
+from guide_cms.guides.cli import guide_or_error, language_or_error, user_or_error
+from guide_cms.guides.models import Version
 from guide_cms.publishing.channels.base import ChannelError
 from guide_cms.publishing.entries import ExportRefused
 from guide_cms.publishing.services import PublishRefused, export_channels, publish_version
@@ -25,16 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--channel", action="append", dest="channels", help="Channel name; repeat for several (default: all).")
 
     def handle(self, *args, slug, language, user, version=None, channels=None, **options):
-        try:
-            lang = get_language(language)
-        except UnknownLanguage as exc:
-            raise CommandError(str(exc)) from None
-        guide = Guide.objects.filter(slug=slug).first()
-        if guide is None:
-            raise CommandError(f"No guide with slug {slug!r}.")
-        publisher = get_user_model().objects.filter(username=user).first()
-        if publisher is None:
-            raise CommandError(f"No user named {user!r}.")
+        lang, guide, publisher = language_or_error(language), guide_or_error(slug), user_or_error(user)
         versions = Version.objects.for_language(guide, lang.code)
         if version is not None:
             chosen = versions.filter(number=version).first()
