@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from guide_cms.core.languages import target_languages
+from guide_cms.core.languages import get_language, target_languages
 from guide_cms.guides.importer import parse_guide_document
 from guide_cms.guides.models import Guide, Version
 from guide_cms.guides.services import guide_apply_translation_document, guide_import, guide_update_settings
@@ -117,3 +117,27 @@ def publish_seed_guide(slug: str = SEED_SLUG) -> list[str]:
         publish_version(version=version, user=_user("publisher"))
         published.append(language)
     return published
+
+
+THIRD_SLUG = "gentle-stretches"
+# The clinical change the demo makes after the Spanish translation was approved.
+STRETCH_CHANGE = ("Hold for 20 seconds", "Hold for 15 seconds")
+
+
+def run_outdated_example(slug: str = THIRD_SLUG) -> bool:
+    """A guide whose Spanish translation is outdated by a clinical change to its
+    source (approved, not yet published): the last two states on screen."""
+    from guide_cms.guides.services import section_update_drafts
+
+    if Guide.objects.filter(slug=slug).exists():
+        return False
+    editor, translator = _user("editor"), _user("translator_es")
+    guide = guide_import(document=_read(fixture_path("gentle_stretches", "en")), slug=slug, user=editor).guide
+    guide_apply_translation_document(guide=guide, language=get_language("es"), document=_read(fixture_path("gentle_stretches", "es")), user=translator)
+    _sign(version_submit(guide=guide, language="en", user=editor), "reviewer1")
+    _sign(version_submit(guide=guide, language="es", user=translator), "reviewer2")
+    section = guide.sections.get(key="knee-hugs")
+    section_update_drafts(section=section, user=editor, values={"body_en": section.body_en.replace(*STRETCH_CHANGE)})
+    version = version_submit(guide=guide, language="en", user=editor, change_class="clinical")
+    version_sign(version=version, signer=_user("reviewer1"), password=DEMO_PASSWORD, decision=Decision.APPROVE, change_class_confirmed="clinical")
+    return True

@@ -32,6 +32,7 @@ def test_demo_shows_every_review_state(demo):
         "en": "approved", "es": "approved", "ar": "approved", "zh-hans": "in_review", "vi": "changes_requested",
     }
     assert states["heat-at-home"]["en"] == "draft"
+    assert (states["gentle-stretches"]["en"], states["gentle-stretches"]["es"]) == ("approved", "outdated")
     english = Version.objects.get(guide__slug="muscle-relaxants", language="en")
     assert english.signatures.approvals().values("signer").distinct().count() == 2
     assert Guide.objects.get(slug="muscle-relaxants").safety_critical
@@ -75,3 +76,19 @@ def test_demo_translations_keep_doses_times_and_drug_names(language):
     assert text.count("[!WARNING]") + text.count("**Warning:**") == 1
     assert text.count("[!TIP]") + text.count("**Tip:**") == 1
     assert text.count("\n## ") == 3
+
+
+def test_outdated_example_marks_the_changed_section_with_its_diff(demo):
+    from guide_cms.localization.selectors import translation_overviews
+
+    (overview,) = translation_overviews(Guide.objects.filter(slug="gentle-stretches"), "es")
+    (section,) = overview.sections
+    assert section.state == "outdated"
+    assert '<del class="diff-del">20</del><ins class="diff-ins">15</ins>' in section.source_diff_html
+    assert "20 segundos" in section.body  # the translation stays as the starting point
+
+
+def test_second_demo_translation_keeps_its_numbers():
+    english = fixture_path("gentle_stretches", "en").read_text("utf-8")
+    spanish = fixture_path("gentle_stretches", "es").read_text("utf-8")
+    assert re.findall(r"\d+", english) == re.findall(r"\d+", spanish) == ["20", "3"]

@@ -3,7 +3,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from guide_cms.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
-from guide_cms.demo.content import load_glossary, load_second_guide, load_seed_guide, publish_seed_guide, run_seed_workflow
+from guide_cms.demo.content import (
+    load_glossary,
+    load_second_guide,
+    load_seed_guide,
+    publish_seed_guide,
+    run_outdated_example,
+    run_seed_workflow,
+)
 from guide_cms.publishing.services import export_channels
 
 
@@ -32,6 +39,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Export {report.channel} {state}: {report.files} files in {report.path}")
         second = load_second_guide()
         self.stdout.write(f"Draft guide '{second.guide.slug}' {'loaded' if second.created else 'already loaded'}.")
+        if run_outdated_example():
+            self.stdout.write("Guide 'gentle-stretches': English changed clinically after the Spanish approval (Spanish outdated).")
         self.stdout.write("")
         call_command("guide_status", stdout=self.stdout)
         self.stdout.write("")
