@@ -7,27 +7,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guide_cms.core import permissions
-from guide_cms.guides.models import Guide, Version
+from guide_cms.guides.models import Version
 from guide_cms.core.admin import ReadOnlyAdmin
-from guide_cms.review.admin import ReviewGuideAdmin, VersionAdmin
-from guide_cms.review.selectors import guide_statuses
+from guide_cms.review.admin import VersionAdmin
 
 from . import export
 from .channels.base import ChannelError
 from .entries import ExportRefused
 from .models import Publication
-from .selectors import live_versions
 from .services import PublishRefused, export_channels, publish_blockers, publish_version
-
-
-class PublishingGuideAdmin(ReviewGuideAdmin):
-    def statuses(self, guides):
-        guides = list(guides)
-        return guide_statuses(guides, published=live_versions(g.pk for g in guides))
-
-
-admin.site.unregister(Guide)
-admin.site.register(Guide, PublishingGuideAdmin)
 
 
 class PublishingVersionAdmin(VersionAdmin):

@@ -42,7 +42,7 @@ def _language_column(lang):
 
 
 class StatusChangeList(ChangeList):
-    """Adds each guide's per-language states to the page, in two queries."""
+    """Adds each guide's per-language states to the page, in three queries."""
 
     def get_results(self, request):
         super().get_results(request)

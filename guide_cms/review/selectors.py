@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.conf import settings
+from django.utils.module_loading import import_string
+
 from guide_cms.core.languages import all_languages
 from guide_cms.core.permissions import assigned_languages
 from guide_cms.core.roles import Role
@@ -13,12 +16,16 @@ from .status import LanguageStatus, VersionRow, language_status
 
 
 def guide_statuses(guides, published: dict[tuple[int, str], int] | None = None) -> dict[int, dict[str, LanguageStatus]]:
-    """{guide id: {language: status}} for guides, in two queries whatever their number.
+    """{guide id: {language: status}} for guides, in three queries whatever their number.
 
-    published maps (guide id, language) to the live version number, where known.
+    published maps (guide id, language) to the live version number; by
+    default it comes from settings.GUIDE_CMS_LIVE_VERSIONS (publishing, which
+    review does not import).
     """
-    published = published or {}
     guides = list(guides)
+    if published is None:
+        lookup = getattr(settings, "GUIDE_CMS_LIVE_VERSIONS", None)
+        published = import_string(lookup)([g.pk for g in guides]) if lookup else {}
     ids = [g.pk for g in guides]
     sections: dict[int, list[Section]] = defaultdict(list)
     for section in Section.objects.filter(guide_id__in=ids):

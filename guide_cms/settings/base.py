@@ -115,6 +115,8 @@ GUIDE_CMS_CHANNELS = {
 }
 # Called with (source_version=, user=) when a source version is approved.
 GUIDE_CMS_AFTER_SOURCE_APPROVAL = ["guide_cms.publishing.services.withdraw_after_safety_change"]
+# {(guide id, language): live version number}, for the "published" state.
+GUIDE_CMS_LIVE_VERSIONS = "guide_cms.publishing.selectors.live_versions"
 # Where exports are written: <dir>/<channel>/ (a symlink swapped atomically).
 GUIDE_CMS_EXPORT_DIR = Path(os.environ.get("GUIDE_CMS_EXPORT_DIR") or VAR_DIR / "exports")
 # Absolute address of the published site, for sitemap.xml.

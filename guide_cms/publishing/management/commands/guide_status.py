@@ -2,7 +2,6 @@ from django.core.management.base import BaseCommand, CommandError
 
 from guide_cms.core.languages import all_languages
 from guide_cms.guides.models import Guide
-from guide_cms.publishing.selectors import live_versions
 from guide_cms.review.selectors import guide_statuses
 
 
@@ -19,7 +18,7 @@ class Command(BaseCommand):
             if not guides.exists():
                 raise CommandError(f"No guide with slug {slug!r}.")
         guides = list(guides)
-        statuses = guide_statuses(guides, published=live_versions(g.pk for g in guides))
+        statuses = guide_statuses(guides)
         languages = all_languages()
         header = ["guide", *(lang.code for lang in languages)]
         rows = []
