@@ -4,6 +4,7 @@ from django.utils import translation
 from guide_cms.core.roles import Role
 
 from .factories import GuideFactory, SectionFactory, make_user
+from .workflow import Workflow
 
 
 @pytest.fixture(autouse=True)
@@ -42,3 +43,21 @@ def guide(db):
     SectionFactory(guide=guide, key="dosing", position=1, title_en="Dosing", body_en="Take 5 mg.", title_es="Dosis", body_es="Tome 5 mg.")
     SectionFactory(guide=guide, key="warnings", position=2, title_en="Warnings", body_en="> [!WARNING]\n> Do not drive.", body_es="")
     return guide
+
+
+@pytest.fixture
+def workflow(guide, editor, translator_es):
+    """The guide with a reviewer and a publisher, taken through the real services."""
+    return Workflow(guide, editor, translator_es)
+
+
+@pytest.fixture
+def approved_workflow(workflow):
+    """The same, with the English source approved."""
+    workflow.approve("en")
+    return workflow
+
+
+@pytest.fixture
+def wf(workflow):
+    return workflow

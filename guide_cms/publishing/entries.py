@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from django.utils import timezone
 
-from guide_cms.core.languages import Language, all_languages, get_language
+from guide_cms.core.languages import all_languages, get_language
 from guide_cms.guides.markdown import render_markdown
 from guide_cms.guides.models import Guide, Version, VersionStatus, add_months
 from guide_cms.guides.snapshots import content_hash
@@ -20,10 +20,6 @@ from .models import Publication
 
 class ExportRefused(Exception):
     """A live version failed its integrity check; nothing was exported."""
-
-
-def language_facts(lang: Language) -> LanguageFacts:
-    return LanguageFacts(code=lang.code, bcp47=lang.bcp47, direction=lang.direction, native_name=lang.native_name, english_name=lang.english_name)
 
 
 def verify_version(version: Version) -> list:
@@ -49,7 +45,7 @@ def _published_guide(version: Version, guide: Guide, alternates: list[LanguageFa
     next_due = add_months(approved_on, guide.review_interval_months)
     return PublishedGuide(
         slug=guide.slug,
-        language=language_facts(lang),
+        language=LanguageFacts.of(lang.code),
         version_number=version.number,
         content_hash=version.content_hash,
         title=snapshot["title"],
@@ -73,7 +69,7 @@ def _published_guide(version: Version, guide: Guide, alternates: list[LanguageFa
         review_overdue=next_due < today,
         source_version_number=version.source_version.number if version.source_version_id else None,
         alternates=tuple(alternates),
-        source_language=language_facts(get_language(guide.source_language)),
+        source_language=LanguageFacts.of(guide.source_language),
     )
 
 
@@ -109,13 +105,13 @@ def build_entries(channel: str, *, today: datetime.date | None = None) -> list[E
             source = approved_source[guide.pk][0]
             entries.append(
                 WithdrawnGuide(
-                    slug=guide.slug, language=language_facts(get_language(publication.language)),
-                    source_language=language_facts(get_language(guide.source_language)),
+                    slug=guide.slug, language=LanguageFacts.of(publication.language),
+                    source_language=LanguageFacts.of(guide.source_language),
                     source_title=source.snapshot["title"], withdrawn_version_number=publication.version.number,
                 )
             )
             continue
         order = {lang.code: i for i, lang in enumerate(all_languages())}
-        alternates = [language_facts(lang) for lang in sorted(live_languages[guide.pk], key=lambda lang: order[lang.code])]
+        alternates = [LanguageFacts.of(lang.code) for lang in sorted(live_languages[guide.pk], key=lambda lang: order[lang.code])]
         entries.append(_published_guide(publication.version, guide, alternates, today))
     return entries

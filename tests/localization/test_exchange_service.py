@@ -6,14 +6,11 @@ from guide_cms.core.models import AuditEvent
 from guide_cms.guides.models import ChangeClass, Section
 from guide_cms.localization.exchange import read_exchange_file
 from guide_cms.localization.services import ImportRefused, translation_export, translation_import
-from tests.publishing.workflow import Workflow
 
 
 @pytest.fixture
-def wf(guide, editor, translator_es):
-    wf = Workflow(guide, editor, translator_es)
-    wf.approve("en")
-    return wf
+def wf(approved_workflow):
+    return approved_workflow
 
 
 def export(wf, fmt="xliff"):

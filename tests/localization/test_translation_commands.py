@@ -4,14 +4,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from guide_cms.guides.models import Section
-from tests.publishing.workflow import Workflow
 
 
 @pytest.fixture
-def wf(guide, editor, translator_es):
-    wf = Workflow(guide, editor, translator_es)
-    wf.approve("en")
-    return wf
+def wf(approved_workflow):
+    return approved_workflow
 
 
 def test_check_translation_prints_findings_and_fails_on_errors(wf):

@@ -12,7 +12,6 @@ from functools import cache
 from pathlib import Path
 
 from guide_cms.core.hashing import sha256_hex
-from guide_cms.core.languages import get_language
 from guide_cms.guides.importer import parse_guide_document
 from guide_cms.guides.markdown import render_markdown
 from guide_cms.publishing.channels.base import (
@@ -35,14 +34,7 @@ SIGNED_AT = datetime.datetime(2025, 3, 14, 9, 30, tzinfo=datetime.timezone.utc)
 
 
 def language_facts(code: str) -> LanguageFacts:
-    language = get_language(code)
-    return LanguageFacts(
-        code=language.code,
-        bcp47=language.bcp47,
-        direction=language.direction,
-        native_name=language.native_name,
-        english_name=language.english_name,
-    )
+    return LanguageFacts.of(code)
 
 
 @cache

@@ -9,12 +9,11 @@ from guide_cms.publishing.entries import ExportRefused, build_entries
 from guide_cms.publishing.export import export_channel, verify_exports
 from guide_cms.publishing.services import export_channels
 
-from .workflow import Workflow
 
 
 @pytest.fixture
-def wf(guide, editor, translator_es):
-    wf = Workflow(guide, editor, translator_es)
+def wf(workflow):
+    wf = workflow
     wf.publish(wf.approve("en"))
     wf.publish(wf.approve("es"))
     return wf

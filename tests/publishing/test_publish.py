@@ -8,12 +8,6 @@ from guide_cms.publishing.models import Publication
 from guide_cms.publishing.services import PublishRefused, publish_version
 from guide_cms.review.services import version_submit
 
-from .workflow import Workflow
-
-
-@pytest.fixture
-def wf(guide, editor, translator_es):
-    return Workflow(guide, editor, translator_es)
 
 
 def test_publishing_an_approved_version_makes_it_live_and_is_audited(wf):

@@ -6,12 +6,6 @@ from django.core.management import CommandError, call_command
 from guide_cms.guides.models import ChangeClass
 from guide_cms.publishing.models import Publication
 
-from .workflow import Workflow
-
-
-@pytest.fixture
-def wf(guide, editor, translator_es):
-    return Workflow(guide, editor, translator_es)
 
 
 def run(*args):

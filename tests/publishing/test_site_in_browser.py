@@ -9,7 +9,7 @@ import pytest
 from guide_cms.guides.models import Section
 from guide_cms.publishing.services import export_channels
 
-from .workflow import Workflow
+from tests.workflow import Workflow
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -4,14 +4,11 @@ import pytest
 from guide_cms.guides.models import Section, Version
 from guide_cms.localization.models import GlossaryTerm
 from guide_cms.review.services import SubmissionRefused, version_submit
-from tests.publishing.workflow import Workflow
 
 
 @pytest.fixture
-def wf(guide, editor, translator_es):
-    wf = Workflow(guide, editor, translator_es)
-    wf.approve("en")
-    return wf
+def wf(approved_workflow):
+    return approved_workflow
 
 
 def test_a_changed_dose_blocks_the_translation_naming_section_and_code(wf):

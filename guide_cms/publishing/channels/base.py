@@ -65,6 +65,14 @@ class LanguageFacts:
     native_name: str  # "العربية"
     english_name: str
 
+    @classmethod
+    def of(cls, code: str) -> "LanguageFacts":
+        """The facts of a configured language, from the registry."""
+        from guide_cms.core.languages import get_language
+
+        lang = get_language(code)
+        return cls(code=lang.code, bcp47=lang.bcp47, direction=lang.direction, native_name=lang.native_name, english_name=lang.english_name)
+
 
 @dataclass(frozen=True)
 class PublishedGuide:

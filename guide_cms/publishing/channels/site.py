@@ -275,16 +275,7 @@ class SiteChannel(Channel):
         sources = {e.source_language.code: e.source_language for e in entries}
         if len(sources) == 1:
             return next(iter(sources.values()))
-        from guide_cms.core.languages import get_language
-
-        language = get_language(getattr(settings, "SOURCE_LANGUAGE", "en"))
-        return LanguageFacts(
-            code=language.code,
-            bcp47=language.bcp47,
-            direction=language.direction,
-            native_name=language.native_name,
-            english_name=language.english_name,
-        )
+        return LanguageFacts.of(settings.SOURCE_LANGUAGE)
 
     def _index_page(self, entries: list[Entry]) -> bytes:
         by_slug: dict[str, list[Entry]] = defaultdict(list)
