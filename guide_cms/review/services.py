@@ -85,6 +85,11 @@ def _supersede(version: Version, user, reason: str) -> None:
     audit_append(actor=user, action="version.supersede", obj=version, scope=draft_scope(version.guide, version.language), data={"reason": reason})
 
 
+def needs_change_class(guide: Guide, language: str) -> bool:
+    """A new source version after an approved one must say how it changes the text."""
+    return language == guide.source_language and Version.objects.for_language(guide, language).approved().exists()
+
+
 @transaction.atomic
 def version_submit(*, guide: Guide, language: str, user, change_class: str = "") -> Version:
     """Freeze guide's drafts in language into a new version in review.
@@ -101,11 +106,10 @@ def version_submit(*, guide: Guide, language: str, user, change_class: str = "")
     problems = submission_problems(snapshot, findings)
 
     if is_source:
-        has_approved = Version.objects.for_language(guide, language).approved().exists()
-        if has_approved and change_class not in ChangeClass.values:
-            problems.append(("", _("Classify this change as editorial, clinical or safety: translations depend on it.")))
-        if not has_approved:
+        if not needs_change_class(guide, language):
             change_class = ""
+        elif change_class not in ChangeClass.values:
+            problems.append(("", _("Classify this change as editorial, clinical or safety: translations depend on it.")))
     else:
         change_class = ""
         if source_version is None:

@@ -117,7 +117,7 @@ def submit(request, pk, language):
         language=lang,
         problems=services.submission_problems(snapshot, findings),
         warnings=[f for f in findings if f.severity != "error"],
-        needs_change_class=lang.code == guide.source_language and guide.versions.filter(language=lang.code, status="approved").exists(),
+        needs_change_class=services.needs_change_class(guide, lang.code),
         form=form,
     )
     return render(request, "review/submit.html", context, status=400 if form.errors else 200)

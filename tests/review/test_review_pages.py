@@ -200,3 +200,15 @@ def test_review_page_shows_the_text_as_patients_will_see_it(client, reviewer, sp
     html = client.get(reverse("review:version", args=[spanish_version.pk])).content.decode()
     assert '<aside class="callout callout-warning" role="note"' in html
     assert "As patients will see it" in html
+
+
+def test_a_new_source_version_asks_its_change_class_on_the_submit_page(client, guide, editor):
+    approved_source(guide, editor)
+    Section.objects.filter(key="dosing").update(body_en="Take 5 mg at night.")
+    client.force_login(editor)
+    url = reverse("review:submit", args=[guide.pk, "en"])
+    assert 'name="change_class"' in client.get(url).content.decode()
+    response = client.post(url, {"change_class": ""})
+    assert response.status_code == 400 and "editorial, clinical or safety" in response.content.decode()
+    assert client.post(url, {"change_class": "clinical"}).status_code == 302
+    assert Version.objects.get(language="en", number=2).change_class == "clinical"
