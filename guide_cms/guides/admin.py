@@ -17,7 +17,8 @@ from guide_cms.core.languages import get_language
 
 from . import services
 from .models import Guide, Section
-from .text_fields import GUIDE_TEXT_FIELDS, SECTION_TEXT_FIELDS, columns_for, split_column
+from .text_fields import FIELD_KINDS, GUIDE_TEXT_FIELDS, SECTION_TEXT_FIELDS, columns_for, split_column
+from .text_rules import TextRefused, clean_text
 
 GUIDE_SETTINGS = ("slug", "safety_critical", "review_interval_months")
 SECTION_STRUCTURE = ("key", "position")
@@ -53,6 +54,29 @@ def _localise_widget(formfield, column, fields):
     return formfield
 
 
+def _clean_text_columns(form, fields) -> None:
+    """Apply the text rules to every changed text column, as field errors the editor sees."""
+    for column in form.changed_data:
+        parsed = split_column(column, fields)
+        if parsed is None or column not in form.cleaned_data:
+            continue
+        try:
+            form.cleaned_data[column] = clean_text(form.cleaned_data[column], kind=FIELD_KINDS[parsed[0]])
+        except TextRefused as exc:
+            form.add_error(column, exc)
+
+
+class GuideForm(forms.ModelForm):
+    class Meta:
+        model = Guide
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        _clean_text_columns(self, GUIDE_TEXT_FIELDS)
+        return cleaned
+
+
 class SectionForm(forms.ModelForm):
     # The drafts' fingerprint when the page was loaded (see services.section_draft_fingerprint).
     fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -63,6 +87,7 @@ class SectionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        _clean_text_columns(self, SECTION_TEXT_FIELDS)
         section = self.instance
         if section.pk and self.has_changed() and cleaned.get("fingerprint"):
             current = Section.objects.select_related("guide").get(pk=section.pk)
@@ -143,6 +168,7 @@ class GuideAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ["guides/admin.css"]}
 
+    form = GuideForm
     inlines = [SectionInline]
     list_display = ("__str__", "slug", "safety_critical", "review_interval_months", "last_approved_on", "next_review_due")
     list_filter = ("safety_critical",)

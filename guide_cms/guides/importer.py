@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from .markdown import convert_labelled_callouts, find_problems
 from .models import RESERVED_SECTION_KEYS
+from .text_rules import LINE, normalise, text_problems
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -66,7 +67,10 @@ def parse_guide_document(text: str, *, source: str = "document") -> ParsedGuide:
     problems: list[str] = []
     if "\x00" in text:
         raise DocumentRefused(source, [_("the file is binary, not a Markdown text document.")])
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = normalise(text.lstrip("\ufeff"))
+    # Invisible controls and the like, with their line in the file (guides.text_rules).
+    for problem in text_problems(text):
+        problems.append(problem.located())
     lines = text.split("\n")
 
     title = None
@@ -107,18 +111,27 @@ def parse_guide_document(text: str, *, source: str = "document") -> ParsedGuide:
         problems.append(_("no guide title: the document must start with a '# Title' heading."))
     elif len(title) > MAX_TITLE_LENGTH:
         problems.append(_("line %(line)d: the title is longer than %(max)d characters.") % {"line": title_line, "max": MAX_TITLE_LENGTH})
+    else:
+        for problem in text_problems(title, kind=LINE):
+            if problem.code == "html":
+                problems.append(_("line %(line)d: %(message)s") % {"line": title_line, "message": problem.message})
     if not sections:
         problems.append(_("no sections: each section starts with a '## Section title' heading."))
 
     summary = _strip_block(preamble)
     for problem in find_problems(summary):
         problems.append(_("summary: %(message)s") % {"message": problem.message})
+    # The summary is one line of plain text, however the document wraps it.
+    summary = normalise(summary, kind=LINE)
 
     parsed: list[ParsedSection] = []
     taken: set[str] = set(RESERVED_SECTION_KEYS)
     for position, (section_title, line, body_lines) in enumerate(sections, start=1):
         raw_body = _strip_block(body_lines)
         body = convert_labelled_callouts(raw_body)
+        for problem in text_problems(section_title, kind=LINE):
+            if problem.code == "html":
+                problems.append(_("line %(line)d: %(message)s") % {"line": line, "message": problem.message})
         if not section_title.strip():
             problems.append(_("line %(line)d: a section heading with no title.") % {"line": line})
         elif len(section_title) > MAX_TITLE_LENGTH:

@@ -18,7 +18,8 @@ from guide_cms.core.permissions import editable_languages, require_edit_language
 
 from .importer import ParsedGuide
 from .models import Guide, Section
-from .text_fields import GUIDE_TEXT_FIELDS, SECTION_TEXT_FIELDS, split_column
+from .text_fields import FIELD_KINDS, GUIDE_TEXT_FIELDS, SECTION_TEXT_FIELDS, field_label, split_column
+from .text_rules import TextRefused, clean_text, normalise
 
 
 class ConcurrentEdit(Exception):
@@ -29,16 +30,31 @@ class ImportConflict(ValueError):
     """Applying a document would lose text; nothing was written."""
 
 
-def _check_columns(user, guide: Guide, values: dict[str, str], fields: tuple[str, ...]) -> None:
-    for column in values:
+def _clean_columns(user, guide: Guide, values: dict[str, str], fields: tuple[str, ...], owner: str) -> dict[str, str]:
+    """values with each column's language permission-checked and its text cleaned (text_rules).
+
+    Raises PermissionDenied for a language user may not edit, and TextRefused
+    listing every problem of every column.
+    """
+    cleaned, problems = {}, []
+    for column, value in values.items():
         parsed = split_column(column, fields)
         if parsed is None:
             raise ValueError(f"{column!r} is not a translated text column")
-        require_edit_language(user, parsed[1].code, guide)
+        name, lang = parsed
+        require_edit_language(user, lang.code, guide)
+        try:
+            cleaned[column] = clean_text(value, kind=FIELD_KINDS[name], field=field_label(owner, name, lang))
+        except TextRefused as exc:
+            problems += exc.problems
+    if problems:
+        raise TextRefused(problems)
+    return cleaned
 
 
-def _normalise(value: str | None) -> str:
-    return (value or "").replace("\r\n", "\n")
+def _stored(column: str, value: str | None, fields: tuple[str, ...]) -> str:
+    """A stored value in the form clean_text gives, so canonically equal text is never an edit."""
+    return normalise(value, kind=FIELD_KINDS[split_column(column, fields)[0]])
 
 
 def draft_scope(guide: Guide, language: str) -> str:
@@ -54,7 +70,7 @@ def _audit_text_edits(user, obj, guide: Guide, old: dict, changed: list[str], fi
             action="draft.edit",
             obj=obj,
             scope=draft_scope(guide, lang.code),
-            data={"field": column, "old": old[column], "new": _normalise(getattr(obj, column))},
+            data={"field": column, "old": old[column], "new": getattr(obj, column)},
         )
 
 
@@ -68,7 +84,7 @@ def section_draft_fingerprint(section: Section, user) -> str:
     columns = sorted(
         lang.field(name) for lang in map(get_language, editable_languages(user, section.guide)) for name in SECTION_TEXT_FIELDS
     )
-    payload = json.dumps({c: _normalise(getattr(section, c)) for c in columns}, sort_keys=True, ensure_ascii=False)
+    payload = json.dumps({c: _stored(c, getattr(section, c), SECTION_TEXT_FIELDS) for c in columns}, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -87,15 +103,15 @@ def section_update_drafts(*, section: Section, user, values: dict[str, str], exp
     Refuses columns of languages the user may not edit, and (with
     expected_fingerprint) an edit of text that changed since it was loaded.
     """
-    _check_columns(user, section.guide, values, SECTION_TEXT_FIELDS)
+    values = _clean_columns(user, section.guide, values, SECTION_TEXT_FIELDS, owner=section.key)
     locked = Section.objects.select_for_update(of=("self",)).select_related("guide").get(pk=section.pk)
     if expected_fingerprint is not None:
         section_check_fingerprint(locked, user, expected_fingerprint)
-    changed = [column for column, value in values.items() if _normalise(getattr(locked, column)) != _normalise(value)]
+    changed = [column for column, value in values.items() if _stored(column, getattr(locked, column), SECTION_TEXT_FIELDS) != value]
     if changed:
         old = {column: getattr(locked, column) for column in changed}
         for column in changed:
-            setattr(locked, column, _normalise(values[column]))
+            setattr(locked, column, values[column])
         locked.save(update_fields=changed)
         _audit_text_edits(user, locked, locked.guide, old, changed, SECTION_TEXT_FIELDS)
     section.refresh_from_db()
@@ -105,13 +121,13 @@ def section_update_drafts(*, section: Section, user, values: dict[str, str], exp
 @transaction.atomic
 def guide_update_drafts(*, guide: Guide, user, values: dict[str, str]) -> list[str]:
     """Write draft title/summary columns of a guide; return the columns changed."""
-    _check_columns(user, guide, values, GUIDE_TEXT_FIELDS)
+    values = _clean_columns(user, guide, values, GUIDE_TEXT_FIELDS, owner="")
     locked = Guide.objects.select_for_update().get(pk=guide.pk)
-    changed = [column for column, value in values.items() if _normalise(getattr(locked, column)) != _normalise(value)]
+    changed = [column for column, value in values.items() if _stored(column, getattr(locked, column), GUIDE_TEXT_FIELDS) != value]
     if changed:
         old = {column: getattr(locked, column) for column in changed}
         for column in changed:
-            setattr(locked, column, _normalise(values[column]))
+            setattr(locked, column, values[column])
         locked.save(update_fields=[*changed, "updated_at"])
         _audit_text_edits(user, locked, locked, old, changed, GUIDE_TEXT_FIELDS)
     guide.refresh_from_db()
@@ -123,6 +139,8 @@ def guide_create(*, user, slug: str, title: str, summary: str = "", safety_criti
     require_manage_guides(user)
     source = source_language()
     guide = Guide(slug=slug, safety_critical=safety_critical, review_interval_months=review_interval_months)
+    text = _clean_columns(user, guide, {source.field("title"): title, source.field("summary"): summary}, GUIDE_TEXT_FIELDS, owner="")
+    title, summary = text[source.field("title")], text[source.field("summary")]
     setattr(guide, source.field("title"), title)
     setattr(guide, source.field("summary"), summary)
     guide.full_clean()
@@ -166,13 +184,15 @@ def section_create(*, guide: Guide, user, key: str, title: str, body: str, posit
     if position is None:
         position = (guide.sections.order_by("-position").values_list("position", flat=True).first() or 0) + 1
     section = Section(guide=guide, key=key, position=position)
+    text = _clean_columns(user, guide, {source.field("title"): title, source.field("body"): body}, SECTION_TEXT_FIELDS, owner=key)
+    title, body = text[source.field("title")], text[source.field("body")]
     setattr(section, source.field("title"), title)
-    setattr(section, source.field("body"), _normalise(body))
+    setattr(section, source.field("body"), body)
     section.full_clean()
     section.save()
     audit_append(
         actor=user, action="section.create", obj=section, scope=draft_scope(guide, source.code),
-        data={"key": key, "position": position, "title": title, "body": _normalise(body)},
+        data={"key": key, "position": position, "title": title, "body": body},
     )
     return section
 

@@ -11,6 +11,8 @@ from modeltranslation.utils import fallbacks
 from guide_cms.core.hashing import sha256_hex
 from guide_cms.core.languages import get_language
 
+from .text_rules import LINE, MARKDOWN, normalise
+
 SNAPSHOT_FORMAT = 1
 
 
@@ -22,14 +24,16 @@ def build_snapshot(guide, language: str, sections) -> dict:
             "format": SNAPSHOT_FORMAT,
             "guide": guide.slug,
             "language": lang.code,
-            "title": getattr(guide, lang.field("title")) or "",
-            "summary": getattr(guide, lang.field("summary")) or "",
+            # Drafts are stored clean (text_rules); normalising again keeps rows
+            # written before those rules from hashing differently from their text.
+            "title": normalise(getattr(guide, lang.field("title")), kind=LINE),
+            "summary": normalise(getattr(guide, lang.field("summary")), kind=LINE),
             "sections": [
                 {
                     "key": section.key,
                     "position": section.position,
-                    "title": getattr(section, lang.field("title")) or "",
-                    "body": (getattr(section, lang.field("body")) or "").replace("\r\n", "\n"),
+                    "title": normalise(getattr(section, lang.field("title")), kind=LINE),
+                    "body": normalise(getattr(section, lang.field("body")), kind=MARKDOWN),
                 }
                 for section in sorted(sections, key=lambda s: (s.position, s.key))
             ],

@@ -1,10 +1,17 @@
 """Which fields are translated, and how their per-language columns are named."""
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from guide_cms.core.languages import Language, all_languages, get_language
+
+from .text_rules import LINE, MARKDOWN
 
 GUIDE_TEXT_FIELDS = ("title", "summary")
 SECTION_TEXT_FIELDS = ("title", "body")
+# What each translated field holds (see text_rules): titles and the summary are
+# one line of plain text, a section body is Markdown.
+FIELD_KINDS = {"title": LINE, "summary": LINE, "body": MARKDOWN}
 
 
 def columns_for(fields: tuple[str, ...], language: Language | str) -> list[str]:
@@ -20,3 +27,11 @@ def split_column(column: str, fields: tuple[str, ...]) -> tuple[str, Language] |
             if column == lang.field(name):
                 return name, lang
     return None
+
+
+def field_label(owner: str, name: str, language: Language) -> str:
+    """How messages name a field: "guide title (Spanish)", "section 'dosing', body (Arabic)"."""
+    names = {"title": _("title"), "summary": _("summary"), "body": _("text")}
+    if not owner:
+        return _("guide %(field)s (%(language)s)") % {"field": names[name], "language": language.display_name}
+    return _("section '%(key)s', %(field)s (%(language)s)") % {"key": owner, "field": names[name], "language": language.display_name}

@@ -5,6 +5,7 @@ is permission-checked and audited), all or nothing, and never signs off.
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
@@ -17,6 +18,8 @@ from guide_cms.core.languages import get_language
 from guide_cms.core.permissions import require_edit_language, visible_languages
 from guide_cms.guides.models import Guide, Section
 from guide_cms.guides.services import draft_scope, guide_update_drafts, section_update_drafts
+from guide_cms.guides.text_fields import FIELD_KINDS
+from guide_cms.guides.text_rules import TextRefused, clean_text
 
 from .checking import current_source_version, draft_findings
 from .exchange import (
@@ -38,7 +41,8 @@ class ImportRefused(Exception):
 def _same_text(a: str, b: str) -> bool:
     """Equal once line endings and trailing spaces are normalised (CAT tools touch both)."""
     def norm(text):
-        return "\n".join(line.rstrip() for line in (text or "").replace("\r\n", "\n").replace("\r", "\n").strip("\n").split("\n"))
+        text = unicodedata.normalize("NFC", (text or "").replace("\r\n", "\n").replace("\r", "\n"))
+        return "\n".join(line.rstrip() for line in text.strip("\n").split("\n"))
 
     return norm(a) == norm(b)
 
@@ -146,6 +150,7 @@ def translation_import(*, document: ExchangeDocument, user, filename: str, dry_r
 
     sections = {s.key: s for s in Section.objects.filter(guide=guide)}
     guide_values, section_values = {}, {}
+    refused: list[str] = []
     with fallbacks(False):
         for unit in document.units:
             if not _same_text(unit.source, source_units[unit.id]):
@@ -155,13 +160,22 @@ def translation_import(*, document: ExchangeDocument, user, filename: str, dry_r
                 report.kept_empty.append(unit.id)
                 continue
             owner, column = _column(unit.id, lang)
+            try:
+                target = clean_text(unit.target, kind=FIELD_KINDS[unit.id.rsplit(".", 1)[1]], field=_("unit '%(unit)s'") % {"unit": unit.id})
+            except TextRefused as exc:
+                refused += exc.messages
+                continue
             row = guide if owner == "guide" else sections[owner]
             old = getattr(row, column) or ""
-            if _same_text(old, unit.target):
+            if _same_text(old, target):
                 report.unchanged.append(unit.id)
                 continue
-            (guide_values if owner == "guide" else section_values.setdefault(owner, {}))[column] = unit.target
-            report.applied.append((unit.id, old, unit.target))
+            (guide_values if owner == "guide" else section_values.setdefault(owner, {}))[column] = target
+            report.applied.append((unit.id, old, target))
+    if refused:
+        raise ImportRefused(
+            _("%(file)s: nothing was imported:\n%(problems)s") % {"file": filename, "problems": "\n".join(f"  - {p}" for p in refused)}
+        )
     if strict and report.stale:
         raise ImportRefused(
             _("%(file)s: the source of %(ids)s changed since the export; with --strict nothing was imported. Export again.")

@@ -1,0 +1,182 @@
+"""What text a guide's fields may hold, whatever the entry point (pure: no database).
+
+Every write of patient text (admin forms, Markdown import, XLIFF/PO import,
+the demo) passes through `clean_text` in guides.services, so one rule holds
+everywhere:
+
+- text is stored in Unicode NFC, with "\\n" line endings (U+2028/U+2029 and a
+  lone "\\r" become "\\n"): the importer, the glossary check and the version
+  hash then agree about whether text changed;
+- bidirectional overrides and embeddings (U+202A-U+202E) are refused: they make
+  the printed text differ from the stored text ("15" printed as "51");
+- isolates and marks (U+2066-U+2069, U+200E, U+200F, U+061C), which Arabic text
+  uses legitimately, are kept, except inside a number, where they could reorder
+  its digits;
+- zero-width characters (U+200B-U+200D, U+2060, U+FEFF, U+00AD) are refused
+  next to a digit or inside a Latin, Greek or Cyrillic word (numbers and drug
+  names), where they hide a change from every check; between the letters of
+  scripts that need joiners (Arabic, Indic) they are kept;
+- other control characters (C0/C1, except tab and newline) are refused;
+- single-line fields (titles, the summary) are plain text: one line, runs of
+  whitespace collapsed, trimmed, and no HTML tags.
+
+`clean_text` returns the stored form or raises `TextRefused` listing every
+problem with its position (line and column, 1-based).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+__all__ = [
+    "LINE",
+    "MARKDOWN",
+    "BIDI_CONTROLS",
+    "BIDI_MARKS",
+    "ZERO_WIDTH",
+    "TextProblem",
+    "TextRefused",
+    "clean_text",
+    "text_problems",
+    "strip_marks",
+]
+
+LINE = "line"  # titles and summaries: one line of plain text
+MARKDOWN = "markdown"  # section bodies: the Markdown subset (guides.markdown)
+
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e")  # LRE RLE PDF LRO RLO
+BIDI_MARKS = frozenset("\u200e\u200f\u061c\u2066\u2067\u2068\u2069")  # LRM RLM ALM LRI RLI FSI PDI
+ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")  # ZWSP ZWNJ ZWJ WJ BOM SHY
+_INVISIBLE = BIDI_MARKS | ZERO_WIDTH
+_LINE_BREAKS = re.compile("\r\n|\r|\u2028|\u2029|\x85")
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--")
+_DECIMAL_MARKS = ".,\u066b\u066c"
+
+
+@dataclass(frozen=True)
+class TextProblem:
+    line: int
+    column: int
+    code: str  # "bidi-override" | "invisible-in-number" | "zero-width" | "control" | "html"
+    message: str
+
+    def located(self, field: str = "") -> str:
+        where = _("line %(line)d, character %(column)d") % {"line": self.line, "column": self.column}
+        return f"{field}, {where}: {self.message}" if field else f"{where}: {self.message}"
+
+
+class TextRefused(ValidationError):
+    """The text cannot be stored; .problems lists (field label, problem) pairs."""
+
+    def __init__(self, problems: list[tuple[str, TextProblem]]):
+        self.problems = problems
+        super().__init__([problem.located(field) for field, problem in problems], code="text_refused")
+
+
+def _code_point(char: str) -> str:
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X} ({name})" if name else f"U+{ord(char):04X}"
+
+
+def _is_digit(char: str) -> bool:
+    if len(char) != 1:
+        return False
+    return char.isdigit() or (unicodedata.category(char) == "No" and unicodedata.numeric(char, None) is not None)
+
+
+def _is_spaced_letter(char: str) -> bool:
+    """A letter of a script whose words never need joiners (where drug names are written)."""
+    if not char.isalpha():
+        return False
+    return unicodedata.name(char, "").startswith(("LATIN", "GREEK", "CYRILLIC"))
+
+
+def _neighbours(text: str, index: int) -> tuple[str, str, str]:
+    """The visible characters before and after text[index] (skipping other invisibles), and the one after that."""
+    before = next((text[i] for i in range(index - 1, -1, -1) if text[i] not in _INVISIBLE), "")
+    rest = [text[i] for i in range(index + 1, len(text)) if text[i] not in _INVISIBLE][:2]
+    after, after2 = (rest + ["", ""])[:2]
+    return before, after, after2
+
+
+def _inside_number(before: str, after: str, after2: str) -> bool:
+    if not _is_digit(before):
+        return False
+    return _is_digit(after) or (after in _DECIMAL_MARKS and _is_digit(after2))
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    start = text.rfind("\n", 0, index) + 1
+    return line, index - start + 1
+
+
+def text_problems(text: str, *, kind: str = MARKDOWN) -> list[TextProblem]:
+    """Everything in `text` (already NFC, "\\n" line endings) that may not be stored."""
+    problems: list[TextProblem] = []
+    for index, char in enumerate(text):
+        message = code = None
+        if char in BIDI_CONTROLS:
+            code = "bidi-override"
+            message = _(
+                "the invisible direction control %(char)s makes the text print differently from what "
+                "is stored (for example 15 printed as 51). Remove it; the page sets the direction itself."
+            ) % {"char": _code_point(char)}
+        elif char in _INVISIBLE:
+            before, after, after2 = _neighbours(text, index)
+            if _inside_number(before, after, after2):
+                code = "invisible-in-number"
+                message = _(
+                    "the invisible character %(char)s is inside the number %(number)s and can change how it "
+                    "reads. Remove it."
+                ) % {"char": _code_point(char), "number": f"{before}…{after}"}
+            elif char in ZERO_WIDTH and (
+                _is_digit(before) or _is_digit(after) or (_is_spaced_letter(before) and _is_spaced_letter(after))
+            ):
+                code = "zero-width"
+                message = _(
+                    "the invisible character %(char)s is inside a number or a word (such as a drug name), "
+                    "where it hides the word from the checks. Remove it."
+                ) % {"char": _code_point(char)}
+        elif unicodedata.category(char) == "Cc" and char not in "\t\n":
+            code = "control"
+            message = _("the control character %(char)s cannot be printed. Remove it.") % {"char": f"U+{ord(char):04X}"}
+        if code:
+            line, column = _position(text, index)
+            problems.append(TextProblem(line, column, code, message))
+    if kind == LINE:
+        for match in _HTML_TAG.finditer(text):
+            line, column = _position(text, match.start())
+            problems.append(
+                TextProblem(
+                    line, column, "html",
+                    _("HTML is not allowed here (found %(html)s): titles and summaries are plain text.") % {"html": match.group()[:40]},
+                )
+            )
+    return problems
+
+
+def normalise(value: str | None, *, kind: str = MARKDOWN) -> str:
+    """NFC, "\\n" line endings; single-line fields collapsed to one trimmed line. Never raises."""
+    text = unicodedata.normalize("NFC", _LINE_BREAKS.sub("\n", value or ""))
+    if kind == LINE:
+        text = " ".join(text.split())
+    return text
+
+
+def clean_text(value: str | None, *, kind: str = MARKDOWN, field: str = "") -> str:
+    """The form of `value` to store, or TextRefused naming `field` and each problem's position."""
+    text = normalise(value, kind=kind)
+    problems = text_problems(text, kind=kind)
+    if problems:
+        raise TextRefused([(field, problem) for problem in problems])
+    return text
+
+
+def strip_marks(text: str) -> str:
+    """`text` without bidi marks and isolates (for reading numbers and terms)."""
+    return "".join(char for char in text if char not in BIDI_MARKS)
