@@ -18,11 +18,22 @@ from django.utils.translation import gettext as _
 
 from .markdown import convert_labelled_callouts, find_problems
 from .models import RESERVED_SECTION_KEYS
+from .text_limits import (
+    MAX_BODY_CHARS,
+    MAX_GUIDE_CHARS,
+    MAX_LINE_CHARS,
+    MAX_TITLE_CHARS,
+    guide_size_problem,
+    markdown_limit_problems,
+    size_problem,
+)
 from .text_rules import LINE, normalise, text_problems
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-MAX_TITLE_LENGTH = 200
+MAX_TITLE_LENGTH = MAX_TITLE_CHARS
+# A document is refused unread above this: a guide's limit plus room for its headings and blank lines.
+MAX_DOCUMENT_CHARS = MAX_GUIDE_CHARS + 10_000
 
 
 class DocumentRefused(ValueError):
@@ -68,8 +79,11 @@ def parse_guide_document(text: str, *, source: str = "document") -> ParsedGuide:
     if "\x00" in text:
         raise DocumentRefused(source, [_("the file is binary, not a Markdown text document.")])
     text = normalise(text.lstrip("\ufeff"))
-    # Invisible controls and the like, with their line in the file (guides.text_rules).
-    for problem in text_problems(text):
+    if too_long := size_problem(text, MAX_DOCUMENT_CHARS):
+        raise DocumentRefused(source, [_("the document: %(message)s") % {"message": too_long[3]}])
+    # Invisible controls and the like, with their line in the file (guides.text_rules);
+    # size and nesting limits are measured per field below.
+    for problem in text_problems(text, limits=False):
         problems.append(problem.located())
     lines = text.split("\n")
 
@@ -123,6 +137,8 @@ def parse_guide_document(text: str, *, source: str = "document") -> ParsedGuide:
         problems.append(_("summary: %(message)s") % {"message": problem.message})
     # The summary is one line of plain text, however the document wraps it.
     summary = normalise(summary, kind=LINE)
+    if too_long := size_problem(summary, MAX_LINE_CHARS):
+        problems.append(_("summary: %(message)s") % {"message": too_long[3]})
 
     parsed: list[ParsedSection] = []
     taken: set[str] = set(RESERVED_SECTION_KEYS)
@@ -146,8 +162,16 @@ def parse_guide_document(text: str, *, source: str = "document") -> ParsedGuide:
             problems.append(
                 _("line %(line)d: %(message)s") % {"line": offset + problem.line, "message": problem.message}
             )
+        for line_number, _column, _code, message in markdown_limit_problems(raw_body, max_chars=MAX_BODY_CHARS):
+            problems.append(
+                _("line %(line)d: section '%(title)s': %(message)s")
+                % {"line": offset + line_number, "title": section_title, "message": message}
+            )
         parsed.append(ParsedSection(key=_unique_key(section_title, position, taken), title=section_title, body=body, line=line))
 
+    size = len(title or "") + len(summary) + sum(len(p.title) + len(p.body) for p in parsed)
+    if too_large := guide_size_problem(size):
+        problems.append(too_large)
     if problems:
         raise DocumentRefused(source, problems)
     return ParsedGuide(title=title.strip(), summary=summary, sections=parsed)

@@ -23,6 +23,7 @@ __all__ = [
     "callout_kinds",
     "convert_labelled_callouts",
     "find_problems",
+    "parse_subset",
     "render_markdown",
 ]
 
@@ -179,6 +180,22 @@ def render_markdown(text: str, *, language: str = "en") -> str:
     _drop_unsafe_links(tokens)
     html = _subset.renderer.render(tokens, _subset.options, env)
     return sanitize_html(html)
+
+
+# The renderer's parser keeps markdown-it's nesting cap (20 levels, past which it
+# drops text); measuring how deep text goes needs to see further.
+MEASURING_NESTING = 100
+_measuring = _build_subset_parser()
+_measuring.options["maxNesting"] = MEASURING_NESTING
+
+
+def parse_subset(text: str, *, measuring: bool = False) -> list[Token]:
+    """The block tokens of a section body as the renderer sees them (callouts included).
+
+    measuring: parse up to MEASURING_NESTING levels deep instead of the
+    renderer's 20, to tell how deep text is nested (text_limits).
+    """
+    return (_measuring if measuring else _subset).parse(text)
 
 
 def callout_kinds(text: str) -> list[str]:

@@ -18,7 +18,7 @@ from guide_cms.core.languages import get_language
 from guide_cms.core.permissions import require_edit_language, visible_languages
 from guide_cms.guides.models import Guide, Section
 from guide_cms.guides.services import draft_scope, guide_update_drafts, section_update_drafts
-from guide_cms.guides.text_fields import FIELD_KINDS
+from guide_cms.guides.text_fields import FIELD_KINDS, FIELD_MAX_CHARS
 from guide_cms.guides.text_rules import TextRefused, clean_text
 
 from .checking import current_source_version, draft_findings
@@ -161,7 +161,8 @@ def translation_import(*, document: ExchangeDocument, user, filename: str, dry_r
                 continue
             owner, column = _column(unit.id, lang)
             try:
-                target = clean_text(unit.target, kind=FIELD_KINDS[unit.id.rsplit(".", 1)[1]], field=_("unit '%(unit)s'") % {"unit": unit.id})
+                name = unit.id.rsplit(".", 1)[1]
+                target = clean_text(unit.target, kind=FIELD_KINDS[name], field=_("unit '%(unit)s'") % {"unit": unit.id}, max_chars=FIELD_MAX_CHARS[name])
             except TextRefused as exc:
                 refused += exc.messages
                 continue
