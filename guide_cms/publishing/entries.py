@@ -73,6 +73,39 @@ def _published_guide(version: Version, guide: Guide, alternates: list[LanguageFa
     )
 
 
+def provisional_entry(snapshot: dict, *, guide: Guide, source_version: Version | None, sections=None) -> PublishedGuide:
+    """The entry the channels would get for a snapshot that is not signed yet, for a
+    trial render at submission: no signatures, approved today, live in its own language only.
+
+    sections: the snapshot's sections to include (default: all).
+    """
+    lang = get_language(snapshot["language"])
+    today = timezone.localdate()
+    facts = LanguageFacts.of(lang.code)
+    return PublishedGuide(
+        slug=guide.slug,
+        language=facts,
+        version_number=0,
+        content_hash=content_hash(snapshot),
+        title=snapshot["title"],
+        summary=snapshot["summary"],
+        sections=tuple(
+            SectionContent(
+                key=s["key"], position=s["position"], title=s["title"], body_markdown=s["body"],
+                body_html=render_markdown(s["body"], language=lang.code),
+            )
+            for s in (snapshot["sections"] if sections is None else sections)
+        ),
+        signatures=(),
+        approved_on=today,
+        next_review_due=add_months(today, guide.review_interval_months),
+        review_overdue=False,
+        source_version_number=source_version.number if source_version else None,
+        alternates=(facts,),
+        source_language=LanguageFacts.of(guide.source_language),
+    )
+
+
 def build_entries(channel: str, *, today: datetime.date | None = None) -> list[Entry]:
     """Entries for every live publication on channel, withdrawn translations as notices."""
     today = today or timezone.localdate()

@@ -66,6 +66,15 @@ def submission_problems(snapshot: dict, findings) -> list[tuple[str, str]]:
     return problems
 
 
+def submit_findings(snapshot: dict, *, guide: Guide, source_version: Version | None) -> list:
+    """The QA findings of a snapshot, plus those of the checks in settings.GUIDE_CMS_SUBMIT_CHECKS
+    (publishing's trial renders: every paragraph reaches every channel, every character prints)."""
+    findings = list(snapshot_findings(snapshot, guide=guide, source_version=source_version))
+    for path in getattr(settings, "GUIDE_CMS_SUBMIT_CHECKS", ()):
+        findings += import_string(path)(snapshot=snapshot, guide=guide, source_version=source_version)
+    return findings
+
+
 # Audit actions that write draft text; signing or submitting makes no one a contributor.
 TEXT_EDIT_ACTIONS = ("draft.edit", "section.create", "guide.create")
 
@@ -102,7 +111,7 @@ def version_submit(*, guide: Guide, language: str, user, change_class: str = "")
     is_source = language == guide.source_language
     snapshot = build_snapshot(guide, language, guide.sections.all())
     source_version = None if is_source else current_source_version(guide)
-    findings = snapshot_findings(snapshot, guide=guide, source_version=source_version)
+    findings = submit_findings(snapshot, guide=guide, source_version=source_version)
     problems = submission_problems(snapshot, findings)
 
     if is_source:

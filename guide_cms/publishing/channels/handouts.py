@@ -32,6 +32,7 @@ from django.template import Context
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy
 
 from guide_cms.guides.markdown import sanitize_html
 
@@ -39,13 +40,18 @@ from .. import fonts
 from .base import (
     TEMPLATE_DIR,
     Channel,
+    ChannelError,
     Entry,
     LanguageFacts,
+    PrintedSection,
     PublishedGuide,
     RenderedFile,
+    RenderProblem,
     SignatureFacts,
     WithdrawnGuide,
     localized_meaning,
+    missing_from,
+    problems_message,
     template_engine,
 )
 
@@ -157,8 +163,46 @@ def _weasyprint_warnings(path: str):
             logger.warning("WeasyPrint, printing %s: %s", path, record.getMessage())
 
 
+def printed_sections(document) -> dict[str, PrintedSection]:
+    """What a reader of a laid-out handout gets of each section (by key): every text
+    box inside <section id="section-KEY">, the callouts, and text beyond the margins."""
+    from weasyprint.formatting_structure import boxes
+
+    sections: dict[str, dict] = {}
+    for page in document.pages:
+        page_box = page._page_box
+        left = page_box.content_box_x()
+        right = left + page_box.width
+        stack = [(page_box, None)]
+        while stack:
+            box, key = stack.pop()
+            element = getattr(box, "element", None)
+            if element is not None and getattr(box, "element_tag", "") == "section":
+                ident = element.get("id") or ""
+                if ident.startswith("section-"):
+                    key = ident.removeprefix("section-")
+                    sections.setdefault(key, {"text": [], "callouts": [], "seen": set(), "overflowing": []})
+            if key is not None:
+                found = sections[key]
+                if element is not None and getattr(box, "element_tag", "") == "aside" and id(element) not in found["seen"]:
+                    found["seen"].add(id(element))
+                    kinds = [c.removeprefix("callout-") for c in (element.get("class") or "").split() if c.startswith("callout-")]
+                    found["callouts"].append(kinds[0] if kinds else "")
+                if isinstance(box, boxes.TextBox) and box.text.strip():
+                    found["text"].append(box.text)
+                    if box.position_x < left - 1 or box.position_x + box.width > right + 1:
+                        found["overflowing"].append(box.text)
+            for child in reversed(getattr(box, "children", None) or ()):
+                stack.append((child, key))
+    return {
+        key: PrintedSection(text=" ".join(s["text"]), callouts=tuple(s["callouts"]), overflowing=tuple(s["overflowing"]))
+        for key, s in sections.items()
+    }
+
+
 class HandoutChannel(Channel):
     name = "handouts"
+    output_label = gettext_lazy("the handout")
     output_version = "1"
 
     def render_entry(self, entry: Entry) -> list[RenderedFile]:
@@ -166,6 +210,10 @@ class HandoutChannel(Channel):
         html = self.html(entry)  # refuses undrawable text before any layout
         with _weasyprint_warnings(path):
             document = self._layout(html, entry)
+            if isinstance(entry, PublishedGuide):
+                problems = missing_from(entry, printed_sections(document), str(self.output_label))
+                if problems:
+                    raise ChannelError(problems_message(problems, entry, str(self.output_label)))
             pdf = document.write_pdf(
                 uncompressed_pdf=False,
                 pdf_tags=True,  # a tagged PDF: screen readers and reflow get headings, lists and reading order
@@ -187,6 +235,28 @@ class HandoutChannel(Channel):
                 "fonts": fonts.fingerprint(codes),
             }
         )
+
+    def check_rendering(self, entry: PublishedGuide) -> list[RenderProblem]:
+        """Every printed character against the fonts, section by section; then, if all
+        can be drawn, the layout (no PDF) against the snapshot."""
+        problems = self.unprintable(entry)
+        if problems:
+            return problems
+        return missing_from(entry, printed_sections(self.document(entry)), str(self.output_label))
+
+    def unprintable(self, entry: PublishedGuide) -> list[RenderProblem]:
+        """Characters no font of the handout's language can draw, per section (and title, summary)."""
+        code = entry.language.code
+        parts = [("", gettext("the title"), entry.title), ("", gettext("the summary"), entry.summary)] + [
+            (section.key, f"“{section.title}”", section.title + " " + _visible_text(sanitize_html(section.body_html)))
+            for section in sorted(entry.sections, key=lambda s: (s.position, s.key))
+        ]
+        problems = []
+        for key, where, text in parts:
+            missing = fonts.uncovered_characters(text, code, entry.language.english_name)
+            if missing:
+                problems.append(RenderProblem(key, "unprintable", fonts.unprintable_message(missing, code, where)))
+        return problems
 
     @staticmethod
     def path(entry: Entry) -> str:

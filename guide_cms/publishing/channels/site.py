@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import json
 from collections import defaultdict
+from html.parser import HTMLParser
 from urllib.parse import quote
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
@@ -25,6 +26,7 @@ from django.conf import settings
 from django.template import Context
 from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 # The allow-list that rendered the bodies: reused, never copied, so the second
 # pass can never be looser (or stricter) than the first.
@@ -32,13 +34,18 @@ from guide_cms.guides.markdown import sanitize_html
 
 from .base import (
     Channel,
+    ChannelError,
     Entry,
     LanguageFacts,
+    PrintedSection,
     PublishedGuide,
     RenderedFile,
+    RenderProblem,
     SignatureFacts,
     WithdrawnGuide,
     localized_meaning,
+    missing_from,
+    problems_message,
     template_engine,
 )
 
@@ -125,16 +132,79 @@ def _dumps(data: dict) -> bytes:
     return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
 
 
+class _SectionText(HTMLParser):
+    """The text and callouts a browser shows inside each <section id="key"> of a guide page."""
+
+    _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.sections: dict[str, dict] = {}
+        self.stack: list[tuple[str, str | None]] = []  # (tag, section key it opens)
+        self.hidden = 0  # inside <style>, <script> or <template>
+
+    def _current(self):
+        key = next((key for _tag, key in reversed(self.stack) if key), None)
+        return self.sections.get(key) if key else None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("style", "script", "template"):
+            self.hidden += 1
+        key = attrs.get("id") if tag == "section" else None
+        if key:
+            self.sections[key] = {"text": [], "callouts": []}
+        classes = (attrs.get("class") or "").split()
+        current = self._current()
+        if tag == "aside" and "callout" in classes and current is not None:
+            kinds = [c.removeprefix("callout-") for c in classes if c.startswith("callout-")]
+            current["callouts"].append(kinds[0] if kinds else "")
+        if tag not in self._VOID:
+            self.stack.append((tag, key))
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "script", "template"):
+            self.hidden = max(0, self.hidden - 1)
+        for index in range(len(self.stack) - 1, -1, -1):
+            if self.stack[index][0] == tag:
+                del self.stack[index:]
+                break
+
+    def handle_data(self, data):
+        current = self._current()
+        if current is not None and not self.hidden:
+            current["text"].append(data)
+
+
+def printed_sections(page: str) -> dict[str, PrintedSection]:
+    """What a reader of a guide page sees of each section, by key."""
+    parser = _SectionText()
+    parser.feed(page)
+    parser.close()
+    return {key: PrintedSection(text=" ".join(s["text"]), callouts=tuple(s["callouts"])) for key, s in parser.sections.items()}
+
+
 class SiteChannel(Channel):
     name = "site"
+    output_label = gettext_lazy("the site page")
     output_version = "1"
 
     # -- one guide in one language ---------------------------------------
 
+    def _checked_page(self, entry: PublishedGuide) -> tuple[bytes, list[RenderProblem]]:
+        page = self._guide_page(entry)
+        return page, missing_from(entry, printed_sections(page.decode("utf-8")), str(self.output_label))
+
+    def check_rendering(self, entry: PublishedGuide) -> list[RenderProblem]:
+        return self._checked_page(entry)[1]
+
     def render_entry(self, entry: Entry) -> list[RenderedFile]:
         if isinstance(entry, PublishedGuide):
+            page, problems = self._checked_page(entry)
+            if problems:
+                raise ChannelError(problems_message(problems, entry, str(self.output_label)))
             files = [
-                RenderedFile(f"{entry.language.code}/{entry.slug}/index.html", self._guide_page(entry)),
+                RenderedFile(f"{entry.language.code}/{entry.slug}/index.html", page),
                 RenderedFile(f"{entry.language.code}/{entry.slug}.json", self._guide_json(entry)),
             ]
         elif isinstance(entry, WithdrawnGuide):
