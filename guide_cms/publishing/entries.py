@@ -73,6 +73,13 @@ def _published_guide(version: Version, guide: Guide, alternates: list[LanguageFa
     )
 
 
+def entry_for_version(version: Version) -> PublishedGuide:
+    """The entry of one approved version on its own (after re-checking its hash and seals),
+    for checks before publishing; the export builds the real ones with build_entries."""
+    guide = version.guide
+    return _published_guide(version, guide, [LanguageFacts.of(version.language)], timezone.localdate())
+
+
 def provisional_entry(snapshot: dict, *, guide: Guide, source_version: Version | None, sections=None) -> PublishedGuide:
     """The entry the channels would get for a snapshot that is not signed yet, for a
     trial render at submission: no signatures, approved today, live in its own language only.

@@ -121,6 +121,8 @@ GUIDE_CMS_SUBMIT_CHECKS = ["guide_cms.publishing.checks.submission_findings"]
 GUIDE_CMS_AFTER_SOURCE_APPROVAL = ["guide_cms.publishing.services.withdraw_after_safety_change"]
 # {(guide id, language): live version number}, for the "published" state.
 GUIDE_CMS_LIVE_VERSIONS = "guide_cms.publishing.selectors.live_versions"
+# {(guide id, language): [message]}: live publications the channels' files do not carry.
+GUIDE_CMS_EXPORT_PROBLEMS = "guide_cms.publishing.selectors.export_problems_by_language"
 # Where exports are written: <dir>/<channel>/ (a symlink swapped atomically).
 GUIDE_CMS_EXPORT_DIR = Path(os.environ.get("GUIDE_CMS_EXPORT_DIR") or VAR_DIR / "exports")
 # Absolute address of the published site, for sitemap.xml.

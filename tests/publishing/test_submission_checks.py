@@ -97,24 +97,38 @@ def test_the_demo_guide_passes_in_every_language(code):
 # A change to a channel's template or style that loses text is caught before anyone signs.
 
 
+_CACHED = (base.template_engine, base.templates_fingerprint, handouts._stylesheet, handouts._renderer_fingerprint)
+
+
+class ChannelTemplates:
+    """A copy of the channels' templates and styles that a test edits (the real channels read it)."""
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def edit(self, name, change):
+        path = self.folder / name
+        path.write_text(change(path.read_text()))
+        for cached in _CACHED:  # as a restart after a deployment would
+            cached.cache_clear()
+
+
 @pytest.fixture
 def channel_templates(tmp_path, monkeypatch):
-    """A copy of the channels' templates that a test may edit (the real engine reads it)."""
     copy = tmp_path / "templates"
     shutil.copytree(base.TEMPLATE_DIR, copy)
     monkeypatch.setattr(base, "TEMPLATE_DIR", copy)
     monkeypatch.setattr(handouts, "TEMPLATE_DIR", copy)
     monkeypatch.setattr(handouts, "HANDOUT_CSS", copy / "publishing" / "handout.css")
-    for cached in (base.template_engine, base.templates_fingerprint, handouts._stylesheet, handouts._renderer_fingerprint):
+    for cached in _CACHED:
         cached.cache_clear()
-    yield copy / "publishing"
-    for cached in (base.template_engine, base.templates_fingerprint, handouts._stylesheet, handouts._renderer_fingerprint):
+    yield ChannelTemplates(copy / "publishing")
+    for cached in _CACHED:
         cached.cache_clear()
 
 
 def test_a_site_template_that_truncates_bodies_blocks_submission(guide, editor, channel_templates):
-    page = channel_templates / "site" / "guide.html"
-    page.write_text(page.read_text().replace("{{ section.body }}", "{{ section.body|truncatewords_html:3 }}"))
+    channel_templates.edit("site/guide.html", lambda t: t.replace("{{ section.body }}", "{{ section.body|truncatewords_html:3 }}"))
     Section.objects.filter(guide=guide, key="dosing").update(body_en="Take 5 mg of Baclofen at night with water.")
     problems = refused_problems(guide, "en", editor)
     assert ("dosing", "Section 'dosing' [render-dropped]: Line 1, paragraph “Take 5 mg of Baclofen at night with water.”: "
@@ -122,8 +136,7 @@ def test_a_site_template_that_truncates_bodies_blocks_submission(guide, editor, 
 
 
 def test_a_handout_style_that_hides_callouts_blocks_submission(guide, editor, channel_templates):
-    css = channel_templates / "handout.css"
-    css.write_text(css.read_text() + "\n.callout { display: none; }\n")
+    channel_templates.edit("handout.css", lambda css: css + "\n.callout { display: none; }\n")
     problems = refused_problems(guide, "en", editor)
     messages = [m for _key, m in problems]
     assert "Section 'warnings' [render-dropped]: Line 1, warning callout: it is not shown as a callout in the handout." in messages
@@ -131,8 +144,7 @@ def test_a_handout_style_that_hides_callouts_blocks_submission(guide, editor, ch
 
 
 def test_text_laid_out_beyond_the_margin_blocks_submission(guide, editor, channel_templates):
-    css = channel_templates / "handout.css"
-    css.write_text(css.read_text() + "\nmain { overflow-wrap: normal; }\n")
+    channel_templates.edit("handout.css", lambda css: css + "\nmain { overflow-wrap: normal; }\n")
     Section.objects.filter(guide=guide, key="dosing").update(body_en="See " + "x" * 300 + ".")
     problems = refused_problems(guide, "en", editor)
     assert any(key == "dosing" and "[render-overflow]" in m and "does not fit on the page of the handout" in m for key, m in problems)

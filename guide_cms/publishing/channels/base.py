@@ -245,6 +245,10 @@ class Channel(ABC):
         self.render_entry(entry)
         return []
 
+    def quick_check(self, entry: PublishedGuide) -> list[RenderProblem]:
+        """Cheap checks (no layout) a publisher sees before confirming; none by default."""
+        return []
+
     def trial(self, entry: PublishedGuide) -> list[RenderProblem]:
         """check_rendering, with a failure to render turned into a problem (for submission)."""
         try:

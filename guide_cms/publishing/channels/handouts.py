@@ -20,6 +20,7 @@ logger (WeasyPrint's own logger has only a NullHandler).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import hashlib
 import logging
@@ -228,6 +229,10 @@ class HandoutChannel(Channel):
         codes = [entry.language.code]
         if isinstance(entry, WithdrawnGuide):
             codes.append(entry.source_language.code)
+        else:
+            # A handout prints no links to other languages: publishing another
+            # language must not print this one again.
+            entry = dataclasses.replace(entry, alternates=())
         return sha256_hex(
             {
                 "entry": super().entry_key(entry),
@@ -244,13 +249,17 @@ class HandoutChannel(Channel):
             return problems
         return missing_from(entry, printed_sections(self.document(entry)), str(self.output_label))
 
+    def quick_check(self, entry: PublishedGuide) -> list[RenderProblem]:
+        return self.unprintable(entry)
+
     def unprintable(self, entry: PublishedGuide) -> list[RenderProblem]:
-        """Characters no font of the handout's language can draw, per section (and title, summary)."""
+        """Characters no font of the handout's language can draw, per section (and title, summary, signers)."""
         code = entry.language.code
+        signers = " ".join(f"{s.printed_name} {s.credentials}" for s in entry.signatures)
         parts = [("", gettext("the title"), entry.title), ("", gettext("the summary"), entry.summary)] + [
             (section.key, f"“{section.title}”", section.title + " " + _visible_text(sanitize_html(section.body_html)))
             for section in sorted(entry.sections, key=lambda s: (s.position, s.key))
-        ]
+        ] + [("", gettext("the signers' names"), signers)]
         problems = []
         for key, where, text in parts:
             missing = fonts.uncovered_characters(text, code, entry.language.english_name)

@@ -1,0 +1,112 @@
+"""One entry that cannot be rendered never blocks the others; the problem is visible where people look."""
+import json
+
+import pytest
+
+from guide_cms.publishing import fonts
+from guide_cms.publishing.services import export_channels
+from tests.publishing.publishing_helpers import BOTH, approve, command, edit, files, pdf_text, second_guide
+from tests.publishing.test_submission_checks import channel_templates  # noqa: F401 - a fixture
+
+GRIN = "\U0001f600"  # drawn by DejaVu Sans only, of the handout fonts
+
+
+@pytest.fixture
+def two_guides(workflow, export_dir):
+    """baclofen and diazepam, English and Spanish v1 live on both channels; baclofen's Spanish has an emoji."""
+    wf = workflow
+    edit(wf.guide, "dosing", body_es=f"Tome 5 mg. {GRIN}")
+    wf.publish(wf.approve("en"), channels=BOTH)
+    wf.publish(wf.approve("es"), channels=BOTH)
+    wf.other = second_guide(wf)
+    wf.publish(approve(wf, wf.other, "en"), channels=BOTH)
+    wf.publish(approve(wf, wf.other, "es"), channels=BOTH)
+    return wf
+
+
+@pytest.fixture
+def spanish_font_change(monkeypatch):
+    """The Spanish handout fonts change (DejaVu Sans, the only one with the emoji, is dropped)."""
+    monkeypatch.setitem(fonts.HANDOUT_FONTS, "es", ("Noto Sans",))
+
+
+def test_a_font_change_that_breaks_one_handout_leaves_every_other_file_current(two_guides, export_dir, spanish_font_change):
+    wf = two_guides
+    before = files(export_dir, "handouts")
+    site_before = files(export_dir, "site")
+    edit(wf.other, "dosing", body_es="Tome 2 mg antes de dormir.")
+    newer = approve(wf, wf.other, "es")
+
+    result = wf.publish(newer, channels=BOTH)  # another guide's publication goes through
+
+    after = files(export_dir, "handouts")
+    assert "Tome 2 mg antes de dormir." in pdf_text(after["es/diazepam.pdf"])
+    assert after["es/baclofen.pdf"] == before["es/baclofen.pdf"]  # the previous handout, whole
+    assert after["en/baclofen.pdf"] == before["en/baclofen.pdf"]
+    assert [f.split(":")[0] for f in result.failures] == ["handouts"]
+    assert "es/baclofen v1 could not be exported (its previous files (v1) were kept)" in result.failures[0]
+    assert "U+1F600" in result.failures[0]
+    site = files(export_dir, "site")
+    assert "Tome 2 mg antes de dormir." in site["es/diazepam/index.html"].decode()
+    assert site["es/baclofen/index.html"] == site_before["es/baclofen/index.html"]
+    manifest = json.loads(after["manifest.json"])
+    assert manifest["failures"]["es/baclofen"]["kept_version"] == 1
+    assert manifest["entries"]["es/diazepam"]["version"] == 2
+
+
+def test_export_channels_exports_the_rest_and_names_the_guide_and_language(two_guides, export_dir, spanish_font_change):
+    code, output = command("export_channels")
+    assert code == 1
+    assert "FAILED handouts: es/baclofen v1 could not be exported (its previous files (v1) were kept)" in output
+    assert "U+1F600" in output
+    assert "site: unchanged" in output  # the other channel is untouched
+    assert "handouts: updated" in output  # es/diazepam printed again with the new fonts
+    assert "es/baclofen" not in output.split("FAILED")[0].split("handouts:")[1].split("rendered")[0]
+
+
+def test_the_failure_shows_in_guide_status_verify_integrity_and_the_guide_list(two_guides, export_dir, spanish_font_change, client):
+    export_channels()
+    code, status = command("guide_status")
+    assert code == 0
+    line = next(line for line in status.splitlines() if line.startswith("baclofen"))
+    assert "published v1 !" in line
+    assert "! baclofen [es] handouts: v1 is live, but the last export could not render v1 (its files of v1 are still served)" in status
+    assert "diazepam [es]" not in status.split("! live")[1]
+
+    code, verify = command("verify_integrity")
+    assert code == 1
+    assert "publication handouts: baclofen [es]: v1 is live, but the last export could not render v1" in verify
+    assert "diazepam" not in verify
+
+    client.force_login(two_guides.editor)
+    page = client.get("/admin/guides/guide/").content.decode()
+    assert "Not on the channels as published:" in page and "could not render v1" in page
+
+
+def test_once_the_fonts_are_fixed_the_next_export_clears_the_problem(two_guides, export_dir, monkeypatch):
+    monkeypatch.setitem(fonts.HANDOUT_FONTS, "es", ("Noto Sans",))
+    export_channels()
+    assert command("verify_integrity")[0] == 1
+    monkeypatch.undo()
+    (report,) = export_channels(channels=["handouts"])
+    # The kept handout is exactly what the restored fonts print: reused, not a failure any more.
+    assert report.failures == [] and "es/baclofen" in report.reused and report.rendered == ["es/diazepam"]
+    assert command("verify_integrity")[0] == 0
+
+
+def test_a_withdrawal_notice_that_cannot_be_rendered_never_keeps_the_withdrawn_translation(
+    two_guides, export_dir, channel_templates  # noqa: F811
+):
+    from guide_cms.guides.models import ChangeClass
+
+    wf = two_guides
+    # A template change that breaks only withdrawal notices, then a safety change withdraws the Spanish text.
+    channel_templates.edit("site/withdrawn.html", lambda t: t.replace("{% block main %}", "{% block main %}{% url 'nowhere' %}"))
+    edit(wf.guide, "warnings", body_en="> [!WARNING]\n> Do not drive or drink alcohol.")
+    wf.approve("en", ChangeClass.SAFETY)
+    (report,) = export_channels(channels=["site"])
+    assert [failure.entry for failure in report.failures] == ["es/baclofen"]
+    assert report.failures[0].kept_version is None
+    site = files(export_dir, "site")
+    assert "es/baclofen/index.html" not in site  # never the withdrawn text
+    assert "es/diazepam/index.html" in site
