@@ -11,10 +11,10 @@ from guide_cms.core.languages import all_languages, get_language
 from guide_cms.guides.markdown import render_markdown
 from guide_cms.guides.models import Guide, Version, VersionStatus, add_months
 from guide_cms.guides.snapshots import content_hash
-from guide_cms.localization.staleness import withdrawn_by_safety
+from guide_cms.localization.staleness import outdating_versions, withdrawn_by_safety
 from guide_cms.review.seals import seal_is_valid
 
-from .channels.base import Entry, LanguageFacts, PublishedGuide, SectionContent, SignatureFacts, WithdrawnGuide
+from .channels.base import Entry, LanguageFacts, OutdatedNotice, PublishedGuide, SectionContent, SignatureFacts, WithdrawnGuide
 from .models import Publication
 
 
@@ -37,7 +37,24 @@ def verify_version(version: Version) -> list:
     return approvals
 
 
-def _published_guide(version: Version, guide: Guide, alternates: list[LanguageFacts], today: datetime.date) -> PublishedGuide:
+def outdating_live_source(translated_source_number: int | None, approved_source: list, live_source_number: int | None):
+    """The live source version, if a clinical or safety change approved after the translated
+    source version, up to the live one, is in it; else None. The translation then carries
+    a notice pointing to that live source text.
+
+    approved_source: the guide's approved source versions (objects with .number, .change_class).
+    """
+    if translated_source_number is None or live_source_number is None:
+        return None
+    up_to_live = [v for v in approved_source if v.number <= live_source_number]
+    if not outdating_versions(translated_source_number, up_to_live):
+        return None
+    return next((v for v in approved_source if v.number == live_source_number), None)
+
+
+def _published_guide(
+    version: Version, guide: Guide, alternates: list[LanguageFacts], today: datetime.date, outdated: OutdatedNotice | None = None
+) -> PublishedGuide:
     lang = get_language(version.language)
     approvals = verify_version(version)
     snapshot = version.snapshot
@@ -70,6 +87,7 @@ def _published_guide(version: Version, guide: Guide, alternates: list[LanguageFa
         source_version_number=version.source_version.number if version.source_version_id else None,
         alternates=tuple(alternates),
         source_language=LanguageFacts.of(guide.source_language),
+        outdated=outdated,
     )
 
 
@@ -114,7 +132,8 @@ def provisional_entry(snapshot: dict, *, guide: Guide, source_version: Version |
 
 
 def build_entries(channel: str, *, today: datetime.date | None = None) -> list[Entry]:
-    """Entries for every live publication on channel, withdrawn translations as notices."""
+    """Entries for every live publication on channel: withdrawn translations as notices,
+    translations behind a clinical change live in the source language with a notice."""
     today = today or timezone.localdate()
     publications = list(
         Publication.objects.live()
@@ -134,9 +153,23 @@ def build_entries(channel: str, *, today: datetime.date | None = None) -> list[E
         return version.source_version_id is not None and withdrawn_by_safety(version.source_version.number, approved_source[publication.guide_id])
 
     live_languages = defaultdict(list)
+    live_source: dict[int, int] = {}  # guide id -> the source version live on this channel
     for publication in publications:
         if not is_withdrawn(publication):
             live_languages[publication.guide_id].append(get_language(publication.language))
+        if publication.language == publication.guide.source_language:
+            live_source[publication.guide_id] = publication.version.number
+
+    def notice(publication) -> OutdatedNotice | None:
+        version, guide = publication.version, publication.guide
+        if version.source_version_id is None:
+            return None
+        source = outdating_live_source(version.source_version.number, approved_source[guide.pk], live_source.get(guide.pk))
+        if source is None:
+            return None
+        return OutdatedNotice(
+            source_language=LanguageFacts.of(guide.source_language), source_version_number=source.number, source_title=source.snapshot["title"],
+        )
 
     entries: list[Entry] = []
     for publication in publications:
@@ -153,5 +186,5 @@ def build_entries(channel: str, *, today: datetime.date | None = None) -> list[E
             continue
         order = {lang.code: i for i, lang in enumerate(all_languages())}
         alternates = [LanguageFacts.of(lang.code) for lang in sorted(live_languages[guide.pk], key=lambda lang: order[lang.code])]
-        entries.append(_published_guide(publication.version, guide, alternates, today))
+        entries.append(_published_guide(publication.version, guide, alternates, today, outdated=notice(publication)))
     return entries

@@ -214,11 +214,15 @@ def export_channel(channel: Channel, entries: list[Entry], root: Path, progress=
         return staged.report
 
 
-def stage_channel(channel: Channel, entries: list[Entry], root: Path, progress=None, required=()) -> StagedExport:
+def stage_channel(channel: Channel, entries: list[Entry], root: Path, progress=None, required=(), only=None) -> StagedExport:
     """Build channel's complete output for entries in a new folder beside the live one.
 
     Files of entries whose key did not change are copied from the live output,
     unless they were altered or deleted there (then they are rendered again).
+    With `only` (a set of guide slugs), entries of other guides keep their
+    intact previous files even if their key changed (after a template or font
+    change): publishing one guide renders that guide only, and export_channels
+    brings the rest up to date.
     An entry that cannot be rendered keeps its previous files (a withdrawal
     notice never keeps a withdrawn translation's) and is reported; the other
     entries are exported. An entry id in `required` that cannot be rendered
@@ -239,11 +243,13 @@ def stage_channel(channel: Channel, entries: list[Entry], root: Path, progress=N
             eid, key = entry_id(entry), channel.entry_key(entry)
             old = previous_entries.get(eid)
             intact = bool(old) and all(path not in damaged for path in old["files"])
-            if intact and old["key"] == key:
+            if intact and (old["key"] == key or (only is not None and entry.slug not in only)):
                 _copy(current, staging, old["files"])
                 manifest_entries[eid] = old
                 report.reused.append(eid)
                 served.append(entry)
+                if old["key"] != key and eid in previous.get("failures", {}):
+                    failures[eid] = previous["failures"][eid]  # not tried again here: still failing
             else:
                 try:
                     rendered = channel.render_entry(entry)

@@ -45,11 +45,23 @@ def export_problems(guide_ids=None, output_dir=None) -> list[ExportProblem]:
     """
     from .export import channel_names, export_root, read_manifest
 
+    from guide_cms.guides.models import Version, VersionStatus
+
+    from .entries import outdating_live_source
+
     root = export_root(output_dir)
     manifests = {name: read_manifest(root / name) for name in channel_names()}
-    publications = Publication.objects.live().select_related("guide", "version").order_by("guide__slug", "language", "channel")
+    publications = Publication.objects.live().select_related("guide", "version__source_version").order_by("guide__slug", "language", "channel")
     if guide_ids is not None:
         publications = publications.filter(guide_id__in=list(guide_ids))
+    publications = list(publications)
+    live_source = {(p.guide_id, p.channel): p.version.number for p in publications if p.language == p.guide.source_language}
+    approved_source: dict[int, list] = {}
+    if any(p.version.source_version_id for p in publications):
+        rows = Version.objects.filter(guide_id__in={p.guide_id for p in publications}, status=VersionStatus.APPROVED).select_related("guide")
+        for version in rows.order_by("-number"):
+            if version.language == version.guide.source_language:
+                approved_source.setdefault(version.guide_id, []).append(version)
     problems: list[ExportProblem] = []
     accounted: set[tuple[str, str]] = set()
     for publication in publications:
@@ -88,6 +100,17 @@ def export_problems(guide_ids=None, output_dir=None) -> list[ExportProblem]:
         elif not withdrawn and record.get("content_hash") != version.content_hash:
             report(_("%(live)s, but the %(channel)s files were made from other text (content hash %(exported)s, not %(hash)s).") % {
                 "live": live, "channel": channel, "exported": str(record.get("content_hash"))[:12], "hash": version.content_hash[:12]})
+        elif not withdrawn and version.source_version_id:
+            source = outdating_live_source(
+                version.source_version.number, approved_source.get(guide.pk, []), live_source.get((guide.pk, channel))
+            )
+            expected = source.number if source else None
+            if record.get("outdated_by") != expected:
+                if expected:
+                    message = _("%(live)s and behind the clinical change of source v%(source)d, but its %(channel)s files carry no notice that it is being updated. Run export_channels.")
+                else:
+                    message = _("%(live)s and current, but its %(channel)s files still carry a notice that it is being updated. Run export_channels.")
+                report(message % {"live": live, "source": expected or 0, "channel": channel})
     if guide_ids is None:
         for channel, manifest in manifests.items():
             for eid, record in sorted((manifest or {}).get("entries", {}).items()):

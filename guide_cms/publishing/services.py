@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guide_cms.core.audit import audit_append
+from guide_cms.core.languages import all_languages
 from guide_cms.core.permissions import can_publish
 from guide_cms.guides.models import ChangeClass, Guide, Version, VersionStatus
 from guide_cms.guides.services import draft_scope
@@ -17,7 +18,7 @@ from guide_cms.localization.staleness import changed_keys, outdating_versions
 
 from . import export
 from .channels.base import ChannelError
-from .entries import ExportRefused, build_entries, entry_for_version
+from .entries import ExportRefused, build_entries, entry_for_version, outdating_live_source
 from .models import Publication
 
 
@@ -64,6 +65,33 @@ def publish_blockers(version: Version, channels: list[str] | None = None) -> tup
     return None
 
 
+@dataclass(frozen=True)
+class LeftOutdated:
+    """A live translation that a source publication leaves behind a clinical or safety change."""
+
+    language: str
+    version_number: int
+    withdrawn: bool  # a safety change withdrew it already; else it stays up with a notice
+
+
+def translations_left_outdated(version: Version) -> list[LeftOutdated]:
+    """The live translations that publishing source `version` leaves outdated (for the confirmation page)."""
+    guide = version.guide
+    if version.language != guide.source_language:
+        return []
+    approved_source = list(Version.objects.for_language(guide, guide.source_language).approved().order_by("-number"))
+    left: dict[str, LeftOutdated] = {}
+    live = Publication.objects.live().filter(guide=guide).exclude(language=guide.source_language).select_related("version__source_version")
+    for publication in live.order_by("language", "channel"):
+        translated = publication.version.source_version
+        if translated is None or publication.language in left:
+            continue
+        if outdating_live_source(translated.number, approved_source, version.number):
+            left[publication.language] = LeftOutdated(publication.language, publication.version.number, publication.withdrawn_at is not None)
+    order = {lang.code: i for i, lang in enumerate(all_languages())}
+    return sorted(left.values(), key=lambda item: order.get(item.language, len(order)))
+
+
 @dataclass
 class PublishResult:
     version: Version
@@ -84,8 +112,12 @@ def publish_version(*, version: Version, user, channels: list[str] | None = None
     are rendered with the new rows before the transaction commits, the new
     folders are swapped in last, and if the version cannot be rendered (or
     anything fails before the commit) nothing is recorded and the previous
-    files stay live. Other guides' entries that cannot be rendered keep their
-    previous files and are reported in the result (never a reason to refuse).
+    files stay live. Only this guide's entries are rendered (in every language:
+    alternates and notices change with it); other guides keep their files,
+    and export_channels brings them up to date after a template or font
+    change, so that a publication is quick whatever the number of guides.
+    Entries that cannot be rendered keep their previous files and are
+    reported in the result (never a reason to refuse this publication).
     Call it outside a transaction: an outer rollback cannot take files back
     (verify_integrity would report them, export_channels repair them).
     """
@@ -142,7 +174,7 @@ def _publish_and_stage(*, version, user, channels, root, progress, staged) -> Pu
         channel = export.get_channel(name)
         try:
             entries = build_entries(name)
-            staged.append(export.stage_channel(channel, entries, root, progress=progress, required=required))
+            staged.append(export.stage_channel(channel, entries, root, progress=progress, required=required, only={version.guide.slug}))
         except ChannelError as exc:
             raise PublishRefused(
                 _("Nothing was published: %(channel)s cannot render this version: %(error)s") % {"channel": name, "error": exc}

@@ -34,24 +34,28 @@ def test_a_font_change_that_breaks_one_handout_leaves_every_other_file_current(t
     wf = two_guides
     before = files(export_dir, "handouts")
     site_before = files(export_dir, "site")
-    edit(wf.other, "dosing", body_es="Tome 2 mg antes de dormir.")
-    newer = approve(wf, wf.other, "es")
 
-    result = wf.publish(newer, channels=BOTH)  # another guide's publication goes through
+    (report,) = export_channels(channels=["handouts"])  # after the change, every Spanish handout is printed again
 
+    assert [failure.entry for failure in report.failures] == ["es/baclofen"]
+    failure = report.failures[0].describe("handouts")
+    assert "es/baclofen v1 could not be exported (its previous files (v1) were kept)" in failure and "U+1F600" in failure
+    assert report.rendered == ["es/diazepam"]
     after = files(export_dir, "handouts")
-    assert "Tome 2 mg antes de dormir." in pdf_text(after["es/diazepam.pdf"])
     assert after["es/baclofen.pdf"] == before["es/baclofen.pdf"]  # the previous handout, whole
-    assert after["en/baclofen.pdf"] == before["en/baclofen.pdf"]
-    assert [f.split(":")[0] for f in result.failures] == ["handouts"]
-    assert "es/baclofen v1 could not be exported (its previous files (v1) were kept)" in result.failures[0]
-    assert "U+1F600" in result.failures[0]
-    site = files(export_dir, "site")
-    assert "Tome 2 mg antes de dormir." in site["es/diazepam/index.html"].decode()
-    assert site["es/baclofen/index.html"] == site_before["es/baclofen/index.html"]
-    manifest = json.loads(after["manifest.json"])
-    assert manifest["failures"]["es/baclofen"]["kept_version"] == 1
-    assert manifest["entries"]["es/diazepam"]["version"] == 2
+    assert after["es/diazepam.pdf"] != before["es/diazepam.pdf"]  # printed with the new fonts
+    assert json.loads(after["manifest.json"])["failures"]["es/baclofen"]["kept_version"] == 1
+    assert files(export_dir, "site") == site_before  # the other channel untouched
+
+    # And the next publication of another guide goes through, on both channels.
+    edit(wf.other, "dosing", body_es="Tome 2 mg antes de dormir.")
+    result = wf.publish(approve(wf, wf.other, "es"), channels=BOTH)
+    latest = files(export_dir, "handouts")
+    assert "Tome 2 mg antes de dormir." in pdf_text(latest["es/diazepam.pdf"])
+    assert "Tome 2 mg antes de dormir." in files(export_dir, "site")["es/diazepam/index.html"].decode()
+    assert latest["es/baclofen.pdf"] == before["es/baclofen.pdf"]
+    assert json.loads(latest["manifest.json"])["failures"]["es/baclofen"]["kept_version"] == 1  # still known
+    assert result.failures == []  # publishing renders only its own guide
 
 
 def test_export_channels_exports_the_rest_and_names_the_guide_and_language(two_guides, export_dir, spanish_font_change):

@@ -53,6 +53,29 @@ def localized_meaning(signature: SignatureFacts, language: str) -> str:
     return label
 
 
+def outdated_notice_texts(entry: "PublishedGuide") -> dict[str, str]:
+    """The outdated-translation notice in the entry's language (site page, JSON and handout say the same)."""
+    from django.utils import translation
+
+    from guide_cms.core.languages import get_language
+
+    notice = entry.outdated
+    reader = get_language(entry.language.code)
+    # The source language named in the reader's language ("inglés"), from Babel.
+    source_name = get_language(notice.source_language.code).locale.get_display_name(reader.locale)
+    with translation.override(reader.code):
+        return {
+            "heading": _("This translation is being updated"),
+            "explanation": _(
+                "The original guide in %(language)s has been updated with a change to its medical advice since this "
+                "translation was made. This translation does not include that change yet: it is being updated and "
+                "will be checked by a clinician."
+            ) % {"language": source_name},
+            "pointer": _("Until the updated translation is published, please read the current guide in %(language)s:")
+            % {"language": source_name},
+        }
+
+
 @dataclass(frozen=True)
 class SectionContent:
     key: str
@@ -80,6 +103,17 @@ class LanguageFacts:
 
 
 @dataclass(frozen=True)
+class OutdatedNotice:
+    """A published translation whose source has since had a clinical change, now live in
+    the source language: the translation stays up with a notice, in its own language,
+    that it is being updated and where the current text is."""
+
+    source_language: LanguageFacts
+    source_version_number: int  # the live source version, which has the change
+    source_title: str  # its title, for the link
+
+
+@dataclass(frozen=True)
 class PublishedGuide:
     """One guide in one language, exactly as signed."""
 
@@ -98,6 +132,8 @@ class PublishedGuide:
     # Languages this guide is live in (for hreflang alternates), including this one.
     alternates: tuple[LanguageFacts, ...]
     source_language: LanguageFacts
+    # Set while a clinical change to the source, live in the source language, is not in this translation yet.
+    outdated: OutdatedNotice | None = None
 
 
 @dataclass(frozen=True)

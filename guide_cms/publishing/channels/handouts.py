@@ -52,6 +52,7 @@ from .base import (
     WithdrawnGuide,
     localized_meaning,
     missing_from,
+    outdated_notice_texts,
     problems_message,
     template_engine,
 )
@@ -226,10 +227,14 @@ class HandoutChannel(Channel):
         """The entry, plus what else the PDF depends on: WeasyPrint, the template, the CSS and the font files."""
         from guide_cms.core.hashing import sha256_hex
 
+        from .site import site_url
+
         codes = [entry.language.code]
         if isinstance(entry, WithdrawnGuide):
             codes.append(entry.source_language.code)
         else:
+            if entry.outdated is not None:
+                codes.append(entry.outdated.source_language.code)
             # A handout prints no links to other languages: publishing another
             # language must not print this one again.
             entry = dataclasses.replace(entry, alternates=())
@@ -238,6 +243,7 @@ class HandoutChannel(Channel):
                 "entry": super().entry_key(entry),
                 "renderer": _renderer_fingerprint(),
                 "fonts": fonts.fingerprint(codes),
+                "site_url": site_url(),  # printed in the outdated-translation notice
             }
         )
 
@@ -317,6 +323,10 @@ class HandoutChannel(Channel):
             signers = [self._signer(signature, code) for signature in entry.signatures]
         sections = []
         printed = [("the title", entry.title), ("the summary", entry.summary)]
+        outdated = self._outdated(entry)
+        if outdated:
+            printed.append(("the notice that the translation is being updated", " ".join(
+                [outdated["heading"], outdated["explanation"], outdated["pointer"], outdated["source_url"]])))
         for section in sorted(entry.sections, key=lambda s: (s.position, s.key)):
             body = sanitize_html(section.body_html)
             sections.append({"key": section.key, "title": section.title, "body": mark_safe(body)})  # noqa: S308
@@ -335,6 +345,7 @@ class HandoutChannel(Channel):
             "next_review_due": _format_date(code, entry.next_review_due) if entry.next_review_due else "",
             "next_review_due_iso": entry.next_review_due.isoformat() if entry.next_review_due else "",
             "review_overdue": bool(entry.review_overdue),
+            "outdated": outdated,
         }
         # The sign-off block and the footer, with the labels exactly as the template translates them.
         with translation.override(code):
@@ -354,7 +365,27 @@ class HandoutChannel(Channel):
             ]
         )
         printed.append(("the sign-off and footer", signoff))
+        if outdated:
+            source = entry.outdated.source_language
+            return context, [(entry.language, printed), (source, [("the source title in the notice", entry.outdated.source_title)])]
         return context, [(entry.language, printed)]
+
+    @staticmethod
+    def _outdated(entry: PublishedGuide) -> dict | None:
+        """The notice on a translation that a live clinical change to the source is not in yet:
+        the site's words, and the source page's full address (a printout cannot follow a link)."""
+        if entry.outdated is None:
+            return None
+        from .site import site_url
+
+        source = entry.outdated.source_language
+        return {
+            **outdated_notice_texts(entry),
+            "source_language": source,
+            "source_title": entry.outdated.source_title,
+            "source_font_family": mark_safe(fonts.font_family_css(source.code)),  # noqa: S308 - from our own config
+            "source_url": f"{site_url()}{source.code}/{entry.slug}/",
+        }
 
     @staticmethod
     def _signer(signature: SignatureFacts, code: str) -> dict:

@@ -45,6 +45,7 @@ from .base import (
     WithdrawnGuide,
     localized_meaning,
     missing_from,
+    outdated_notice_texts,
     problems_message,
     template_engine,
 )
@@ -258,8 +259,21 @@ class SiteChannel(Channel):
             "approved_on_iso": entry.approved_on.isoformat(),
             "next_review_due": _format_date(code, entry.next_review_due) if entry.next_review_due else "",
             "next_review_due_iso": entry.next_review_due.isoformat() if entry.next_review_due else "",
+            "outdated": self._outdated(entry),
         }
         return _render("publishing/site/guide.html", context, code)
+
+    def _outdated(self, entry: PublishedGuide) -> dict | None:
+        """The notice on a translation that a live clinical change to the source is not in yet."""
+        if entry.outdated is None:
+            return None
+        source = entry.outdated.source_language
+        return {
+            **outdated_notice_texts(entry),
+            "source_language": source,
+            "source_title": entry.outdated.source_title,
+            "source_href": _from_page(_page_path(source.code, entry.slug)),
+        }
 
     def _guide_json(self, entry: PublishedGuide) -> bytes:
         data = {
@@ -296,6 +310,7 @@ class SiteChannel(Channel):
             "next_review_due": entry.next_review_due.isoformat() if entry.next_review_due else None,
             "review_overdue": bool(entry.review_overdue),
             "withdrawn": False,
+            "outdated": self._outdated_json(entry),
             "page": _page_path(entry.language.code, entry.slug),
             "alternates": [
                 {
@@ -307,6 +322,21 @@ class SiteChannel(Channel):
             ],
         }
         return _dumps(data)
+
+    def _outdated_json(self, entry: PublishedGuide) -> dict | None:
+        if entry.outdated is None:
+            return None
+        source = entry.outdated.source_language
+        return {
+            "notice": outdated_notice_texts(entry),
+            "source": {
+                "language": _language_data(source),
+                "version": entry.outdated.source_version_number,
+                "title": entry.outdated.source_title,
+                "page": _page_path(source.code, entry.slug),
+                "json": _json_path(source.code, entry.slug),
+            },
+        }
 
     def _withdrawn_page(self, entry: WithdrawnGuide) -> bytes:
         context = {
