@@ -40,7 +40,10 @@ class Command(BaseCommand):
         second = load_second_guide()
         self.stdout.write(f"Draft guide '{second.guide.slug}' {'loaded' if second.created else 'already loaded'}.")
         if run_outdated_example():
-            self.stdout.write("Guide 'gentle-stretches': English changed clinically after the Spanish approval (Spanish outdated).")
+            self.stdout.write(
+                "Guide 'gentle-stretches': a clinical change to the English, published after the Spanish "
+                "(Spanish outdated, live with a notice)."
+            )
         self.stdout.write("")
         call_command("guide_status", stdout=self.stdout)
         self.stdout.write("")
