@@ -158,9 +158,9 @@ def check_characters(source: TextUnit, target: TextUnit, ctx: CheckContext) -> I
     The same rules refuse such text at every entry point; this finds it in
     text stored before they applied.
     """
-    for problem in text_problems(unicodedata.normalize("NFC", target.text), kind=target.kind):
-        if problem.code != "html":
-            yield _finding("invisible-characters", ERROR, target, problem.located())
+    problems = [p for p in text_problems(unicodedata.normalize("NFC", target.text), kind=target.kind) if p.code != "html"]
+    if problems:
+        yield _finding("invisible-characters", ERROR, target, "; ".join(p.located() for p in problems))
 
 
 @check("untranslated")
@@ -203,9 +203,9 @@ def check_untranslated(source: TextUnit, target: TextUnit, ctx: CheckContext) ->
 def check_markup(source: TextUnit, target: TextUnit, ctx: CheckContext) -> Iterable[Finding]:
     """A body stays inside the Markdown subset; a title or summary is plain text with no HTML."""
     if target.kind == LINE:
-        for problem in text_problems(target.text, kind=LINE):
-            if problem.code == "html":
-                yield _finding("markup", ERROR, target, problem.message)
+        html = [p for p in text_problems(target.text, kind=LINE) if p.code == "html"]
+        if html:
+            yield _finding("markup", ERROR, target, html[0].message)
         return
     for problem in find_problems(target.text):
         yield _finding(

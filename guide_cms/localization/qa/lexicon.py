@@ -27,7 +27,7 @@ from pathlib import Path
 
 from guide_cms.guides.text_rules import BIDI_MARKS, ZERO_WIDTH
 
-__all__ = ["CLDR_UNITS", "DURATIONS", "Lexicon", "fold", "fold_with_offsets", "lexicon"]
+__all__ = ["CLDR_UNITS", "DURATIONS", "Lexicon", "fold", "fold_with_offsets", "lexicon", "spaced_letter"]
 
 DATA_FILE = Path(__file__).with_name("clinical_units.toml")
 
@@ -44,7 +44,7 @@ CLDR_UNITS = (
     "concentr-percent", "concentr-milligram-ofglucose-per-deciliter", "concentr-millimole-per-liter",
     "temperature-celsius", "temperature-fahrenheit",
     "length-millimeter", "length-centimeter", "length-meter", "length-kilometer",
-    "energy-kilocalorie", "energy-foodcalorie",
+    "energy-kilocalorie",
 )
 _SPELLOUT_RULESETS = (
     "%spellout-numbering",
@@ -129,7 +129,8 @@ def _key(word: str, proclitics: tuple[str, ...], table: dict) -> str:
     raise KeyError(word)
 
 
-def _spaced(char: str) -> bool:
+def spaced_letter(char: str) -> bool:
+    """A letter or digit of a script that separates words with spaces."""
     return char.isalnum() and not unicodedata.name(char, "").startswith(_UNSPACED_SCRIPTS)
 
 
@@ -142,8 +143,8 @@ def _alternation(words, proclitics: tuple[str, ...]) -> re.Pattern | None:
     for word in sorted(words, key=lambda w: (-len(w), w)):
         body = r"\s+".join(map(re.escape, word.split()))
         # Proclitics attach to words, not to abbreviations: "الي" is "to", not "the d(ay)".
-        left = rf"(?<![^\W\d_]){prefix if len(word) >= 3 else ''}" if _spaced(word[0]) else ""
-        right = r"(?![^\W\d_])" if _spaced(word[-1]) else ""
+        left = rf"(?<![^\W\d_]){prefix if len(word) >= 3 else ''}" if spaced_letter(word[0]) else ""
+        right = r"(?![^\W\d_])" if spaced_letter(word[-1]) else ""
         alternatives.append(f"{left}{body}{right}")
     return re.compile("|".join(alternatives), re.IGNORECASE)
 
@@ -211,7 +212,7 @@ def _cldr_units(language: str) -> tuple[dict[str, UnitWord], dict[str, str]]:
                     words = _normal(pattern.replace("{0}", " "))
                     if words:
                         periods[words] = unit
-                    if words.startswith("/") and len(words) > 1:
+                    if words.startswith("/") and len(words) > 2:
                         # "{0}/giờ": the short name of the unit, which may be its only one ("giờ", hour).
                         candidates.setdefault(words[1:].strip(), set()).add((unit, None))
                     continue
@@ -231,10 +232,10 @@ def _cldr_units(language: str) -> tuple[dict[str, UnitWord], dict[str, str]]:
         kinds = {unit for unit, _implicit in meanings}
         if len(kinds) != 1:
             continue  # "m" is minutes and metres in English: say nothing rather than guess
-        if len(words) == 1 and words.isalpha() and not words.isascii() and _spaced(words):
+        if len(words) == 1 and words.isalpha() and not words.isascii() and spaced_letter(words):
             continue  # a one-letter abbreviation in a script like Arabic ("س", hour) is too often part of a word
-        implicit = next((value for _unit, value in meanings if value is not None), None)
-        units[words] = UnitWord(kinds.pop(), implicit)
+        implicits = {value for _unit, value in meanings if value is not None}
+        units[words] = UnitWord(kinds.pop(), implicits.pop() if len(implicits) == 1 else None)
     return units, periods
 
 

@@ -19,12 +19,12 @@ from guide_cms.localization.qa.numbers):
 - a dose or a count followed (or, in Chinese, preceded) closely by a period
   in the same sentence is a frequency: "3 times a day", "2 comprimidos al día",
   "每天三次" all have the period "day";
-- numbers in digits are always read, with or without a unit. Numbers in words
-  are read only when they measure a unit: a word like the Vietnamese "năm"
-  (five, or year) or the Spanish "una" (one, or a) says nothing by itself;
-- a quantity of one written in words or implied by a noun is *soft*: it may be
-  an article ("una hora" is "an hour") so, unmatched, it is never an error by
-  itself.
+- numbers in digits are always read, with or without a unit. A number word
+  that measures no known unit is *soft*: the Vietnamese "năm" is five or year,
+  the Spanish "una" is one or "a"; it may stand for a number of the source, but
+  unmatched it is never an error by itself. So is a quantity of one written in
+  words or implied by a noun ("una hora" is "an hour"). Zero words measuring
+  nothing are not read ("không" is zero and "not").
 
 Comparison: the same value with the same unit (and period, where both say
 one) matches; a unit one side does not recognise matches on its value; what
@@ -38,7 +38,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .lexicon import DURATIONS, Lexicon, fold_with_offsets, lexicon
+from .lexicon import DURATIONS, Lexicon, fold_with_offsets, lexicon, spaced_letter
 from .numbers import ascii_digit, scan_numbers, separators_for, space_joins
 
 __all__ = ["Difference", "Quantity", "Reading", "compare_quantities", "read_quantities"]
@@ -47,6 +47,8 @@ __all__ = ["Difference", "Quantity", "Reading", "compare_quantities", "read_quan
 _UNIT_GAP = re.compile(r"[ \u00a0\u202f\u2009\t-]?")
 # Between the two numbers of a range: a dash, or one short word ("to", "a", "إلى", "到", "đến").
 _RANGE_GAP = re.compile(r"\s*(?:[-\u2010-\u2015~\u301c]|[^\W\d_]{1,6})\s*")
+# Between a quantity and the half added to it: "una hora y media", "an hour and a half", "ساعة ونصف".
+_HALF_GAP = re.compile(r"\s*(?:[^\W\d_]{1,3}\s+(?:[^\W\d_]{1,2}\s+)?)?")
 # Between a bare number and the period it is counted in: "once al día", "2 a day", "2 por día".
 _FREQUENCY_GAP = re.compile(r"\s*(?:[^\W\d_]{1,3}\s+)?")
 # Between a quantity and its period: at most three words, no sentence end, no digit.
@@ -122,9 +124,16 @@ def _periods(text: str, lex: Lexicon, units: list[_Mention]) -> list[_Mention]:
     if lex.period_pattern is not None:
         found = [_Mention(m.start(), m.end(), unit=lex.period(m.group())) for m in lex.period_pattern.finditer(text)]
     for unit in units:
+        if _abbreviation(text, unit):
+            continue  # a lone abbreviation is a word ("a" is a year in Spanish CLDR, and "to")
         if unit.unit in DURATIONS and not unit.bound and not any(p.start <= unit.start < p.end for p in found):
             found.append(_Mention(unit.start, unit.end, unit=unit.unit))
     return sorted(found, key=lambda m: m.start)
+
+
+def _abbreviation(text: str, unit: _Mention) -> bool:
+    """A one-letter unit word of a script with spaces ("h", "a"); a Chinese "天" is a word."""
+    return unit.end - unit.start == 1 and spaced_letter(text[unit.start])
 
 
 def _overlaps(a: _Mention, b: _Mention) -> bool:
@@ -142,7 +151,7 @@ def _link(text: str, numbers: list[_Mention], units: list[_Mention]) -> list[tup
 
     def connector(unit: _Mention) -> bool:
         """A one-letter "unit" between two numbers is a word of the range: "de 4 a 8" ("a", a year in Spanish)."""
-        if unit.end - unit.start != 1 or not text[unit.start].isalpha():
+        if not _abbreviation(text, unit):
             return False
         rest = text[unit.end :]
         return (unit.end + len(rest) - len(rest.lstrip())) in starts
@@ -155,8 +164,8 @@ def _link(text: str, numbers: list[_Mention], units: list[_Mention]) -> list[tup
             if not u.bound and not _overlaps(u, number) and not any(_overlaps(u, n) for n in used) and not connector(u)
         ]
         unit = next((u for u in free if u.start >= number.end and _UNIT_GAP.fullmatch(text[number.end : u.start])), None)
-        if unit is None and number.words:
-            # A number word after its noun: the Arabic "ساعة واحدة".
+        if unit is None and number.words and number.value != Fraction(1, 2):
+            # A number word after its noun: the Arabic "ساعة واحدة" (a half after one adds to it: "ساعة ونصف").
             unit = next((u for u in free if u.end <= number.start and text[u.end : number.start] in (" ", "\u00a0")), None)
         if unit is not None:
             unit.bound = True
@@ -173,7 +182,7 @@ def _link(text: str, numbers: list[_Mention], units: list[_Mention]) -> list[tup
     return pairs
 
 
-def _nearest_period(text: str, start: int, end: int, periods: list[_Mention], others: list[_Mention], *, after_only: bool) -> str | None:
+def _nearest_period(text: str, start: int, end: int, periods: list[_Mention], others: list[_Mention], *, after_only: bool) -> _Mention | None:
     """The period closest to the quantity at text[start:end] in its sentence, with no other quantity between."""
     best, best_gap = None, None
     for period in periods:
@@ -189,16 +198,38 @@ def _nearest_period(text: str, start: int, end: int, periods: list[_Mention], ot
         if any(gap_start <= other.start < gap_end for other in others):
             continue
         if best_gap is None or len(gap) < best_gap:
-            best, best_gap = period.unit, len(gap)
+            best, best_gap = period, len(gap)
     return best
 
 
-def _frequency_period(text: str, end: int, periods: list[_Mention]) -> str | None:
+def _and_a_half(text: str, pairs: list[tuple[_Mention, _Mention | None]]) -> dict[int, int]:
+    """Half words that add to the quantity before them: "una hora y media", "ساعة ونصف", "một giờ rưỡi".
+
+    Returns {id(half mention): id(number it adds to)}.
+    """
+    halves = {}
+    for (number, unit), (half, half_unit) in zip(pairs, pairs[1:]):
+        if unit is None or half_unit is not None or not half.words or half.value != Fraction(1, 2):
+            continue
+        after = max(number.end, unit.end)
+        if half.start >= after and _HALF_GAP.fullmatch(text[after : half.start]):
+            halves[id(half)] = id(number)
+    return halves
+
+
+def _frequency_period(text: str, end: int, periods: list[_Mention]) -> _Mention | None:
     """The period right after a bare number, at most one short word away: "once al día"."""
     following = next((p for p in periods if p.start >= end), None)
     if following is not None and _FREQUENCY_GAP.fullmatch(text[end : following.start]):
-        return following.unit
+        return following
     return None
+
+
+def _quantity(value, unit, period: _Mention | None, start: int, end: int, soft: bool, written) -> Quantity:
+    """A quantity; its text runs over its period too ("3 times a day"), so a changed period shows."""
+    shown_start, shown_end = (min(start, period.start), max(end, period.end)) if period else (start, end)
+    return Quantity(value=value, unit=unit, period=period.unit if period else None, text=written(shown_start, shown_end),
+                    soft=soft, start=start, end=end)
 
 
 def _quantities(text: str, numbers: list[_Mention], units: list[_Mention], lex: Lexicon, written) -> tuple[Quantity, ...]:
@@ -207,31 +238,43 @@ def _quantities(text: str, numbers: list[_Mention], units: list[_Mention], lex: 
     pairs = _link(text, numbers, units)
     periods = _periods(text, lex, units)
     others = [number for number, _unit in pairs]
+    halves = _and_a_half(text, pairs)
     quantities = []
     for number, unit in pairs:
         start = min(number.start, unit.start) if unit else number.start
         end = max(number.end, unit.end) if unit and unit.start >= number.end else number.end
         period = None
+        soft = number.words and number.value == 1
+        if id(number) in halves:
+            continue
         if unit is None:
+            if number.words and number.value == 0:
+                continue  # a zero word measuring nothing: "không" is zero, and "not"
             # "once al día": a number and a period, the thing counted left out.
             period = _frequency_period(text, end, periods)
-            if number.words and (period is None or number.value == 0):
-                continue  # a number word that measures nothing: "una varita", "năm" (five, or year), "không" (zero, or not)
+            if number.words and period is None:
+                # A number word that measures no unit we know ("drei Tabletten", or "năm", five or year) may
+                # stand for a number of the source, but is never an error by itself.
+                soft = True
         elif unit.unit not in DURATIONS:
             period = _nearest_period(text, start, end, periods, others, after_only=False)
-        quantities.append(
-            Quantity(
-                value=number.value, unit=unit.unit if unit else None, period=period, text=written(start, end),
-                soft=number.words and number.value == 1, start=start, end=end,
-            )
-        )
+        value = number.value
+        if id(number) in halves.values():
+            half = next(n for n, _u in pairs if halves.get(id(n)) == id(number))
+            value, end, soft = value + half.value, max(end, half.end), False
+        quantities.append(_quantity(value, unit.unit if unit else None, period, start, end, soft, written))
     for unit in units:
         if not unit.bound and unit.value is not None:
-            period = None if unit.unit in DURATIONS else _nearest_period(text, unit.start, unit.end, periods, others, after_only=False)
-            quantities.append(
-                Quantity(value=unit.value, unit=unit.unit, period=period, text=written(unit.start, unit.end),
-                         soft=unit.value == 1, start=unit.start, end=unit.end)
-            )
+            value, end = unit.value, unit.end
+            half = next((n for n, u in pairs if u is None and n.words and n.value == Fraction(1, 2) and n.start >= unit.end
+                         and _HALF_GAP.fullmatch(text[unit.end : n.start])), None)
+            if half is not None:  # "ساعة ونصف": an hour and a half
+                halves[id(half)] = id(unit)
+                value, end = value + half.value, half.end
+            period = None if unit.unit in DURATIONS else _nearest_period(text, unit.start, end, periods, others, after_only=False)
+            quantities.append(_quantity(value, unit.unit, period, unit.start, end, value == 1, written))
+    # Half words taken by the quantity before them are not quantities of their own.
+    quantities = [q for q in quantities if not any(n.start == q.start and id(n) in halves for n, _u in pairs)]
     return tuple(sorted(quantities, key=lambda q: q.start))
 
 
@@ -286,13 +329,14 @@ def _differences(source: tuple[Quantity, ...], target: tuple[Quantity, ...]) -> 
     left, right = list(source), list(target)
     _pair(left, right, lambda s, t: s.value == t.value and s.unit == t.unit and _periods_agree(s, t))
     _pair(left, right, lambda s, t: s.value == t.value and (s.unit is None or t.unit is None))
-    # A soft "one" on one side is an article as often as a number: drop the unmatched ones.
-    left = [q for q in left if not q.soft]
-    right = [q for q in right if not q.soft]
     changed = _pair(left, right, lambda s, t: s.unit is not None and s.unit == t.unit and s.value != t.value)
     changed += _pair(left, right, lambda s, t: s.unit == t.unit and s.value == t.value)  # the period changed
     changed += _pair(left, right, lambda s, t: s.value == t.value)  # the unit changed
-    differences = [Difference("changed", s, t) for s, t in changed]
+    # A soft quantity ("una", "năm", an Arabic noun alone) is an article or a word as often as a number:
+    # alone, or against another soft one, it is never an error.
+    left = [q for q in left if not q.soft]
+    right = [q for q in right if not q.soft]
+    differences = [Difference("changed", s, t) for s, t in changed if not (s.soft and t.soft)]
     differences += [Difference("missing", s, None) for s in left]
     differences += [Difference("added", None, t) for t in right]
     return sorted(differences, key=lambda d: (d.source is None, (d.source or d.target).start))
