@@ -139,13 +139,16 @@ def _alternation(words, proclitics: tuple[str, ...]) -> re.Pattern | None:
     if not words:
         return None
     prefix = "(?:" + "|".join(map(re.escape, proclitics)) + ")?" if proclitics else ""
-    alternatives = []
+    # Words grouped by the boundaries they need, each group longest first (one lookaround per group,
+    # not per word: the pattern compiles in a few milliseconds).
+    groups: dict[tuple[str, str], list[str]] = {}
     for word in sorted(words, key=lambda w: (-len(w), w)):
         body = r"\s+".join(map(re.escape, word.split()))
         # Proclitics attach to words, not to abbreviations: "الي" is "to", not "the d(ay)".
-        left = rf"(?<![^\W\d_]){prefix if len(word) >= 3 else ''}" if spaced_letter(word[0]) else ""
+        left = (rf"(?<![^\W\d_]){prefix if len(word) >= 3 else ''}") if spaced_letter(word[0]) else ""
         right = r"(?![^\W\d_])" if spaced_letter(word[-1]) else ""
-        alternatives.append(f"{left}{body}{right}")
+        groups.setdefault((left, right), []).append(body)
+    alternatives = [f"{left}(?:{'|'.join(bodies)}){right}" for (left, right), bodies in groups.items()]
     return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
