@@ -9,5 +9,6 @@ admin.site.index_title = _("Patient guides")
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/review/", include("guide_cms.review.urls")),
+    path("admin/notifications/", include("guide_cms.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

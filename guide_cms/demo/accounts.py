@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from guide_cms.core.models import LanguageAssignment, StaffProfile
+from guide_cms.notifications.models import Delivery, NotificationPreference
 from guide_cms.core.services import record_role_change, role_summary
 from guide_cms.core.roles import ROLE_GROUPS, Role
 
@@ -46,6 +47,7 @@ def ensure_demo_accounts() -> list:
         user, created = User.objects.get_or_create(username=account.username)
         before = {"groups": [], "languages": []} if created else role_summary(user)
         user.is_staff = True
+        user.email = f"{account.username.replace('_', '.')}@guides.example.org"
         user.is_superuser = account.superuser
         user.is_active = True
         if not user.check_password(DEMO_PASSWORD):
@@ -60,5 +62,9 @@ def ensure_demo_accounts() -> list:
         for language in account.languages:
             LanguageAssignment.objects.get_or_create(user=user, role=account.role.value, language=language)
         record_role_change(actor=None, user=user, before=before)
+        # Emails in the person's own language; one reviewer reads a daily digest (send_notifications --digest).
+        language = account.languages[0] if account.role == Role.TRANSLATOR else "en"
+        delivery = Delivery.DIGEST if account.username == "reviewer2" else Delivery.IMMEDIATE
+        NotificationPreference.objects.get_or_create(user=user, defaults={"language": language, "delivery": delivery})
         users.append(user)
     return users
