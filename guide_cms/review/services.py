@@ -22,7 +22,7 @@ from guide_cms.core.models import AuditEvent
 from guide_cms.core.permissions import can_review, require_edit_language
 from guide_cms.localization.checking import current_source_version, findings_as_data, snapshot_findings
 from guide_cms.guides.models import ChangeClass, Guide, Version, VersionStatus
-from guide_cms.guides.services import draft_scope
+from guide_cms.guides.services import authoring_events, draft_scope
 from guide_cms.guides.snapshots import build_snapshot, content_hash
 
 from .models import Decision, Meaning, Signature
@@ -66,13 +66,13 @@ def submission_problems(snapshot: dict, findings) -> list[tuple[str, str]]:
     return problems
 
 
-# Audit actions that write draft text; signing or submitting makes no one a contributor.
-TEXT_EDIT_ACTIONS = ("draft.edit", "section.create", "guide.create")
-
-
 def _contributors(guide: Guide, language: str, since) -> set[int]:
-    """Users who wrote this language's drafts since the previous version."""
-    events = AuditEvent.objects.filter(scope=draft_scope(guide, language), action__in=TEXT_EDIT_ACTIONS, actor__isnull=False)
+    """Users who wrote this language's drafts, or changed the guide's structure or settings, since `since`.
+
+    Which changes count for which language is guides.services.authoring_events;
+    signing or submitting makes no one a contributor.
+    """
+    events = authoring_events(guide, language).filter(actor__isnull=False)
     if since is not None:
         events = events.filter(created_at__gt=since)
     return set(events.values_list("actor_id", flat=True))
@@ -147,6 +147,7 @@ def version_submit(*, guide: Guide, language: str, user, change_class: str = "")
         created_at=timezone.now(),
         source_version=source_version,
         change_class=change_class,
+        approvals_required=approvals_required(guide),
         qa_findings=findings_as_data(findings),
     )
     audit_append(
@@ -159,6 +160,8 @@ def version_submit(*, guide: Guide, language: str, user, change_class: str = "")
             "content_hash": digest,
             "source_version": source_version.number if source_version else None,
             "change_class": change_class,
+            "approvals_required": version.approvals_required,
+            "contributors": version.contributor_ids,
         },
     )
     return version
@@ -287,7 +290,7 @@ def _sign(*, version, signer, decision, comment, content_hash_seen, change_class
 
     if decision == Decision.REQUEST_CHANGES:
         _move(version, Action.REQUEST_CHANGES, signer, scope)
-    elif version.signatures.approvals().values("signer").distinct().count() >= approvals_required(version.guide):
+    elif version.signatures.approvals().values("signer").distinct().count() >= version.approvals_required:
         _move(version, Action.APPROVE, signer, scope)
         if version.is_source:
             guide = version.guide

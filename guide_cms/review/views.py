@@ -21,7 +21,6 @@ from . import services
 from guide_cms.core.diffs import diff_sections
 from .forms import SignForm, SubmitForm
 from .selectors import previous_approved, review_queue
-from .workflow import approvals_required
 
 
 def _context(request, **extra):
@@ -85,7 +84,7 @@ def review_version(request, pk):
         side_by_side=_side_by_side(version),
         preview=[(s["title"], render_markdown(s["body"], language=version.language)) for s in version.snapshot["sections"]],
         signatures=version.signatures.select_related("signer").all(),
-        approvals_required=approvals_required(version.guide),
+        approvals_required=version.approvals_required,
         refusal=refusal,
         form=form,
     )
