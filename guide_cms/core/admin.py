@@ -1,11 +1,18 @@
-"""User administration with each user's signature profile and language assignments."""
-from django.contrib import admin
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+"""User administration with each user's signature profile and language assignments.
 
-from . import permissions
+Every write goes through core.services, which audits it; this is glue.
+"""
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model, update_session_auth_hash
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from . import permissions, services
 from .models import AuditEvent, LanguageAssignment, StaffProfile
-from .services import record_role_change, role_summary
 
 User = get_user_model()
 
@@ -29,13 +36,64 @@ class UserAdmin(DjangoUserAdmin):
     inlines = [StaffProfileInline, LanguageAssignmentInline]
     list_display = ("username", "printed_name", "is_active", "roles", "languages")
     list_filter = ("groups", "is_active", "language_assignments__language")
+    readonly_fields = ("last_login", "date_joined")
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            password = data.get("password1") if data.get("set_usable_password", True) else None
+            created = services.account_create(actor=request.user, username=data["username"], password=password or None)
+            # The inline formsets were bound to obj; give it the new row's identity.
+            obj.pk, obj.password, obj._state.adding = created.pk, created.password, False
+            return
+        values = {name: data[name] for name in services.ACCOUNT_FIELDS if name in form.changed_data}
+        if values:
+            services.account_update(actor=request.user, user=obj, values=values)
 
     def save_related(self, request, form, formsets, change):
         """Record every change of a user's roles or language assignments."""
         user = form.instance
-        before = role_summary(user) if change else {"groups": [], "languages": []}
+        before = services.role_summary(user) if change else dict(services.EMPTY_ROLES)
         super().save_related(request, form, formsets, change)
-        record_role_change(actor=request.user, user=user, before=before)
+        services.record_role_change(actor=request.user, user=user, before=before)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not StaffProfile:
+            return super().save_formset(request, form, formset, change)
+        for profile_form in formset.forms:
+            data = getattr(profile_form, "cleaned_data", None)
+            if data and profile_form.has_changed():
+                services.staff_profile_update(
+                    actor=request.user, user=form.instance, printed_name=data["printed_name"], credentials=data.get("credentials") or ""
+                )
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    def user_change_password(self, request, id, form_url=""):
+        """Set another user's password (through the audited service); Django renders the form."""
+        if request.method == "POST":
+            user = self.get_object(request, unquote(id))
+            if user is None:
+                raise Http404
+            if not self.has_change_permission(request, user):
+                raise PermissionDenied
+            form = self.change_password_form(user, request.POST)
+            if form.is_valid() and (form.cleaned_data["set_usable_password"] or "unset-password" in request.POST):
+                password = form.cleaned_data["password1"] if form.cleaned_data["set_usable_password"] else None
+                services.account_set_password(actor=request.user, user=user, password=password)
+                self.log_change(request, user, self.construct_change_message(request, form, None))
+                if password is None:
+                    messages.success(request, _("Password-based authentication was disabled."))
+                elif user.pk == request.user.pk:
+                    messages.success(request, _("Password changed successfully."))
+                else:
+                    messages.success(
+                        request,
+                        _("Password set. %(user)s cannot sign until they have changed it themself.") % {"user": user.get_username()},
+                    )
+                if user.pk == request.user.pk:
+                    update_session_auth_hash(request, user)
+                return HttpResponseRedirect(reverse(f"{self.admin_site.name}:auth_user_change", args=[user.pk]))
+        return super().user_change_password(request, id, form_url)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("staff_profile").prefetch_related("groups", "language_assignments")

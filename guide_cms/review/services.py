@@ -7,7 +7,6 @@ one transaction.
 """
 from __future__ import annotations
 
-import datetime
 import logging
 
 from django.conf import settings
@@ -18,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from guide_cms.core.audit import audit_append
 from guide_cms.core.languages import get_language
-from guide_cms.core.models import AuditEvent
+from guide_cms.core.logins import LoginLocked, verify_password
 from guide_cms.core.permissions import can_review, require_edit_language
+from guide_cms.core.services import password_is_owners
 from guide_cms.localization.checking import current_source_version, findings_as_data, snapshot_findings
 from guide_cms.guides.models import ChangeClass, Guide, Version, VersionStatus
 from guide_cms.guides.services import authoring_events, draft_scope
@@ -30,10 +30,6 @@ from .seals import compute_seal
 from .workflow import Action, TransitionRefused, approvals_required, next_status
 
 logger = logging.getLogger("guide_cms.review")
-
-MAX_FAILED_SIGNATURES = 5
-FAILED_SIGNATURE_WINDOW = datetime.timedelta(minutes=15)
-SIGNING_LOCK = datetime.timedelta(minutes=15)
 
 
 class SubmissionRefused(Exception):
@@ -170,19 +166,6 @@ def version_submit(*, guide: Guide, language: str, user, change_class: str = "")
 # --- signing ---------------------------------------------------------------
 
 
-def signing_locked_until(user) -> datetime.datetime | None:
-    """When 5 wrong passwords fall within 15 minutes, signing locks for 15 minutes."""
-    recent = list(
-        AuditEvent.objects.filter(actor=user, action="signature.failed")
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[:MAX_FAILED_SIGNATURES]
-    )
-    if len(recent) < MAX_FAILED_SIGNATURES or recent[0] - recent[-1] > FAILED_SIGNATURE_WINDOW:
-        return None
-    until = recent[0] + SIGNING_LOCK
-    return until if until > timezone.now() else None
-
-
 def _record_failed_signature(version: Version, signer, reason: str) -> None:
     # Its own transaction: the refusal must be on record even though nothing else is written.
     with transaction.atomic():
@@ -208,6 +191,11 @@ def signing_refusal(version: Version, signer) -> str | None:
     language = get_language(version.language).display_name
     if not can_review(signer, version.language):
         return _("You are not a clinical reviewer for %(language)s.") % {"language": language}
+    if not password_is_owners(signer):
+        return _(
+            "Your password was set by someone else (an administrator or a command), so it cannot sign. "
+            "Change your password yourself (Change password, at the top of the page), then sign."
+        )
     if version.author_id == signer.pk or signer.pk in version.contributor_ids:
         return _("You wrote or edited this text, so you cannot sign it: another reviewer must.")
     if version.status != VersionStatus.IN_REVIEW:
@@ -218,19 +206,23 @@ def signing_refusal(version: Version, signer) -> str | None:
 
 
 def version_sign(
-    *, version: Version, signer, password: str, decision: str, comment: str = "", content_hash_seen: str | None = None, change_class_confirmed: str = ""
+    *, version: Version, signer, password: str, decision: str, comment: str = "", content_hash_seen: str | None = None,
+    change_class_confirmed: str = "", request=None,
 ) -> Signature:
     """Record signer's decision on version, sealed to its content hash.
 
-    The signer re-enters their password; a wrong one is refused, logged and
-    counted, and five within 15 minutes lock signing for 15 minutes.
+    The signer re-enters their password, checked through the login throttle
+    (core.logins) with the request it came in (None: code with no client,
+    such as the demo loader): a wrong one is refused, audited and counted
+    with wrong logins, and while the username or address is locked no
+    password is checked.
     """
-    locked_until = signing_locked_until(signer)
-    if locked_until is not None:
-        raise SignatureRefused(
-            _("Signing is locked after repeated wrong passwords until %(time)s UTC.") % {"time": locked_until.strftime("%H:%M")}
-        )
-    if not password or not signer.check_password(password):
+    try:
+        right = verify_password(request=request, user=signer, password=password)
+    except LoginLocked as exc:
+        _record_failed_signature(version, signer, "locked")
+        raise SignatureRefused(str(exc)) from None
+    if not right:
         _record_failed_signature(version, signer, "wrong password")
         raise SignatureRefused(_("Wrong password: the signature was not recorded."))
     return _sign(version=version, signer=signer, decision=decision, comment=comment, content_hash_seen=content_hash_seen, change_class_confirmed=change_class_confirmed)

@@ -66,6 +66,7 @@ def review_version(request, pk):
                     comment=data["comment"],
                     content_hash_seen=data["content_hash"],
                     change_class_confirmed=version.change_class if data["confirm_change_class"] else "",
+                    request=request,
                 )
             except services.SignatureRefused as exc:
                 form.add_error(None, str(exc))
