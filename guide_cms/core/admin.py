@@ -6,15 +6,36 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import permissions, services
 from .models import AuditEvent, LanguageAssignment, StaffProfile
+from .views import bad_request
 
 User = get_user_model()
+
+
+class InvalidPostIsBadRequest:
+    """Malformed writes answer 400 with the reason, like every refused write, never 500:
+    a change form that comes back with errors, or an action on a selection that is not ids."""
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        response = super().render_change_form(request, context, *args, **kwargs)
+        if request.method == "POST":
+            response.status_code = 400
+        return response
+
+    def response_action(self, request, queryset):
+        pk = self.model._meta.pk
+        try:
+            for value in request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME):
+                pk.to_python(value)
+        except ValidationError:
+            return bad_request(request, _("The selection is not a list of %(items)s.") % {"items": self.model._meta.verbose_name_plural})
+        return super().response_action(request, queryset)
 
 
 class StaffProfileInline(admin.StackedInline):
@@ -32,7 +53,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(InvalidPostIsBadRequest, DjangoUserAdmin):
     inlines = [StaffProfileInline, LanguageAssignmentInline]
     list_display = ("username", "printed_name", "is_active", "roles", "languages")
     list_filter = ("groups", "is_active", "language_assignments__language")
@@ -49,6 +70,13 @@ class UserAdmin(DjangoUserAdmin):
         values = {name: data[name] for name in services.ACCOUNT_FIELDS if name in form.changed_data}
         if values:
             services.account_update(actor=request.user, user=obj, values=values)
+
+    def delete_model(self, request, obj):
+        services.account_delete(actor=request.user, user=obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            services.account_delete(actor=request.user, user=user)
 
     def save_related(self, request, form, formsets, change):
         """Record every change of a user's roles or language assignments."""
@@ -93,7 +121,10 @@ class UserAdmin(DjangoUserAdmin):
                 if user.pk == request.user.pk:
                     update_session_auth_hash(request, user)
                 return HttpResponseRedirect(reverse(f"{self.admin_site.name}:auth_user_change", args=[user.pk]))
-        return super().user_change_password(request, id, form_url)
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 200:
+            response.status_code = 400  # the form came back with errors
+        return response
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("staff_profile").prefetch_related("groups", "language_assignments")
@@ -112,7 +143,7 @@ class UserAdmin(DjangoUserAdmin):
         return ", ".join(f"{a.language} ({a.role})" for a in user.language_assignments.all())
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(InvalidPostIsBadRequest, admin.ModelAdmin):
     """For records nobody edits here, superusers included (history, signatures)."""
 
     def has_add_permission(self, request, obj=None):

@@ -136,6 +136,14 @@ def account_set_password(*, actor, user, password: str | None, owner_chosen: boo
 
 
 @transaction.atomic
+def account_delete(*, actor, user) -> None:
+    """Delete an account. One that acted stays: its audit events protect it (deactivate it instead)."""
+    locked = get_user_model().objects.select_for_update().get(pk=user.pk)
+    _audit_account(actor, locked, "account.delete")
+    locked.delete()
+
+
+@transaction.atomic
 def staff_profile_update(*, actor, user, printed_name: str, credentials: str) -> list[str]:
     """Set the printed name and credentials signatures carry; return the fields changed."""
     profile = StaffProfile.objects.select_for_update().filter(user=user).first()

@@ -36,6 +36,11 @@ def permission_denied(request, exception=None):
     return render(request, "403.html", context, status=403)
 
 
+def bad_request(request, reason: str):
+    """A malformed request: say what is wrong, in the admin's look."""
+    return render(request, "400.html", _admin_context(request, title=_("Not understood"), reason=reason), status=400)
+
+
 def locked_out(request, original_response=None, credentials=None):
     """AXES_LOCKOUT_CALLABLE: the login page while a username or address is locked.
 
@@ -72,6 +77,11 @@ class OwnPasswordChangeView(PasswordChangeView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
 
     def form_valid(self, form):
         user = self.request.user

@@ -1,13 +1,14 @@
 from django.contrib import admin
 
 from guide_cms.core import permissions
+from guide_cms.core.admin import InvalidPostIsBadRequest
 from guide_cms.core.roles import Role
 
 from .models import GlossaryTerm
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(admin.ModelAdmin):
+class GlossaryTermAdmin(InvalidPostIsBadRequest, admin.ModelAdmin):
     """Clinical reviewers keep the glossary of their languages; everyone with a role reads it."""
 
     list_display = ("term", "language", "expected_form", "do_not_translate", "note")

@@ -179,3 +179,14 @@ def test_the_last_login_and_join_dates_cannot_be_edited(admin_client):
 
     user.refresh_from_db()
     assert user.date_joined == joined
+
+
+def test_deleting_an_account_that_never_acted_is_recorded(admin_client):
+    user = make_user(None, username="mistake")
+
+    response = admin_client.post(reverse("admin:auth_user_delete", args=[user.pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not get_user_model().objects.filter(username="mistake").exists()
+    [event] = events("account.delete")
+    assert event.actor == admin_client.admin and event.object_id == str(user.pk) and event.data == {"user": "mistake"}
