@@ -169,3 +169,6 @@ class AuditEventAdmin(ReadOnlyAdmin):
     search_fields = ("actor_label", "action", "object_id", "scope")
     readonly_fields = ("created_at", "actor", "actor_label", "action", "object_type", "object_id", "scope", "data", "prev_hash", "hash")
     fields = readonly_fields
+
+    def get_queryset(self, request):
+        return permissions.readable_audit_events(request.user, super().get_queryset(request))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from .languages import get_language, source_language
@@ -130,3 +131,52 @@ def can_review(user, language: str) -> bool:
 
 def can_publish(user) -> bool:
     return has_role(user, Role.PUBLISHER)
+
+
+# --- reading history: versions, signatures, publications, audit events ---------------
+
+
+def history_languages(user) -> frozenset[str] | None:
+    """Languages whose versions, signatures, publications and audit events user may read.
+
+    None means every language and every event (publishers, superusers).
+    Translators and reviewers read their assigned languages only, editors
+    the source language; events about no language (account changes, guide
+    structure, exports, refusals) are for publishers and superusers.
+    """
+    if has_role(user, Role.PUBLISHER) or (getattr(user, "is_superuser", False) and user.is_active):
+        return None
+    languages = set(assigned_languages(user, Role.TRANSLATOR) | assigned_languages(user, Role.REVIEWER))
+    if has_role(user, Role.EDITOR):
+        languages.add(source_language().code)
+    return frozenset(languages)
+
+
+def can_read_history(user, language: str) -> bool:
+    languages = history_languages(user)
+    return languages is None or language in languages
+
+
+def require_read_history(user, language: str) -> None:
+    if not can_read_history(user, language):
+        name = get_language(language).display_name
+        raise PermissionDenied(_("You may not read the %(language)s versions, signatures or history.") % {"language": name})
+
+
+def readable_history(user, queryset, language_field: str = "language"):
+    """queryset of versions, signatures or publications narrowed to what user may read."""
+    languages = history_languages(user)
+    if languages is None:
+        return queryset
+    return queryset.filter(**{f"{language_field}__in": languages})
+
+
+def readable_audit_events(user, queryset):
+    """queryset of audit events narrowed to those of the languages user may read (scope "guide:<id>:<language>")."""
+    languages = history_languages(user)
+    if languages is None:
+        return queryset
+    in_scope = Q(pk__in=[])
+    for code in languages:
+        in_scope |= Q(scope__startswith="guide:", scope__endswith=f":{code}")
+    return queryset.filter(in_scope)

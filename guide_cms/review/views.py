@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guide_cms.core.languages import get_language
-from guide_cms.core.permissions import can_edit_language, can_view_content
+from guide_cms.core.permissions import can_edit_language, require_read_history
 from guide_cms.guides.markdown import render_markdown
 from guide_cms.guides.models import Guide, Version
 from guide_cms.guides.snapshots import build_snapshot
@@ -48,8 +48,7 @@ def _side_by_side(version):
 @staff_member_required
 def review_version(request, pk):
     version = get_object_or_404(Version.objects.select_related("guide", "author", "source_version"), pk=pk)
-    if not can_view_content(request.user):
-        raise PermissionDenied
+    require_read_history(request.user, version.language)
     refusal = services.signing_refusal(version, request.user)
     form = SignForm(request.POST if request.method == "POST" else None, initial={"content_hash": version.content_hash})
     if request.method == "POST":
