@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guide_cms.core.audit import audit_append
+from guide_cms.core.hashing import to_milliseconds
 from guide_cms.core.languages import get_language
 from guide_cms.core.logins import LoginLocked, verify_password
 from guide_cms.core.permissions import can_review, require_edit_language
@@ -258,7 +259,7 @@ def _sign(*, version, signer, decision, comment, content_hash_seen, change_class
         signer=signer,
         printed_name=profile.printed_name,
         credentials=profile.credentials,
-        signed_at=timezone.now(),
+        signed_at=to_milliseconds(timezone.now()),
         meaning=meaning,
         meaning_text=meaning_text,
         decision=decision,

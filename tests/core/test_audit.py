@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from django.test import RequestFactory
 from django.utils import timezone
 
+from guide_cms.core.hashing import to_milliseconds
 from guide_cms.core.audit import GENESIS, audit_append, event_hash, verify_chain
 from guide_cms.core.models import AuditChainHead, AuditEvent
 from guide_cms.core.roles import Role
@@ -68,7 +69,7 @@ def test_the_head_records_the_newest_hash_and_the_count():
 
 def test_an_event_records_who_what_and_when_in_utc(guide):
     editor = make_user(Role.EDITOR)
-    before = timezone.now()
+    before = to_milliseconds(timezone.now())
 
     event = audit_append(actor=editor, action="guide.test", obj=guide, scope="guide:1:en", data={"old": "a", "new": "b"})
 
