@@ -58,8 +58,7 @@ def submission_problems(snapshot: dict, findings) -> list[tuple[str, str]]:
         problems.append(("", _("The guide has no sections.")))
     for finding in findings:
         if finding.severity == "error":
-            label = _("Section '%(key)s'") % {"key": finding.section} if finding.section else _("Guide")
-            problems.append((finding.section, f"{label} [{finding.code}]: {finding.message}"))
+            problems.append((finding.section, f"{finding.where} [{finding.code}]: {finding.message}"))
     return problems
 
 

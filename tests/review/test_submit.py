@@ -359,7 +359,7 @@ def test_a_submitted_spanish_version_holds_only_spanish_text(guide, editor, revi
     version = version_submit(guide=guide, language="es", user=translator_es)
 
     assert version.snapshot["title"] == "Baclofeno"
-    assert version.snapshot["summary"] == ""
+    assert version.snapshot["summary"] == "Un resumen breve."
     assert [(s["title"], s["body"]) for s in version.snapshot["sections"]] == [
         ("Dosis", "Tome 5 mg."),
         ("Advertencias", "> [!WARNING]\n> No conduzca."),
