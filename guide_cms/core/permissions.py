@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from .languages import get_language, source_language
+from .languages import UnknownLanguage, get_language, source_language
 from .roles import GROUP_ROLES, Role
 
 _CACHE_ATTR = "_guide_cms_grants"
@@ -133,6 +133,20 @@ def can_publish(user) -> bool:
     return has_role(user, Role.PUBLISHER)
 
 
+def glossary_languages(user) -> frozenset[str]:
+    """Clinical reviewers keep the glossary (which decides a blocking check) of their languages."""
+    return assigned_languages(user, Role.REVIEWER)
+
+
+def require_edit_glossary(user, language: str) -> None:
+    if language not in glossary_languages(user):
+        try:
+            name = get_language(language).display_name
+        except UnknownLanguage:
+            name = language
+        raise PermissionDenied(_("Only the clinical reviewers of %(language)s keep its glossary.") % {"language": name})
+
+
 # --- reading history: versions, signatures, publications, audit events ---------------
 
 
@@ -172,11 +186,12 @@ def readable_history(user, queryset, language_field: str = "language"):
 
 
 def readable_audit_events(user, queryset):
-    """queryset of audit events narrowed to those of the languages user may read (scope "guide:<id>:<language>")."""
+    """queryset of audit events narrowed to those of the languages user may read."""
     languages = history_languages(user)
     if languages is None:
         return queryset
+    # Scopes that concern one language end with it: "guide:<id>:es", "glossary:es".
     in_scope = Q(pk__in=[])
     for code in languages:
-        in_scope |= Q(scope__startswith="guide:", scope__endswith=f":{code}")
+        in_scope |= Q(scope__endswith=f":{code}")
     return queryset.filter(in_scope)
