@@ -5,7 +5,9 @@ Every write goes through core.services, which audits it; this is glue.
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model, update_session_auth_hash
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
@@ -50,6 +52,22 @@ class LanguageAssignmentInline(admin.TabularInline):
 
 
 admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(GroupAdmin):
+    """The role groups: their permissions are managed by superusers only, like accounts."""
+
+    def has_module_permission(self, request):
+        return permissions.can_manage_accounts(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.can_manage_accounts(request.user)
+
+    has_add_permission = has_module_permission
+    has_change_permission = has_view_permission
+    has_delete_permission = has_view_permission
 
 
 @admin.register(User)
@@ -58,6 +76,18 @@ class UserAdmin(InvalidPostIsBadRequest, DjangoUserAdmin):
     list_display = ("username", "printed_name", "is_active", "roles", "languages")
     list_filter = ("groups", "is_active", "language_assignments__language")
     readonly_fields = ("last_login", "date_joined")
+
+    # Only superusers manage accounts: a model permission such as auth.change_user
+    # would otherwise let a staff member make themself a superuser.
+    def has_module_permission(self, request):
+        return permissions.can_manage_accounts(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.can_manage_accounts(request.user)
+
+    has_add_permission = has_module_permission
+    has_change_permission = has_view_permission
+    has_delete_permission = has_view_permission
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

@@ -79,6 +79,11 @@ def can_view_content(user) -> bool:
     return bool(grants(user).roles) or bool(getattr(user, "is_superuser", False) and user.is_active)
 
 
+def can_manage_accounts(user) -> bool:
+    """Accounts, roles and language assignments are managed by active superusers only (never by a model permission)."""
+    return bool(getattr(user, "is_superuser", False) and user.is_active)
+
+
 def can_manage_guides(user) -> bool:
     """Create guides, change their settings, add, reorder and remove sections."""
     return has_role(user, Role.EDITOR)

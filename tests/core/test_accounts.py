@@ -190,3 +190,18 @@ def test_deleting_an_account_that_never_acted_is_recorded(admin_client):
     assert not get_user_model().objects.filter(username="mistake").exists()
     [event] = events("account.delete")
     assert event.actor == admin_client.admin and event.object_id == str(user.pk) and event.data == {"user": "mistake"}
+
+
+def test_a_staff_member_with_the_change_user_permission_still_cannot_manage_accounts(client):
+    from django.contrib.auth.models import Permission
+
+    staff = make_user(Role.EDITOR, username="ambitious")
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=["change_user", "view_user", "change_group"]))
+    client.force_login(staff)
+
+    response = client.post(reverse("admin:auth_user_change", args=[staff.pk]), {"username": "ambitious", "is_superuser": "on"})
+
+    assert response.status_code == 403
+    staff.refresh_from_db()
+    assert not staff.is_superuser
+    assert client.get(reverse("admin:auth_group_changelist")).status_code == 403
