@@ -109,11 +109,21 @@ class UserAdmin(InvalidPostIsBadRequest, DjangoUserAdmin):
             services.account_delete(actor=request.user, user=user)
 
     def save_related(self, request, form, formsets, change):
-        """Record every change of a user's roles or language assignments."""
-        user = form.instance
-        before = services.role_summary(user) if change else dict(services.EMPTY_ROLES)
-        super().save_related(request, form, formsets, change)
-        services.record_role_change(actor=request.user, user=user, before=before)
+        """Roles and language assignments through one audited service; the profile through another."""
+        data, languages = form.cleaned_data, None
+        for formset in formsets:
+            if formset.model is LanguageAssignment:
+                languages = [
+                    (f.cleaned_data["role"], f.cleaned_data["language"])
+                    for f in formset.forms
+                    if getattr(f, "cleaned_data", None) and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("role")
+                ]
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            else:
+                self.save_formset(request, form, formset, change=change)
+        services.account_set_roles(
+            actor=request.user, user=form.instance, groups=data.get("groups"), permissions=data.get("user_permissions"), languages=languages
+        )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not StaffProfile:

@@ -39,9 +39,6 @@ def role_summary(user) -> dict:
     }
 
 
-EMPTY_ROLES = {"groups": [], "permissions": [], "languages": []}
-
-
 @transaction.atomic
 def record_role_change(*, actor, user, before: dict) -> bool:
     """Append a roles.change event if user's roles differ from before; return whether they did."""
@@ -51,6 +48,31 @@ def record_role_change(*, actor, user, before: dict) -> bool:
         return False
     audit_append(actor=actor, action="roles.change", obj=user, data={"user": user.get_username(), "old": before, "new": after})
     return True
+
+
+@transaction.atomic
+def account_set_roles(*, actor, user, groups=None, permissions=None, languages=None) -> bool:
+    """Set user's groups, direct permissions and (role, language) assignments; None leaves one as it is.
+
+    One roles.change event records the old and new roles; returns whether anything changed.
+    """
+    from .models import LanguageAssignment
+
+    before = role_summary(user)
+    if groups is not None:
+        user.groups.set(groups)
+    if permissions is not None:
+        user.user_permissions.set(permissions)
+    if languages is not None:
+        wanted = set(languages)
+        existing = set(LanguageAssignment.objects.filter(user=user).values_list("role", "language"))
+        for role, language in existing - wanted:
+            LanguageAssignment.objects.filter(user=user, role=role, language=language).delete()
+        for role, language in sorted(wanted - existing):
+            assignment = LanguageAssignment(user=user, role=role, language=language)
+            assignment.full_clean()
+            assignment.save()
+    return record_role_change(actor=actor, user=user, before=before)
 
 
 # --- accounts -----------------------------------------------------------------------

@@ -6,15 +6,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from guide_cms.core.models import LanguageAssignment
 from guide_cms.core.services import (
-    EMPTY_ROLES,
     account_create,
     account_set_password,
+    account_set_roles,
     account_update,
     password_is_owners,
-    record_role_change,
-    role_summary,
     staff_profile_update,
 )
 from guide_cms.core.roles import ROLE_GROUPS, Role
@@ -60,18 +57,12 @@ def ensure_demo_accounts() -> list:
         user = User.objects.filter(username=account.username).first()
         if user is None:
             user = account_create(actor=None, username=account.username, password=None, **flags)
-            before = dict(EMPTY_ROLES)
         else:
             account_update(actor=None, user=user, values=flags)
-            before = role_summary(user)
         if not user.check_password(DEMO_PASSWORD) or not password_is_owners(user):
             account_set_password(actor=None, user=user, password=DEMO_PASSWORD, owner_chosen=True)
         staff_profile_update(actor=None, user=user, printed_name=account.printed_name, credentials=account.credentials)
         groups = [Group.objects.get_or_create(name=ROLE_GROUPS[account.role])[0]] if account.role else []
-        user.groups.set(groups)
-        LanguageAssignment.objects.filter(user=user).exclude(language__in=account.languages).delete()
-        for language in account.languages:
-            LanguageAssignment.objects.get_or_create(user=user, role=account.role.value, language=language)
-        record_role_change(actor=None, user=user, before=before)
+        account_set_roles(actor=None, user=user, groups=groups, languages=[(account.role.value, language) for language in account.languages])
         users.append(user)
     return users

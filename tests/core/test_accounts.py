@@ -205,3 +205,14 @@ def test_a_staff_member_with_the_change_user_permission_still_cannot_manage_acco
     staff.refresh_from_db()
     assert not staff.is_superuser
     assert client.get(reverse("admin:auth_group_changelist")).status_code == 403
+
+
+def test_removing_a_language_assignment_is_recorded(admin_client):
+    user = make_user(Role.TRANSLATOR, ("es", "ar"), username="two_languages")
+
+    change_user(admin_client, user, **{"language_assignments-1-DELETE": "on"})
+
+    [event] = events("roles.change")
+    assert event.data["old"]["languages"] == ["translator:ar", "translator:es"]
+    assert len(event.data["new"]["languages"]) == 1
+    assert user.language_assignments.count() == 1
