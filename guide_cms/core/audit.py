@@ -21,6 +21,18 @@ def actor_label(actor) -> str:
     return getattr(actor, "username", None) or str(actor)
 
 
+def _storable(value):
+    """value with NUL characters shown as U+FFFD: PostgreSQL stores no NUL in text or JSON,
+    and a refusal or an import must be recorded whatever bytes a client sent."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_storable(v) for v in value]
+    return value
+
+
 def event_payload(event, time=canonical_time) -> dict:
     """The fields an event's hash covers."""
     return {
@@ -65,8 +77,8 @@ def audit_append(*, actor, action: str, obj=None, scope: str = "", data: dict | 
             action=action,
             object_type=object_type,
             object_id=object_id,
-            scope=scope,
-            data=data or {},
+            scope=_storable(scope),
+            data=_storable(data or {}),
             created_at=to_milliseconds(timezone.now()),
             prev_hash=head.last_hash,
         )

@@ -88,7 +88,7 @@ def _uploaded_file(request) -> tuple[bytes, str, bool]:
             raise UploadRefused(_("The confirmed file arrived damaged (its content is not valid base64). Upload the file again.")) from None
         if len(data) > MAX_UPLOAD_BYTES:
             raise UploadRefused(_("The confirmed file is larger than 5 MB; that is not a guide's translation file."))
-        filename = (request.POST.get("filename") or "upload").strip()[:200] or "upload"
+        filename = "".join(c for c in request.POST.get("filename", "") if c.isprintable()).strip()[:200] or "upload"
         return data, filename, False
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():

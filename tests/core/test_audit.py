@@ -293,3 +293,12 @@ def test_an_edit_of_the_guide_title_is_audited(guide, translator_es):
     event = AuditEvent.objects.get(action="draft.edit")
     assert event.scope == f"guide:{guide.pk}:es"
     assert event.data == {"field": "title_es", "old": "Baclofeno", "new": "Baclofeno oral"}
+
+
+def test_an_event_with_nul_characters_is_recorded_and_verifies(db):
+    """Whatever bytes a client sent, a refusal or an import is on record (PostgreSQL stores no NUL)."""
+    event = audit_append(actor=None, action="access.refused", scope="guide:1:es\x00", data={"path": "/admin/\x00", "list": ["a\x00"]})
+
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.data == {"path": "/admin/\ufffd", "list": ["a\ufffd"]} and stored.scope == "guide:1:es\ufffd"
+    assert verify_chain()[1] == []
