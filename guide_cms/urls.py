@@ -11,6 +11,7 @@ admin.site.index_title = _("Patient guides")
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/review/", include("guide_cms.review.urls")),
+    path("admin/notifications/", include("guide_cms.notifications.urls")),
     # One's own password: the old one is checked through the login throttle,
     # and only a password its owner set can sign (before the admin's own view).
     path("admin/password_change/", admin.site.admin_view(core_views.password_change)),

@@ -87,7 +87,17 @@ def audit_append(*, actor, action: str, obj=None, scope: str = "", data: dict | 
         head.last_hash = event.hash
         head.count += 1
         head.save(update_fields=["last_hash", "count"])
+        # Later apps act on events (notifications), named in settings so core imports none of them.
+        for subscriber in _subscribers():
+            subscriber(event)
     return event
+
+
+def _subscribers():
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    return [import_string(path) for path in getattr(settings, "GUIDE_CMS_AUDIT_SUBSCRIBERS", ())]
 
 
 @dataclass(frozen=True)

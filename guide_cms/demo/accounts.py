@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from guide_cms.notifications.models import Delivery, NotificationPreference
 from guide_cms.core.services import (
     account_create,
     account_set_password,
@@ -53,7 +54,10 @@ def ensure_demo_accounts() -> list:
     User = get_user_model()
     users = []
     for account in DEMO_ACCOUNTS:
-        flags = {"is_staff": True, "is_superuser": account.superuser, "is_active": True}
+        flags = {
+            "is_staff": True, "is_superuser": account.superuser, "is_active": True,
+            "email": f"{account.username.replace('_', '.')}@guides.example.org",
+        }
         user = User.objects.filter(username=account.username).first()
         if user is None:
             user = account_create(actor=None, username=account.username, password=None, **flags)
@@ -64,5 +68,9 @@ def ensure_demo_accounts() -> list:
         staff_profile_update(actor=None, user=user, printed_name=account.printed_name, credentials=account.credentials)
         groups = [Group.objects.get_or_create(name=ROLE_GROUPS[account.role])[0]] if account.role else []
         account_set_roles(actor=None, user=user, groups=groups, languages=[(account.role.value, language) for language in account.languages])
+        # Emails in the person's own language; one reviewer reads a daily digest (send_notifications --digest).
+        language = account.languages[0] if account.role == Role.TRANSLATOR else "en"
+        delivery = Delivery.DIGEST if account.username == "reviewer2" else Delivery.IMMEDIATE
+        NotificationPreference.objects.get_or_create(user=user, defaults={"language": language, "delivery": delivery})
         users.append(user)
     return users

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "guide_cms.localization",
     "guide_cms.review",
     "guide_cms.publishing",
+    "guide_cms.notifications",
     "guide_cms.demo",
 ]
 
@@ -177,6 +178,14 @@ GUIDE_CMS_LIVE_VERSIONS = "guide_cms.publishing.selectors.live_versions"
 GUIDE_CMS_EXPORT_DIR = Path(os.environ.get("GUIDE_CMS_EXPORT_DIR") or VAR_DIR / "exports")
 # Absolute address of the published site, for sitemap.xml.
 GUIDE_CMS_SITE_URL = os.environ.get("GUIDE_CMS_SITE_URL", "https://guides.example.org/")
+
+# Called with each audit event, inside its transaction (notifications are written with the event).
+GUIDE_CMS_AUDIT_SUBSCRIBERS = ["guide_cms.notifications.services.on_audit_event"]
+# Email: Django's mail framework. Development prints messages on the console; production sets SMTP.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "guide_cms <guides@localhost>")
+# The admin's address, for links in emails.
+GUIDE_CMS_ADMIN_SITE_URL = os.environ.get("GUIDE_CMS_ADMIN_SITE_URL", "http://127.0.0.1:8000")
 
 # Who may run the demo loader (it creates accounts with published passwords).
 DEMO_ALLOWED = False

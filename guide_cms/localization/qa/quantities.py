@@ -33,6 +33,7 @@ and the rest is missing or added.
 """
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from dataclasses import dataclass
@@ -53,6 +54,7 @@ _HALF_GAP = re.compile(r"\s*(?:[^\W\d_]{1,3}\s+(?:[^\W\d_]{1,2}\s+)?)?")
 _FREQUENCY_GAP = re.compile(r"\s*(?:[^\W\d_]{1,3}\s+)?")
 # Between a quantity and its period: at most three words, no sentence end, no digit.
 _PERIOD_GAP = re.compile(r"(?:\s*[^\W\d_]+\s*){0,3}|\s*|[^\W\d_]{0,4}")
+_PERIOD_REACH = 80  # characters: three words of any language, and their spaces
 _SENTENCE_END = re.compile(r"[.!?;:。！？؟;\n]")
 _MAX_READINGS = 64
 
@@ -99,10 +101,10 @@ class _Mention:
 def _numbers_in_words(text: str, lex: Lexicon, digits: list[_Mention]) -> list[_Mention]:
     if lex.number_pattern is None:
         return []
-    taken = [(m.start, m.end) for m in digits]
+    taken = {i for m in digits for i in range(m.start, m.end)}
     found = []
     for match in lex.number_pattern.finditer(text):
-        if any(start < match.end() and match.start() < end for start, end in taken):
+        if any(i in taken for i in range(match.start(), match.end())):
             continue
         found.append(_Mention(match.start(), match.end(), lex.number(match.group()), words=True))
     return found
@@ -118,17 +120,18 @@ def _unit_words(text: str, lex: Lexicon) -> list[_Mention]:
     return mentions
 
 
-def _periods(text: str, lex: Lexicon, units: list[_Mention]) -> list[_Mention]:
+def _periods(text: str, lex: Lexicon, units: list[_Mention]) -> "_Periods":
     """Phrases of period ("per day", "daily") and duration words no number measures ("a day")."""
     found = []
     if lex.period_pattern is not None:
         found = [_Mention(m.start(), m.end(), unit=lex.period(m.group())) for m in lex.period_pattern.finditer(text)]
+    covered = {i for p in found for i in range(p.start, p.end)}
     for unit in units:
         if _abbreviation(text, unit):
             continue  # a lone abbreviation is a word ("a" is a year in Spanish CLDR, and "to")
-        if unit.unit in DURATIONS and not unit.bound and not any(p.start <= unit.start < p.end for p in found):
+        if unit.unit in DURATIONS and not unit.bound and unit.start not in covered:
             found.append(_Mention(unit.start, unit.end, unit=unit.unit))
-    return sorted(found, key=lambda m: m.start)
+    return _Periods(found)
 
 
 def _abbreviation(text: str, unit: _Mention) -> bool:
@@ -146,32 +149,42 @@ def _link(text: str, numbers: list[_Mention], units: list[_Mention]) -> list[tup
     A word can be a number or a unit, not both: the Vietnamese "năm năm" is five years.
     """
     pairs: list[tuple[_Mention, _Mention | None]] = []
-    used: list[_Mention] = []  # unit words taken by a number, and number words used as numbers
+    used: set[int] = set()  # positions of unit words taken by a number, and of number words used as numbers
     starts = {n.start for n in numbers}
+    # A unit is at most one character after its number (or, for a word, one space before it): look only there.
+    by_start: dict[int, list[_Mention]] = {}
+    by_end: dict[int, list[_Mention]] = {}
+    for unit in units:
+        by_start.setdefault(unit.start, []).append(unit)
+        by_end.setdefault(unit.end, []).append(unit)
+
+    def taken(mention: _Mention) -> bool:
+        return any(i in used for i in range(mention.start, mention.end))
 
     def connector(unit: _Mention) -> bool:
         """A one-letter "unit" between two numbers is a word of the range: "de 4 a 8" ("a", a year in Spanish)."""
         if not _abbreviation(text, unit):
             return False
-        rest = text[unit.end :]
+        rest = text[unit.end : unit.end + 8]
         return (unit.end + len(rest) - len(rest.lstrip())) in starts
 
+    def free(candidates, number):
+        return [u for u in candidates if not u.bound and not _overlaps(u, number) and not taken(u) and not connector(u)]
+
     for number in numbers:
-        if number.words and any(_overlaps(number, u) for u in used):
+        if number.words and taken(number):
             continue
-        free = [
-            u for u in units
-            if not u.bound and not _overlaps(u, number) and not any(_overlaps(u, n) for n in used) and not connector(u)
-        ]
-        unit = next((u for u in free if u.start >= number.end and _UNIT_GAP.fullmatch(text[number.end : u.start])), None)
+        after = free(by_start.get(number.end, []) + by_start.get(number.end + 1, []), number)
+        unit = next((u for u in after if _UNIT_GAP.fullmatch(text[number.end : u.start])), None)
         if unit is None and number.words and number.value != Fraction(1, 2):
             # A number word after its noun: the Arabic "ساعة واحدة" (a half after one adds to it: "ساعة ونصف").
-            unit = next((u for u in free if u.end <= number.start and text[u.end : number.start] in (" ", "\u00a0")), None)
+            before = free(by_end.get(number.start - 1, []), number)
+            unit = next((u for u in before if text[u.end : number.start] in (" ", "\u00a0")), None)
         if unit is not None:
             unit.bound = True
-            used.append(unit)
+            used.update(range(unit.start, unit.end))
         if number.words:
-            used.append(number)
+            used.update(range(number.start, number.end))
         pairs.append((number, unit))
     # In a range the first number takes the unit of the second: "4 to 8 hours" (right to left, for "2, 3 or 4 days").
     for index in range(len(pairs) - 2, -1, -1):
@@ -182,10 +195,25 @@ def _link(text: str, numbers: list[_Mention], units: list[_Mention]) -> list[tup
     return pairs
 
 
-def _nearest_period(text: str, start: int, end: int, periods: list[_Mention], others: list[_Mention], *, after_only: bool) -> _Mention | None:
-    """The period closest to the quantity at text[start:end] in its sentence, with no other quantity between."""
+class _Periods(list):
+    """Period mentions sorted by start, with the ones starting in a span found by bisection."""
+
+    def __init__(self, mentions):
+        super().__init__(sorted(mentions, key=lambda m: m.start))
+        self.starts = [m.start for m in self]
+
+    def window(self, start: int, end: int) -> list[_Mention]:
+        return self[bisect.bisect_left(self.starts, start) : bisect.bisect_right(self.starts, end)]
+
+
+def _nearest_period(text: str, start: int, end: int, periods: _Periods, others: list[int], *, after_only: bool) -> _Mention | None:
+    """The period closest to the quantity at text[start:end] in its sentence, with no other quantity between.
+
+    `others` are the sorted starts of every number.
+    """
     best, best_gap = None, None
-    for period in periods:
+    window = periods.window(start - _PERIOD_REACH, end + _PERIOD_REACH)
+    for period in window:
         if period.start >= end:
             gap_start, gap_end = end, period.start
         elif period.end <= start and not after_only:
@@ -195,7 +223,8 @@ def _nearest_period(text: str, start: int, end: int, periods: list[_Mention], ot
         gap = text[gap_start:gap_end]
         if _SENTENCE_END.search(gap) or not _PERIOD_GAP.fullmatch(gap):
             continue
-        if any(gap_start <= other.start < gap_end for other in others):
+        first = bisect.bisect_left(others, gap_start)
+        if first < len(others) and others[first] < gap_end:
             continue
         if best_gap is None or len(gap) < best_gap:
             best, best_gap = period, len(gap)
@@ -217,9 +246,9 @@ def _and_a_half(text: str, pairs: list[tuple[_Mention, _Mention | None]]) -> dic
     return halves
 
 
-def _frequency_period(text: str, end: int, periods: list[_Mention]) -> _Mention | None:
+def _frequency_period(text: str, end: int, periods: "_Periods") -> _Mention | None:
     """The period right after a bare number, at most one short word away: "once al día"."""
-    following = next((p for p in periods if p.start >= end), None)
+    following = next(iter(periods.window(end, end + _PERIOD_REACH)), None)
     if following is not None and _FREQUENCY_GAP.fullmatch(text[end : following.start]):
         return following
     return None
@@ -237,7 +266,7 @@ def _quantities(text: str, numbers: list[_Mention], units: list[_Mention], lex: 
         unit.bound = False
     pairs = _link(text, numbers, units)
     periods = _periods(text, lex, units)
-    others = [number for number, _unit in pairs]
+    others = sorted(number.start for number, _unit in pairs)
     halves = _and_a_half(text, pairs)
     quantities = []
     for number, unit in pairs:
@@ -263,18 +292,19 @@ def _quantities(text: str, numbers: list[_Mention], units: list[_Mention], lex: 
             half = next(n for n, _u in pairs if halves.get(id(n)) == id(number))
             value, end, soft = value + half.value, max(end, half.end), False
         quantities.append(_quantity(value, unit.unit if unit else None, period, start, end, soft, written))
+    loose_halves = [n for n, u in pairs if u is None and n.words and n.value == Fraction(1, 2)]
     for unit in units:
         if not unit.bound and unit.value is not None:
             value, end = unit.value, unit.end
-            half = next((n for n, u in pairs if u is None and n.words and n.value == Fraction(1, 2) and n.start >= unit.end
-                         and _HALF_GAP.fullmatch(text[unit.end : n.start])), None)
+            half = next((n for n in loose_halves if 0 <= n.start - unit.end <= 12 and _HALF_GAP.fullmatch(text[unit.end : n.start])), None)
             if half is not None:  # "ساعة ونصف": an hour and a half
                 halves[id(half)] = id(unit)
                 value, end = value + half.value, half.end
             period = None if unit.unit in DURATIONS else _nearest_period(text, unit.start, end, periods, others, after_only=False)
             quantities.append(_quantity(value, unit.unit, period, unit.start, end, value == 1, written))
     # Half words taken by the quantity before them are not quantities of their own.
-    quantities = [q for q in quantities if not any(n.start == q.start and id(n) in halves for n, _u in pairs)]
+    half_starts = {n.start for n, _u in pairs if id(n) in halves}
+    quantities = [q for q in quantities if q.start not in half_starts]
     return tuple(sorted(quantities, key=lambda q: q.start))
 
 
@@ -290,7 +320,8 @@ def read_quantities(text: str, language: str) -> Reading:
     tokens = scan_numbers(reading, language)
     digits = [_Mention(t.start, t.end, t.value) for t in tokens]
     words = _numbers_in_words(reading, lex, digits)
-    units = [u for u in _unit_words(reading, lex) if not any(_overlaps(d, u) for d in digits)]
+    in_digits = {i for d in digits for i in range(d.start, d.end)}
+    units = [u for u in _unit_words(reading, lex) if not any(i in in_digits for i in range(u.start, u.end))]
 
     def build(chosen) -> tuple[Quantity, ...]:
         mentions = list(digits)
