@@ -107,6 +107,9 @@ CASES = {
          "language_assignments-0-role": "translator", "language_assignments-0-language": "xx"}, 400,
     ),
     "own password: nothing posted": ("reviewer", lambda g, v: reverse("admin:password_change"), {}, 400),
+    "notification settings: unknown language and delivery": (
+        "translator", lambda g, v: reverse("notifications:preferences"), {"delivery": "pigeon", "language": "xx"}, 400,
+    ),
     "publish action: a selection that is not an id": (
         "publisher", lambda g, v: reverse("admin:guides_version_changelist"), {"action": "publish", "_selected_action": ["abc"]}, 400,
     ),
