@@ -39,7 +39,7 @@ def reviewer(db):
 
 @pytest.fixture
 def guide(db):
-    guide = GuideFactory(slug="baclofen", title_en="Baclofen", title_es="Baclofeno")
+    guide = GuideFactory(slug="baclofen", title_en="Baclofen", title_es="Baclofeno", summary_es="Un resumen breve.")
     SectionFactory(guide=guide, key="dosing", position=1, title_en="Dosing", body_en="Take 5 mg.", title_es="Dosis", body_es="Tome 5 mg.")
     SectionFactory(guide=guide, key="warnings", position=2, title_en="Warnings", body_en="> [!WARNING]\n> Do not drive.", body_es="")
     return guide

@@ -39,6 +39,7 @@ __all__ = [
     "MAX_MARKER_RUN",
     "MAX_TITLE_CHARS",
     "guide_size_problem",
+    "snapshot_length",
     "markdown_limit_problems",
     "size_problem",
 ]
@@ -79,6 +80,11 @@ def size_problem(text: str, max_chars: int) -> tuple[int, int, str, str] | None:
         "channel can print it. Shorten it or split it into several sections."
     ) % {"length": f"{len(text):,}", "limit": f"{max_chars:,}"}
     return line, column, "too-long", message
+
+
+def snapshot_length(snapshot: dict) -> int:
+    """Characters of a guide's text in one language (a version's snapshot): titles, summary, bodies."""
+    return len(snapshot["title"]) + len(snapshot["summary"]) + sum(len(s["title"]) + len(s["body"]) for s in snapshot["sections"])
 
 
 def guide_size_problem(length: int) -> str | None:

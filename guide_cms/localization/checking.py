@@ -26,13 +26,18 @@ def snapshot_findings(snapshot: dict, *, guide: Guide, source_version: Version |
     """QA findings for a snapshot (drafts or a version) of guide."""
     language = snapshot["language"]
     if language == guide.source_language:
-        return check_source(snapshot["sections"], language=language)
+        return check_source(snapshot, language=language)
     if source_version is None:
         return []
     return check_translation(
-        source_version.snapshot["sections"], snapshot["sections"],
+        source_version.snapshot, snapshot,
         source_language=guide.source_language, language=language, glossary=glossary_for(language),
     )
+
+
+def version_findings(version: Version) -> list[Finding]:
+    """Findings for a submitted version against the source version it translates (the review page's)."""
+    return snapshot_findings(version.snapshot, guide=version.guide, source_version=version.source_version)
 
 
 def draft_findings(guide: Guide, language: str) -> tuple[list[Finding], Version | None]:

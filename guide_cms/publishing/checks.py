@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from guide_cms.guides.markdown import dropped_lines
 from guide_cms.guides.models import Guide, Version
-from guide_cms.guides.text_limits import guide_size_problem, markdown_limit_problems
+from guide_cms.guides.text_limits import guide_size_problem, markdown_limit_problems, snapshot_length
 from guide_cms.localization.qa import ERROR, Finding
 
 from . import export
@@ -37,8 +37,7 @@ def _shown_line(text: str, limit: int = 60) -> str:
 def submission_findings(*, snapshot: dict, guide: Guide, source_version: Version | None) -> list[Finding]:
     """Errors for everything of the snapshot that would not reach readers as signed."""
     findings: list[Finding] = []
-    size = len(snapshot["title"]) + len(snapshot["summary"]) + sum(len(s["title"]) + len(s["body"]) for s in snapshot["sections"])
-    if too_large := guide_size_problem(size):
+    if too_large := guide_size_problem(snapshot_length(snapshot)):
         # Nothing is rendered: that is what the limit protects.
         return [Finding("render-limit", ERROR, "", too_large)]
     renderable = []

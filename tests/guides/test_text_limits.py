@@ -117,7 +117,7 @@ def test_the_admin_shows_the_limit_on_the_field(client, guide, translator_es):
     data = post_data_from(client.get(url))
     data["sections-0-body_es"] = nested_quotes(25)
     response = client.post(url, data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "a quote nested 25 levels deep" in response.content.decode()
     assert Section.objects.get(key="dosing").body_es == "Tome 5 mg."
 

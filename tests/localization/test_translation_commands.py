@@ -20,7 +20,7 @@ def test_check_translation_prints_findings_and_fails_on_errors(wf):
     with pytest.raises(CommandError) as error:
         call_command("check_translation", "baclofen", "es", stdout=out)
     assert error.value.returncode == 1
-    assert "dosing\terror\tnumbers-mismatch" in out.getvalue()
+    assert "dosing.body\terror\tnumbers-mismatch" in out.getvalue()
 
 
 def test_export_then_import_from_the_command_line(wf, tmp_path):

@@ -25,7 +25,7 @@ def in_language(code, msgid):
 def live(workflow, export_dir):
     """English, Spanish and Arabic v1 live on both channels."""
     wf = workflow
-    Guide.objects.filter(pk=wf.guide.pk).update(title_ar="باكلوفين")
+    Guide.objects.filter(pk=wf.guide.pk).update(title_ar="باكلوفين", summary_ar="ملخص قصير.")
     Section.objects.filter(guide=wf.guide, key="dosing").update(title_ar="الجرعة", body_ar="تناول 5 ملغ.")
     Section.objects.filter(guide=wf.guide, key="warnings").update(title_ar="تحذيرات", body_ar="> [!WARNING]\n> لا تقد السيارة.")
     wf.translator_ar = make_user(Role.TRANSLATOR, ("ar",), username="translator_ar_t")

@@ -25,7 +25,7 @@ def served_site(guide, editor, translator_es, tmp_path):
     Section.objects.filter(key="warnings").update(title_ar="تحذيرات", body_ar="> [!WARNING]\n> لا تقد السيارة.")
     from guide_cms.guides.models import Guide
 
-    Guide.objects.filter(pk=guide.pk).update(title_ar="باكلوفين")
+    Guide.objects.filter(pk=guide.pk).update(title_ar="باكلوفين", summary_ar="ملخص قصير.")
     from guide_cms.core.roles import Role
     from tests.factories import make_user
 

@@ -40,7 +40,7 @@ def test_arabic_indic_digits_are_the_same_dose(wf, db):
 
     from guide_cms.guides.models import Guide
 
-    Guide.objects.filter(pk=wf.guide.pk).update(title_ar="باكلوفين")
+    Guide.objects.filter(pk=wf.guide.pk).update(title_ar="باكلوفين", summary_ar="ملخص قصير.")
     Section.objects.filter(key="dosing").update(title_ar="الجرعة", body_ar="تناول ٥ ملغ.")
     Section.objects.filter(key="warnings").update(title_ar="تحذيرات", body_ar="> [!WARNING]\n> لا تقد السيارة.")
     version = version_submit(guide=wf.guide, language="ar", user=make_user(Role.TRANSLATOR, ("ar",)))
@@ -63,7 +63,7 @@ def test_an_unchanged_translation_can_be_confirmed_against_a_newer_source(wf):
     from guide_cms.localization.staleness import SectionState
 
     spanish = wf.approve("es")
-    wf.edit("dosing", "en", "Take 5 mg (five milligrams).")
+    wf.edit("dosing", "en", "Take 5 mg, as prescribed.")
     wf.approve("en", "clinical")
     again = version_submit(guide=wf.guide, language="es", user=wf.translator_es)
     assert again.number == spanish.number + 1 and again.source_version.number == 2

@@ -29,9 +29,9 @@ def sign_post(client, version, **overrides):
 
 def test_queue_lists_only_assigned_languages_oldest_first(client, db, editor):
     reviewer_es = make_user(Role.REVIEWER, ("es", "en"))
-    guides = [GuideFactory(title_es=f"G{i}") for i in range(2)]
+    guides = [GuideFactory(title_en=f"Guide {i}", title_es=f"Guía {i}", summary_es="Un resumen breve.") for i in range(2)]
     for guide in guides:
-        SectionFactory(guide=guide, title_es="T", body_es="Tome 5 mg.")
+        SectionFactory(guide=guide, body_en="Take 5 mg.", title_es="T", body_es="Tome 5 mg.")
         approved_source(guide, editor)
         translator = make_user(Role.TRANSLATOR, ("es",))
         version_submit(guide=guide, language="es", user=translator)
@@ -54,8 +54,8 @@ def test_queue_query_count_does_not_grow_with_guides(client, db, editor):
 
     def add_guides(n):
         for _ in range(n):
-            guide = GuideFactory(title_es="G")
-            SectionFactory(guide=guide, title_es="T", body_es="Tome 5 mg.")
+            guide = GuideFactory(title_en="Baclofen", title_es="Baclofeno", summary_es="Un resumen breve.")
+            SectionFactory(guide=guide, body_en="Take 5 mg.", title_es="T", body_es="Tome 5 mg.")
             approved_source(guide, editor)
             version_submit(guide=guide, language="es", user=translator)
 
@@ -153,7 +153,7 @@ def test_submit_page_names_the_empty_section(client, guide, editor, translator_e
     response = client.post(reverse("review:submit", args=[guide.pk, "es"]), {})
     assert response.status_code == 400
     page = html.unescape(response.content.decode())
-    assert "Section 'warnings' [empty]" in page
+    assert "Section 'warnings', text [empty]" in page
     assert not Version.objects.filter(language="es").exists()
 
 

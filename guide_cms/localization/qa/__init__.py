@@ -1,11 +1,14 @@
 """Translation quality checks (pure: no ORM, no database).
 
-    findings = check_translation(source_sections, target_sections, language="es",
+    findings = check_translation(source_snapshot, target_snapshot, language="es",
                                  glossary=[GlossaryEntry("Diazepam", "Diazepam", do_not_translate=True)])
     if has_errors(findings): ...  # errors block submission; warnings and info do not
 
-Sections are dicts {"key", "title", "body"}. Codes are stable: empty,
-untranslated, markup, callouts-missing, numbers-mismatch, glossary,
+Snapshots are dicts {"title", "summary", "sections": [{"key", "title", "body"}]}
+(guide_cms.guides.snapshots); every unit of them is checked (guide title and
+summary, section titles and bodies). Codes are stable: empty,
+invisible-characters, untranslated, markup, callouts-missing,
+numbers-mismatch (quantities: numbers with their units), glossary,
 length-ratio, readability, and section-missing / section-extra from
 check_translation.
 """
@@ -24,7 +27,8 @@ from .checks import (
     has_errors,
     length_band,
 )
-from .numbers import compare_numbers, read_numbers
+from .numbers import read_numbers
+from .quantities import Difference, Quantity, compare_quantities, read_quantities
 from .readability import GRADE_TARGET, Readability, measure_readability, readability_supported
 
 __all__ = [
@@ -34,17 +38,20 @@ __all__ = [
     "INFO",
     "WARNING",
     "CheckContext",
+    "Difference",
     "Finding",
     "GlossaryEntry",
+    "Quantity",
     "Readability",
     "check",
     "check_section",
     "check_source",
     "check_translation",
-    "compare_numbers",
+    "compare_quantities",
     "has_errors",
     "length_band",
     "measure_readability",
     "read_numbers",
+    "read_quantities",
     "readability_supported",
 ]

@@ -1,10 +1,11 @@
-"""Translation quality checks: small pure functions, run section by section.
+"""Translation quality checks: small pure functions, run over every translatable unit.
 
-A section is a dict ``{"key", "title", "body"}``; bodies are in the project's
-Markdown subset (see guide_cms.guides.markdown). Every check takes
-``(source, target, context)`` and yields `Finding`s; its stable code is its
-``.code`` attribute. `CHECKS` is the registry: adding a check is writing one
-function decorated with `check` and appending it to the list.
+The units of a guide (guide_cms.localization.units) are its title, its summary,
+and each section's title and body; bodies are in the project's Markdown subset
+(see guide_cms.guides.markdown), the others one line of plain text. Every check
+takes ``(source, target, context)`` for one unit and yields `Finding`s; its
+stable code is its ``.code`` attribute. `CHECKS` is the registry: adding a check
+is writing one function decorated with `check` and appending it to the list.
 
 Errors block submission; warnings and info do not.
 """
@@ -19,10 +20,13 @@ from dataclasses import dataclass
 from django.utils.translation import gettext
 
 from guide_cms.guides.markdown import callout_kinds, find_problems
+from guide_cms.guides.text_rules import LINE, MARKDOWN, strip_marks, text_problems
 
-from .numbers import compare_numbers, read_numbers
+from ..units import TextUnit, snapshot_units, unit_id
+from .numbers import format_value
+from .quantities import CLOCK, Difference, compare_quantities, read_quantities
 from .readability import GRADE_TARGET, measure_readability, readability_supported
-from .text import normalise_space, plain_blocks, plain_text, real_words
+from .text import body_blocks, normalise_space, plain_text, real_words, split_sentences
 
 __all__ = [
     "CHECKS",
@@ -56,8 +60,26 @@ _BAND_TO_DENSE = (0.2, 1.2)
 class Finding:
     code: str  # stable, e.g. "numbers-mismatch"
     severity: str  # "error" | "warning" | "info"
-    section: str  # section key ("" for guide-level)
-    message: str  # a plain sentence for translators and reviewers
+    section: str  # section key ("" for the guide's own fields, or a guide-wide finding)
+    message: str  # a plain sentence for translators and reviewers, in the interface language
+    field: str = ""  # "title" | "summary" | "body"; "" for a whole section or the whole guide
+
+    @property
+    def unit(self) -> str:
+        """The unit id the finding is about ("guide.summary", "dosing.body"), or the section key ("-" for the guide)."""
+        if self.field:
+            return unit_id(self.section, self.field)
+        return self.section or "-"
+
+    @property
+    def where(self) -> str:
+        """Where the finding is, for people: "Guide summary", "Section 'dosing', title"."""
+        names = {"title": gettext("title"), "summary": gettext("summary"), "body": gettext("text")}
+        if not self.section:
+            return gettext("Guide %(field)s") % {"field": names[self.field]} if self.field else gettext("Guide")
+        if self.field:
+            return gettext("Section '%(key)s', %(field)s") % {"key": self.section, "field": names[self.field]}
+        return gettext("Section '%(key)s'") % {"key": self.section}
 
 
 @dataclass(frozen=True)
@@ -74,14 +96,15 @@ class CheckContext:
     glossary: tuple[GlossaryEntry, ...] = ()
 
 
-Check = Callable[[dict, dict, CheckContext], Iterable[Finding]]
+Check = Callable[[TextUnit, TextUnit, CheckContext], Iterable[Finding]]
 
 
-def check(code: str) -> Callable[[Check], Check]:
-    """Give a check function its stable code (``fn.code``)."""
+def check(code: str, *, fields: tuple[str, ...] = ("title", "summary", "body")) -> Callable[[Check], Check]:
+    """Give a check function its stable code (``fn.code``) and the fields it reads (``fn.fields``)."""
 
     def register(fn: Check) -> Check:
         fn.code = code  # type: ignore[attr-defined]
+        fn.fields = fields  # type: ignore[attr-defined]
         return fn
 
     return register
@@ -90,15 +113,6 @@ def check(code: str) -> Callable[[Check], Check]:
 def has_errors(findings: Iterable[Finding]) -> bool:
     """Whether any finding blocks submission."""
     return any(f.severity == ERROR for f in findings)
-
-
-def _text(section: dict, field: str) -> str:
-    value = section.get(field)
-    return value if isinstance(value, str) else ""
-
-
-def _key(section: dict) -> str:
-    return str(section.get("key") or "")
 
 
 def _base(language: str) -> str:
@@ -113,50 +127,71 @@ def _shorten(value: str, limit: int = 80) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
+def _finding(code: str, severity: str, unit: TextUnit, message: str) -> Finding:
+    return Finding(code, severity, unit.section, message, unit.field)
+
+
+def _plain(unit: TextUnit) -> str:
+    """What a patient reads of the unit, as plain text (the whole body, or the line)."""
+    return plain_text(unit.text) if unit.kind == MARKDOWN else unit.text
+
+
 # --- the checks -------------------------------------------------------------
 
 
 @check("empty")
-def check_empty(source: dict, target: dict, ctx: CheckContext) -> Iterable[Finding]:
-    """The title and the body of the translation must both have text."""
-    key = _key(target) or _key(source)
-    if _blank(_text(target, "title")):
-        yield Finding("empty", ERROR, key, gettext("The section title is empty: translate the title."))
-    if _blank(_text(target, "body")):
-        yield Finding("empty", ERROR, key, gettext("The section text is empty: translate the text of this section."))
+def check_empty(source: TextUnit, target: TextUnit, ctx: CheckContext) -> Iterable[Finding]:
+    """Titles and texts must have text; a summary too when the source has one."""
+    if _blank(target.text) and (target.field != "summary" or not _blank(source.text)):
+        messages = {
+            "title": gettext("The title is empty: translate the title."),
+            "summary": gettext("The summary is empty: translate the summary printed under the title."),
+            "body": gettext("The section text is empty: translate the text of this section."),
+        }
+        yield _finding("empty", ERROR, target, messages[target.field])
+
+
+@check("invisible-characters")
+def check_characters(source: TextUnit, target: TextUnit, ctx: CheckContext) -> Iterable[Finding]:
+    """No character that makes the text print differently from what is checked (guides.text_rules).
+
+    The same rules refuse such text at every entry point; this finds it in
+    text stored before they applied.
+    """
+    problems = [p for p in text_problems(unicodedata.normalize("NFC", target.text), kind=target.kind) if p.code != "html"]
+    if problems:
+        yield _finding("invisible-characters", ERROR, target, "; ".join(p.located() for p in problems))
 
 
 @check("untranslated")
-def check_untranslated(source: dict, target: dict, ctx: CheckContext) -> Iterable[Finding]:
-    """The body, or a sentence of it, must not be left as in the source where the source has real words.
+def check_untranslated(source: TextUnit, target: TextUnit, ctx: CheckContext) -> Iterable[Finding]:
+    """The unit, or a sentence of it, must not be left as in the source where the source has real words.
 
-    A body of only numbers, names, units or glossary terms may be identical.
+    A text of only numbers, names, units or glossary terms may be identical.
     Inside a translated body, a source sentence of at least four real words
-    found unchanged is reported (at most three per section).
+    found unchanged is reported (at most three per unit).
     """
     if ctx.language and _base(ctx.language) == _base(ctx.source_language):
         return
-    source_body, target_body = _text(source, "body"), _text(target, "body")
     terms = frozenset(e.term for e in ctx.glossary) | frozenset(e.approved for e in ctx.glossary)
-    if normalise_space(source_body) == normalise_space(target_body):
-        if real_words(plain_text(source_body), ignore=terms):
-            yield Finding(
-                "untranslated",
-                ERROR,
-                _key(source),
-                gettext("The section text is identical to the source text: it has not been translated."),
-            )
+    source_text, target_text = _plain(source), _plain(target)
+    if normalise_space(unicodedata.normalize("NFC", source.text)) == normalise_space(unicodedata.normalize("NFC", target.text)):
+        if real_words(source_text, ignore=terms):
+            messages = {
+                "title": gettext("The title is identical to the source title: it has not been translated."),
+                "summary": gettext("The summary is identical to the source summary: it has not been translated."),
+                "body": gettext("The section text is identical to the source text: it has not been translated."),
+            }
+            yield _finding("untranslated", ERROR, source, messages[source.field])
         return
     # A sentence of the source left as it was inside an otherwise translated text.
-    target_text = normalise_space(plain_text(target_body))
+    target_text = normalise_space(target_text)
     reported = 0
-    for sentence in _SENTENCE_SPLIT.split(plain_text(source_body)):
+    for sentence in _SENTENCE_SPLIT.split(source_text):
         sentence = normalise_space(sentence)
         if len(real_words(sentence, ignore=terms)) >= MIN_WORDS_UNTRANSLATED_SENTENCE and sentence in target_text:
-            yield Finding(
-                "untranslated",
-                ERROR,
-                _key(source),
+            yield _finding(
+                "untranslated", ERROR, source,
                 gettext('A sentence is still in the source language: "%(sentence)s"') % {"sentence": _shorten(sentence)},
             )
             reported += 1
@@ -165,13 +200,16 @@ def check_untranslated(source: dict, target: dict, ctx: CheckContext) -> Iterabl
 
 
 @check("markup")
-def check_markup(source: dict, target: dict, ctx: CheckContext) -> Iterable[Finding]:
-    """The body must stay inside the Markdown subset (no HTML, unsafe links, unknown callouts…)."""
-    for problem in find_problems(_text(target, "body")):
-        yield Finding(
-            "markup",
-            ERROR,
-            _key(source),
+def check_markup(source: TextUnit, target: TextUnit, ctx: CheckContext) -> Iterable[Finding]:
+    """A body stays inside the Markdown subset; a title or summary is plain text with no HTML."""
+    if target.kind == LINE:
+        html = [p for p in text_problems(target.text, kind=LINE) if p.code == "html"]
+        if html:
+            yield _finding("markup", ERROR, target, html[0].message)
+        return
+    for problem in find_problems(target.text):
+        yield _finding(
+            "markup", ERROR, target,
             gettext("Line %(line)d of the section text: %(message)s") % {"line": problem.line, "message": problem.message},
         )
 
@@ -180,21 +218,18 @@ def _kind_label(kind: str) -> str:
     return f"[!{kind.upper()}]"
 
 
-@check("callouts-missing")
-def check_callouts(source: dict, target: dict, ctx: CheckContext) -> Iterable[Finding]:
+@check("callouts-missing", fields=("body",))
+def check_callouts(source: TextUnit, target: TextUnit, ctx: CheckContext) -> Iterable[Finding]:
     """Every warning and tip callout of the source must be in the translation, in the same order."""
-    expected = callout_kinds(_text(source, "body"))
-    found = callout_kinds(_text(target, "body"))
+    expected = callout_kinds(source.text)
+    found = callout_kinds(target.text)
     if expected == found:
         return
-    key = _key(source)
     want, have = Counter(expected), Counter(found)
     for kind in sorted(set(want) | set(have)):
         if have[kind] < want[kind]:
-            yield Finding(
-                "callouts-missing",
-                ERROR,
-                key,
+            yield _finding(
+                "callouts-missing", ERROR, source,
                 gettext(
                     "A %(marker)s callout is missing: the source has %(expected)d and the translation "
                     "has %(found)d. Translate every callout as a quote starting with a line %(marker)s."
@@ -202,10 +237,8 @@ def check_callouts(source: dict, target: dict, ctx: CheckContext) -> Iterable[Fi
                 % {"marker": _kind_label(kind), "expected": want[kind], "found": have[kind]},
             )
         elif have[kind] > want[kind]:
-            yield Finding(
-                "callouts-missing",
-                ERROR,
-                key,
+            yield _finding(
+                "callouts-missing", ERROR, source,
                 gettext(
                     "The translation has an extra %(marker)s callout: the source has %(expected)d and "
                     "the translation has %(found)d."
@@ -213,10 +246,8 @@ def check_callouts(source: dict, target: dict, ctx: CheckContext) -> Iterable[Fi
                 % {"marker": _kind_label(kind), "expected": want[kind], "found": have[kind]},
             )
     if want == have:
-        yield Finding(
-            "callouts-missing",
-            ERROR,
-            key,
+        yield _finding(
+            "callouts-missing", ERROR, source,
             gettext(
                 "The callouts are in a different order from the source (source: %(expected)s; "
                 "translation: %(found)s). Check that each text is in the right kind of callout."
@@ -225,37 +256,113 @@ def check_callouts(source: dict, target: dict, ctx: CheckContext) -> Iterable[Fi
         )
 
 
-def _number_text(section: dict) -> str:
-    # The title is plain text; the body is read as Markdown so list numbering
-    # and link destinations are not compared, but every visible number is.
-    return _text(section, "title") + "\n" + "\n".join(plain_blocks(_text(section, "body")))
+def _block_name(kind: str, index: int) -> str:
+    names = {
+        "paragraph": gettext("paragraph %(number)d"),
+        "list item": gettext("list item %(number)d"),
+        "warning": gettext("the warning (block %(number)d)"),
+        "tip": gettext("the tip (block %(number)d)"),
+    }
+    return names.get(kind, gettext("block %(number)d")) % {"number": index}
+
+
+def _describe(difference: Difference, language: str) -> str:
+    source, target = difference.source, difference.target
+    if difference.kind == "missing":
+        return gettext("“%(source)s” of the source is missing") % {"source": source.text}
+    if difference.kind == "unreadable":
+        return gettext("“%(target)s” cannot be read as one number for certain: write it in digits") % {"target": target.text}
+    if difference.kind == "ambiguous":
+        return gettext("“%(text)s” can be read as one number or as two: write it so it can only be read one way") % {"text": difference.text}
+    if difference.kind == "converted":
+        return gettext("“%(source)s” in the source is written “%(target)s” in the translation, the same amount in another unit") % {
+            "source": source.text, "target": target.text}
+    if difference.kind == "order":
+        return gettext("“%(source)s” comes in another order in the translation: check that each dose goes with the right time") % {
+            "source": source.text}
+    if difference.kind == "changed":
+        text = gettext("“%(source)s” in the source is “%(target)s” in the translation") % {"source": source.text, "target": target.text}
+    else:
+        text = gettext("“%(target)s” is not in the source") % {"target": target.text}
+    value = format_value(target.value)
+    if target.unit == CLOCK:
+        return text
+    if not re.search(rf"(?<![\d.,]){re.escape(value)}(?![\d.,]*\d)", target.text):
+        # "1,000 ml" in Spanish is one millilitre, "once" is eleven: say how it reads when the text does not show it.
+        if source is not None and _digits(source.text) and _digits(source.text) == _digits(target.text):
+            text += " " + gettext("(read as %(value)s in %(language)s, where %(number)s is written %(written)s)") % {
+                "value": value, "language": _language_name(language), "number": format_value(source.value),
+                "written": _written(source.value, language)}
+        else:
+            text += " " + gettext("(read as %(value)s)") % {"value": value}
+    return text
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit() or ch in ".,")
+
+
+def _written(value, language: str) -> str:
+    """A number as the language writes it (Babel): 1000 is "1.000" in Spanish."""
+    from babel.numbers import format_decimal
+    from django.utils.translation import to_locale
+
+    try:
+        return format_decimal(value.numerator / value.denominator, locale=to_locale(language), numbering_system="latn")
+    except (ValueError, LookupError):
+        return format_value(value)
+
+
+_CALLOUTS = ("warning", "tip")
+
+
+def _compared_parts(source: TextUnit, target: TextUnit) -> list[tuple[str, str, str]]:
+    """(where, source text, target text) to compare: block by block when the structure matches.
+
+    When it does not, each callout is still compared with its counterpart (a dose
+    moved out of a warning is a change), and the rest of the text as a whole.
+    """
+    if source.kind == LINE:
+        return [("", source.text, target.text)]
+    source_blocks, target_blocks = body_blocks(source.text), body_blocks(target.text)
+    if [b.kind for b in source_blocks] == [b.kind for b in target_blocks]:
+        return [(_block_name(s.kind, i), s.text, t.text) for i, (s, t) in enumerate(zip(source_blocks, target_blocks), start=1)]
+    parts = []
+    source_callouts = [b for b in source_blocks if b.kind in _CALLOUTS]
+    target_callouts = [b for b in target_blocks if b.kind in _CALLOUTS]
+    if [b.kind for b in source_callouts] == [b.kind for b in target_callouts]:
+        for index, (s, t) in enumerate(zip(source_callouts, target_callouts), start=1):
+            parts.append((_block_name(s.kind, source_blocks.index(s) + 1), s.text, t.text))
+        source_blocks = [b for b in source_blocks if b.kind not in _CALLOUTS]
+        target_blocks = [b for b in target_blocks if b.kind not in _CALLOUTS]
+    parts.append(("", " ".join(b.text for b in source_blocks), " ".join(b.text for b in target_blocks)))
+    return parts
 
 
 @check("numbers-mismatch")
-def check_numbers(source: dict, target: dict, ctx: CheckContext) -> Iterable[Finding]:
-    """Doses, durations and other numbers in digits must match the source (title and body).
+def check_quantities(source: TextUnit, target: TextUnit, ctx: CheckContext) -> Iterable[Finding]:
+    """Doses, times, frequencies and other quantities must match the source, with their units.
 
-    See guide_cms.localization.qa.numbers for what counts as the same number
-    (digits of any script, decimal and thousands marks, ranges). Numbers
-    written as words are out of scope.
+    Numbers are read in digits of any script and in words, each with the unit
+    or period it measures (guide_cms.localization.qa.quantities); a body is
+    compared block by block when its blocks match the source's.
     """
-    missing, added = compare_numbers(
-        read_numbers(_number_text(source), ctx.source_language),
-        read_numbers(_number_text(target), ctx.language),
-    )
-    if not missing and not added:
-        return
-    parts = []
-    if missing:
-        parts.append(gettext("missing %(numbers)s") % {"numbers": ", ".join(missing)})
-    if added:
-        parts.append(gettext("added %(numbers)s") % {"numbers": ", ".join(added)})
-    yield Finding(
-        "numbers-mismatch",
-        ERROR,
-        _key(source),
-        gettext("Numbers differ from the source: %(differences)s.") % {"differences": "; ".join(parts)},
-    )
+    for where, source_text, target_text in _compared_parts(source, target):
+        differences = compare_quantities(
+            read_quantities(strip_marks(source_text), ctx.source_language), read_quantities(strip_marks(target_text), ctx.language)
+        )
+        for blocking, severity in ((True, ERROR), (False, WARNING)):
+            chosen = [d for d in differences if d.blocking == blocking]
+            if not chosen:
+                continue
+            described = "; ".join(_describe(d, ctx.language) for d in chosen)
+            if where:
+                message = gettext("Quantities differ from the source in %(where)s: %(differences)s.") % {"where": where, "differences": described}
+            else:
+                message = gettext("Quantities differ from the source: %(differences)s.") % {"differences": described}
+            if blocking:
+                message += " " + gettext("Write every dose, time and number as the source has it, with the same unit.")
+            yield _finding("numbers-mismatch", severity, source, message)
 
 
 def _spaced_script(term: str) -> bool:
@@ -289,23 +396,59 @@ def _pattern(term: str, *, ignore_case: bool) -> re.Pattern[str]:
     return re.compile(escaped, flags)
 
 
+def _comparable(text: str) -> str:
+    """Text as the glossary check reads it: NFC, without bidi marks (a decomposed "ố" is still "ố")."""
+    return strip_marks(unicodedata.normalize("NFC", text))
+
+
 @check("glossary")
-def check_glossary(source: dict, target: dict, ctx: CheckContext) -> Iterable[Finding]:
+def check_glossary(source: TextUnit, target: TextUnit, ctx: CheckContext) -> Iterable[Finding]:
     """Glossary terms of the source must appear in their approved form in the translation.
 
     A term counts as present in the source case-insensitively (whole words in
     Latin, Greek and Cyrillic scripts, substrings otherwise); its approved form
     must then appear at least once in the translation, case-insensitively, or
     exactly as in the glossary (case-sensitive) when it is marked do-not-translate.
+    Text and terms are compared in Unicode NFC. Where the translation keeps the
+    source's blocks and sentences, each term must be in the same sentence as in
+    the source: "Tome Diazepam 5 mg. No tome Baclofen." swaps two drugs.
     """
-    source_text = _text(source, "title") + "\n" + _text(source, "body")
-    target_text = _text(target, "title") + "\n" + _text(target, "body")
+    if not ctx.glossary:
+        return
+    reported: set[str] = set()
+    for where, source_text, target_text in _sentences(source, target, ctx):
+        for term, message in _missing_terms(_comparable(source_text), _comparable(target_text), ctx.glossary):
+            if term in reported:
+                continue
+            reported.add(term)
+            if where:
+                message = gettext("%(where)s: %(message)s") % {"where": where, "message": message}
+            yield _finding("glossary", ERROR, source, message)
+
+
+def _sentences(source: TextUnit, target: TextUnit, ctx: CheckContext) -> list[tuple[str, str, str]]:
+    """(where, source, translation) aligned as finely as the translation allows: the whole unit, and each
+    sentence of each block where both have as many sentences."""
+    parts = [("", source.text if source.kind == LINE else plain_text(source.text), target.text if target.kind == LINE else plain_text(target.text))]
+    for where, source_text, target_text in _compared_parts(source, target):
+        source_sentences = split_sentences(source_text, ctx.source_language)
+        target_sentences = split_sentences(target_text, ctx.language)
+        if where and len(source_sentences) == len(target_sentences) > 1:
+            parts += [
+                (gettext("%(where)s, sentence %(number)d") % {"where": where, "number": number}, s, t)
+                for number, (s, t) in enumerate(zip(source_sentences, target_sentences), start=1)
+            ]
+    return parts
+
+
+def _missing_terms(source_text: str, target_text: str, glossary) -> Iterable[tuple[str, str]]:
+    """(term, message) for each glossary term of the source not in the translation in its approved form."""
     seen: set[tuple[str, str, bool]] = set()
-    for entry in ctx.glossary:
-        term = (entry.term or "").strip()
+    for entry in glossary:
+        term = _comparable(entry.term or "").strip()
         if not term:
             continue
-        expected = term if entry.do_not_translate else (entry.approved or "").strip()
+        expected = term if entry.do_not_translate else _comparable(entry.approved or "").strip()
         if not expected or (term.casefold(), expected, entry.do_not_translate) in seen:
             continue
         seen.add((term.casefold(), expected, entry.do_not_translate))
@@ -323,7 +466,7 @@ def check_glossary(source: dict, target: dict, ctx: CheckContext) -> Iterable[Fi
                 'The glossary term "%(term)s" must be translated as "%(approved)s", but "%(approved)s" '
                 "is not in the translation."
             ) % {"term": term, "approved": expected}
-        yield Finding("glossary", ERROR, _key(source), message)
+        yield term, message
 
 
 def length_band(source_language: str, language: str) -> tuple[float, float]:
@@ -337,11 +480,11 @@ def length_band(source_language: str, language: str) -> tuple[float, float]:
     return _BAND_ALPHABETIC
 
 
-@check("length-ratio")
-def check_length_ratio(source: dict, target: dict, ctx: CheckContext) -> Iterable[Finding]:
+@check("length-ratio", fields=("summary", "body"))
+def check_length_ratio(source: TextUnit, target: TextUnit, ctx: CheckContext) -> Iterable[Finding]:
     """Warn when the translation is much shorter or longer than the source (text dropped or added)."""
-    source_length = len(normalise_space(plain_text(_text(source, "body"))))
-    target_length = len(normalise_space(plain_text(_text(target, "body"))))
+    source_length = len(normalise_space(_plain(source)))
+    target_length = len(normalise_space(_plain(target)))
     if source_length < MIN_LENGTH_FOR_RATIO:
         return
     ratio = target_length / source_length
@@ -358,32 +501,24 @@ def check_length_ratio(source: dict, target: dict, ctx: CheckContext) -> Iterabl
             "The translation is much longer than the source (%(ratio)s times its length; expected "
             "between %(low)s and %(high)s). Check that nothing was added or repeated."
         )
-    yield Finding(
-        "length-ratio",
-        WARNING,
-        _key(source),
-        message % {"ratio": f"{ratio:.2f}", "low": f"{low:g}", "high": f"{high:g}"},
+    yield _finding(
+        "length-ratio", WARNING, source, message % {"ratio": f"{ratio:.2f}", "low": f"{low:g}", "high": f"{high:g}"}
     )
 
 
-@check("readability")
-def check_readability(source: dict, target: dict, ctx: CheckContext) -> Iterable[Finding]:
+@check("readability", fields=("body",))
+def check_readability(source: TextUnit, target: TextUnit, ctx: CheckContext) -> Iterable[Finding]:
     """Warn when patient text reads above grade 8; say so where the language has no formula."""
-    key = _key(target) or _key(source)
     if not readability_supported(ctx.language):
-        yield Finding(
-            "readability",
-            INFO,
-            key,
+        yield _finding(
+            "readability", INFO, target,
             gettext("readability: not available for %(language)s") % {"language": _language_name(ctx.language)},
         )
         return
-    result = measure_readability(_text(target, "body"), ctx.language)
+    result = measure_readability(target.text, ctx.language)
     if result.above_target:
-        yield Finding(
-            "readability",
-            WARNING,
-            key,
+        yield _finding(
+            "readability", WARNING, target,
             gettext(
                 "The text reads at %(result)s; patient text should be at grade %(target)d or below. "
                 "Use shorter sentences and simpler words."
@@ -405,28 +540,36 @@ def _language_name(language: str) -> str:
 
 CHECKS: list[Check] = [
     check_empty,
+    check_characters,
     check_untranslated,
     check_markup,
     check_callouts,
-    check_numbers,
+    check_quantities,
     check_glossary,
     check_length_ratio,
     check_readability,
 ]
 
-SOURCE_CHECKS = ("empty", "markup", "readability")
+SOURCE_CHECKS = ("empty", "invisible-characters", "markup", "readability")
 
 
 # --- running them -----------------------------------------------------------
 
 
-def _run(checks: Sequence[Check], source: dict, target: dict, ctx: CheckContext) -> list[Finding]:
+def _run(checks: Sequence[Check], source: TextUnit, target: TextUnit, ctx: CheckContext) -> list[Finding]:
     findings: list[Finding] = []
     for fn in checks:
-        if fn.code != "empty" and _blank(_text(target, "body")):
-            continue  # an empty body is reported once, not as missing numbers, callouts…
+        if target.field not in fn.fields:
+            continue
+        if fn.code != "empty" and _blank(target.text):
+            continue  # an empty unit is reported once, not as missing numbers, callouts…
         findings.extend(fn(source, target, ctx))
     return findings
+
+
+def _as_snapshot(text) -> dict:
+    """A snapshot-shaped dict, or a bare list of sections (then the guide's own fields are not checked)."""
+    return {"sections": list(text)} if isinstance(text, (list, tuple)) else text
 
 
 def check_section(
@@ -437,13 +580,16 @@ def check_section(
     language: str,
     glossary: Iterable[GlossaryEntry] = (),
 ) -> list[Finding]:
-    """Every check of `CHECKS` on one translated section against its source section."""
+    """Every check of `CHECKS` on one translated section ({"key", "title", "body"}) against its source."""
     ctx = CheckContext(source_language, language, tuple(glossary))
-    return _run(CHECKS, source, target, ctx)
+    findings: list[Finding] = []
+    for s, t in zip(snapshot_units({"sections": [source]}), snapshot_units({"sections": [{**target, "key": source.get("key")}]})):
+        findings.extend(_run(CHECKS, s, t, ctx))
+    return findings
 
 
 def _collapse_info(findings: list[Finding]) -> list[Finding]:
-    """Info findings repeated in every section ("readability: not available") become one guide-level finding."""
+    """Info findings repeated in every unit ("readability: not available") become one guide-level finding."""
     repeated = Counter((f.code, f.message) for f in findings if f.severity == INFO)
     collapsed: set[tuple[str, str]] = {k for k, n in repeated.items() if n > 1}
     result: list[Finding] = []
@@ -459,59 +605,61 @@ def _collapse_info(findings: list[Finding]) -> list[Finding]:
 
 
 def check_translation(
-    source_sections: Sequence[dict],
-    target_sections: Sequence[dict],
+    source,
+    target,
     *,
     source_language: str = "en",
     language: str,
     glossary: Iterable[GlossaryEntry] = (),
 ) -> list[Finding]:
-    """Check a whole translation, matching sections by key, in source order.
+    """Check a whole translation unit by unit, in source order.
 
-    A source section missing from the translation is an error
-    (``section-missing``); a translated section the source does not have is a
-    warning (``section-extra``). Info findings that repeat for every section
-    are reported once at guide level (section "").
+    `source` and `target` are snapshot-shaped dicts ({"title", "summary",
+    "sections": [{"key", "title", "body"}]}) or bare lists of sections (then
+    only the sections are checked). Sections are matched by key: a source
+    section missing from the translation is an error (``section-missing``); a
+    translated section the source does not have is a warning
+    (``section-extra``). Info findings that repeat for every unit are
+    reported once at guide level.
     """
+    source, target = _as_snapshot(source), _as_snapshot(target)
     ctx = CheckContext(source_language, language, tuple(glossary))
-    targets: dict[str, dict] = {}
-    for section in target_sections:
-        targets.setdefault(_key(section), section)
-    source_keys = {_key(s) for s in source_sections}
+    targets = {unit.id: unit for unit in snapshot_units(target)}
+    source_keys = {str(s.get("key") or "") for s in source.get("sections", ())}
+    target_keys = {str(s.get("key") or "") for s in target.get("sections", ())}
     findings: list[Finding] = []
-    for source in source_sections:
-        target = targets.get(_key(source))
-        if target is None:
-            findings.append(
-                Finding(
-                    "section-missing",
-                    ERROR,
-                    _key(source),
-                    gettext('The section "%(title)s" of the source is missing from the translation.')
-                    % {"title": _text(source, "title") or _key(source)},
+    missing_reported: set[str] = set()
+    for unit in snapshot_units(source):
+        if unit.section and unit.section not in target_keys:
+            if unit.section not in missing_reported:
+                missing_reported.add(unit.section)
+                title = next((s.get("title") for s in source["sections"] if s.get("key") == unit.section), "") or unit.section
+                findings.append(
+                    Finding("section-missing", ERROR, unit.section,
+                            gettext('The section "%(title)s" of the source is missing from the translation.') % {"title": title})
                 )
-            )
             continue
-        findings.extend(_run(CHECKS, source, target, ctx))
-    for key, target in targets.items():
+        counterpart = targets.get(unit.id) or TextUnit(unit.id, unit.section, unit.field, "")
+        findings.extend(_run(CHECKS, unit, counterpart, ctx))
+    for section in target.get("sections", ()):
+        key = str(section.get("key") or "")
         if key not in source_keys:
             findings.append(
-                Finding(
-                    "section-extra",
-                    WARNING,
-                    key,
-                    gettext('The translation has a section "%(title)s" that the source does not have.')
-                    % {"title": _text(target, "title") or key},
-                )
+                Finding("section-extra", WARNING, key,
+                        gettext('The translation has a section "%(title)s" that the source does not have.')
+                        % {"title": section.get("title") or key})
             )
     return _collapse_info(findings)
 
 
-def check_source(sections: Sequence[dict], *, language: str = "en") -> list[Finding]:
-    """Checks for a source-language submission: empty, markup and readability only."""
+def check_source(text, *, language: str = "en") -> list[Finding]:
+    """Checks for a source-language submission (a snapshot or its sections): empty, characters, markup, readability."""
+    text = _as_snapshot(text)
     ctx = CheckContext(language, language)
     checks = [fn for fn in CHECKS if fn.code in SOURCE_CHECKS]
     findings: list[Finding] = []
-    for section in sections:
-        findings.extend(_run(checks, section, section, ctx))
+    for unit in snapshot_units(text):
+        if unit.field == "summary" and _blank(unit.text):
+            continue  # a guide may have no summary
+        findings.extend(_run(checks, unit, unit, ctx))
     return _collapse_info(findings)

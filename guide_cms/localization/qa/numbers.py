@@ -4,56 +4,64 @@ What counts as the same number:
 
 - digits of any script: Arabic-Indic ٣٠, Eastern Arabic-Indic ۳۰, full-width
   ３０, Devanagari ३० … are all 30 (``unicodedata.decimal``); superscript and
-  circled digits (``unicodedata.digit``) and vulgar fractions (½ = 0.5,
-  ``unicodedata.numeric``) are read as numbers of their own;
-- decimals written with ".", "," or the Arabic decimal separator ٫ are the
-  same number: 0.5 = 0,5 = ٠٫٥;
+  circled digits (``unicodedata.digit``) are read as numbers of their own;
+- fractions: ½ = 0.5 = 0,5 = 1/2, and a whole number with a fraction is one
+  number: 1½ = 1 ½ = 1 1/2 = 1.5 = 1,5 (values are exact `Fraction`s, so ⅓ is
+  1/3); a slash between two numbers is a fraction only when the first is
+  smaller (24/7 is two numbers);
+- decimals written with ".", "," or the Arabic decimal separator ٫;
 - thousands separators: the Arabic ٬, a no-break, narrow no-break or thin
-  space, and "." or "," where the language groups with it (Babel's group
-  symbol for the language: "," in English and Chinese, "." in Spanish and
-  Vietnamese). A single "." or "," followed by exactly three digits is a
-  thousands separator only when it is the language's group symbol (1,000 is
-  1000 in English; 1.000 is 1000 in Spanish, 1,000 is 1 in Spanish); otherwise
-  it is a decimal mark. 0.125 is never 125 (a group cannot start with 0);
-  with both marks (1,234.5 / 1.234,5) the last one is the decimal mark;
+  space, and "." or "," where the language groups with it. Both marks come
+  from CLDR through Babel for the language (any language Babel knows, so a
+  language added later reads its own way with no code change): French,
+  Russian, Polish, Czech, Swedish… group with a space and write decimals with
+  ",", so 1,5 is 1.5 there. A single "." or "," followed by exactly three digits
+  is a thousands separator only when it is the language's group symbol (1,000
+  is 1000 in English; 1.000 is 1000 in Spanish, 1,000 is 1 in Spanish);
+  otherwise it is a decimal mark. 0.125 is never 125 (a group cannot start with
+  0); with both marks (1,234.5 / 1.234,5) the last one is the decimal mark;
 - an ordinary space between a one-to-three-digit number and exactly three
-  digits (1 000) is ambiguous ("take 2 500 mg tablets"): both readings are
-  kept and the comparison accepts either (see `NumberReading.alternatives`);
-- ranges are just their two numbers: 4 to 8, 4 a 8, 4–8, 4-8, 4 到 8, 4至8,
-  từ 4 đến 8, من 4 إلى 8 all give 4 and 8. Signs are never read: a hyphen
-  between digits is a range, not a minus sign, so -5 is read as 5.
+  digits (1 000) is ambiguous ("take 2 500 mg tablets"): `space_joins` lists
+  both readings and the comparison accepts either;
+- ranges are just their two numbers: 4 to 8, 4–8, 4-8, 4至8 all give 4 and 8.
+  Signs are never read: a hyphen between digits is a range, not a minus sign.
 
-Out of scope: numbers written as words (thirty, treinta, 三十, ثلاثون) and
-Chinese numerals are not numbers here; a translation that writes "30" as a
-word is reported as missing 30.
+Numbers written as words are read by guide_cms.localization.qa.quantities,
+together with the unit they measure.
 """
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from functools import lru_cache
 
-__all__ = ["NumberReading", "compare_numbers", "read_numbers", "separators_for"]
+__all__ = ["NumberToken", "ascii_digit", "ascii_digits", "format_value", "read_numbers", "scan_numbers", "separators_for", "space_joins"]
 
 ARABIC_DECIMAL = "\u066b"  # ٫
 ARABIC_GROUP = "\u066c"  # ٬
 _SPACE_GROUPS = "\u00a0\u202f\u2009"  # no-break, narrow no-break, thin space
 _SEPARATORS = ".," + ARABIC_DECIMAL + ARABIC_GROUP + _SPACE_GROUPS
-_TOKEN = re.compile(r"\d+(?:[" + re.escape(_SEPARATORS) + r"]\d+)*", re.ASCII)
+VULGAR_FRACTIONS = "\u00bc\u00bd\u00be" + "".join(chr(c) for c in range(0x2150, 0x215F))  # ¼ ½ ¾ ⅐ … ⅞
+_NUMBER = re.compile(
+    r"(?P<digits>\d+(?:[" + re.escape(_SEPARATORS) + r"]\d+)*)"
+    r"(?:(?P<slash>/)(?P<denominator>\d+)(?!\d*/))?"  # 1/2 (not a date 1/2/2024)
+    r"|(?P<vulgar>[" + VULGAR_FRACTIONS + r"])",
+    re.ASCII,
+)
 _SPLIT = re.compile(r"([" + re.escape(_SEPARATORS) + r"])")
-_MAX_AMBIGUOUS = 6  # 2**6 readings per side at most
+_MIXED_GAP = re.compile(r"[ \u00a0\u202f\u2009]?")
+_MAX_AMBIGUOUS = 6  # 2**6 readings at most
 
 
 @lru_cache(maxsize=64)
 def separators_for(language: str) -> tuple[str, str]:
-    """(decimal symbol, group symbol) for `language` ("en", "es", "zh-hans"…), "."/"," if unknown.
+    """(decimal symbol, group symbol) of `language` ("en", "fr", "zh-hans"…) from CLDR through Babel.
 
-    Uses Babel's Latin-digit symbols for the language's locale
-    (``django.utils.translation.to_locale``).
+    The group symbol may be a no-break or narrow no-break space (French,
+    Russian, Polish…); an unknown language reads the English way (".", ",").
     """
     from babel import Locale, UnknownLocaleError
     from babel.numbers import get_decimal_symbol, get_group_symbol
@@ -65,57 +73,48 @@ def separators_for(language: str) -> tuple[str, str]:
         group = get_group_symbol(locale, numbering_system="latn")
     except (UnknownLocaleError, ValueError, TypeError, KeyError):
         return ".", ","
-    if decimal not in ".," or group not in ".," or decimal == group:
+    if group.isspace():
+        group = "\u00a0"  # every space-like group mark reads the same
+    if decimal not in ".," or group not in ".,\u00a0" or decimal == group:
         return ".", ","
     return decimal, group
 
 
-def _ascii_digits(text: str) -> str:
-    """`text` with every decimal digit as ASCII and other numeric characters spaced out."""
-    out: list[str] = []
-    for ch in text:
-        if "0" <= ch <= "9" or ch.isspace() or ch.isascii():
-            out.append(ch)
-            continue
-        value = unicodedata.decimal(ch, None)
-        if value is not None:
-            out.append(str(value))
-        elif ch == "\uff0e":  # full-width full stop used as a decimal point: ３．５
-            out.append(".")
-        elif unicodedata.category(ch) == "No" and (digit := unicodedata.digit(ch, None)) is not None:
-            out.append(f" {digit} ")  # superscript ², circled ①
-        elif _is_fraction_or_roman(ch) and (numeric := unicodedata.numeric(ch, None)) is not None:
-            out.append(f" {_canonical(Decimal(str(numeric)))} ")  # ½, ¼, Roman Ⅻ
-        else:
-            out.append(ch)
-    return "".join(out)
+def ascii_digit(ch: str) -> str:
+    """One character as the scanner reads it: any decimal digit as ASCII, superscript and circled
+    digits spaced out; vulgar fractions (½) and everything else unchanged."""
+    if ch.isascii() or ch.isspace():
+        return ch
+    value = unicodedata.decimal(ch, None)
+    if value is not None:
+        return str(value)
+    if ch == "\uff0e":  # full-width full stop used as a decimal point: ３．５
+        return "."
+    if ch == "\uff0f":  # full-width solidus: １／２
+        return "/"
+    if unicodedata.category(ch) == "No" and ch not in VULGAR_FRACTIONS and (digit := unicodedata.digit(ch, None)) is not None:
+        return f" {digit} "  # superscript ², circled ①
+    return ch
 
 
-def _is_fraction_or_roman(ch: str) -> bool:
-    # Not Han numerals (一, 三, 〇 are letters in Chinese text, and out of scope).
-    return "\u00bc" <= ch <= "\u00be" or "\u2150" <= ch <= "\u218b"
+def ascii_digits(text: str) -> str:
+    """`text` through `ascii_digit`, character by character."""
+    return "".join(map(ascii_digit, text))
 
 
-def _canonical(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text or "0"
-
-
-def _number(integer: str, fraction: str = "") -> str:
+def _decimal(integer: str, fraction: str = "") -> Fraction:
     try:
-        return _canonical(Decimal(f"{integer or '0'}.{fraction or '0'}"))
+        return Fraction(Decimal(f"{integer or '0'}.{fraction or '0'}"))
     except InvalidOperation:  # pragma: no cover - digits only by construction
-        return integer
+        return Fraction(int(integer or 0))
 
 
-def _read_token(token: str, group_symbol: str) -> list[str]:
+def _read_token(token: str, group_symbol: str) -> list[Fraction]:
     """The number(s) one run of digits and separators stands for."""
     parts = _SPLIT.split(token)
     groups, seps = parts[0::2], parts[1::2]
     if not seps:
-        return [_number(token)]
+        return [_decimal(token)]
 
     dot_comma = [s for s in seps if s in ".,"]
     explicit_group = any(s == ARABIC_GROUP or s in _SPACE_GROUPS for s in seps)
@@ -148,10 +147,10 @@ def _read_token(token: str, group_symbol: str) -> list[str]:
     if valid and grouped and len(set(seps[i] for i in grouped)) > 1:
         valid = False  # 1,000.000,5: mixed group separators
     if not valid:
-        return [_number(group) for group in groups]  # "1,2,3", "1.2.3": separate numbers
+        return [_decimal(group) for group in groups]  # "1,2,3", "1.2.3": separate numbers
     integer = "".join(groups[: decimals[0] + 1] if decimals else groups)
     fraction = groups[decimals[0] + 1] if decimals else ""
-    return [_number(integer, fraction)]
+    return [_decimal(integer, fraction)]
 
 
 def _can_lead(group: str) -> bool:
@@ -160,85 +159,103 @@ def _can_lead(group: str) -> bool:
 
 
 @dataclass(frozen=True)
-class NumberReading:
-    """The numbers of a text: the default reading and the ambiguous "1 000"-style joins.
+class NumberToken:
+    """A number written in digits: its span in the scanned text and its exact value."""
 
-    ``numbers`` reads every plain-space-separated group as its own number;
-    ``joins`` lists, for each ambiguous run, (index of its first number, how
-    many numbers, the joined number).
+    start: int
+    end: int
+    value: Fraction
+    raw: str
+    plain: bool = False  # digits only (a candidate for an ambiguous "1 000" join)
+
+
+def scan_numbers(text: str, language: str) -> list[NumberToken]:
+    """Every number written in digits in `text` (already through `ascii_digits`), in order.
+
+    A whole number followed by a fraction (1½, 1 ½, 1 1/2) is one number.
     """
-
-    numbers: tuple[str, ...]
-    joins: tuple[tuple[int, int, str], ...] = ()
-
-    def alternatives(self) -> list[Counter]:
-        """Every reading of the text as a multiset, the default (nothing joined) first."""
-        joins = self.joins[:_MAX_AMBIGUOUS]
-        readings = []
-        for chosen in itertools.product((False, True), repeat=len(joins)):
-            numbers = list(self.numbers)
-            for use, (start, count, joined) in sorted(zip(chosen, joins), key=lambda c: -c[1][0]):
-                if use:
-                    numbers[start : start + count] = [joined]
-            readings.append((sum(chosen), Counter(numbers)))
-        readings.sort(key=lambda r: r[0])
-        return [counter for _, counter in readings]
-
-
-def read_numbers(text: str, language: str) -> NumberReading:
-    """The numbers written in digits in `text`, as canonical strings ("30", "0.5", "1000")."""
     _, group_symbol = separators_for(language)
-    text = _ascii_digits(text)
-    numbers: list[str] = []
-    spans: list[tuple[int, int, bool, str]] = []  # start, end, plain integer?, raw
-    for match in _TOKEN.finditer(text):
-        token = match.group()
-        read = _read_token(token, group_symbol)
-        for value in read:
-            spans.append((match.start(), match.end(), token.isdigit(), token))
-            numbers.append(value)
+    tokens: list[NumberToken] = []
+    for match in _NUMBER.finditer(text):
+        if match.group("vulgar"):
+            value = Fraction(unicodedata.numeric(match.group("vulgar"))).limit_denominator(16)
+            previous = tokens[-1] if tokens else None
+            if previous is not None and previous.plain and _MIXED_GAP.fullmatch(text[previous.end : match.start()]):
+                tokens[-1] = NumberToken(previous.start, match.end(), previous.value + value, text[previous.start : match.end()])
+            else:
+                tokens.append(NumberToken(match.start(), match.end(), value, match.group()))
+            continue
+        digits = match.group("digits")
+        in_date = match.start() > 0 and text[match.start() - 1] == "/"  # 2026 in 1/2/2026
+        if match.group("slash") and not in_date:
+            numerator, denominator = int(digits) if digits.isdigit() else None, int(match.group("denominator"))
+            if numerator is not None and 0 < numerator < denominator:
+                value = Fraction(numerator, denominator)
+                previous = tokens[-1] if tokens else None
+                if previous is not None and previous.plain and text[previous.end : match.start()] in (" ", "\u00a0"):
+                    tokens[-1] = NumberToken(previous.start, match.end(), previous.value + value, text[previous.start : match.end()])
+                else:
+                    tokens.append(NumberToken(match.start(), match.end(), value, match.group()))
+                continue
+        decimal_symbol = separators_for(language)[0]
+        start = match.start()
+        if (
+            start > 0 and text[start - 1] == decimal_symbol and digits.isdigit()
+            and (start == 1 or not (text[start - 2].isalnum()))
+        ):
+            # ".25 mg": a decimal written without its leading zero is a quarter, not 25.
+            tokens.append(NumberToken(start - 1, start + len(digits), _decimal("0", digits), text[start - 1 : start + len(digits)]))
+            continue
+        values = _read_token(digits, group_symbol)
+        end = match.start() + len(digits)
+        for value in values:
+            tokens.append(NumberToken(match.start(), end, value, digits, plain=digits.isdigit()))
+        if match.group("slash"):  # 24/7: two numbers
+            start = match.start("denominator")
+            tokens.append(NumberToken(start, match.end(), Fraction(int(match.group("denominator"))), match.group("denominator"), plain=True))
+    return tokens
 
-    # Ambiguous "1 000" / "2 500 000": an integer of 1-3 digits (no leading 0)
-    # followed by one or more runs of " ddd".
-    joins: list[tuple[int, int, str]] = []
+
+def space_joins(tokens: list[NumberToken], text: str) -> list[tuple[int, int, Fraction]]:
+    """Ambiguous "1 000" / "2 500 000" runs: (index of the first token, how many, the joined value).
+
+    A plain integer of 1-3 digits (no leading 0) followed by one or more
+    " ddd" groups separated by one ordinary space. At most six runs are listed.
+    """
+    joins: list[tuple[int, int, Fraction]] = []
     index = 0
-    while index < len(spans):
-        start, end, plain, raw = spans[index]
+    while index < len(tokens) and len(joins) < _MAX_AMBIGUOUS:
+        token = tokens[index]
         run = index
-        if plain and _can_lead(raw):
+        if token.plain and _can_lead(token.raw):
             while (
-                run + 1 < len(spans)
-                and spans[run + 1][2]
-                and len(spans[run + 1][3]) == 3
-                and text[spans[run][1] : spans[run + 1][0]] == " "
+                run + 1 < len(tokens)
+                and tokens[run + 1].plain
+                and len(tokens[run + 1].raw) == 3
+                and text[tokens[run].end : tokens[run + 1].start] == " "
             ):
                 run += 1
         if run > index:
-            joined = _number("".join(spans[i][3] for i in range(index, run + 1)))
-            joins.append((index, run - index + 1, joined))
+            joins.append((index, run - index + 1, Fraction(int("".join(tokens[i].raw for i in range(index, run + 1))))))
         index = run + 1
-    return NumberReading(tuple(numbers), tuple(joins))
+    return joins
 
 
-def compare_numbers(source: NumberReading, target: NumberReading) -> tuple[list[str], list[str]]:
-    """(missing, added): numbers of the source not in the target and the other way round.
+def format_value(value: Fraction) -> str:
+    """A number for messages: 30, 0.5, 1.5, 1/3 (a fraction only when it has no short decimal)."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    decimal = Decimal(value.numerator) / Decimal(value.denominator)
+    if decimal == decimal.quantize(Decimal("0.0001")):
+        text = format(decimal.normalize(), "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return f"{value.numerator}/{value.denominator}"
 
-    Of the possible readings of ambiguous "1 000"-style groups, the pair of
-    readings that differ least is used; ([], []) means they match.
+
+def read_numbers(text: str, language: str) -> list[str]:
+    """The numbers written in digits in `text`, formatted ("30", "0.5", "1000"), default reading.
+
+    For reading and testing; the translation check compares quantities
+    (guide_cms.localization.qa.quantities), which also read numbers in words.
     """
-    best: tuple[int, int, Counter, Counter] | None = None
-    for s_rank, s in enumerate(source.alternatives()):
-        for t_rank, t in enumerate(target.alternatives()):
-            missing, added = s - t, t - s
-            size = sum(missing.values()) + sum(added.values())
-            key = (size, s_rank + t_rank)
-            if best is None or key < best[:2]:
-                best = (size, s_rank + t_rank, missing, added)
-            if size == 0:
-                return [], []
-    assert best is not None
-    return _sorted(best[2]), _sorted(best[3])
-
-
-def _sorted(counter: Counter) -> list[str]:
-    return sorted(counter.elements(), key=lambda n: (Decimal(n), n))
+    return [format_value(token.value) for token in scan_numbers(ascii_digits(text), language)]

@@ -7,13 +7,14 @@ link destinations and raw HTML tags are left out.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 
-__all__ = ["normalise_space", "plain_blocks", "plain_text", "real_words"]
+__all__ = ["Block", "body_blocks", "normalise_space", "plain_blocks", "plain_text", "real_words", "split_sentences"]
 
-# A callout marker on a line of its own, inside one or more quote levels.
-_MARKER_LINE = re.compile(r"^(?P<quote>[ \t]*(?:>[ \t]?)+)\[![A-Za-z]+\][ \t]*$", re.MULTILINE)
+# A callout marker opening a quote's first paragraph: "[!WARNING]".
+_MARKER = re.compile(r"^\[!(?P<kind>[A-Za-z]+)\]\s*")
 _SENTENCE_END = re.compile(r"[.!?。！？؟…:;]['\"”’»)\]]*$")
 _URL = re.compile(r"(?:https?://|mailto:|www\.)\S+", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -30,9 +31,16 @@ _parser = MarkdownIt("commonmark", {"html": True}).enable("table")
 _parser.validateLink = lambda url: True
 
 
+_COLLAPSIBLE = re.compile(r"[ \t\r\n\f\v\u2028\u2029]+")
+
+
 def normalise_space(text: str) -> str:
-    """Collapse every run of whitespace to one space and strip the ends."""
-    return " ".join(text.split())
+    """Collapse every run of ordinary whitespace to one space and strip the ends.
+
+    No-break, narrow no-break and thin spaces are kept: inside a number they
+    group thousands ("1 000" is one number in French), which a plain space does not say.
+    """
+    return _COLLAPSIBLE.sub(" ", text).strip(" ")
 
 
 def _inline_text(token) -> str:
@@ -47,26 +55,70 @@ def _inline_text(token) -> str:
     return normalise_space("".join(parts))
 
 
-def plain_blocks(body: str) -> list[str]:
-    """The text of each paragraph, list item, heading or table cell of `body`, in order.
+@dataclass(frozen=True)
+class Block:
+    """One block a patient reads: its kind and its plain text."""
+
+    kind: str  # "paragraph" | "list item" | "warning" | "tip" | "quote" | "heading" | "code"
+    text: str
+
+
+def body_blocks(body: str) -> list[Block]:
+    """Each paragraph, list item, callout paragraph, heading or table cell of `body`, in order.
 
     Callout markers and raw HTML are dropped; link text is kept, link
     destinations are not. Never raises on any string.
     """
     if not body or not body.strip():
         return []
-    body = _MARKER_LINE.sub(lambda m: m.group("quote"), body)
-    blocks: list[str] = []
+    blocks: list[Block] = []
+    quotes: list[str] = []  # per open quote: "quote", or its callout kind once its marker is seen
+    lists = 0
+    heading = False
     for token in _parser.parse(body):
-        if token.type == "inline":
+        if token.type == "blockquote_open":
+            quotes.append("quote")
+        elif token.type == "blockquote_close" and quotes:
+            quotes.pop()
+        elif token.type == "list_item_open":
+            lists += 1
+        elif token.type == "list_item_close":
+            lists -= 1
+        elif token.type in ("heading_open", "heading_close"):
+            heading = token.type == "heading_open"
+        elif token.type == "inline":
             text = _inline_text(token)
+            if quotes and quotes[-1] == "quote" and (marker := _MARKER.match(text)):
+                quotes[-1] = marker.group("kind").lower()
+                text = text[marker.end() :]
             if text:
-                blocks.append(text)
+                kind = "heading" if heading else quotes[-1] if quotes else "list item" if lists else "paragraph"
+                blocks.append(Block(kind, text))
         elif token.type in ("code_block", "fence"):
             text = normalise_space(token.content)
             if text:
-                blocks.append(text)
+                blocks.append(Block("code", text))
     return blocks
+
+
+def split_sentences(text: str, language: str) -> list[str]:
+    """The sentences of plain `text`, by ICU's sentence break rules for `language` (Chinese, Arabic… too)."""
+    from django.utils.translation import to_locale
+    from icu4py.breakers import SentenceBreaker
+    from icu4py.locale import Locale
+
+    if not text.strip():
+        return []
+    try:
+        locale = Locale(to_locale(language or "en"))
+    except Exception:  # noqa: BLE001 - an unknown locale: ICU's root rules
+        locale = Locale("en")
+    return [sentence.strip() for sentence in SentenceBreaker(text, locale) if sentence.strip()]
+
+
+def plain_blocks(body: str) -> list[str]:
+    """The text of each block of `body` (see `body_blocks`)."""
+    return [block.text for block in body_blocks(body)]
 
 
 def plain_text(body: str, *, sentences: bool = False) -> str:

@@ -64,7 +64,10 @@ def test_changed_dose_in_spanish_is_a_numbers_error():
     findings = run("es", target)
 
     assert errors(findings) == [("numbers-mismatch", EXPECT)]
-    assert only(findings, "numbers-mismatch")[0].message == "Numbers differ from the source: missing 30; added 45."
+    assert only(findings, "numbers-mismatch")[0].message == (
+        "Quantities differ from the source in paragraph 3: “30 minutes” in the source is “45 minutos” in the translation. "
+        "Write every dose, time and number as the source has it, with the same unit."
+    )
 
 
 def test_dropped_duration_in_chinese_names_only_the_missing_number():
@@ -73,7 +76,7 @@ def test_dropped_duration_in_chinese_names_only_the_missing_number():
     findings = run("zh-hans", target)
 
     assert errors(findings) == [("numbers-mismatch", SELF_CARE)]
-    assert only(findings, "numbers-mismatch")[0].message == "Numbers differ from the source: missing 15."
+    assert "“15 minutes” of the source is missing" in only(findings, "numbers-mismatch")[0].message
 
 
 def test_arabic_indic_digits_are_the_same_numbers():
@@ -97,7 +100,7 @@ def test_arabic_indic_digits_still_catch_a_wrong_dose():
     findings = run("ar", target)
 
     assert errors(findings) == [("numbers-mismatch", EXPECT)]
-    assert "missing 30; added 45" in only(findings, "numbers-mismatch")[0].message
+    assert "“30 minutes” in the source is “٤٥ دقيقة” in the translation" in only(findings, "numbers-mismatch")[0].message
 
 
 def test_full_width_digits_in_chinese_are_the_same_numbers():
@@ -141,14 +144,21 @@ def test_decimal_comma_point_or_arabic_separator_are_the_same_number(language, w
     assert not has_errors(findings), findings
 
 
+TIP_15_MINUTES = {"es": "durante 15 minutos", "vi": "trong 15 phút", "zh-hans": "15 分钟", "ar": "لمدة 15 دقيقة"}
+
+
+def in_the_tip(target, language, written):
+    """The tip's "15 minutes" followed by `written` in brackets, as the source's tip has its bottle."""
+    return edit(target, SELF_CARE, TIP_15_MINUTES[language], f"{TIP_15_MINUTES[language]} ({written})")
+
+
 @pytest.mark.parametrize(
     ("language", "written"),
     [("es", "1.000 ml"), ("vi", "1.000 ml"), ("zh-hans", "1,000 毫升"), ("ar", "١٬٠٠٠ مل"), ("es", "1\u00a0000 ml")],
 )
 def test_thousands_written_the_language_way_are_the_same_number(language, written):
     source = edit(sections("en"), SELF_CARE, "for 15 minutes", "for 15 minutes (1,000 ml bottle)")
-    target = sections(language)
-    target[2]["body"] += f"\n\n{written}"
+    target = in_the_tip(sections(language), language, written)
 
     assert not has_errors(check_translation(source, target, language=language, glossary=GLOSSARY))
 
@@ -156,13 +166,15 @@ def test_thousands_written_the_language_way_are_the_same_number(language, writte
 def test_english_thousands_comma_copied_into_spanish_is_a_numbers_error():
     # In Spanish "1,000 ml" reads as one millilitre.
     source = edit(sections("en"), SELF_CARE, "for 15 minutes", "for 15 minutes (1,000 ml bottle)")
-    target = sections("es")
-    target[2]["body"] += "\n\nBolsa de 1,000 ml."
+    target = in_the_tip(sections("es"), "es", "bolsa de 1,000 ml")
 
     findings = check_translation(source, target, language="es", glossary=GLOSSARY)
 
     assert errors(findings) == [("numbers-mismatch", SELF_CARE)]
-    assert "missing 1000; added 1" in only(findings, "numbers-mismatch")[0].message
+    assert (
+        "“1,000 ml” in the source is “1,000 ml” in the translation (read as 1 in Spanish, where 1000 is written 1.000)"
+        in only(findings, "numbers-mismatch")[0].message
+    )
 
 
 def test_number_in_the_title_must_match_too():
@@ -174,12 +186,11 @@ def test_number_in_the_title_must_match_too():
     assert errors(findings) == [("numbers-mismatch", SELF_CARE)]
 
 
-def test_numbers_written_as_words_are_out_of_scope_and_reported_missing():
-    target = edit(sections("zh-hans"), EXPECT, "睡前约 30 分钟", "睡前约三十分钟")
-
-    findings = run("zh-hans", target)
-
+def test_numbers_written_as_words_are_the_numbers_they_say():
+    assert not has_errors(run("zh-hans", edit(sections("zh-hans"), EXPECT, "睡前约 30 分钟", "睡前约三十分钟")))
+    findings = run("zh-hans", edit(sections("zh-hans"), EXPECT, "睡前约 30 分钟", "睡前约四十分钟"))
     assert errors(findings) == [("numbers-mismatch", EXPECT)]
+    assert "“30 minutes” in the source is “四十分钟” in the translation (read as 40)" in only(findings, "numbers-mismatch")[0].message
 
 
 # --- glossary --------------------------------------------------------------------

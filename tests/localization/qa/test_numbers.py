@@ -1,11 +1,16 @@
-"""Reading numbers the way each language writes them."""
+"""Reading numbers written in digits the way each language writes them."""
 import pytest
 
-from guide_cms.localization.qa import compare_numbers, read_numbers
+from guide_cms.localization.qa import compare_quantities, read_numbers, read_quantities
 
 
 def numbers(text, language="en"):
-    return list(read_numbers(text, language).numbers)
+    return read_numbers(text, language)
+
+
+def differences(source, source_language, target, target_language):
+    found = compare_quantities(read_quantities(source, source_language), read_quantities(target, target_language))
+    return [(d.kind, d.source and d.source.text, d.target and d.target.text) for d in found]
 
 
 @pytest.mark.parametrize(
@@ -45,6 +50,26 @@ def numbers(text, language="en"):
         ("½ tablet", "en", ["0.5"]),
         ("一个 三十 〇", "zh-hans", []),
         ("thirty", "en", []),
+        # Fractions: one number, however it is written.
+        ("1½ tablets", "en", ["1.5"]),
+        ("1 ½ tablets", "en", ["1.5"]),
+        ("1 1/2 tablets", "en", ["1.5"]),
+        ("1/2 tablet", "en", ["0.5"]),
+        ("⅓ cup", "en", ["1/3"]),
+        ("24/7", "en", ["24", "7"]),
+        ("1/2/2026", "en", ["1", "2", "2026"]),
+        ("１／２", "zh-hans", ["0.5"]),
+        # Languages that group digits with a space: the comma is their decimal mark.
+        ("1,5 comprimé", "fr", ["1.5"]),
+        ("1,500 mg", "fr", ["1.5"]),
+        ("1\u202f000 mg", "fr", ["1000"]),
+        ("0,5 мг", "ru", ["0.5"]),
+        ("2,5 mg", "pl", ["2.5"]),
+        ("2,5 mg", "cs", ["2.5"]),
+        ("2,5 mg", "sv", ["2.5"]),
+        ("2,5 mg", "nb", ["2.5"]),
+        ("2,5 мг", "uk", ["2.5"]),
+        ("1.000 mg", "de", ["1000"]),
     ],
 )
 def test_numbers_are_read_whatever_the_script_separator_or_range(text, language, expected):
@@ -56,15 +81,16 @@ def test_unknown_language_reads_numbers_the_english_way():
 
 
 def test_space_grouped_thousands_match_either_reading():
-    assert compare_numbers(read_numbers("1 000 ml", "en"), read_numbers("1.000 ml", "es")) == ([], [])
-    assert compare_numbers(read_numbers("take 2 500 mg tablets", "en"), read_numbers("tome 2 comprimidos de 500 mg", "es")) == ([], [])
+    assert differences("1 000 ml", "en", "1.000 ml", "es") == []
+    assert differences("take 2 500 mg tablets", "en", "tome 2 comprimidos de 500 mg", "es") == []
+    assert differences("1,000 mg", "en", "1 000 mg", "fr") == []
 
 
-def test_mismatch_names_missing_and_added_numbers_in_order():
-    missing, added = compare_numbers(read_numbers("30 min, 4 to 8 h, 15 min", "en"), read_numbers("45 min, 4-8 h, 10 min", "es"))
-
-    assert (missing, added) == (["15", "30"], ["10", "45"])
+def test_mixed_fractions_are_one_quantity():
+    assert differences("Take 1½ tablets.", "en", "Tome 1,5 comprimidos.", "es") == []
+    assert differences("Take 1 1/2 tablets.", "en", "Prenez 1,5 comprimé.", "fr") == []
+    assert differences("Take 1.5 tablets.", "en", "Tome 1½ comprimidos.", "es") == []
 
 
 def test_a_number_repeated_must_be_repeated():
-    assert compare_numbers(read_numbers("5 mg, then 5 mg", "en"), read_numbers("5 mg", "es")) == (["5"], [])
+    assert differences("5 mg, then 5 mg", "en", "5 mg", "es") == [("missing", "5 mg", None)]

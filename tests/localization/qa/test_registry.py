@@ -18,6 +18,7 @@ from guide_cms.localization.qa import (
 
 STABLE_CODES = [
     "empty",
+    "invisible-characters",
     "untranslated",
     "markup",
     "callouts-missing",
@@ -46,10 +47,10 @@ def test_only_errors_block_submission():
 
 
 def test_a_new_check_is_one_function_added_to_the_list(monkeypatch):
-    @check("no-exclamation")
+    @check("no-exclamation", fields=("body",))
     def no_exclamation(source, target, ctx):
-        if "!" in target["body"]:
-            yield Finding("no-exclamation", WARNING, target["key"], "Avoid exclamation marks.")
+        if "!" in target.text:
+            yield Finding("no-exclamation", WARNING, target.section, "Avoid exclamation marks.", target.field)
 
     monkeypatch.setattr(qa.checks, "CHECKS", [*CHECKS, no_exclamation])
     source = {"key": "k", "title": "Rest", "body": "Rest well."}
@@ -57,10 +58,10 @@ def test_a_new_check_is_one_function_added_to_the_list(monkeypatch):
 
     findings = check_section(source, target, source_language="en", language="es", glossary=[])
 
-    assert [(f.code, f.section) for f in findings] == [("no-exclamation", "k")]
+    assert [(f.code, f.section, f.field) for f in findings] == [("no-exclamation", "k", "body")]
 
 
-def test_source_checks_are_empty_markup_and_readability_only():
+def test_source_checks_are_empty_characters_markup_and_readability_only():
     # Numbers, glossary and callouts compare with a source; a source has none.
     sections = [
         {"key": "a", "title": "", "body": "Take 30 mg."},
@@ -75,4 +76,4 @@ def test_source_checks_are_empty_markup_and_readability_only():
 def test_sections_without_title_or_body_keys_do_not_crash():
     findings = check_section({"key": "k"}, {"key": "k"}, source_language="en", language="es", glossary=[])
 
-    assert [(f.code, f.section) for f in findings] == [("empty", "k"), ("empty", "k")]
+    assert [(f.code, f.section, f.field) for f in findings] == [("empty", "k", "title"), ("empty", "k", "body")]

@@ -128,3 +128,26 @@ class Command(BaseCommand):
         for entry in [e for e in build_entries("handouts") if e.slug == "muscle-relaxants"]:
             times = [_timed(lambda: channel.render_entry(entry))[1] for _ in range(3)]
             self.stdout.write(f"  {entry.language.code:<8} {statistics.median(times) * 1000:7.0f} ms")
+
+        self.stdout.write("\nTranslation checks, a 10-section guide in one language (median of 5; first call builds the language's words)")
+        self._qa_timings()
+
+    def _qa_timings(self):
+        from guide_cms.demo.content import fixture_path
+        from guide_cms.guides.importer import parse_guide_document
+        from guide_cms.localization.qa import check_translation
+
+        def snapshot(language):
+            document = parse_guide_document(fixture_path("treatment_guide", language).read_text("utf-8"))
+            sections = [
+                {"key": f"{s.key}-{copy}", "title": s.title, "body": s.body}
+                for copy in range(4) for s in document.sections
+            ][:10]
+            return {"title": document.title, "summary": document.summary, "sections": sections}
+
+        source = snapshot("en")
+        for language in ("es", "ar", "zh-hans", "vi"):
+            target = snapshot(language)
+            _findings, first = _timed(lambda: check_translation(source, target, language=language))
+            times = [_timed(lambda: check_translation(source, target, language=language))[1] for _ in range(5)]
+            self.stdout.write(f"  {language:<8} {statistics.median(times) * 1000:7.1f} ms  (first call {first * 1000:.0f} ms)")

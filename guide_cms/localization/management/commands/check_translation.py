@@ -5,7 +5,11 @@ from guide_cms.localization.checking import draft_findings
 
 
 class Command(BaseCommand):
-    help = "Run the translation quality checks on a guide's current drafts in one language; exit 1 on any error."
+    help = (
+        "Run the translation quality checks on a guide's current drafts in one language; exit 1 on any error. "
+        "One line per finding: unit (guide.title, guide.summary, <section>.title, <section>.body, or a section key), "
+        "severity, code, message, separated by tabs."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("slug")
@@ -19,7 +23,7 @@ class Command(BaseCommand):
                 raise CommandError(f"{slug}: the source has no approved version to check the {lang.english_name} text against.")
             self.stdout.write(f"Checking {slug} [{lang.code}] drafts against source version {source_version.number}.")
         for f in findings:
-            self.stdout.write(f"{f.section or '-'}\t{f.severity}\t{f.code}\t{f.message}")
+            self.stdout.write(f"{f.unit}\t{f.severity}\t{f.code}\t{f.message}")
         errors = sum(1 for f in findings if f.severity == "error")
         warnings = sum(1 for f in findings if f.severity == "warning")
         summary = f"{errors} error(s), {warnings} warning(s)."

@@ -40,6 +40,6 @@ class Command(BaseCommand):
         for uid in report.kept_empty:
             self.stdout.write(f"  empty in the file, draft kept: {uid}")
         for finding in report.findings:
-            self.stdout.write(f"  {finding.severity}: {finding.section or '-'} [{finding.code}] {finding.message}")
+            self.stdout.write(f"  {finding.severity}: {finding.unit} [{finding.code}] {finding.message}")
         if dry_run:
             self.stdout.write("Dry run: nothing was written.")

@@ -1,0 +1,347 @@
+"""The words each language writes quantities with (pure; built once per language and cached).
+
+- Number words, 0 to 100 in every cardinal form (masculine, feminine…), from
+  CLDR's spell-out rules through ICU (icu4py's MessageFormat ``spellout``);
+  "half" and the like from clinical_units.toml.
+- Unit words from CLDR through Babel: the unit patterns ("{0} horas", "{0}h",
+  the Arabic "ساعتان", which is 2 hours by itself) and display names of the
+  units in `CLDR_UNITS`; "per" patterns ("{0} por día") give words of period.
+  Dosage forms and "times" from clinical_units.toml.
+
+Any language Babel and ICU know gets its CLDR words with no code change; a
+language they do not know gets none (its numbers in digits are still read).
+
+Text is matched in its *reading form* (`fold`): NFC, without bidi marks or
+zero-width characters, Arabic without short vowels or tatweel and with its
+alef forms folded, case-insensitively.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+
+from guide_cms.guides.text_rules import BIDI_MARKS, ZERO_WIDTH
+
+__all__ = ["CLDR_UNITS", "DURATIONS", "Lexicon", "fold", "fold_with_offsets", "lexicon", "spaced_letter"]
+
+DATA_FILE = Path(__file__).with_name("clinical_units.toml")
+
+# The CLDR units patient text measures with (Babel's unit ids).
+DURATIONS = (
+    "duration-second", "duration-minute", "duration-hour", "duration-day", "duration-night",
+    "duration-week", "duration-month", "duration-year",
+)
+CLDR_UNITS = (
+    *DURATIONS,
+    "mass-microgram", "mass-milligram", "mass-gram", "mass-kilogram",
+    "volume-milliliter", "volume-centiliter", "volume-deciliter", "volume-liter",
+    "volume-teaspoon", "volume-tablespoon", "volume-drop", "volume-cup",
+    "concentr-percent", "concentr-milligram-ofglucose-per-deciliter", "concentr-millimole-per-liter",
+    "temperature-celsius", "temperature-fahrenheit",
+    "length-millimeter", "length-centimeter", "length-meter", "length-kilometer",
+    "energy-kilocalorie",
+)
+_SPELLOUT_RULESETS = (
+    "%spellout-numbering",
+    "%spellout-cardinal",
+    *(f"%spellout-cardinal-{gender}{case}" for gender in ("masculine", "feminine", "neuter")
+      for case in ("", "-genitive", "-dative", "-accusative", "-instrumental", "-locative", "-prepositional")),
+)
+# Every number to 100, then the round numbers doses are written with, to ten thousand.
+NUMBER_WORD_VALUES = (*range(0, 101), *range(105, 1001, 5), *range(1100, 10001, 100))
+_PLURAL_VALUES = {"one": 1, "two": 2}  # a pattern without "{0}" carries its number: Arabic "ساعة" (1), "ساعتان" (2)
+_ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")  # short vowels, shadda, sukun, superscript alef, tatweel
+_ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي"})
+# Characters that read as another: the micro sign is the Greek mu (µg = μg), the fraction slash a slash.
+_SAME_AS = str.maketrans({"\u00b5": "\u03bc", "\u2044": "/", "\u2215": "/"})
+_DROPPED_CHARS = BIDI_MARKS | ZERO_WIDTH
+# Scripts written without spaces between words: their words match anywhere, not only between boundaries.
+_UNSPACED_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "THAI", "LAO", "KHMER", "MYANMAR", "TIBETAN", "IDEOGRAPHIC")
+
+
+def fold(text: str) -> str:
+    """The reading form of `text` (see the module docstring). Not case-folded: matching ignores case."""
+    return fold_with_offsets(text)[0]
+
+
+def fold_with_offsets(text: str, convert=lambda ch: ch) -> tuple[str, str, list[int]]:
+    """(reading form, the NFC text it was read from, index in that text of each reading character).
+
+    `convert` maps each kept character to its reading (e.g. digits to ASCII).
+    """
+    text = unicodedata.normalize("NFC", text)
+    out: list[str] = []
+    offsets: list[int] = []
+    for index, char in enumerate(text):
+        if char in _DROPPED_CHARS or _ARABIC_MARKS.match(char):
+            continue
+        converted = convert(char.translate(_ARABIC_LETTERS).translate(_SAME_AS))
+        out.append(converted)
+        offsets.extend([index] * len(converted))
+    return "".join(out), text, offsets
+
+
+@dataclass(frozen=True)
+class UnitWord:
+    unit: str  # a CLDR unit id ("duration-hour") or a clinical unit ("tablet", "times")
+    implicit: Fraction | None = None  # the number the word stands for by itself ("twice", "ساعتان")
+    before: bool = False  # written before its number ("yüzde {0}", Turkish percent)
+
+
+@dataclass
+class Lexicon:
+    """One language's words, and the compiled patterns that find them in reading-form text."""
+
+    language: str
+    numbers: dict[str, Fraction] = field(default_factory=dict)  # folded, lower-case word -> value
+    units: dict[str, UnitWord] = field(default_factory=dict)
+    periods: dict[str, str] = field(default_factory=dict)  # "per day", "daily" -> "duration-day"
+    proclitics: tuple[str, ...] = ()
+    classifiers: tuple[str, ...] = ()  # measure words between a number and its unit (Chinese 个)
+    curated: bool = False  # clinical_units.toml lists the language's words of frequency
+    number_pattern: re.Pattern | None = None
+    unit_pattern: re.Pattern | None = None
+    period_pattern: re.Pattern | None = None
+    number_parts: frozenset[str] = frozenset()
+
+    def compile(self) -> "Lexicon":
+        self.number_parts = self._parts()
+        self.clock_pattern = _clock_pattern(self.language)
+        self.number_pattern = _alternation(self.numbers, self.proclitics)
+        self.unit_pattern = _alternation(self.units, self.proclitics)
+        self.period_pattern = _alternation(self.periods, self.proclitics)
+        return self
+
+    # Lookups of a matched word; None if case-insensitive matching found a form the folded table lacks.
+    def number(self, word: str) -> Fraction | None:
+        return _lookup(word, self.proclitics, self.numbers)
+
+    def unit(self, word: str) -> UnitWord | None:
+        return _lookup(word, self.proclitics, self.units)
+
+    def period(self, word: str) -> str | None:
+        return _lookup(word, self.proclitics, self.periods)
+
+    clock_pattern: re.Pattern | None = None
+
+    def _parts(self) -> frozenset[str]:
+        """Every word (or, in scripts without spaces, every character) the number words are made of."""
+        parts: set[str] = set()
+        for phrase in self.numbers:
+            for word in phrase.replace("-", " ").split():
+                parts.update([word] if spaced_letter(word[0]) else word)
+        return frozenset(parts)
+
+
+def _marker(text: str) -> str:
+    """A regular expression for an am/pm marker however it is dotted and spaced: "p. m.", "p.m.", "pm"."""
+    letters = [ch for ch in fold(text) if not (ch.isspace() or ch == ".")]
+    return r"\.?\s?".join(map(re.escape, letters)) + (r"\.?" if "." in text else "")
+
+
+def _clock_pattern(language: str) -> re.Pattern | None:
+    """Times of day: "20:00", "8:30", "8 pm", "8 p. m.", "下午8点"; am/pm markers from CLDR (Babel)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        locale = Locale.parse(_icu_locale(language))
+        periods = locale.day_periods["format"]["abbreviated"]
+        marker_first = locale.time_formats["short"].pattern.lstrip().startswith("a")
+    except (UnknownLocaleError, ValueError, KeyError):
+        return None
+    am, pm = periods.get("am"), periods.get("pm")
+    if not am or not pm:
+        return None
+    markers = rf"(?:(?P<am>{_marker(am)})|(?P<pm>{_marker(pm)}))"
+    hour = r"(?P<hour>\d{1,2})(?:[:.h](?P<minute>\d{2}))?"
+    clock = r"(?P<h24>\d{1,2})[:h](?P<m24>\d{2})(?!\d)"
+    # zh writes the marker first and the hour with 点: 下午8点, 上午8:30.
+    twelve = rf"{markers}\s?{hour}(?:点|點)?" if marker_first or language.startswith("zh") else rf"{hour}\s?{markers}(?![^\W\d_])"
+    return re.compile(rf"(?<!\d)(?:{twelve}|{clock})", re.IGNORECASE)
+
+
+def _lookup(word: str, proclitics: tuple[str, ...], table: dict):
+    try:
+        return table[_key(word, proclitics, table)]
+    except KeyError:
+        return None
+
+
+def _key(word: str, proclitics: tuple[str, ...], table: dict) -> str:
+    """The table key a matched word stands for (tables are case-folded: "ſ" is "s", "MG" is "mg")."""
+    word = " ".join(word.casefold().split())
+    if word in table:
+        return word
+    for prefix in proclitics:
+        if word.startswith(prefix) and word[len(prefix) :] in table:
+            return word[len(prefix) :]
+    raise KeyError(word)
+
+
+def spaced_letter(char: str) -> bool:
+    """A letter or digit of a script that separates words with spaces."""
+    return char.isalnum() and not unicodedata.name(char, "").startswith(_UNSPACED_SCRIPTS)
+
+
+def _alternation(words, proclitics: tuple[str, ...]) -> re.Pattern | None:
+    """One pattern for all `words`, longest first; words of spaced scripts only between word boundaries."""
+    if not words:
+        return None
+    prefix = "(?:" + "|".join(map(re.escape, proclitics)) + ")?" if proclitics else ""
+    # Words grouped by the boundaries they need, each group longest first (one lookaround per group,
+    # not per word: the pattern compiles in a few milliseconds).
+    groups: dict[tuple[str, str], list[str]] = {}
+    for word in sorted(words, key=lambda w: (-len(w), w)):
+        body = r"\s+".join(map(re.escape, word.split()))
+        # Proclitics attach to words, not to abbreviations: "الي" is "to", not "the d(ay)".
+        left = (rf"(?<![^\W\d_]){prefix if len(word) >= 3 else ''}") if spaced_letter(word[0]) else ""
+        right = r"(?![^\W\d_])" if spaced_letter(word[-1]) else ""
+        groups.setdefault((left, right), []).append(body)
+    alternatives = [f"{left}(?:{'|'.join(bodies)}){right}" for (left, right), bodies in groups.items()]
+    return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    with open(DATA_FILE, "rb") as handle:
+        return tomllib.load(handle)
+
+
+def _normal(word: str) -> str:
+    return " ".join(fold(word).replace("\u00ad", "").casefold().split())
+
+
+def _variants(word: str, rules) -> set[str]:
+    """`word` and its forms by the language's suffix rules (applied to the last word)."""
+    forms = {word}
+    for old, new in rules:
+        if word.endswith(old):
+            forms.add(word[: len(word) - len(old)] + new)
+    return forms
+
+
+def _icu_locale(language: str) -> str:
+    from django.utils.translation import to_locale
+
+    return to_locale(language)
+
+
+def _spelled_numbers(language: str) -> dict[str, Fraction]:
+    """Number words of `NUMBER_WORD_VALUES` in every cardinal spell-out rule set CLDR has for the language (ICU)."""
+    from icu4py.locale import Locale as IcuLocale
+    from icu4py.messageformat import MessageFormat
+
+    words: dict[str, Fraction] = {}
+    locale = IcuLocale(_icu_locale(language))
+    seen: set[tuple[str, ...]] = set()
+    for ruleset in _SPELLOUT_RULESETS:
+        try:
+            formatter = MessageFormat("{n,spellout," + ruleset + "}", locale)
+        except Exception:  # noqa: BLE001 - ICU refuses a rule set the locale does not define
+            continue
+        # ICU falls back to the default rule set for one the language lacks: skip rule sets already seen.
+        probe = tuple(formatter.format({"n": n}) for n in (1, 2, 3, 5, 21))
+        if probe in seen:
+            continue
+        seen.add(probe)
+        for number in NUMBER_WORD_VALUES:
+            spelled = _normal(formatter.format({"n": number}))
+            if spelled and not any(ch.isdigit() for ch in spelled):
+                words.setdefault(spelled, Fraction(number))
+                words.setdefault(spelled.replace("-", " "), Fraction(number))
+    return words
+
+
+def _cldr_units(language: str) -> tuple[dict[str, UnitWord], dict[str, str]]:
+    """Unit words and "per" phrases of the language from CLDR (Babel); ambiguous words dropped."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        data = Locale.parse(_icu_locale(language))._data
+    except (UnknownLocaleError, ValueError):
+        return {}, {}
+    candidates: dict[str, set[tuple[str, Fraction | None]]] = {}
+    prefixes: set[str] = set()  # words CLDR writes before the number
+    periods: dict[str, str] = {}
+    patterns, names = data.get("unit_patterns", {}), data.get("unit_display_names", {})
+    for unit in CLDR_UNITS:
+        for width, forms in patterns.get(unit, {}).items():
+            for category, pattern in forms.items():
+                if category == "per":
+                    words = _normal(pattern.replace("{0}", " "))
+                    if words:
+                        periods[words] = unit
+                    if words.startswith("/") and len(words) > 2:
+                        # "{0}/giờ": the short name of the unit, which may be its only one ("giờ", hour).
+                        candidates.setdefault(words[1:].strip(), set()).add((unit, None))
+                    continue
+                before, placeholder, after = pattern.partition("{0}")
+                if not placeholder:
+                    before = ""  # "ساعة": the word carries its number (below)
+                if before.strip() and after.strip():
+                    continue  # around the number ("每分升{0}毫克", mg/dL): its halves are other units' words
+                if before.strip():
+                    prefixes.add(_normal(before))
+                words = _normal(pattern.replace("{0}", " "))
+                if not words or (width == "narrow" and len(words) == 1):
+                    continue  # one-letter narrow forms are words too ("{0}a", a year in Spanish, is "a")
+                implicit = None if "{0}" in pattern else _PLURAL_VALUES.get(category)
+                if "{0}" not in pattern and implicit is None:
+                    continue
+                candidates.setdefault(words, set()).add((unit, Fraction(implicit) if implicit else None))
+        for name in names.get(unit, {}).values():
+            words = _normal(name)
+            if words:
+                candidates.setdefault(words, set()).add((unit, None))
+    units = {}
+    for words, meanings in candidates.items():
+        kinds = {unit for unit, _implicit in meanings}
+        if len(kinds) != 1:
+            continue  # "m" is minutes and metres in English: say nothing rather than guess
+        if len(words) == 1 and words.isalpha() and not words.isascii() and spaced_letter(words):
+            continue  # a one-letter abbreviation in a script like Arabic ("س", hour) is too often part of a word
+        implicits = {value for _unit, value in meanings if value is not None}
+        units[words] = UnitWord(kinds.pop(), implicits.pop() if len(implicits) == 1 else None, before=words in prefixes)
+    return units, periods
+
+
+@lru_cache(maxsize=32)
+def lexicon(language: str) -> Lexicon:
+    """The compiled words of `language` (a Django code: "es", "zh-hans"); empty for an unknown one."""
+    data = _data()
+    morphology = data.get("morphology", {}).get(language, {})
+    suffixes = [tuple(rule) for rule in morphology.get("suffix_variants", ())]
+    number_suffixes = suffixes + [tuple(rule) for rule in morphology.get("number_suffix_variants", ())]
+    lex = Lexicon(
+        language=language,
+        proclitics=tuple(_normal(p) for p in morphology.get("proclitics", ())),
+        classifiers=tuple(_normal(c) for c in morphology.get("classifiers", ())),
+        curated=language in data.get("periods", {}),
+    )
+
+    for word, value in _spelled_numbers(language).items():
+        for form in _variants(word, number_suffixes):
+            lex.numbers.setdefault(form, value)
+    for word, value in data.get("numbers", {}).get(language, {}).items():
+        lex.numbers[_normal(word)] = Fraction(str(value))
+
+    units, periods = _cldr_units(language)
+    for words, unit_word in units.items():
+        for form in _variants(words, suffixes):
+            lex.units.setdefault(form, unit_word)
+    for unit, entry in data.get("units", {}).items():
+        for word in [*entry.get("*", ()), *entry.get(language, ())]:
+            for form in _variants(_normal(word), suffixes):
+                lex.units[form] = UnitWord(unit)
+        for word, value in entry.get("implicit", {}).get(language, {}).items():
+            for form in _variants(_normal(word), suffixes):
+                lex.units[form] = UnitWord(unit, Fraction(value))
+    lex.periods.update(periods)
+    for word, unit in data.get("periods", {}).get(language, {}).items():
+        lex.periods[_normal(word)] = unit
+    return lex.compile()
