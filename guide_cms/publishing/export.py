@@ -2,9 +2,15 @@
 
 Each channel's output lives in a folder of its own that <export dir>/<channel>
 points to through a symlink. An export builds a complete new folder beside
-it, then swaps the symlink in one rename: a crash at any moment leaves the
-previous output whole. Files of entries whose content did not change are
-copied from the previous output instead of being rendered again.
+it (stage_channel), then swaps the symlink in one rename: a crash at any
+moment leaves the previous output whole. Files of entries whose content did
+not change are copied from the previous output instead of being rendered
+again, unless they were altered or deleted on disk (then they are rendered
+again: an export repairs its output). An entry the channel cannot render
+keeps its previous files and is recorded under "failures" in the manifest;
+the other entries are exported. Publishing stages every channel, swaps them
+only once the version rendered everywhere, and undoes the swap if its
+transaction fails (services.publish_version).
 """
 from __future__ import annotations
 
