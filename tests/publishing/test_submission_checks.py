@@ -171,3 +171,10 @@ def test_the_submit_page_lists_the_render_problems(client, approved_workflow):
 def test_findings_of_a_submitted_version_include_no_render_problem(approved_workflow):
     version = approved_workflow.approve("es")
     assert not [f for f in version.qa_findings if f["code"].startswith(("render", "unprintable"))]
+
+
+def test_every_problem_of_a_section_is_reported_at_once(approved_workflow):
+    wf = approved_workflow
+    Section.objects.filter(guide=wf.guide, key="dosing").update(body_es=f"Tome 5 mg {PILL}.\n\n[1]: https://example.org")
+    codes = sorted(m.split("[")[1].split("]")[0] for key, m in refused_problems(wf.guide, "es", wf.translator_es) if key == "dosing")
+    assert codes == ["render-dropped", "unprintable"]
