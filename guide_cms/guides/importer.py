@@ -83,7 +83,7 @@ def parse_guide_document(text: str, *, source: str = "document") -> ParsedGuide:
         raise DocumentRefused(source, [_("the document: %(message)s") % {"message": too_long[3]}])
     # Invisible controls and the like, with their line in the file (guides.text_rules);
     # size and nesting limits are measured per field below.
-    for problem in text_problems(text, limits=False):
+    for problem in text_problems(text):
         problems.append(problem.located())
     lines = text.split("\n")
 

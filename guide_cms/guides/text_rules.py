@@ -134,12 +134,14 @@ def _position(text: str, index: int) -> tuple[int, int]:
     return line, index - start + 1
 
 
-def text_problems(text: str, *, kind: str = MARKDOWN, max_chars: int | None = None, limits: bool = True) -> list[TextProblem]:
+def text_problems(text: str, *, kind: str = MARKDOWN, max_chars: int | None = None, limits: bool = False) -> list[TextProblem]:
     """Everything in `text` (already NFC, "\\n" line endings) that may not be stored.
 
-    max_chars: the field's size limit (default: a section body's, or a summary's
-    for single-line text); limits=False checks characters only (a whole
-    imported document, whose sections are measured one by one).
+    With limits (as clean_text does for every field), the size and nesting
+    limits too: max_chars is the field's size limit (default: a section
+    body's, or a summary's for single-line text). Without, characters only
+    (a whole imported document, whose sections are measured one by one; the
+    QA check of stored text, which submission completes with the limits).
     """
     if limits:
         limit = max_chars or (MAX_LINE_CHARS if kind == LINE else MAX_BODY_CHARS)
@@ -228,7 +230,7 @@ def normalise(value: str | None, *, kind: str = MARKDOWN) -> str:
 def clean_text(value: str | None, *, kind: str = MARKDOWN, field: str = "", max_chars: int | None = None) -> str:
     """The form of `value` to store, or TextRefused naming `field` and each problem's position."""
     text = normalise(value, kind=kind)
-    problems = text_problems(text, kind=kind, max_chars=max_chars)
+    problems = text_problems(text, kind=kind, max_chars=max_chars, limits=True)
     if problems:
         raise TextRefused([(field, problem) for problem in problems])
     return text

@@ -28,7 +28,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from .channels.base import Channel, ChannelError, Entry, PublishedGuide, RenderedFile, _plain
+from .channels.base import Channel, ChannelError, Entry, PublishedGuide, RenderedFile, _plain, limit_problems, problems_message
 
 MANIFEST = "manifest.json"
 
@@ -258,6 +258,8 @@ def stage_channel(channel: Channel, entries: list[Entry], root: Path, progress=N
                     failures[eid] = previous["failures"][eid]  # not tried again here: still failing
             else:
                 try:
+                    if too_deep := limit_problems(entry):
+                        raise ChannelError(problems_message(too_deep, entry, channel.name))
                     rendered = channel.render_entry(entry)
                 except Exception as exc:  # noqa: BLE001 - one entry never blocks the others
                     message = str(exc) or type(exc).__name__

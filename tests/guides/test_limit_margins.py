@@ -29,7 +29,7 @@ def body_at_every_limit() -> str:
 
 def test_a_body_at_every_limit_is_accepted_and_reaches_every_channel_whole_in_seconds():
     body = body_at_every_limit()
-    assert len(body) == MAX_BODY_CHARS and text_problems(body) == []
+    assert len(body) == MAX_BODY_CHARS and text_problems(body, limits=True) == []
     snapshot = {
         "format": 1, "guide": "limits", "language": "zh-hans", "title": "极限", "summary": "一行。",
         "sections": [{"key": "all", "position": 1, "title": "全部", "body": body}],

@@ -40,7 +40,7 @@ HOSTILE = {
 
 @pytest.mark.parametrize("body, code, line, words", HOSTILE.values(), ids=HOSTILE.keys())
 def test_text_past_a_limit_is_refused_naming_the_construct_and_the_limit(body, code, line, words):
-    problems = [p for p in text_problems(body) if p.code == code]
+    problems = [p for p in text_problems(body, limits=True) if p.code == code]
     assert problems and problems[0].line == line
     assert words in problems[0].message
     with pytest.raises(TextRefused) as refused:
@@ -49,7 +49,7 @@ def test_text_past_a_limit_is_refused_naming_the_construct_and_the_limit(body, c
 
 
 def test_the_nesting_limit_is_reported_however_deep_the_text_goes():
-    (problem,) = text_problems(nested_quotes(3_000))
+    (problem,) = text_problems(nested_quotes(3_000), limits=True)
     assert problem.code == "nesting" and "at least" in problem.message
 
 
@@ -76,7 +76,7 @@ def test_inline_nesting_at_the_limit_is_kept():
 
 def test_a_2_mb_body_is_refused_at_once_without_being_read():
     body = "Take 5 mg. " * 200_000
-    (problem,) = text_problems(body)
+    (problem,) = text_problems(body, limits=True)
     assert problem.code == "too-long"
     assert "2,200,000 characters long; at most 10,000" in problem.message
     assert (problem.line, problem.column) == (1, MAX_BODY_CHARS + 1)

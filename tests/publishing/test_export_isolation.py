@@ -114,3 +114,29 @@ def test_a_withdrawal_notice_that_cannot_be_rendered_never_keeps_the_withdrawn_t
     site = files(export_dir, "site")
     assert "es/baclofen/index.html" not in site  # never the withdrawn text
     assert "es/diazepam/index.html" in site
+
+
+def test_text_signed_before_the_limits_is_refused_at_once_naming_the_section_and_the_rest_is_exported(
+    two_guides, export_dir, settings
+):
+    import time
+
+    from guide_cms.publishing.models import Publication
+    from guide_cms.publishing.services import PublishRefused
+
+    wf = two_guides
+    settings.GUIDE_CMS_SUBMIT_CHECKS = []  # as before this release: no trial render at submission
+    edit(wf.guide, "dosing", body_es="*" * 800 + "Tome 5 mg." + "*" * 800)  # 1.6 KB that makes WeasyPrint recurse
+    legacy = wf.approve("es")
+    started = time.monotonic()
+    with pytest.raises(PublishRefused, match="section 'dosing': Line 1: emphasis, bold text, links and code nested 400 levels"):
+        wf.publish(legacy, channels=BOTH)
+    # Already live (published before this release): the export names it and carries on.
+    for channel in BOTH:
+        Publication.objects.filter(guide=wf.guide, language="es", channel=channel).update(version=legacy)
+    reports = {r.channel: r for r in export_channels()}
+    assert time.monotonic() - started < 30
+    for channel in BOTH:
+        assert [f.entry for f in reports[channel].failures] == ["es/baclofen"]
+        assert "nested 400 levels" in reports[channel].failures[0].message
+    assert "Tome 2 mg por la noche." in pdf_text(files(export_dir, "handouts")["es/diazepam.pdf"])

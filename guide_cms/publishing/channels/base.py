@@ -175,7 +175,7 @@ class RenderProblem:
     """Something of an entry that would not reach the reader of a channel."""
 
     section: str  # section key, "" for the guide as a whole
-    code: str  # "dropped" | "overflow" | "unprintable" | "render-failed"
+    code: str  # "dropped" | "overflow" | "unprintable" | "render-failed" | "limit"
     message: str
 
 
@@ -244,6 +244,19 @@ def missing_from(entry: "PublishedGuide", printed: dict[str, PrintedSection], wh
         if len(found) > MAX_PROBLEMS_PER_SECTION:
             problems.append(RenderProblem(section.key, "dropped", _("… and %(count)d more problems in this section.") % {
                 "count": len(found) - MAX_PROBLEMS_PER_SECTION}))
+    return problems
+
+
+def limit_problems(entry: Entry) -> list[RenderProblem]:
+    """Sections past the size and nesting limits (guides.text_limits): signed before the
+    limits existed, they are refused before any renderer is tried (WeasyPrint could
+    recurse for a long time, markdown-it drop text)."""
+    from guide_cms.guides.text_limits import markdown_limit_problems
+
+    problems = []
+    for section in getattr(entry, "sections", ()):
+        for line, _column, _code, message in markdown_limit_problems(section.body_markdown):
+            problems.append(RenderProblem(section.key, "limit", _("Line %(line)d: %(message)s") % {"line": line, "message": message}))
     return problems
 
 
