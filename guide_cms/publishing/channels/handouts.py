@@ -10,7 +10,12 @@ review date) in the handout's language.
 
 Before anything is laid out, every character that will be printed is checked
 against the language's fonts; a handout with a character no font can draw is
-refused with a ChannelError and nothing is returned.
+refused with a ChannelError and nothing is returned. After layout, and before
+the PDF is written, the laid-out text is read back (printed_sections): every
+paragraph, list item and callout of the signed text must be there, inside the
+margins, or the handout is refused. A translation behind a live clinical
+change to its source opens with a boxed notice in its language and the
+address of the current source page.
 
 Output is deterministic: no clock, no random identifiers, nothing fetched.
 The PDF dates are the approval date, the PDF /ID derives from the entry.

@@ -10,7 +10,10 @@ Layout of the output (every file servable as it is, under any path prefix):
 
 Pages link only with relative URLs; the sitemap is the one place with
 absolute ones. Nothing here reads the database or the clock: the same entries
-give byte-identical files.
+give byte-identical files. A guide page is read back before it is returned
+(printed_sections): every paragraph, list item and callout of the signed text
+must be on it. A translation behind a live clinical change to its source
+carries a notice (page and JSON) in its language, linking to the source page.
 """
 from __future__ import annotations
 
