@@ -284,7 +284,11 @@ def stage_channel(channel: Channel, entries: list[Entry], root: Path, progress=N
                     served.append(entry)
             if progress:
                 progress(channel.name, eid, len(report.reused) + len(report.rendered) + len(report.failures), len(entries))
-        for item in channel.render_shared(served):
+        try:
+            shared = channel.render_shared(served)
+        except Exception as exc:  # noqa: BLE001 - a template or code error: the channel keeps its previous output
+            raise ChannelError(f"its shared files (index, sitemap…) cannot be rendered: {type(exc).__name__}: {exc}") from exc
+        for item in shared:
             _write(staging, item)
 
         file_hashes = {

@@ -140,3 +140,16 @@ def test_text_signed_before_the_limits_is_refused_at_once_naming_the_section_and
         assert [f.entry for f in reports[channel].failures] == ["es/baclofen"]
         assert "nested 400 levels" in reports[channel].failures[0].message
     assert "Tome 2 mg por la noche." in pdf_text(files(export_dir, "handouts")["es/diazepam.pdf"])
+
+
+def test_a_channel_that_cannot_be_exported_at_all_keeps_its_output_and_the_others_are_exported(
+    two_guides, export_dir, channel_templates  # noqa: F811
+):
+    site_before = files(export_dir, "site")
+    # A template change that breaks the site's index page (every handout is printed again: the templates changed).
+    channel_templates.edit("site/index.html", lambda t: t.replace("{% block main %}", "{% block main %}{% url 'nowhere' %}"))
+    code, output = command("export_channels")
+    assert code == 1
+    assert "site: FAILED, its previous output was kept: its shared files (index, sitemap…) cannot be rendered" in output
+    assert "handouts: updated; 4 rendered" in output
+    assert files(export_dir, "site") == site_before
