@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
+from django.db.models import F, Max
 from django.utils import timezone
 
 from guide_cms.core.languages import all_languages, get_language
@@ -50,6 +51,16 @@ def outdating_live_source(translated_source_number: int | None, approved_source:
     if not outdating_versions(translated_source_number, up_to_live):
         return None
     return next((v for v in approved_source if v.number == live_source_number), None)
+
+
+def live_source_versions(guide_ids) -> dict[int, int]:
+    """{guide id: the newest source version live on any channel}: the text a notice on an
+    outdated translation points to (on paper, the handout prints the site page's address)."""
+    rows = (
+        Publication.objects.live().filter(guide_id__in=list(guide_ids), language=F("guide__source_language"))
+        .values("guide_id").annotate(number=Max("version__number"))
+    )
+    return {row["guide_id"]: row["number"] for row in rows}
 
 
 def _published_guide(
@@ -153,12 +164,10 @@ def build_entries(channel: str, *, today: datetime.date | None = None) -> list[E
         return version.source_version_id is not None and withdrawn_by_safety(version.source_version.number, approved_source[publication.guide_id])
 
     live_languages = defaultdict(list)
-    live_source: dict[int, int] = {}  # guide id -> the source version live on this channel
     for publication in publications:
         if not is_withdrawn(publication):
             live_languages[publication.guide_id].append(get_language(publication.language))
-        if publication.language == publication.guide.source_language:
-            live_source[publication.guide_id] = publication.version.number
+    live_source = live_source_versions(guide_ids)
 
     def notice(publication) -> OutdatedNotice | None:
         version, guide = publication.version, publication.guide

@@ -47,7 +47,7 @@ def export_problems(guide_ids=None, output_dir=None) -> list[ExportProblem]:
 
     from guide_cms.guides.models import Version, VersionStatus
 
-    from .entries import outdating_live_source
+    from .entries import live_source_versions, outdating_live_source
 
     root = export_root(output_dir)
     manifests = {name: read_manifest(root / name) for name in channel_names()}
@@ -55,7 +55,7 @@ def export_problems(guide_ids=None, output_dir=None) -> list[ExportProblem]:
     if guide_ids is not None:
         publications = publications.filter(guide_id__in=list(guide_ids))
     publications = list(publications)
-    live_source = {(p.guide_id, p.channel): p.version.number for p in publications if p.language == p.guide.source_language}
+    live_source = live_source_versions({p.guide_id for p in publications if p.version.source_version_id}) if publications else {}
     approved_source: dict[int, list] = {}
     if any(p.version.source_version_id for p in publications):
         rows = Version.objects.filter(guide_id__in={p.guide_id for p in publications}, status=VersionStatus.APPROVED).select_related("guide")
@@ -102,7 +102,7 @@ def export_problems(guide_ids=None, output_dir=None) -> list[ExportProblem]:
                 "live": live, "channel": channel, "exported": str(record.get("content_hash"))[:12], "hash": version.content_hash[:12]})
         elif not withdrawn and version.source_version_id:
             source = outdating_live_source(
-                version.source_version.number, approved_source.get(guide.pk, []), live_source.get((guide.pk, channel))
+                version.source_version.number, approved_source.get(guide.pk, []), live_source.get(guide.pk)
             )
             expected = source.number if source else None
             if record.get("outdated_by") != expected:

@@ -188,3 +188,15 @@ def test_verify_integrity_notices_a_missing_notice(clinical_change, export_dir):
     code, output = command("verify_integrity")
     assert code == 1
     assert "baclofen [es]: v1 is live and behind the clinical change of source v2, but its site files carry no notice" in output
+
+
+def test_the_handout_points_to_the_site_page_as_soon_as_the_change_is_live_there(clinical_change, export_dir):
+    from guide_cms.publishing.services import export_channels
+
+    wf = clinical_change
+    wf.publish(wf.english_v2, channels=("site",))  # the English handout still prints v1
+    export_channels(channels=["handouts"])
+    printed = pdf_text(files(export_dir, "handouts")["es/baclofen.pdf"])
+    assert in_language("es", "This translation is being updated") in printed
+    assert "https://guides.example.org/en/baclofen/" in printed
+    assert command("verify_integrity")[0] == 0
