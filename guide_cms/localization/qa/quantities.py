@@ -109,6 +109,7 @@ class Quantity:
     strict_period: bool = False
     daypart: str | None = None  # "morning", "afternoon", "evening", "night": when a dose is given
     label: bool = False  # "day 1": a position in a schedule
+    counted: bool = False  # a number and a measure word only: "两粒", two (pills)
 
     def size(self) -> tuple[str, Fraction] | None:
         """(dimension, amount in its base unit), for units of a fixed size."""
@@ -431,6 +432,12 @@ def _clock_times(text: str, lex: Lexicon) -> list[_Mention]:
     return sorted(found, key=lambda m: m.start)
 
 
+def _counted(text: str, end: int, lex: Lexicon) -> bool:
+    """A measure word and nothing more after the number: "两粒" is two (pills), what they are left unsaid."""
+    rest = text[end : end + 4].lstrip()
+    return any(rest.startswith(c) for c in lex.classifiers)
+
+
 def _is_bare(text: str, end: int) -> bool:
     """Nothing but punctuation after a number in digits: "Tome 5." (a unit would have been a word)."""
     rest = text[end : end + 3].lstrip(" \u00a0\u202f\u2009")
@@ -485,7 +492,8 @@ def _quantities(text: str, numbers: list[_Mention], units: list[_Mention], lex: 
                       # A number word that measures no unit we know ("drei Tabletten", or "năm", five or year)
                       # may stand for a number of the source, but is never an error by itself.
                       soft=soft or (number.words and period is None),
-                      bare=not number.words and _is_bare(text, end), unreadable=number.unreadable)
+                      bare=not number.words and _is_bare(text, end), unreadable=number.unreadable,
+                      counted=_counted(text, end, lex))
         )
     loose_halves = [n for n, u in pairs if u is None and n.words and n.value == Fraction(1, 2)]
     for unit in units:
@@ -615,7 +623,7 @@ def _weak(s: Quantity, t: Quantity, curated: bool) -> bool:
     if s.unit is None:
         return not s.bare  # the source's own word, which the translation names ("2 500 mg tablets": 2 tablets)
     if t.unit is None:
-        return not t.bare and not curated
+        return t.counted or (not t.bare and not curated)
     return False
 
 
