@@ -48,11 +48,11 @@ def test_a_font_change_that_breaks_one_handout_leaves_every_other_file_current(t
     assert files(export_dir, "site") == site_before  # the other channel untouched
 
     # And the next publication of another guide goes through, on both channels.
-    edit(wf.other, "dosing", body_es="Tome 2 mg antes de dormir.")
+    edit(wf.other, "dosing", body_es="Tome 2 mg por la noche, con agua.")
     result = wf.publish(approve(wf, wf.other, "es"), channels=BOTH)
     latest = files(export_dir, "handouts")
-    assert "Tome 2 mg antes de dormir." in pdf_text(latest["es/diazepam.pdf"])
-    assert "Tome 2 mg antes de dormir." in files(export_dir, "site")["es/diazepam/index.html"].decode()
+    assert "Tome 2 mg por la noche, con agua." in pdf_text(latest["es/diazepam.pdf"])
+    assert "Tome 2 mg por la noche, con agua." in files(export_dir, "site")["es/diazepam/index.html"].decode()
     assert latest["es/baclofen.pdf"] == before["es/baclofen.pdf"]
     assert json.loads(latest["manifest.json"])["failures"]["es/baclofen"]["kept_version"] == 1  # still known
     assert result.failures == []  # publishing renders only its own guide
