@@ -21,6 +21,7 @@ from guide_cms.core.languages import get_language
 from guide_cms.core.models import AuditEvent
 from guide_cms.core.permissions import can_review, require_edit_language
 from guide_cms.localization.checking import current_source_version, findings_as_data, snapshot_findings
+from guide_cms.localization.services import memory_add_version, submission_segment_problems
 from guide_cms.guides.models import ChangeClass, Guide, Version, VersionStatus
 from guide_cms.guides.services import draft_scope
 from guide_cms.guides.snapshots import build_snapshot, content_hash
@@ -111,6 +112,7 @@ def version_submit(*, guide: Guide, language: str, user, change_class: str = "")
             problems.append(("", _("Classify this change as editorial, clinical or safety: translations depend on it.")))
     else:
         change_class = ""
+        problems += submission_segment_problems(guide, language)
         if source_version is None:
             problems.append(("", _("The source text has no approved version yet: a translation can only be submitted against an approved source.")))
     if problems:
@@ -288,6 +290,9 @@ def _sign(*, version, signer, decision, comment, content_hash_seen, change_class
         _move(version, Action.REQUEST_CHANGES, signer, scope)
     elif version.signatures.approvals().values("signer").distinct().count() >= approvals_required(version.guide):
         _move(version, Action.APPROVE, signer, scope)
+        if not version.is_source:
+            # Signed text becomes translation memory, with its version and signers.
+            memory_add_version(version=version)
         if version.is_source:
             guide = version.guide
             guide.last_approved_on = timezone.now().date()

@@ -15,7 +15,7 @@ from guide_cms.core.languages import UnknownLanguage, get_language
 from guide_cms.core.permissions import assigned_languages, visible_languages
 from guide_cms.core.roles import Role
 from guide_cms.guides.models import Guide
-from guide_cms.localization.exchange import ExchangeError, read_exchange_file
+from guide_cms.localization.exchange import FORMATS, ExchangeError, read_exchange_file
 from guide_cms.localization.selectors import translation_overviews
 from guide_cms.localization.services import ImportRefused, translation_export, translation_import
 
@@ -26,7 +26,7 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("XLIFF or PO file"))
+    file = forms.FileField(label=gettext_lazy("XLIFF (1.2 or 2.0) or PO file"))
 
 
 @staff_member_required
@@ -56,12 +56,14 @@ def _guide_language(request, slug, language):
 @staff_member_required
 def download(request, slug, language, fmt):
     guide, lang = _guide_language(request, slug, language)
+    if fmt not in FORMATS:
+        raise Http404
     try:
         data, name = translation_export(guide=guide, language=lang.code, fmt=fmt, user=request.user)
     except ExchangeError as exc:
         messages.error(request, str(exc))
         return redirect("review:translate")
-    content_type = "application/x-xliff+xml" if fmt == "xliff" else "text/x-gettext-translation"
+    content_type = FORMATS[fmt][2]
     response = HttpResponse(data, content_type=f"{content_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
