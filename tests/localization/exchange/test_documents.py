@@ -16,7 +16,7 @@ from guide_cms.localization.exchange import (
     write_xliff2,
 )
 
-from .documents import SOURCE_HASH, by_id, demo_document, same_units
+from .documents import SOURCE_HASH, by_id, demo_document
 
 WRITERS = [write_xliff, write_xliff2, write_po]
 ROUND_TRIPS = [(write_xliff, read_xliff), (write_xliff2, read_xliff2), (write_po, read_po)]

@@ -9,7 +9,7 @@ from babel.messages.pofile import read_po as babel_read_po
 
 from guide_cms.localization.exchange import ExchangeError, read_po, write_po
 
-from .documents import NOTE, SOURCE_HASH, by_id, demo_document, same_units, shape
+from .documents import NOTE, SOURCE_HASH, by_id, demo_document, same_units
 
 
 def _error(data: bytes, filename: str = "guide.zh.po") -> ExchangeError:
