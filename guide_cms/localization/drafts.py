@@ -172,14 +172,14 @@ def _pair(unit: TextUnit, source_language: str, entries: dict) -> list[DraftSegm
         item.target = with_source_codes(content, from_tagged(entry.get("target", "")))
         item.state = entry.get("state") or TRANSLATED if item.target else NEW
         item.score, item.origin = entry.get("score"), entry.get("origin", "")
-        if not same_source(source, content):
+        if not same_source_loose(source, content):
             item.stale, item.old_source = True, source
         return item
 
     def find(item_id, content):
-        if item_id in parsed and item_id not in used and same_source(parsed[item_id][0], content):
+        if item_id in parsed and item_id not in used and same_source_loose(parsed[item_id][0], content):
             return item_id
-        moved = next((k for k, (s, _e) in parsed.items() if k not in used and k.count(".") == item_id.count(".") and same_source(s, content)), None)
+        moved = next((k for k, (s, _e) in parsed.items() if k not in used and k.count(".") == item_id.count(".") and same_source_loose(s, content)), None)
         if moved:
             return moved
         return item_id if item_id in parsed and item_id not in used else None
