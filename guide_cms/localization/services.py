@@ -428,3 +428,74 @@ def submission_segment_problems(guide: Guide, language: str) -> list[tuple[str, 
         what = _("a fuzzy memory match") if item.state == FUZZY else _("marked as needing review")
         problems.append((item.section, _("Segment %(id)s is %(what)s: review it (and mark it translated) before submitting.") % {"id": item.id, "what": what}))
     return problems
+
+
+# TMX: bringing and taking a memory -------------------------------------------------
+
+
+def memory_export_tmx(*, language: str | None = None, user=None) -> tuple[bytes, int]:
+    """The memory (one language or all) as TMX 1.4, and how many pairs it holds."""
+    from guide_cms.core.languages import source_language
+
+    from .exchange.tmx import TmxPair, write_tmx
+    from .inline import from_tagged
+
+    entries = MemoryEntry.objects.order_by("language", "guide_slug", "context", "segment", "pk")
+    if language:
+        entries = entries.filter(language=get_language(language).code)
+    pairs = []
+    for entry in entries:
+        props = {"x-clinically-signed": "yes" if entry.signed else "no"}
+        for name, value in (("x-guide", entry.guide_slug), ("x-context", entry.context), ("x-version", entry.version_number),
+                            ("x-signers", entry.signers), ("x-imported-from", entry.imported_from)):
+            if value:
+                props[name] = value
+        pairs.append(TmxPair(entry.source_language, entry.language, from_tagged(entry.source), from_tagged(entry.target), props))
+    data = write_tmx(pairs, source_language=source_language().code)
+    with transaction.atomic():
+        audit_append(actor=user, action="memory.export", data={"language": language or "", "pairs": len(pairs)})
+    return data, len(pairs)
+
+
+@dataclass
+class MemoryImportReport:
+    added: int = 0
+    already: int = 0
+    notices: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def memory_import_tmx(*, data: bytes, filename: str, user) -> MemoryImportReport:
+    """Add a TMX file's pairs to the memory, marked not clinically signed; all or nothing.
+
+    The importing user must translate or review every target language of
+    the file. Whatever the file says, its pairs never count as approved text.
+    """
+    from guide_cms.core.languages import source_language
+    from guide_cms.core.permissions import can_review
+    from guide_cms.core.roles import Role
+    from guide_cms.core.permissions import assigned_languages
+
+    from .exchange.tmx import read_tmx
+
+    pairs, notices = read_tmx(data, filename, source_language=source_language().code)
+    allowed = assigned_languages(user, Role.TRANSLATOR) | {code for code in {p.language for p in pairs} if can_review(user, code)}
+    refused = sorted({p.language for p in pairs} - allowed)
+    if refused:
+        raise PermissionDenied(
+            _("%(file)s: you do not translate or review %(languages)s; nothing was imported.")
+            % {"file": filename, "languages": ", ".join(get_language(code).display_name for code in refused)}
+        )
+    report = MemoryImportReport(notices=notices)
+    for pair in pairs:
+        values = entry_values(source=pair.source, target=pair.target, source_language=pair.source_language, language=pair.language)
+        _entry, created = MemoryEntry.objects.get_or_create(
+            language=pair.language, source_hash=values["source_hash"], target_hash=values["target_hash"],
+            guide_slug="", context="", signed=False, defaults={**values, "imported_from": filename},
+        )
+        if created:
+            report.added += 1
+        else:
+            report.already += 1
+    audit_append(actor=user, action="memory.import", data={"file": filename, "added": report.added, "already": report.already})
+    return report
