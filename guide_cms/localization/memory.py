@@ -15,10 +15,9 @@ they stay fast at 100,000 pairs (see `python manage.py benchmark`).
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 import threading
-from collections import Counter
+from itertools import combinations
 from dataclasses import dataclass
 
 from django.db.models import Count, Max
@@ -30,7 +29,8 @@ from .models import MemoryEntry
 FUZZY_THRESHOLD = 75
 IN_CONTEXT = 101
 EXACT = 100
-MAX_CANDIDATES = 400
+MAX_CANDIDATES = 1000
+RARE_TOKENS = 4
 
 
 def key_hash(content: Content) -> str:
@@ -144,10 +144,13 @@ def _tokens(text: str) -> set[str]:
 class FuzzyIndex:
     """Entry texts of one language, with a word (or CJK character-pair) index to find candidates."""
 
-    def __init__(self, rows):
+    def __init__(self, rows=()):
         self.ids: list[int] = []
         self.texts: list[str] = []
         self.postings: dict[str, list[int]] = {}
+        self.add(rows)
+
+    def add(self, rows) -> None:
         for pk, text in rows:
             position = len(self.ids)
             self.ids.append(pk)
@@ -156,20 +159,25 @@ class FuzzyIndex:
                 self.postings.setdefault(token, []).append(position)
 
     def search(self, text: str, *, limit: int = 3, cutoff: int = FUZZY_THRESHOLD) -> list[tuple[int, int]]:
-        """(entry id, score) of the closest texts, best first."""
-        tokens = [t for t in _tokens(text) if t in self.postings]
+        """(entry id, score) of the closest texts, best first.
+
+        Candidates share some of the query's rarest words (a text 75% alike
+        shares most of its words); rapidfuzz scores only those.
+        """
+        tokens = sorted((t for t in _tokens(text) if t in self.postings), key=lambda t: len(self.postings[t]))
         if not tokens or not self.ids:
             return []
-        tokens.sort(key=lambda t: len(self.postings[t]))
-        common = max(50, len(self.ids) // 10)
-        usable = [t for t in tokens if len(self.postings[t]) <= common] or tokens[:3]
-        counts: Counter = Counter()
-        for token in usable:
-            counts.update(self.postings[token])
-        need = max(1, math.ceil(len(usable) * 0.4))
-        candidates = [position for position, n in counts.most_common(MAX_CANDIDATES) if n >= need]
+        rare = [set(self.postings[token]) for token in tokens[:RARE_TOKENS]]
+        if len(rare) < 3:
+            candidates = set().union(*rare)
+        else:
+            # Entries with at least two of the rarest words; three when that is still too many.
+            candidates = set().union(*(a & b for a, b in combinations(rare, 2)))
+            if len(candidates) > MAX_CANDIDATES:
+                candidates = set().union(*(a & b & c for a, b, c in combinations(rare, 3)))
         if not candidates:
             return []
+        candidates = sorted(candidates)[:MAX_CANDIDATES]
         choices = {position: self.texts[position] for position in candidates}
         found = process.extract(text, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)
         return [(self.ids[position], int(score)) for _text, score, position in found]
@@ -180,13 +188,21 @@ _lock = threading.Lock()
 
 
 def fuzzy_index(language: str) -> FuzzyIndex:
-    """The language's index, rebuilt when the memory changed since it was built."""
-    stamp = tuple(MemoryEntry.objects.filter(language=language).aggregate(n=Count("id"), last=Max("id")).values())
+    """The language's index: built once per process, extended with the pairs added since, rebuilt after a deletion."""
+    entries = MemoryEntry.objects.filter(language=language)
+    stamp = tuple(entries.aggregate(n=Count("id"), last=Max("id")).values())
     with _lock:
         cached = _indexes.get(language)
         if cached and cached[0] == stamp:
             return cached[1]
-    index = FuzzyIndex(MemoryEntry.objects.filter(language=language).values_list("id", "source_text").iterator(chunk_size=5000))
+        if cached and cached[0][1] is not None and stamp[1] is not None:
+            (count, last), index = cached
+            newer = list(entries.filter(id__gt=last).order_by("id").values_list("id", "source_text"))
+            if count + len(newer) == stamp[0]:  # only additions: extend the index
+                index.add(newer)
+                _indexes[language] = (stamp, index)
+                return index
+    index = FuzzyIndex(entries.order_by("id").values_list("id", "source_text").iterator(chunk_size=5000))
     with _lock:
         _indexes[language] = (stamp, index)
     return index
