@@ -499,3 +499,86 @@ def memory_import_tmx(*, data: bytes, filename: str, user) -> MemoryImportReport
             report.already += 1
     audit_append(actor=user, action="memory.import", data={"file": filename, "added": report.added, "already": report.already})
     return report
+
+
+# The sentence-by-sentence editor ---------------------------------------------------
+
+
+@dataclass
+class EditorRow:
+    item: DraftSegment
+    value: str  # the target as the translator edits it (placeholders <1>…</1>)
+    source: str  # the source, with the same placeholders
+    offer: MemoryOffer | None  # the memory's proposal
+    prefilled: bool  # value comes from the memory, not from the draft
+
+
+def segment_editor_rows(*, guide: Guide, language: str, user) -> list[EditorRow]:
+    """What the editor shows: each sentence's source, its translation or the memory's, and the memory's proposal."""
+    from .inline import to_tagged
+
+    lang = get_language(language)
+    if lang.code not in visible_languages(user, guide):
+        raise PermissionDenied(_("You may not read the %(language)s drafts.") % {"language": lang.display_name})
+    draft = translation_draft(guide, lang.code)
+    offers = memory_offers(draft, draft.items) if draft.items else {}
+    rows = []
+    for item in draft.items:
+        offer = offers.get(item.id)
+        prefill = offer is not None and (not item.target or item.stale)
+        value = offer.target if prefill else item.target
+        rows.append(EditorRow(item, to_tagged(value, po=True), to_tagged(item.source, po=True), offer, prefill))
+    return rows
+
+
+class SegmentsRefused(Exception):
+    """Nothing was saved; .problems lists (segment id, message)."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"{uid}: {message}" for uid, message in problems))
+
+
+def segments_edit(*, guide: Guide, language: str, user, values: dict[str, str], reviewed: set[str] = frozenset()) -> list[str]:
+    """Save the editor's sentences: changed text is translated (or from memory when it is the memory's proposal
+    unchanged); a sentence ticked reviewed is translated. All or nothing; returns the columns changed."""
+    from .exchange.xml import tidy
+    from .inline import TaggedError, from_tagged
+
+    lang = get_language(language)
+    require_edit_language(user, lang.code, guide)
+    draft = translation_draft(guide, lang.code)
+    offers = memory_offers(draft, draft.items) if draft.items else {}
+    changes, problems = [], []
+    for item in draft.items:
+        if item.id not in values:
+            continue
+        try:
+            target = tidy(from_tagged(values[item.id], po=True))
+        except TaggedError as error:
+            problems.append((item.id, _("%(code)s is not a placeholder.") % {"code": error.args[0]}))
+            continue
+        if not plain(target).strip():
+            continue
+        bad = code_problems(item.source, target)
+        if bad:
+            problems.append((item.id, " ".join(bad)))
+            continue
+        target = with_source_codes(item.source, target)
+        offer = offers.get(item.id)
+        if target == item.target and not item.stale:
+            if item.id in reviewed and item.state != TRANSLATED and item.state != MEMORY:
+                changes.append(SegmentChange(item.id, target, TRANSLATED))
+            continue
+        if target == item.target and item.stale and item.id in reviewed:
+            changes.append(SegmentChange(item.id, target, TRANSLATED))
+        elif offer is not None and target == offer.target:
+            state = TRANSLATED if item.id in reviewed else offer.state
+            changes.append(SegmentChange(item.id, target, state, offer.match.score, offer.match.origin))
+        elif target != item.target:
+            changes.append(SegmentChange(item.id, target, TRANSLATED))
+    if problems:
+        raise SegmentsRefused(problems)
+    if not changes:
+        return []
+    return segments_save(guide=guide, language=lang.code, user=user, changes=changes, draft=draft)

@@ -100,3 +100,31 @@ def upload(request):
         content=base64.b64encode(data).decode(), language=get_language(report.language),
     )
     return render(request, "review/import_preview.html", context)
+
+
+@staff_member_required
+def segments(request, slug, language):
+    """The sentence-by-sentence editor: the source, the translation (or the memory's), its state and the memory's matches."""
+    from guide_cms.localization.services import SegmentsRefused, segment_editor_rows, segments_edit
+
+    guide, lang = _guide_language(request, slug, language)
+    editable = lang.code != guide.source_language and lang.code in assigned_languages(request.user, Role.TRANSLATOR)
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        values = {key[len("target-"):]: value for key, value in request.POST.items() if key.startswith("target-")}
+        reviewed = {key[len("reviewed-"):] for key in request.POST if key.startswith("reviewed-")}
+        try:
+            changed = segments_edit(guide=guide, language=lang.code, user=request.user, values=values, reviewed=reviewed)
+        except SegmentsRefused as exc:
+            errors = exc.problems
+        else:
+            messages.success(request, _("Saved: %(count)d text(s) changed.") % {"count": len(changed)})
+            return redirect("review:segments", slug=guide.slug, language=lang.code)
+    rows = segment_editor_rows(guide=guide, language=lang.code, user=request.user)
+    context = _context(
+        request, title=_("%(guide)s: %(language)s, sentence by sentence") % {"guide": guide, "language": lang.display_name},
+        guide=guide, language=lang, source_language=get_language(guide.source_language), rows=rows, errors=errors, editable=editable,
+    )
+    return render(request, "review/segments.html", context, status=400 if errors else 200)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("translate/", translator_views.dashboard, name="translate"),
     path("translate/<slug:slug>/<str:language>.<str:fmt>", translator_views.download, name="download"),
     path("translate/upload/", translator_views.upload, name="upload"),
+    path("translate/<slug:slug>/<str:language>/", translator_views.segments, name="segments"),
 ]
