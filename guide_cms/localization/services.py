@@ -208,6 +208,17 @@ def prefill_from_memory(draft: TranslationDraft) -> dict[str, MemoryOffer]:
 # Export -------------------------------------------------------------------------
 
 
+def mark_signed_text(draft: TranslationDraft) -> TranslationDraft:
+    """Mark translated sentences that are exactly signed text of this guide and unit as from memory (with its origin)."""
+    candidates = [item for item in draft.items if item.target and not item.stale and item.state == TRANSLATED]
+    if candidates:
+        for item_id, offer in memory_offers(draft, candidates).items():
+            item = draft.item(item_id)
+            if offer.state == MEMORY and offer.target == item.target:
+                item.state, item.score, item.origin = MEMORY, offer.match.score, offer.match.origin
+    return draft
+
+
 def translation_document(*, guide: Guide, language: str, user) -> ExchangeDocument:
     """The segments of guide for language: the current approved source, the drafts, and the memory's pre-fills."""
     lang = get_language(language)
@@ -420,14 +431,24 @@ def translation_import(*, document: ExchangeDocument, user, filename: str, dry_r
     return report
 
 
-def submission_segment_problems(guide: Guide, language: str) -> list[tuple[str, str]]:
-    """Segments that block a translation's submission: still to be reviewed (needs review, a fuzzy match)."""
-    draft = translation_draft(guide, language)
+def submission_segments(guide: Guide, language: str) -> tuple[list[tuple[str, str]], dict]:
+    """What blocks a translation's submission, segment by segment, and the states to record with the version.
+
+    Blocking: a segment still to be reviewed (needs review, a fuzzy match),
+    and an untranslated sentence of a text that is otherwise translated (a
+    sentence a CAT tool left out).
+    """
+    draft = mark_signed_text(translation_draft(guide, language))
     problems = []
     for item in draft.blocking:
         what = _("a fuzzy memory match") if item.state == FUZZY else _("marked as needing review")
         problems.append((item.section, _("Segment %(id)s is %(what)s: review it (and mark it translated) before submitting.") % {"id": item.id, "what": what}))
-    return problems
+    translated_units = {item.unit for item in draft.items if item.target}
+    for item in draft.items:
+        if not item.target and item.unit in translated_units:
+            problems.append((item.section, _("Segment %(id)s has no translation: the rest of its text is translated, this sentence is missing.") % {"id": item.id}))
+    states = {item.id: {"state": item.state, "score": item.score, "origin": item.origin} for item in draft.items if item.target}
+    return problems, states
 
 
 # TMX: bringing and taking a memory -------------------------------------------------
@@ -520,7 +541,7 @@ def segment_editor_rows(*, guide: Guide, language: str, user) -> list[EditorRow]
     lang = get_language(language)
     if lang.code not in visible_languages(user, guide):
         raise PermissionDenied(_("You may not read the %(language)s drafts.") % {"language": lang.display_name})
-    draft = translation_draft(guide, lang.code)
+    draft = mark_signed_text(translation_draft(guide, lang.code))
     offers = memory_offers(draft, draft.items) if draft.items else {}
     rows = []
     for item in draft.items:

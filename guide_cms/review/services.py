@@ -21,7 +21,7 @@ from guide_cms.core.languages import get_language
 from guide_cms.core.models import AuditEvent
 from guide_cms.core.permissions import can_review, require_edit_language
 from guide_cms.localization.checking import current_source_version, findings_as_data, snapshot_findings
-from guide_cms.localization.services import memory_add_version, submission_segment_problems
+from guide_cms.localization.services import memory_add_version, submission_segments
 from guide_cms.guides.models import ChangeClass, Guide, Version, VersionStatus
 from guide_cms.guides.services import draft_scope
 from guide_cms.guides.snapshots import build_snapshot, content_hash
@@ -110,9 +110,11 @@ def version_submit(*, guide: Guide, language: str, user, change_class: str = "")
             change_class = ""
         elif change_class not in ChangeClass.values:
             problems.append(("", _("Classify this change as editorial, clinical or safety: translations depend on it.")))
-    else:
+    segment_states = {}
+    if not is_source:
         change_class = ""
-        problems += submission_segment_problems(guide, language)
+        segment_problems, segment_states = submission_segments(guide, language)
+        problems += segment_problems
         if source_version is None:
             problems.append(("", _("The source text has no approved version yet: a translation can only be submitted against an approved source.")))
     if problems:
@@ -149,6 +151,7 @@ def version_submit(*, guide: Guide, language: str, user, change_class: str = "")
         source_version=source_version,
         change_class=change_class,
         qa_findings=findings_as_data(findings),
+        segment_states=segment_states,
     )
     audit_append(
         actor=user,

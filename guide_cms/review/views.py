@@ -15,7 +15,7 @@ from guide_cms.core.permissions import can_edit_language, can_view_content
 from guide_cms.guides.markdown import render_markdown
 from guide_cms.guides.models import Guide, Version
 from guide_cms.guides.snapshots import build_snapshot
-from guide_cms.localization.checking import draft_findings, version_findings
+from guide_cms.localization.checking import draft_findings, version_findings, version_memory_segments
 
 from . import services
 from guide_cms.core.diffs import diff_sections
@@ -85,6 +85,7 @@ def review_version(request, pk):
         side_by_side=_side_by_side(version),
         # Run now, as at submission: the reviewer sees what the checks say of exactly this text.
         findings=version_findings(version),
+        memory_segments=version_memory_segments(version),
         preview=[(s["title"], render_markdown(s["body"], language=version.language)) for s in version.snapshot["sections"]],
         signatures=version.signatures.select_related("signer").all(),
         approvals_required=approvals_required(version.guide),

@@ -70,3 +70,18 @@ def test_another_languages_translator_cannot_open_or_save(changed, client):
     client.force_login(make_user(Role.TRANSLATOR, ("ar",)))
     assert client.get(URL).status_code == 403
     assert client.post(URL, {"target-dosing.body.1.3": "x"}).status_code == 403
+
+
+def test_the_reviewer_sees_which_sentences_came_from_memory(changed, client):
+    from guide_cms.guides.models import Version
+    from guide_cms.review.services import version_submit
+
+    client.post(URL, {"target-dosing.body.1.3": "No conduzca durante 8 horas después.",
+                      "target-dosing.body.1.1": "Tome <1>5 mg</1> por la noche."})
+    version = version_submit(guide=changed.guide, language="es", user=changed.translator_es)
+    assert version.segment_states["dosing.body.1.1"]["state"] == "memory"
+    assert version.segment_states["dosing.body.1.3"]["state"] == "translated"
+    client.force_login(changed.reviewer)
+    html = client.get(f"/admin/review/versions/{Version.objects.get(pk=version.pk).pk}/").content.decode()
+    assert "Text from the translation memory" in html
+    assert "Tome 5 mg por la noche." in html and "baclofen v1, signed by" in html
