@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 PYTEST_WORKERS ?= 2
 
-.PHONY: setup system-packages demo serve test test-sqlite test-postgres messages check benchmark clean
+.PHONY: setup system-packages demo serve test test-sqlite test-postgres check-deploy messages check benchmark clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,7 +42,14 @@ check: setup
 benchmark: setup
 	$(BIN)/python manage.py benchmark
 
-test: test-sqlite test-postgres
+test: check-deploy test-sqlite test-postgres
+
+## Django's deployment checks on the production settings, warnings included
+## (a throwaway key; production refuses to start with a weak one).
+check-deploy: $(STAMP)
+	DJANGO_SETTINGS_MODULE=guide_cms.settings.production DATABASE_URL=sqlite:///:memory: ALLOWED_HOSTS=guides.example.org \
+	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 test-sqlite: $(STAMP) messages
 	scripts/ensure-system-packages.sh --browser

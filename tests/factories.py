@@ -23,6 +23,15 @@ class UserFactory(factory.django.DjangoModelFactory):
         "tests.factories.StaffProfileFactory", factory_related_name="user"
     )
 
+    @factory.post_generation
+    def password_chosen_by_owner(user, create, extracted, **kwargs):
+        """Test users chose their own password, as a real user does by changing the one they were given.
+        make_user(..., password_chosen_by_owner=False) for an account whose password an administrator set."""
+        if create and extracted is not False:
+            from guide_cms.core.services import owner_password_record
+
+            owner_password_record(user)
+
 
 class StaffProfileFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -4,6 +4,7 @@ import subprocess
 import sys
 from io import StringIO
 
+import pytest
 from django.conf import settings
 from django.core.management import call_command
 
@@ -14,6 +15,14 @@ def run_manage(*args, env):
     )
 
 
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "guide_cms.settings.production",
+    "SECRET_KEY": "Zq3v-8pLr2W_kd9xN4sT7yHb1cM6fJ0gUeA5oRiV-production-like-key-for-the-check-only",
+    "DATABASE_URL": "sqlite:///:memory:",
+    "ALLOWED_HOSTS": "guides.example.org",
+}
+
+
 def test_production_settings_refuse_to_start_without_secrets():
     env = {"DJANGO_SETTINGS_MODULE": "guide_cms.settings.production", "SECRET_KEY": "", "DATABASE_URL": "", "ALLOWED_HOSTS": ""}
     result = run_manage("check", env=env)
@@ -21,15 +30,63 @@ def test_production_settings_refuse_to_start_without_secrets():
     assert "Set the SECRET_KEY environment variable for production" in result.stderr
 
 
-def test_production_settings_pass_the_deploy_checks_that_matter():
+@pytest.mark.parametrize(
+    "key, reason",
+    [
+        ("x", "too weak"),
+        ("a" * 80, "too weak"),
+        ("django-insecure-" + "k3y9" * 12, "published or placeholder"),
+        ("test-only-secret-key-not-for-production-use-0123456789", "published or placeholder"),
+    ],
+)
+def test_production_refuses_a_short_repetitive_or_published_secret_key(key, reason):
+    result = run_manage("check", env={**PRODUCTION, "SECRET_KEY": key})
+
+    assert result.returncode != 0
+    assert reason in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check_at_warning_level():
+    """What CI proves with make test: HSTS, SSL redirect, secure cookies, a strong key, no DEBUG."""
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_hsts_and_the_ssl_redirect_are_set_from_the_environment_behind_a_tls_proxy():
+    script = (
+        "from django.conf import settings as s; "
+        "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SECURE_PROXY_SSL_HEADER, s.CSRF_TRUSTED_ORIGINS, s.GUIDE_CMS_PROXY_COUNT)"
+    )
     env = {
-        "DJANGO_SETTINGS_MODULE": "guide_cms.settings.production",
-        "SECRET_KEY": "x" * 60 + "-production-like-key-for-the-check-only",
-        "DATABASE_URL": "sqlite:///:memory:",
-        "ALLOWED_HOSTS": "guides.example.org",
+        **PRODUCTION, "SECURE_SSL_REDIRECT": "false", "SECURE_HSTS_SECONDS": "3600", "GUIDE_CMS_TLS_PROXY_HEADER": "X-Forwarded-Proto",
+        "CSRF_TRUSTED_ORIGINS": "https://guides.example.org", "GUIDE_CMS_PROXY_COUNT": "1",
     }
-    result = run_manage("check", env=env)
+    result = run_manage("shell", "-c", script, env=env)
     assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False 3600 ('HTTP_X_FORWARDED_PROTO', 'https') ['https://guides.example.org'] 1"
+
+
+def test_passwords_are_hashed_with_argon2_and_old_pbkdf2_hashes_still_verify():
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher, check_password, make_password
+    from django.test import override_settings
+
+    from guide_cms.settings import base
+
+    legacy = PBKDF2PasswordHasher().encode("guide-demo-2026", "legacysalt", iterations=1000)
+    with override_settings(PASSWORD_HASHERS=base.PASSWORD_HASHERS):
+        assert make_password("guide-demo-2026").startswith("argon2$argon2id$")
+        assert check_password("guide-demo-2026", legacy)
+        assert not check_password("guide-demo-2025", legacy)
+
+
+def test_sqlite_writers_wait_for_the_lock_instead_of_failing():
+    from guide_cms.settings import base
+
+    for url in ("sqlite:///var/x.sqlite3", "sqlite:///:memory:"):
+        assert base.database(url)["OPTIONS"] == {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    assert base.database("postgres://u:p@localhost:5432/db").get("OPTIONS", {}) == {}
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        assert settings.DATABASES["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
 
 
 def test_models_and_migrations_agree(db):

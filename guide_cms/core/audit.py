@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from .hashing import sha256_hex
+from .hashing import canonical_time, legacy_time, sha256_hex, to_milliseconds
 
 GENESIS = "0" * 64
 
@@ -21,7 +21,19 @@ def actor_label(actor) -> str:
     return getattr(actor, "username", None) or str(actor)
 
 
-def event_payload(event) -> dict:
+def _storable(value):
+    """value with NUL characters shown as U+FFFD: PostgreSQL stores no NUL in text or JSON,
+    and a refusal or an import must be recorded whatever bytes a client sent."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_storable(v) for v in value]
+    return value
+
+
+def event_payload(event, time=canonical_time) -> dict:
     """The fields an event's hash covers."""
     return {
         "actor_id": event.actor_id,
@@ -31,13 +43,23 @@ def event_payload(event) -> dict:
         "object_id": event.object_id,
         "scope": event.scope,
         "data": event.data,
-        "created_at": event.created_at.isoformat(),
+        "created_at": time(event.created_at),
         "prev_hash": event.prev_hash,
     }
 
 
 def event_hash(event) -> str:
     return sha256_hex(event_payload(event))
+
+
+def legacy_event_hash(event) -> str:
+    """The hash of an event written before timestamps were kept to the millisecond."""
+    return sha256_hex(event_payload(event, time=legacy_time))
+
+
+def is_legacy_event(event) -> bool:
+    """Whether event verifies only in the legacy form (its microseconds count)."""
+    return event.hash == legacy_event_hash(event)
 
 
 def audit_append(*, actor, action: str, obj=None, scope: str = "", data: dict | None = None, object_type: str = "", object_id: str = ""):
@@ -55,9 +77,9 @@ def audit_append(*, actor, action: str, obj=None, scope: str = "", data: dict | 
             action=action,
             object_type=object_type,
             object_id=object_id,
-            scope=scope,
-            data=data or {},
-            created_at=timezone.now(),
+            scope=_storable(scope),
+            data=_storable(data or {}),
+            created_at=to_milliseconds(timezone.now()),
             prev_hash=head.last_hash,
         )
         event.hash = event_hash(event)
@@ -65,7 +87,17 @@ def audit_append(*, actor, action: str, obj=None, scope: str = "", data: dict | 
         head.last_hash = event.hash
         head.count += 1
         head.save(update_fields=["last_hash", "count"])
+        # Later apps act on events (notifications), named in settings so core imports none of them.
+        for subscriber in _subscribers():
+            subscriber(event)
     return event
+
+
+def _subscribers():
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    return [import_string(path) for path in getattr(settings, "GUIDE_CMS_AUDIT_SUBSCRIBERS", ())]
 
 
 @dataclass(frozen=True)
@@ -74,8 +106,12 @@ class ChainProblem:
     message: str
 
 
-def verify_chain() -> tuple[int, list[ChainProblem]]:
-    """Walk every event in order; return (events checked, problems)."""
+def verify_chain(legacy: list[int] | None = None) -> tuple[int, list[ChainProblem]]:
+    """Walk every event in order; return (events checked, problems).
+
+    Events written before timestamps were kept to the millisecond verify in
+    their legacy form; their ids are appended to legacy when given.
+    """
     from .models import AuditChainHead, AuditEvent
 
     problems: list[ChainProblem] = []
@@ -86,7 +122,11 @@ def verify_chain() -> tuple[int, list[ChainProblem]]:
         if event.prev_hash != previous:
             problems.append(ChainProblem(event.id, f"event {event.id} ({event.action}) does not follow the event before it: an event was deleted or altered before it"))
         if event_hash(event) != event.hash:
-            problems.append(ChainProblem(event.id, f"event {event.id} ({event.action}) was altered: its content no longer matches its hash"))
+            if is_legacy_event(event):
+                if legacy is not None:
+                    legacy.append(event.id)
+            else:
+                problems.append(ChainProblem(event.id, f"event {event.id} ({event.action}) was altered: its content no longer matches its hash"))
         previous = event.hash
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None:

@@ -1,4 +1,5 @@
 """Canonical forms and hashes: the bytes a content hash or a seal is taken over."""
+import datetime
 import hashlib
 import json
 import unicodedata
@@ -22,3 +23,24 @@ def canonical_json(value: Any) -> str:
 
 def sha256_hex(value: Any) -> str:
     return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
+
+
+# Timestamps that a hash or a seal covers are kept to the millisecond: that
+# is what every backup path keeps (Django's JSON serializer writes
+# milliseconds, XML and pg_dump microseconds), so a restored database
+# verifies. They are truncated when written and canonicalised the same way.
+
+
+def to_milliseconds(value: datetime.datetime) -> datetime.datetime:
+    """value truncated to the millisecond, as stored for anything hashed or sealed."""
+    return value.replace(microsecond=value.microsecond - value.microsecond % 1000)
+
+
+def canonical_time(value: datetime.datetime) -> str:
+    """A hashed timestamp: UTC, to the millisecond ("2026-11-29T08:00:00.123+00:00")."""
+    return to_milliseconds(value).astimezone(datetime.timezone.utc).isoformat(timespec="milliseconds")
+
+
+def legacy_time(value: datetime.datetime) -> str:
+    """How timestamps were hashed before they were kept to the millisecond (Python's isoformat)."""
+    return value.isoformat()

@@ -116,3 +116,22 @@ class AuditChainHead(models.Model):
 
     class Meta:
         verbose_name = _("audit chain head")
+
+
+class OwnerPassword(models.Model):
+    """A keyed fingerprint of a user's password hash as the user last set it themself.
+
+    Signing compares it with the current hash (core.services.password_is_owners):
+    a password set any other way (by an administrator, `manage.py
+    changepassword`, a shell or SQL) cannot sign until its owner changes it.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="owner_password", verbose_name=_("user")
+    )
+    fingerprint = models.CharField(_("fingerprint (HMAC-SHA256)"), max_length=64)
+    set_at = models.DateTimeField(_("set (UTC)"))
+
+    class Meta:
+        verbose_name = _("password set by its owner")
+        verbose_name_plural = _("passwords set by their owners")

@@ -8,9 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from .languages import get_language, source_language
+from .languages import UnknownLanguage, get_language, source_language
 from .roles import GROUP_ROLES, Role
 
 _CACHE_ATTR = "_guide_cms_grants"
@@ -78,6 +79,11 @@ def can_view_content(user) -> bool:
     return bool(grants(user).roles) or bool(getattr(user, "is_superuser", False) and user.is_active)
 
 
+def can_manage_accounts(user) -> bool:
+    """Accounts, roles and language assignments are managed by active superusers only (never by a model permission)."""
+    return bool(getattr(user, "is_superuser", False) and user.is_active)
+
+
 def can_manage_guides(user) -> bool:
     """Create guides, change their settings, add, reorder and remove sections."""
     return has_role(user, Role.EDITOR)
@@ -130,3 +136,67 @@ def can_review(user, language: str) -> bool:
 
 def can_publish(user) -> bool:
     return has_role(user, Role.PUBLISHER)
+
+
+def glossary_languages(user) -> frozenset[str]:
+    """Clinical reviewers keep the glossary (which decides a blocking check) of their languages."""
+    return assigned_languages(user, Role.REVIEWER)
+
+
+def require_edit_glossary(user, language: str) -> None:
+    if language not in glossary_languages(user):
+        try:
+            name = get_language(language).display_name
+        except UnknownLanguage:
+            name = language
+        raise PermissionDenied(_("Only the clinical reviewers of %(language)s keep its glossary.") % {"language": name})
+
+
+# --- reading history: versions, signatures, publications, audit events ---------------
+
+
+def history_languages(user) -> frozenset[str] | None:
+    """Languages whose versions, signatures, publications and audit events user may read.
+
+    None means every language and every event (publishers, superusers).
+    Translators and reviewers read their assigned languages only, editors
+    the source language; events about no language (account changes, guide
+    structure, exports, refusals) are for publishers and superusers.
+    """
+    if has_role(user, Role.PUBLISHER) or (getattr(user, "is_superuser", False) and user.is_active):
+        return None
+    languages = set(assigned_languages(user, Role.TRANSLATOR) | assigned_languages(user, Role.REVIEWER))
+    if has_role(user, Role.EDITOR):
+        languages.add(source_language().code)
+    return frozenset(languages)
+
+
+def can_read_history(user, language: str) -> bool:
+    languages = history_languages(user)
+    return languages is None or language in languages
+
+
+def require_read_history(user, language: str) -> None:
+    if not can_read_history(user, language):
+        name = get_language(language).display_name
+        raise PermissionDenied(_("You may not read the %(language)s versions, signatures or history.") % {"language": name})
+
+
+def readable_history(user, queryset, language_field: str = "language"):
+    """queryset of versions, signatures or publications narrowed to what user may read."""
+    languages = history_languages(user)
+    if languages is None:
+        return queryset
+    return queryset.filter(**{f"{language_field}__in": languages})
+
+
+def readable_audit_events(user, queryset):
+    """queryset of audit events narrowed to those of the languages user may read."""
+    languages = history_languages(user)
+    if languages is None:
+        return queryset
+    # Scopes that concern one language end with it: "guide:<id>:es", "glossary:es".
+    in_scope = Q(pk__in=[])
+    for code in languages:
+        in_scope |= Q(scope__endswith=f":{code}")
+    return queryset.filter(in_scope)

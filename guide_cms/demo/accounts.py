@@ -6,8 +6,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from guide_cms.core.models import LanguageAssignment, StaffProfile
-from guide_cms.core.services import record_role_change, role_summary
+from guide_cms.notifications.models import Delivery, NotificationPreference
+from guide_cms.core.services import (
+    account_create,
+    account_set_password,
+    account_set_roles,
+    account_update,
+    password_is_owners,
+    staff_profile_update,
+)
 from guide_cms.core.roles import ROLE_GROUPS, Role
 
 DEMO_PASSWORD = "guide-demo-2026"
@@ -39,26 +46,31 @@ DEMO_ACCOUNTS = [
 
 @transaction.atomic
 def ensure_demo_accounts() -> list:
-    """Create or update the demo accounts; safe to run again."""
+    """Create or update the demo accounts; safe to run again.
+
+    Their published password counts as one each account chose itself, so
+    the demo reviewers can sign (core.services.password_is_owners).
+    """
     User = get_user_model()
     users = []
     for account in DEMO_ACCOUNTS:
-        user, created = User.objects.get_or_create(username=account.username)
-        before = {"groups": [], "languages": []} if created else role_summary(user)
-        user.is_staff = True
-        user.is_superuser = account.superuser
-        user.is_active = True
-        if not user.check_password(DEMO_PASSWORD):
-            user.set_password(DEMO_PASSWORD)
-        user.save()
-        StaffProfile.objects.update_or_create(
-            user=user, defaults={"printed_name": account.printed_name, "credentials": account.credentials}
-        )
+        flags = {
+            "is_staff": True, "is_superuser": account.superuser, "is_active": True,
+            "email": f"{account.username.replace('_', '.')}@guides.example.org",
+        }
+        user = User.objects.filter(username=account.username).first()
+        if user is None:
+            user = account_create(actor=None, username=account.username, password=None, **flags)
+        else:
+            account_update(actor=None, user=user, values=flags)
+        if not user.check_password(DEMO_PASSWORD) or not password_is_owners(user):
+            account_set_password(actor=None, user=user, password=DEMO_PASSWORD, owner_chosen=True)
+        staff_profile_update(actor=None, user=user, printed_name=account.printed_name, credentials=account.credentials)
         groups = [Group.objects.get_or_create(name=ROLE_GROUPS[account.role])[0]] if account.role else []
-        user.groups.set(groups)
-        LanguageAssignment.objects.filter(user=user).exclude(language__in=account.languages).delete()
-        for language in account.languages:
-            LanguageAssignment.objects.get_or_create(user=user, role=account.role.value, language=language)
-        record_role_change(actor=None, user=user, before=before)
+        account_set_roles(actor=None, user=user, groups=groups, languages=[(account.role.value, language) for language in account.languages])
+        # Emails in the person's own language; one reviewer reads a daily digest (send_notifications --digest).
+        language = account.languages[0] if account.role == Role.TRANSLATOR else "en"
+        delivery = Delivery.DIGEST if account.username == "reviewer2" else Delivery.IMMEDIATE
+        NotificationPreference.objects.get_or_create(user=user, defaults={"language": language, "delivery": delivery})
         users.append(user)
     return users

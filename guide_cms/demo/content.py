@@ -51,15 +51,17 @@ DEMO_GLOSSARY = ("Diazepam", "Baclofen")
 
 
 def load_glossary():
-    """Drug names stay exactly as written in every demo language."""
+    """Drug names stay exactly as written in every demo language (kept by a demo reviewer, audited)."""
     from guide_cms.localization.models import GlossaryTerm
+    from guide_cms.localization.services import glossary_term_save
 
     for language in target_languages():
         for term in DEMO_GLOSSARY:
-            GlossaryTerm.objects.get_or_create(
-                language=language.code, term=term,
-                defaults={"do_not_translate": True, "note": "Drug name: never translated or transliterated."},
-            )
+            if not GlossaryTerm.objects.filter(language=language.code, term=term).exists():
+                glossary_term_save(user=_user("reviewer1"), values={
+                    "language": language.code, "term": term, "approved": "", "do_not_translate": True,
+                    "note": "Drug name: never translated or transliterated.",
+                })
 
 
 def load_second_guide():

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from guide_cms.core import permissions
+from guide_cms.core.admin import InvalidPostIsBadRequest
 from guide_cms.core.languages import get_language
 
 from . import services
@@ -164,7 +165,7 @@ class SectionInline(admin.StackedInline):
 
 
 @admin.register(Guide)
-class GuideAdmin(admin.ModelAdmin):
+class GuideAdmin(InvalidPostIsBadRequest, admin.ModelAdmin):
     class Media:
         css = {"all": ["guides/admin.css"]}
 

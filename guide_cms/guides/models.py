@@ -151,6 +151,10 @@ class Version(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="translations", verbose_name=_("source version")
     )
     change_class = models.CharField(_("change class"), max_length=12, choices=ChangeClass.choices, blank=True)
+    # How many approving signatures from different reviewers this version
+    # needs, fixed when it is submitted: switching the guide's safety-critical
+    # flag later never changes what a version in review needs.
+    approvals_required = models.PositiveSmallIntegerField(_("approvals required"))
     status = models.CharField(_("status"), max_length=20, choices=VersionStatus.choices, default=VersionStatus.IN_REVIEW)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     # The translation quality findings at submission, shown to the reviewer.
@@ -171,6 +175,7 @@ class Version(models.Model):
                 condition=models.Q(status="in_review"),
                 name="one_open_review_per_guide_language",
             ),
+            models.CheckConstraint(condition=models.Q(approvals_required__gte=1), name="version_needs_at_least_one_approval"),
         ]
 
     def __str__(self):

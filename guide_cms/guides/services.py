@@ -10,9 +10,11 @@ import json
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from guide_cms.core.audit import audit_append
+from guide_cms.core.models import AuditEvent
 from guide_cms.core.languages import Language, get_language, source_language
 from guide_cms.core.permissions import editable_languages, require_edit_language, require_manage_guides
 
@@ -59,7 +61,35 @@ def _stored(column: str, value: str | None, fields: tuple[str, ...]) -> str:
 
 def draft_scope(guide: Guide, language: str) -> str:
     """The audit scope of a guide's drafts in one language."""
-    return f"guide:{guide.pk}:{language}"
+    return f"{guide_scope(guide)}:{language}"
+
+
+def guide_scope(guide: Guide) -> str:
+    """The audit scope of a change to a guide's structure or settings: every language at once."""
+    return f"guide:{guide.pk}"
+
+
+# Who authored a guide's next version in a language, read from the audit
+# trail (review.services bars them from signing it). A text edit authors the
+# next version of the language it edits. A structural change (a section
+# added, removed or moved) or a change of the guide's settings (slug,
+# safety-critical flag, review interval) authors the next version of *every*
+# language: each language's version carries the sections and their order
+# (removing a section removes its warning in every language), and the
+# settings decide how each version is reviewed and published.
+TEXT_AUTHORING_ACTIONS = ("draft.edit",)
+STRUCTURE_AUTHORING_ACTIONS = ("guide.create", "section.create", "section.move", "section.delete", "guide.settings")
+
+
+def authoring_events(guide: Guide, language: str):
+    """The audit events that make their actors authors of guide's next version in language."""
+    whole_guide = guide_scope(guide)
+    return AuditEvent.objects.filter(
+        Q(scope=draft_scope(guide, language), action__in=TEXT_AUTHORING_ACTIONS)
+        # Structure events are scoped to the whole guide; guide and section
+        # creation carry the source text, so they are scoped to the source language.
+        | Q(action__in=STRUCTURE_AUTHORING_ACTIONS) & (Q(scope=whole_guide) | Q(scope__startswith=f"{whole_guide}:"))
+    )
 
 
 def _audit_text_edits(user, obj, guide: Guide, old: dict, changed: list[str], fields: tuple[str, ...]) -> None:
@@ -169,7 +199,7 @@ def guide_update_settings(*, guide: Guide, user, **settings_values) -> list[str]
         locked.full_clean()
         locked.save(update_fields=[*changed, "updated_at"])
         audit_append(
-            actor=user, action="guide.settings", obj=locked,
+            actor=user, action="guide.settings", obj=locked, scope=guide_scope(locked),
             data={name: {"old": old[name], "new": settings_values[name]} for name in changed},
         )
     guide.refresh_from_db()
@@ -202,7 +232,7 @@ def section_move(*, section: Section, user, position: int) -> None:
     require_manage_guides(user)
     old = section.position
     if Section.objects.filter(pk=section.pk).exclude(position=position).update(position=position):
-        audit_append(actor=user, action="section.move", obj=section, data={"old": old, "new": position})
+        audit_append(actor=user, action="section.move", obj=section, scope=guide_scope(section.guide), data={"key": section.key, "old": old, "new": position})
     section.refresh_from_db()
 
 
@@ -212,7 +242,7 @@ def section_delete(*, section: Section, user) -> None:
     require_manage_guides(user)
     locked = Section.objects.select_for_update().get(pk=section.pk)
     texts = {f.name: getattr(locked, f.name) for f in Section._meta.concrete_fields if split_column(f.name, SECTION_TEXT_FIELDS)}
-    audit_append(actor=user, action="section.delete", obj=locked, data={"key": locked.key, "old": texts})
+    audit_append(actor=user, action="section.delete", obj=locked, scope=guide_scope(locked.guide), data={"key": locked.key, "old": texts})
     locked.delete()
 
 

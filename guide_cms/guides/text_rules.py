@@ -17,6 +17,11 @@ everywhere:
   names), where they hide a change from every check; between the letters of
   scripts that need joiners (Arabic, Indic) they are kept;
 - other control characters (C0/C1, except tab and newline) are refused;
+- in a body, a character reference (``&#x202E;``, ``&#8203;``, ``&zwj;``) that
+  the Markdown renderer would turn into any of the characters above is refused
+  like the character itself;
+- the letter O written against a number ("5O mg", "1O5") is refused: a reader
+  sees 50, every check reads 5 (formulas such as H2O keep theirs);
 - single-line fields (titles, the summary) are plain text: one line, runs of
   whitespace collapsed, trimmed, and no HTML tags.
 
@@ -25,6 +30,7 @@ problem with its position (line and column, 1-based).
 """
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -54,6 +60,10 @@ ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")  # ZWSP ZWNJ ZWJ 
 _INVISIBLE = BIDI_MARKS | ZERO_WIDTH
 _LINE_BREAKS = re.compile("\r\n|\r|\u2028|\u2029|\x85")
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--")
+_REFERENCE = re.compile(r"&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# The letter O (Latin, Greek, Cyrillic) ending a number ("5O mg") or inside one ("1O5"): it prints as a zero.
+# Formulas keep theirs: "H2O", "O2".
+_LOOKALIKE = re.compile(r"(?<=\d)[OoΟοОо](?![^\W\d_])")
 _DECIMAL_MARKS = ".,\u066b\u066c"
 
 
@@ -61,7 +71,7 @@ _DECIMAL_MARKS = ".,\u066b\u066c"
 class TextProblem:
     line: int
     column: int
-    code: str  # "bidi-override" | "invisible-in-number" | "zero-width" | "control" | "html"
+    code: str  # "bidi-override" | "invisible-in-number" | "zero-width" | "control" | "reference" | "lookalike" | "html"
     message: str
 
     def located(self, field: str = "") -> str:
@@ -148,6 +158,33 @@ def text_problems(text: str, *, kind: str = MARKDOWN) -> list[TextProblem]:
         if code:
             line, column = _position(text, index)
             problems.append(TextProblem(line, column, code, message))
+    for match in _LOOKALIKE.finditer(text):
+        word_start = match.start()
+        while word_start > 0 and text[word_start - 1].isalnum():
+            word_start -= 1
+        if text[word_start].isalpha():
+            continue  # a formula: "H2O", "CO2"
+        line, column = _position(text, match.start())
+        problems.append(
+            TextProblem(
+                line, column, "lookalike",
+                _("the letter “%(letter)s” (%(char)s) is written against a number and prints like a digit. "
+                  "Write the number in digits only.") % {"letter": match.group(), "char": _code_point(match.group())},
+            )
+        )
+    if kind == MARKDOWN:
+        for match in _REFERENCE.finditer(text):
+            decoded = html.unescape(match.group())
+            if decoded != match.group() and any(ch in BIDI_CONTROLS or ch in _INVISIBLE or unicodedata.category(ch) in ("Cc", "Cf") for ch in decoded):
+                line, column = _position(text, match.start())
+                problems.append(
+                    TextProblem(
+                        line, column, "reference",
+                        _("the character reference %(reference)s writes the invisible character %(char)s, which can make "
+                          "the text print differently from what is checked. Remove it.")
+                        % {"reference": match.group(), "char": _code_point(decoded[0])},
+                    )
+                )
     if kind == LINE:
         for match in _HTML_TAG.finditer(text):
             line, column = _position(text, match.start())

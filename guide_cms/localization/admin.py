@@ -1,13 +1,14 @@
 from django.contrib import admin
 
 from guide_cms.core import permissions
-from guide_cms.core.roles import Role
+from guide_cms.core.admin import InvalidPostIsBadRequest
 
+from . import services
 from .models import GlossaryTerm, MemoryEntry
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(admin.ModelAdmin):
+class GlossaryTermAdmin(InvalidPostIsBadRequest, admin.ModelAdmin):
     """Clinical reviewers keep the glossary of their languages; everyone with a role reads it."""
 
     list_display = ("term", "language", "expected_form", "do_not_translate", "note")
@@ -15,7 +16,23 @@ class GlossaryTermAdmin(admin.ModelAdmin):
     search_fields = ("term", "approved")
 
     def _languages(self, request):
-        return permissions.assigned_languages(request.user, Role.REVIEWER)
+        return permissions.glossary_languages(request.user)
+
+    # Writes go through the audited services.
+    def save_model(self, request, obj, form, change):
+        if change:
+            values = {name: form.cleaned_data[name] for name in form.changed_data if name in services.GLOSSARY_FIELDS}
+            services.glossary_term_save(user=request.user, term=obj, values=values)
+        else:
+            saved = services.glossary_term_save(user=request.user, values={name: form.cleaned_data[name] for name in services.GLOSSARY_FIELDS})
+            obj.pk, obj._state.adding = saved.pk, False
+
+    def delete_model(self, request, obj):
+        services.glossary_term_delete(user=request.user, term=obj)
+
+    def delete_queryset(self, request, queryset):
+        for term in queryset:
+            services.glossary_term_delete(user=request.user, term=term)
 
     def has_module_permission(self, request):
         return permissions.can_view_content(request.user)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from guide_cms.core.audit import audit_append
 from guide_cms.core.languages import get_language
-from guide_cms.core.permissions import require_edit_language, visible_languages
+from guide_cms.core.permissions import require_edit_glossary, require_edit_language, visible_languages
 from guide_cms.guides.models import Guide, Section, Version, VersionStatus
 from guide_cms.guides.services import draft_scope, guide_update_drafts, section_update_drafts
 from guide_cms.guides.text_rules import TextRefused, clean_text
@@ -28,7 +28,7 @@ from .exchange import (
 )
 from .inline import Content, code_problems, plain, with_source_codes
 from .memory import IN_CONTEXT, entry_values, exact_matches, fuzzy_matches, verified_memory
-from .models import MemoryEntry, SegmentDraft
+from .models import GlossaryTerm, MemoryEntry, SegmentDraft
 from .qa import Finding
 from .units import align_unit, compose_unit, snapshot_units, unit_blocks
 
@@ -585,6 +585,11 @@ def segments_edit(*, guide: Guide, language: str, user, values: dict[str, str], 
         if bad:
             problems.append((item.id, " ".join(bad)))
             continue
+        try:
+            clean_text(plain(target), kind="line", field=item.id)
+        except TextRefused as exc:
+            problems += [(item.id, message) for message in exc.messages]
+            continue
         target = with_source_codes(item.source, target)
         offer = offers.get(item.id)
         if target == item.target and not item.stale:
@@ -603,3 +608,59 @@ def segments_edit(*, guide: Guide, language: str, user, values: dict[str, str], 
     if not changes:
         return []
     return segments_save(guide=guide, language=lang.code, user=user, changes=changes, draft=draft)
+
+
+# --- the glossary -----------------------------------------------------------------------
+
+GLOSSARY_FIELDS = ("language", "term", "approved", "do_not_translate", "note")
+
+
+def glossary_scope(language: str) -> str:
+    return f"glossary:{language}"
+
+
+def _glossary_values(term: GlossaryTerm) -> dict:
+    return {name: getattr(term, name) for name in GLOSSARY_FIELDS}
+
+
+@transaction.atomic
+def glossary_term_save(*, user, term: GlossaryTerm | None = None, values: dict) -> GlossaryTerm:
+    """Create a glossary term (term=None) or change one.
+
+    The glossary decides a blocking quality check, so only the clinical
+    reviewers of the language change it, and every change is audited with
+    its old and new values.
+    """
+    unknown = set(values) - set(GLOSSARY_FIELDS)
+    if unknown:
+        raise ValueError(f"not glossary fields: {sorted(unknown)}")
+    if term is None:
+        term = GlossaryTerm(**values)
+        require_edit_glossary(user, term.language)
+        term.full_clean()
+        term.save()
+        audit_append(actor=user, action="glossary.create", obj=term, scope=glossary_scope(term.language), data=_glossary_values(term))
+        return term
+    locked = GlossaryTerm.objects.select_for_update().get(pk=term.pk)
+    require_edit_glossary(user, locked.language)
+    changed = [name for name, value in values.items() if getattr(locked, name) != value]
+    if changed:
+        old = {name: getattr(locked, name) for name in changed}
+        for name in changed:
+            setattr(locked, name, values[name])
+        require_edit_glossary(user, locked.language)
+        locked.full_clean()
+        locked.save(update_fields=changed)
+        audit_append(
+            actor=user, action="glossary.change", obj=locked, scope=glossary_scope(locked.language),
+            data={"term": locked.term, "fields": {name: {"old": old[name], "new": values[name]} for name in changed}},
+        )
+    return locked
+
+
+@transaction.atomic
+def glossary_term_delete(*, user, term: GlossaryTerm) -> None:
+    locked = GlossaryTerm.objects.select_for_update().get(pk=term.pk)
+    require_edit_glossary(user, locked.language)
+    audit_append(actor=user, action="glossary.delete", obj=locked, scope=glossary_scope(locked.language), data=_glossary_values(locked))
+    locked.delete()

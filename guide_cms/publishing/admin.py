@@ -68,3 +68,6 @@ class PublicationAdmin(ReadOnlyAdmin):
     list_display = ("guide", "language", "channel", "version", "is_live", "withdrawn_at", "published_by", "published_at")
     list_filter = ("is_live", "channel", "language")
     list_select_related = ("guide", "version__guide", "published_by")
+
+    def get_queryset(self, request):
+        return permissions.readable_history(request.user, super().get_queryset(request))

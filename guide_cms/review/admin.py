@@ -152,6 +152,9 @@ class VersionAdmin(ReadOnlyAdmin):
     readonly_fields = fields
     inlines = [SignatureInline]
 
+    def get_queryset(self, request):
+        return permissions.readable_history(request.user, super().get_queryset(request))
+
     @admin.display(description=gettext_lazy("review"))
     def review_link(self, version):
         return format_html('<a href="{}">{}</a>', reverse("review:version", args=[version.pk]), _("open"))
@@ -163,3 +166,6 @@ class SignatureAdmin(ReadOnlyAdmin):
     list_filter = ("decision", "meaning")
     list_select_related = ("version__guide",)
     readonly_fields = [f.name for f in Signature._meta.fields]
+
+    def get_queryset(self, request):
+        return permissions.readable_history(request.user, super().get_queryset(request), "version__language")

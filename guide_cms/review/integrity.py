@@ -9,7 +9,7 @@ from guide_cms.guides.models import Version
 from guide_cms.guides.snapshots import content_hash
 
 from .models import Signature
-from .seals import seal_is_valid
+from .seals import is_legacy_seal, seal_is_valid
 
 
 @dataclass
@@ -18,6 +18,8 @@ class IntegrityReport:
     versions: int = 0
     signatures: int = 0
     problems: list[str] = field(default_factory=list)
+    # Not problems: what an operator should know (records a JSON backup cannot keep exactly).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -26,7 +28,8 @@ class IntegrityReport:
 
 def check_integrity() -> IntegrityReport:
     report = IntegrityReport()
-    report.events, chain_problems = verify_chain()
+    legacy_events: list[int] = []
+    report.events, chain_problems = verify_chain(legacy=legacy_events)
     report.problems += [f"audit: {p.message}" for p in chain_problems]
 
     hashes = {}
@@ -36,6 +39,7 @@ def check_integrity() -> IntegrityReport:
         if content_hash(version.snapshot) != version.content_hash:
             report.problems.append(f"version {version} (id {version.pk}): its snapshot no longer matches its content hash")
 
+    legacy_signatures = 0
     for signature in Signature.objects.select_related("version__guide").iterator(chunk_size=500):
         report.signatures += 1
         label = f"signature {signature.pk} by {signature.printed_name} on {signature.version}"
@@ -43,4 +47,13 @@ def check_integrity() -> IntegrityReport:
             report.problems.append(f"{label}: signs a content hash that is not its version's")
         if not seal_is_valid(signature):
             report.problems.append(f"{label}: its seal does not match its fields (altered, or moved from another version)")
+        elif is_legacy_seal(signature):
+            legacy_signatures += 1
+    if legacy_events or legacy_signatures:
+        report.notes.append(
+            f"{len(legacy_events)} audit events and {legacy_signatures} signatures were recorded with microsecond timestamps, "
+            "before timestamps were kept to the millisecond. They verify in this database, but a JSON backup "
+            "(dumpdata --format json) keeps only milliseconds and would make them look altered: back this database up "
+            "with pg_dump or dumpdata --format xml."
+        )
     return report

@@ -7,7 +7,6 @@ one transaction.
 """
 from __future__ import annotations
 
-import datetime
 import logging
 
 from django.conf import settings
@@ -17,13 +16,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guide_cms.core.audit import audit_append
+from guide_cms.core.hashing import to_milliseconds
 from guide_cms.core.languages import get_language
-from guide_cms.core.models import AuditEvent
+from guide_cms.core.logins import LoginLocked, verify_password
 from guide_cms.core.permissions import can_review, require_edit_language
+from guide_cms.core.services import password_is_owners
 from guide_cms.localization.checking import current_source_version, findings_as_data, snapshot_findings
 from guide_cms.localization.services import memory_add_version, submission_segments
 from guide_cms.guides.models import ChangeClass, Guide, Version, VersionStatus
-from guide_cms.guides.services import draft_scope
+from guide_cms.guides.services import authoring_events, draft_scope
 from guide_cms.guides.snapshots import build_snapshot, content_hash
 
 from .models import Decision, Meaning, Signature
@@ -31,10 +32,6 @@ from .seals import compute_seal
 from .workflow import Action, TransitionRefused, approvals_required, next_status
 
 logger = logging.getLogger("guide_cms.review")
-
-MAX_FAILED_SIGNATURES = 5
-FAILED_SIGNATURE_WINDOW = datetime.timedelta(minutes=15)
-SIGNING_LOCK = datetime.timedelta(minutes=15)
 
 
 class SubmissionRefused(Exception):
@@ -66,13 +63,13 @@ def submission_problems(snapshot: dict, findings) -> list[tuple[str, str]]:
     return problems
 
 
-# Audit actions that write draft text; signing or submitting makes no one a contributor.
-TEXT_EDIT_ACTIONS = ("draft.edit", "section.create", "guide.create")
-
-
 def _contributors(guide: Guide, language: str, since) -> set[int]:
-    """Users who wrote this language's drafts since the previous version."""
-    events = AuditEvent.objects.filter(scope=draft_scope(guide, language), action__in=TEXT_EDIT_ACTIONS, actor__isnull=False)
+    """Users who wrote this language's drafts, or changed the guide's structure or settings, since `since`.
+
+    Which changes count for which language is guides.services.authoring_events;
+    signing or submitting makes no one a contributor.
+    """
+    events = authoring_events(guide, language).filter(actor__isnull=False)
     if since is not None:
         events = events.filter(created_at__gt=since)
     return set(events.values_list("actor_id", flat=True))
@@ -150,6 +147,7 @@ def version_submit(*, guide: Guide, language: str, user, change_class: str = "")
         created_at=timezone.now(),
         source_version=source_version,
         change_class=change_class,
+        approvals_required=approvals_required(guide),
         qa_findings=findings_as_data(findings),
         segment_states=segment_states,
     )
@@ -163,25 +161,14 @@ def version_submit(*, guide: Guide, language: str, user, change_class: str = "")
             "content_hash": digest,
             "source_version": source_version.number if source_version else None,
             "change_class": change_class,
+            "approvals_required": version.approvals_required,
+            "contributors": version.contributor_ids,
         },
     )
     return version
 
 
 # --- signing ---------------------------------------------------------------
-
-
-def signing_locked_until(user) -> datetime.datetime | None:
-    """When 5 wrong passwords fall within 15 minutes, signing locks for 15 minutes."""
-    recent = list(
-        AuditEvent.objects.filter(actor=user, action="signature.failed")
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[:MAX_FAILED_SIGNATURES]
-    )
-    if len(recent) < MAX_FAILED_SIGNATURES or recent[0] - recent[-1] > FAILED_SIGNATURE_WINDOW:
-        return None
-    until = recent[0] + SIGNING_LOCK
-    return until if until > timezone.now() else None
 
 
 def _record_failed_signature(version: Version, signer, reason: str) -> None:
@@ -209,6 +196,11 @@ def signing_refusal(version: Version, signer) -> str | None:
     language = get_language(version.language).display_name
     if not can_review(signer, version.language):
         return _("You are not a clinical reviewer for %(language)s.") % {"language": language}
+    if not password_is_owners(signer):
+        return _(
+            "Your password was set by someone else (an administrator or a command), so it cannot sign. "
+            "Change your password yourself (Change password, at the top of the page), then sign."
+        )
     if version.author_id == signer.pk or signer.pk in version.contributor_ids:
         return _("You wrote or edited this text, so you cannot sign it: another reviewer must.")
     if version.status != VersionStatus.IN_REVIEW:
@@ -219,19 +211,23 @@ def signing_refusal(version: Version, signer) -> str | None:
 
 
 def version_sign(
-    *, version: Version, signer, password: str, decision: str, comment: str = "", content_hash_seen: str | None = None, change_class_confirmed: str = ""
+    *, version: Version, signer, password: str, decision: str, comment: str = "", content_hash_seen: str | None = None,
+    change_class_confirmed: str = "", request=None,
 ) -> Signature:
     """Record signer's decision on version, sealed to its content hash.
 
-    The signer re-enters their password; a wrong one is refused, logged and
-    counted, and five within 15 minutes lock signing for 15 minutes.
+    The signer re-enters their password, checked through the login throttle
+    (core.logins) with the request it came in (None: code with no client,
+    such as the demo loader): a wrong one is refused, audited and counted
+    with wrong logins, and while the username or address is locked no
+    password is checked.
     """
-    locked_until = signing_locked_until(signer)
-    if locked_until is not None:
-        raise SignatureRefused(
-            _("Signing is locked after repeated wrong passwords until %(time)s UTC.") % {"time": locked_until.strftime("%H:%M")}
-        )
-    if not password or not signer.check_password(password):
+    try:
+        right = verify_password(request=request, user=signer, password=password)
+    except LoginLocked as exc:
+        _record_failed_signature(version, signer, "locked")
+        raise SignatureRefused(str(exc)) from None
+    if not right:
         _record_failed_signature(version, signer, "wrong password")
         raise SignatureRefused(_("Wrong password: the signature was not recorded."))
     return _sign(version=version, signer=signer, decision=decision, comment=comment, content_hash_seen=content_hash_seen, change_class_confirmed=change_class_confirmed)
@@ -267,7 +263,7 @@ def _sign(*, version, signer, decision, comment, content_hash_seen, change_class
         signer=signer,
         printed_name=profile.printed_name,
         credentials=profile.credentials,
-        signed_at=timezone.now(),
+        signed_at=to_milliseconds(timezone.now()),
         meaning=meaning,
         meaning_text=meaning_text,
         decision=decision,
@@ -291,7 +287,7 @@ def _sign(*, version, signer, decision, comment, content_hash_seen, change_class
 
     if decision == Decision.REQUEST_CHANGES:
         _move(version, Action.REQUEST_CHANGES, signer, scope)
-    elif version.signatures.approvals().values("signer").distinct().count() >= approvals_required(version.guide):
+    elif version.signatures.approvals().values("signer").distinct().count() >= version.approvals_required:
         _move(version, Action.APPROVE, signer, scope)
         if not version.is_source:
             # Signed text becomes translation memory, with its version and signers.

@@ -1,6 +1,7 @@
 """The translator's dashboard and CAT-tool file exchange. Glue over
 localization.selectors/services; the rules live there."""
 import base64
+import binascii
 
 from django import forms
 from django.contrib import messages
@@ -29,8 +30,7 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("XLIFF (1.2 or 2.0) or PO file"))
 
 
-@staff_member_required
-def dashboard(request):
+def _dashboard(request, *, upload_form=None, upload_error: str = "", status: int = 200):
     languages = sorted(assigned_languages(request.user, Role.TRANSLATOR))
     guides = list(Guide.objects.order_by("slug"))
     statuses = guide_statuses(guides)
@@ -39,7 +39,15 @@ def dashboard(request):
         lang = get_language(code)
         rows = [(o, statuses[o.guide.pk][code]) for o in translation_overviews(guides, code)]
         blocks.append({"language": lang, "rows": rows})
-    return render(request, "review/translator_dashboard.html", _context(request, title=_("Translation dashboard"), blocks=blocks, upload_form=UploadForm()))
+    context = _context(
+        request, title=_("Translation dashboard"), blocks=blocks, upload_form=upload_form or UploadForm(), upload_error=upload_error
+    )
+    return render(request, "review/translator_dashboard.html", context, status=status)
+
+
+@staff_member_required
+def dashboard(request):
+    return _dashboard(request)
 
 
 def _guide_language(request, slug, language):
@@ -56,42 +64,59 @@ def _guide_language(request, slug, language):
 @staff_member_required
 def download(request, slug, language, fmt):
     guide, lang = _guide_language(request, slug, language)
-    if fmt not in FORMATS:
-        raise Http404
     try:
         data, name = translation_export(guide=guide, language=lang.code, fmt=fmt, user=request.user)
     except ExchangeError as exc:
         messages.error(request, str(exc))
         return redirect("review:translate")
-    content_type = FORMATS[fmt][2]
+    content_type = FORMATS[fmt][2]  # known: translation_export refused any other
     response = HttpResponse(data, content_type=f"{content_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
+class UploadRefused(Exception):
+    """The upload itself is malformed; the message says what to do."""
+
+
+def _uploaded_file(request) -> tuple[bytes, str, bool]:
+    """(data, file name, dry run) from an upload, or from a preview's confirmation (base64)."""
+    if "content" in request.POST:
+        try:
+            data = base64.b64decode(request.POST["content"], validate=True)
+        except (binascii.Error, ValueError):
+            raise UploadRefused(_("The confirmed file arrived damaged (its content is not valid base64). Upload the file again.")) from None
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise UploadRefused(_("The confirmed file is larger than 5 MB; that is not a guide's translation file."))
+        filename = "".join(c for c in request.POST.get("filename", "") if c.isprintable()).strip()[:200] or "upload"
+        return data, filename, False
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        raise UploadRefused(_("Choose an XLIFF or PO file to upload."))
+    upload_file = form.cleaned_data["file"]
+    if upload_file.size > MAX_UPLOAD_BYTES:
+        raise UploadRefused(_("%(file)s is larger than 5 MB; that is not a guide's translation file.") % {"file": upload_file.name})
+    return upload_file.read(), upload_file.name, True
+
+
 @staff_member_required
 def upload(request):
-    """Upload a file: first a preview of what would change (dry run), then apply on confirmation."""
+    """Upload a file: first a preview of what would change (dry run), then apply on confirmation.
+
+    A malformed upload or a refused file answers 400 with the reason on the
+    dashboard; a file for a language the user may not translate is a 403.
+    """
     if request.method != "POST":
         return redirect("review:translate")
-    if "content" in request.POST:
-        data, filename, dry_run = base64.b64decode(request.POST["content"]), request.POST.get("filename", "upload"), False
-    else:
-        form = UploadForm(request.POST, request.FILES)
-        if not form.is_valid():
-            messages.error(request, _("Choose an XLIFF or PO file to upload."))
-            return redirect("review:translate")
-        upload_file = form.cleaned_data["file"]
-        if upload_file.size > MAX_UPLOAD_BYTES:
-            messages.error(request, _("%(file)s is larger than 5 MB; that is not a guide's translation file.") % {"file": upload_file.name})
-            return redirect("review:translate")
-        data, filename, dry_run = upload_file.read(), upload_file.name, True
+    try:
+        data, filename, dry_run = _uploaded_file(request)
+    except UploadRefused as exc:
+        return _dashboard(request, upload_error=str(exc), status=400)
     try:
         document = read_exchange_file(data, filename)
         report = translation_import(document=document, user=request.user, filename=filename, dry_run=dry_run)
-    except (ExchangeError, ImportRefused, PermissionDenied) as exc:
-        messages.error(request, _("Refused, nothing imported: %(error)s") % {"error": exc})
-        return redirect("review:translate")
+    except (ExchangeError, ImportRefused) as exc:
+        return _dashboard(request, upload_error=_("Refused, nothing imported: %(error)s") % {"error": exc}, status=400)
     if not dry_run:
         messages.success(request, _("Imported %(count)d change(s) from %(file)s.") % {"count": len(report.applied), "file": filename})
         return redirect("review:translate")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guide_cms.core.languages import get_language
-from guide_cms.core.permissions import can_edit_language, can_view_content
+from guide_cms.core.permissions import can_edit_language, require_read_history
 from guide_cms.guides.markdown import render_markdown
 from guide_cms.guides.models import Guide, Version
 from guide_cms.guides.snapshots import build_snapshot
@@ -21,7 +21,6 @@ from . import services
 from guide_cms.core.diffs import diff_sections
 from .forms import SignForm, SubmitForm
 from .selectors import previous_approved, review_queue
-from .workflow import approvals_required
 
 
 def _context(request, **extra):
@@ -49,8 +48,7 @@ def _side_by_side(version):
 @staff_member_required
 def review_version(request, pk):
     version = get_object_or_404(Version.objects.select_related("guide", "author", "source_version"), pk=pk)
-    if not can_view_content(request.user):
-        raise PermissionDenied
+    require_read_history(request.user, version.language)
     refusal = services.signing_refusal(version, request.user)
     form = SignForm(request.POST if request.method == "POST" else None, initial={"content_hash": version.content_hash})
     if request.method == "POST":
@@ -67,6 +65,7 @@ def review_version(request, pk):
                     comment=data["comment"],
                     content_hash_seen=data["content_hash"],
                     change_class_confirmed=version.change_class if data["confirm_change_class"] else "",
+                    request=request,
                 )
             except services.SignatureRefused as exc:
                 form.add_error(None, str(exc))
@@ -88,7 +87,7 @@ def review_version(request, pk):
         memory_segments=version_memory_segments(version),
         preview=[(s["title"], render_markdown(s["body"], language=version.language)) for s in version.snapshot["sections"]],
         signatures=version.signatures.select_related("signer").all(),
-        approvals_required=approvals_required(version.guide),
+        approvals_required=version.approvals_required,
         refusal=refusal,
         form=form,
     )

@@ -1,4 +1,5 @@
 """Settings shared by every environment; dev, test and production refine them."""
+import datetime
 import os
 from pathlib import Path
 
@@ -21,11 +22,14 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Login throttling (django-axes), shared with the signing form's password check.
+    "axes",
     "guide_cms.core",
     "guide_cms.guides",
     "guide_cms.localization",
     "guide_cms.review",
     "guide_cms.publishing",
+    "guide_cms.notifications",
     "guide_cms.demo",
 ]
 
@@ -37,7 +41,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A NUL character anywhere in a request is a 400, never a database error.
+    "guide_cms.core.middleware.RejectNulCharactersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "guide_cms.urls"
@@ -58,13 +66,62 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'guide_cms.sqlite3'}",
-        conn_max_age=60,
-    )
-}
+
+
+def database(url: str) -> dict:
+    """Django's DATABASES entry for a DATABASE_URL.
+
+    SQLite takes its write lock when a transaction begins (IMMEDIATE) and
+    waits up to 20 s for it, so concurrent writers queue instead of failing
+    with "database is locked".
+    """
+    config = dj_database_url.parse(url, conn_max_age=60)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
+    return config
+
+
+SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+DATABASES = {"default": database(os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'guide_cms.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Argon2 (argon2-cffi, Django's defaults: RFC 9106's second profile, about
+# 0.25 s a check on a 2-core machine); PBKDF2 stays to verify older hashes,
+# which Django re-hashes with Argon2 at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "guide_cms.core.backends.OwnerPasswordBackend",
+]
+
+# Login throttling: 5 wrong passwords (at the login page, the password-change
+# page or the signing form) lock the username, and 5 from one address lock
+# the address, for 15 minutes after the last of them. While locked no
+# password is checked, so no page tells whether one is right.
+LOGIN_FAILURE_LIMIT = 5
+LOGIN_LOCK = datetime.timedelta(minutes=15)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = LOGIN_LOCK
+AXES_LOCKOUT_PARAMETERS = "guide_cms.core.logins.lockout_parameters"  # username, and address
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "guide_cms.core.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "guide_cms.core.logins.client_address"
+AXES_VERBOSE = False
+# axes keeps the POST data of failed attempts: never the passwords of any form.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "old_password", "new_password1", "new_password2", "password1", "password2"]
+# How many proxies in front of the application append to X-Forwarded-For:
+# behind a TLS proxy, the client's address is the one the outermost of them saw.
+GUIDE_CMS_PROXY_COUNT = int(os.environ.get("GUIDE_CMS_PROXY_COUNT") or 0)
+
+# Staff sessions end after 30 minutes without a request.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -121,6 +178,14 @@ GUIDE_CMS_LIVE_VERSIONS = "guide_cms.publishing.selectors.live_versions"
 GUIDE_CMS_EXPORT_DIR = Path(os.environ.get("GUIDE_CMS_EXPORT_DIR") or VAR_DIR / "exports")
 # Absolute address of the published site, for sitemap.xml.
 GUIDE_CMS_SITE_URL = os.environ.get("GUIDE_CMS_SITE_URL", "https://guides.example.org/")
+
+# Called with each audit event, inside its transaction (notifications are written with the event).
+GUIDE_CMS_AUDIT_SUBSCRIBERS = ["guide_cms.notifications.services.on_audit_event"]
+# Email: Django's mail framework. Development prints messages on the console; production sets SMTP.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "guide_cms <guides@localhost>")
+# The admin's address, for links in emails.
+GUIDE_CMS_ADMIN_SITE_URL = os.environ.get("GUIDE_CMS_ADMIN_SITE_URL", "http://127.0.0.1:8000")
 
 # Who may run the demo loader (it creates accounts with published passwords).
 DEMO_ALLOWED = False

@@ -1,10 +1,20 @@
-"""Production: every secret and host from the environment; refuses to start without them."""
+"""Production: every secret and host from the environment; refuses to start without them.
+
+`python manage.py check --deploy --fail-level WARNING` passes on these
+settings (make test runs it). Behind a TLS proxy, see the README for
+GUIDE_CMS_TLS_PROXY_HEADER, GUIDE_CMS_PROXY_COUNT and the HSTS variables.
+"""
 import os
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
+from .base import database
+
+MIN_SECRET_KEY_LENGTH = 50
+# Keys that are published somewhere (Django's generated development keys,
+# this project's test settings, placeholders in documentation).
+_PUBLISHED_KEY_MARKERS = ("django-insecure", "test-only-secret-key", "change-me", "changeme", "secret-key-here", "your-secret-key")
 
 
 def _required(name: str) -> str:
@@ -14,14 +24,57 @@ def _required(name: str) -> str:
     return value
 
 
-SECRET_KEY = _required("SECRET_KEY")
+def _strong_secret(name: str, value: str) -> str:
+    """Refuse a key that is short, repetitive or published: seals and sessions depend on it."""
+    if len(value) < MIN_SECRET_KEY_LENGTH or len(set(value)) < 5:
+        raise ImproperlyConfigured(
+            f"{name} is too weak: use at least {MIN_SECRET_KEY_LENGTH} random characters, e.g. "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
+    if any(marker in value.lower() for marker in _PUBLISHED_KEY_MARKERS):
+        raise ImproperlyConfigured(f"{name} is a published or placeholder key; generate a new one.")
+    return value
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
+
+
+SECRET_KEY = _strong_secret("SECRET_KEY", _required("SECRET_KEY"))
 # Signature seals are HMACs under the secret key: after a rotation, keep the
 # old keys here (comma-separated) or every existing seal fails verification.
-SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
+SECRET_KEY_FALLBACKS = [_strong_secret("SECRET_KEY_FALLBACKS", k.strip()) for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()]
 ALLOWED_HOSTS = [h.strip() for h in _required("ALLOWED_HOSTS").split(",") if h.strip()]
-DATABASES = {"default": dj_database_url.parse(_required("DATABASE_URL"), conn_max_age=60)}
+DATABASES = {"default": database(_required("DATABASE_URL"))}
 DEBUG = False
 DEMO_ALLOWED = False
+
+# HTTPS only. Behind a TLS-terminating proxy, name the header it sets
+# (GUIDE_CMS_TLS_PROXY_HEADER=X-Forwarded-Proto) so Django knows the request
+# came in over HTTPS; the proxy must overwrite that header from clients.
+SECURE_SSL_REDIRECT = _flag("SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS") or 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _flag("SECURE_HSTS_PRELOAD", True)
+_proxy_header = os.environ.get("GUIDE_CMS_TLS_PROXY_HEADER", "").strip()
+if _proxy_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+
+# Email through SMTP: EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "").lower() in ("1", "true", "yes")
 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from django.test import RequestFactory
 from django.utils import timezone
 
+from guide_cms.core.hashing import to_milliseconds
 from guide_cms.core.audit import GENESIS, audit_append, event_hash, verify_chain
 from guide_cms.core.models import AuditChainHead, AuditEvent
 from guide_cms.core.roles import Role
@@ -68,7 +69,7 @@ def test_the_head_records_the_newest_hash_and_the_count():
 
 def test_an_event_records_who_what_and_when_in_utc(guide):
     editor = make_user(Role.EDITOR)
-    before = timezone.now()
+    before = to_milliseconds(timezone.now())
 
     event = audit_append(actor=editor, action="guide.test", obj=guide, scope="guide:1:en", data={"old": "a", "new": "b"})
 
@@ -292,3 +293,12 @@ def test_an_edit_of_the_guide_title_is_audited(guide, translator_es):
     event = AuditEvent.objects.get(action="draft.edit")
     assert event.scope == f"guide:{guide.pk}:es"
     assert event.data == {"field": "title_es", "old": "Baclofeno", "new": "Baclofeno oral"}
+
+
+def test_an_event_with_nul_characters_is_recorded_and_verifies(db):
+    """Whatever bytes a client sent, a refusal or an import is on record (PostgreSQL stores no NUL)."""
+    event = audit_append(actor=None, action="access.refused", scope="guide:1:es\x00", data={"path": "/admin/\x00", "list": ["a\x00"]})
+
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.data == {"path": "/admin/\ufffd", "list": ["a\ufffd"]} and stored.scope == "guide:1:es\ufffd"
+    assert verify_chain()[1] == []

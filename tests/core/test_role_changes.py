@@ -29,7 +29,11 @@ def test_admin_change_of_groups_and_languages_is_audited(client, db):
     assert LanguageAssignment.objects.filter(user=user, language="es").exists()
     event = AuditEvent.objects.get(action="roles.change")
     assert event.actor == admin and event.object_id == str(user.pk)
-    assert event.data == {"old": {"groups": [], "languages": []}, "new": {"groups": ["Translators"], "languages": ["translator:es"]}}
+    assert event.data == {
+        "user": "newcomer",
+        "old": {"groups": [], "permissions": [], "languages": []},
+        "new": {"groups": ["Translators"], "permissions": [], "languages": ["translator:es"]},
+    }
 
 
 def test_saving_a_user_without_role_changes_adds_no_event(client, db):

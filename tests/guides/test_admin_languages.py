@@ -97,7 +97,7 @@ def test_edit_of_text_changed_meanwhile_is_refused_and_keeps_the_other_text(clie
     Section.objects.filter(key="dosing").update(body_es="Tome 5 mg (revisado por otra persona).")
     data["sections-0-body_es"] = "Tome 5 mg por la mañana."
     response = client.post(change_url(guide), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "changed by someone else" in response.content.decode()
     assert Section.objects.get(key="dosing").body_es == "Tome 5 mg (revisado por otra persona)."
 
@@ -133,7 +133,7 @@ def test_review_interval_over_three_years_is_refused(client, editor, guide):
     data = post_data_from(open_change_page(client, editor, guide))
     data["review_interval_months"] = "37"
     response = client.post(change_url(guide), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert Guide.objects.get(pk=guide.pk).review_interval_months == 12
 
 

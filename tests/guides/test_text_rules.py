@@ -151,6 +151,6 @@ def test_the_admin_shows_the_problem_on_the_field(client, guide, translator_es):
     data = post_data_from(client.get(url))
     data["sections-0-body_es"] = f"Tome {RLO}51{PDF} mg."  # sections in position order: dosing first
     response = client.post(url, data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "line 1, character 6" in response.content.decode()
     assert Section.objects.get(key="dosing").body_es == "Tome 5 mg."

@@ -156,7 +156,7 @@ def make_guides_with_versions(count, author):
         def version(language, number, status, source=None, change_class=""):
             return Version.objects.create(
                 guide=guide, language=language, number=number, snapshot=snapshots[language], content_hash=content_hash(snapshots[language]),
-                author=author, author_label=author.username, created_at=now, status=status, source_version=source, change_class=change_class,
+                author=author, author_label=author.username, created_at=now, status=status, source_version=source, change_class=change_class, approvals_required=1,
             )
 
         en1 = version("en", 1, VersionStatus.APPROVED)

@@ -85,3 +85,9 @@ def test_the_reviewer_sees_which_sentences_came_from_memory(changed, client):
     html = client.get(f"/admin/review/versions/{Version.objects.get(pk=version.pk).pk}/").content.decode()
     assert "Text from the translation memory" in html
     assert "Tome 5 mg por la noche." in html and "baclofen v1, signed by" in html
+
+
+def test_the_editor_refuses_a_direction_override_naming_the_sentence(changed, client):
+    response = client.post(URL, {"target-dosing.body.1.3": "No conduzca durante \u202e8\u202c horas."})
+    assert response.status_code == 400 and "dosing.body.1.3" in response.content.decode()
+    assert Section.objects.get(key="dosing").body_es == BODY_ES

@@ -267,6 +267,7 @@ def test_the_database_allows_only_one_version_in_review_per_guide_and_language(g
             author_label=editor.username,
             created_at=timezone.now(),
             status=VersionStatus.IN_REVIEW,
+            approvals_required=1,
         )
     assert Version.objects.filter(guide=guide, language="en").count() == 1
 
@@ -276,7 +277,7 @@ def test_the_in_review_constraint_is_per_language(guide, editor):
 
     Version.objects.create(
         guide=guide, language="es", number=1, snapshot=first.snapshot, content_hash="0" * 64, author=editor,
-        author_label=editor.username, created_at=timezone.now(), status=VersionStatus.IN_REVIEW,
+        author_label=editor.username, created_at=timezone.now(), status=VersionStatus.IN_REVIEW, approvals_required=1,
     )
 
     assert Version.objects.filter(guide=guide, status=VersionStatus.IN_REVIEW).count() == 2

@@ -24,9 +24,9 @@ from guide_cms.guides.text_rules import LINE, MARKDOWN, strip_marks, text_proble
 
 from ..units import TextUnit, snapshot_units, unit_id
 from .numbers import format_value
-from .quantities import Difference, compare_quantities, read_quantities
+from .quantities import CLOCK, Difference, compare_quantities, read_quantities
 from .readability import GRADE_TARGET, measure_readability, readability_supported
-from .text import body_blocks, normalise_space, plain_text, real_words
+from .text import body_blocks, normalise_space, plain_text, real_words, split_sentences
 
 __all__ = [
     "CHECKS",
@@ -266,29 +266,77 @@ def _block_name(kind: str, index: int) -> str:
     return names.get(kind, gettext("block %(number)d")) % {"number": index}
 
 
-def _describe(difference: Difference) -> str:
+def _describe(difference: Difference, language: str) -> str:
     source, target = difference.source, difference.target
     if difference.kind == "missing":
         return gettext("“%(source)s” of the source is missing") % {"source": source.text}
+    if difference.kind == "unreadable":
+        return gettext("“%(target)s” cannot be read as one number for certain: write it in digits") % {"target": target.text}
+    if difference.kind == "ambiguous":
+        return gettext("“%(text)s” can be read as one number or as two: write it so it can only be read one way") % {"text": difference.text}
+    if difference.kind == "converted":
+        return gettext("“%(source)s” in the source is written “%(target)s” in the translation, the same amount in another unit") % {
+            "source": source.text, "target": target.text}
+    if difference.kind == "order":
+        return gettext("“%(source)s” comes in another order in the translation: check that each dose goes with the right time") % {
+            "source": source.text}
     if difference.kind == "changed":
         text = gettext("“%(source)s” in the source is “%(target)s” in the translation") % {"source": source.text, "target": target.text}
     else:
         text = gettext("“%(target)s” is not in the source") % {"target": target.text}
     value = format_value(target.value)
+    if target.unit == CLOCK:
+        return text
     if not re.search(rf"(?<![\d.,]){re.escape(value)}(?![\d.,]*\d)", target.text):
-        # "1,000 ml" in Spanish is one millilitre: say how it reads when the digits do not show it.
-        text += " " + gettext("(read as %(value)s)") % {"value": value}
+        # "1,000 ml" in Spanish is one millilitre, "once" is eleven: say how it reads when the text does not show it.
+        if source is not None and _digits(source.text) and _digits(source.text) == _digits(target.text):
+            text += " " + gettext("(read as %(value)s in %(language)s, where %(number)s is written %(written)s)") % {
+                "value": value, "language": _language_name(language), "number": format_value(source.value),
+                "written": _written(source.value, language)}
+        else:
+            text += " " + gettext("(read as %(value)s)") % {"value": value}
     return text
 
 
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit() or ch in ".,")
+
+
+def _written(value, language: str) -> str:
+    """A number as the language writes it (Babel): 1000 is "1.000" in Spanish."""
+    from babel.numbers import format_decimal
+    from django.utils.translation import to_locale
+
+    try:
+        return format_decimal(value.numerator / value.denominator, locale=to_locale(language), numbering_system="latn")
+    except (ValueError, LookupError):
+        return format_value(value)
+
+
+_CALLOUTS = ("warning", "tip")
+
+
 def _compared_parts(source: TextUnit, target: TextUnit) -> list[tuple[str, str, str]]:
-    """(where, source text, target text) to compare: block by block when the structure matches."""
+    """(where, source text, target text) to compare: block by block when the structure matches.
+
+    When it does not, each callout is still compared with its counterpart (a dose
+    moved out of a warning is a change), and the rest of the text as a whole.
+    """
     if source.kind == LINE:
         return [("", source.text, target.text)]
     source_blocks, target_blocks = body_blocks(source.text), body_blocks(target.text)
-    if len(source_blocks) == len(target_blocks) and [b.kind for b in source_blocks] == [b.kind for b in target_blocks]:
+    if [b.kind for b in source_blocks] == [b.kind for b in target_blocks]:
         return [(_block_name(s.kind, i), s.text, t.text) for i, (s, t) in enumerate(zip(source_blocks, target_blocks), start=1)]
-    return [("", " ".join(b.text for b in source_blocks), " ".join(b.text for b in target_blocks))]
+    parts = []
+    source_callouts = [b for b in source_blocks if b.kind in _CALLOUTS]
+    target_callouts = [b for b in target_blocks if b.kind in _CALLOUTS]
+    if [b.kind for b in source_callouts] == [b.kind for b in target_callouts]:
+        for index, (s, t) in enumerate(zip(source_callouts, target_callouts), start=1):
+            parts.append((_block_name(s.kind, source_blocks.index(s) + 1), s.text, t.text))
+        source_blocks = [b for b in source_blocks if b.kind not in _CALLOUTS]
+        target_blocks = [b for b in target_blocks if b.kind not in _CALLOUTS]
+    parts.append(("", " ".join(b.text for b in source_blocks), " ".join(b.text for b in target_blocks)))
+    return parts
 
 
 @check("numbers-mismatch")
@@ -303,17 +351,18 @@ def check_quantities(source: TextUnit, target: TextUnit, ctx: CheckContext) -> I
         differences = compare_quantities(
             read_quantities(strip_marks(source_text), ctx.source_language), read_quantities(strip_marks(target_text), ctx.language)
         )
-        if not differences:
-            continue
-        described = "; ".join(_describe(d) for d in differences)
-        if where:
-            message = gettext("Quantities differ from the source in %(where)s: %(differences)s.") % {"where": where, "differences": described}
-        else:
-            message = gettext("Quantities differ from the source: %(differences)s.") % {"differences": described}
-        yield _finding(
-            "numbers-mismatch", ERROR, source,
-            message + " " + gettext("Write every dose, time and number as the source has it, with the same unit."),
-        )
+        for blocking, severity in ((True, ERROR), (False, WARNING)):
+            chosen = [d for d in differences if d.blocking == blocking]
+            if not chosen:
+                continue
+            described = "; ".join(_describe(d, ctx.language) for d in chosen)
+            if where:
+                message = gettext("Quantities differ from the source in %(where)s: %(differences)s.") % {"where": where, "differences": described}
+            else:
+                message = gettext("Quantities differ from the source: %(differences)s.") % {"differences": described}
+            if blocking:
+                message += " " + gettext("Write every dose, time and number as the source has it, with the same unit.")
+            yield _finding("numbers-mismatch", severity, source, message)
 
 
 def _spaced_script(term: str) -> bool:
@@ -360,11 +409,42 @@ def check_glossary(source: TextUnit, target: TextUnit, ctx: CheckContext) -> Ite
     Latin, Greek and Cyrillic scripts, substrings otherwise); its approved form
     must then appear at least once in the translation, case-insensitively, or
     exactly as in the glossary (case-sensitive) when it is marked do-not-translate.
-    Text and terms are compared in Unicode NFC.
+    Text and terms are compared in Unicode NFC. Where the translation keeps the
+    source's blocks and sentences, each term must be in the same sentence as in
+    the source: "Tome Diazepam 5 mg. No tome Baclofen." swaps two drugs.
     """
-    source_text, target_text = _comparable(source.text), _comparable(target.text)
+    if not ctx.glossary:
+        return
+    reported: set[str] = set()
+    for where, source_text, target_text in _sentences(source, target, ctx):
+        for term, message in _missing_terms(_comparable(source_text), _comparable(target_text), ctx.glossary):
+            if term in reported:
+                continue
+            reported.add(term)
+            if where:
+                message = gettext("%(where)s: %(message)s") % {"where": where, "message": message}
+            yield _finding("glossary", ERROR, source, message)
+
+
+def _sentences(source: TextUnit, target: TextUnit, ctx: CheckContext) -> list[tuple[str, str, str]]:
+    """(where, source, translation) aligned as finely as the translation allows: the whole unit, and each
+    sentence of each block where both have as many sentences."""
+    parts = [("", source.text if source.kind == LINE else plain_text(source.text), target.text if target.kind == LINE else plain_text(target.text))]
+    for where, source_text, target_text in _compared_parts(source, target):
+        source_sentences = split_sentences(source_text, ctx.source_language)
+        target_sentences = split_sentences(target_text, ctx.language)
+        if where and len(source_sentences) == len(target_sentences) > 1:
+            parts += [
+                (gettext("%(where)s, sentence %(number)d") % {"where": where, "number": number}, s, t)
+                for number, (s, t) in enumerate(zip(source_sentences, target_sentences), start=1)
+            ]
+    return parts
+
+
+def _missing_terms(source_text: str, target_text: str, glossary) -> Iterable[tuple[str, str]]:
+    """(term, message) for each glossary term of the source not in the translation in its approved form."""
     seen: set[tuple[str, str, bool]] = set()
-    for entry in ctx.glossary:
+    for entry in glossary:
         term = _comparable(entry.term or "").strip()
         if not term:
             continue
@@ -386,7 +466,7 @@ def check_glossary(source: TextUnit, target: TextUnit, ctx: CheckContext) -> Ite
                 'The glossary term "%(term)s" must be translated as "%(approved)s", but "%(approved)s" '
                 "is not in the translation."
             ) % {"term": term, "approved": expected}
-        yield _finding("glossary", ERROR, source, message)
+        yield term, message
 
 
 def length_band(source_language: str, language: str) -> tuple[float, float]:

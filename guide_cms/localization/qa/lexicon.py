@@ -49,14 +49,16 @@ CLDR_UNITS = (
 _SPELLOUT_RULESETS = (
     "%spellout-numbering",
     "%spellout-cardinal",
-    "%spellout-cardinal-masculine",
-    "%spellout-cardinal-feminine",
-    "%spellout-cardinal-neuter",
+    *(f"%spellout-cardinal-{gender}{case}" for gender in ("masculine", "feminine", "neuter")
+      for case in ("", "-genitive", "-dative", "-accusative", "-instrumental", "-locative", "-prepositional")),
 )
-MAX_NUMBER_WORD = 100
+# Every number to 100, then the round numbers doses are written with, to ten thousand.
+NUMBER_WORD_VALUES = (*range(0, 101), *range(105, 1001, 5), *range(1100, 10001, 100))
 _PLURAL_VALUES = {"one": 1, "two": 2}  # a pattern without "{0}" carries its number: Arabic "ساعة" (1), "ساعتان" (2)
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")  # short vowels, shadda, sukun, superscript alef, tatweel
 _ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي"})
+# Characters that read as another: the micro sign is the Greek mu (µg = μg), the fraction slash a slash.
+_SAME_AS = str.maketrans({"\u00b5": "\u03bc", "\u2044": "/", "\u2215": "/"})
 _DROPPED_CHARS = BIDI_MARKS | ZERO_WIDTH
 # Scripts written without spaces between words: their words match anywhere, not only between boundaries.
 _UNSPACED_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "THAI", "LAO", "KHMER", "MYANMAR", "TIBETAN", "IDEOGRAPHIC")
@@ -78,7 +80,7 @@ def fold_with_offsets(text: str, convert=lambda ch: ch) -> tuple[str, str, list[
     for index, char in enumerate(text):
         if char in _DROPPED_CHARS or _ARABIC_MARKS.match(char):
             continue
-        converted = convert(char.translate(_ARABIC_LETTERS))
+        converted = convert(char.translate(_ARABIC_LETTERS).translate(_SAME_AS))
         out.append(converted)
         offsets.extend([index] * len(converted))
     return "".join(out), text, offsets
@@ -88,6 +90,7 @@ def fold_with_offsets(text: str, convert=lambda ch: ch) -> tuple[str, str, list[
 class UnitWord:
     unit: str  # a CLDR unit id ("duration-hour") or a clinical unit ("tablet", "times")
     implicit: Fraction | None = None  # the number the word stands for by itself ("twice", "ساعتان")
+    before: bool = False  # written before its number ("yüzde {0}", Turkish percent)
 
 
 @dataclass
@@ -99,28 +102,79 @@ class Lexicon:
     units: dict[str, UnitWord] = field(default_factory=dict)
     periods: dict[str, str] = field(default_factory=dict)  # "per day", "daily" -> "duration-day"
     proclitics: tuple[str, ...] = ()
+    classifiers: tuple[str, ...] = ()  # measure words between a number and its unit (Chinese 个)
+    curated: bool = False  # clinical_units.toml lists the language's words of frequency
     number_pattern: re.Pattern | None = None
     unit_pattern: re.Pattern | None = None
     period_pattern: re.Pattern | None = None
+    number_parts: frozenset[str] = frozenset()
 
     def compile(self) -> "Lexicon":
+        self.number_parts = self._parts()
+        self.clock_pattern = _clock_pattern(self.language)
         self.number_pattern = _alternation(self.numbers, self.proclitics)
         self.unit_pattern = _alternation(self.units, self.proclitics)
         self.period_pattern = _alternation(self.periods, self.proclitics)
         return self
 
-    def number(self, word: str) -> Fraction:
-        return self.numbers[_key(word, self.proclitics, self.numbers)]
+    # Lookups of a matched word; None if case-insensitive matching found a form the folded table lacks.
+    def number(self, word: str) -> Fraction | None:
+        return _lookup(word, self.proclitics, self.numbers)
 
-    def unit(self, word: str) -> UnitWord:
-        return self.units[_key(word, self.proclitics, self.units)]
+    def unit(self, word: str) -> UnitWord | None:
+        return _lookup(word, self.proclitics, self.units)
 
-    def period(self, word: str) -> str:
-        return self.periods[_key(word, self.proclitics, self.periods)]
+    def period(self, word: str) -> str | None:
+        return _lookup(word, self.proclitics, self.periods)
+
+    clock_pattern: re.Pattern | None = None
+
+    def _parts(self) -> frozenset[str]:
+        """Every word (or, in scripts without spaces, every character) the number words are made of."""
+        parts: set[str] = set()
+        for phrase in self.numbers:
+            for word in phrase.replace("-", " ").split():
+                parts.update([word] if spaced_letter(word[0]) else word)
+        return frozenset(parts)
+
+
+def _marker(text: str) -> str:
+    """A regular expression for an am/pm marker however it is dotted and spaced: "p. m.", "p.m.", "pm"."""
+    letters = [ch for ch in fold(text) if not (ch.isspace() or ch == ".")]
+    return r"\.?\s?".join(map(re.escape, letters)) + (r"\.?" if "." in text else "")
+
+
+def _clock_pattern(language: str) -> re.Pattern | None:
+    """Times of day: "20:00", "8:30", "8 pm", "8 p. m.", "下午8点"; am/pm markers from CLDR (Babel)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        locale = Locale.parse(_icu_locale(language))
+        periods = locale.day_periods["format"]["abbreviated"]
+        marker_first = locale.time_formats["short"].pattern.lstrip().startswith("a")
+    except (UnknownLocaleError, ValueError, KeyError):
+        return None
+    am, pm = periods.get("am"), periods.get("pm")
+    if not am or not pm:
+        return None
+    markers = rf"(?:(?P<am>{_marker(am)})|(?P<pm>{_marker(pm)}))"
+    hour = r"(?P<hour>\d{1,2})(?:[:.h](?P<minute>\d{2}))?"
+    clock = r"(?P<h24>\d{1,2})[:h](?P<m24>\d{2})(?!\d)"
+    # zh writes the marker first and the hour with 点: 下午8点, 上午8:30.
+    twelve = rf"{markers}\s?{hour}(?:点|點)?" if marker_first or language.startswith("zh") else rf"{hour}\s?{markers}(?![^\W\d_])"
+    return re.compile(rf"(?<!\d)(?:{twelve}|{clock})", re.IGNORECASE)
+
+
+def _lookup(word: str, proclitics: tuple[str, ...], table: dict):
+    try:
+        return table[_key(word, proclitics, table)]
+    except KeyError:
+        return None
 
 
 def _key(word: str, proclitics: tuple[str, ...], table: dict) -> str:
-    word = " ".join(word.lower().split())
+    """The table key a matched word stands for (tables are case-folded: "ſ" is "s", "MG" is "mg")."""
+    word = " ".join(word.casefold().split())
     if word in table:
         return word
     for prefix in proclitics:
@@ -159,7 +213,7 @@ def _data() -> dict:
 
 
 def _normal(word: str) -> str:
-    return " ".join(fold(word).replace("\u00ad", "").lower().split())
+    return " ".join(fold(word).replace("\u00ad", "").casefold().split())
 
 
 def _variants(word: str, rules) -> set[str]:
@@ -178,18 +232,24 @@ def _icu_locale(language: str) -> str:
 
 
 def _spelled_numbers(language: str) -> dict[str, Fraction]:
-    """Number words 0-100 in every cardinal spell-out rule set CLDR has for the language (ICU)."""
+    """Number words of `NUMBER_WORD_VALUES` in every cardinal spell-out rule set CLDR has for the language (ICU)."""
     from icu4py.locale import Locale as IcuLocale
     from icu4py.messageformat import MessageFormat
 
     words: dict[str, Fraction] = {}
     locale = IcuLocale(_icu_locale(language))
+    seen: set[tuple[str, ...]] = set()
     for ruleset in _SPELLOUT_RULESETS:
         try:
             formatter = MessageFormat("{n,spellout," + ruleset + "}", locale)
         except Exception:  # noqa: BLE001 - ICU refuses a rule set the locale does not define
             continue
-        for number in range(MAX_NUMBER_WORD + 1):
+        # ICU falls back to the default rule set for one the language lacks: skip rule sets already seen.
+        probe = tuple(formatter.format({"n": n}) for n in (1, 2, 3, 5, 21))
+        if probe in seen:
+            continue
+        seen.add(probe)
+        for number in NUMBER_WORD_VALUES:
             spelled = _normal(formatter.format({"n": number}))
             if spelled and not any(ch.isdigit() for ch in spelled):
                 words.setdefault(spelled, Fraction(number))
@@ -206,6 +266,7 @@ def _cldr_units(language: str) -> tuple[dict[str, UnitWord], dict[str, str]]:
     except (UnknownLocaleError, ValueError):
         return {}, {}
     candidates: dict[str, set[tuple[str, Fraction | None]]] = {}
+    prefixes: set[str] = set()  # words CLDR writes before the number
     periods: dict[str, str] = {}
     patterns, names = data.get("unit_patterns", {}), data.get("unit_display_names", {})
     for unit in CLDR_UNITS:
@@ -219,6 +280,13 @@ def _cldr_units(language: str) -> tuple[dict[str, UnitWord], dict[str, str]]:
                         # "{0}/giờ": the short name of the unit, which may be its only one ("giờ", hour).
                         candidates.setdefault(words[1:].strip(), set()).add((unit, None))
                     continue
+                before, placeholder, after = pattern.partition("{0}")
+                if not placeholder:
+                    before = ""  # "ساعة": the word carries its number (below)
+                if before.strip() and after.strip():
+                    continue  # around the number ("每分升{0}毫克", mg/dL): its halves are other units' words
+                if before.strip():
+                    prefixes.add(_normal(before))
                 words = _normal(pattern.replace("{0}", " "))
                 if not words or (width == "narrow" and len(words) == 1):
                     continue  # one-letter narrow forms are words too ("{0}a", a year in Spanish, is "a")
@@ -238,7 +306,7 @@ def _cldr_units(language: str) -> tuple[dict[str, UnitWord], dict[str, str]]:
         if len(words) == 1 and words.isalpha() and not words.isascii() and spaced_letter(words):
             continue  # a one-letter abbreviation in a script like Arabic ("س", hour) is too often part of a word
         implicits = {value for _unit, value in meanings if value is not None}
-        units[words] = UnitWord(kinds.pop(), implicits.pop() if len(implicits) == 1 else None)
+        units[words] = UnitWord(kinds.pop(), implicits.pop() if len(implicits) == 1 else None, before=words in prefixes)
     return units, periods
 
 
@@ -249,7 +317,12 @@ def lexicon(language: str) -> Lexicon:
     morphology = data.get("morphology", {}).get(language, {})
     suffixes = [tuple(rule) for rule in morphology.get("suffix_variants", ())]
     number_suffixes = suffixes + [tuple(rule) for rule in morphology.get("number_suffix_variants", ())]
-    lex = Lexicon(language=language, proclitics=tuple(_normal(p) for p in morphology.get("proclitics", ())))
+    lex = Lexicon(
+        language=language,
+        proclitics=tuple(_normal(p) for p in morphology.get("proclitics", ())),
+        classifiers=tuple(_normal(c) for c in morphology.get("classifiers", ())),
+        curated=language in data.get("periods", {}),
+    )
 
     for word, value in _spelled_numbers(language).items():
         for form in _variants(word, number_suffixes):
@@ -262,7 +335,7 @@ def lexicon(language: str) -> Lexicon:
         for form in _variants(words, suffixes):
             lex.units.setdefault(form, unit_word)
     for unit, entry in data.get("units", {}).items():
-        for word in entry.get(language, ()):
+        for word in [*entry.get("*", ()), *entry.get(language, ())]:
             for form in _variants(_normal(word), suffixes):
                 lex.units[form] = UnitWord(unit)
         for word, value in entry.get("implicit", {}).get(language, {}).items():

@@ -197,6 +197,15 @@ def scan_numbers(text: str, language: str) -> list[NumberToken]:
                 else:
                     tokens.append(NumberToken(match.start(), match.end(), value, match.group()))
                 continue
+        decimal_symbol = separators_for(language)[0]
+        start = match.start()
+        if (
+            start > 0 and text[start - 1] == decimal_symbol and digits.isdigit()
+            and (start == 1 or not (text[start - 2].isalnum()))
+        ):
+            # ".25 mg": a decimal written without its leading zero is a quarter, not 25.
+            tokens.append(NumberToken(start - 1, start + len(digits), _decimal("0", digits), text[start - 1 : start + len(digits)]))
+            continue
         values = _read_token(digits, group_symbol)
         end = match.start() + len(digits)
         for value in values:

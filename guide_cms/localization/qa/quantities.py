@@ -8,64 +8,109 @@
 How a text is read (words from guide_cms.localization.qa.lexicon, digits
 from guide_cms.localization.qa.numbers):
 
-- a number is written in digits (5, ٥, 1½, 0,5) or as a word ("dos", "ثلاث",
-  "三", "half"); it *measures* the unit written right after it ("2 tablets",
-  "5mg", "三次"), or, for a number word, right before it (the Arabic
+- a number is written in digits (5, ٥, 1½, 0,5, .25) or as words ("dos",
+  "ciento cincuenta", "ثلاث", "二百五十", "half"); digits followed by a word of
+  thousands multiply ("5 mil" is 5000). A number in words that cannot be read
+  for certain ("ciento treinta y siete", "一千五") is reported: write it in
+  digits;
+- it *measures* the unit written right after it ("2 tablets", "5mg", "三次",
+  "3个小时" with its measure word), or a unit CLDR writes before the number
+  ("yüzde 5"), or, for a number word, the noun right before it (the Arabic
   "ساعة واحدة", one hour);
 - some unit words carry their number: "twice" is 2 times, the Arabic dual
   "ساعتين" is 2 hours, "ساعة" alone is 1 hour;
 - in a range the first number takes the unit of the second: "4 to 8 hours",
-  "de 4 a 8 horas", "从4到8小时" are 4 hours and 8 hours;
+  "de 4 a 8 horas", "从4到8小时" are 4 hours and 8 hours; a half after a
+  quantity adds to it ("una hora y media", "ساعة ونصف", "一个半小时");
 - a dose or a count followed (or, in Chinese, preceded) closely by a period
   in the same sentence is a frequency: "3 times a day", "2 comprimidos al día",
-  "每天三次" all have the period "day";
-- numbers in digits are always read, with or without a unit. A number word
-  that measures no known unit is *soft*: the Vietnamese "năm" is five or year,
-  the Spanish "una" is one or "a"; it may stand for a number of the source, but
-  unmatched it is never an error by itself. So is a quantity of one written in
-  words or implied by a noun ("una hora" is "an hour"). Zero words measuring
-  nothing are not read ("không" is zero and "not").
+  "5 mg/día", "每天三次" all have the period "day";
+- numbers in digits are always read, with or without a unit; one with no
+  word after it is *bare* ("Tome 5."). A number word that measures no known
+  unit is *soft*: the Vietnamese "năm" is five or year, the Spanish "una" is
+  one or "a"; so is a one written in words or implied by a noun ("una hora" is
+  "an hour"). Zero words measuring nothing are not read ("không" is zero and
+  "not").
 
-Comparison: the same value with the same unit (and period, where both say
-one) matches; a unit one side does not recognise matches on its value; what
-is left is paired by unit (a changed number), then by value (a changed unit),
-and the rest is missing or added.
+Comparison: the same value with the same unit and period matches; a unit
+one side does not recognise matches on its value, unless that side's number
+is bare (a unit was dropped); the same amount in another unit (30 minutes,
+"media hora") matches but is reported as converted. What is left is paired
+by unit (a changed number), then by value (a changed unit or period), and
+the rest is missing or added; a soft quantity left alone is never an error.
+A count of times must say the same period on both sides ("twice a day" is not
+"dos veces"), in the languages clinical_units.toml gives words of frequency.
 """
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from .lexicon import DURATIONS, Lexicon, fold_with_offsets, lexicon, spaced_letter
 from .numbers import ascii_digit, scan_numbers, separators_for, space_joins
 
-__all__ = ["Difference", "Quantity", "Reading", "compare_quantities", "read_quantities"]
+__all__ = ["CLOCK", "Difference", "Quantity", "Reading", "compare_quantities", "read_quantities"]
+
+CLOCK = "clock-time"  # a time of day, in minutes after midnight
 
 # Between a number and its unit: nothing, a space of any kind, or a hyphen ("5-mg").
-_UNIT_GAP = re.compile(r"[ \u00a0\u202f\u2009\t-]?")
+_SPACE = "[ \u00a0\u202f\u2009\t-]?"
 # Between the two numbers of a range: a dash, or one short word ("to", "a", "إلى", "到", "đến").
 _RANGE_GAP = re.compile(r"\s*(?:[-\u2010-\u2015~\u301c]|[^\W\d_]{1,6})\s*")
 # Between a quantity and the half added to it: "una hora y media", "an hour and a half", "ساعة ونصف".
 _HALF_GAP = re.compile(r"\s*(?:[^\W\d_]{1,3}\s+(?:[^\W\d_]{1,2}\s+)?)?")
-# Between a bare number and the period it is counted in: "once al día", "2 a day", "2 por día".
-_FREQUENCY_GAP = re.compile(r"\s*(?:[^\W\d_]{1,3}\s+)?")
-# Between a quantity and its period: at most three words, no sentence end, no digit.
-_PERIOD_GAP = re.compile(r"(?:\s*[^\W\d_]+\s*){0,3}|\s*|[^\W\d_]{0,4}")
+# Between a whole number and the fraction added to it: "1 y 1/2", "1 and ½".
+_MIXED_GAP = re.compile(r"\s+[^\W\d_]{1,3}\s+")
+# Between a bare number and the period it is counted in: "once al día", "dos por la noche", "2/día".
+_FREQUENCY_GAP = re.compile(r"\s*(?:/\s*|(?:[^\W\d_]{1,3}\s+){0,2})")
+# Between a quantity and its period: at most three words, or a slash ("5 mg/day"); no sentence end, no digit.
+_PERIOD_GAP = re.compile(r"(?:\s*[^\W\d_]+\s*){0,3}|\s*|[^\W\d_]{0,4}|\s*/\s*")
+_PERIOD_REACH = 80  # characters: three words of any language, and their spaces
 _SENTENCE_END = re.compile(r"[.!?;:。！？؟;\n]")
 _MAX_READINGS = 64
+_MULTIPLIERS = frozenset({Fraction(100), Fraction(1000), Fraction(10000)})
+
+# Exact sizes of the units one amount can be written in: "media hora" is 30 minutes, "0,5 g" is 500 mg.
+# Months and years are not a fixed number of days, so they convert to nothing.
+_SIZES: dict[str, tuple[str, Fraction]] = {
+    "duration-second": ("duration", Fraction(1)),
+    "duration-minute": ("duration", Fraction(60)),
+    "duration-hour": ("duration", Fraction(3600)),
+    "duration-day": ("duration", Fraction(86400)),
+    "duration-week": ("duration", Fraction(604800)),
+    "mass-microgram": ("mass", Fraction(1, 1000000)),
+    "mass-milligram": ("mass", Fraction(1, 1000)),
+    "mass-gram": ("mass", Fraction(1)),
+    "mass-kilogram": ("mass", Fraction(1000)),
+    "volume-milliliter": ("volume", Fraction(1)),
+    "volume-centiliter": ("volume", Fraction(10)),
+    "volume-deciliter": ("volume", Fraction(100)),
+    "volume-liter": ("volume", Fraction(1000)),
+}
 
 
 @dataclass(frozen=True)
 class Quantity:
     value: Fraction
-    unit: str | None  # "duration-hour", "mass-milligram", "tablet", "times"; None for a bare number
+    unit: str | None  # "duration-hour", "mass-milligram", "tablet", "times"; None for a number alone
     period: str | None  # for a frequency: "duration-day" in "3 times a day"
-    text: str  # as written (reading form), for messages: "2 comprimidos", "ساعتين"
-    soft: bool = False  # a "one" in words, or implied by a noun: may be an article
+    text: str  # as written, for messages: "2 comprimidos", "ساعتين"
+    soft: bool = False  # may be a word, not a number: never an error alone (see the module docstring)
     start: int = 0
     end: int = 0
+    bare: bool = False  # a number in digits with no word after it: its unit, if it had one, was dropped
+    unreadable: bool = False  # a number in words that cannot be read for certain
+    strict_period: bool = False  # a count of times in a language whose words of frequency are known
+
+    def size(self) -> tuple[str, Fraction] | None:
+        """(dimension, amount in its base unit), for units of a fixed size."""
+        if self.unit not in _SIZES:
+            return None
+        dimension, factor = _SIZES[self.unit]
+        return dimension, self.value * factor
 
 
 @dataclass(frozen=True)
@@ -74,6 +119,7 @@ class Reading:
 
     quantities: tuple[Quantity, ...]
     alternatives: tuple[tuple[Quantity, ...], ...] = ()
+    ambiguous: tuple[str, ...] = ()  # "2 500": two tablets of 500, or 2500?
 
     def readings(self) -> list[tuple[Quantity, ...]]:
         return [self.quantities, *self.alternatives]
@@ -81,9 +127,17 @@ class Reading:
 
 @dataclass(frozen=True)
 class Difference:
-    kind: str  # "changed" (both sides, paired) | "missing" (source only) | "added" (target only)
+    # "changed" (both sides, paired) | "missing" (source only) | "added" (target only) |
+    # "unreadable" (a number in words to write in digits) | "ambiguous" ("2 500") |
+    # "converted" (the same amount in another unit: a warning) | "order" (same amounts, another order: a warning)
+    kind: str
     source: Quantity | None
     target: Quantity | None
+    text: str = ""  # for "ambiguous": the text as written
+
+    @property
+    def blocking(self) -> bool:
+        return self.kind not in ("converted", "order")
 
 
 @dataclass
@@ -94,18 +148,37 @@ class _Mention:
     unit: str | None = None
     words: bool = False  # a number written in words
     bound: bool = False
+    before: bool = False  # a unit written before its number
+    unreadable: bool = False
+    fixed_unit: str | None = None  # known as soon as read: a time of day is a "clock-time"
+    extra: list = field(default_factory=list)  # mentions merged into this one (halves, fractions)
+
+
+# --- finding the words ---------------------------------------------------------
 
 
 def _numbers_in_words(text: str, lex: Lexicon, digits: list[_Mention]) -> list[_Mention]:
     if lex.number_pattern is None:
         return []
-    taken = [(m.start, m.end) for m in digits]
+    taken = {i for m in digits for i in range(m.start, m.end)}
     found = []
     for match in lex.number_pattern.finditer(text):
-        if any(start < match.end() and match.start() < end for start, end in taken):
+        if any(i in taken for i in range(match.start(), match.end())):
             continue
-        found.append(_Mention(match.start(), match.end(), lex.number(match.group()), words=True))
+        value = lex.number(match.group())
+        if value is not None:
+            found.append(_Mention(match.start(), match.end(), value, words=True, unreadable=_run_continues(text, match, lex)))
     return found
+
+
+def _run_continues(text: str, match: re.Match, lex: Lexicon) -> bool:
+    """Whether a part of a longer number in words touches this one: "ciento [treinta y siete]", "[一千]五"."""
+    before, after = text[: match.start()], text[match.end() :]
+    if before and not spaced_letter(before[-1]):
+        return before[-1] in lex.number_parts or (after[:1] in lex.number_parts if after else False)
+    previous = re.search(r"([^\W\d_]+)[ -]$", before)
+    following = re.match(r"[ -]([^\W\d_]+)", after)
+    return any(m and m.group(1).casefold() in lex.number_parts and len(m.group(1)) > 2 for m in (previous, following))
 
 
 def _unit_words(text: str, lex: Lexicon) -> list[_Mention]:
@@ -114,21 +187,34 @@ def _unit_words(text: str, lex: Lexicon) -> list[_Mention]:
     mentions = []
     for match in lex.unit_pattern.finditer(text):
         word = lex.unit(match.group())
-        mentions.append(_Mention(match.start(), match.end(), word.implicit, word.unit))
+        if word is not None:
+            mentions.append(_Mention(match.start(), match.end(), word.implicit, word.unit, before=word.before))
     return mentions
 
 
-def _periods(text: str, lex: Lexicon, units: list[_Mention]) -> list[_Mention]:
+class _Periods(list):
+    """Period mentions sorted by start, with the ones starting in a span found by bisection."""
+
+    def __init__(self, mentions):
+        super().__init__(sorted(mentions, key=lambda m: m.start))
+        self.starts = [m.start for m in self]
+
+    def window(self, start: int, end: int) -> list[_Mention]:
+        return self[bisect.bisect_left(self.starts, start) : bisect.bisect_right(self.starts, end)]
+
+
+def _periods(text: str, lex: Lexicon, units: list[_Mention]) -> _Periods:
     """Phrases of period ("per day", "daily") and duration words no number measures ("a day")."""
     found = []
     if lex.period_pattern is not None:
-        found = [_Mention(m.start(), m.end(), unit=lex.period(m.group())) for m in lex.period_pattern.finditer(text)]
+        found = [_Mention(m.start(), m.end(), unit=unit) for m in lex.period_pattern.finditer(text) if (unit := lex.period(m.group()))]
+    covered = {i for p in found for i in range(p.start, p.end)}
     for unit in units:
-        if _abbreviation(text, unit):
-            continue  # a lone abbreviation is a word ("a" is a year in Spanish CLDR, and "to")
-        if unit.unit in DURATIONS and not unit.bound and not any(p.start <= unit.start < p.end for p in found):
+        if _abbreviation(text, unit) and text[max(unit.start - 1, 0) : unit.start] != "/":
+            continue  # a lone abbreviation is a word ("a" is a year in Spanish CLDR, and "to"); "/d" is a period
+        if unit.unit in DURATIONS and not unit.bound and unit.start not in covered:
             found.append(_Mention(unit.start, unit.end, unit=unit.unit))
-    return sorted(found, key=lambda m: m.start)
+    return _Periods(found)
 
 
 def _abbreviation(text: str, unit: _Mention) -> bool:
@@ -140,38 +226,101 @@ def _overlaps(a: _Mention, b: _Mention) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def _link(text: str, numbers: list[_Mention], units: list[_Mention]) -> list[tuple[_Mention, _Mention | None]]:
+# --- merging numbers that are one ------------------------------------------------
+
+
+def _merge_numbers(text: str, mentions: list[_Mention], units: list[_Mention]) -> list[_Mention]:
+    """Numbers that are one: "5 mil" (5000), "1 y 1/2" (1.5). A word that is also a unit stays a unit ("1 بالمائة", percent)."""
+    unit_starts = {u.start for u in units}
+    merged: list[_Mention] = []
+    for mention in mentions:
+        if mention.words and any(i in unit_starts for i in range(mention.start - 3, mention.end)):
+            merged.append(mention)
+            continue
+        previous = merged[-1] if merged else None
+        if previous is not None and not previous.words and previous.value.denominator == 1:
+            gap = text[previous.end : mention.start]
+            if mention.words and mention.value in _MULTIPLIERS and gap in (" ", "\u00a0"):
+                merged[-1] = _Mention(previous.start, mention.end, previous.value * mention.value)
+                continue
+            if not mention.words and 0 < mention.value < 1 and _MIXED_GAP.fullmatch(gap):
+                merged[-1] = _Mention(previous.start, mention.end, previous.value + mention.value)
+                continue
+        merged.append(mention)
+    return merged
+
+
+# --- linking numbers, units and periods ------------------------------------------
+
+
+def _unit_gap(lex: Lexicon) -> re.Pattern:
+    """Between a number and its unit: a space or hyphen, and in Chinese a measure word and a half (一个半小时)."""
+    classifiers = "|".join(map(re.escape, lex.classifiers))
+    halves = "|".join(re.escape(w) for w, v in lex.numbers.items() if v == Fraction(1, 2) and not spaced_letter(w[0]))
+    pattern = _SPACE
+    if classifiers:
+        pattern += f"(?:(?:{classifiers}){_SPACE})?"
+    if halves and classifiers:
+        pattern += f"(?:(?:{halves}){_SPACE})?"
+    return re.compile(pattern)
+
+
+def _link(text: str, numbers: list[_Mention], units: list[_Mention], lex: Lexicon) -> list[tuple[_Mention, _Mention | None]]:
     """Pair each number with the unit it measures; returns (number, unit or None) in text order.
 
     A word can be a number or a unit, not both: the Vietnamese "năm năm" is five years.
     """
+    gap_pattern = _unit_gap(lex)
+    reach = 2 + max((len(c) for c in lex.classifiers), default=0) * 2
     pairs: list[tuple[_Mention, _Mention | None]] = []
-    used: list[_Mention] = []  # unit words taken by a number, and number words used as numbers
+    used: set[int] = set()  # positions of unit words taken by a number, and of number words used as numbers
     starts = {n.start for n in numbers}
+    by_start: dict[int, list[_Mention]] = {}
+    by_end: dict[int, list[_Mention]] = {}
+    for unit in units:
+        by_start.setdefault(unit.start, []).append(unit)
+        by_end.setdefault(unit.end, []).append(unit)
+    halves = {n.start: n for n in numbers if n.words and n.value == Fraction(1, 2)}
+
+    def taken(mention: _Mention) -> bool:
+        return any(i in used for i in range(mention.start, mention.end))
 
     def connector(unit: _Mention) -> bool:
         """A one-letter "unit" between two numbers is a word of the range: "de 4 a 8" ("a", a year in Spanish)."""
         if not _abbreviation(text, unit):
             return False
-        rest = text[unit.end :]
+        rest = text[unit.end : unit.end + 8]
         return (unit.end + len(rest) - len(rest.lstrip())) in starts
 
+    def free(candidates, number):
+        return [u for u in candidates if not u.bound and not _overlaps(u, number) and not taken(u) and not connector(u)]
+
     for number in numbers:
-        if number.words and any(_overlaps(number, u) for u in used):
+        if number.fixed_unit:
+            pairs.append((number, _Mention(number.start, number.end, unit=number.fixed_unit, bound=True)))
             continue
-        free = [
-            u for u in units
-            if not u.bound and not _overlaps(u, number) and not any(_overlaps(u, n) for n in used) and not connector(u)
-        ]
-        unit = next((u for u in free if u.start >= number.end and _UNIT_GAP.fullmatch(text[number.end : u.start])), None)
-        if unit is None and number.words and number.value != Fraction(1, 2):
-            # A number word after its noun: the Arabic "ساعة واحدة" (a half after one adds to it: "ساعة ونصف").
-            unit = next((u for u in free if u.end <= number.start and text[u.end : number.start] in (" ", "\u00a0")), None)
+        if number.words and taken(number):
+            continue
+        after = free([u for k in range(reach + 1) for u in by_start.get(number.end + k, []) if not u.before], number)
+        unit = next((u for u in after if gap_pattern.fullmatch(text[number.end : u.start])), None)
+        if unit is not None:
+            for offset in range(number.end, unit.start):  # 一个半小时: the half inside the gap adds to the number
+                if offset in halves:
+                    number.extra.append(halves[offset])
+                    used.update(range(halves[offset].start, halves[offset].end))
+        if unit is None:
+            before = free([u for k in (1, 0) for u in by_end.get(number.start - k, [])], number)
+            # A unit CLDR writes before the number ("yüzde 5"); for a number word, its noun (the Arabic "ساعة واحدة").
+            unit = next(
+                (u for u in before if (u.before or (number.words and number.value != Fraction(1, 2)))
+                 and text[u.end : number.start] in ("", " ", "\u00a0")),
+                None,
+            )
         if unit is not None:
             unit.bound = True
-            used.append(unit)
+            used.update(range(unit.start, unit.end))
         if number.words:
-            used.append(number)
+            used.update(range(number.start, number.end))
         pairs.append((number, unit))
     # In a range the first number takes the unit of the second: "4 to 8 hours" (right to left, for "2, 3 or 4 days").
     for index in range(len(pairs) - 2, -1, -1):
@@ -179,76 +328,107 @@ def _link(text: str, numbers: list[_Mention], units: list[_Mention]) -> list[tup
         second, second_unit = pairs[index + 1]
         if first_unit is None and second_unit is not None and _RANGE_GAP.fullmatch(text[first.end : second.start]):
             pairs[index] = (first, second_unit)
-    return pairs
+    inside = {id(extra) for number, _unit in pairs for extra in number.extra}
+    return [(n, u) for n, u in pairs if id(n) not in inside]
 
 
-def _nearest_period(text: str, start: int, end: int, periods: list[_Mention], others: list[_Mention], *, after_only: bool) -> _Mention | None:
-    """The period closest to the quantity at text[start:end] in its sentence, with no other quantity between."""
+def _nearest_period(text: str, start: int, end: int, periods: _Periods, others: list[int]) -> _Mention | None:
+    """The period closest to the quantity at text[start:end] in its sentence, with no other quantity between.
+
+    `others` are the sorted starts of every number.
+    """
     best, best_gap = None, None
-    for period in periods:
+    for period in periods.window(start - _PERIOD_REACH, end + _PERIOD_REACH):
         if period.start >= end:
             gap_start, gap_end = end, period.start
-        elif period.end <= start and not after_only:
+        elif period.end <= start:
             gap_start, gap_end = period.end, start
         else:
             continue
         gap = text[gap_start:gap_end]
         if _SENTENCE_END.search(gap) or not _PERIOD_GAP.fullmatch(gap):
             continue
-        if any(gap_start <= other.start < gap_end for other in others):
+        first = bisect.bisect_left(others, gap_start)
+        if first < len(others) and others[first] < gap_end:
             continue
         if best_gap is None or len(gap) < best_gap:
             best, best_gap = period, len(gap)
     return best
 
 
-def _and_a_half(text: str, pairs: list[tuple[_Mention, _Mention | None]]) -> dict[int, int]:
-    """Half words that add to the quantity before them: "una hora y media", "ساعة ونصف", "một giờ rưỡi".
-
-    Returns {id(half mention): id(number it adds to)}.
-    """
-    halves = {}
-    for (number, unit), (half, half_unit) in zip(pairs, pairs[1:]):
-        if unit is None or half_unit is not None or not half.words or half.value != Fraction(1, 2):
-            continue
-        after = max(number.end, unit.end)
-        if half.start >= after and _HALF_GAP.fullmatch(text[after : half.start]):
-            halves[id(half)] = id(number)
-    return halves
-
-
-def _frequency_period(text: str, end: int, periods: list[_Mention]) -> _Mention | None:
-    """The period right after a bare number, at most one short word away: "once al día"."""
-    following = next((p for p in periods if p.start >= end), None)
+def _frequency_period(text: str, end: int, periods: _Periods) -> _Mention | None:
+    """The period right after a bare number, at most two short words away: "once al día"."""
+    following = next(iter(periods.window(end, end + _PERIOD_REACH)), None)
     if following is not None and _FREQUENCY_GAP.fullmatch(text[end : following.start]):
         return following
     return None
 
 
-def _quantity(value, unit, period: _Mention | None, start: int, end: int, soft: bool, written) -> Quantity:
-    """A quantity; its text runs over its period too ("3 times a day"), so a changed period shows."""
-    shown_start, shown_end = (min(start, period.start), max(end, period.end)) if period else (start, end)
-    return Quantity(value=value, unit=unit, period=period.unit if period else None, text=written(shown_start, shown_end),
-                    soft=soft, start=start, end=end)
+def _and_a_half(text: str, pairs: list[tuple[_Mention, _Mention | None]]) -> None:
+    """Half words that add to the quantity before them: "una hora y media", "ساعة ونصف", "một giờ rưỡi"."""
+    loose = [n for n, u in pairs if u is None and n.words and n.value == Fraction(1, 2)]
+    for number, unit in pairs:
+        if unit is None:
+            continue
+        after = max(number.end, unit.end)
+        half = next((n for n in loose if 0 <= n.start - after <= 12 and _HALF_GAP.fullmatch(text[after : n.start])), None)
+        if half is not None:
+            number.extra.append(half)
+            loose.remove(half)
+
+
+def _label(text: str, start: int, units: list[_Mention]) -> bool:
+    """A number right after a unit word ("day 1", "semana 2") numbers a position; it measures nothing."""
+    return any(u.end == start - 1 and text[u.end] == " " and u.unit in DURATIONS for u in units)
+
+
+def _clock_times(text: str, lex: Lexicon) -> list[_Mention]:
+    """Times of day as minutes after midnight: "8 pm" = "20:00" = 1200."""
+    if lex.clock_pattern is None:
+        return []
+    found = []
+    for match in lex.clock_pattern.finditer(text):
+        hour = int(match.group("hour") or match.group("h24"))
+        minute = int(match.group("minute") or match.group("m24") or 0)
+        if match.group("pm") and hour < 12:
+            hour += 12
+        elif match.group("am") and hour == 12:
+            hour = 0
+        if hour > 24 or minute > 59:
+            continue
+        found.append(_Mention(match.start(), match.end(), Fraction(hour * 60 + minute), fixed_unit=CLOCK))
+    return found
+
+
+def _is_bare(text: str, end: int) -> bool:
+    """Nothing but punctuation after a number in digits: "Tome 5." (a unit would have been a word)."""
+    rest = text[end : end + 3].lstrip(" \u00a0\u202f\u2009")
+    return not rest or not rest[0].isalnum()
 
 
 def _quantities(text: str, numbers: list[_Mention], units: list[_Mention], lex: Lexicon, written) -> tuple[Quantity, ...]:
     for unit in units:
         unit.bound = False
-    pairs = _link(text, numbers, units)
+    for number in numbers:
+        number.extra = []
+    pairs = _link(text, numbers, units, lex)
+    _and_a_half(text, pairs)
     periods = _periods(text, lex, units)
-    others = [number for number, _unit in pairs]
-    halves = _and_a_half(text, pairs)
+    others = sorted(number.start for number, _unit in pairs)
+    merged = {id(extra) for number, _unit in pairs for extra in number.extra}
     quantities = []
     for number, unit in pairs:
-        start = min(number.start, unit.start) if unit else number.start
-        end = max(number.end, unit.end) if unit and unit.start >= number.end else number.end
-        period = None
-        soft = number.words and number.value == 1
-        if id(number) in halves:
+        if id(number) in merged:
             continue
+        start = min(number.start, unit.start) if unit else number.start
+        end = max([number.end, *(e.end for e in number.extra)] + ([unit.end] if unit and unit.start >= number.end else []))
+        value = number.value + sum((e.value for e in number.extra), Fraction(0))
+        period = None
+        soft = number.words and value == 1
+        if unit is None and not number.words and _label(text, number.start, units):
+            soft = True  # "day 1", "step 2": a position, which a translation may write as a word ("el primer día")
         if unit is None:
-            if number.words and number.value == 0:
+            if number.words and value == 0:
                 continue  # a zero word measuring nothing: "không" is zero, and "not"
             # "once al día": a number and a period, the thing counted left out.
             period = _frequency_period(text, end, periods)
@@ -256,26 +436,35 @@ def _quantities(text: str, numbers: list[_Mention], units: list[_Mention], lex: 
                 # A number word that measures no unit we know ("drei Tabletten", or "năm", five or year) may
                 # stand for a number of the source, but is never an error by itself.
                 soft = True
-        elif unit.unit not in DURATIONS:
-            period = _nearest_period(text, start, end, periods, others, after_only=False)
-        value = number.value
-        if id(number) in halves.values():
-            half = next(n for n, _u in pairs if halves.get(id(n)) == id(number))
-            value, end, soft = value + half.value, max(end, half.end), False
-        quantities.append(_quantity(value, unit.unit if unit else None, period, start, end, soft, written))
+        elif unit.unit not in DURATIONS and unit.unit != CLOCK:
+            period = _nearest_period(text, start, end, periods, others)
+        quantities.append(
+            _quantity(value, unit.unit if unit else None, period, start, end, written, soft=soft and not number.extra,
+                      bare=unit is None and not number.words and _is_bare(text, end), unreadable=number.unreadable,
+                      strict_period=lex.curated and unit is not None and unit.unit == "times")
+        )
+    loose_halves = [n for n, u in pairs if u is None and n.words and n.value == Fraction(1, 2)]
     for unit in units:
         if not unit.bound and unit.value is not None:
+            extra = [n for n in loose_halves if id(n) not in merged
+                     and 0 <= n.start - unit.end <= 12 and _HALF_GAP.fullmatch(text[unit.end : n.start])]
             value, end = unit.value, unit.end
-            half = next((n for n, u in pairs if u is None and n.words and n.value == Fraction(1, 2) and n.start >= unit.end
-                         and _HALF_GAP.fullmatch(text[unit.end : n.start])), None)
-            if half is not None:  # "ساعة ونصف": an hour and a half
-                halves[id(half)] = id(unit)
-                value, end = value + half.value, half.end
-            period = None if unit.unit in DURATIONS else _nearest_period(text, unit.start, end, periods, others, after_only=False)
-            quantities.append(_quantity(value, unit.unit, period, unit.start, end, value == 1, written))
+            if extra:  # "ساعة ونصف": an hour and a half
+                merged.add(id(extra[0]))
+                value, end = value + extra[0].value, extra[0].end
+            period = None if unit.unit in DURATIONS else _nearest_period(text, unit.start, end, periods, others)
+            quantities.append(_quantity(value, unit.unit, period, unit.start, end, written, soft=value == 1,
+                                        strict_period=lex.curated and unit.unit == "times"))
     # Half words taken by the quantity before them are not quantities of their own.
-    quantities = [q for q in quantities if not any(n.start == q.start and id(n) in halves for n, _u in pairs)]
-    return tuple(sorted(quantities, key=lambda q: q.start))
+    taken_halves = {n.start for n, _u in pairs if id(n) in merged}
+    return tuple(sorted((q for q in quantities if q.start not in taken_halves), key=lambda q: q.start))
+
+
+def _quantity(value, unit, period: _Mention | None, start: int, end: int, written, **flags) -> Quantity:
+    """A quantity; its text runs over its period too ("3 times a day"), so a changed period shows."""
+    shown_start, shown_end = (min(start, period.start), max(end, period.end)) if period else (start, end)
+    return Quantity(value=value, unit=unit, period=period.unit if period else None, text=written(shown_start, shown_end),
+                    start=start, end=end, **flags)
 
 
 def read_quantities(text: str, language: str) -> Reading:
@@ -287,31 +476,61 @@ def read_quantities(text: str, language: str) -> Reading:
         """The original text of reading[start:end]: quoted in messages as the translator wrote it."""
         return original[offsets[start] : offsets[end - 1] + 1].strip()
 
-    tokens = scan_numbers(reading, language)
+    clocks = _clock_times(reading, lex)
+    in_clocks = {i for c in clocks for i in range(c.start, c.end)}
+    tokens = [t for t in scan_numbers(reading, language) if not any(i in in_clocks for i in range(t.start, t.end))]
     digits = [_Mention(t.start, t.end, t.value) for t in tokens]
-    words = _numbers_in_words(reading, lex, digits)
-    units = [u for u in _unit_words(reading, lex) if not any(_overlaps(d, u) for d in digits)]
+    words = [w for w in _numbers_in_words(reading, lex, digits) if not any(i in in_clocks for i in range(w.start, w.end))]
+    in_digits = {i for d in digits for i in range(d.start, d.end)}
+    units = [u for u in _unit_words(reading, lex) if not any(i in in_digits for i in range(u.start, u.end))]
+    joins = space_joins(tokens, reading)
+    space_groups = separators_for(language)[1] == "\u00a0"
 
     def build(chosen) -> tuple[Quantity, ...]:
         mentions = list(digits)
         for use, (first, count, value) in sorted(zip(chosen, joins), key=lambda c: -c[1][0]):
             if use:
                 mentions[first : first + count] = [_Mention(digits[first].start, digits[first + count - 1].end, value)]
-        return _quantities(reading, sorted(mentions + words, key=lambda m: m.start), units, lex, written)
+        numbers = _merge_numbers(reading, sorted(mentions + words + clocks, key=lambda m: m.start), units)
+        return _quantities(reading, numbers, units, lex, written)
 
-    joins = space_joins(tokens, reading)
+    if space_groups:
+        # French, Russian… group thousands with a space: "2 500" is two thousand five hundred, and nothing else.
+        return Reading(build([True] * len(joins)))
     choices = list(itertools.islice(itertools.product((False, True), repeat=len(joins)), _MAX_READINGS))
-    if separators_for(language)[1] == "\u00a0":
-        choices.reverse()  # French, Russian… group thousands with a space: "1 000" is first one thousand
     readings = [build(chosen) for chosen in choices]
-    return Reading(readings[0], tuple(readings[1:]))
+    ambiguous = tuple(written(digits[first].start, digits[first + count - 1].end) for first, count, _value in joins)
+    return Reading(readings[0], tuple(readings[1:]), ambiguous)
 
 
 # --- comparing ----------------------------------------------------------------
 
 
-def _periods_agree(a: Quantity, b: Quantity) -> bool:
-    return a.period is None or b.period is None or a.period == b.period
+def _periods_match(s: Quantity, t: Quantity) -> bool:
+    if s.period == t.period:
+        return True
+    if s.period is None or t.period is None:
+        # A count of times says its period ("twice a day"): dropping it is a change where we know the words.
+        return not (s.strict_period and t.strict_period)
+    return False
+
+
+def _weak(s: Quantity, t: Quantity) -> bool:
+    """The same number where one side's unit is not recognised (a word we do not know), none dropped."""
+    if s.value != t.value:
+        return False
+    if s.unit is None and t.unit is None:
+        return True
+    if s.unit is None:
+        return not s.bare
+    if t.unit is None:
+        return not t.bare
+    return False
+
+
+def _converted(s: Quantity, t: Quantity) -> bool:
+    size_s, size_t = s.size(), t.size()
+    return size_s is not None and size_s == size_t and s.unit != t.unit and _periods_match(s, t)
 
 
 def _pair(source: list[Quantity], target: list[Quantity], same) -> list[tuple[Quantity, Quantity]]:
@@ -325,35 +544,57 @@ def _pair(source: list[Quantity], target: list[Quantity], same) -> list[tuple[Qu
     return pairs
 
 
+def _out_of_order(matched: list[tuple[Quantity, Quantity]]) -> list[Difference]:
+    """Doses of one unit that match but come in another order: "10 mg in the morning, 5 mg at night"."""
+    differences = []
+    for (s1, t1), (s2, t2) in itertools.combinations(sorted(matched, key=lambda p: p[0].start), 2):
+        if s1.unit is not None and s1.unit == s2.unit and s1.value != s2.value and t1.start > t2.start:
+            differences.append(Difference("order", s1, t1))
+            break
+    return differences
+
+
 def _differences(source: tuple[Quantity, ...], target: tuple[Quantity, ...]) -> list[Difference]:
     left, right = list(source), list(target)
-    _pair(left, right, lambda s, t: s.value == t.value and s.unit == t.unit and _periods_agree(s, t))
-    _pair(left, right, lambda s, t: s.value == t.value and (s.unit is None or t.unit is None))
+    matched = _pair(left, right, lambda s, t: s.value == t.value and s.unit == t.unit and _periods_match(s, t) and not t.unreadable)
+    matched += _pair(left, right, lambda s, t: _weak(s, t) and _periods_match(s, t) and not t.unreadable)
+    converted = _pair(left, right, _converted)
+    differences = [Difference("unreadable", None, t) for t in right if t.unreadable and not t.soft]
+    right = [t for t in right if not t.unreadable]
     changed = _pair(left, right, lambda s, t: s.unit is not None and s.unit == t.unit and s.value != t.value)
     changed += _pair(left, right, lambda s, t: s.unit == t.unit and s.value == t.value)  # the period changed
-    changed += _pair(left, right, lambda s, t: s.value == t.value)  # the unit changed
+    changed += _pair(left, right, lambda s, t: s.value == t.value)  # the unit changed, or was dropped
+    changed += _pair(left, right, lambda s, t: not s.soft and not t.soft and (s.unit is None or t.unit is None or s.unit == t.unit))
     # A soft quantity ("una", "năm", an Arabic noun alone) is an article or a word as often as a number:
-    # alone, or against another soft one, it is never an error.
-    left = [q for q in left if not q.soft]
-    right = [q for q in right if not q.soft]
-    differences = [Difference("changed", s, t) for s, t in changed if not (s.soft and t.soft)]
-    differences += [Difference("missing", s, None) for s in left]
-    differences += [Difference("added", None, t) for t in right]
-    return sorted(differences, key=lambda d: (d.source is None, (d.source or d.target).start))
+    # left alone it is never an error; paired with another quantity, the difference is real.
+    differences += [Difference("changed", s, t) for s, t in changed]
+    differences += [Difference("missing", s, None) for s in left if not s.soft]
+    differences += [Difference("added", None, t) for t in right if not t.soft]
+    differences += [Difference("converted", s, t) for s, t in converted]
+    differences += _out_of_order(matched)
+    return sorted(differences, key=lambda d: (not d.blocking, d.source is None, (d.source or d.target).start))
 
 
 def compare_quantities(source: Reading, target: Reading) -> list[Difference]:
     """What differs between the quantities of a source text and its translation; [] if nothing.
 
-    Of the readings of ambiguous "1 000" groups on either side, the pair that
-    differs least is compared.
+    Of the readings of ambiguous "1 000" groups, the pair that differs least
+    is compared; a "2 500" in the translation the source does not write the
+    same way is itself a difference (a patient may read either).
     """
     best: list[Difference] | None = None
     for s in source.readings():
         for t in target.readings():
             differences = _differences(s, t)
-            if not differences:
-                return []
-            if best is None or len(differences) < len(best):
+            if best is None or _weight(differences) < _weight(best):
                 best = differences
-    return best or []
+            if not differences:
+                break
+        if best == []:
+            break
+    ambiguous = [Difference("ambiguous", None, None, text) for text in target.ambiguous if text not in source.ambiguous]
+    return ambiguous + (best or [])
+
+
+def _weight(differences: list[Difference]) -> tuple[int, int]:
+    return sum(d.blocking for d in differences), len(differences)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 
-__all__ = ["Block", "body_blocks", "normalise_space", "plain_blocks", "plain_text", "real_words"]
+__all__ = ["Block", "body_blocks", "normalise_space", "plain_blocks", "plain_text", "real_words", "split_sentences"]
 
 # A callout marker opening a quote's first paragraph: "[!WARNING]".
 _MARKER = re.compile(r"^\[!(?P<kind>[A-Za-z]+)\]\s*")
@@ -31,9 +31,16 @@ _parser = MarkdownIt("commonmark", {"html": True}).enable("table")
 _parser.validateLink = lambda url: True
 
 
+_COLLAPSIBLE = re.compile(r"[ \t\r\n\f\v\u2028\u2029]+")
+
+
 def normalise_space(text: str) -> str:
-    """Collapse every run of whitespace to one space and strip the ends."""
-    return " ".join(text.split())
+    """Collapse every run of ordinary whitespace to one space and strip the ends.
+
+    No-break, narrow no-break and thin spaces are kept: inside a number they
+    group thousands ("1 000" is one number in French), which a plain space does not say.
+    """
+    return _COLLAPSIBLE.sub(" ", text).strip(" ")
 
 
 def _inline_text(token) -> str:
@@ -92,6 +99,21 @@ def body_blocks(body: str) -> list[Block]:
             if text:
                 blocks.append(Block("code", text))
     return blocks
+
+
+def split_sentences(text: str, language: str) -> list[str]:
+    """The sentences of plain `text`, by ICU's sentence break rules for `language` (Chinese, Arabic… too)."""
+    from django.utils.translation import to_locale
+    from icu4py.breakers import SentenceBreaker
+    from icu4py.locale import Locale
+
+    if not text.strip():
+        return []
+    try:
+        locale = Locale(to_locale(language or "en"))
+    except Exception:  # noqa: BLE001 - an unknown locale: ICU's root rules
+        locale = Locale("en")
+    return [sentence.strip() for sentence in SentenceBreaker(text, locale) if sentence.strip()]
 
 
 def plain_blocks(body: str) -> list[str]:

@@ -144,14 +144,21 @@ def test_decimal_comma_point_or_arabic_separator_are_the_same_number(language, w
     assert not has_errors(findings), findings
 
 
+TIP_15_MINUTES = {"es": "durante 15 minutos", "vi": "trong 15 phút", "zh-hans": "15 分钟", "ar": "لمدة 15 دقيقة"}
+
+
+def in_the_tip(target, language, written):
+    """The tip's "15 minutes" followed by `written` in brackets, as the source's tip has its bottle."""
+    return edit(target, SELF_CARE, TIP_15_MINUTES[language], f"{TIP_15_MINUTES[language]} ({written})")
+
+
 @pytest.mark.parametrize(
     ("language", "written"),
     [("es", "1.000 ml"), ("vi", "1.000 ml"), ("zh-hans", "1,000 毫升"), ("ar", "١٬٠٠٠ مل"), ("es", "1\u00a0000 ml")],
 )
 def test_thousands_written_the_language_way_are_the_same_number(language, written):
     source = edit(sections("en"), SELF_CARE, "for 15 minutes", "for 15 minutes (1,000 ml bottle)")
-    target = sections(language)
-    target[2]["body"] += f"\n\n{written}"
+    target = in_the_tip(sections(language), language, written)
 
     assert not has_errors(check_translation(source, target, language=language, glossary=GLOSSARY))
 
@@ -159,13 +166,15 @@ def test_thousands_written_the_language_way_are_the_same_number(language, writte
 def test_english_thousands_comma_copied_into_spanish_is_a_numbers_error():
     # In Spanish "1,000 ml" reads as one millilitre.
     source = edit(sections("en"), SELF_CARE, "for 15 minutes", "for 15 minutes (1,000 ml bottle)")
-    target = sections("es")
-    target[2]["body"] += "\n\nBolsa de 1,000 ml."
+    target = in_the_tip(sections("es"), "es", "bolsa de 1,000 ml")
 
     findings = check_translation(source, target, language="es", glossary=GLOSSARY)
 
     assert errors(findings) == [("numbers-mismatch", SELF_CARE)]
-    assert "“1,000 ml” in the source is “1,000 ml” in the translation (read as 1)" in only(findings, "numbers-mismatch")[0].message
+    assert (
+        "“1,000 ml” in the source is “1,000 ml” in the translation (read as 1 in Spanish, where 1000 is written 1.000)"
+        in only(findings, "numbers-mismatch")[0].message
+    )
 
 
 def test_number_in_the_title_must_match_too():

@@ -119,8 +119,9 @@ ADDED = [
     ("nb", "Take 2.5 mg.", "Ta 2,5 mg.", "Ta 2 mg.", [("changed", "2.5 mg", "2 mg")]),
     ("uk", "Use 0.5 mL.", "Використовуйте 0,5 мл.", "Використовуйте 5 мл.", [("changed", "0.5 mL", "5 мл")]),
     ("fr", "A 1,000 mg dose.", "Une dose de 1 000 mg.", "Une dose de 1,000 mg.", [("changed", "1,000 mg", "1,000 mg")]),
-    # No clinical units for German: "drei" may stand for the source's 3, "zwei" cannot.
-    ("de", "Take 3 tablets.", "Nehmen Sie drei Tabletten.", "Nehmen Sie zwei Tabletten.", [("missing", "3 tablets", None)]),
+    ("de", "Take 3 tablets.", "Nehmen Sie drei Tabletten.", "Nehmen Sie zwei Tabletten.", [("changed", "3 tablets", "zwei Tabletten")]),
+    # No clinical units for Italian's pills in words: "tre pillole" may stand for the source's 3, "due" cannot.
+    ("it", "Take 3 pills.", "Prenda tre pillole.", "Prenda due pillole.", [("missing", "3 pills", None)]),
 ]
 
 

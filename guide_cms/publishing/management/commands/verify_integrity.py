@@ -20,6 +20,8 @@ class Command(BaseCommand):
             f"Checked {report.events} audit events, {report.versions} versions, {report.signatures} signatures, "
             f"and the exports in {export_root(output)}."
         )
+        for note in report.notes:
+            self.stdout.write(self.style.WARNING(f"  NOTE: {note}"))
         if report.ok:
             self.stdout.write(self.style.SUCCESS("Integrity OK: nothing was altered."))
             return

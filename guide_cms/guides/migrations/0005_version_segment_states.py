@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('guides', '0003_version_qa_findings'),
+        ('guides', '0004_version_approvals_required_fixed_at_submission'),
     ]
 
     operations = [

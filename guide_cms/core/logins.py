@@ -1,0 +1,107 @@
+"""Password checks through one throttle (django-axes), wherever a password is entered.
+
+The login page, the password-change page and the signing form all count
+their wrong passwords here: 5 for one username, or 5 from one address,
+lock both for 15 minutes after the last (settings.LOGIN_FAILURE_LIMIT,
+settings.LOGIN_LOCK). While locked no password is checked at all, so no
+page can tell whether one was right.
+"""
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.db.models import Max, Q, Sum
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+
+class LoginLocked(Exception):
+    """Too many wrong passwords: the password was not checked."""
+
+
+def client_address(request) -> str | None:
+    """The client's address (AXES_CLIENT_IP_CALLABLE).
+
+    Behind GUIDE_CMS_PROXY_COUNT proxies that append to X-Forwarded-For, it
+    is the address the outermost proxy saw; anything further left was
+    written by the client and is not trusted.
+    """
+    count = settings.GUIDE_CMS_PROXY_COUNT
+    if count:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= count:
+            return forwarded[-count]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def offline_request() -> HttpRequest:
+    """A stand-in for code that signs without a web request (the demo loader, tests): no address."""
+    request = HttpRequest()
+    request.method = "POST"
+    request.path = request.path_info = "/"
+    return request
+
+
+def _recent_attempts():
+    from axes.models import AccessAttempt
+
+    return AccessAttempt.objects.filter(attempt_time__gt=timezone.now() - settings.LOGIN_LOCK)
+
+
+def locked_until(request, username: str) -> datetime.datetime | None:
+    """When the lock on username, or on the request's address, ends; None if neither is locked."""
+    address = client_address(request) if request is not None else None
+    keys = [Q(username=username)] + ([Q(ip_address=address)] if address else [])
+    ends = []
+    for key in keys:
+        totals = _recent_attempts().filter(key).aggregate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+        if (totals["failures"] or 0) >= settings.LOGIN_FAILURE_LIMIT:
+            ends.append(totals["last"] + settings.LOGIN_LOCK)
+    return max(ends) if ends else None
+
+
+def lock_message(until: datetime.datetime | None) -> str:
+    if until is None:
+        return _("Too many wrong passwords: logging in and signing are locked for %(minutes)d minutes.") % {
+            "minutes": settings.LOGIN_LOCK.total_seconds() // 60
+        }
+    return _("Too many wrong passwords: logging in and signing are locked until %(time)s UTC.") % {
+        "time": until.astimezone(datetime.timezone.utc).strftime("%H:%M")
+    }
+
+
+def lockout_parameters(request_or_attempt, credentials=None) -> list[str]:
+    """What a lock is keyed by (AXES_LOCKOUT_PARAMETERS): the username, and the address when there is one.
+
+    Code that signs without a web request (offline_request) has no address;
+    its failures lock only the username.
+    """
+    if isinstance(request_or_attempt, HttpRequest):
+        address = getattr(request_or_attempt, "axes_ip_address", None) or client_address(request_or_attempt)
+    else:
+        address = getattr(request_or_attempt, "ip_address", None)
+    return ["username", "ip_address"] if address else ["username"]
+
+
+def is_locked(request, username: str) -> bool:
+    from axes.handlers.proxy import AxesProxyHandler
+
+    return not AxesProxyHandler.is_allowed(request, {"username": username})
+
+
+def verify_password(*, request, user, password: str) -> bool:
+    """Whether password is user's, counted by the login throttle.
+
+    Raises LoginLocked, without checking the password, while user's
+    username or the request's address is locked. A wrong password counts
+    toward the lock, as a wrong password at the login page does.
+    """
+    request = request if request is not None else offline_request()
+    username = user.get_username()
+    if is_locked(request, username):
+        raise LoginLocked(lock_message(locked_until(request, username)))
+    authenticated = authenticate(request, username=username, password=password or "")
+    return authenticated is not None and authenticated.pk == user.pk

@@ -1,0 +1,97 @@
+"""Pages every part of the admin shares: a refusal, a login lockout, changing one's own password."""
+from django.contrib import admin
+from django.contrib.admin.forms import AdminPasswordChangeForm
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.views import PasswordChangeView
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from . import logins, services
+from .audit import audit_append
+
+
+def _admin_context(request, **extra):
+    return {**admin.site.each_context(request), **extra}
+
+
+def permission_denied(request, exception=None):
+    """handler403: say why, in the admin's look, and put the refusal on record."""
+    reason = str(exception) if exception is not None and str(exception) else ""
+    user = getattr(request, "user", None)
+    actor = user if user is not None and user.is_authenticated else None
+    audit_append(
+        actor=actor,
+        action="access.refused",
+        data={
+            "user": actor.get_username() if actor else "anonymous",
+            "method": request.method,
+            "path": request.path[:500],
+            "reason": reason or "permission denied",
+        },
+    )
+    context = _admin_context(request, title=_("Refused"), reason=reason or _("You do not have permission to do this."))
+    return render(request, "403.html", context, status=403)
+
+
+def bad_request(request, reason: str):
+    """A malformed request: say what is wrong, in the admin's look."""
+    return render(request, "400.html", _admin_context(request, title=_("Not understood"), reason=reason), status=400)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """AXES_LOCKOUT_CALLABLE: the login page while a username or address is locked.
+
+    Other pages that check a password (signing, changing one's password)
+    say so in their own form, so their response is kept.
+    """
+    if original_response is not None and request.path != reverse("admin:login"):
+        return original_response
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    message = logins.lock_message(logins.locked_until(request, username))
+    return render(request, "core/locked_out.html", _admin_context(request, title=_("Locked"), message=message), status=429)
+
+
+class OwnPasswordChangeForm(AdminPasswordChangeForm):
+    """Django's form, with the old password checked through the login throttle."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        try:
+            right = logins.verify_password(request=self.request, user=self.user, password=old_password)
+        except logins.LoginLocked as exc:
+            raise ValidationError(str(exc), code="locked") from None
+        if not right:
+            raise ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password
+
+
+class OwnPasswordChangeView(PasswordChangeView):
+    form_class = OwnPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+    def form_valid(self, form):
+        user = self.request.user
+        services.account_set_password(actor=user, user=user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(self.request, user)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+def password_change(request):
+    """The admin's "Change password" page for one's own password (replaces the admin's view)."""
+    return OwnPasswordChangeView.as_view(
+        success_url=reverse("admin:password_change_done"), extra_context=admin.site.each_context(request)
+    )(request)

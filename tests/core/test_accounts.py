@@ -1,0 +1,218 @@
+"""Administrators' account changes in the admin are audited events (core.services), and never carry a password."""
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from guide_cms.core.audit import verify_chain
+from guide_cms.core.models import AuditEvent, StaffProfile
+from guide_cms.core.roles import ROLE_GROUPS, Role
+from tests.factories import make_user
+from tests.guides.admin_forms import post_data_from
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "a brand new passphrase 2026"
+
+
+@pytest.fixture
+def admin_client(client):
+    admin = make_user(None, username="root", is_superuser=True)
+    client.force_login(admin)
+    client.admin = admin
+    return client
+
+
+def change_user(client, user, **changes):
+    url = reverse("admin:auth_user_change", args=[user.pk])
+    data = post_data_from(client.get(url))
+    for key, value in changes.items():
+        if value is False:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    return response
+
+
+def events(action):
+    return list(AuditEvent.objects.filter(action=action).order_by("id"))
+
+
+def test_creating_a_user_records_who_created_it_and_that_they_set_its_password(admin_client):
+    response = admin_client.post(
+        reverse("admin:auth_user_add"),
+        {
+            "username": "new_reviewer", "usable_password": "true", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD,
+            "staff_profile-TOTAL_FORMS": "1", "staff_profile-INITIAL_FORMS": "0", "staff_profile-MIN_NUM_FORMS": "0", "staff_profile-MAX_NUM_FORMS": "1",
+            "staff_profile-0-printed_name": "Dr New Reviewer", "staff_profile-0-credentials": "MD",
+            "language_assignments-TOTAL_FORMS": "0", "language_assignments-INITIAL_FORMS": "0",
+            "language_assignments-MIN_NUM_FORMS": "0", "language_assignments-MAX_NUM_FORMS": "1000",
+            "_save": "Save",
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    user = get_user_model().objects.get(username="new_reviewer")
+    assert user.check_password(NEW_PASSWORD)
+    assert user.staff_profile.printed_name == "Dr New Reviewer"
+    created, password_set, profile = events("account.create")[0], events("account.password.set")[0], events("account.profile")[0]
+    for event in (created, password_set, profile):
+        assert event.actor == admin_client.admin and event.object_id == str(user.pk) and event.data["user"] == "new_reviewer"
+    assert password_set.data == {"user": "new_reviewer", "by_owner": False, "usable": True}
+    assert profile.data["fields"]["printed_name"] == {"old": "", "new": "Dr New Reviewer"}
+
+
+def test_setting_another_users_password_is_recorded_as_set_by_the_administrator(admin_client):
+    reviewer = make_user(Role.REVIEWER, ("en",), username="rev")
+
+    response = admin_client.post(
+        reverse("admin:auth_user_password_change", args=[reviewer.pk]),
+        {"usable_password": "true", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "set-password": "Change password"},
+    )
+
+    assert response.status_code == 302
+    reviewer.refresh_from_db()
+    assert reviewer.check_password(NEW_PASSWORD)
+    [event] = events("account.password.set")
+    assert event.actor == admin_client.admin
+    assert event.object_id == str(reviewer.pk)
+    assert event.data == {"user": "rev", "by_owner": False, "usable": True}
+
+
+@pytest.mark.parametrize(
+    "field, value, action",
+    [
+        ("is_superuser", "on", "account.superuser.grant"),
+        ("is_active", False, "account.deactivate"),
+        ("is_staff", False, "account.staff.revoke"),
+    ],
+)
+def test_flag_changes_are_events_of_their_own(admin_client, field, value, action):
+    user = make_user(Role.EDITOR, username="someone")
+
+    change_user(admin_client, user, **{field: value})
+
+    [event] = events(action)
+    assert event.actor == admin_client.admin and event.object_id == str(user.pk) and event.data == {"user": "someone"}
+    user.refresh_from_db()
+    assert getattr(user, field) is (value == "on")
+
+
+def test_revoking_superuser_and_reactivating_are_recorded(admin_client):
+    user = make_user(None, username="former_admin", is_superuser=True, is_active=False)
+
+    change_user(admin_client, user, is_superuser=False, is_active="on")
+
+    assert [e.data["user"] for e in events("account.superuser.revoke")] == ["former_admin"]
+    assert [e.data["user"] for e in events("account.activate")] == ["former_admin"]
+
+
+def test_printed_name_and_credentials_changes_are_recorded_with_old_and_new(admin_client):
+    user = make_user(Role.REVIEWER, ("es",), username="ana")
+    StaffProfile.objects.filter(user=user).update(printed_name="Dr Ana García", credentials="MD")
+
+    change_user(admin_client, user, **{"staff_profile-0-printed_name": "Dr Ana García-López", "staff_profile-0-credentials": "MD, PhD"})
+
+    [event] = events("account.profile")
+    assert event.actor == admin_client.admin
+    assert event.data["fields"] == {
+        "printed_name": {"old": "Dr Ana García", "new": "Dr Ana García-López"},
+        "credentials": {"old": "MD", "new": "MD, PhD"},
+    }
+
+
+def test_names_and_email_are_one_account_change_event(admin_client):
+    user = make_user(Role.EDITOR, username="sam")
+
+    change_user(admin_client, user, first_name="Sam", email="sam@example.org")
+
+    [event] = events("account.change")
+    assert event.data["fields"] == {"first_name": {"old": "", "new": "Sam"}, "email": {"old": "", "new": "sam@example.org"}}
+
+
+def test_groups_and_direct_permissions_are_recorded_as_role_changes(admin_client):
+    user = make_user(None, username="newcomer")
+    from django.contrib.auth.models import Permission
+
+    permission = Permission.objects.get(codename="change_user")
+
+    change_user(admin_client, user, groups=[Group.objects.get(name=ROLE_GROUPS[Role.PUBLISHER]).pk], user_permissions=[permission.pk])
+
+    [event] = events("roles.change")
+    assert event.data["new"]["groups"] == ["Publishers"]
+    assert event.data["new"]["permissions"] == ["auth.change_user"]
+
+
+def test_saving_an_account_unchanged_records_nothing(admin_client):
+    user = make_user(Role.EDITOR, username="quiet")
+    before = AuditEvent.objects.count()
+
+    change_user(admin_client, user)
+
+    assert AuditEvent.objects.count() == before
+
+
+def test_no_event_ever_holds_a_password_and_the_chain_verifies(admin_client):
+    reviewer = make_user(Role.REVIEWER, ("en",), username="rev")
+    admin_client.post(
+        reverse("admin:auth_user_password_change", args=[reviewer.pk]),
+        {"usable_password": "true", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    change_user(admin_client, reviewer, is_superuser="on")
+
+    everything = json.dumps([e.data for e in AuditEvent.objects.all()])
+    reviewer.refresh_from_db()
+    assert NEW_PASSWORD not in everything and reviewer.password not in everything
+    checked, problems = verify_chain()
+    assert checked >= 2 and problems == []
+
+
+def test_the_last_login_and_join_dates_cannot_be_edited(admin_client):
+    user = make_user(Role.EDITOR, username="dated")
+    joined = user.date_joined
+
+    change_user(admin_client, user, date_joined_0="2000-01-01", date_joined_1="00:00:00")
+
+    user.refresh_from_db()
+    assert user.date_joined == joined
+
+
+def test_deleting_an_account_that_never_acted_is_recorded(admin_client):
+    user = make_user(None, username="mistake")
+
+    response = admin_client.post(reverse("admin:auth_user_delete", args=[user.pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not get_user_model().objects.filter(username="mistake").exists()
+    [event] = events("account.delete")
+    assert event.actor == admin_client.admin and event.object_id == str(user.pk) and event.data == {"user": "mistake"}
+
+
+def test_a_staff_member_with_the_change_user_permission_still_cannot_manage_accounts(client):
+    from django.contrib.auth.models import Permission
+
+    staff = make_user(Role.EDITOR, username="ambitious")
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=["change_user", "view_user", "change_group"]))
+    client.force_login(staff)
+
+    response = client.post(reverse("admin:auth_user_change", args=[staff.pk]), {"username": "ambitious", "is_superuser": "on"})
+
+    assert response.status_code == 403
+    staff.refresh_from_db()
+    assert not staff.is_superuser
+    assert client.get(reverse("admin:auth_group_changelist")).status_code == 403
+
+
+def test_removing_a_language_assignment_is_recorded(admin_client):
+    user = make_user(Role.TRANSLATOR, ("es", "ar"), username="two_languages")
+
+    change_user(admin_client, user, **{"language_assignments-1-DELETE": "on"})
+
+    [event] = events("roles.change")
+    assert event.data["old"]["languages"] == ["translator:ar", "translator:es"]
+    assert len(event.data["new"]["languages"]) == 1
+    assert user.language_assignments.count() == 1

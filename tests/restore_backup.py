@@ -1,0 +1,55 @@
+"""Run by tests/test_backups.py in a fresh process: restore backups into fresh SQLite databases.
+
+Usage: python -m tests.restore_backup WORK_DIR BACKUP_FILE...
+Migrates an empty database once, then for each backup loads it into a copy
+of that empty database and runs verify_integrity there. Prints one JSON line.
+"""
+import json
+import os
+import shutil
+import sys
+from io import StringIO
+from pathlib import Path
+
+
+def main(work: Path, backups: list[str]) -> dict:
+    empty = work / "empty.sqlite3"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "guide_cms.settings.test"
+    os.environ["DATABASE_URL"] = f"sqlite:///{empty}"
+    import django
+
+    django.setup()
+    from django.core.management import CommandError, call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    connection.close()
+
+    results = {}
+    for backup in backups:
+        restored = work / f"restored-{Path(backup).name}.sqlite3"
+        shutil.copy(empty, restored)
+        connection.settings_dict["NAME"] = str(restored)
+        connection.close()
+        call_command("loaddata", backup, verbosity=0)
+        out, err = StringIO(), StringIO()
+        try:
+            call_command("verify_integrity", output=str(work / "no-exports"), stdout=out, stderr=err)
+            code = 0
+        except CommandError as exc:
+            code = exc.returncode
+        from guide_cms.core.models import AuditEvent
+        from guide_cms.guides.models import Version
+        from guide_cms.review.models import Signature
+
+        results[Path(backup).name] = {
+            "code": code,
+            "output": out.getvalue() + err.getvalue(),
+            "counts": [AuditEvent.objects.count(), Version.objects.count(), Signature.objects.count()],
+        }
+        connection.close()
+    return results
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(Path(sys.argv[1]), sys.argv[2:])))

@@ -1,0 +1,98 @@
+"""Backups restore: dumpdata to JSON or XML, loaddata into a fresh database, and
+verify_integrity passes there (hashed and sealed timestamps are kept to the
+millisecond, which every backup path keeps)."""
+import datetime
+import json
+import os
+import subprocess
+import sys
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from guide_cms.core.audit import audit_append, legacy_event_hash
+from guide_cms.core.hashing import legacy_time
+from guide_cms.core.models import AuditChainHead, AuditEvent
+from guide_cms.core.services import account_update
+from guide_cms.guides.models import Version
+from guide_cms.review.models import Signature
+from guide_cms.review.seals import compute_seal, seal_is_valid
+from guide_cms.review.services import SignatureRefused, version_sign
+
+pytestmark = pytest.mark.django_db
+
+# The documented backup (README, "Backups"): users keep their ids (hashes and
+# seals name them), content types and permissions are referred to by name.
+DUMP = ["dumpdata", "--natural-foreign", "--exclude", "contenttypes", "--exclude", "auth.permission"]
+
+
+@pytest.fixture
+def history(approved_workflow):
+    wf = approved_workflow
+    wf.publish(wf.approve("es"), channels=("site",))
+    with pytest.raises(SignatureRefused):
+        version_sign(version=Version.objects.get(language="en"), signer=wf.reviewer, password="wrong", decision="approve")
+    account_update(actor=None, user=wf.publisher, values={"first_name": "Chris"})
+    return wf
+
+
+def restore(tmp_path, *backups):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.restore_backup", str(tmp_path), *map(str, backups)],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_json_and_xml_backups_restore_into_a_fresh_database_that_verifies(history, tmp_path):
+    backups = []
+    for fmt in ("json", "xml"):
+        path = tmp_path / f"backup.{fmt}"
+        call_command(*DUMP, "--format", fmt, "--output", str(path), verbosity=0)
+        backups.append(path)
+    counts = [AuditEvent.objects.count(), Version.objects.count(), Signature.objects.count()]
+    assert counts[2] >= 2
+
+    restored = restore(tmp_path, *backups)
+
+    for fmt in ("json", "xml"):
+        outcome = restored[f"backup.{fmt}"]
+        assert outcome["code"] == 0, outcome["output"]
+        assert "Integrity OK" in outcome["output"] and "NOTE" not in outcome["output"]
+        assert outcome["counts"] == counts
+
+
+def test_hashed_and_sealed_timestamps_are_kept_to_the_millisecond(history):
+    assert all(e.created_at.microsecond % 1000 == 0 for e in AuditEvent.objects.all())
+    assert all(s.signed_at.microsecond % 1000 == 0 for s in Signature.objects.all())
+
+
+def verify():
+    out = StringIO()
+    call_command("verify_integrity", stdout=out, stderr=out)
+    return out.getvalue()
+
+
+def test_records_from_before_the_change_still_verify_and_the_operator_is_told_how_to_back_them_up(history):
+    """A database written by an earlier version: microsecond timestamps, hashed and sealed with them."""
+    moment = datetime.datetime(2026, 11, 1, 9, 30, 15, 123456, tzinfo=datetime.timezone.utc)
+    head = AuditChainHead.objects.get()
+    legacy = AuditEvent(actor_label="system", action="legacy.test", data={"n": 1}, created_at=moment, prev_hash=head.last_hash)
+    legacy.hash = legacy_event_hash(legacy)
+    AuditEvent.objects.bulk_create([legacy])
+    AuditChainHead.objects.filter(pk=1).update(last_hash=legacy.hash, count=head.count + 1)
+    signature = Signature.objects.select_related("version__guide").first()
+    signature.signed_at = moment
+    Signature.objects.filter(pk=signature.pk).update(signed_at=moment, seal=compute_seal(signature, time=legacy_time))
+    assert seal_is_valid(Signature.objects.get(pk=signature.pk))
+    audit_append(actor=None, action="after.upgrade")  # the chain goes on from the legacy event
+
+    output = verify()
+
+    assert "Integrity OK" in output
+    assert "1 audit events and 1 signatures were recorded with microsecond timestamps" in output
+    assert "pg_dump or dumpdata --format xml" in output
