@@ -16,6 +16,7 @@ from guide_cms.guides.markdown import render_markdown
 from guide_cms.guides.models import Guide, Version
 from guide_cms.guides.snapshots import build_snapshot
 from guide_cms.localization.checking import draft_findings, version_findings, version_memory_segments
+from guide_cms.localization.services import submission_segments
 
 from . import services
 from guide_cms.core.diffs import diff_sections
@@ -117,7 +118,8 @@ def submit(request, pk, language):
         title=_("Submit %(guide)s (%(language)s) for review") % {"guide": guide, "language": lang.display_name},
         guide=guide,
         language=lang,
-        problems=services.submission_problems(snapshot, findings),
+        problems=services.submission_problems(snapshot, findings)
+        + ([] if lang.code == guide.source_language else submission_segments(guide, lang.code)[0]),
         warnings=[f for f in findings if f.severity != "error"],
         needs_change_class=services.needs_change_class(guide, lang.code),
         form=form,

@@ -91,3 +91,9 @@ def test_the_editor_refuses_a_direction_override_naming_the_sentence(changed, cl
     response = client.post(URL, {"target-dosing.body.1.3": "No conduzca durante \u202e8\u202c horas."})
     assert response.status_code == 400 and "dosing.body.1.3" in response.content.decode()
     assert Section.objects.get(key="dosing").body_es == BODY_ES
+
+
+def test_the_submit_page_lists_the_sentences_still_to_review(changed, client):
+    client.post(URL, {"target-dosing.body.1.3": "No conduzca después."})  # the fuzzy match left as it is
+    html = client.get(f"/admin/review/guides/{changed.guide.pk}/submit/es/").content.decode()
+    assert "Segment dosing.body.1.3 is a fuzzy memory match" in html
