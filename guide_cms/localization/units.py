@@ -19,6 +19,7 @@ of them can skip a field or a sentence.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -125,8 +126,16 @@ def _make_block(unit: TextUnit, index: int, kind: str, content: Content, languag
     return Block(block_id, unit.id, index, kind, content, segments, **layout)
 
 
-def unit_blocks(unit: TextUnit, language: str) -> list[Block]:
-    """The blocks of a unit, each cut into sentences in language (for a title or the summary: one block)."""
+@functools.lru_cache(maxsize=4096)
+def unit_blocks(unit: TextUnit, language: str) -> tuple[Block, ...]:
+    """The blocks of a unit, each cut into sentences in language (for a title or the summary: one block).
+
+    Pure and cached: pages that show many guides cut each text once.
+    """
+    return tuple(_unit_blocks(unit, language))
+
+
+def _unit_blocks(unit: TextUnit, language: str) -> list[Block]:
     if not unit.text.strip():
         return []
     if unit.kind == LINE:
@@ -253,6 +262,15 @@ def align_unit(unit: TextUnit, source_language: str, target_text: str, language:
     pairs with nothing. Returns segment or block id -> content (codes
     renumbered to the source's).
     """
+    return dict(_align(unit, source_language, target_text, language))
+
+
+@functools.lru_cache(maxsize=4096)
+def _align(unit: TextUnit, source_language: str, target_text: str, language: str) -> tuple:
+    return tuple(_align_unit(unit, source_language, target_text, language).items())
+
+
+def _align_unit(unit: TextUnit, source_language: str, target_text: str, language: str) -> dict[str, Content]:
     source_blocks = unit_blocks(unit, source_language)
     target_blocks = unit_blocks(TextUnit(unit.id, unit.section, unit.field, target_text), language)
     if unit.kind == LINE:
