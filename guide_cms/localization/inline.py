@@ -282,7 +282,8 @@ def to_markdown(content: Content, continuation: str = "") -> str:
     at_line_start = True
     for item in content:
         if isinstance(item, str):
-            text = escape_markdown(item) if at_line_start else escape_markdown("x" + item)[1:]
+            # After a line break, leading spaces would indent the line (a code block in Markdown).
+            text = escape_markdown(item.lstrip()) if at_line_start else escape_markdown("x" + item)[1:]
             out.append(text)
             at_line_start = False
             continue

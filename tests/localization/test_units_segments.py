@@ -98,3 +98,14 @@ def test_tagged_forms_escape_text_that_looks_like_codes():
     assert from_tagged(to_tagged(content)) == content
     assert to_tagged(content, po=True) == "a <<1> & b<1>c</1>"
     assert from_tagged(to_tagged(content, po=True), po=True) == content
+
+
+def test_text_after_a_line_break_never_becomes_markup():
+    from guide_cms.guides.markdown import find_problems
+
+    source = body("Call us:  \n0800 123 456.")
+    [block] = unit_blocks(source, "en")
+    # A translator's line after the break starts with spaces and a "#": neither code block nor heading.
+    translated = {s.id: tuple("    # " + i if isinstance(i, str) and i.startswith("0800") else i for i in s.content) for s in block.segments}
+    text = compose_unit(source, "en", translated, "es")
+    assert find_problems(text) == [] and "\\# 0800" in text

@@ -291,8 +291,11 @@ def read_po(data: bytes, filename: str) -> ExchangeDocument:
 
     values = {name: header(name) for name in _REQUIRED_HEADERS}
     languages = {}
+    notices = []
     for field in ("Language", HEADER_SOURCE_LANGUAGE):
         code = language_from_tag(values[field])
+        if code is not None and values[field].replace("_", "-").lower() != language_tag(code).lower():
+            notices.append(_("The file's %(attribute)s %(tag)s was read as %(code)s.") % {"attribute": field, "tag": values[field], "code": language_tag(code)})
         if code is None:
             raise ExchangeError(
                 _("%(field)s: %(tag)r is not a configured language (configured: %(known)s).")
@@ -374,4 +377,5 @@ def read_po(data: bytes, filename: str) -> ExchangeDocument:
         source_version=version,
         source_hash=source_hash,
         units=tuple(units),
+        notices=tuple(notices),
     )

@@ -194,3 +194,9 @@ def test_po_that_is_not_in_its_declared_encoding_says_so():
     data = write_po(demo_document()).replace("肌肉".encode(), "caf\xe9".encode("latin-1"))
     error = _error(data)
     assert "not valid utf-8" in error.reason and "0xE9" in error.reason
+
+
+def test_a_regional_po_language_is_read_as_its_language_and_said():
+    data = write_po(demo_document("ar")).replace(b'"Language: ar\\n"', b'"Language: ar_EG\\n"')
+    document = read_po(data, "guide.po")
+    assert document.target_language == "ar" and any("ar_EG" in notice for notice in document.notices)
