@@ -346,7 +346,8 @@ def translation_import(*, document: ExchangeDocument, user, filename: str, dry_r
     source_version = current_source_version(guide)
     if source_version is None:
         raise ImportRefused(_("%(file)s: the source of '%(guide)s' has no approved version.") % {"file": filename, "guide": guide.slug})
-    draft = translation_draft(guide, lang.code)
+    # Sentences that are exactly signed text count as from memory, so a file that says so changes nothing.
+    draft = mark_signed_text(translation_draft(guide, lang.code))
     report = ImportReport(guide=guide, language=lang.code, dry_run=dry_run, ignored_approvals=list(document.ignored_approvals), notices=list(document.notices))
     if document.source_version != source_version.number:
         report.source_note = _("The file was exported from source version %(old)d; the current approved source is version %(new)d.") % {
