@@ -295,6 +295,7 @@ class ImportReport:
     stale: list[str] = field(default_factory=list)  # source changed since export: not applied
     incomplete: list[tuple[str, list[str]]] = field(default_factory=list)  # a CAT tool's sub-segments left empty: not applied
     missing: list[str] = field(default_factory=list)  # source segments the file does not have
+    joined: list[tuple[str, list[str]]] = field(default_factory=list)  # a CAT tool joined our sentences into one: not applied
     needs_review: list[str] = field(default_factory=list)  # applied, still to be reviewed (fuzzy, needs review)
     ignored_approvals: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
@@ -315,6 +316,21 @@ class ImportReport:
             else:
                 groups.append((applied.unit, applied.block, [applied]))
         return groups
+
+
+def _joined_sentences(unit: ExchangeUnit, current: dict) -> list[str]:
+    """The ids of our consecutive sentences whose text the unit's source is, when a tool joined them (else [])."""
+    if unit.id.count(".") != 3 or unit.id not in current:
+        return []
+    block, number = unit.id.rsplit(".", 1)
+    wanted = "".join(plain(unit.source).split())
+    ids, text = [], ""
+    n = int(number) if number.isdigit() else 0
+    while f"{block}.{n}" in current and len(text) < len(wanted):
+        ids.append(f"{block}.{n}")
+        text += "".join(plain(current[f"{block}.{n}"][0]).split())
+        n += 1
+    return ids if len(ids) > 1 and text == wanted else []
 
 
 def _claimed_state(unit: ExchangeUnit, source: Content, target: Content, language: str) -> tuple[str, int | None, str]:
@@ -378,7 +394,11 @@ def translation_import(*, document: ExchangeDocument, user, filename: str, dry_r
             item_id = next((k for k, (content, _b, _k) in current.items() if k.startswith(unit.unit + ".")
                             and k.count(".") == unit.id.count(".") and k not in seen and same_source_loose(unit.source, content)), None)
             if item_id is None:
-                report.stale.append(unit.id)
+                joined = _joined_sentences(unit, current)
+                if joined:
+                    report.joined.append((unit.id, joined))
+                else:
+                    report.stale.append(unit.id)
                 continue
         seen.add(item_id)
         source, block_index, _kind = current[item_id]
@@ -509,16 +529,22 @@ def memory_import_tmx(*, data: bytes, filename: str, user) -> MemoryImportReport
             % {"file": filename, "languages": ", ".join(get_language(code).display_name for code in refused)}
         )
     report = MemoryImportReport(notices=notices)
+    rows = {}
     for pair in pairs:
         values = entry_values(source=pair.source, target=pair.target, source_language=pair.source_language, language=pair.language)
-        _entry, created = MemoryEntry.objects.get_or_create(
-            language=pair.language, source_hash=values["source_hash"], target_hash=values["target_hash"],
-            guide_slug="", context="", signed=False, defaults={**values, "imported_from": filename},
+        rows.setdefault((values["language"], values["source_hash"], values["target_hash"]), values)
+    # In bulk: a clinic's memory may hold hundreds of thousands of pairs.
+    existing = set()
+    keys = list(rows)
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        existing |= set(
+            MemoryEntry.objects.filter(signed=False, guide_slug="", context="", source_hash__in={k[1] for k in chunk})
+            .values_list("language", "source_hash", "target_hash")
         )
-        if created:
-            report.added += 1
-        else:
-            report.already += 1
+    new = [MemoryEntry(**values, guide_slug="", context="", signed=False, imported_from=filename) for key, values in rows.items() if key not in existing]
+    MemoryEntry.objects.bulk_create(new, batch_size=1000)
+    report.added, report.already = len(new), len(pairs) - len(new)
     audit_append(actor=user, action="memory.import", data={"file": filename, "added": report.added, "already": report.already})
     return report
 

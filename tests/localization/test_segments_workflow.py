@@ -161,3 +161,20 @@ def test_markdown_typed_by_a_translator_stays_text(wf):
     body = Section.objects.get(key="dosing").body_es
     assert body.endswith(r"No conduzca \*nunca\* después.")
     assert "<em>nunca</em>" not in render_markdown(body) and "*nunca*" in render_markdown(body)
+
+
+def test_sentences_a_tool_joined_into_one_segment_are_reported_not_applied(wf):
+    from guide_cms.localization.exchange import write_xliff2
+
+    document = translation_document(guide=wf.guide, language="es", user=wf.translator_es)
+    data = write_xliff2(document)
+    joined = re.sub(
+        rb'<segment id="dosing.body.1.2".*?</segment>\s*<ignorable>.*?</ignorable>\s*<segment id="dosing.body.1.3".*?</segment>',
+        '<segment id="dosing.body.1.2" state="translated"><source>Read <pc id="2" type="link">the leaflet</pc> first. '
+        'Do not drive afterwards.</source><target>Lea <pc id="2" type="link">el folleto</pc> y no conduzca.</target></segment>'.encode(),
+        data, flags=re.S,
+    )
+    assert joined != data
+    report = reimport(wf, joined, "joined.xlf")
+    assert report.joined == [("dosing.body.1.2", ["dosing.body.1.2", "dosing.body.1.3"])]
+    assert Section.objects.get(key="dosing").body_es == BODY_ES

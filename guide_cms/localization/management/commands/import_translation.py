@@ -43,6 +43,8 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(f"  NOT applied, source changed since export: {uid}"))
         for uid, marks in report.incomplete:
             self.stdout.write(self.style.WARNING(f"  NOT applied, segment(s) {', '.join(marks)} left empty in the CAT tool: {uid}"))
+        for uid, ids in report.joined:
+            self.stdout.write(self.style.WARNING(f"  NOT applied, the CAT tool joined sentences {', '.join(ids)} into one: {uid}"))
         for uid in report.kept_empty:
             self.stdout.write(f"  empty in the file, draft kept: {uid}")
         for uid in report.missing:
