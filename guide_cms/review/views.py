@@ -43,7 +43,20 @@ def _side_by_side(version):
     if version.source_version is None:
         return []
     source = {s["key"]: s for s in version.source_version.snapshot["sections"]}
-    return [(source.get(s["key"]), s) for s in version.snapshot["sections"]]
+    # The guide's own title and summary first: they are printed on every handout.
+    guide = ({"title": version.source_version.snapshot["title"], "body": version.source_version.snapshot["summary"]},
+             {"title": version.snapshot["title"], "body": version.snapshot["summary"]})
+    return [guide] + [(source.get(s["key"]), s) for s in version.snapshot["sections"]]
+
+
+def _guide_field_diffs(previous, version) -> list[tuple[str, str]]:
+    """(label, word diff) of the guide's title and summary against the previous approved version."""
+    from guide_cms.core.diffs import diff_words
+
+    old = previous.snapshot if previous else {}
+    labels = {"title": _("Guide title"), "summary": _("Guide summary")}
+    return [(labels[name], diff_words(old.get(name, ""), version.snapshot.get(name, ""))) for name in ("title", "summary")
+            if old.get(name) or version.snapshot.get(name)]
 
 
 @staff_member_required
@@ -82,6 +95,7 @@ def review_version(request, pk):
         source_language=get_language(version.guide.source_language),
         previous=previous,
         diffs=diff_sections(previous.snapshot["sections"] if previous else None, version.snapshot["sections"]),
+        guide_diffs=_guide_field_diffs(previous, version),
         side_by_side=_side_by_side(version),
         # Run now, as at submission: the reviewer sees what the checks say of exactly this text.
         findings=version_findings(version),

@@ -97,3 +97,17 @@ def test_the_submit_page_lists_the_sentences_still_to_review(changed, client):
     client.post(URL, {"target-dosing.body.1.3": "No conduzca después."})  # the fuzzy match left as it is
     html = client.get(f"/admin/review/guides/{changed.guide.pk}/submit/es/").content.decode()
     assert "Segment dosing.body.1.3 is a fuzzy memory match" in html
+
+
+def test_the_review_page_diffs_the_guides_title_and_summary_too(workflow, client):
+    from guide_cms.guides.models import Guide
+    from guide_cms.review.services import version_submit
+
+    workflow.approve("en")
+    first = workflow.approve("es")
+    Guide.objects.filter(pk=workflow.guide.pk).update(summary_es="Un resumen más breve.")
+    version = version_submit(guide=workflow.guide, language="es", user=workflow.translator_es)
+    assert first.number == 1
+    client.force_login(workflow.reviewer)
+    html = client.get(f"/admin/review/versions/{version.pk}/").content.decode()
+    assert '<ins class="diff-ins">más </ins>' in html or '<ins class="diff-ins">más</ins>' in html
