@@ -130,22 +130,23 @@ def split_content(content: Content, language: str) -> tuple[list[Content], list[
                 depth -= 1
     segments: list[Content] = []
     gaps: list[str] = [""]
-    pending: list = []  # codes with no text around them wait for the next sentence
+    pending: list = []  # codes with no text around them, before the first sentence: they open it
     for piece in balanced:
         lead, core, trail = strip_content(merge_text(piece))
         if not core:
             gaps[-1] += lead + trail
             continue
         if not has_text(core):
-            if segments:  # a placeholder alone after a sentence joins it
+            if segments:  # a placeholder alone after a sentence (a line break) ends it
                 segments[-1] = merge_text([*segments[-1], gaps[-1] + lead, *core])
                 gaps[-1] = trail
             else:
                 pending += [lead, *core, trail]
             continue
         if pending:
-            core = merge_text([*pending[1:], lead, *core]) if segments or pending else core
-            lead, pending = pending[0], []
+            pending_lead, pending_core, pending_trail = strip_content(merge_text(pending))
+            gaps[-1] += pending_lead
+            core, lead, pending = merge_text([*pending_core, pending_trail + lead, *core]), "", []
         gaps[-1] += lead
         segments.append(core)
         gaps.append(trail)

@@ -109,3 +109,12 @@ def test_text_after_a_line_break_never_becomes_markup():
     translated = {s.id: tuple("    # " + i if isinstance(i, str) and i.startswith("0800") else i for i in s.content) for s in block.segments}
     text = compose_unit(source, "en", translated, "es")
     assert find_problems(text) == [] and "\\# 0800" in text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("<https://example.org> Call us. Then rest.", ["<1/> Call us.", "Then rest."]),
+    ("Line one  \nLine two. Three.", ["Line one<1/>", "Line two.", "Three."]),
+])
+def test_placeholders_with_no_text_of_their_own_join_a_sentence(text, expected):
+    [block] = unit_blocks(body(text), "en")
+    assert [to_tagged(s.content) for s in block.segments] == expected
