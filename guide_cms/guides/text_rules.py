@@ -33,6 +33,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -61,9 +62,15 @@ _INVISIBLE = BIDI_MARKS | ZERO_WIDTH
 _LINE_BREAKS = re.compile("\r\n|\r|\u2028|\u2029|\x85")
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--")
 _REFERENCE = re.compile(r"&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-# The letter O (Latin, Greek, Cyrillic) ending a number ("5O mg") or inside one ("1O5"): it prints as a zero.
+# A letter O of any script ending a number ("5O mg", "5օ mg") or inside one ("1O5"): it prints as a zero.
 # Formulas keep theirs: "H2O", "O2".
-_LOOKALIKE = re.compile(r"(?<=\d)[OoΟοОо](?![^\W\d_])")
+_LOOKALIKE_NAME = re.compile(r"\b(?:LETTER|CAPITAL)(?: SMALL)?(?: CAPITAL)? O(?:H)?$|^IDEOGRAPHIC NUMBER ZERO$|^WHITE CIRCLE$")
+
+
+@lru_cache(maxsize=1)
+def _lookalike() -> re.Pattern:
+    letters = "".join(chr(c) for c in range(0x80, 0x10000) if _LOOKALIKE_NAME.search(unicodedata.name(chr(c), "")))
+    return re.compile(rf"(?<=\d)[Oo{re.escape(letters)}](?![^\W\d_])")
 _DECIMAL_MARKS = ".,\u066b\u066c"
 
 
@@ -158,7 +165,7 @@ def text_problems(text: str, *, kind: str = MARKDOWN) -> list[TextProblem]:
         if code:
             line, column = _position(text, index)
             problems.append(TextProblem(line, column, code, message))
-    for match in _LOOKALIKE.finditer(text):
+    for match in _lookalike().finditer(text):
         word_start = match.start()
         while word_start > 0 and text[word_start - 1].isalnum():
             word_start -= 1

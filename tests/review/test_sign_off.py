@@ -343,7 +343,7 @@ def test_a_translator_who_edited_the_spanish_drafts_cannot_sign_the_spanish_vers
     approved_source(guide, editor, reviewer)
     translating_reviewer = also_in_role(make_user(Role.REVIEWER, ("es",)), Role.TRANSLATOR, ("es",))
     fill_spanish(guide, translating_reviewer)
-    edit(guide, translator_es, body_es="Tome 5 mg al día.")
+    edit(guide, translator_es, body_es="Tome 5 mg con agua.")
     version = version_submit(guide=guide, language="es", user=translator_es)
 
     with pytest.raises(SignatureRefused, match="cannot sign"):

@@ -23,7 +23,7 @@ from guide_cms.guides.markdown import callout_kinds, find_problems
 from guide_cms.guides.text_rules import LINE, MARKDOWN, strip_marks, text_problems
 
 from ..units import TextUnit, snapshot_units, unit_id
-from .numbers import format_value
+from .numbers import foreign_digits, format_value
 from .quantities import CLOCK, Difference, compare_quantities, read_quantities
 from .readability import GRADE_TARGET, measure_readability, readability_supported
 from .text import body_blocks, normalise_space, plain_text, real_words, split_sentences
@@ -158,9 +158,19 @@ def check_characters(source: TextUnit, target: TextUnit, ctx: CheckContext) -> I
     The same rules refuse such text at every entry point; this finds it in
     text stored before they applied.
     """
-    problems = [p for p in text_problems(unicodedata.normalize("NFC", target.text), kind=target.kind) if p.code != "html"]
-    if problems:
-        yield _finding("invisible-characters", ERROR, target, "; ".join(p.located() for p in problems))
+    text = unicodedata.normalize("NFC", target.text)
+    messages = [p.located() for p in text_problems(text, kind=target.kind) if p.code != "html"]
+    for index, digit in foreign_digits(text, ctx.language):
+        line = text.count("\n", 0, index) + 1
+        column = index - (text.rfind("\n", 0, index) + 1) + 1
+        messages.append(
+            gettext("line %(line)d, character %(column)d: the digit %(digit)s (%(name)s) is not one %(language)s is written "
+                    "with, or is mixed with other digits, and may print as another number. Write %(value)s.")
+            % {"line": line, "column": column, "digit": digit, "name": unicodedata.name(digit, ""),
+               "language": _language_name(ctx.language), "value": unicodedata.decimal(digit)}
+        )
+    if messages:
+        yield _finding("invisible-characters", ERROR, target, "; ".join(messages))
 
 
 @check("untranslated")
@@ -328,15 +338,23 @@ def _compared_parts(source: TextUnit, target: TextUnit) -> list[tuple[str, str, 
     if [b.kind for b in source_blocks] == [b.kind for b in target_blocks]:
         return [(_block_name(s.kind, i), s.text, t.text) for i, (s, t) in enumerate(zip(source_blocks, target_blocks), start=1)]
     parts = []
-    source_callouts = [b for b in source_blocks if b.kind in _CALLOUTS]
-    target_callouts = [b for b in target_blocks if b.kind in _CALLOUTS]
-    if [b.kind for b in source_callouts] == [b.kind for b in target_callouts]:
-        for index, (s, t) in enumerate(zip(source_callouts, target_callouts), start=1):
-            parts.append((_block_name(s.kind, source_blocks.index(s) + 1), s.text, t.text))
-        source_blocks = [b for b in source_blocks if b.kind not in _CALLOUTS]
-        target_blocks = [b for b in target_blocks if b.kind not in _CALLOUTS]
+    source_callouts, target_callouts = _callouts(source_blocks), _callouts(target_blocks)
+    if [kind for kind, _first, _text in source_callouts] == [kind for kind, _first, _text in target_callouts]:
+        for (kind, first, source_text), (_kind, _first, target_text) in zip(source_callouts, target_callouts):
+            parts.append((_block_name(kind, source_blocks.index(first) + 1), source_text, target_text))
+        source_blocks = [b for b in source_blocks if b.callout is None]
+        target_blocks = [b for b in target_blocks if b.callout is None]
     parts.append(("", " ".join(b.text for b in source_blocks), " ".join(b.text for b in target_blocks)))
     return parts
+
+
+def _callouts(blocks) -> list[tuple[str, object, str]]:
+    """(kind, first block, text of all its paragraphs) of each callout of a body, in order."""
+    grouped: dict[int, list] = {}
+    for block in blocks:
+        if block.callout is not None:
+            grouped.setdefault(block.callout, []).append(block)
+    return [(group[0].kind, group[0], " ".join(b.text for b in group)) for _index, group in sorted(grouped.items())]
 
 
 @check("numbers-mismatch")
@@ -347,10 +365,22 @@ def check_quantities(source: TextUnit, target: TextUnit, ctx: CheckContext) -> I
     or period it measures (guide_cms.localization.qa.quantities); a body is
     compared block by block when its blocks match the source's.
     """
-    for where, source_text, target_text in _compared_parts(source, target):
-        differences = compare_quantities(
-            read_quantities(strip_marks(source_text), ctx.source_language), read_quantities(strip_marks(target_text), ctx.language)
+    parts = _compared_parts(source, target)
+    found = [
+        (where, compare_quantities(read_quantities(strip_marks(s), ctx.source_language), read_quantities(strip_marks(t), ctx.language)))
+        for where, s, t in parts
+    ]
+    if len(parts) > 1 and not callout_kinds(source.text) and any(d.blocking for _where, differences in found for d in differences):
+        # Blocks reordered as a whole ("- 5 mg at night" listed before "- 10 mg in the morning"): if the whole
+        # text says the same, the reviewer is told of the order, not the translator of an error. (Not where
+        # there are callouts: a dose moved out of a warning is an error.)
+        whole = compare_quantities(
+            read_quantities(strip_marks(_plain(source)), ctx.source_language), read_quantities(strip_marks(_plain(target)), ctx.language)
         )
+        if not any(d.blocking for d in whole):
+            first = next(d for _where, differences in found for d in differences if d.blocking)
+            found = [("", [Difference("order", first.source or first.target, first.target or first.source)])]
+    for where, differences in found:
         for blocking, severity in ((True, ERROR), (False, WARNING)):
             chosen = [d for d in differences if d.blocking == blocking]
             if not chosen:

@@ -52,13 +52,17 @@ _SPELLOUT_RULESETS = (
     *(f"%spellout-cardinal-{gender}{case}" for gender in ("masculine", "feminine", "neuter")
       for case in ("", "-genitive", "-dative", "-accusative", "-instrumental", "-locative", "-prepositional")),
 )
-# Every number to 100, then the round numbers doses are written with, to ten thousand.
-NUMBER_WORD_VALUES = (*range(0, 101), *range(105, 1001, 5), *range(1100, 10001, 100))
+# Every number to 100, then the round numbers doses are written with, to ten thousand; and the
+# decimals a dose is written with in words (零点五, 0.5).
+NUMBER_WORD_VALUES = (
+    *range(0, 101), *range(105, 1001, 5), *range(1100, 10001, 100),
+    *(Fraction(n, 10) for n in range(1, 100) if n % 10), *(Fraction(n, 4) for n in range(1, 20) if n % 2),
+)
 _PLURAL_VALUES = {"one": 1, "two": 2}  # a pattern without "{0}" carries its number: Arabic "ساعة" (1), "ساعتان" (2)
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")  # short vowels, shadda, sukun, superscript alef, tatweel
 _ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي"})
 # Characters that read as another: the micro sign is the Greek mu (µg = μg), the fraction slash a slash.
-_SAME_AS = str.maketrans({"\u00b5": "\u03bc", "\u2044": "/", "\u2215": "/"})
+_SAME_AS = str.maketrans({"\u00b5": "\u03bc", "\u2044": "/", "\u2215": "/", "\u2103": "°C", "\u2109": "°F"})
 _DROPPED_CHARS = BIDI_MARKS | ZERO_WIDTH
 # Scripts written without spaces between words: their words match anywhere, not only between boundaries.
 _UNSPACED_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "THAI", "LAO", "KHMER", "MYANMAR", "TIBETAN", "IDEOGRAPHIC")
@@ -80,7 +84,7 @@ def fold_with_offsets(text: str, convert=lambda ch: ch) -> tuple[str, str, list[
     for index, char in enumerate(text):
         if char in _DROPPED_CHARS or _ARABIC_MARKS.match(char):
             continue
-        converted = convert(char.translate(_ARABIC_LETTERS).translate(_SAME_AS))
+        converted = "".join(map(convert, char.translate(_ARABIC_LETTERS).translate(_SAME_AS)))
         out.append(converted)
         offsets.extend([index] * len(converted))
     return "".join(out), text, offsets
@@ -103,6 +107,8 @@ class Lexicon:
     periods: dict[str, str] = field(default_factory=dict)  # "per day", "daily" -> "duration-day"
     proclitics: tuple[str, ...] = ()
     classifiers: tuple[str, ...] = ()  # measure words between a number and its unit (Chinese 个)
+    after_noun: frozenset[Fraction] = frozenset()  # number words written after their noun (Arabic 1 and 2)
+    dayparts: dict[str, str] = field(default_factory=dict)  # "por la noche" -> "evening"
     curated: bool = False  # clinical_units.toml lists the language's words of frequency
     number_pattern: re.Pattern | None = None
     unit_pattern: re.Pattern | None = None
@@ -111,8 +117,9 @@ class Lexicon:
 
     def compile(self) -> "Lexicon":
         self.number_parts = self._parts()
-        self.clock_pattern = _clock_pattern(self.language)
+        self.clock_patterns = _clock_patterns(self.language, self.dayparts, self.clock)
         self.number_pattern = _alternation(self.numbers, self.proclitics)
+        self.daypart_pattern = _alternation(self.dayparts, self.proclitics)
         self.unit_pattern = _alternation(self.units, self.proclitics)
         self.period_pattern = _alternation(self.periods, self.proclitics)
         return self
@@ -127,7 +134,12 @@ class Lexicon:
     def period(self, word: str) -> str | None:
         return _lookup(word, self.proclitics, self.periods)
 
-    clock_pattern: re.Pattern | None = None
+    clock: dict = field(default_factory=dict)  # [clock.<lang>] of clinical_units.toml
+    clock_patterns: list = field(default_factory=list)
+    daypart_pattern: re.Pattern | None = None
+
+    def daypart(self, word: str) -> str | None:
+        return _lookup(word, self.proclitics, self.dayparts)
 
     def _parts(self) -> frozenset[str]:
         """Every word (or, in scripts without spaces, every character) the number words are made of."""
@@ -144,25 +156,44 @@ def _marker(text: str) -> str:
     return r"\.?\s?".join(map(re.escape, letters)) + (r"\.?" if "." in text else "")
 
 
-def _clock_pattern(language: str) -> re.Pattern | None:
-    """Times of day: "20:00", "8:30", "8 pm", "8 p. m.", "下午8点"; am/pm markers from CLDR (Babel)."""
+def _clock_patterns(language: str, dayparts: dict[str, str], clock: dict) -> list[re.Pattern]:
+    """Patterns of the times of day, each with groups hour, minute and am or pm (one of them may match).
+
+    "20:00" and "8:30" everywhere; "8 pm", "8 p. m." with CLDR's a.m./p.m. (Babel), after the hour or,
+    where CLDR writes it first (and in Chinese), before it ("下午8点"); "a las 8 de la noche",
+    "lúc 8 giờ tối", "um 20 Uhr" after a word that introduces a time (clinical_units.toml [clock]),
+    with a part of the day ([dayparts]) or an o'clock word.
+    """
     from babel import Locale, UnknownLocaleError
 
+    patterns = [re.compile(r"(?<![\d:])(?P<hour>\d{1,2})[:h](?P<minute>\d{2})(?![\d:])")]
     try:
         locale = Locale.parse(_icu_locale(language))
-        periods = locale.day_periods["format"]["abbreviated"]
-        marker_first = locale.time_formats["short"].pattern.lstrip().startswith("a")
+        cldr = locale.day_periods["format"]["abbreviated"]
+        marker_first = locale.time_formats["short"].pattern.lstrip().startswith("a") or language.startswith("zh")
     except (UnknownLocaleError, ValueError, KeyError):
-        return None
-    am, pm = periods.get("am"), periods.get("pm")
-    if not am or not pm:
-        return None
-    markers = rf"(?:(?P<am>{_marker(am)})|(?P<pm>{_marker(pm)}))"
+        return patterns
     hour = r"(?P<hour>\d{1,2})(?:[:.h](?P<minute>\d{2}))?"
-    clock = r"(?P<h24>\d{1,2})[:h](?P<m24>\d{2})(?!\d)"
-    # zh writes the marker first and the hour with 点: 下午8点, 上午8:30.
-    twelve = rf"{markers}\s?{hour}(?:点|點)?" if marker_first or language.startswith("zh") else rf"{hour}\s?{markers}(?![^\W\d_])"
-    return re.compile(rf"(?<!\d)(?:{twelve}|{clock})", re.IGNORECASE)
+    oclock = "|".join(map(re.escape, clock.get("oclock", ())))
+    oclock = rf"(?:\s?(?:{oclock}))?" if oclock else ""
+    if cldr.get("am") and cldr.get("pm"):
+        markers = rf"(?:(?P<am>{_marker(cldr['am'])})|(?P<pm>{_marker(cldr['pm'])}))"
+        if marker_first:
+            patterns.append(re.compile(rf"{markers}\s?{hour}{oclock}", re.IGNORECASE))
+        else:
+            patterns.append(re.compile(rf"(?<!\d){hour}\s?{markers}(?![^\W\d_])", re.IGNORECASE))
+    by_length = sorted(dayparts, key=len, reverse=True)
+    mornings = "|".join([*(re.escape(w) for w in by_length if dayparts[w] == "morning"), *([_marker(cldr["am"])] if cldr.get("am") else [])])
+    laters = "|".join([*(re.escape(w) for w in by_length if dayparts[w] != "morning"), *([_marker(cldr["pm"])] if cldr.get("pm") else [])])
+    if mornings and laters:
+        parts = rf"(?:(?P<am>{mornings})|(?P<pm>{laters}))"
+        introducers = "|".join(map(re.escape, clock.get("before", ())))
+        if introducers:
+            # "a las 8 de la noche", "lúc 20 giờ": a time, not a dose, because a word introduces it.
+            patterns.append(re.compile(rf"(?<![^\W\d_])(?:{introducers})\s{hour}{oclock}(?:\s?{parts})?(?![^\W\d_])", re.IGNORECASE))
+        if marker_first and oclock:
+            patterns.append(re.compile(rf"{parts}\s?{hour}{oclock}", re.IGNORECASE))  # 晚上8点
+    return patterns
 
 
 def _lookup(word: str, proclitics: tuple[str, ...], table: dict):
@@ -188,6 +219,24 @@ def spaced_letter(char: str) -> bool:
     return char.isalnum() and not unicodedata.name(char, "").startswith(_UNSPACED_SCRIPTS)
 
 
+# Letters of the scripts words are written in, for the boundaries of words (combining marks included).
+_SCRIPT_LETTERS = {
+    "LATIN": r"[A-Za-z\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0300-\u036f\u1e00-\u1eff]",
+    "GREEK": r"[\u0370-\u03ff\u1f00-\u1fff]",
+    "CYRILLIC": r"[\u0400-\u052f]",
+    "ARABIC": r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]",
+    "HEBREW": r"[\u0590-\u05ff]",
+}
+
+
+def _letters_of(char: str) -> str:
+    """A pattern for the letters of `char`'s script ("m" -> Latin letters; not "،", punctuation in the
+    Arabic block); any letter if the script is unknown."""
+    script = unicodedata.name(char, "").split(" ")[0]
+    block = _SCRIPT_LETTERS.get(script)
+    return rf"(?=[^\W\d_]){block}" if block else r"[^\W\d_]"
+
+
 def _alternation(words, proclitics: tuple[str, ...]) -> re.Pattern | None:
     """One pattern for all `words`, longest first; words of spaced scripts only between word boundaries."""
     if not words:
@@ -198,9 +247,10 @@ def _alternation(words, proclitics: tuple[str, ...]) -> re.Pattern | None:
     groups: dict[tuple[str, str], list[str]] = {}
     for word in sorted(words, key=lambda w: (-len(w), w)):
         body = r"\s+".join(map(re.escape, word.split()))
-        # Proclitics attach to words, not to abbreviations: "الي" is "to", not "the d(ay)".
-        left = (rf"(?<![^\W\d_]){prefix if len(word) >= 3 else ''}") if spaced_letter(word[0]) else ""
-        right = r"(?![^\W\d_])" if spaced_letter(word[-1]) else ""
+        # A word ends where letters of its own script end: "mg" in "5mg药物" and in "5g을" is a word,
+        # "mg" in "mgs" is not. Proclitics attach to words, not to abbreviations ("الي" is "to", not "the d(ay)").
+        left = (rf"(?<!{_letters_of(word[0])}){prefix if len(word) >= 3 else ''}") if spaced_letter(word[0]) else ""
+        right = rf"(?!{_letters_of(word[-1])})" if spaced_letter(word[-1]) else ""
         groups.setdefault((left, right), []).append(body)
     alternatives = [f"{left}(?:{'|'.join(bodies)}){right}" for (left, right), bodies in groups.items()]
     return re.compile("|".join(alternatives), re.IGNORECASE)
@@ -245,12 +295,12 @@ def _spelled_numbers(language: str) -> dict[str, Fraction]:
         except Exception:  # noqa: BLE001 - ICU refuses a rule set the locale does not define
             continue
         # ICU falls back to the default rule set for one the language lacks: skip rule sets already seen.
-        probe = tuple(formatter.format({"n": n}) for n in (1, 2, 3, 5, 21))
+        probe = tuple(formatter.format({"n": n}) for n in (1, 2, 3, 5, 21, 0.5))
         if probe in seen:
             continue
         seen.add(probe)
         for number in NUMBER_WORD_VALUES:
-            spelled = _normal(formatter.format({"n": number}))
+            spelled = _normal(formatter.format({"n": float(number) if isinstance(number, Fraction) else number}))
             if spelled and not any(ch.isdigit() for ch in spelled):
                 words.setdefault(spelled, Fraction(number))
                 words.setdefault(spelled.replace("-", " "), Fraction(number))
@@ -317,16 +367,21 @@ def lexicon(language: str) -> Lexicon:
     morphology = data.get("morphology", {}).get(language, {})
     suffixes = [tuple(rule) for rule in morphology.get("suffix_variants", ())]
     number_suffixes = suffixes + [tuple(rule) for rule in morphology.get("number_suffix_variants", ())]
+    number_prefixes = [tuple(rule) for rule in morphology.get("number_prefix_variants", ())]
     lex = Lexicon(
         language=language,
         proclitics=tuple(_normal(p) for p in morphology.get("proclitics", ())),
         classifiers=tuple(_normal(c) for c in morphology.get("classifiers", ())),
+        after_noun=frozenset(Fraction(v) for v in morphology.get("after_noun", ())),
         curated=language in data.get("periods", {}),
     )
 
     for word, value in _spelled_numbers(language).items():
         for form in _variants(word, number_suffixes):
             lex.numbers.setdefault(form, value)
+            for old, new in number_prefixes:
+                if form.startswith(old):
+                    lex.numbers.setdefault(new + form[len(old) :], value)
     for word, value in data.get("numbers", {}).get(language, {}).items():
         lex.numbers[_normal(word)] = Fraction(str(value))
 
@@ -344,4 +399,9 @@ def lexicon(language: str) -> Lexicon:
     lex.periods.update(periods)
     for word, unit in data.get("periods", {}).get(language, {}).items():
         lex.periods[_normal(word)] = unit
+    lex.clock = {key: [_normal(w) for w in words] for key, words in data.get("clock", {}).get(language, {}).items()}
+    for part, words in data.get("dayparts", {}).get(language, {}).items():
+        for word in words:
+            # Evening and night are one part of the day for doses: "noche" is both.
+            lex.dayparts[_normal(word)] = "evening" if part == "night" else part
     return lex.compile()

@@ -38,7 +38,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from functools import lru_cache
 
-__all__ = ["NumberToken", "ascii_digit", "ascii_digits", "format_value", "read_numbers", "scan_numbers", "separators_for", "space_joins"]
+__all__ = ["NumberToken", "ascii_digit", "ascii_digits", "digit_scripts", "foreign_digits", "format_value", "read_numbers", "scan_numbers", "separators_for", "space_joins"]
 
 ARABIC_DECIMAL = "\u066b"  # ٫
 ARABIC_GROUP = "\u066c"  # ٬
@@ -216,13 +216,15 @@ def scan_numbers(text: str, language: str) -> list[NumberToken]:
     return tokens
 
 
-def space_joins(tokens: list[NumberToken], text: str) -> list[tuple[int, int, Fraction]]:
-    """Ambiguous "1 000" / "2 500 000" runs: (index of the first token, how many, the joined value).
+def space_joins(tokens: list[NumberToken], text: str) -> list[tuple[int, int, Fraction, bool]]:
+    """"1 000" / "2 500 000" runs: (index of the first token, how many, the joined value, certain).
 
     A plain integer of 1-3 digits (no leading 0) followed by one or more
-    " ddd" groups separated by one ordinary space. At most six runs are listed.
+    " ddd" groups separated by one ordinary space. A run is *certain* when a
+    group starts with 0 ("10 000": no one writes 000 alone), otherwise it is
+    ambiguous ("2 500": two of 500, or 2500). At most six runs are listed.
     """
-    joins: list[tuple[int, int, Fraction]] = []
+    joins: list[tuple[int, int, Fraction, bool]] = []
     index = 0
     while index < len(tokens) and len(joins) < _MAX_AMBIGUOUS:
         token = tokens[index]
@@ -236,9 +238,59 @@ def space_joins(tokens: list[NumberToken], text: str) -> list[tuple[int, int, Fr
             ):
                 run += 1
         if run > index:
-            joins.append((index, run - index + 1, Fraction(int("".join(tokens[i].raw for i in range(index, run + 1))))))
+            value = Fraction(int("".join(tokens[i].raw for i in range(index, run + 1))))
+            certain = any(tokens[i].raw.startswith("0") for i in range(index + 1, run + 1))
+            joins.append((index, run - index + 1, value, certain))
         index = run + 1
     return joins
+
+
+_ARABIC_DIGITS = frozenset({"ARABIC-INDIC", "EXTENDED ARABIC-INDIC"})
+
+
+def _digit_script(ch: str) -> str:
+    """The script of a decimal digit: "DIGIT" (ASCII), "ARABIC-INDIC", "BENGALI", "FULLWIDTH"…"""
+    name = unicodedata.name(ch, "")
+    return name.rsplit(" DIGIT ", 1)[0] if " DIGIT " in name else "DIGIT"
+
+
+@lru_cache(maxsize=64)
+def digit_scripts(language: str) -> frozenset[str]:
+    """The digits `language` is written with: ASCII, its native digits in CLDR, and full-width in CJK.
+
+    The native numbering system comes from CLDR through Babel; its digits from ICU, which writes them.
+    """
+    from babel import Locale, UnknownLocaleError
+    from django.utils.translation import to_locale
+    from icu4py.locale import Locale as IcuLocale
+    from icu4py.messageformat import MessageFormat
+
+    scripts = {"DIGIT"}
+    try:
+        locale = Locale.parse(to_locale(language))
+        system = locale.other_numbering_systems.get("native", locale.default_numbering_system)
+        native = MessageFormat("{n,number}", IcuLocale(f"{to_locale(language)}@numbers={system}")).format({"n": 1234567890})
+        scripts |= {_digit_script(ch) for ch in native if unicodedata.decimal(ch, None) is not None}
+    except (UnknownLocaleError, ValueError, KeyError, TypeError, RuntimeError):
+        pass
+    if language.split("-")[0] in ("zh", "ja", "ko"):
+        scripts.add("FULLWIDTH")  # what CJK input methods type
+    if scripts & _ARABIC_DIGITS:
+        scripts |= _ARABIC_DIGITS  # Arabic and Persian readers read both forms of the Eastern digits
+    return frozenset(scripts)
+
+
+def foreign_digits(text: str, language: str) -> list[tuple[int, str]]:
+    """(index, digit) of digits that may print as another number: of a script `language` is not written
+    in ("৪", a Bengali 4 that looks like 8, in Spanish), or mixed with other digits in one number ("1٠")."""
+    allowed = digit_scripts(language)
+    found = []
+    for match in re.finditer(r"\d+", text):
+        scripts = {_digit_script(ch) for ch in match.group()}
+        for offset, ch in enumerate(match.group()):
+            if _digit_script(ch) not in allowed or len(scripts) > 1 and _digit_script(ch) != "DIGIT":
+                found.append((match.start() + offset, ch))
+    return found
 
 
 def format_value(value: Fraction) -> str:

@@ -67,10 +67,11 @@ _MIXED_GAP = re.compile(r"\s+[^\W\d_]{1,3}\s+")
 # Between a bare number and the period it is counted in: "once al día", "dos por la noche", "2/día".
 _FREQUENCY_GAP = re.compile(r"\s*(?:/\s*|(?:[^\W\d_]{1,3}\s+){0,2})")
 # Between a quantity and its period: at most three words, or a slash ("5 mg/day"); no sentence end, no digit.
-_PERIOD_GAP = re.compile(r"(?:\s*[^\W\d_]+\s*){0,3}|\s*|[^\W\d_]{0,4}|\s*/\s*")
+_PERIOD_GAP = re.compile(r"(?:\s*[^\W\d_]+,?\s*){0,3}|\s*|[^\W\d_]{0,4}|\s*/\s*")
+# A period right after its quantity: "2 tablets a day", "2 comprimidos al día", "5 mg/día", "3次每天".
+_ADJACENT = re.compile(r"\s*(?:/|[^\W\d_]{1,3}\s+)?\s*")
 _PERIOD_REACH = 80  # characters: three words of any language, and their spaces
 _SENTENCE_END = re.compile(r"[.!?;:。！？؟;\n]")
-_MAX_READINGS = 64
 _MULTIPLIERS = frozenset({Fraction(100), Fraction(1000), Fraction(10000)})
 
 # Exact sizes of the units one amount can be written in: "media hora" is 30 minutes, "0,5 g" is 500 mg.
@@ -103,7 +104,12 @@ class Quantity:
     end: int = 0
     bare: bool = False  # a number in digits with no word after it: its unit, if it had one, was dropped
     unreadable: bool = False  # a number in words that cannot be read for certain
-    strict_period: bool = False  # a count of times in a language whose words of frequency are known
+    # The period is said right after the quantity ("2 tablets a day"), or it counts times ("twice a day"),
+    # in a language whose words of frequency are known: the other side must say it too.
+    strict_period: bool = False
+    daypart: str | None = None  # "morning", "afternoon", "evening", "night": when a dose is given
+    label: bool = False  # "day 1": a position in a schedule
+    counted: bool = False  # a number and a measure word only: "两粒", two (pills)
 
     def size(self) -> tuple[str, Fraction] | None:
         """(dimension, amount in its base unit), for units of a fixed size."""
@@ -120,6 +126,7 @@ class Reading:
     quantities: tuple[Quantity, ...]
     alternatives: tuple[tuple[Quantity, ...], ...] = ()
     ambiguous: tuple[str, ...] = ()  # "2 500": two tablets of 500, or 2500?
+    curated: bool = False  # the language's clinical words are listed (clinical_units.toml)
 
     def readings(self) -> list[tuple[Quantity, ...]]:
         return [self.quantities, *self.alternatives]
@@ -203,18 +210,33 @@ class _Periods(list):
         return self[bisect.bisect_left(self.starts, start) : bisect.bisect_right(self.starts, end)]
 
 
-def _periods(text: str, lex: Lexicon, units: list[_Mention]) -> _Periods:
-    """Phrases of period ("per day", "daily") and duration words no number measures ("a day")."""
+def _periods(text: str, lex: Lexicon, units: list[_Mention], clocks: set[int]) -> _Periods:
+    """Phrases of period ("per day", "daily") and duration words no number measures ("a day").
+
+    Words of a time of day are not periods: "في الساعة 8" is at 8 o'clock, not per hour.
+    """
     found = []
     if lex.period_pattern is not None:
-        found = [_Mention(m.start(), m.end(), unit=unit) for m in lex.period_pattern.finditer(text) if (unit := lex.period(m.group()))]
+        found = [_Mention(m.start(), m.end(), unit=unit) for m in lex.period_pattern.finditer(text)
+                 if (unit := lex.period(m.group())) and not any(i in clocks for i in range(m.start(), m.end()))]
     covered = {i for p in found for i in range(p.start, p.end)}
     for unit in units:
-        if _abbreviation(text, unit) and text[max(unit.start - 1, 0) : unit.start] != "/":
-            continue  # a lone abbreviation is a word ("a" is a year in Spanish CLDR, and "to"); "/d" is a period
-        if unit.unit in DURATIONS and not unit.bound and unit.start not in covered:
+        if unit.bound or unit.start in covered:
+            continue
+        per = text[max(unit.start - 2, 0) : unit.start].strip().endswith("/")
+        if per:
+            found.append(_Mention(unit.start - 1, unit.end, unit=unit.unit))  # "/d", "/kg", "/semana": per that unit
+        elif unit.unit in DURATIONS and not _abbreviation(text, unit):
+            # A duration no number measures ("a day"); a lone abbreviation is a word ("a", a year in Spanish CLDR).
             found.append(_Mention(unit.start, unit.end, unit=unit.unit))
     return _Periods(found)
+
+
+def _dayparts(text: str, lex: Lexicon) -> _Periods:
+    """Parts of the day ("in the morning", "por la noche", "晚上") a dose is given in."""
+    if lex.daypart_pattern is None:
+        return _Periods([])
+    return _Periods(_Mention(m.start(), m.end(), unit=part) for m in lex.daypart_pattern.finditer(text) if (part := lex.daypart(m.group())))
 
 
 def _abbreviation(text: str, unit: _Mention) -> bool:
@@ -240,7 +262,8 @@ def _merge_numbers(text: str, mentions: list[_Mention], units: list[_Mention]) -
         previous = merged[-1] if merged else None
         if previous is not None and not previous.words and previous.value.denominator == 1:
             gap = text[previous.end : mention.start]
-            if mention.words and mention.value in _MULTIPLIERS and gap in (" ", "\u00a0"):
+            # "5 mil", and in scripts without spaces "10万".
+            if mention.words and mention.value in _MULTIPLIERS and (gap in (" ", "\u00a0") or (not gap and not spaced_letter(text[mention.start]))):
                 merged[-1] = _Mention(previous.start, mention.end, previous.value * mention.value)
                 continue
             if not mention.words and 0 < mention.value < 1 and _MIXED_GAP.fullmatch(gap):
@@ -301,8 +324,13 @@ def _link(text: str, numbers: list[_Mention], units: list[_Mention], lex: Lexico
             continue
         if number.words and taken(number):
             continue
+        unit = None
+        if number.words and number.value in lex.after_noun:
+            # "قرصًا واحدًا مرة واحدة": one and two follow their noun in Arabic.
+            before = free(by_end.get(number.start - 1, []), number)
+            unit = next((u for u in before if text[u.end : number.start] in (" ", "\u00a0")), None)
         after = free([u for k in range(reach + 1) for u in by_start.get(number.end + k, []) if not u.before], number)
-        unit = next((u for u in after if gap_pattern.fullmatch(text[number.end : u.start])), None)
+        unit = unit or next((u for u in after if gap_pattern.fullmatch(text[number.end : u.start])), None)
         if unit is not None:
             for offset in range(number.end, unit.start):  # 一个半小时: the half inside the gap adds to the number
                 if offset in halves:
@@ -332,10 +360,11 @@ def _link(text: str, numbers: list[_Mention], units: list[_Mention], lex: Lexico
     return [(n, u) for n, u in pairs if id(n) not in inside]
 
 
-def _nearest_period(text: str, start: int, end: int, periods: _Periods, others: list[int]) -> _Mention | None:
+def _nearest_period(text: str, start: int, end: int, periods: _Periods, others: list[int]) -> tuple[_Mention | None, bool]:
     """The period closest to the quantity at text[start:end] in its sentence, with no other quantity between.
 
-    `others` are the sorted starts of every number.
+    `others` are the sorted starts of every number. Returns the period and whether it is *adjacent*:
+    right after the quantity, at most one short word away or after a slash ("a day", "al día", "/día").
     """
     best, best_gap = None, None
     for period in periods.window(start - _PERIOD_REACH, end + _PERIOD_REACH):
@@ -352,8 +381,8 @@ def _nearest_period(text: str, start: int, end: int, periods: _Periods, others: 
         if first < len(others) and others[first] < gap_end:
             continue
         if best_gap is None or len(gap) < best_gap:
-            best, best_gap = period, len(gap)
-    return best
+            best, best_gap, adjacent = period, len(gap), period.start >= end and bool(_ADJACENT.fullmatch(gap))
+    return (best, adjacent) if best is not None else (None, False)
 
 
 def _frequency_period(text: str, end: int, periods: _Periods) -> _Mention | None:
@@ -383,21 +412,30 @@ def _label(text: str, start: int, units: list[_Mention]) -> bool:
 
 
 def _clock_times(text: str, lex: Lexicon) -> list[_Mention]:
-    """Times of day as minutes after midnight: "8 pm" = "20:00" = 1200."""
-    if lex.clock_pattern is None:
-        return []
-    found = []
-    for match in lex.clock_pattern.finditer(text):
-        hour = int(match.group("hour") or match.group("h24"))
-        minute = int(match.group("minute") or match.group("m24") or 0)
-        if match.group("pm") and hour < 12:
-            hour += 12
-        elif match.group("am") and hour == 12:
-            hour = 0
-        if hour > 24 or minute > 59:
-            continue
-        found.append(_Mention(match.start(), match.end(), Fraction(hour * 60 + minute), fixed_unit=CLOCK))
-    return found
+    """Times of day as minutes after midnight: "8 pm" = "20:00" = "8 de la noche" = 1200."""
+    found: list[_Mention] = []
+    taken: set[int] = set()
+    for pattern in reversed(lex.clock_patterns):  # the most specific first: "a las 8 de la noche" before "8:00"
+        for match in pattern.finditer(text):
+            if any(i in taken for i in range(match.start(), match.end())):
+                continue
+            groups = match.groupdict()
+            hour, minute = int(groups["hour"]), int(groups.get("minute") or 0)
+            if groups.get("pm") and hour < 12:
+                hour += 12
+            elif groups.get("am") and hour == 12:
+                hour = 0
+            if hour > 24 or minute > 59:
+                continue
+            taken.update(range(match.start(), match.end()))
+            found.append(_Mention(match.start(), match.end(), Fraction(hour * 60 + minute), fixed_unit=CLOCK))
+    return sorted(found, key=lambda m: m.start)
+
+
+def _counted(text: str, end: int, lex: Lexicon) -> bool:
+    """A measure word and nothing more after the number: "两粒" is two (pills), what they are left unsaid."""
+    rest = text[end : end + 4].lstrip()
+    return any(rest.startswith(c) for c in lex.classifiers)
 
 
 def _is_bare(text: str, end: int) -> bool:
@@ -413,56 +451,90 @@ def _quantities(text: str, numbers: list[_Mention], units: list[_Mention], lex: 
         number.extra = []
     pairs = _link(text, numbers, units, lex)
     _and_a_half(text, pairs)
-    periods = _periods(text, lex, units)
+    clocks = {i for n in numbers if n.fixed_unit == CLOCK for i in range(n.start, n.end)}
+    periods, dayparts = _periods(text, lex, units, clocks), _dayparts(text, lex)
     others = sorted(number.start for number, _unit in pairs)
     merged = {id(extra) for number, _unit in pairs for extra in number.extra}
+    strict = lex.curated
     quantities = []
+
+    def qualified(value, unit, start, end, **flags):
+        """The quantity with the period and the part of the day it is given in, if any."""
+        period, adjacent = (None, False)
+        if unit is not None and unit not in DURATIONS and unit != CLOCK:
+            period, adjacent = _nearest_period(text, start, end, periods, others)
+        daypart = None
+        if unit is not None and unit not in DURATIONS and unit != CLOCK:
+            daypart, _adjacent = _nearest_period(text, start, end, dayparts, others)
+        return _quantity(value, unit, period, start, end, written, daypart=daypart.unit if daypart else None,
+                         strict_period=strict and (adjacent or unit == "times"), **flags)
+
     for number, unit in pairs:
         if id(number) in merged:
             continue
         start = min(number.start, unit.start) if unit else number.start
         end = max([number.end, *(e.end for e in number.extra)] + ([unit.end] if unit and unit.start >= number.end else []))
         value = number.value + sum((e.value for e in number.extra), Fraction(0))
-        period = None
-        soft = number.words and value == 1
-        if unit is None and not number.words and _label(text, number.start, units):
-            soft = True  # "day 1", "step 2": a position, which a translation may write as a word ("el primer día")
-        if unit is None:
-            if number.words and value == 0:
-                continue  # a zero word measuring nothing: "không" is zero, and "not"
-            # "once al día": a number and a period, the thing counted left out.
-            period = _frequency_period(text, end, periods)
-            if number.words and period is None:
-                # A number word that measures no unit we know ("drei Tabletten", or "năm", five or year) may
-                # stand for a number of the source, but is never an error by itself.
-                soft = True
-        elif unit.unit not in DURATIONS and unit.unit != CLOCK:
-            period = _nearest_period(text, start, end, periods, others)
+        soft = number.words and value == 1 and not number.extra
+        if unit is not None:
+            quantities.append(qualified(value, unit.unit, start, end, soft=soft, unreadable=number.unreadable))
+            continue
+        if number.words and value == 0:
+            continue  # a zero word measuring nothing: "không" is zero, and "not"
+        if not number.words and _label(text, number.start, units):
+            # "day 1", "Woche 2": a position in a schedule, compared only with another such label.
+            quantities.append(_quantity(value, None, None, start, end, written, soft=True, label=True))
+            continue
+        # "once al día": a number and a period, the thing counted left out.
+        period = _frequency_period(text, end, periods)
         quantities.append(
-            _quantity(value, unit.unit if unit else None, period, start, end, written, soft=soft and not number.extra,
-                      bare=unit is None and not number.words and _is_bare(text, end), unreadable=number.unreadable,
-                      strict_period=lex.curated and unit is not None and unit.unit == "times")
+            _quantity(value, None, period, start, end, written, strict_period=strict and period is not None,
+                      # A number word that measures no unit we know ("drei Tabletten", or "năm", five or year)
+                      # may stand for a number of the source, but is never an error by itself.
+                      soft=soft or (number.words and period is None),
+                      bare=not number.words and _is_bare(text, end), unreadable=number.unreadable,
+                      counted=_counted(text, end, lex))
         )
     loose_halves = [n for n, u in pairs if u is None and n.words and n.value == Fraction(1, 2)]
     for unit in units:
-        if not unit.bound and unit.value is not None:
-            extra = [n for n in loose_halves if id(n) not in merged
-                     and 0 <= n.start - unit.end <= 12 and _HALF_GAP.fullmatch(text[unit.end : n.start])]
+        if unit.bound:
+            continue
+        extra = [n for n in loose_halves if id(n) not in merged
+                 and 0 <= n.start - unit.end <= 12 and _HALF_GAP.fullmatch(text[unit.end : n.start])]
+        if unit.value is None and extra and unit.unit not in (CLOCK,):
+            # "hora y media", "comprimido y medio": a unit and a half, its one left unsaid.
+            merged.add(id(extra[0]))
+            quantities.append(qualified(Fraction(3, 2), unit.unit, unit.start, extra[0].end))
+        elif unit.value is not None:
             value, end = unit.value, unit.end
             if extra:  # "ساعة ونصف": an hour and a half
                 merged.add(id(extra[0]))
                 value, end = value + extra[0].value, extra[0].end
-            period = None if unit.unit in DURATIONS else _nearest_period(text, unit.start, end, periods, others)
-            quantities.append(_quantity(value, unit.unit, period, unit.start, end, written, soft=value == 1,
-                                        strict_period=lex.curated and unit.unit == "times"))
+            quantities.append(qualified(value, unit.unit, unit.start, end, soft=value == 1))
     # Half words taken by the quantity before them are not quantities of their own.
     taken_halves = {n.start for n, _u in pairs if id(n) in merged}
-    return tuple(sorted((q for q in quantities if q.start not in taken_halves), key=lambda q: q.start))
+    kept = sorted((q for q in quantities if q.start not in taken_halves), key=lambda q: q.start)
+    return tuple(_without_restatements(text, kept))
+
+
+def _without_restatements(text: str, quantities: list[Quantity]) -> list[Quantity]:
+    """A quantity restated in brackets right after itself is one: "5 mg (cinco miligramos)", "10 mL (2 teaspoons)"
+    stays two only when the amounts differ."""
+    result: list[Quantity] = []
+    for quantity in quantities:
+        previous = result[-1] if result else None
+        if (
+            previous is not None and text[previous.end : quantity.start].strip() == "("
+            and (previous.value, previous.unit) == (quantity.value, quantity.unit)
+        ):
+            continue
+        result.append(quantity)
+    return result
 
 
 def _quantity(value, unit, period: _Mention | None, start: int, end: int, written, **flags) -> Quantity:
     """A quantity; its text runs over its period too ("3 times a day"), so a changed period shows."""
-    shown_start, shown_end = (min(start, period.start), max(end, period.end)) if period else (start, end)
+    shown_start, shown_end = (min(start, period.start), max(end, period.end)) if period and period.end - start < 40 else (start, end)
     return Quantity(value=value, unit=unit, period=period.unit if period else None, text=written(shown_start, shown_end),
                     start=start, end=end, **flags)
 
@@ -481,50 +553,77 @@ def read_quantities(text: str, language: str) -> Reading:
     tokens = [t for t in scan_numbers(reading, language) if not any(i in in_clocks for i in range(t.start, t.end))]
     digits = [_Mention(t.start, t.end, t.value) for t in tokens]
     words = [w for w in _numbers_in_words(reading, lex, digits) if not any(i in in_clocks for i in range(w.start, w.end))]
+    # A period that has a number in its words ("cada dos días", every other day) is one period, not a quantity.
+    in_words = {i for w in words for i in range(w.start, w.end)}
+    in_phrases = {i for m in (lex.period_pattern.finditer(reading) if lex.period_pattern else ())
+                  if any(i in in_words for i in range(m.start(), m.end())) for i in range(m.start(), m.end())}
+    words = [w for w in words if not any(i in in_phrases for i in range(w.start, w.end))]
     in_digits = {i for d in digits for i in range(d.start, d.end)}
-    units = [u for u in _unit_words(reading, lex) if not any(i in in_digits for i in range(u.start, u.end))]
+    units = [u for u in _unit_words(reading, lex)
+             if not any(i in in_digits or i in in_clocks or i in in_phrases for i in range(u.start, u.end))]
+    # A number word inside a longer unit word is part of it: 一 in 一刻钟 (a quarter of an hour).
+    cover: dict[int, int] = {}
+    for unit in units:
+        for i in range(unit.start, unit.end):
+            cover[i] = max(cover.get(i, 0), unit.end - unit.start)
+    words = [w for w in words if not all(cover.get(i, 0) > w.end - w.start for i in range(w.start, w.end))]
     joins = space_joins(tokens, reading)
     space_groups = separators_for(language)[1] == "\u00a0"
 
     def build(chosen) -> tuple[Quantity, ...]:
         mentions = list(digits)
-        for use, (first, count, value) in sorted(zip(chosen, joins), key=lambda c: -c[1][0]):
+        for use, (first, count, value, _certain) in sorted(zip(chosen, joins), key=lambda c: -c[1][0]):
             if use:
                 mentions[first : first + count] = [_Mention(digits[first].start, digits[first + count - 1].end, value)]
         numbers = _merge_numbers(reading, sorted(mentions + words + clocks, key=lambda m: m.start), units)
         return _quantities(reading, numbers, units, lex, written)
 
-    if space_groups:
-        # French, Russian… group thousands with a space: "2 500" is two thousand five hundred, and nothing else.
-        return Reading(build([True] * len(joins)))
-    choices = list(itertools.islice(itertools.product((False, True), repeat=len(joins)), _MAX_READINGS))
+    if space_groups or all(certain for *_rest, certain in joins):
+        # French, Russian… group thousands with a space; and "10 000" is ten thousand in any language.
+        return Reading(build([True] * len(joins)), curated=lex.curated)
+    uncertain = [i for i, (*_rest, certain) in enumerate(joins) if not certain]
+    # Both readings of each ambiguous run, at most four of them (16 readings; more would cost seconds).
+    choices = []
+    for picked in itertools.product((False, True), repeat=min(len(uncertain), 4)):
+        chosen = [True] * len(joins)
+        for index, use in zip(uncertain, picked):
+            chosen[index] = use
+        choices.append(chosen)
     readings = [build(chosen) for chosen in choices]
-    ambiguous = tuple(written(digits[first].start, digits[first + count - 1].end) for first, count, _value in joins)
-    return Reading(readings[0], tuple(readings[1:]), ambiguous)
+    ambiguous = tuple(written(digits[joins[i][0]].start, digits[joins[i][0] + joins[i][1] - 1].end) for i in uncertain)
+    return Reading(readings[0], tuple(readings[1:]), ambiguous, curated=lex.curated)
 
 
 # --- comparing ----------------------------------------------------------------
 
 
 def _periods_match(s: Quantity, t: Quantity) -> bool:
+    if s.daypart and t.daypart and s.daypart != t.daypart:
+        return False  # "10 mg in the morning" is not "10 mg por la noche"
     if s.period == t.period:
         return True
     if s.period is None or t.period is None:
-        # A count of times says its period ("twice a day"): dropping it is a change where we know the words.
-        return not (s.strict_period and t.strict_period)
+        # A period said right after its quantity ("1 tablet a day", "5 mg/kg", "twice a day") must be kept;
+        # one said further off may sit elsewhere in the translated sentence.
+        said = s if s.period else t
+        return not said.strict_period
     return False
 
 
-def _weak(s: Quantity, t: Quantity) -> bool:
-    """The same number where one side's unit is not recognised (a word we do not know), none dropped."""
+def _weak(s: Quantity, t: Quantity, curated: bool) -> bool:
+    """The same number where the translation writes a unit we do not know, none dropped.
+
+    In languages whose clinical words are listed, a word we do not know after the translation's
+    number is not a unit ("Tome 5 cada mañana" for "5 mg"); elsewhere it may be one.
+    """
     if s.value != t.value:
         return False
     if s.unit is None and t.unit is None:
         return True
     if s.unit is None:
-        return not s.bare
+        return not s.bare  # the source's own word, which the translation names ("2 500 mg tablets": 2 tablets)
     if t.unit is None:
-        return not t.bare
+        return t.counted or (not t.bare and not curated)
     return False
 
 
@@ -545,7 +644,7 @@ def _pair(source: list[Quantity], target: list[Quantity], same) -> list[tuple[Qu
 
 
 def _out_of_order(matched: list[tuple[Quantity, Quantity]]) -> list[Difference]:
-    """Doses of one unit that match but come in another order: "10 mg in the morning, 5 mg at night"."""
+    """Doses of one unit that match but come in another order: "10 mg for 3 days, then 5 mg"."""
     differences = []
     for (s1, t1), (s2, t2) in itertools.combinations(sorted(matched, key=lambda p: p[0].start), 2):
         if s1.unit is not None and s1.unit == s2.unit and s1.value != s2.value and t1.start > t2.start:
@@ -554,20 +653,24 @@ def _out_of_order(matched: list[tuple[Quantity, Quantity]]) -> list[Difference]:
     return differences
 
 
-def _differences(source: tuple[Quantity, ...], target: tuple[Quantity, ...]) -> list[Difference]:
+def _differences(source: tuple[Quantity, ...], target: tuple[Quantity, ...], curated: bool) -> list[Difference]:
     left, right = list(source), list(target)
     matched = _pair(left, right, lambda s, t: s.value == t.value and s.unit == t.unit and _periods_match(s, t) and not t.unreadable)
-    matched += _pair(left, right, lambda s, t: _weak(s, t) and _periods_match(s, t) and not t.unreadable)
+    matched += _pair(left, right, lambda s, t: _weak(s, t, curated) and _periods_match(s, t) and not t.unreadable)
     converted = _pair(left, right, _converted)
     differences = [Difference("unreadable", None, t) for t in right if t.unreadable and not t.soft]
     right = [t for t in right if not t.unreadable]
-    changed = _pair(left, right, lambda s, t: s.unit is not None and s.unit == t.unit and s.value != t.value)
+    # Day 3 is not day 7; a label the other side writes as a word ("el primer día") is not compared.
+    changed = _pair(left, right, lambda s, t: s.label and t.label)
+    changed += _pair(left, right, lambda s, t: s.unit is not None and s.unit == t.unit and s.value != t.value)
     changed += _pair(left, right, lambda s, t: s.unit == t.unit and s.value == t.value)  # the period changed
-    changed += _pair(left, right, lambda s, t: s.value == t.value)  # the unit changed, or was dropped
+    changed += _pair(left, right, lambda s, t: s.value == t.value and not s.label and not t.label)  # the unit changed, or was dropped
     changed += _pair(left, right, lambda s, t: not s.soft and not t.soft and (s.unit is None or t.unit is None or s.unit == t.unit))
-    # A soft quantity ("una", "năm", an Arabic noun alone) is an article or a word as often as a number:
-    # left alone it is never an error; paired with another quantity, the difference is real.
-    differences += [Difference("changed", s, t) for s, t in changed]
+    # A soft quantity ("una", "năm", an Arabic noun alone, "day 1") is an article, a word or a position as
+    # often as a number: left alone it is never an error; paired with another quantity, the difference is real.
+    # Two soft quantities are a real difference only when both name a unit: "once a week" and "una vez al día",
+    # "one tablet" and "una cápsula"; not "at once" and "un estiramiento".
+    differences += [Difference("changed", s, t) for s, t in changed if not (s.soft and t.soft) or (s.unit and t.unit) or (s.label and t.label)]
     differences += [Difference("missing", s, None) for s in left if not s.soft]
     differences += [Difference("added", None, t) for t in right if not t.soft]
     differences += [Difference("converted", s, t) for s, t in converted]
@@ -585,7 +688,7 @@ def compare_quantities(source: Reading, target: Reading) -> list[Difference]:
     best: list[Difference] | None = None
     for s in source.readings():
         for t in target.readings():
-            differences = _differences(s, t)
+            differences = _differences(s, t, target.curated)
             if best is None or _weight(differences) < _weight(best):
                 best = differences
             if not differences:

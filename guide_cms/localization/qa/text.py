@@ -61,6 +61,7 @@ class Block:
 
     kind: str  # "paragraph" | "list item" | "warning" | "tip" | "quote" | "heading" | "code"
     text: str
+    callout: int | None = None  # which callout of the body (0, 1…) a warning or tip paragraph belongs to
 
 
 def body_blocks(body: str) -> list[Block]:
@@ -73,6 +74,7 @@ def body_blocks(body: str) -> list[Block]:
         return []
     blocks: list[Block] = []
     quotes: list[str] = []  # per open quote: "quote", or its callout kind once its marker is seen
+    callouts = -1  # the number of the callout being read
     lists = 0
     heading = False
     for token in _parser.parse(body):
@@ -91,9 +93,10 @@ def body_blocks(body: str) -> list[Block]:
             if quotes and quotes[-1] == "quote" and (marker := _MARKER.match(text)):
                 quotes[-1] = marker.group("kind").lower()
                 text = text[marker.end() :]
+                callouts += 1
             if text:
                 kind = "heading" if heading else quotes[-1] if quotes else "list item" if lists else "paragraph"
-                blocks.append(Block(kind, text))
+                blocks.append(Block(kind, text, callouts if quotes and quotes[-1] != "quote" else None))
         elif token.type in ("code_block", "fence"):
             text = normalise_space(token.content)
             if text:

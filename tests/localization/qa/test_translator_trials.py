@@ -131,7 +131,7 @@ FREQUENCY = [
     ("es", "Take 5 mg/day.", "Tome 5 mg/semana.", "“5 mg/day” in the source is “5 mg/semana”"),
     ("es", "Take it 3 times a day.", "Tómelo 3 veces/semana.", "“3 times a day” in the source is “3 veces/semana”"),
     ("es", "Take 5 mg twice a day.", "Tome 5 mg dos veces.", "“twice a day” in the source is “dos veces”"),
-    ("es", "Take it at 8 pm.", "Tómelo a las 8 a. m.", "“8 pm” in the source is “8 a. m.”"),
+    ("es", "Take it at 8 pm.", "Tómelo a las 8 a. m.", "“at 8 pm” in the source is “a las 8 a. m.”"),
     ("es", "Take 2 tablets.", "Tome dos comprimidos y otros dos por la noche.", "“dos por la noche” is not in the source"),
 ]
 
@@ -159,8 +159,13 @@ def test_times_of_day_and_numbered_days_read_as_a_patient_reads_them(language, s
 # --- the same doses in another order, or moved out of a warning ----------------------------------
 
 
-def test_doses_swapped_between_morning_and_night_are_shown_to_the_reviewer():
+def test_doses_swapped_between_morning_and_night_are_an_error():
     result, message = verdict("es", "Take 10 mg in the morning and 5 mg at night.", "Tome 5 mg por la mañana y 10 mg por la noche.")
+    assert result == ERROR and "“5 mg at night” in the source is “10 mg por la noche”" in message
+
+
+def test_the_same_doses_in_another_order_are_shown_to_the_reviewer():
+    result, message = verdict("es", "Take 10 mg for 3 days, then 5 mg for 4 days.", "Tome 5 mg durante 3 días y luego 10 mg durante 4 días.")
     assert result == WARNING and "comes in another order in the translation" in message
 
 
@@ -194,3 +199,84 @@ def test_drug_names_swapped_between_sentences_are_an_error():
     )
     assert result == ERROR and "paragraph 1, sentence 1" in message
     assert verdict("es", "Take Baclofen 5 mg. Do not take Diazepam.", "Tome Baclofen 5 mg. No tome Diazepam.", glossary=glossary)[0] == NONE
+
+
+# --- a second translator's trials --------------------------------------------------------------
+
+SECOND_ERRORS = [
+    # A unit the source names is never guessed from the translation.
+    ("es", "Inject 10 units of insulin.", "Inyecte 10 mL de insulina.", "“10 units” in the source is “10 mL”"),
+    ("ar", "Inject 10 units of insulin.", "احقن 10 مل من الأنسولين.", "“10 units” in the source is “10 مل”"),
+    ("es", "Take 10 mEq.", "Tome 10 mg.", "“10 mEq” in the source is “10 mg”"),
+    ("es", "Apply 1 patch.", "Aplique 1 mg.", "“1 patch” in the source is “1 mg”"),
+    ("es", "Take 5 mL.", "Tome 5 dosis.", "“5 mL” in the source is “5 dosis”"),
+    # Latin units joined to Chinese text, Chinese multipliers and decimals.
+    ("zh-hans", "Take 5 g after meals.", "饭后服用5mg药物。", "“5 g” in the source is “5mg”"),
+    ("zh-hans", "Take it about 30 minutes before bedtime.", "睡前约30h服用。", "“30 minutes” in the source is “30h”"),
+    ("zh-hans", "Take 10 IU.", "服用10万国际单位。", "“10 IU” in the source is “10万国际单位”"),
+    ("zh-hans", "Take 5 mg.", "服用5千毫克。", "“5 mg” in the source is “5千毫克”"),
+    ("zh-hans", "Take 5 mg.", "服用零点五毫克。", "“5 mg” in the source is “零点五毫克”"),
+    # Periods said right after a dose, per kilogram, every other day, morning and night.
+    ("es", "Give 5 mg/kg every 8 hours.", "Dé 5 mg cada 8 horas.", "“5 mg/kg” in the source is “5 mg”"),
+    ("es", "Take no more than 30 mg/day.", "No tome más de 30 mg.", "“30 mg/day” in the source is “30 mg”"),
+    ("es", "Take 1 tablet a day.", "Tome 1 comprimido.", "“1 tablet a day” in the source is “1 comprimido”"),
+    ("es", "Take 1 tablet every other day.", "Tome 1 comprimido cada día.", "“1 tablet every other day” in the source is “1 comprimido cada día”"),
+    ("es", "- 10 mg in the morning\n- 5 mg at night", "- 10 mg por la noche\n- 5 mg por la mañana", "in the source is"),
+    # Days of a schedule, and a unit dropped in the middle of a sentence.
+    ("es", "Day 1: take 10 mg.\n\nDay 7: stop.", "Día 1: tome 10 mg.\n\nDía 3: deje de tomarlo.", "“7” in the source is “3”"),
+    ("es", "Take 5 mg every morning.", "Tome 5 cada mañana.", "“5 mg” in the source is “5”"),
+    # Digits that print as others.
+    ("es", "Take 4 tablets.", "Tome ৪ comprimidos.", "BENGALI DIGIT FOUR"),
+    ("es", "Take 10 mg.", "Tome 1٠ mg.", "ARABIC-INDIC DIGIT ZERO"),
+    ("es", "Take 5 mg.", "Tome 5օ mg.", "prints like a digit"),
+    # A second paragraph of a warning moved out of it.
+    ("es", "> [!WARNING]\n> Never drive.\n>\n> Never take more than 30 mg a day.",
+     "> [!WARNING]\n> Nunca conduzca.\n\nNunca tome más de 30 mg al día.", "“30 mg a day” of the source is missing"),
+]
+
+
+@pytest.mark.parametrize(("language", "source", "target", "named"), SECOND_ERRORS)
+def test_what_the_second_translator_slipped_through_is_an_error(language, source, target, named):
+    result, message = verdict(language, source, target)
+    assert result == ERROR and named in message
+
+
+@pytest.mark.parametrize(
+    ("language", "source", "target"),
+    [
+        ("es", "Take 10 mg at 8 pm.", "Tome 10 mg a las 8 de la noche."),
+        ("es", "Take it at 8 am.", "Tómelo a las 8 de la mañana."),
+        ("ar", "Take 10 mg at 8 pm.", "تناول 10 ملغ في الساعة 8 مساءً."),
+        ("zh-hans", "Take it at 8 pm.", "晚上8点服用。"),
+        ("vi", "Take it at 8 pm.", "Uống lúc 8 giờ tối."),
+        ("fr", "Take it at 8 pm.", "Prenez-le à 20 h."),
+        ("de", "Take it at 8 pm.", "Nehmen Sie es um 20 Uhr."),
+        ("zh-hans", "Take 1 tablet 3 times a day.", "一天三次，一次一片。"),
+        ("ar", "Take 1 tablet once a day.", "تناول قرصًا واحدًا مرة واحدة يوميًا."),
+        ("zh-hans", "Take 10,000 IU.", "服用1万国际单位。"),
+        ("zh-hans", "Take 250 mg.", "服用两百五十毫克。"),
+        ("zh-hans", "Wait 15 minutes.", "等一刻钟。"),
+        ("es", "Wait 1.5 hours.", "Espere hora y media."),
+        ("es", "Take 1½ tablets.", "Tome comprimido y medio."),
+        ("es", "Take ¼ tablet.", "Tome un cuarto de comprimido."),
+        ("es", "Take 5 mg.", "Tome 5 mg (cinco miligramos)."),
+        ("zh-hans", "Call us above 38 °C.", "体温超过38℃时请联系我们。"),
+        ("es", "Take 10,000 IU.", "Tome 10 000 UI."),
+        ("es", "Take 1 tablet every other day.", "Tome 1 comprimido cada dos días."),
+    ],
+)
+def test_what_the_second_translator_wrote_correctly_passes(language, source, target):
+    assert verdict(language, source, target)[0] in (NONE, WARNING)
+
+
+def test_list_items_put_in_another_order_are_shown_to_the_reviewer():
+    result, message = verdict("es", "- Take 10 mg in the morning.\n- Take 5 mg at night.", "- Tome 5 mg por la noche.\n- Tome 10 mg por la mañana.")
+    assert result == WARNING and "comes in another order" in message
+
+
+def test_many_ambiguous_groups_are_read_in_a_bounded_number_of_ways():
+    from guide_cms.localization.qa import read_quantities
+
+    text = "Use " + ", ".join(f"{n} 500 mg" for n in range(1, 7)) + "."
+    # Every combination of six "N 500" groups was 64 readings a side, 4096 comparisons: about a minute.
+    assert len(read_quantities(text, "es").readings()) <= 16
