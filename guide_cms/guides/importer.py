@@ -22,6 +22,8 @@ from .text_rules import LINE, normalise, text_problems
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# "## Dosing {#dosing}": a section's explicit key, kept whatever its heading says.
+_EXPLICIT_KEY = re.compile(r"\s*\{#([a-z0-9][a-z0-9_-]*)\}$")
 MAX_TITLE_LENGTH = 200
 
 
@@ -146,7 +148,16 @@ def parse_guide_document(text: str, *, source: str = "document") -> ParsedGuide:
             problems.append(
                 _("line %(line)d: %(message)s") % {"line": offset + problem.line, "message": problem.message}
             )
-        parsed.append(ParsedSection(key=_unique_key(section_title, position, taken), title=section_title, body=body, line=line))
+        explicit = _EXPLICIT_KEY.search(section_title)
+        if explicit:
+            section_title = section_title[: explicit.start()]
+            if explicit.group(1) in taken:
+                problems.append(_("line %(line)d: the key {#%(key)s} is used twice or reserved.") % {"line": line, "key": explicit.group(1)})
+            taken.add(explicit.group(1))
+            key = explicit.group(1)
+        else:
+            key = _unique_key(section_title, position, taken)
+        parsed.append(ParsedSection(key=key, title=section_title, body=body, line=line))
 
     if problems:
         raise DocumentRefused(source, problems)
