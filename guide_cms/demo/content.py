@@ -152,3 +152,18 @@ def run_outdated_example(slug: str = THIRD_SLUG) -> bool:
     version.refresh_from_db()
     publish_version(version=version, user=publisher)
     return True
+
+
+def memory_example(slug: str = THIRD_SLUG, language: str = "es") -> dict:
+    """What the translation memory offers for the outdated guide: its sentences from signed text, and the one to translate."""
+    from guide_cms.localization.exchange import FUZZY, MEMORY
+    from guide_cms.localization.models import MemoryEntry
+    from guide_cms.localization.services import translation_document
+
+    document = translation_document(guide=Guide.objects.get(slug=slug), language=language, user=None)
+    return {
+        "pairs": MemoryEntry.objects.filter(signed=True).count(),
+        "memory": [u.id for u in document.units if u.state == MEMORY],
+        "fuzzy": [(u.id, u.match.score if u.match else None) for u in document.units if u.state == FUZZY],
+        "new": [u.id for u in document.units if not u.target],
+    }

@@ -31,6 +31,8 @@ from .text_rules import LINE, normalise, text_problems
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# "## Dosing {#dosing}": a section's explicit key, kept whatever its heading says.
+_EXPLICIT_KEY = re.compile(r"\s*\{#([a-z0-9][a-z0-9_-]*)\}$")
 MAX_TITLE_LENGTH = MAX_TITLE_CHARS
 # A document is refused unread above this: a guide's limit plus room for its headings and blank lines.
 MAX_DOCUMENT_CHARS = MAX_GUIDE_CHARS + 10_000
@@ -162,12 +164,21 @@ def parse_guide_document(text: str, *, source: str = "document") -> ParsedGuide:
             problems.append(
                 _("line %(line)d: %(message)s") % {"line": offset + problem.line, "message": problem.message}
             )
+        explicit = _EXPLICIT_KEY.search(section_title)
+        if explicit:
+            section_title = section_title[: explicit.start()]
+            if explicit.group(1) in taken:
+                problems.append(_("line %(line)d: the key {#%(key)s} is used twice or reserved.") % {"line": line, "key": explicit.group(1)})
+            taken.add(explicit.group(1))
+            key = explicit.group(1)
+        else:
+            key = _unique_key(section_title, position, taken)
         for line_number, _column, _code, message in markdown_limit_problems(raw_body, max_chars=MAX_BODY_CHARS):
             problems.append(
                 _("line %(line)d: section '%(title)s': %(message)s")
                 % {"line": offset + line_number, "title": section_title, "message": message}
             )
-        parsed.append(ParsedSection(key=_unique_key(section_title, position, taken), title=section_title, body=body, line=line))
+        parsed.append(ParsedSection(key=key, title=section_title, body=body, line=line))
 
     size = len(title or "") + len(summary) + sum(len(p.title) + len(p.body) for p in parsed)
     if too_large := guide_size_problem(size):

@@ -409,3 +409,8 @@ def convert_labelled_callouts(text: str) -> str:
             converted += newline + re.sub(r"[^>\s]", " ", prefix) + rest
         lines[number] = converted + ending
     return "".join(lines)
+
+
+def subset_tokens(text: str) -> list[Token]:
+    """The tokens of `text` as the subset parses it (callouts as callout_open/close), for code that walks its structure."""
+    return _subset.parse(text)

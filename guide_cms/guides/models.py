@@ -159,6 +159,8 @@ class Version(models.Model):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     # The translation quality findings at submission, shown to the reviewer.
     qa_findings = models.JSONField(_("quality findings"), default=list, blank=True)
+    # A translation's sentences at submission: segment id -> {"state", "score", "origin"} (which came from memory).
+    segment_states = models.JSONField(_("segment states"), default=dict, blank=True)
 
     objects = VersionQuerySet.as_manager()
 

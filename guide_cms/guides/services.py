@@ -268,53 +268,113 @@ class ImportReport:
     sections_added: list[str] = field(default_factory=list)
     sections_changed: list[str] = field(default_factory=list)
     sections_moved: list[str] = field(default_factory=list)
+    # (key kept, old heading, new heading): a renamed heading keeps its section and translations
+    sections_renamed: list[tuple[str, str, str]] = field(default_factory=list)
+    dry_run: bool = False
 
     @property
     def changed_anything(self) -> bool:
-        return self.created or bool(self.sections_added or self.sections_changed or self.sections_moved)
+        return self.created or bool(self.sections_added or self.sections_changed or self.sections_moved or self.sections_renamed)
+
+
+# A renamed heading: at the same place with a similar heading or text, or anywhere with nearly the same text.
+RENAME_TITLE_SIMILARITY = 60
+RENAME_BODY_SIMILARITY = 70
+MOVED_BODY_SIMILARITY = 90
+
+
+def match_renamed_sections(existing: list[tuple[str, str, str]], document: list) -> dict[int, str]:
+    """Document section index -> key of the existing section it renames (pure).
+
+    existing: (key, title, body) in position order; document: ParsedSections.
+    Sections are matched by key first; a document section whose key is new
+    renames an unmatched existing one when it stands at the same place with
+    a similar heading or text (rapidfuzz ratio), or anywhere with nearly the
+    same text.
+    """
+    from rapidfuzz import fuzz
+
+    keys = {key for key, _t, _b in existing}
+    taken = {parsed.key for parsed in document if parsed.key in keys}
+    free = [(rank, key, title, body) for rank, (key, title, body) in enumerate(existing) if key not in taken]
+    renames: dict[int, str] = {}
+    for index, parsed in enumerate(document):
+        if parsed.key in keys:
+            continue
+        best = None
+        for rank, key, title, body in free:
+            if key in renames.values():
+                continue
+            title_similarity = fuzz.ratio(title.casefold(), parsed.title.casefold())
+            body_similarity = fuzz.ratio(body, parsed.body)
+            same_place = rank == index
+            if (same_place and (title_similarity >= RENAME_TITLE_SIMILARITY or body_similarity >= RENAME_BODY_SIMILARITY)) or (
+                body_similarity >= MOVED_BODY_SIMILARITY
+            ):
+                score = (same_place, body_similarity, title_similarity)
+                if best is None or score > best[0]:
+                    best = (score, key)
+        if best:
+            renames[index] = best[1]
+    return renames
 
 
 @transaction.atomic
-def guide_import(*, document: ParsedGuide, slug: str, user) -> ImportReport:
+def guide_import(*, document: ParsedGuide, slug: str, user, dry_run: bool = False) -> ImportReport:
     """Create or update a guide's source-language drafts from a parsed document.
 
-    Re-importing the same document changes nothing. A section of the guide
-    that the document no longer has is refused (ImportConflict), not deleted:
-    its translations would be lost.
+    Sections are matched by key (from the heading, or an explicit
+    "{#key}" after it); a renamed heading is recognised by its place and its
+    similar heading or text, and applied as a rename: the section keeps its
+    key and its translations. Re-importing the same document changes
+    nothing. A section of the guide that the document no longer has is
+    refused (ImportConflict), not deleted: its translations would be lost.
+    With dry_run, the report says what would change and nothing is written.
     """
     require_manage_guides(user)
     guide = Guide.objects.select_for_update().filter(slug=slug).first()
-    report = ImportReport(guide=guide)
+    report = ImportReport(guide=guide, dry_run=dry_run)
     if guide is None:
         guide = guide_create(user=user, slug=slug, title=document.title, summary=document.summary)
         report.guide, report.created = guide, True
     source = get_language(guide.source_language)
 
-    existing = {s.key: s for s in guide.sections.all()}
-    missing = sorted(set(existing) - {s.key for s in document.sections})
+    ordered = list(guide.sections.order_by("position", "id"))
+    existing = {s.key: s for s in ordered}
+    renames = match_renamed_sections(
+        [(s.key, getattr(s, source.field("title")) or "", getattr(s, source.field("body")) or "") for s in ordered], document.sections
+    )
+    keys = [renames.get(index, parsed.key) for index, parsed in enumerate(document.sections)]
+    missing = sorted(set(existing) - set(keys))
     if missing:
         raise ImportConflict(
-            _("The document no longer has these sections of guide '%(slug)s': %(keys)s. Remove them in the admin first if that is intended; nothing was imported.")
+            _("The document no longer has these sections of guide '%(slug)s': %(keys)s. A renamed heading is recognised when it stays "
+              "in place or keeps its text; to remove a section, remove it in the admin first. Nothing was imported.")
             % {"slug": slug, "keys": ", ".join(missing)}
         )
     if not report.created:
         guide_update_drafts(
             guide=guide, user=user, values={source.field("title"): document.title, source.field("summary"): document.summary}
         )
-    for position, parsed in enumerate(document.sections, start=1):
-        section = existing.get(parsed.key)
+    for position, (key, parsed) in enumerate(zip(keys, document.sections), start=1):
+        section = existing.get(key)
         if section is None:
-            section_create(guide=guide, user=user, key=parsed.key, title=parsed.title, body=parsed.body, position=position)
-            report.sections_added.append(parsed.key)
+            section_create(guide=guide, user=user, key=key, title=parsed.title, body=parsed.body, position=position)
+            report.sections_added.append(key)
             continue
         if section.position != position:
             section_move(section=section, user=user, position=position)
-            report.sections_moved.append(parsed.key)
+            report.sections_moved.append(key)
+        old_title = getattr(section, source.field("title")) or ""
         changed = section_update_drafts(
             section=section, user=user, values={source.field("title"): parsed.title, source.field("body"): parsed.body}
         )
+        if key != parsed.key and old_title != parsed.title:
+            report.sections_renamed.append((key, old_title, parsed.title))
         if changed:
-            report.sections_changed.append(parsed.key)
+            report.sections_changed.append(key)
+    if dry_run:
+        transaction.set_rollback(True)
     return report
 
 

@@ -4,7 +4,7 @@ from guide_cms.core import permissions
 from guide_cms.core.admin import InvalidPostIsBadRequest
 
 from . import services
-from .models import GlossaryTerm
+from .models import GlossaryTerm, MemoryEntry
 
 
 @admin.register(GlossaryTerm)
@@ -54,3 +54,27 @@ class GlossaryTermAdmin(InvalidPostIsBadRequest, admin.ModelAdmin):
             languages = self._languages(request)
             kwargs["choices"] = [(c, n) for c, n in db_field.choices if c in languages]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
+@admin.register(MemoryEntry)
+class MemoryEntryAdmin(admin.ModelAdmin):
+    """The translation memory, read-only: pairs come from signed versions (or import_memory), never from the admin."""
+
+    list_display = ("source_text", "language", "target", "guide_slug", "context", "version_number", "signers", "signed", "imported_from")
+    list_filter = ("language", "signed")
+    search_fields = ("source_text", "target", "guide_slug")
+
+    def has_module_permission(self, request):
+        return permissions.can_view_content(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.can_view_content(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

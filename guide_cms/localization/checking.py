@@ -49,3 +49,29 @@ def draft_findings(guide: Guide, language: str) -> tuple[list[Finding], Version 
 
 def findings_as_data(findings: list[Finding]) -> list[dict]:
     return [asdict(f) for f in findings]
+
+
+def version_memory_segments(version: Version) -> list[dict]:
+    """The sentences of a submitted translation that came from the translation memory, for its reviewer.
+
+    Each: id, source and target text, state at submission ("memory": an exact
+    match of signed text in the same guide and unit; "translated" with a
+    score: a match the translator reviewed or edited), score and origin.
+    """
+    from .inline import plain
+    from .units import align_unit, snapshot_units, unit_blocks
+
+    states = version.segment_states or {}
+    if version.source_version is None or not any(s.get("origin") for s in states.values()):
+        return []
+    targets = {unit.id: unit.text for unit in snapshot_units(version.snapshot)}
+    rows = []
+    for unit in snapshot_units(version.source_version.snapshot):
+        pairs = align_unit(unit, version.source_version.language, targets.get(unit.id, ""), version.language)
+        for block in unit_blocks(unit, version.source_version.language):
+            for item_id, content in [(block.id, block.content)] + [(s.id, s.content) for s in block.segments]:
+                state = states.get(item_id)
+                if not state or not state.get("origin"):
+                    continue
+                rows.append({"id": item_id, "source": plain(content), "target": plain(pairs.get(item_id, ())), **state})
+    return rows

@@ -11,7 +11,20 @@ from guide_cms.core.diffs import diff_words
 from guide_cms.core.languages import get_language
 from guide_cms.guides.models import Section, Version, VersionStatus
 
+from .drafts import DraftSegment, build_draft
+from .exchange.base import FUZZY, MEMORY, NEEDS_REVIEW
+from .inline import plain
+from .models import SegmentDraft
 from .staleness import SectionState, changed_keys, outdating_versions, section_state
+
+
+@dataclass
+class StaleSegment:
+    """A sentence whose source changed since it was translated: the source's word diff and the translation to update."""
+
+    id: str
+    source_diff_html: str
+    translation: str
 
 
 @dataclass
@@ -27,6 +40,7 @@ class SectionOverview:
     # and a word diff from it to the current approved source.
     old_source_body: str = ""
     source_diff_html: str = ""
+    stale_segments: list[StaleSegment] = field(default_factory=list)
 
 
 @dataclass
@@ -37,6 +51,31 @@ class TranslationOverview:
     source_version: Version | None = None  # the approved source version to translate now
     translated_source_number: int | None = None  # the source version the latest translation was made from
     latest_version: Version | None = None
+    segments: list[DraftSegment] = field(default_factory=list)
+
+    def segment_count(self, state: str) -> int:
+        return sum(1 for item in self.segments if item.target and item.state == state)
+
+    @property
+    def to_review(self) -> list[DraftSegment]:
+        """Segments that block submission: needing review or fuzzy matches."""
+        return [item for item in self.segments if item.blocking]
+
+    @property
+    def from_memory(self) -> int:
+        return self.segment_count(MEMORY)
+
+    @property
+    def fuzzy(self) -> int:
+        return self.segment_count(FUZZY)
+
+    @property
+    def needs_review(self) -> int:
+        return self.segment_count(NEEDS_REVIEW)
+
+    @property
+    def stale_count(self) -> int:
+        return sum(1 for item in self.segments if item.stale)
 
     @property
     def translated_count(self) -> int:
@@ -59,7 +98,7 @@ class TranslationOverview:
 
 
 def translation_overviews(guides, language: str) -> list[TranslationOverview]:
-    """One overview per guide, in three queries whatever the number of guides."""
+    """One overview per guide, in four queries whatever the number of guides."""
     lang = get_language(language)
     guides = list(guides)
     ids = [g.pk for g in guides]
@@ -76,6 +115,7 @@ def translation_overviews(guides, language: str) -> list[TranslationOverview]:
         .order_by("-number")
     ):
         versions[(version.guide_id, version.language)].append(version)
+    stored = {row.guide_id: row for row in SegmentDraft.objects.filter(guide_id__in=ids, language=language)}
 
     overviews = []
     for guide in guides:
@@ -95,6 +135,16 @@ def translation_overviews(guides, language: str) -> list[TranslationOverview]:
             translated_source_number=basis.number if basis else None, latest_version=latest,
         )
         source = get_language(guide.source_language)
+        draft = build_draft(
+            guide, language, sections[guide.pk], source_version=current_source, stored=stored.get(guide.pk),
+            basis_snapshot=basis.snapshot if basis else None,
+        )
+        overview.segments = draft.items
+        stale_by_section = defaultdict(list)
+        for item in draft.stale:
+            stale_by_section[item.section].append(
+                StaleSegment(item.id, diff_words(plain(item.old_source or ()), plain(item.source)), plain(item.target))
+            )
         with fallbacks(False):
             for section in sections[guide.pk]:
                 title = getattr(section, lang.field("title")) or ""
@@ -110,6 +160,8 @@ def translation_overviews(guides, language: str) -> list[TranslationOverview]:
                     new_body = next((s["body"] for s in current_source.snapshot["sections"] if s["key"] == section.key), source_body)
                     item.old_source_body = old_source[section.key]["body"]
                     item.source_diff_html = diff_words(item.old_source_body, new_body)
+                    # Only the sentences that changed are outdated; the others keep their translation.
+                    item.stale_segments = stale_by_section.get(section.key, [])
                 overview.sections.append(item)
         overviews.append(overview)
     return overviews

@@ -29,7 +29,9 @@ def _state_html(status, guide, user, files=False):
     if permissions.can_edit_language(user, status.language, guide):
         html += format_html(' <a href="{}">{}</a>', reverse("review:submit", args=[guide.pk, status.language]), _("submit"))
     if files and status.language != guide.source_language:
-        links = [(reverse("review:download", args=[guide.slug, status.language, fmt]), label) for fmt, label in (("xliff", "XLIFF"), ("po", "PO"))]
+        links = [(reverse("review:download", args=[guide.slug, status.language, fmt]), label)
+                 for fmt, label in (("xliff", "XLIFF 1.2"), ("xliff2", "XLIFF 2.0"), ("po", "PO"))]
+        links.append((reverse("review:segments", args=[guide.slug, status.language]), _("sentence by sentence")))
         html += format_html(" · {}", format_html_join(" · ", '<a href="{}">{}</a>', links))
     return html
 

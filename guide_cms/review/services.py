@@ -24,6 +24,7 @@ from guide_cms.core.services import password_is_owners
 from guide_cms.guides.text_limits import guide_size_problem, snapshot_length
 from guide_cms.localization.checking import current_source_version, findings_as_data, snapshot_findings
 from guide_cms.localization.qa import ERROR, Finding
+from guide_cms.localization.services import memory_add_version, submission_segments
 from guide_cms.guides.models import ChangeClass, Guide, Version, VersionStatus
 from guide_cms.guides.services import authoring_events, draft_scope
 from guide_cms.guides.snapshots import build_snapshot, content_hash
@@ -120,8 +121,11 @@ def version_submit(*, guide: Guide, language: str, user, change_class: str = "")
             change_class = ""
         elif change_class not in ChangeClass.values:
             problems.append(("", _("Classify this change as editorial, clinical or safety: translations depend on it.")))
-    else:
+    segment_states = {}
+    if not is_source:
         change_class = ""
+        segment_problems, segment_states = submission_segments(guide, language)
+        problems += segment_problems
         if source_version is None:
             problems.append(("", _("The source text has no approved version yet: a translation can only be submitted against an approved source.")))
     if problems:
@@ -159,6 +163,7 @@ def version_submit(*, guide: Guide, language: str, user, change_class: str = "")
         change_class=change_class,
         approvals_required=approvals_required(guide),
         qa_findings=findings_as_data(findings),
+        segment_states=segment_states,
     )
     audit_append(
         actor=user,
@@ -298,6 +303,9 @@ def _sign(*, version, signer, decision, comment, content_hash_seen, change_class
         _move(version, Action.REQUEST_CHANGES, signer, scope)
     elif version.signatures.approvals().values("signer").distinct().count() >= version.approvals_required:
         _move(version, Action.APPROVE, signer, scope)
+        if not version.is_source:
+            # Signed text becomes translation memory, with its version and signers.
+            memory_add_version(version=version)
         if version.is_source:
             guide = version.guide
             guide.last_approved_on = timezone.now().date()

@@ -16,7 +16,7 @@ from guide_cms.core.languages import UnknownLanguage, get_language
 from guide_cms.core.permissions import assigned_languages, visible_languages
 from guide_cms.core.roles import Role
 from guide_cms.guides.models import Guide
-from guide_cms.localization.exchange import ExchangeError, read_exchange_file
+from guide_cms.localization.exchange import FORMATS, ExchangeError, read_exchange_file
 from guide_cms.localization.selectors import translation_overviews
 from guide_cms.localization.services import ImportRefused, translation_export, translation_import
 
@@ -27,7 +27,7 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("XLIFF or PO file"))
+    file = forms.FileField(label=gettext_lazy("XLIFF (1.2 or 2.0) or PO file"))
 
 
 def _dashboard(request, *, upload_form=None, upload_error: str = "", status: int = 200):
@@ -69,7 +69,7 @@ def download(request, slug, language, fmt):
     except ExchangeError as exc:
         messages.error(request, str(exc))
         return redirect("review:translate")
-    content_type = "application/x-xliff+xml" if fmt == "xliff" else "text/x-gettext-translation"
+    content_type = FORMATS[fmt][2]  # known: translation_export refused any other
     response = HttpResponse(data, content_type=f"{content_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -125,3 +125,31 @@ def upload(request):
         content=base64.b64encode(data).decode(), language=get_language(report.language),
     )
     return render(request, "review/import_preview.html", context)
+
+
+@staff_member_required
+def segments(request, slug, language):
+    """The sentence-by-sentence editor: the source, the translation (or the memory's), its state and the memory's matches."""
+    from guide_cms.localization.services import SegmentsRefused, segment_editor_rows, segments_edit
+
+    guide, lang = _guide_language(request, slug, language)
+    editable = lang.code != guide.source_language and lang.code in assigned_languages(request.user, Role.TRANSLATOR)
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        values = {key[len("target-"):]: value for key, value in request.POST.items() if key.startswith("target-")}
+        reviewed = {key[len("reviewed-"):] for key in request.POST if key.startswith("reviewed-")}
+        try:
+            changed = segments_edit(guide=guide, language=lang.code, user=request.user, values=values, reviewed=reviewed)
+        except SegmentsRefused as exc:
+            errors = exc.problems
+        else:
+            messages.success(request, _("Saved: %(count)d text(s) changed.") % {"count": len(changed)})
+            return redirect("review:segments", slug=guide.slug, language=lang.code)
+    rows = segment_editor_rows(guide=guide, language=lang.code, user=request.user)
+    context = _context(
+        request, title=_("%(guide)s: %(language)s, sentence by sentence") % {"guide": guide, "language": lang.display_name},
+        guide=guide, language=lang, source_language=get_language(guide.source_language), rows=rows, errors=errors, editable=editable,
+    )
+    return render(request, "review/segments.html", context, status=400 if errors else 200)

@@ -15,4 +15,5 @@ urlpatterns = [
     path("translate/", translator_views.dashboard, name="translate"),
     path("translate/<slug:slug>/<language:language>.<str:fmt>", translator_views.download, name="download"),
     path("translate/upload/", translator_views.upload, name="upload"),
+    path("translate/<slug:slug>/<language:language>/", translator_views.segments, name="segments"),
 ]

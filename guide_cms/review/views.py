@@ -15,7 +15,8 @@ from guide_cms.core.permissions import can_edit_language, require_read_history
 from guide_cms.guides.markdown import render_markdown
 from guide_cms.guides.models import Guide, Version
 from guide_cms.guides.snapshots import build_snapshot
-from guide_cms.localization.checking import current_source_version, version_findings
+from guide_cms.localization.checking import current_source_version, version_findings, version_memory_segments
+from guide_cms.localization.services import submission_segments
 
 from . import services
 from guide_cms.core.diffs import diff_sections
@@ -42,7 +43,20 @@ def _side_by_side(version):
     if version.source_version is None:
         return []
     source = {s["key"]: s for s in version.source_version.snapshot["sections"]}
-    return [(source.get(s["key"]), s) for s in version.snapshot["sections"]]
+    # The guide's own title and summary first: they are printed on every handout.
+    guide = ({"title": version.source_version.snapshot["title"], "body": version.source_version.snapshot["summary"]},
+             {"title": version.snapshot["title"], "body": version.snapshot["summary"]})
+    return [guide] + [(source.get(s["key"]), s) for s in version.snapshot["sections"]]
+
+
+def _guide_field_diffs(previous, version) -> list[tuple[str, str]]:
+    """(label, word diff) of the guide's title and summary against the previous approved version."""
+    from guide_cms.core.diffs import diff_words
+
+    old = previous.snapshot if previous else {}
+    labels = {"title": _("Guide title"), "summary": _("Guide summary")}
+    return [(labels[name], diff_words(old.get(name, ""), version.snapshot.get(name, ""))) for name in ("title", "summary")
+            if old.get(name) or version.snapshot.get(name)]
 
 
 @staff_member_required
@@ -81,9 +95,11 @@ def review_version(request, pk):
         source_language=get_language(version.guide.source_language),
         previous=previous,
         diffs=diff_sections(previous.snapshot["sections"] if previous else None, version.snapshot["sections"]),
+        guide_diffs=_guide_field_diffs(previous, version),
         side_by_side=_side_by_side(version),
         # Run now, as at submission: the reviewer sees what the checks say of exactly this text.
         findings=version_findings(version),
+        memory_segments=version_memory_segments(version),
         preview=[(s["title"], render_markdown(s["body"], language=version.language)) for s in version.snapshot["sections"]],
         signatures=version.signatures.select_related("signer").all(),
         approvals_required=version.approvals_required,
@@ -117,7 +133,8 @@ def submit(request, pk, language):
         title=_("Submit %(guide)s (%(language)s) for review") % {"guide": guide, "language": lang.display_name},
         guide=guide,
         language=lang,
-        problems=services.submission_problems(snapshot, findings),
+        problems=services.submission_problems(snapshot, findings)
+        + ([] if lang.code == guide.source_language else submission_segments(guide, lang.code)[0]),
         warnings=[f for f in findings if f.severity != "error"],
         needs_change_class=services.needs_change_class(guide, lang.code),
         form=form,

@@ -104,3 +104,14 @@ def test_second_demo_translation_keeps_its_numbers():
     english = fixture_path("gentle_stretches", "en").read_text("utf-8")
     spanish = fixture_path("gentle_stretches", "es").read_text("utf-8")
     assert re.findall(r"\d+", english) == re.findall(r"\d+", spanish) == ["20", "3"]
+
+
+def test_demo_shows_memory_matches_on_the_outdated_guide(demo):
+    from guide_cms.demo.content import memory_example
+
+    example = memory_example()
+    # The clinical change touched one sentence: it is the only one to review, offered as a fuzzy match.
+    assert [uid for uid, _score in example["fuzzy"]] == ["knee-hugs.body.1.2"]
+    assert 75 <= example["fuzzy"][0][1] < 100
+    assert len(example["memory"]) >= 5 and example["new"] == []
+    assert "sentences pre-filled from memory, to review: knee-hugs.body.1.2" in demo

@@ -59,3 +59,20 @@ def test_import_as_a_translator_is_refused(translator_es, tmp_path):
     path.write_text(DOC, encoding="utf-8")
     with pytest.raises(CommandError, match="Only editors"):
         run(str(path), "--slug", "x", "--user", translator_es.username)
+
+
+def test_dry_run_previews_a_renamed_heading(tmp_path, db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from guide_cms.guides.models import Section
+
+    path = tmp_path / "g.md"
+    path.write_text("# Guide\n\n## Dosing\n\nTake 5 mg.\n", "utf-8")
+    call_command("import_guide", str(path), "--slug", "g", stdout=StringIO())
+    path.write_text("# Guide\n\n## Dosing and timing\n\nTake 5 mg.\n", "utf-8")
+    out = StringIO()
+    call_command("import_guide", str(path), "--slug", "g", "--dry-run", stdout=out)
+    assert "renamed: dosing: 'Dosing' -> 'Dosing and timing'" in out.getvalue() and "nothing was written" in out.getvalue()
+    assert Section.objects.get(key="dosing").title_en == "Dosing"

@@ -56,3 +56,42 @@ def test_only_editors_import(translator_es, reviewer):
 
 def test_command_line_operator_imports_as_editor(db):
     assert guide_import(document=parse_guide_document(DOC), slug="baclofen", user=COMMAND_LINE).created
+
+
+def test_a_renamed_heading_is_applied_as_a_rename_keeping_key_and_translations(editor):
+    guide_import(document=parse_guide_document(DOC), slug="baclofen", user=editor)
+    Section.objects.filter(key="stopping").update(title_es="Dejar el tratamiento", body_es="No lo deje de golpe.")
+    renamed = DOC.replace("## Stopping", "## Stopping the medicine safely")
+    report = guide_import(document=parse_guide_document(renamed), slug="baclofen", user=editor)
+    assert report.sections_renamed == [("stopping", "Stopping", "Stopping the medicine safely")]
+    assert report.sections_added == []
+    section = Section.objects.get(key="stopping")
+    assert (section.title_en, section.body_es) == ("Stopping the medicine safely", "No lo deje de golpe.")
+
+
+def test_a_renamed_and_reworded_section_is_recognised_by_its_place(editor):
+    guide_import(document=parse_guide_document(DOC), slug="baclofen", user=editor)
+    changed = DOC.replace("## Stopping\n\nDo not stop suddenly.", "## When you want to stop\n\nDo not stop taking it suddenly.")
+    report = guide_import(document=parse_guide_document(changed), slug="baclofen", user=editor)
+    assert [key for key, _o, _n in report.sections_renamed] == ["stopping"]
+
+
+def test_a_dry_run_shows_the_rename_and_writes_nothing(editor):
+    guide_import(document=parse_guide_document(DOC), slug="baclofen", user=editor)
+    report = guide_import(document=parse_guide_document(DOC.replace("## Dosing", "## Dosing and timing")), slug="baclofen", user=editor, dry_run=True)
+    assert report.sections_renamed == [("dosing", "Dosing", "Dosing and timing")]
+    assert Section.objects.get(key="dosing").title_en == "Dosing"
+
+
+def test_an_explicit_key_keeps_the_section_whatever_its_heading(editor):
+    guide_import(document=parse_guide_document(DOC), slug="baclofen", user=editor)
+    moved = "# Baclofen\n\nSummary.\n\n## Something else entirely {#stopping}\n\nNew text.\n\n## Dosing\n\nTake 5 mg.\n"
+    report = guide_import(document=parse_guide_document(moved), slug="baclofen", user=editor)
+    assert report.sections_moved and Section.objects.get(key="stopping").title_en == "Something else entirely"
+
+
+def test_a_different_section_in_place_of_a_dropped_one_is_still_refused(editor):
+    guide_import(document=parse_guide_document(DOC), slug="baclofen", user=editor)
+    other = DOC.replace("## Stopping\n\nDo not stop suddenly.", "## Storage\n\nKeep below 25 °C, away from children and pets.")
+    with pytest.raises(ImportConflict, match="stopping"):
+        guide_import(document=parse_guide_document(other), slug="baclofen", user=editor)

@@ -142,16 +142,27 @@ def test_markdown_import_refuses_a_guide_over_the_guide_limit():
         parse_guide_document("# Big\n\n" + sections)
 
 
-def test_cat_tool_import_refuses_the_file_naming_the_unit(approved_workflow):
+def test_cat_tool_import_refuses_an_oversized_sentence_naming_the_unit(approved_workflow):
     from guide_cms.localization.exchange import read_exchange_file
     from guide_cms.localization.services import ImportRefused, translation_export, translation_import
 
     wf = approved_workflow
     data, name = translation_export(guide=wf.guide, language="es", fmt="po", user=wf.translator_es)
-    hostile = data.replace('msgstr "Tome 5 mg."'.encode(), f'msgstr "{"*" * 800}a{"*" * 800}"'.encode())
+    hostile = data.replace('msgstr "Tome 5 mg."'.encode(), f'msgstr "{"Tome 5 mg. " * 1200}"'.encode())
     assert hostile != data
     with pytest.raises(ImportRefused) as refused:
         translation_import(document=read_exchange_file(hostile, name), user=wf.translator_es, filename=name)
-    assert "unit 'dosing.body', line 1, character 1" in str(refused.value)
-    assert "nested 400 levels deep" in str(refused.value)
+    assert "unit 'dosing.body.1.1', line 1, character 10001: the text is 13,199 characters long; at most 10,000" in str(refused.value)
     assert Section.objects.get(key="dosing").body_es == "Tome 5 mg."
+
+
+def test_markup_typed_in_a_cat_tool_is_text_and_can_never_nest(approved_workflow):
+    from guide_cms.localization.exchange import read_exchange_file
+    from guide_cms.localization.services import translation_export, translation_import
+
+    wf = approved_workflow
+    data, name = translation_export(guide=wf.guide, language="es", fmt="po", user=wf.translator_es)
+    hostile = data.replace('msgstr "Tome 5 mg."'.encode(), f'msgstr "{"*" * 800}Tome 5 mg.{"*" * 800}"'.encode())
+    translation_import(document=read_exchange_file(hostile, name), user=wf.translator_es, filename=name)
+    body = Section.objects.get(key="dosing").body_es
+    assert body.startswith("\\*\\*") and text_problems(body, limits=True) == []  # escaped: printed as stars

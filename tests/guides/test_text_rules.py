@@ -127,7 +127,7 @@ def test_cat_tool_import_refuses_the_file_naming_the_unit(approved_workflow):
     hostile = data.replace("Tome 5 mg.".encode(), f"Tome {RLO}51{PDF} mg.".encode())
     with pytest.raises(ImportRefused) as refused:
         translation_import(document=read_exchange_file(hostile, name), user=wf.translator_es, filename=name)
-    assert "unit 'dosing.body', line 1, character 6" in str(refused.value)
+    assert "unit 'dosing.body.1.1', line 1, character 6" in str(refused.value)
     assert Section.objects.get(key="dosing").body_es == "Tome 5 mg."
 
 

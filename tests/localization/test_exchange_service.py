@@ -36,7 +36,7 @@ def test_an_edited_unit_is_applied_and_audited_with_old_and_new(wf):
     data, name = export(wf)
     edited = data.replace("Tome 5 mg.".encode(), "Tome 5 mg con agua.".encode())
     report = reimport(wf, edited, name)
-    assert [u for u, _o, _n in report.applied] == ["dosing.body"]
+    assert report.applied_ids == ["dosing.body.1.1"]
     assert Section.objects.get(key="dosing").body_es == "Tome 5 mg con agua."
     event = AuditEvent.objects.get(action="draft.edit")
     assert (event.actor, event.data["old"], event.data["new"]) == (wf.translator_es, "Tome 5 mg.", "Tome 5 mg con agua.")
@@ -56,8 +56,8 @@ def test_units_whose_source_changed_since_export_are_not_applied(wf):
     wf.approve("en", ChangeClass.CLINICAL)
     edited = data.replace("Tome 5 mg.".encode(), "Tome 5 mg hoy.".encode()).replace("No conduzca.".encode(), "No conduzca nunca.".encode())
     report = reimport(wf, edited, name)
-    assert report.stale == ["dosing.body"]
-    assert [u for u, _o, _n in report.applied] == ["warnings.body"]
+    assert report.stale == ["dosing.body.1.1"]
+    assert report.applied_ids == ["warnings.body.1.1"]
     assert Section.objects.get(key="dosing").body_es == "Tome 5 mg."
     with pytest.raises(ImportRefused, match="--strict"):
         reimport(wf, edited, name, strict=True)
@@ -74,7 +74,7 @@ def test_a_file_for_another_guide_or_unknown_units_is_refused_whole(wf):
     data, name = export(wf)
     with pytest.raises(ImportRefused, match="does not exist"):
         reimport(wf, data.replace(b'original="baclofen"', b'original="other-guide"'), name)
-    bad = data.replace(b'id="dosing.body"', b'id="ghost.body"').replace("Tome 5 mg.".encode(), "Tome 9 mg.".encode())
+    bad = data.replace(b'id="dosing.body.1.1"', b'id="ghost.body.1.1"').replace("Tome 5 mg.".encode(), "Tome 9 mg.".encode())
     with pytest.raises(ImportRefused, match="ghost.body"):
         reimport(wf, bad, name)
     assert Section.objects.get(key="dosing").body_es == "Tome 5 mg."

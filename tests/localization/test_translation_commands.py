@@ -29,7 +29,7 @@ def test_export_then_import_from_the_command_line(wf, tmp_path):
     path.write_text(path.read_text("utf-8").replace('msgstr "Tome 5 mg."', 'msgstr "Tome 5 mg hoy."'), "utf-8")
     out = StringIO()
     call_command("import_translation", str(path), "--user", wf.translator_es.username, "--dry-run", stdout=out)
-    assert "Would apply 1 unit(s)" in out.getvalue() and "Dry run" in out.getvalue()
+    assert "Would apply 1 segment(s)" in out.getvalue() and "Dry run" in out.getvalue()
     assert Section.objects.get(key="dosing").body_es == "Tome 5 mg."
     call_command("import_translation", str(path), "--user", wf.translator_es.username, stdout=StringIO())
     assert Section.objects.get(key="dosing").body_es == "Tome 5 mg hoy."

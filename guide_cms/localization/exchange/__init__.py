@@ -1,7 +1,10 @@
-"""Exchange files for translators' CAT tools: XLIFF 1.2 and gettext PO (pure: no database).
+"""Exchange files for translators' CAT tools: XLIFF 1.2, XLIFF 2.0 and gettext PO (pure: no database).
 
-    write_xliff(doc) / write_po(doc) -> bytes
+    write_xliff(doc) / write_xliff2(doc) / write_po(doc) -> bytes
     read_exchange_file(data, filename) -> ExchangeDocument   (format sniffed)
+
+A document's units are sentence segments with inline codes
+(guide_cms.localization.units and .inline).
 
 A file's "approved"/"final" claims never survive a read: an import is never a
 sign-off. Readers check the file's shape only; whether its source still
@@ -16,8 +19,11 @@ import re
 from django.utils.translation import gettext as _
 
 from .base import (
+    BLOCKING_STATES,
+    FUZZY,
     GUIDE_SUMMARY_ID,
     GUIDE_TITLE_ID,
+    MEMORY,
     NEEDS_REVIEW,
     NEW,
     STATES,
@@ -25,16 +31,23 @@ from .base import (
     ExchangeDocument,
     ExchangeError,
     ExchangeUnit,
+    Match,
     language_from_tag,
     language_tag,
     section_unit_id,
+    unit_of,
 )
 from .po import read_po, write_po
-from .xliff import FileUnitState, XliffReadResult, read_xliff, read_xliff_detailed, write_xliff
+from .xliff2 import read_xliff2, write_xliff2
+from .xliff12 import FileUnitState, XliffReadResult, read_xliff, read_xliff_detailed, write_xliff
 
 __all__ = [
+    "BLOCKING_STATES",
+    "FORMATS",
+    "FUZZY",
     "GUIDE_SUMMARY_ID",
     "GUIDE_TITLE_ID",
+    "MEMORY",
     "NEEDS_REVIEW",
     "NEW",
     "STATES",
@@ -43,17 +56,28 @@ __all__ = [
     "ExchangeError",
     "ExchangeUnit",
     "FileUnitState",
+    "Match",
     "XliffReadResult",
     "language_from_tag",
     "language_tag",
     "read_exchange_file",
     "read_po",
     "read_xliff",
+    "read_xliff2",
     "read_xliff_detailed",
     "section_unit_id",
+    "unit_of",
     "write_po",
     "write_xliff",
+    "write_xliff2",
 ]
+
+# format name -> (writer, file extension, media type)
+FORMATS = {
+    "xliff": (write_xliff, "xlf", "application/x-xliff+xml"),
+    "xliff2": (write_xliff2, "xlf", "application/xliff+xml"),
+    "po": (write_po, "po", "text/x-gettext-translation"),
+}
 
 XLIFF_EXTENSIONS = (".xlf", ".xliff", ".xml")
 PO_EXTENSIONS = (".po", ".pot")
@@ -110,13 +134,13 @@ def _which_format(data: bytes, filename: str) -> str:
         ) from None
     raise ExchangeError(
         _("the file is neither XLIFF (XML) nor a PO file; export the translation from the CAT tool as "
-          "XLIFF 1.2 or PO."),
+          "XLIFF 1.2, XLIFF 2.0 or PO."),
         filename=filename,
     )
 
 
 def read_exchange_file(data: bytes, filename: str) -> ExchangeDocument:
-    """Read an uploaded XLIFF 1.2 or PO exchange file; raise ExchangeError saying what is wrong and where."""
+    """Read an uploaded XLIFF 1.2, XLIFF 2.0 or PO exchange file; raise ExchangeError saying what is wrong and where."""
     if _which_format(data, filename) == "xliff":
         return read_xliff(data, filename)
     return read_po(data, filename)

@@ -6,18 +6,27 @@ only; the importer decides what to apply (unknown ids, changed sources).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import to_locale
 
-# Our unit states. An exchange file never carries "approved": an import is
-# never a sign-off, so the most a file can say is "translated".
+from ..inline import Code, Content, plain
+
+# Our segment states. An exchange file never carries "approved": an import is
+# never a sign-off, so the most a file can say is "translated". MEMORY is an
+# exact match from the translation memory, FUZZY a fuzzy one (or an exact one
+# from another context or from an imported memory): both came from memory,
+# and a FUZZY segment, like a NEEDS_REVIEW one, must be looked at by a
+# translator before the language can be submitted.
 NEW = "new"
 TRANSLATED = "translated"
 NEEDS_REVIEW = "needs-review"
-STATES = (NEW, TRANSLATED, NEEDS_REVIEW)
+MEMORY = "memory"
+FUZZY = "fuzzy"
+STATES = (NEW, TRANSLATED, NEEDS_REVIEW, MEMORY, FUZZY)
+BLOCKING_STATES = frozenset({NEEDS_REVIEW, FUZZY})
 
 GUIDE_TITLE_ID = "guide.title"
 GUIDE_SUMMARY_ID = "guide.summary"
@@ -36,13 +45,38 @@ def section_unit_id(section_key: str, field: str) -> str:
     return f"{section_key}.{field}"
 
 
+def unit_of(segment_id: str) -> str:
+    """The unit a segment or block id belongs to: "dosing.body.2.1" -> "dosing.body"."""
+    return ".".join(segment_id.split(".")[:2])
+
+
+@dataclass(frozen=True)
+class Match:
+    """A translation memory's suggestion for a segment."""
+
+    source: Content
+    target: Content
+    score: int  # 0-100; 101: the same sentence in the same guide and unit
+    origin: str = ""  # "muscle-relaxants v2, signed by Dr Ana Ruiz"
+
+
 @dataclass(frozen=True)
 class ExchangeUnit:
-    id: str  # "guide.title", "guide.summary", or f"{section_key}.{field}" for title/body
-    source: str  # source-language text (Markdown)
-    target: str  # current translation draft ("" if none)
-    state: str  # NEW | TRANSLATED | NEEDS_REVIEW
-    note: str = ""  # e.g. "Keep [!WARNING] markers and all numbers exactly."
+    """One segment (a sentence, or a whole block when its sentences could not be paired)."""
+
+    id: str  # "dosing.body.2.1" (segment) or "dosing.body.2" (block)
+    source: Content  # text and inline codes (guide_cms.localization.inline)
+    target: Content  # () if none
+    state: str  # one of STATES
+    note: str = ""
+    kind: str = ""  # the block's kind: "title", "summary", "paragraph", "list item", "warning", "tip", "quote"
+    # The memory match the target came from, or a suggestion (written, not read back: the importer asks the memory).
+    match: Match | None = field(default=None, compare=False)
+    incomplete: tuple[str, ...] = ()  # a CAT tool's sub-segments left empty in the file (not applied)
+
+    @property
+    def unit(self) -> str:
+        return unit_of(self.id)
 
 
 @dataclass(frozen=True)
@@ -53,6 +87,9 @@ class ExchangeDocument:
     source_version: int  # the approved source version the units come from
     source_hash: str  # that version's content hash (SHA-256 hex)
     units: tuple[ExchangeUnit, ...]
+    # What reading the file noticed (not part of the document's content).
+    ignored_approvals: tuple[str, ...] = field(default=(), compare=False)
+    notices: tuple[str, ...] = field(default=(), compare=False)
 
 
 class ExchangeError(ValueError):
@@ -114,7 +151,10 @@ def gettext_locale(code: str) -> str:
 def language_from_tag(tag: str) -> str | None:
     """The configured Django code for a BCP 47 tag or gettext locale ("zh-Hans", "zh_Hans"), or None.
 
-    Matching is case-insensitive and exact: "es-ES" or "zh-CN" are not guessed.
+    Matching is case-insensitive; a tag that is not configured exactly is
+    matched by language and script (CLDR's likely subtags: "zh-CN" is
+    Simplified Chinese, "zh-TW" Traditional, "es-ES" Spanish) when exactly
+    one configured language fits; a region is never invented.
     """
     wanted = tag.strip().replace("_", "-").lower()
     if not wanted:
@@ -122,7 +162,30 @@ def language_from_tag(tag: str) -> str | None:
     for code, _name in settings.LANGUAGES:
         if wanted in (code.lower(), language_tag(code).lower()):
             return code
-    return None
+    key = _language_and_script(wanted)
+    if key is None:
+        return None
+    fits = [code for code, _name in settings.LANGUAGES if _language_and_script(language_tag(code).lower()) == key]
+    return fits[0] if len(fits) == 1 else None
+
+
+def _language_and_script(tag: str) -> tuple[str, str] | None:
+    from babel import Locale, UnknownLocaleError
+    from babel.core import get_global
+
+    try:
+        locale = Locale.parse(tag.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return None
+    if locale.script:
+        return locale.language, locale.script
+    likely = get_global("likely_subtags")
+    for candidate in (f"{locale.language}_{locale.territory}" if locale.territory else None, locale.language):
+        if candidate and candidate in likely:
+            parts = likely[candidate].split("_")
+            scripts = [p for p in parts[1:] if len(p) == 4]
+            return locale.language, scripts[0] if scripts else ""
+    return locale.language, ""
 
 
 def configured_tags() -> str:
@@ -134,13 +197,17 @@ def configured_tags() -> str:
 def effective_state(unit: ExchangeUnit) -> str:
     """The state a file carries for unit: no text is NEW, a draft is never NEW.
 
-    Both formats apply this, so XLIFF and PO agree (PO cannot say "new, with a draft").
+    Every format applies this, so they agree (PO cannot say "new, with a draft").
     """
     if not unit.target:
         return NEW
     if unit.state == NEW:
         return NEEDS_REVIEW
     return unit.state
+
+
+def _content_text(content: Content) -> str:
+    return "".join(item if isinstance(item, str) else item.data for item in content)
 
 
 def check_document(doc: ExchangeDocument) -> None:
@@ -165,9 +232,12 @@ def check_document(doc: ExchangeDocument) -> None:
         seen.add(unit.id)
         if unit.state not in STATES:
             raise ExchangeError(_("unknown state %(state)r.") % {"state": unit.state}, unit=unit.id)
-        if not unit.source:
+        if not plain(unit.source).strip():
             raise ExchangeError(_("the source text is empty; leave empty fields out of the export."), unit=unit.id)
-        for name, value in (("source", unit.source), ("target", unit.target), ("note", unit.note)):
+        texts = [("source", _content_text(unit.source)), ("target", _content_text(unit.target)), ("note", unit.note)]
+        if unit.match:
+            texts.append(("target", _content_text(unit.match.target)))
+        for name, value in texts:
             bad = _UNREPRESENTABLE.search(value)
             if bad:
                 raise ExchangeError(
@@ -175,6 +245,10 @@ def check_document(doc: ExchangeDocument) -> None:
                     % {"field": name, "code": ord(bad.group())},
                     unit=unit.id,
                 )
+
+
+def code_ids(content: Content) -> set[str]:
+    return {item.id for item in content if isinstance(item, Code)}
 
 
 def parse_source_hash(value: str | None) -> str | None:

@@ -1,8 +1,13 @@
 """gettext PO files for CAT tools, written and read with Babel.
 
-One entry per unit: msgctxt = unit id, msgid = source, msgstr = target,
-"#, fuzzy" = needs review, translator comments ("# ") = the note, extracted
-comments ("#. ") = the source version and hash. The guide, languages, source
+One entry per segment: msgctxt = segment id ("dosing.body.2.1"), msgid =
+source, msgstr = target, with inline codes as placeholders <1>…</1> and <2/>
+(a "<" in the text that would read as one is written "<<"), translator
+comments ("# ") = the note, extracted comments ("#. ") = the source version
+and hash, what each code is, and where a memory match came from. States:
+"#, fuzzy" = needs review; with the flag "gc-fuzzy-match" it is a fuzzy
+memory match (its source as the previous msgid, "#| msgid"); the flag
+"gc-memory" marks an exact memory match. The guide, languages, source
 version and hash are also X-Guide-CMS-* header fields, which are what the
 reader trusts.
 
@@ -23,7 +28,10 @@ from babel.messages.pofile import PoFileError, PoFileParser
 from babel.messages.pofile import write_po as babel_write_po
 from django.utils.translation import gettext as _
 
+from ..inline import TaggedError, code_problems, from_tagged, plain, to_tagged
 from .base import (
+    FUZZY,
+    MEMORY,
     NEEDS_REVIEW,
     NEW,
     TRANSLATED,
@@ -41,6 +49,7 @@ from .base import (
     parse_source_version,
     raise_problems,
 )
+from .xml import tidy
 
 # Fixed, so the same document gives the same bytes (never the time of export).
 _FIXED_DATE = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
@@ -49,6 +58,10 @@ HEADER_SOURCE_LANGUAGE = "X-Guide-CMS-Source-Language"
 HEADER_SOURCE_VERSION = "X-Guide-CMS-Source-Version"
 HEADER_SOURCE_HASH = "X-Guide-CMS-Source-Hash"
 _REQUIRED_HEADERS = ("Language", HEADER_GUIDE, HEADER_SOURCE_LANGUAGE, HEADER_SOURCE_VERSION, HEADER_SOURCE_HASH)
+FLAG_MEMORY = "gc-memory"
+FLAG_FUZZY_MATCH = "gc-fuzzy-match"
+_KIND_COMMENT = "gc:kind "
+_FLAGS = {NEEDS_REVIEW: ["fuzzy"], FUZZY: ["fuzzy", FLAG_FUZZY_MATCH], MEMORY: [FLAG_MEMORY]}
 
 
 class _ExchangeCatalog(Catalog):
@@ -103,8 +116,9 @@ def write_po(doc: ExchangeDocument) -> bytes:
         header_comment=(
             f"# guide_cms translation exchange: guide {doc.guide},\n"
             f"# {source_tag} -> {language_tag(doc.target_language)}, source version {doc.source_version}.\n"
-            "# Translate msgstr as plain text; keep every msgctxt (the unit id).\n"
-            '# "fuzzy" marks a translation that needs review.'
+            "# One entry per sentence. Translate msgstr as plain text; keep every msgctxt (the segment id)\n"
+            "# and every placeholder: <1>text</1> is emphasis or a link, <2/> a line break or a code.\n"
+            '# "fuzzy" marks a translation that needs review; "gc-memory" one from the translation memory.'
         ),
         extra_headers=[
             (HEADER_GUIDE, doc.guide),
@@ -113,21 +127,33 @@ def write_po(doc: ExchangeDocument) -> bytes:
             (HEADER_SOURCE_HASH, doc.source_hash),
         ],
     )
+    from .xliff12 import describe_codes
+
     provenance = [f"guide_cms source version {doc.source_version}", f"sha256:{doc.source_hash}"]
     for unit in doc.units:
+        source = to_tagged(unit.source, po=True)
+        comments = list(provenance)
+        if unit.kind:
+            comments.append(_KIND_COMMENT + unit.kind)
+        if described := describe_codes(unit.source):
+            comments.append(described)
+        if unit.match:
+            comments.append(f"memory match {min(unit.match.score, 100)}%: {unit.match.origin}".rstrip(": "))
+        state = effective_state(unit)
         message = Message(
-            unit.source,
-            unit.target,
-            flags=["fuzzy"] if effective_state(unit) == NEEDS_REVIEW else [],
-            auto_comments=provenance,
+            source,
+            to_tagged(unit.target, po=True),
+            flags=_FLAGS.get(state, []),
+            auto_comments=comments,
             user_comments=[line for line in unit.note.split("\n") if line.strip()],
             context=unit.id,
+            previous_id=to_tagged(unit.match.source, po=True) if unit.match and state == FUZZY else (),
         )
         # Babel guesses "python-format" from "50% of ..."; patient text is not a format string.
         message.flags -= {"python-format", "python-brace-format"}
-        catalog[unit.source] = message
+        catalog[source] = message
     buffer = io.BytesIO()
-    babel_write_po(buffer, catalog, width=76, no_location=True)
+    babel_write_po(buffer, catalog, width=76, no_location=True, include_previous=True)
     return buffer.getvalue()
 
 
@@ -265,8 +291,11 @@ def read_po(data: bytes, filename: str) -> ExchangeDocument:
 
     values = {name: header(name) for name in _REQUIRED_HEADERS}
     languages = {}
+    notices = []
     for field in ("Language", HEADER_SOURCE_LANGUAGE):
         code = language_from_tag(values[field])
+        if code is not None and values[field].replace("_", "-").lower() != language_tag(code).lower():
+            notices.append(_("The file's %(attribute)s %(tag)s was read as %(code)s.") % {"attribute": field, "tag": values[field], "code": language_tag(code)})
         if code is None:
             raise ExchangeError(
                 _("%(field)s: %(tag)r is not a configured language (configured: %(known)s).")
@@ -311,14 +340,34 @@ def read_po(data: bytes, filename: str) -> ExchangeDocument:
                               filename=filename, line=line, unit=uid)
             )
             continue
-        if not message.id:
+        try:
+            source = tidy(from_tagged(message.id, po=True))
+            target = tidy(from_tagged(message.string or "", po=True))
+        except TaggedError as error:
+            problems.append(ExchangeError(_("%(code)s is not a placeholder.") % {"code": error.args[0]}, filename=filename, line=line, unit=uid))
+            continue
+        if not plain(source).strip():
             problems.append(ExchangeError(_("the msgid is empty."), filename=filename, line=line, unit=uid))
             continue
-        target = message.string or ""
-        state = NEW if not target else NEEDS_REVIEW if message.fuzzy else TRANSLATED
+        bad_codes = code_problems(source, target) if target else []
+        if bad_codes:
+            problems.append(ExchangeError(
+                _("the msgstr's placeholders do not match the msgid's: %(problems)s Keep every placeholder of the msgid once, "
+                  "in order of nesting.") % {"problems": " ".join(bad_codes)},
+                filename=filename, line=line, unit=uid,
+            ))
+            continue
+        flags = set(message.flags)
+        if not target:
+            state = NEW
+        elif "fuzzy" in flags:
+            state = FUZZY if FLAG_FUZZY_MATCH in flags else NEEDS_REVIEW
+        else:
+            state = MEMORY if FLAG_MEMORY in flags else TRANSLATED
         # "#| msgid ..." (previous strings) arrive as comments starting with "|": not notes.
         note = " ".join(c for c in message.user_comments if c and not c.startswith("|"))
-        units.append(ExchangeUnit(id=uid, source=message.id, target=target, state=state, note=note))
+        kind = next((c[len(_KIND_COMMENT):].strip() for c in message.auto_comments if c.startswith(_KIND_COMMENT)), "")
+        units.append(ExchangeUnit(id=uid, source=source, target=target, state=state, note=note, kind=kind))
     raise_problems(problems, filename)
 
     return ExchangeDocument(
@@ -328,4 +377,5 @@ def read_po(data: bytes, filename: str) -> ExchangeDocument:
         source_version=version,
         source_hash=source_hash,
         units=tuple(units),
+        notices=tuple(notices),
     )

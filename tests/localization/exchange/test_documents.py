@@ -10,14 +10,16 @@ from guide_cms.localization.exchange import (
     read_po,
     read_xliff,
     section_unit_id,
+    read_xliff2,
     write_po,
     write_xliff,
+    write_xliff2,
 )
 
 from .documents import SOURCE_HASH, by_id, demo_document
 
-WRITERS = [write_xliff, write_po]
-ROUND_TRIPS = [(write_xliff, read_xliff), (write_po, read_po)]
+WRITERS = [write_xliff, write_xliff2, write_po]
+ROUND_TRIPS = [(write_xliff, read_xliff), (write_xliff2, read_xliff2), (write_po, read_po)]
 
 
 def _document(*units, **fields) -> ExchangeDocument:
@@ -32,9 +34,14 @@ def test_django_codes_and_bcp47_tags_map_both_ways(code, tag):
     assert language_from_tag(tag) == language_from_tag(tag.upper()) == language_from_tag(tag.replace("-", "_")) == code
 
 
-@pytest.mark.parametrize("tag", ["zh-CN", "zh", "es-ES", "fr", ""])
-def test_unconfigured_or_regional_tags_are_not_guessed(tag):
+@pytest.mark.parametrize("tag", ["zh-TW", "zh-Hant", "zh-HK", "fr", "pt-BR", "", "x-klingon"])
+def test_other_languages_and_scripts_are_not_guessed(tag):
     assert language_from_tag(tag) is None
+
+
+@pytest.mark.parametrize("tag, code", [("zh-CN", "zh-hans"), ("zh", "zh-hans"), ("zh-Hans-SG", "zh-hans"), ("es-ES", "es"), ("es-419", "es"), ("ar-EG", "ar"), ("vi-VN", "vi")])
+def test_a_regional_variant_is_read_as_the_one_configured_language_of_its_script(tag, code):
+    assert language_from_tag(tag) == code
 
 
 def test_section_unit_ids_name_the_section_and_field():
@@ -46,23 +53,23 @@ def test_section_unit_ids_name_the_section_and_field():
 @pytest.mark.parametrize("write, read", ROUND_TRIPS)
 def test_a_draft_marked_new_comes_back_as_needs_review_and_no_text_as_new(write, read):
     document = _document(
-        ExchangeUnit("a.title", "Dose", "Dosis", "new"),
-        ExchangeUnit("a.body", "Take 5 mg.", "", "translated"),
+        ExchangeUnit("a.title.1.1", ("Dose",), ("Dosis",), "new"),
+        ExchangeUnit("a.body.1.1", ("Take 5 mg.",), (), "translated"),
     )
     units = by_id(read(write(document), "f"))
-    assert units["a.title"].state == "needs-review"
-    assert units["a.body"].state == "new"
+    assert units["a.title.1.1"].state == "needs-review"
+    assert units["a.body.1.1"].state == "new"
 
 
 @pytest.mark.parametrize("write", WRITERS)
 @pytest.mark.parametrize(
     "document, expected",
     [
-        (_document(ExchangeUnit("a.title", "", "", "new")), "source text is empty"),
-        (_document(ExchangeUnit("a.title", "x", "", "new"), ExchangeUnit("a.title", "y", "", "new")), "two units"),
-        (_document(ExchangeUnit("a.title", "x", "", "approved")), "unknown state"),
-        (_document(ExchangeUnit("a.title", "x\x00", "", "new")), r"U\+0000"),
-        (_document(ExchangeUnit("a.title", "x", "\x1b[1m", "translated")), r"U\+001B"),
+        (_document(ExchangeUnit("a.title.1.1", (), (), "new")), "source text is empty"),
+        (_document(ExchangeUnit("a.title.1.1", ("x",), (), "new"), ExchangeUnit("a.title.1.1", ("y",), (), "new")), "two units"),
+        (_document(ExchangeUnit("a.title.1.1", ("x",), (), "approved")), "unknown state"),
+        (_document(ExchangeUnit("a.title.1.1", ("x\x00",), (), "new")), r"U\+0000"),
+        (_document(ExchangeUnit("a.title.1.1", ("x",), ("\x1b[1m",), "translated")), r"U\+001B"),
         (_document(source_hash="abc"), "SHA-256"),
         (_document(target_language="zh-Hans"), "configured language"),
         (_document(target_language="en"), "source language"),
@@ -75,7 +82,7 @@ def test_writers_refuse_documents_a_file_cannot_carry(write, document, expected)
 
 
 def test_a_section_keyed_guide_cannot_hide_the_guide_title():
-    document = _document(ExchangeUnit("guide.title", "Title", "", "new"), ExchangeUnit("guide.title", "Sec", "", "new"))
+    document = _document(ExchangeUnit("guide.title.1.1", ("Title",), (), "new"), ExchangeUnit("guide.title.1.1", ("Sec",), (), "new"))
     for write in WRITERS:
         with pytest.raises(ExchangeError, match="two units"):
             write(document)
@@ -84,7 +91,7 @@ def test_a_section_keyed_guide_cannot_hide_the_guide_title():
 @pytest.mark.parametrize("write, read", ROUND_TRIPS)
 def test_every_configured_target_language_round_trips(write, read):
     for language in ("es", "ar", "zh-hans", "vi"):
-        document = _document(ExchangeUnit("a.title", "Dose", "Dosis", "translated"), target_language=language)
+        document = _document(ExchangeUnit("a.title.1.1", ("Dose",), ("Dosis",), "translated"), target_language=language)
         assert read(write(document), "f") == document
 
 
@@ -95,8 +102,8 @@ def test_error_messages_name_the_file_then_line_then_unit():
     assert isinstance(error, ValueError)
 
 
-def test_demo_document_uses_the_real_fixture_texts():
+def test_demo_document_uses_the_real_fixture_texts_one_sentence_per_unit():
     units = by_id(demo_document("ar"))
-    assert "> [!WARNING]" in units["what-to-expect-from-treatment.body"].source
-    assert "> [!WARNING]" in units["what-to-expect-from-treatment.body"].target
-    assert "\n\n" in units["available-treatment-options.body"].target
+    assert units["what-to-expect-from-treatment.body.4.1"].kind == "warning"
+    assert units["available-treatment-options.body.1.1"].source == ("When conservative measures aren't enough, we turn to pharmacological options.",)
+    assert len([u for u in units if u.startswith("available-treatment-options.body.1.")]) == 3

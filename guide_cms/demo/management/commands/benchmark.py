@@ -29,8 +29,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--guides", type=int, default=500, help="Guides in the large list (default 500).")
         parser.add_argument("--published", type=int, default=20, help="Guides published for the export figures (default 20).")
+        parser.add_argument("--memory", type=int, default=100_000, help="Pairs in the translation memory for the lookup figures (default 100,000).")
 
-    def handle(self, *args, guides, published, **options):
+    def handle(self, *args, guides, published, memory=100_000, **options):
         if not settings.DEMO_ALLOWED:
             raise CommandError("The benchmark creates demo accounts; run it with development settings.")
         setup_test_environment()
@@ -38,6 +39,7 @@ class Command(BaseCommand):
         try:
             with tempfile.TemporaryDirectory() as exports, override_settings(GUIDE_CMS_EXPORT_DIR=Path(exports), ALLOWED_HOSTS=["testserver"]):
                 self._run(guides, published, Path(exports))
+                self._memory_timings(memory)
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
 
@@ -151,3 +153,57 @@ class Command(BaseCommand):
             _findings, first = _timed(lambda: check_translation(source, target, language=language))
             times = [_timed(lambda: check_translation(source, target, language=language))[1] for _ in range(5)]
             self.stdout.write(f"  {language:<8} {statistics.median(times) * 1000:7.1f} ms  (first call {first * 1000:.0f} ms)")
+
+    def _memory_timings(self, size):
+        """Lookups in a memory of `size` pairs: the exact matches of a guide, and a fuzzy match per sentence."""
+        import itertools
+        import random
+
+        from guide_cms.demo.content import fixture_path
+        from guide_cms.guides.importer import parse_guide_document
+        from guide_cms.localization.memory import entry_values, exact_matches, fuzzy_index, fuzzy_matches
+        from guide_cms.localization.models import MemoryEntry
+        from guide_cms.localization.units import snapshot_segments
+
+        document = parse_guide_document(fixture_path("treatment_guide", "en").read_text("utf-8"))
+        snapshot = {"title": document.title, "summary": document.summary,
+                    "sections": [{"key": s.key, "title": s.title, "body": s.body} for s in document.sections]}
+        segments = [s.content for s in snapshot_segments(snapshot, "en")]
+        guide_words = sorted({w.strip(".,;:'()").lower() for s in segments for w in "".join(i for i in s if isinstance(i, str)).split()} - {""})
+        rng = random.Random(10)
+        # Sentences of 6 to 24 words: a third from the guide's own words, the rest from a
+        # 30,000-word vocabulary drawn as natural language is (Zipf: few words common, most rare).
+        vocabulary = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 10))) for _ in range(30_000)]
+        cumulative = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(vocabulary))))
+
+        def words(count):
+            zipf = rng.choices(vocabulary, cum_weights=cumulative, k=count)
+            return [rng.choice(guide_words) if rng.random() < 0.33 else w for w in zipf]
+
+        self.stdout.write(f"\nTranslation memory lookups, {size:,} pairs in Spanish ({len(segments)} sentences of the seed guide)")
+        batch = []
+        for n in range(size):
+            sentence = " ".join(words(rng.randint(6, 24))).capitalize() + f" ({n})."
+            values = entry_values(source=(sentence,), target=(sentence[::-1],), source_language="en", language="es")
+            batch.append(MemoryEntry(**values, guide_slug=f"bench-{n % 500}", context="x.body", signed=True, version_number=1, signers="Bench"))
+            if len(batch) == 5000:
+                MemoryEntry.objects.bulk_create(batch)
+                batch = []
+        MemoryEntry.objects.bulk_create(batch)
+        # Near copies of the guide's sentences, so fuzzy lookups have something to find.
+        MemoryEntry.objects.bulk_create([
+            MemoryEntry(**entry_values(source=(text.replace("the", "a", 1),), target=("x",), source_language="en", language="es"),
+                        guide_slug="near", context="x.body", signed=True)
+            for text in ("".join(i for i in s if isinstance(i, str)) for s in segments)
+        ], ignore_conflicts=True)
+        _index, build = _timed(lambda: fuzzy_index("es"))
+        MemoryEntry.objects.create(**entry_values(source=("One more signed sentence.",), target=("Una frase más.",), source_language="en",
+                                                  language="es"), guide_slug="one-more", context="x.body", signed=True)
+        _index, extend = _timed(lambda: fuzzy_index("es"))
+        queries = [(content, "muscle-relaxants", "x.body") for content in segments]
+        _found, exact = _timed(lambda: exact_matches("es", queries))
+        found, fuzzy = _timed(lambda: fuzzy_matches("es", segments))
+        self.stdout.write(f"  index build (once per process):   {build * 1000:7.0f} ms")
+        self.stdout.write(f"  index after one more signed pair: {extend * 1000:7.1f} ms")
+        self.stdout.write(f"  exact matches, whole guide:  {exact * 1000:7.1f} ms  ({exact / len(segments) * 1000:.2f} ms a sentence)")
+        self.stdout.write(f"  fuzzy matches, whole guide:  {fuzzy * 1000:7.1f} ms  ({fuzzy / len(segments) * 1000:.2f} ms a sentence, {len(found)} found)")

@@ -7,6 +7,7 @@ from guide_cms.demo.content import (
     load_glossary,
     load_second_guide,
     load_seed_guide,
+    memory_example,
     publish_seed_guide,
     run_outdated_example,
     run_seed_workflow,
@@ -44,6 +45,13 @@ class Command(BaseCommand):
                 "Guide 'gentle-stretches': a clinical change to the English, published after the Spanish "
                 "(Spanish outdated, live with a notice)."
             )
+        example = memory_example()
+        fuzzy = ", ".join(f"{uid} ({score}%)" for uid, score in example["fuzzy"])
+        self.stdout.write(
+            f"Translation memory: {example['pairs']} sentence pairs from signed translations. Guide 'gentle-stretches' in Spanish: "
+            f"{len(example['memory'])} sentences pre-filled from memory, to review: {fuzzy or 'none'} "
+            "(translator_es: Translation dashboard > translate sentence by sentence)."
+        )
         self.stdout.write("")
         call_command("guide_status", stdout=self.stdout)
         self.stdout.write("")

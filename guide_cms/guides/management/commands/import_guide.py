@@ -17,8 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("file", help="Markdown file: '# Title', optional summary, '## Section' headings.")
         parser.add_argument("--slug", required=True, help="The guide's slug (created if new).")
         parser.add_argument("--user", help="Username of the editor importing (recorded as the author).")
+        parser.add_argument("--dry-run", action="store_true", help="Show what would change (renamed headings included); write nothing.")
 
-    def handle(self, *args, file, slug, user, **options):
+    def handle(self, *args, file, slug, user, dry_run=False, **options):
         if slugify(slug) != slug:
             raise CommandError(f"--slug {slug!r} is not a slug; try {slugify(slug)!r}.")
         actor = COMMAND_LINE
@@ -35,7 +36,7 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: not UTF-8 text (byte {exc.start}). Save the document as UTF-8 Markdown.") from None
         try:
             document = parse_guide_document(text, source=str(file))
-            report = guide_import(document=document, slug=slug, user=actor)
+            report = guide_import(document=document, slug=slug, user=actor, dry_run=dry_run)
         except DocumentRefused as exc:
             raise CommandError("Refused, nothing imported:\n" + "\n".join(f"  {file}: {p}" for p in exc.problems)) from None
         except (ImportConflict, PermissionDenied) as exc:
@@ -45,8 +46,12 @@ class Command(BaseCommand):
         if not report.changed_anything:
             self.stdout.write(f"Guide '{slug}' is unchanged: the document matches its current text.")
             return
-        verb = "Created" if report.created else "Updated"
+        verb = ("Would create" if dry_run else "Created") if report.created else ("Would update" if dry_run else "Updated")
         self.stdout.write(self.style.SUCCESS(f"{verb} guide '{slug}' ({len(document.sections)} sections)."))
+        for key, old, new in report.sections_renamed:
+            self.stdout.write(f"  renamed: {key}: '{old}' -> '{new}' (same section: its key and translations are kept)")
         for label, keys in (("added", report.sections_added), ("changed", report.sections_changed), ("moved", report.sections_moved)):
             if keys and not report.created:
                 self.stdout.write(f"  {label}: {', '.join(keys)}")
+        if dry_run:
+            self.stdout.write("Dry run: nothing was written.")

@@ -9,12 +9,12 @@ from guide_cms.localization.services import translation_export
 
 
 class Command(BaseCommand):
-    help = "Export a guide's translation units for one language as XLIFF 1.2 or PO, for CAT tools."
+    help = "Export a guide's translation segments for one language as XLIFF 1.2, XLIFF 2.0 or PO, for CAT tools."
 
     def add_arguments(self, parser):
         parser.add_argument("slug")
         parser.add_argument("language")
-        parser.add_argument("--format", choices=["xliff", "po"], default="xliff")
+        parser.add_argument("--format", choices=["xliff", "xliff2", "po"], default="xliff")
         parser.add_argument("-o", "--output", help="File to write (default: a name with guide, language and source version).")
         parser.add_argument("--user", help="Username exporting (recorded in the audit trail).")
 

@@ -9,7 +9,7 @@ from guide_cms.localization.services import ImportRefused, translation_import
 
 
 class Command(BaseCommand):
-    help = "Import an XLIFF or PO file from a CAT tool into the translation drafts (all or nothing; never a sign-off)."
+    help = "Import an XLIFF (1.2 or 2.0) or PO file from a CAT tool into the translation drafts (all or nothing; never a sign-off)."
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -30,15 +30,27 @@ class Command(BaseCommand):
         except (ExchangeError, ImportRefused, PermissionDenied) as exc:
             raise CommandError(f"Refused, nothing imported: {exc}") from None
         verb = "Would apply" if dry_run else "Applied"
-        self.stdout.write(f"{verb} {len(report.applied)} unit(s) to {report.guide.slug} [{report.language}]; {len(report.unchanged)} unchanged.")
+        self.stdout.write(f"{verb} {len(report.applied)} segment(s) to {report.guide.slug} [{report.language}]; {len(report.unchanged)} unchanged.")
         if report.source_note:
             self.stdout.write(report.source_note)
-        for uid, _old, _new in report.applied:
-            self.stdout.write(f"  changed: {uid}")
+        for notice in report.notices:
+            self.stdout.write(notice)
+        for applied in report.applied:
+            self.stdout.write(f"  changed: {applied.id} [{applied.state}]")
+        for uid in report.needs_review:
+            self.stdout.write(self.style.WARNING(f"  still to review before submitting: {uid}"))
         for uid in report.stale:
             self.stdout.write(self.style.WARNING(f"  NOT applied, source changed since export: {uid}"))
+        for uid, marks in report.incomplete:
+            self.stdout.write(self.style.WARNING(f"  NOT applied, segment(s) {', '.join(marks)} left empty in the CAT tool: {uid}"))
+        for uid, ids in report.joined:
+            self.stdout.write(self.style.WARNING(f"  NOT applied, the CAT tool joined sentences {', '.join(ids)} into one: {uid}"))
         for uid in report.kept_empty:
             self.stdout.write(f"  empty in the file, draft kept: {uid}")
+        for uid in report.missing:
+            self.stdout.write(f"  not in the file and not translated yet: {uid}")
+        if report.ignored_approvals:
+            self.stdout.write(f"  approvals in the file ignored (an import is never a sign-off): {', '.join(report.ignored_approvals)}")
         for finding in report.findings:
             self.stdout.write(f"  {finding.severity}: {finding.unit} [{finding.code}] {finding.message}")
         if dry_run:

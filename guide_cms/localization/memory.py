@@ -1,0 +1,257 @@
+"""The translation memory: sentence pairs from signed translations, and the lookups that reuse them.
+
+Every approved translation version adds its pairs (source segment, target
+segment, language, guide, unit, version, signers). A lookup finds:
+
+- exact matches (the same sentence with the same codes): score 101 when it
+  comes from the same guide and unit ("in context"), else 100;
+- fuzzy matches, scored 75-99 by rapidfuzz's ratio over the sentences' text.
+
+Pairs imported from a TMX file are marked not clinically signed: they are
+offered (and pre-filled as fuzzy, to be reviewed) but never count as
+approved text. Fuzzy lookups use an in-process word index per language, so
+they stay fast at 100,000 pairs (see `python manage.py benchmark`).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from itertools import combinations
+from dataclasses import dataclass
+
+from django.db.models import Count, Max
+from rapidfuzz import fuzz, process
+
+from .inline import Code, Content, canonical, codes, from_tagged, match_key, plain, to_tagged
+from .models import MemoryEntry
+
+FUZZY_THRESHOLD = 75
+IN_CONTEXT = 101
+EXACT = 100
+MAX_CANDIDATES = 1000
+RARE_TOKENS = 4
+
+
+def key_hash(content: Content) -> str:
+    return hashlib.sha256(match_key(content).encode()).hexdigest()
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def matching_text(content: Content) -> str:
+    return " ".join(plain(content).casefold().split())
+
+
+@dataclass(frozen=True)
+class MemoryMatch:
+    entry_id: int
+    source: Content  # the memory's source (canonical code ids)
+    target: Content  # its target, codes renumbered to the query's
+    score: int
+    signed: bool
+    origin: str  # "muscle-relaxants v2, signed by Dr Ana Ruiz" / "imported from clinic.tmx (not clinically signed)"
+
+    @property
+    def exact(self) -> bool:
+        return self.score >= EXACT
+
+
+def describe_entry(entry: MemoryEntry) -> str:
+    from django.utils.translation import gettext as _
+
+    if not entry.signed:
+        return _("imported from %(file)s (not clinically signed)") % {"file": entry.imported_from or "TMX"}
+    return _("%(guide)s v%(version)s, signed by %(signers)s") % {
+        "guide": entry.guide_slug, "version": entry.version_number or "?", "signers": entry.signers or "?",
+    }
+
+
+def remap_codes(memory_source: Content, memory_target: Content, query: Content) -> Content | None:
+    """memory_target with its code ids (numbered 1, 2, … as in memory_source) changed to the query's; None if the codes differ."""
+    if [c.kind for c in codes(memory_source)] != [c.kind for c in codes(canonical(query))]:
+        return None
+    number_to_id: dict[str, str] = {}
+    for code in codes(query):
+        if code.id not in number_to_id.values():
+            number_to_id[str(len(number_to_id) + 1)] = code.id
+    query_codes = {(c.id, c.kind): c for c in codes(query)}
+    out = []
+    for item in memory_target:
+        if isinstance(item, Code):
+            key = (number_to_id.get(item.id), item.kind)
+            if key not in query_codes:
+                return None
+            item = query_codes[key]
+        out.append(item)
+    return tuple(out)
+
+
+def _match(entry: MemoryEntry, query: Content, score: int) -> MemoryMatch | None:
+    source = from_tagged(entry.source)
+    target = remap_codes(source, from_tagged(entry.target), query)
+    if target is None:
+        if score >= EXACT:
+            return None
+        target = tuple(i for i in from_tagged(entry.target) if not isinstance(i, Code))  # a fuzzy suggestion's text only
+    return MemoryMatch(entry.pk, source, target, score, entry.signed, describe_entry(entry))
+
+
+def _rank(entry: MemoryEntry, guide: str, context: str) -> tuple:
+    in_context = entry.guide_slug == guide and entry.context == context
+    return (entry.signed, in_context, entry.version_number or 0, entry.pk)
+
+
+def exact_matches(language: str, queries: list[tuple[Content, str, str]]) -> dict[int, MemoryMatch]:
+    """query index -> the best exact match, for (content, guide slug, unit id) queries, in one database query."""
+    hashes = {key_hash(content) for content, _g, _c in queries}
+    entries: dict[str, list[MemoryEntry]] = {}
+    for entry in MemoryEntry.objects.filter(language=language, source_hash__in=hashes):
+        entries.setdefault(entry.source_hash, []).append(entry)
+    found = {}
+    for index, (content, guide, context) in enumerate(queries):
+        candidates = sorted(entries.get(key_hash(content), ()), key=lambda e: _rank(e, guide, context), reverse=True)
+        for entry in candidates:
+            score = IN_CONTEXT if (entry.guide_slug == guide and entry.context == context and entry.signed) else EXACT
+            match = _match(entry, content, score)
+            if match:
+                found[index] = match
+                break
+    return found
+
+
+# Fuzzy lookups --------------------------------------------------------------------
+
+_TOKEN = re.compile(r"[^\W\d_]+|\d+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def _tokens(text: str) -> set[str]:
+    tokens = set()
+    for word in _TOKEN.findall(text):
+        if _CJK.search(word):
+            chars = [ch for ch in word]
+            tokens.update(a + b for a, b in zip(chars, chars[1:]))
+            if len(chars) == 1:
+                tokens.add(word)
+        else:
+            tokens.add(word)
+    return tokens
+
+
+class FuzzyIndex:
+    """Entry texts of one language, with a word (or CJK character-pair) index to find candidates."""
+
+    def __init__(self, rows=()):
+        self.ids: list[int] = []
+        self.texts: list[str] = []
+        self.postings: dict[str, list[int]] = {}
+        self.add(rows)
+
+    def add(self, rows) -> None:
+        for pk, text in rows:
+            position = len(self.ids)
+            self.ids.append(pk)
+            self.texts.append(text)
+            for token in _tokens(text):
+                self.postings.setdefault(token, []).append(position)
+
+    def search(self, text: str, *, limit: int = 3, cutoff: int = FUZZY_THRESHOLD) -> list[tuple[int, int]]:
+        """(entry id, score) of the closest texts, best first.
+
+        Candidates share some of the query's rarest words (a text 75% alike
+        shares most of its words); rapidfuzz scores only those.
+        """
+        tokens = sorted((t for t in _tokens(text) if t in self.postings), key=lambda t: len(self.postings[t]))
+        if not tokens or not self.ids:
+            return []
+        rare = [set(self.postings[token]) for token in tokens[:RARE_TOKENS]]
+        if len(rare) < 3:
+            candidates = set().union(*rare)
+        else:
+            # Entries with at least two of the rarest words; three when that is still too many.
+            candidates = set().union(*(a & b for a, b in combinations(rare, 2)))
+            if len(candidates) > MAX_CANDIDATES:
+                candidates = set().union(*(a & b & c for a, b, c in combinations(rare, 3)))
+        if not candidates:
+            return []
+        candidates = sorted(candidates)[:MAX_CANDIDATES]
+        choices = {position: self.texts[position] for position in candidates}
+        found = process.extract(text, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)
+        return [(self.ids[position], int(score)) for _text, score, position in found]
+
+
+_indexes: dict[str, tuple[tuple, FuzzyIndex]] = {}
+_lock = threading.Lock()
+
+
+def fuzzy_index(language: str) -> FuzzyIndex:
+    """The language's index: built once per process, extended with the pairs added since, rebuilt after a deletion."""
+    entries = MemoryEntry.objects.filter(language=language)
+    stamp = tuple(entries.aggregate(n=Count("id"), last=Max("id")).values())
+    with _lock:
+        cached = _indexes.get(language)
+        if cached and cached[0] == stamp:
+            return cached[1]
+        if cached and cached[0][1] is not None and stamp[1] is not None:
+            (count, last), index = cached
+            newer = list(entries.filter(id__gt=last).order_by("id").values_list("id", "source_text"))
+            if count + len(newer) == stamp[0]:  # only additions: extend the index
+                index.add(newer)
+                _indexes[language] = (stamp, index)
+                return index
+    index = FuzzyIndex(entries.order_by("id").values_list("id", "source_text").iterator(chunk_size=5000))
+    with _lock:
+        _indexes[language] = (stamp, index)
+    return index
+
+
+def fuzzy_matches(language: str, queries: list[Content], *, index: FuzzyIndex | None = None) -> dict[int, MemoryMatch]:
+    """query index -> the best fuzzy match (75-99), signed pairs first at equal score."""
+    index = index or fuzzy_index(language)
+    hits: dict[int, list[tuple[int, int]]] = {}
+    for n, content in enumerate(queries):
+        found = [(pk, score) for pk, score in index.search(matching_text(content)) if score < EXACT]
+        if found:
+            hits[n] = found
+    entries = MemoryEntry.objects.in_bulk({pk for found in hits.values() for pk, _s in found})
+    result = {}
+    for n, found in hits.items():
+        best = sorted(((score, entries[pk].signed, pk) for pk, score in found if pk in entries), reverse=True)
+        for score, _signed, pk in best:
+            match = _match(entries[pk], queries[n], score)
+            if match:
+                result[n] = match
+                break
+    return result
+
+
+def verified_memory(language: str, source: Content, target: Content) -> MemoryMatch | None:
+    """The signed memory pair with exactly this source and target, if there is one (a file's "from memory" claim)."""
+    wanted = match_key(target)
+    for entry in MemoryEntry.objects.filter(language=language, source_hash=key_hash(source), signed=True):
+        match = _match(entry, source, EXACT)
+        if match and match_key(match.target) == wanted:
+            return match
+    return None
+
+
+def entry_values(*, source: Content, target: Content, source_language: str, language: str) -> dict:
+    """The stored fields of a pair (tagged forms, hashes, matching text)."""
+    canon_source, canon_target = canonical(source), _canonical_target(source, target)
+    target_tagged = to_tagged(canon_target)
+    return {
+        "source_language": source_language, "language": language, "source": to_tagged(canon_source),
+        "source_text": matching_text(source), "source_hash": key_hash(source),
+        "target": target_tagged, "target_hash": text_hash(target_tagged),
+    }
+
+
+def _canonical_target(source: Content, target: Content) -> Content:
+    """target with code ids renumbered as canonical(source) numbers them."""
+    numbers: dict[str, str] = {}
+    for code in codes(source):
+        numbers.setdefault(code.id, str(len(numbers) + 1))
+    return tuple(Code(numbers.get(i.id, i.id), i.kind, i.type) if isinstance(i, Code) else i for i in target)
