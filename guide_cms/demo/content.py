@@ -127,21 +127,30 @@ STRETCH_CHANGE = ("Hold for 20 seconds", "Hold for 15 seconds")
 
 
 def run_outdated_example(slug: str = THIRD_SLUG) -> bool:
-    """A guide whose Spanish translation is outdated by a clinical change to its
-    source (approved, not yet published): the last two states on screen."""
+    """A guide published in English and Spanish, then changed clinically in English
+    (approved and published): the Spanish translation is outdated and stays live
+    with a notice, in Spanish, pointing to the current English page."""
     from guide_cms.guides.services import section_update_drafts
+    from guide_cms.publishing.services import publish_version
 
     if Guide.objects.filter(slug=slug).exists():
         return False
-    editor, translator = _user("editor"), _user("translator_es")
+    editor, translator, publisher = _user("editor"), _user("translator_es"), _user("publisher")
     guide = guide_import(document=_read(fixture_path("gentle_stretches", "en")), slug=slug, user=editor).guide
     guide_apply_translation_document(guide=guide, language=get_language("es"), document=_read(fixture_path("gentle_stretches", "es")), user=translator)
-    _sign(version_submit(guide=guide, language="en", user=editor), "reviewer1")
-    _sign(version_submit(guide=guide, language="es", user=translator), "reviewer2")
+    english = version_submit(guide=guide, language="en", user=editor)
+    _sign(english, "reviewer1")
+    spanish = version_submit(guide=guide, language="es", user=translator)
+    _sign(spanish, "reviewer2")
+    for version in (english, spanish):
+        version.refresh_from_db()
+        publish_version(version=version, user=publisher)
     section = guide.sections.get(key="knee-hugs")
     section_update_drafts(section=section, user=editor, values={"body_en": section.body_en.replace(*STRETCH_CHANGE)})
     version = version_submit(guide=guide, language="en", user=editor, change_class="clinical")
     version_sign(version=version, signer=_user("reviewer1"), password=DEMO_PASSWORD, decision=Decision.APPROVE, change_class_confirmed="clinical")
+    version.refresh_from_db()
+    publish_version(version=version, user=publisher)
     return True
 
 

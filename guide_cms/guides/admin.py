@@ -18,7 +18,7 @@ from guide_cms.core.languages import get_language
 
 from . import services
 from .models import Guide, Section
-from .text_fields import FIELD_KINDS, GUIDE_TEXT_FIELDS, SECTION_TEXT_FIELDS, columns_for, split_column
+from .text_fields import FIELD_KINDS, FIELD_MAX_CHARS, GUIDE_TEXT_FIELDS, SECTION_TEXT_FIELDS, columns_for, split_column
 from .text_rules import TextRefused, clean_text
 
 GUIDE_SETTINGS = ("slug", "safety_critical", "review_interval_months")
@@ -62,7 +62,9 @@ def _clean_text_columns(form, fields) -> None:
         if parsed is None or column not in form.cleaned_data:
             continue
         try:
-            form.cleaned_data[column] = clean_text(form.cleaned_data[column], kind=FIELD_KINDS[parsed[0]])
+            form.cleaned_data[column] = clean_text(
+                form.cleaned_data[column], kind=FIELD_KINDS[parsed[0]], max_chars=FIELD_MAX_CHARS[parsed[0]]
+            )
         except TextRefused as exc:
             form.add_error(column, exc)
 

@@ -18,13 +18,24 @@ from django.utils.translation import gettext as _
 
 from .markdown import convert_labelled_callouts, find_problems
 from .models import RESERVED_SECTION_KEYS
+from .text_limits import (
+    MAX_BODY_CHARS,
+    MAX_GUIDE_CHARS,
+    MAX_LINE_CHARS,
+    MAX_TITLE_CHARS,
+    guide_size_problem,
+    markdown_limit_problems,
+    size_problem,
+)
 from .text_rules import LINE, normalise, text_problems
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 # "## Dosing {#dosing}": a section's explicit key, kept whatever its heading says.
 _EXPLICIT_KEY = re.compile(r"\s*\{#([a-z0-9][a-z0-9_-]*)\}$")
-MAX_TITLE_LENGTH = 200
+MAX_TITLE_LENGTH = MAX_TITLE_CHARS
+# A document is refused unread above this: a guide's limit plus room for its headings and blank lines.
+MAX_DOCUMENT_CHARS = MAX_GUIDE_CHARS + 10_000
 
 
 class DocumentRefused(ValueError):
@@ -70,7 +81,10 @@ def parse_guide_document(text: str, *, source: str = "document") -> ParsedGuide:
     if "\x00" in text:
         raise DocumentRefused(source, [_("the file is binary, not a Markdown text document.")])
     text = normalise(text.lstrip("\ufeff"))
-    # Invisible controls and the like, with their line in the file (guides.text_rules).
+    if too_long := size_problem(text, MAX_DOCUMENT_CHARS):
+        raise DocumentRefused(source, [_("the document: %(message)s") % {"message": too_long[3]}])
+    # Invisible controls and the like, with their line in the file (guides.text_rules);
+    # size and nesting limits are measured per field below.
     for problem in text_problems(text):
         problems.append(problem.located())
     lines = text.split("\n")
@@ -125,6 +139,8 @@ def parse_guide_document(text: str, *, source: str = "document") -> ParsedGuide:
         problems.append(_("summary: %(message)s") % {"message": problem.message})
     # The summary is one line of plain text, however the document wraps it.
     summary = normalise(summary, kind=LINE)
+    if too_long := size_problem(summary, MAX_LINE_CHARS):
+        problems.append(_("summary: %(message)s") % {"message": too_long[3]})
 
     parsed: list[ParsedSection] = []
     taken: set[str] = set(RESERVED_SECTION_KEYS)
@@ -157,8 +173,16 @@ def parse_guide_document(text: str, *, source: str = "document") -> ParsedGuide:
             key = explicit.group(1)
         else:
             key = _unique_key(section_title, position, taken)
+        for line_number, _column, _code, message in markdown_limit_problems(raw_body, max_chars=MAX_BODY_CHARS):
+            problems.append(
+                _("line %(line)d: section '%(title)s': %(message)s")
+                % {"line": offset + line_number, "title": section_title, "message": message}
+            )
         parsed.append(ParsedSection(key=key, title=section_title, body=body, line=line))
 
+    size = len(title or "") + len(summary) + sum(len(p.title) + len(p.body) for p in parsed)
+    if too_large := guide_size_problem(size):
+        problems.append(too_large)
     if problems:
         raise DocumentRefused(source, problems)
     return ParsedGuide(title=title.strip(), summary=summary, sections=parsed)

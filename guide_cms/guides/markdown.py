@@ -20,10 +20,14 @@ from markdown_it.token import Token
 
 __all__ = [
     "MarkupProblem",
+    "TextUnit",
     "callout_kinds",
     "convert_labelled_callouts",
+    "dropped_lines",
     "find_problems",
+    "parse_subset",
     "render_markdown",
+    "text_units",
 ]
 
 CALLOUT_LABELS = {
@@ -179,6 +183,86 @@ def render_markdown(text: str, *, language: str = "en") -> str:
     _drop_unsafe_links(tokens)
     html = _subset.renderer.render(tokens, _subset.options, env)
     return sanitize_html(html)
+
+
+# The renderer's parser keeps markdown-it's nesting cap (20 levels, past which it
+# drops text); measuring how deep text goes needs to see further.
+MEASURING_NESTING = 100
+_measuring = _build_subset_parser()
+_measuring.options["maxNesting"] = MEASURING_NESTING
+
+
+def parse_subset(text: str, *, measuring: bool = False) -> list[Token]:
+    """The block tokens of a section body as the renderer sees them (callouts included).
+
+    measuring: parse up to MEASURING_NESTING levels deep instead of the
+    renderer's 20, to tell how deep text is nested (text_limits).
+    """
+    return (_measuring if measuring else _subset).parse(text)
+
+
+@dataclass(frozen=True)
+class TextUnit:
+    """One thing a reader must get from a section body: a paragraph, a list item's
+    text, a quote's text, or a callout (whose own text is in the units after it)."""
+
+    line: int  # 1-based, in the body
+    construct: str  # "paragraph" | "list item" | "quote" | "callout" (a callout, or text directly in one)
+    text: str  # the words a reader must see ("" for a callout itself)
+    callout: str = ""  # "warning" | "tip": the callout this unit is, or is in
+
+
+def _inline_text(token: Token) -> str:
+    parts = []
+    for child in token.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+    return "".join(parts)
+
+
+def text_units(text: str) -> list[TextUnit]:
+    """Every paragraph, list item, quote and callout of a body, in order, with its text."""
+    units: list[TextUnit] = []
+    containers: list[tuple[str, str]] = []  # (construct, callout kind)
+    for token in _subset.parse(text):
+        line = token.map[0] + 1 if token.map else 0
+        if token.type == "callout_open":
+            units.append(TextUnit(line, "callout", "", token.meta["kind"]))
+            containers.append(("callout", token.meta["kind"]))
+        elif token.type in ("list_item_open", "blockquote_open"):
+            kind = containers[-1][1] if containers else ""
+            containers.append(("list item" if token.type == "list_item_open" else "quote", kind))
+        elif token.type in ("callout_close", "list_item_close", "blockquote_close"):
+            containers.pop()
+        elif token.type == "inline" and (words := _inline_text(token)).strip():
+            construct, kind = containers[-1] if containers else ("paragraph", "")
+            units.append(TextUnit(line, construct, words, kind))
+    return units
+
+
+def dropped_lines(text: str) -> list[tuple[int, str]]:
+    """Lines of a body with words on them that the renderer shows nowhere: (line, text).
+
+    Every line with a letter or digit must belong to a paragraph (or be a
+    callout's marker line); markdown-it silently skips, for example, text
+    nested deeper than its nesting cap and link reference definitions.
+    """
+    lines = text.split("\n")
+    shown: set[int] = set()
+    for token in _subset.parse(text):
+        if not token.map:
+            continue
+        if token.type == "paragraph_open":
+            shown.update(range(*token.map))
+        elif token.type == "callout_open" or (token.type == "blockquote_open" and "kind" in token.meta):
+            shown.add(token.map[0])
+    return [
+        (number + 1, line.strip())
+        for number, line in enumerate(lines)
+        if number not in shown and any(char.isalnum() for char in line)
+    ]
 
 
 def callout_kinds(text: str) -> list[str]:

@@ -20,7 +20,7 @@ from guide_cms.core.permissions import editable_languages, require_edit_language
 
 from .importer import ParsedGuide
 from .models import Guide, Section
-from .text_fields import FIELD_KINDS, GUIDE_TEXT_FIELDS, SECTION_TEXT_FIELDS, field_label, split_column
+from .text_fields import FIELD_KINDS, FIELD_MAX_CHARS, GUIDE_TEXT_FIELDS, SECTION_TEXT_FIELDS, field_label, split_column
 from .text_rules import TextRefused, clean_text, normalise
 
 
@@ -46,7 +46,7 @@ def _clean_columns(user, guide: Guide, values: dict[str, str], fields: tuple[str
         name, lang = parsed
         require_edit_language(user, lang.code, guide)
         try:
-            cleaned[column] = clean_text(value, kind=FIELD_KINDS[name], field=field_label(owner, name, lang))
+            cleaned[column] = clean_text(value, kind=FIELD_KINDS[name], field=field_label(owner, name, lang), max_chars=FIELD_MAX_CHARS[name])
         except TextRefused as exc:
             problems += exc.problems
     if problems:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from guide_cms.core.languages import Language, all_languages, get_language
 
+from .text_limits import MAX_BODY_CHARS, MAX_LINE_CHARS, MAX_TITLE_CHARS
 from .text_rules import LINE, MARKDOWN
 
 GUIDE_TEXT_FIELDS = ("title", "summary")
@@ -12,6 +13,8 @@ SECTION_TEXT_FIELDS = ("title", "body")
 # What each translated field holds (see text_rules): titles and the summary are
 # one line of plain text, a section body is Markdown.
 FIELD_KINDS = {"title": LINE, "summary": LINE, "body": MARKDOWN}
+# How many characters each may hold (text_limits).
+FIELD_MAX_CHARS = {"title": MAX_TITLE_CHARS, "summary": MAX_LINE_CHARS, "body": MAX_BODY_CHARS}
 
 
 def columns_for(fields: tuple[str, ...], language: Language | str) -> list[str]:

@@ -23,7 +23,12 @@ everywhere:
 - the letter O written against a number ("5O mg", "1O5") is refused: a reader
   sees 50, every check reads 5 (formulas such as H2O keep theirs);
 - single-line fields (titles, the summary) are plain text: one line, runs of
-  whitespace collapsed, trimmed, and no HTML tags.
+  whitespace collapsed, trimmed, and no HTML tags;
+- size and nesting stay within the limits of guides.text_limits (characters
+  per field; lists, quotes and callouts nested at most 4 deep; emphasis and
+  links at most 4 deep; at most 3 * or _ in a row), far below where the
+  Markdown parser drops text or WeasyPrint fails. Text over the size limit is
+  refused without being read further.
 
 `clean_text` returns the stored form or raises `TextRefused` listing every
 problem with its position (line and column, 1-based).
@@ -38,6 +43,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from .text_limits import MAX_BODY_CHARS, MAX_LINE_CHARS, markdown_limit_problems, size_problem
 
 __all__ = [
     "LINE",
@@ -78,7 +85,9 @@ _DECIMAL_MARKS = ".,\u066b\u066c"
 class TextProblem:
     line: int
     column: int
-    code: str  # "bidi-override" | "invisible-in-number" | "zero-width" | "control" | "reference" | "lookalike" | "html"
+    # "bidi-override" | "invisible-in-number" | "zero-width" | "control" | "reference" | "lookalike" | "html"
+    # | "too-long" | "nesting" | "inline-nesting" | "markup-run" (text_limits)
+    code: str
     message: str
 
     def located(self, field: str = "") -> str:
@@ -132,8 +141,19 @@ def _position(text: str, index: int) -> tuple[int, int]:
     return line, index - start + 1
 
 
-def text_problems(text: str, *, kind: str = MARKDOWN) -> list[TextProblem]:
-    """Everything in `text` (already NFC, "\\n" line endings) that may not be stored."""
+def text_problems(text: str, *, kind: str = MARKDOWN, max_chars: int | None = None, limits: bool = False) -> list[TextProblem]:
+    """Everything in `text` (already NFC, "\\n" line endings) that may not be stored.
+
+    With limits (as clean_text does for every field), the size and nesting
+    limits too: max_chars is the field's size limit (default: a section
+    body's, or a summary's for single-line text). Without, characters only
+    (a whole imported document, whose sections are measured one by one; the
+    QA check of stored text, which submission completes with the limits).
+    """
+    if limits:
+        limit = max_chars or (MAX_LINE_CHARS if kind == LINE else MAX_BODY_CHARS)
+        if too_long := size_problem(text, limit):
+            return [TextProblem(*too_long)]
     problems: list[TextProblem] = []
     for index, char in enumerate(text):
         message = code = None
@@ -201,6 +221,8 @@ def text_problems(text: str, *, kind: str = MARKDOWN) -> list[TextProblem]:
                     _("HTML is not allowed here (found %(html)s): titles and summaries are plain text.") % {"html": match.group()[:40]},
                 )
             )
+    elif limits:
+        problems += [TextProblem(*problem) for problem in markdown_limit_problems(text, max_chars=limit)]
     return problems
 
 
@@ -212,10 +234,10 @@ def normalise(value: str | None, *, kind: str = MARKDOWN) -> str:
     return text
 
 
-def clean_text(value: str | None, *, kind: str = MARKDOWN, field: str = "") -> str:
+def clean_text(value: str | None, *, kind: str = MARKDOWN, field: str = "", max_chars: int | None = None) -> str:
     """The form of `value` to store, or TextRefused naming `field` and each problem's position."""
     text = normalise(value, kind=kind)
-    problems = text_problems(text, kind=kind)
+    problems = text_problems(text, kind=kind, max_chars=max_chars, limits=True)
     if problems:
         raise TextRefused([(field, problem) for problem in problems])
     return text

@@ -19,6 +19,7 @@ from guide_cms.core.languages import get_language
 from guide_cms.core.permissions import require_edit_glossary, require_edit_language, visible_languages
 from guide_cms.guides.models import Guide, Section, Version, VersionStatus
 from guide_cms.guides.services import draft_scope, guide_update_drafts, section_update_drafts
+from guide_cms.guides.text_limits import MAX_BODY_CHARS
 from guide_cms.guides.text_rules import TextRefused, clean_text
 
 from .checking import current_source_version, draft_findings
@@ -414,7 +415,8 @@ def translation_import(*, document: ExchangeDocument, user, filename: str, dry_r
             continue
         target = with_source_codes(source, unit.target)
         try:
-            clean_text(plain(target), kind="line", field=_("unit '%(unit)s'") % {"unit": unit.id})
+            # A segment's characters; its size and nesting are checked with its whole field when written.
+            clean_text(plain(target), kind="line", field=_("unit '%(unit)s'") % {"unit": unit.id}, max_chars=MAX_BODY_CHARS)
         except TextRefused as exc:
             refused += exc.messages
             continue
@@ -440,7 +442,12 @@ def translation_import(*, document: ExchangeDocument, user, filename: str, dry_r
     named = seen | {u.id for u in document.units}
     report.missing = [item.id for item in draft.items if item.id not in named and not item.target]
     if changes:
-        segments_save(guide=guide, language=lang.code, user=user, changes=changes, draft=draft)
+        try:
+            segments_save(guide=guide, language=lang.code, user=user, changes=changes, draft=draft)
+        except TextRefused as exc:  # a field over its limits once its sentences are put together
+            raise ImportRefused(
+                _("%(file)s: nothing was imported:\n%(problems)s") % {"file": filename, "problems": "\n".join(f"  - {p}" for p in exc.messages)}
+            ) from None
     audit_append(
         actor=user, action="translation.import", obj=guide, scope=draft_scope(guide, lang.code),
         data={"file": filename, "applied": report.applied_ids, "stale": report.stale, "incomplete": [u for u, _m in report.incomplete],
@@ -613,7 +620,7 @@ def segments_edit(*, guide: Guide, language: str, user, values: dict[str, str], 
             problems.append((item.id, " ".join(bad)))
             continue
         try:
-            clean_text(plain(target), kind="line", field=item.id)
+            clean_text(plain(target), kind="line", field=item.id, max_chars=MAX_BODY_CHARS)  # the field's limits apply when written
         except TextRefused as exc:
             problems += [(item.id, message) for message in exc.messages]
             continue

@@ -1,21 +1,29 @@
-"""Publishing in the admin: live states on the guide list, a Publish action
-on approved versions with a confirmation page, publications read-only."""
-from django.contrib import admin, messages
+"""Publishing in the admin: a Publish action on approved versions with a confirmation
+page, a progress page while it runs, publications read-only."""
+import logging
+
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import StreamingHttpResponse
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from guide_cms.core import permissions
-from guide_cms.guides.models import Version
 from guide_cms.core.admin import ReadOnlyAdmin
+from guide_cms.core.languages import get_language
+from guide_cms.guides.models import Version
 from guide_cms.review.admin import VersionAdmin
 
 from . import export
-from .channels.base import ChannelError
-from .entries import ExportRefused
 from .models import Publication
-from .services import PublishRefused, export_channels, publish_blockers, publish_version
+from .services import PublishRefused, publish_blockers, publish_version, translations_left_outdated
+
+logger = logging.getLogger("guide_cms.publishing")
+PROGRESS_MARK, SUMMARY_MARK = "<!-- progress -->", "<!-- summary -->"
 
 
 class PublishingVersionAdmin(VersionAdmin):
@@ -32,31 +40,74 @@ class PublishingVersionAdmin(VersionAdmin):
         if not permissions.can_publish(request.user):
             raise PermissionDenied
         versions = list(queryset.select_related("guide", "source_version").order_by("guide__slug", "language", "number"))
+        if request.POST.get("confirmed") == "yes":
+            return self._publish_with_progress(request, versions)
         live = {(p.guide_id, p.language, p.channel): p.version.number for p in Publication.objects.live().select_related("version")}
         rows = []
         for version in versions:
             blockers = publish_blockers(version)
             changes = [(c, live.get((version.guide_id, version.language, c))) for c in export.channel_names()]
-            rows.append({"version": version, "blockers": blockers, "changes": changes})
-        if request.POST.get("confirmed") != "yes":
-            context = {**self.admin_site.each_context(request), "title": _("Publish versions"), "rows": rows,
-                       "queryset": queryset, "opts": self.model._meta, "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME}
-            return TemplateResponse(request, "publishing/confirm_publish.html", context)
-        published = []
-        for row in rows:
-            try:
-                publish_version(version=row["version"], user=request.user)
-                published.append(row["version"])
-            except PublishRefused as exc:
-                self.message_user(request, f"{row['version']}: {exc}", messages.ERROR)
-        if published:
-            try:
-                export_channels(user=request.user)
-            except (ChannelError, ExportRefused) as exc:
-                self.message_user(request, _("Published, but the export failed and the previous files were kept: %(error)s") % {"error": exc}, messages.ERROR)
-                return None
-            self.message_user(request, _("Published and exported: %(versions)s.") % {"versions": ", ".join(map(str, published))}, messages.SUCCESS)
-        return None
+            left = [] if blockers else translations_left_outdated(version)
+            rows.append({
+                "version": version, "blockers": blockers, "changes": changes,
+                "left_outdated": [(get_language(item.language).display_name, item) for item in left],
+            })
+        context = {**self.admin_site.each_context(request), "title": _("Publish versions"), "rows": rows,
+                   "queryset": queryset, "opts": self.model._meta, "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME}
+        return TemplateResponse(request, "publishing/confirm_publish.html", context)
+
+    def _publish_with_progress(self, request, versions):
+        """A page that shows each publication as it is done (each renders one guide), never a silent wait."""
+        user = request.user
+        context = {**self.admin_site.each_context(request), "title": _("Publishing"), "total": len(versions), "opts": self.model._meta}
+        page = render_to_string("publishing/publish_progress.html", context, request)
+        head, _mark, rest = page.partition(PROGRESS_MARK)
+        middle, _mark, tail = rest.partition(SUMMARY_MARK)
+        back = reverse("admin:guides_version_changelist")
+
+        def lines():
+            yield head
+            done = refused = 0
+            for number, version in enumerate(versions, start=1):
+                yield format_html(
+                    '<li><span class="gc-step">{}</span> ',
+                    _("%(version)s (%(number)d of %(total)d)…") % {"version": version, "number": number, "total": len(versions)},
+                ) + " " * 1024  # past the browsers' first-paint buffer
+                try:
+                    result = publish_version(version=version, user=user)
+                except (PublishRefused, PermissionDenied) as exc:
+                    refused += 1
+                    yield format_html('<strong class="gc-refused">{}</strong> {}</li>\n', _("refused, nothing recorded:"), str(exc))
+                    continue
+                except Exception:  # noqa: BLE001 - the page must say so; the transaction was rolled back
+                    logger.exception("Publishing %s failed", version)
+                    refused += 1
+                    yield format_html('<strong class="gc-refused">{}</strong></li>\n', _("failed, nothing recorded; see the server log."))
+                    continue
+                done += 1
+                figures = "; ".join(
+                    _("%(channel)s: %(rendered)d rendered, %(reused)d reused") % {
+                        "channel": r.channel, "rendered": len(r.rendered), "reused": len(r.reused)}
+                    for r in result.reports
+                )
+                yield format_html('<strong class="gc-done">{}</strong> ({})', _("published and exported"), figures)
+                if result.failures:
+                    yield format_html(
+                        '<ul class="gc-failures">{}</ul>',
+                        format_html_join("", "<li>{}</li>", ((f,) for f in result.failures)),
+                    )
+                yield "</li>\n"
+            summary = ngettext("%(done)d version published", "%(done)d versions published", done) % {"done": done}
+            if refused:
+                summary += ", " + ngettext("%(refused)d refused", "%(refused)d refused", refused) % {"refused": refused}
+            yield middle
+            yield format_html('<p role="status"><strong>{}.</strong> <a href="{}">{}</a></p>', summary, back, _("Back to the versions"))
+            yield tail
+
+        response = StreamingHttpResponse(lines(), content_type="text/html; charset=utf-8")
+        response["Cache-Control"] = "no-cache"
+        response["X-Accel-Buffering"] = "no"  # proxies pass each line on at once
+        return response
 
 
 admin.site.unregister(Version)

@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
+from django.db.models import F, Max
 from django.utils import timezone
 
 from guide_cms.core.languages import all_languages, get_language
 from guide_cms.guides.markdown import render_markdown
 from guide_cms.guides.models import Guide, Version, VersionStatus, add_months
 from guide_cms.guides.snapshots import content_hash
-from guide_cms.localization.staleness import withdrawn_by_safety
+from guide_cms.localization.staleness import outdating_versions, withdrawn_by_safety
 from guide_cms.review.seals import seal_is_valid
 
-from .channels.base import Entry, LanguageFacts, PublishedGuide, SectionContent, SignatureFacts, WithdrawnGuide
+from .channels.base import Entry, LanguageFacts, OutdatedNotice, PublishedGuide, SectionContent, SignatureFacts, WithdrawnGuide
 from .models import Publication
 
 
@@ -37,7 +38,34 @@ def verify_version(version: Version) -> list:
     return approvals
 
 
-def _published_guide(version: Version, guide: Guide, alternates: list[LanguageFacts], today: datetime.date) -> PublishedGuide:
+def outdating_live_source(translated_source_number: int | None, approved_source: list, live_source_number: int | None):
+    """The live source version, if a clinical or safety change approved after the translated
+    source version, up to the live one, is in it; else None. The translation then carries
+    a notice pointing to that live source text.
+
+    approved_source: the guide's approved source versions (objects with .number, .change_class).
+    """
+    if translated_source_number is None or live_source_number is None:
+        return None
+    up_to_live = [v for v in approved_source if v.number <= live_source_number]
+    if not outdating_versions(translated_source_number, up_to_live):
+        return None
+    return next((v for v in approved_source if v.number == live_source_number), None)
+
+
+def live_source_versions(guide_ids) -> dict[int, int]:
+    """{guide id: the newest source version live on any channel}: the text a notice on an
+    outdated translation points to (on paper, the handout prints the site page's address)."""
+    rows = (
+        Publication.objects.live().filter(guide_id__in=list(guide_ids), language=F("guide__source_language"))
+        .values("guide_id").annotate(number=Max("version__number"))
+    )
+    return {row["guide_id"]: row["number"] for row in rows}
+
+
+def _published_guide(
+    version: Version, guide: Guide, alternates: list[LanguageFacts], today: datetime.date, outdated: OutdatedNotice | None = None
+) -> PublishedGuide:
     lang = get_language(version.language)
     approvals = verify_version(version)
     snapshot = version.snapshot
@@ -70,11 +98,53 @@ def _published_guide(version: Version, guide: Guide, alternates: list[LanguageFa
         source_version_number=version.source_version.number if version.source_version_id else None,
         alternates=tuple(alternates),
         source_language=LanguageFacts.of(guide.source_language),
+        outdated=outdated,
+    )
+
+
+def entry_for_version(version: Version) -> PublishedGuide:
+    """The entry of one approved version on its own (after re-checking its hash and seals),
+    for checks before publishing; the export builds the real ones with build_entries."""
+    guide = version.guide
+    return _published_guide(version, guide, [LanguageFacts.of(version.language)], timezone.localdate())
+
+
+def provisional_entry(snapshot: dict, *, guide: Guide, source_version: Version | None, sections=None) -> PublishedGuide:
+    """The entry the channels would get for a snapshot that is not signed yet, for a
+    trial render at submission: no signatures, approved today, live in its own language only.
+
+    sections: the snapshot's sections to include (default: all).
+    """
+    lang = get_language(snapshot["language"])
+    today = timezone.localdate()
+    facts = LanguageFacts.of(lang.code)
+    return PublishedGuide(
+        slug=guide.slug,
+        language=facts,
+        version_number=0,
+        content_hash=content_hash(snapshot),
+        title=snapshot["title"],
+        summary=snapshot["summary"],
+        sections=tuple(
+            SectionContent(
+                key=s["key"], position=s["position"], title=s["title"], body_markdown=s["body"],
+                body_html=render_markdown(s["body"], language=lang.code),
+            )
+            for s in (snapshot["sections"] if sections is None else sections)
+        ),
+        signatures=(),
+        approved_on=today,
+        next_review_due=add_months(today, guide.review_interval_months),
+        review_overdue=False,
+        source_version_number=source_version.number if source_version else None,
+        alternates=(facts,),
+        source_language=LanguageFacts.of(guide.source_language),
     )
 
 
 def build_entries(channel: str, *, today: datetime.date | None = None) -> list[Entry]:
-    """Entries for every live publication on channel, withdrawn translations as notices."""
+    """Entries for every live publication on channel: withdrawn translations as notices,
+    translations behind a clinical change live in the source language with a notice."""
     today = today or timezone.localdate()
     publications = list(
         Publication.objects.live()
@@ -97,6 +167,18 @@ def build_entries(channel: str, *, today: datetime.date | None = None) -> list[E
     for publication in publications:
         if not is_withdrawn(publication):
             live_languages[publication.guide_id].append(get_language(publication.language))
+    live_source = live_source_versions(guide_ids)
+
+    def notice(publication) -> OutdatedNotice | None:
+        version, guide = publication.version, publication.guide
+        if version.source_version_id is None:
+            return None
+        source = outdating_live_source(version.source_version.number, approved_source[guide.pk], live_source.get(guide.pk))
+        if source is None:
+            return None
+        return OutdatedNotice(
+            source_language=LanguageFacts.of(guide.source_language), source_version_number=source.number, source_title=source.snapshot["title"],
+        )
 
     entries: list[Entry] = []
     for publication in publications:
@@ -113,5 +195,5 @@ def build_entries(channel: str, *, today: datetime.date | None = None) -> list[E
             continue
         order = {lang.code: i for i, lang in enumerate(all_languages())}
         alternates = [LanguageFacts.of(lang.code) for lang in sorted(live_languages[guide.pk], key=lambda lang: order[lang.code])]
-        entries.append(_published_guide(publication.version, guide, alternates, today))
+        entries.append(_published_guide(publication.version, guide, alternates, today, outdated=notice(publication)))
     return entries

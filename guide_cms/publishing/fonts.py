@@ -35,6 +35,7 @@ __all__ = [
     "missing_fonts",
     "resolve_family",
     "uncovered_characters",
+    "unprintable_message",
 ]
 
 LAST_RESORT = "DejaVu Sans"
@@ -239,6 +240,22 @@ def check_printable(
             "(e.g. Debian fonts-noto-core, fonts-noto-cjk, fonts-noto-extra) and add it to the handout fonts"
         )
     raise ChannelError(message + ".")
+
+
+def unprintable_message(missing: list[str], code: str, where: str) -> str:
+    """For an editor or translator: which characters of `where` no handout font of
+    language `code` can draw, and what to do (in the interface's language)."""
+    from django.utils.translation import gettext as _
+
+    from guide_cms.core.languages import get_language
+
+    shown = ", ".join(_describe(char) for char in missing[:_LIST_LIMIT])
+    if len(missing) > _LIST_LIMIT:
+        shown += " " + _("and %(count)d more") % {"count": len(missing) - _LIST_LIMIT}
+    return _(
+        "%(where)s has characters that no %(language)s handout font can draw, so the handout cannot be "
+        "printed: %(characters)s. Remove or replace them (an emoji, for example, with words)."
+    ) % {"where": where, "language": get_language(code).display_name, "characters": shown}
 
 
 def fingerprint(codes: Iterable[str]) -> list[list]:

@@ -1,3 +1,10 @@
+"""Reads about publications: which version is live, and whether the channels' files carry it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
 from .models import Publication
 
 
@@ -11,3 +18,113 @@ def live_versions(guide_ids) -> dict[tuple[int, str], int]:
         per = counts.setdefault((guide_id, language), {})
         per[number] = per.get(number, 0) + 1
     return {key: max(per, key=lambda n: (per[n], n)) for key, per in counts.items()}
+
+
+@dataclass(frozen=True)
+class ExportProblem:
+    """A live publication that a channel's files do not carry as published, or files of nothing live."""
+
+    guide_id: int | None
+    slug: str
+    language: str
+    channel: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.channel}: {self.slug} [{self.language}]: {self.message}"
+
+
+def export_problems(guide_ids=None, output_dir=None) -> list[ExportProblem]:
+    """Live publications (of guide_ids, or all) against each channel's manifest.
+
+    Reported: a channel never exported; a publication absent from its
+    channel's manifest, or there with another version, content hash or
+    withdrawal state; an entry the last export could not render (its previous
+    files, if any, still served); and, when all guides are checked, manifest
+    entries that no live publication accounts for.
+    """
+    from .export import channel_names, export_root, read_manifest
+
+    from guide_cms.guides.models import Version, VersionStatus
+
+    from .entries import live_source_versions, outdating_live_source
+
+    root = export_root(output_dir)
+    manifests = {name: read_manifest(root / name) for name in channel_names()}
+    publications = Publication.objects.live().select_related("guide", "version__source_version").order_by("guide__slug", "language", "channel")
+    if guide_ids is not None:
+        publications = publications.filter(guide_id__in=list(guide_ids))
+    publications = list(publications)
+    live_source = live_source_versions({p.guide_id for p in publications if p.version.source_version_id}) if publications else {}
+    approved_source: dict[int, list] = {}
+    if any(p.version.source_version_id for p in publications):
+        rows = Version.objects.filter(guide_id__in={p.guide_id for p in publications}, status=VersionStatus.APPROVED).select_related("guide")
+        for version in rows.order_by("-number"):
+            if version.language == version.guide.source_language:
+                approved_source.setdefault(version.guide_id, []).append(version)
+    problems: list[ExportProblem] = []
+    accounted: set[tuple[str, str]] = set()
+    for publication in publications:
+        guide, version, channel = publication.guide, publication.version, publication.channel
+        eid = f"{publication.language}/{guide.slug}"
+        accounted.add((channel, eid))
+
+        def report(message, guide=guide, publication=publication, channel=channel):
+            problems.append(ExportProblem(guide.pk, guide.slug, publication.language, channel, message))
+
+        manifest = manifests.get(channel)
+        live = _("v%(number)d is live") % {"number": version.number}
+        if manifest is None:
+            report(_("%(live)s, but the %(channel)s channel has never been exported (no manifest): run export_channels.") % {
+                "live": live, "channel": channel})
+            continue
+        record = manifest.get("entries", {}).get(eid)
+        failure = manifest.get("failures", {}).get(eid)
+        if failure:
+            kept = (_("its files of v%(number)d are still served") % {"number": failure["kept_version"]}
+                    if failure.get("kept_version") else _("no file is served for it"))
+            report(_("%(live)s, but the last export could not render v%(failed)s (%(kept)s): %(error)s") % {
+                "live": live, "failed": failure.get("version"), "kept": kept, "error": failure.get("error", "")})
+            continue
+        withdrawn = publication.withdrawn_at is not None
+        if record is None:
+            report(_("%(live)s, but it is not in the %(channel)s manifest: its files were never exported. Run export_channels.") % {
+                "live": live, "channel": channel})
+        elif record.get("version") != version.number:
+            report(_("%(live)s, but the %(channel)s files are of v%(exported)s. Run export_channels.") % {
+                "live": live, "channel": channel, "exported": record.get("version")})
+        elif bool(record.get("withdrawn")) != withdrawn:
+            state = _("withdrawn") if withdrawn else _("not withdrawn")
+            report(_("%(live)s and %(state)s, but the %(channel)s files say otherwise. Run export_channels.") % {
+                "live": live, "state": state, "channel": channel})
+        elif not withdrawn and record.get("content_hash") != version.content_hash:
+            report(_("%(live)s, but the %(channel)s files were made from other text (content hash %(exported)s, not %(hash)s).") % {
+                "live": live, "channel": channel, "exported": str(record.get("content_hash"))[:12], "hash": version.content_hash[:12]})
+        elif not withdrawn and version.source_version_id:
+            source = outdating_live_source(
+                version.source_version.number, approved_source.get(guide.pk, []), live_source.get(guide.pk)
+            )
+            expected = source.number if source else None
+            if record.get("outdated_by") != expected:
+                if expected:
+                    message = _("%(live)s and behind the clinical change of source v%(source)d, but its %(channel)s files carry no notice that it is being updated. Run export_channels.")
+                else:
+                    message = _("%(live)s and current, but its %(channel)s files still carry a notice that it is being updated. Run export_channels.")
+                report(message % {"live": live, "source": expected or 0, "channel": channel})
+    if guide_ids is None:
+        for channel, manifest in manifests.items():
+            for eid, record in sorted((manifest or {}).get("entries", {}).items()):
+                if (channel, eid) not in accounted:
+                    language, _sep, slug = eid.partition("/")
+                    problems.append(ExportProblem(None, slug, language, channel, _(
+                        "the %(channel)s files carry v%(version)s, but nothing is live for it in the database."
+                    ) % {"channel": channel, "version": record.get("version")}))
+    return problems
+
+
+def export_problems_by_language(guide_ids) -> dict[tuple[int, str], list[str]]:
+    """{(guide id, language): [problem, ...]} for the state views (settings.GUIDE_CMS_EXPORT_PROBLEMS)."""
+    result: dict[tuple[int, str], list[str]] = {}
+    for problem in export_problems(guide_ids):
+        result.setdefault((problem.guide_id, problem.language), []).append(f"{problem.channel}: {problem.message}")
+    return result

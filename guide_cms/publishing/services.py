@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guide_cms.core.audit import audit_append
+from guide_cms.core.languages import all_languages
 from guide_cms.core.permissions import can_publish
 from guide_cms.guides.models import ChangeClass, Guide, Version, VersionStatus
 from guide_cms.guides.services import draft_scope
@@ -17,7 +18,7 @@ from guide_cms.localization.staleness import changed_keys, outdating_versions
 
 from . import export
 from .channels.base import ChannelError
-from .entries import ExportRefused, build_entries
+from .entries import ExportRefused, build_entries, entry_for_version, outdating_live_source
 from .models import Publication
 
 
@@ -32,22 +33,63 @@ class PublishRefused(Exception):
         super().__init__(message + (f" {_('Blocking sections')}: {', '.join(self.sections)}." if self.sections else ""))
 
 
-def publish_blockers(version: Version) -> tuple[str, list[str]] | None:
-    """Why version may not be published, with the blocking sections; None if it may."""
+def publish_blockers(version: Version, channels: list[str] | None = None) -> tuple[str, list[str]] | None:
+    """Why version may not be published, with the blocking sections; None if it may.
+
+    Besides the workflow (approved, translating the current source), every
+    character must print on the channels (the handouts' fonts): a refusal
+    names the characters, the language and the section.
+    """
     if version.status != VersionStatus.APPROVED:
         return _("Version %(number)d is %(status)s: only signed-off, approved versions are published.") % {
             "number": version.number, "status": version.get_status_display()}, []
-    if version.source_version_id is None:
-        return None
+    if version.source_version_id is not None:
+        guide = version.guide
+        approved_source = list(Version.objects.for_language(guide, guide.source_language).approved().order_by("-number"))
+        newer = outdating_versions(version.source_version.number, approved_source)
+        if newer:
+            current = approved_source[0]
+            sections = sorted(changed_keys(version.source_version.snapshot["sections"], current.snapshot["sections"]))
+            return _("This translation is of source version %(old)d, but source version %(new)d (a %(change)s change) has been approved since: update the translation first.") % {
+                "old": version.source_version.number, "new": newer[0].number, "change": ChangeClass(newer[0].change_class).label}, sections
+    try:
+        entry = entry_for_version(version)
+    except ExportRefused as exc:
+        return str(exc), []
+    problems = [p for name in (channels or export.channel_names()) for p in export.get_channel(name).quick_check(entry)]
+    if problems:
+        return _("It cannot be printed: %(problems)s") % {"problems": " ".join(
+            (_("Section '%(key)s': %(message)s") % {"key": p.section, "message": p.message}) if p.section else p.message
+            for p in problems
+        )}, sorted({p.section for p in problems if p.section})
+    return None
+
+
+@dataclass(frozen=True)
+class LeftOutdated:
+    """A live translation that a source publication leaves behind a clinical or safety change."""
+
+    language: str
+    version_number: int
+    withdrawn: bool  # a safety change withdrew it already; else it stays up with a notice
+
+
+def translations_left_outdated(version: Version) -> list[LeftOutdated]:
+    """The live translations that publishing source `version` leaves outdated (for the confirmation page)."""
     guide = version.guide
+    if version.language != guide.source_language:
+        return []
     approved_source = list(Version.objects.for_language(guide, guide.source_language).approved().order_by("-number"))
-    newer = outdating_versions(version.source_version.number, approved_source)
-    if not newer:
-        return None
-    current = approved_source[0]
-    sections = sorted(changed_keys(version.source_version.snapshot["sections"], current.snapshot["sections"]))
-    return _("This translation is of source version %(old)d, but source version %(new)d (a %(change)s change) has been approved since: update the translation first.") % {
-        "old": version.source_version.number, "new": newer[0].number, "change": ChangeClass(newer[0].change_class).label}, sections
+    left: dict[str, LeftOutdated] = {}
+    live = Publication.objects.live().filter(guide=guide).exclude(language=guide.source_language).select_related("version__source_version")
+    for publication in live.order_by("language", "channel"):
+        translated = publication.version.source_version
+        if translated is None or publication.language in left:
+            continue
+        if outdating_live_source(translated.number, approved_source, version.number):
+            left[publication.language] = LeftOutdated(publication.language, publication.version.number, publication.withdrawn_at is not None)
+    order = {lang.code: i for i, lang in enumerate(all_languages())}
+    return sorted(left.values(), key=lambda item: order.get(item.language, len(order)))
 
 
 @dataclass
@@ -55,20 +97,59 @@ class PublishResult:
     version: Version
     channels: list[str]
     replaced: dict[str, int | None]  # channel -> version number that was live before
+    reports: list[export.ChannelReport] = field(default_factory=list)  # the exports it made
+
+    @property
+    def failures(self) -> list[str]:
+        """Other guides' entries the exports could not render (their previous files were kept)."""
+        return [failure.describe(report.channel) for report in self.reports for failure in report.failures]
 
 
-@transaction.atomic
-def publish_version(*, version: Version, user, channels: list[str] | None = None) -> PublishResult:
-    """Make version the live one for its guide and language on channels (all by default)."""
+def publish_version(*, version: Version, user, channels: list[str] | None = None, output_dir=None, progress=None) -> PublishResult:
+    """Make version the live one for its guide and language on channels (all by default), and export them.
+
+    The publication rows and the channel files are one outcome: the channels
+    are rendered with the new rows before the transaction commits, the new
+    folders are swapped in last, and if the version cannot be rendered (or
+    anything fails before the commit) nothing is recorded and the previous
+    files stay live. Only this guide's entries are rendered (in every language:
+    alternates and notices change with it); other guides keep their files,
+    and export_channels brings them up to date after a template or font
+    change, so that a publication is quick whatever the number of guides.
+    Entries that cannot be rendered keep their previous files and are
+    reported in the result (never a reason to refuse this publication).
+    Call it outside a transaction: an outer rollback cannot take files back
+    (verify_integrity would report them, export_channels repair them).
+    """
     if not can_publish(user):
         raise PermissionDenied(_("Only publishers may publish."))
     channels = channels or export.channel_names()
     unknown = [c for c in channels if c not in export.channel_names()]
     if unknown:
         raise PublishRefused(_("Unknown channel: %(names)s.") % {"names": ", ".join(unknown)})
+    root = export.export_root(output_dir)
+    staged: list[export.StagedExport] = []
+    # File locks before row locks, as export_channels takes them: no deadlock.
+    with export.channel_locks(root, channels):
+        try:
+            result = _publish_and_stage(version=version, user=user, channels=channels, root=root, progress=progress, staged=staged)
+        except BaseException:
+            for stage in reversed(staged):
+                stage.undo()
+            raise
+        for stage in staged:
+            stage.finish()
+    changed = [r for r in result.reports if r.changed]
+    if changed:
+        _audit_export(user, changed)
+    return result
+
+
+@transaction.atomic
+def _publish_and_stage(*, version, user, channels, root, progress, staged) -> PublishResult:
     version = Version.objects.select_for_update(of=("self",)).select_related("guide", "source_version").get(pk=version.pk)
     Guide.objects.select_for_update().get(pk=version.guide_id)
-    blockers = publish_blockers(version)
+    blockers = publish_blockers(version, channels)
     if blockers:
         raise PublishRefused(*blockers)
     now = timezone.now()
@@ -87,7 +168,25 @@ def publish_version(*, version: Version, user, channels: list[str] | None = None
         actor=user, action="publication.publish", obj=version, scope=draft_scope(version.guide, version.language),
         data={"version": version.number, "content_hash": version.content_hash, "channels": channels, "replaced": replaced},
     )
-    return PublishResult(version=version, channels=channels, replaced=replaced)
+    # The exports see the rows written above; the version itself must render on every channel.
+    required = {f"{version.language}/{version.guide.slug}"}
+    for name in channels:
+        channel = export.get_channel(name)
+        try:
+            entries = build_entries(name)
+            staged.append(export.stage_channel(channel, entries, root, progress=progress, required=required, only={version.guide.slug}))
+        except ChannelError as exc:
+            raise PublishRefused(
+                _("Nothing was published: %(channel)s cannot render this version: %(error)s") % {"channel": name, "error": exc}
+            ) from exc
+        except ExportRefused as exc:
+            raise PublishRefused(
+                _("Nothing was published: the %(channel)s export is refused: %(error)s") % {"channel": name, "error": exc}
+            ) from exc
+    # Last, so that nothing can fail between the swap and the commit but the commit itself.
+    for stage in staged:
+        stage.swap()
+    return PublishResult(version=version, channels=channels, replaced=replaced, reports=[stage.report for stage in staged])
 
 
 @transaction.atomic
@@ -121,22 +220,57 @@ def withdraw_after_safety_change(*, source_version: Version, user) -> list[Publi
 
 def _export_after_withdrawal(user) -> None:
     try:
-        export_channels(user=user)
-    except (ChannelError, ExportRefused) as exc:
+        reports = export_channels(user=user)
+    except ExportRefused as exc:
         logger.error("Translations were withdrawn but the export failed; run export_channels: %s", exc)
+        return
+    for report in reports:
+        if report.error:
+            logger.error("Translations were withdrawn but the %s export failed; run export_channels: %s", report.channel, report.error)
+        for failure in report.failures:
+            logger.error("After a safety change: %s", failure.describe(report.channel))
+
+
+def _audit_export(user, reports: list[export.ChannelReport]) -> None:
+    with transaction.atomic():
+        audit_append(
+            actor=user, action="export.channels",
+            data={
+                r.channel: {
+                    "rendered": r.rendered, "reused": len(r.reused), "files": r.files,
+                    "failed": [f.entry for f in r.failures], "repaired": r.repaired,
+                }
+                for r in reports
+            },
+        )
 
 
 def export_channels(*, channels: list[str] | None = None, output_dir=None, user=None, progress=None) -> list[export.ChannelReport]:
-    """Rebuild each channel's output from the live publications (incrementally)."""
+    """Rebuild each channel's output from the live publications (incrementally).
+
+    Files altered or deleted on disk are rendered again. An entry that cannot
+    be rendered keeps its previous files and is reported in its channel's
+    report (failures); a channel that cannot be exported at all keeps its
+    previous output (report.error) and the other channels are exported.
+    A tampered version (ExportRefused) stops everything: run verify_integrity.
+    """
     names = channels or export.channel_names()
-    plan = [(export.get_channel(name), build_entries(name)) for name in names]
     root = export.export_root(output_dir)
-    reports = [export.export_channel(channel, entries, root, progress=progress) for channel, entries in plan]
+    reports = []
+    for name in names:
+        channel = export.get_channel(name)
+        with export.channel_locks(root, [name]):
+            # Entries are read under the lock: a publication committed while we waited is included.
+            entries = build_entries(name)
+            try:
+                stage = export.stage_channel(channel, entries, root, progress=progress)
+            except ChannelError as exc:
+                reports.append(export.ChannelReport(channel=name, path=root / name, changed=False, error=str(exc)))
+                continue
+            stage.swap()
+            stage.finish()
+            reports.append(stage.report)
     changed = [r for r in reports if r.changed]
     if changed:
-        with transaction.atomic():
-            audit_append(
-                actor=user, action="export.channels",
-                data={r.channel: {"rendered": r.rendered, "reused": len(r.reused), "files": r.files} for r in changed},
-            )
+        _audit_export(user, changed)
     return reports

@@ -22,6 +22,8 @@ from .selectors import guide_statuses
 
 def _state_html(status, guide, user, files=False):
     html = format_html('<span class="gc-state">{}</span>', status.label)
+    for problem in status.export_problems:
+        html += format_html('<br><strong class="gc-export-problem" role="status">{} {}</strong>', _("Not on the channels as published:"), problem)
     if status.changed_since_submitted:
         html += format_html('<br><span class="gc-state-changed">{}</span>', _("changed since submitted"))
     if permissions.can_edit_language(user, status.language, guide):

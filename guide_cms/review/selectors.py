@@ -16,17 +16,20 @@ from .status import LanguageStatus, VersionRow, language_status
 
 
 def guide_statuses(guides, published: dict[tuple[int, str], int] | None = None) -> dict[int, dict[str, LanguageStatus]]:
-    """{guide id: {language: status}} for guides, in three queries whatever their number.
+    """{guide id: {language: status}} for guides, in a fixed number of queries whatever their number.
 
     published maps (guide id, language) to the live version number; by
     default it comes from settings.GUIDE_CMS_LIVE_VERSIONS (publishing, which
-    review does not import).
+    review does not import), and the export problems of live publications
+    from settings.GUIDE_CMS_EXPORT_PROBLEMS.
     """
     guides = list(guides)
+    ids = [g.pk for g in guides]
     if published is None:
         lookup = getattr(settings, "GUIDE_CMS_LIVE_VERSIONS", None)
-        published = import_string(lookup)([g.pk for g in guides]) if lookup else {}
-    ids = [g.pk for g in guides]
+        published = import_string(lookup)(ids) if lookup else {}
+    lookup = getattr(settings, "GUIDE_CMS_EXPORT_PROBLEMS", None)
+    export_problems = import_string(lookup)(ids) if lookup and ids else {}
     sections: dict[int, list[Section]] = defaultdict(list)
     for section in Section.objects.filter(guide_id__in=ids):
         sections[section.guide_id].append(section)
@@ -54,6 +57,7 @@ def guide_statuses(guides, published: dict[tuple[int, str], int] | None = None) 
                 versions=versions[(guide.pk, lang.code)],
                 approved_source=approved_source,
                 published_number=published.get((guide.pk, lang.code)),
+                export_problems=tuple(export_problems.get((guide.pk, lang.code), ())),
             )
         result[guide.pk] = per_language
     return result

@@ -21,7 +21,9 @@ from guide_cms.core.languages import get_language
 from guide_cms.core.logins import LoginLocked, verify_password
 from guide_cms.core.permissions import can_review, require_edit_language
 from guide_cms.core.services import password_is_owners
+from guide_cms.guides.text_limits import guide_size_problem, snapshot_length
 from guide_cms.localization.checking import current_source_version, findings_as_data, snapshot_findings
+from guide_cms.localization.qa import ERROR, Finding
 from guide_cms.localization.services import memory_add_version, submission_segments
 from guide_cms.guides.models import ChangeClass, Guide, Version, VersionStatus
 from guide_cms.guides.services import authoring_events, draft_scope
@@ -63,6 +65,18 @@ def submission_problems(snapshot: dict, findings) -> list[tuple[str, str]]:
     return problems
 
 
+def submit_findings(snapshot: dict, *, guide: Guide, source_version: Version | None) -> list:
+    """The QA findings of a snapshot, plus those of the checks in settings.GUIDE_CMS_SUBMIT_CHECKS
+    (publishing's trial renders: every paragraph reaches every channel, every character prints)."""
+    if too_large := guide_size_problem(snapshot_length(snapshot)):
+        # Not read further: every check would spend its time on text that is refused anyway.
+        return [Finding("render-limit", ERROR, "", too_large)]
+    findings = list(snapshot_findings(snapshot, guide=guide, source_version=source_version))
+    for path in getattr(settings, "GUIDE_CMS_SUBMIT_CHECKS", ()):
+        findings += import_string(path)(snapshot=snapshot, guide=guide, source_version=source_version)
+    return findings
+
+
 def _contributors(guide: Guide, language: str, since) -> set[int]:
     """Users who wrote this language's drafts, or changed the guide's structure or settings, since `since`.
 
@@ -99,7 +113,7 @@ def version_submit(*, guide: Guide, language: str, user, change_class: str = "")
     is_source = language == guide.source_language
     snapshot = build_snapshot(guide, language, guide.sections.all())
     source_version = None if is_source else current_source_version(guide)
-    findings = snapshot_findings(snapshot, guide=guide, source_version=source_version)
+    findings = submit_findings(snapshot, guide=guide, source_version=source_version)
     problems = submission_problems(snapshot, findings)
 
     if is_source:

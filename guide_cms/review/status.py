@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guide_cms.guides.models import VersionStatus
@@ -41,26 +42,50 @@ class LanguageStatus:
     changed_since_submitted: bool = False
     latest_number: int | None = None
     approved_number: int | None = None
+    published_number: int | None = None  # the version live on the channels (not withdrawn), if any
+    # Live publications the channels' files do not carry as published (publishing says which).
+    export_problems: tuple[str, ...] = ()
+
+    @property
+    def live_and_outdated(self) -> bool:
+        """An outdated translation that patients still read (with a notice that it is being updated)."""
+        return self.state == LanguageState.OUTDATED and self.published_number is not None
 
     @property
     def label(self) -> str:
+        if self.live_and_outdated:
+            return gettext("published v%(number)d · outdated") % {"number": self.published_number}
         text = str(self.state.label)
         if self.latest_number:
             text += f" (v{self.latest_number})"
         return text
 
+    @property
+    def short_label(self) -> str:
+        """For a terminal table: "approved v2", "published v1 · outdated"."""
+        if self.live_and_outdated:
+            return f"published v{self.published_number} · outdated"
+        text = self.state.value.replace("_", " ")
+        return f"{text} v{self.latest_number}" if self.latest_number else text
+
 
 def language_status(
     *, language: str, is_source: bool, has_text: bool, draft_hash: str, versions: list[VersionRow], approved_source: list[VersionRow],
-    published_number: int | None = None,
+    published_number: int | None = None, export_problems: tuple[str, ...] = (),
 ) -> LanguageStatus:
     """State of one guide in one language; versions newest first."""
     if not versions:
-        return LanguageStatus(language, LanguageState.DRAFT if has_text else LanguageState.NOT_STARTED)
+        return LanguageStatus(
+            language, LanguageState.DRAFT if has_text else LanguageState.NOT_STARTED,
+            published_number=published_number, export_problems=tuple(export_problems),
+        )
     latest = versions[0]
     approved = next((v for v in versions if v.status == VersionStatus.APPROVED), None)
     changed = draft_hash != latest.content_hash
-    common = dict(changed_since_submitted=changed, latest_number=latest.number, approved_number=approved.number if approved else None)
+    common = dict(
+        changed_since_submitted=changed, latest_number=latest.number, approved_number=approved.number if approved else None,
+        published_number=published_number, export_problems=tuple(export_problems),
+    )
     if latest.status == VersionStatus.IN_REVIEW:
         state = LanguageState.IN_REVIEW
     elif latest.status == VersionStatus.CHANGES_REQUESTED:

@@ -15,7 +15,7 @@ from guide_cms.core.permissions import can_edit_language, require_read_history
 from guide_cms.guides.markdown import render_markdown
 from guide_cms.guides.models import Guide, Version
 from guide_cms.guides.snapshots import build_snapshot
-from guide_cms.localization.checking import draft_findings, version_findings, version_memory_segments
+from guide_cms.localization.checking import current_source_version, version_findings, version_memory_segments
 from guide_cms.localization.services import submission_segments
 
 from . import services
@@ -125,8 +125,9 @@ def submit(request, pk, language):
         else:
             messages.success(request, _("Version %(number)d of the %(language)s text is now in review.") % {"number": version.number, "language": lang.display_name})
             return redirect(reverse("admin:guides_guide_change", args=[guide.pk]))
-    findings, _source = draft_findings(guide, lang.code)
     snapshot = build_snapshot(guide, lang.code, guide.sections.all())
+    source_version = None if lang.code == guide.source_language else current_source_version(guide)
+    findings = services.submit_findings(snapshot, guide=guide, source_version=source_version)
     context = _context(
         request,
         title=_("Submit %(guide)s (%(language)s) for review") % {"guide": guide, "language": lang.display_name},

@@ -170,10 +170,16 @@ GUIDE_CMS_CHANNELS = {
     "site": "guide_cms.publishing.channels.site.SiteChannel",
     "handouts": "guide_cms.publishing.channels.handouts.HandoutChannel",
 }
+# Called with (snapshot=, guide=, source_version=) for every submission (and by
+# the submit page); each returns QA findings, whose errors block it. Review
+# does not import publishing: the channels' trial renders are named here.
+GUIDE_CMS_SUBMIT_CHECKS = ["guide_cms.publishing.checks.submission_findings"]
 # Called with (source_version=, user=) when a source version is approved.
 GUIDE_CMS_AFTER_SOURCE_APPROVAL = ["guide_cms.publishing.services.withdraw_after_safety_change"]
 # {(guide id, language): live version number}, for the "published" state.
 GUIDE_CMS_LIVE_VERSIONS = "guide_cms.publishing.selectors.live_versions"
+# {(guide id, language): [message]}: live publications the channels' files do not carry.
+GUIDE_CMS_EXPORT_PROBLEMS = "guide_cms.publishing.selectors.export_problems_by_language"
 # Where exports are written: <dir>/<channel>/ (a symlink swapped atomically).
 GUIDE_CMS_EXPORT_DIR = Path(os.environ.get("GUIDE_CMS_EXPORT_DIR") or VAR_DIR / "exports")
 # Absolute address of the published site, for sitemap.xml.

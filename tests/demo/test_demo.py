@@ -32,7 +32,7 @@ def test_demo_shows_every_review_state(demo):
         "en": "published", "es": "published", "ar": "published", "zh-hans": "in_review", "vi": "changes_requested",
     }
     assert states["heat-at-home"]["en"] == "draft"
-    assert (states["gentle-stretches"]["en"], states["gentle-stretches"]["es"]) == ("approved", "outdated")
+    assert (states["gentle-stretches"]["en"], states["gentle-stretches"]["es"]) == ("published", "outdated")
     english = Version.objects.get(guide__slug="muscle-relaxants", language="en")
     assert english.signatures.approvals().values("signer").distinct().count() == 2
     assert Guide.objects.get(slug="muscle-relaxants").safety_critical
@@ -86,6 +86,18 @@ def test_outdated_example_marks_the_changed_section_with_its_diff(demo):
     assert section.state == "outdated"
     assert '<del class="diff-del">20</del><ins class="diff-ins">15</ins>' in section.source_diff_html
     assert "20 segundos" in section.body  # the translation stays as the starting point
+
+
+def test_outdated_example_is_live_with_a_notice_in_spanish(demo, export_dir):
+    from guide_cms.publishing.selectors import export_problems
+    from guide_cms.review.selectors import guide_statuses
+
+    guide = Guide.objects.get(slug="gentle-stretches")
+    assert guide_statuses([guide])[guide.pk]["es"].label == "published v1 · outdated"
+    page = (export_dir / "site" / "es" / "gentle-stretches" / "index.html").read_text()
+    assert 'class="outdated-notice" role="note"' in page and "20 segundos" in page
+    assert "15 seconds" in (export_dir / "site" / "en" / "gentle-stretches" / "index.html").read_text()
+    assert export_problems() == []
 
 
 def test_second_demo_translation_keeps_its_numbers():

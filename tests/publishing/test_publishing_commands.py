@@ -45,13 +45,17 @@ def test_publish_guide_names_the_blocking_sections(wf):
 
 
 def test_export_channels_reports_and_verify_catches_tampering(wf, export_dir):
-    wf.publish(wf.approve("en"))
-    assert "site: updated" in run("export_channels", "--channel", "site")
+    wf.publish(wf.approve("en"))  # publishing exported the site already
     assert "site: unchanged; 0 rendered, 1 reused" in run("export_channels", "--channel", "site")
     page = export_dir / "site" / "en" / "baclofen" / "index.html"
     page.write_text(page.read_text().replace("Take 5 mg.", "Take 50 mg."))
     with pytest.raises(CommandError):
         run("verify_integrity")
+    output = run("export_channels", "--channel", "site")
+    assert "site: updated; 1 rendered, 0 reused" in output
+    assert "repaired 1 file(s) altered or deleted on disk: en/baclofen/index.html" in output
+    assert "Take 5 mg." in page.read_text()
+    assert "Integrity OK" in run("verify_integrity")
     with pytest.raises(CommandError, match="Unknown channel 'email'"):
         run("export_channels", "--channel", "email")
 
@@ -67,7 +71,9 @@ def test_publisher_uses_the_admin_action_with_a_confirmation_page(client, wf, ex
     assert response.status_code == 200 and b"first publication" in response.content
     assert not Publication.objects.exists()
     response = client.post(url, {**data, "confirmed": "yes"})
-    assert response.status_code == 302
+    assert response.status_code == 200 and response.streaming  # a page that shows each publication as it is done
+    page = b"".join(response.streaming_content).decode()
+    assert "baclofen [en] v1 (1 of 1)" in page and "published and exported" in page and "1 version published." in page
     assert Publication.objects.live().filter(version=version).count() == 2  # site and handouts
     assert (export_dir / "handouts" / "en" / "baclofen.pdf").exists()
 

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from guide_cms.guides.models import Section
+from guide_cms.guides.models import ChangeClass, Section
 from guide_cms.publishing.services import export_channels
 
 from tests.workflow import Workflow
@@ -39,6 +39,9 @@ def served_site(guide, editor, translator_es, tmp_path):
     version_sign(version=arabic, signer=wf.reviewer, password=PASSWORD, decision="approve")
     arabic.refresh_from_db()
     wf.publish(arabic)
+    # A clinical change to the English text, published: Spanish and Arabic stay up, with a notice.
+    wf.edit("dosing", "en", "Take 5 mg 30 minutes before bedtime.")
+    wf.publish(wf.approve("en", ChangeClass.CLINICAL))
     export_channels(channels=["site"], output_dir=tmp_path)
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str((tmp_path / "site").resolve()))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -79,3 +82,46 @@ def test_every_published_language_opens_with_its_direction(served_site):
         assert any(name in link for link in index_links), index_links
     assert arrived.endswith("/ar/baclofen/")
     assert (tmp_path / "arabic.png").stat().st_size > 10_000
+
+
+def test_an_outdated_translation_tells_its_reader_in_their_language_and_links_to_the_current_text(served_site):
+    from django.utils import translation
+    from playwright.sync_api import sync_playwright
+
+    base, tmp_path = served_site
+    seen = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page()
+        for code in ("en", "es", "ar"):
+            page.goto(f"{base}{code}/baclofen/")
+            notice = page.locator("[role=note].outdated-notice")
+            if code == "en":
+                seen[code] = notice.count()
+                continue
+            seen[code] = page.evaluate(
+                """() => {
+                    const notice = document.querySelector('[role=note].outdated-notice');
+                    const label = document.getElementById(notice.getAttribute('aria-labelledby'));
+                    const box = notice.getBoundingClientRect(), first = document.querySelector('section').getBoundingClientRect();
+                    const style = getComputedStyle(notice);
+                    return {
+                        name: label.textContent.trim(), heading: label.tagName, above_the_text: box.bottom <= first.top,
+                        visible: box.height > 0 && style.display !== 'none' && style.visibility !== 'hidden',
+                        border: parseFloat(style.borderTopWidth), link_lang: notice.querySelector('a').lang,
+                    };
+                }"""
+            )
+            page.screenshot(path=str(tmp_path / f"outdated-{code}.png"), full_page=True)
+            if code == "es":
+                page.locator(".outdated-notice a").click()
+                page.wait_for_url("**/en/baclofen/")
+                seen["followed"] = page.locator("section#dosing").inner_text()
+        browser.close()
+    assert seen["en"] == 0
+    for code in ("es", "ar"):
+        with translation.override(code):
+            heading = translation.gettext("This translation is being updated")
+        assert seen[code] == {"name": heading, "heading": "H2", "above_the_text": True, "visible": True, "border": 2, "link_lang": "en"}
+    assert "Take 5 mg 30 minutes before bedtime." in seen["followed"]
+    assert (tmp_path / "outdated-ar.png").stat().st_size > 10_000

@@ -180,7 +180,7 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_guides(editor):
     many = count_queries(guides)
 
     assert few == many
-    assert many <= 3
+    assert many <= 4  # sections, versions, live versions, live publications against the exports
 
 
 def test_guide_statuses_accepts_a_queryset(editor):

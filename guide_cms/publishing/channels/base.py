@@ -8,12 +8,17 @@ must be deterministic: the same entries give byte-identical files.
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from abc import ABC, abstractmethod
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from django.template import Engine
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -48,6 +53,29 @@ def localized_meaning(signature: SignatureFacts, language: str) -> str:
     return label
 
 
+def outdated_notice_texts(entry: "PublishedGuide") -> dict[str, str]:
+    """The outdated-translation notice in the entry's language (site page, JSON and handout say the same)."""
+    from django.utils import translation
+
+    from guide_cms.core.languages import get_language
+
+    notice = entry.outdated
+    reader = get_language(entry.language.code)
+    # The source language named in the reader's language ("inglés"), from Babel.
+    source_name = get_language(notice.source_language.code).locale.get_display_name(reader.locale)
+    with translation.override(reader.code):
+        return {
+            "heading": _("This translation is being updated"),
+            "explanation": _(
+                "The original guide in %(language)s has been updated with a change to its medical advice since this "
+                "translation was made. This translation does not include that change yet: it is being updated and "
+                "will be checked by a clinician."
+            ) % {"language": source_name},
+            "pointer": _("Until the updated translation is published, please read the current guide in %(language)s:")
+            % {"language": source_name},
+        }
+
+
 @dataclass(frozen=True)
 class SectionContent:
     key: str
@@ -75,6 +103,17 @@ class LanguageFacts:
 
 
 @dataclass(frozen=True)
+class OutdatedNotice:
+    """A published translation whose source has since had a clinical change, now live in
+    the source language: the translation stays up with a notice, in its own language,
+    that it is being updated and where the current text is."""
+
+    source_language: LanguageFacts
+    source_version_number: int  # the live source version, which has the change
+    source_title: str  # its title, for the link
+
+
+@dataclass(frozen=True)
 class PublishedGuide:
     """One guide in one language, exactly as signed."""
 
@@ -93,6 +132,8 @@ class PublishedGuide:
     # Languages this guide is live in (for hreflang alternates), including this one.
     alternates: tuple[LanguageFacts, ...]
     source_language: LanguageFacts
+    # Set while a clinical change to the source, live in the source language, is not in this translation yet.
+    outdated: OutdatedNotice | None = None
 
 
 @dataclass(frozen=True)
@@ -120,10 +161,121 @@ class ChannelError(Exception):
     """The channel refuses to produce output (e.g. a glyph no font can draw); nothing is written."""
 
 
+@dataclass(frozen=True)
+class PrintedSection:
+    """What a reader of one channel gets of one section, read back from the rendered output."""
+
+    text: str  # every character shown, in any order
+    callouts: tuple[str, ...] = ()  # kinds of the callouts shown ("warning", "tip"), in order
+    overflowing: tuple[str, ...] = ()  # text laid out outside the page, where no one can read it
+
+
+@dataclass(frozen=True)
+class RenderProblem:
+    """Something of an entry that would not reach the reader of a channel."""
+
+    section: str  # section key, "" for the guide as a whole
+    code: str  # "dropped" | "overflow" | "unprintable" | "render-failed" | "limit"
+    message: str
+
+
+MAX_PROBLEMS_PER_SECTION = 5
+
+
+def _letters(text: str) -> Counter:
+    """The characters of text that must be seen, whatever the layout: no spaces,
+    controls or format characters, case folded (a label may be upper-cased)."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    return Counter(c for c in text if not c.isspace() and unicodedata.category(c) not in ("Cc", "Cf"))
+
+
+def _excerpt(text: str, limit: int = 50) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def missing_from(entry: "PublishedGuide", printed: dict[str, PrintedSection], where: str) -> list[RenderProblem]:
+    """Every paragraph, list item and callout of entry's sections that `printed` lacks.
+
+    The snapshot's Markdown is read again on its own (guides.markdown.text_units)
+    and each unit's characters are looked for in what the channel shows of its
+    section; `where` names the output ("the site page", "the handout").
+    """
+    from guide_cms.guides.markdown import text_units
+
+    constructs = {"paragraph": _("paragraph"), "list item": _("list item"), "quote": _("quote")}
+    callout_names = {"warning": _("warning callout"), "tip": _("tip callout")}
+    problems: list[RenderProblem] = []
+    for section in sorted(entry.sections, key=lambda s: (s.position, s.key)):
+        shown = printed.get(section.key)
+        if shown is None:
+            problems.append(RenderProblem(section.key, "dropped", _("The whole section is missing from %(where)s.") % {"where": where}))
+            continue
+        found: list[RenderProblem] = []
+        pool = _letters(shown.text)
+        units = text_units(section.body_markdown)
+        for unit in units:
+            if not unit.text:
+                continue  # a callout itself: compared below
+            need = _letters(unit.text)
+            if need - pool:
+                construct = callout_names.get(unit.callout) if unit.construct == "callout" else constructs[unit.construct]
+                found.append(RenderProblem(section.key, "dropped", _(
+                    "Line %(line)d, %(construct)s “%(text)s”: this text is missing from %(where)s."
+                ) % {"line": unit.line, "construct": construct, "text": _excerpt(unit.text), "where": where}))
+            else:
+                pool -= need
+        expected = [unit for unit in units if unit.construct == "callout" and not unit.text]
+        if [unit.callout for unit in expected] != list(shown.callouts):
+            have = Counter(shown.callouts)
+            for unit in expected:
+                if have[unit.callout]:
+                    have[unit.callout] -= 1
+                    continue
+                found.append(RenderProblem(section.key, "dropped", _(
+                    "Line %(line)d, %(construct)s: it is not shown as a callout in %(where)s."
+                ) % {"line": unit.line, "construct": callout_names.get(unit.callout, unit.callout), "where": where}))
+        for text in shown.overflowing[:MAX_PROBLEMS_PER_SECTION]:
+            found.append(RenderProblem(section.key, "overflow", _(
+                "“%(text)s” does not fit on the page of %(where)s: it is laid out beyond the margin, where it "
+                "is cut off. Break up the long word or address."
+            ) % {"text": _excerpt(text), "where": where}))
+        problems += found[:MAX_PROBLEMS_PER_SECTION]
+        if len(found) > MAX_PROBLEMS_PER_SECTION:
+            problems.append(RenderProblem(section.key, "dropped", _("… and %(count)d more problems in this section.") % {
+                "count": len(found) - MAX_PROBLEMS_PER_SECTION}))
+    return problems
+
+
+def limit_problems(entry: Entry) -> list[RenderProblem]:
+    """Sections past the size and nesting limits (guides.text_limits): signed before the
+    limits existed, they are refused before any renderer is tried (WeasyPrint could
+    recurse for a long time, markdown-it drop text)."""
+    from guide_cms.guides.text_limits import markdown_limit_problems
+
+    problems = []
+    for section in getattr(entry, "sections", ()):
+        for line, _column, _code, message in markdown_limit_problems(section.body_markdown):
+            problems.append(RenderProblem(section.key, "limit", _("Line %(line)d: %(message)s") % {"line": line, "message": message}))
+    return problems
+
+
+def problems_message(problems: list[RenderProblem], entry: Entry, where: str) -> str:
+    """One message for a ChannelError: the guide, the language and every problem with its section."""
+    lines = [
+        (_("section '%(key)s': %(message)s") % {"key": p.section, "message": p.message}) if p.section else p.message
+        for p in problems
+    ]
+    return _("%(where)s of %(slug)s [%(language)s] would not show the signed text: %(problems)s") % {
+        "where": capfirst(where), "slug": entry.slug, "language": entry.language.code, "problems": " ".join(lines)}
+
+
 class Channel(ABC):
     """One output format. Subclasses are listed in settings.GUIDE_CMS_CHANNELS."""
 
     name: str = ""
+    # How messages name this channel's output for one guide ("the site page").
+    output_label = gettext_lazy("the channel's output")
     # Bump when the channel's templates or code change its output, so
     # incremental exports re-render instead of reusing old files.
     output_version: str = "1"
@@ -131,6 +283,34 @@ class Channel(ABC):
     @abstractmethod
     def render_entry(self, entry: Entry) -> list[RenderedFile]:
         """Files for one guide in one language."""
+
+    def check_rendering(self, entry: PublishedGuide) -> list[RenderProblem]:
+        """What of entry's signed text would not reach a reader of this channel.
+
+        The default renders the entry's files (a failure raises); a channel
+        that can read back what it shows overrides this to compare it with the
+        snapshot (missing_from), as far as layout and no further.
+        """
+        self.render_entry(entry)
+        return []
+
+    def quick_check(self, entry: PublishedGuide) -> list[RenderProblem]:
+        """Cheap checks (no layout) a publisher sees before confirming; none by default."""
+        return []
+
+    def trial(self, entry: PublishedGuide) -> list[RenderProblem]:
+        """check_rendering, with a failure to render turned into a problem (for submission)."""
+        try:
+            return self.check_rendering(entry)
+        except ChannelError as exc:
+            return [RenderProblem("", "render-failed", str(exc))]
+        except RecursionError:
+            return [RenderProblem("", "render-failed", _(
+                "%(where)s cannot be laid out: the text is nested too deeply for the renderer."
+            ) % {"where": capfirst(self.output_label)})]
+        except Exception as exc:  # noqa: BLE001 - any failure of a renderer is a reason not to sign
+            return [RenderProblem("", "render-failed", _("%(where)s cannot be rendered: %(error)s") % {
+                "where": capfirst(self.output_label), "error": f"{type(exc).__name__}: {exc}"})]
 
     def render_shared(self, entries: list[Entry]) -> list[RenderedFile]:
         """Files that depend on every entry (index, sitemap). None by default."""

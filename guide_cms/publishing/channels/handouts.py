@@ -10,7 +10,12 @@ review date) in the handout's language.
 
 Before anything is laid out, every character that will be printed is checked
 against the language's fonts; a handout with a character no font can draw is
-refused with a ChannelError and nothing is returned.
+refused with a ChannelError and nothing is returned. After layout, and before
+the PDF is written, the laid-out text is read back (printed_sections): every
+paragraph, list item and callout of the signed text must be there, inside the
+margins, or the handout is refused. A translation behind a live clinical
+change to its source opens with a boxed notice in its language and the
+address of the current source page.
 
 Output is deterministic: no clock, no random identifiers, nothing fetched.
 The PDF dates are the approval date, the PDF /ID derives from the entry.
@@ -20,6 +25,7 @@ logger (WeasyPrint's own logger has only a NullHandler).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import hashlib
 import logging
@@ -32,6 +38,7 @@ from django.template import Context
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy
 
 from guide_cms.guides.markdown import sanitize_html
 
@@ -39,13 +46,19 @@ from .. import fonts
 from .base import (
     TEMPLATE_DIR,
     Channel,
+    ChannelError,
     Entry,
     LanguageFacts,
+    PrintedSection,
     PublishedGuide,
     RenderedFile,
+    RenderProblem,
     SignatureFacts,
     WithdrawnGuide,
     localized_meaning,
+    missing_from,
+    outdated_notice_texts,
+    problems_message,
     template_engine,
 )
 
@@ -157,8 +170,46 @@ def _weasyprint_warnings(path: str):
             logger.warning("WeasyPrint, printing %s: %s", path, record.getMessage())
 
 
+def printed_sections(document) -> dict[str, PrintedSection]:
+    """What a reader of a laid-out handout gets of each section (by key): every text
+    box inside <section id="section-KEY">, the callouts, and text beyond the margins."""
+    from weasyprint.formatting_structure import boxes
+
+    sections: dict[str, dict] = {}
+    for page in document.pages:
+        page_box = page._page_box
+        left = page_box.content_box_x()
+        right = left + page_box.width
+        stack = [(page_box, None)]
+        while stack:
+            box, key = stack.pop()
+            element = getattr(box, "element", None)
+            if element is not None and getattr(box, "element_tag", "") == "section":
+                ident = element.get("id") or ""
+                if ident.startswith("section-"):
+                    key = ident.removeprefix("section-")
+                    sections.setdefault(key, {"text": [], "callouts": [], "seen": set(), "overflowing": []})
+            if key is not None:
+                found = sections[key]
+                if element is not None and getattr(box, "element_tag", "") == "aside" and id(element) not in found["seen"]:
+                    found["seen"].add(id(element))
+                    kinds = [c.removeprefix("callout-") for c in (element.get("class") or "").split() if c.startswith("callout-")]
+                    found["callouts"].append(kinds[0] if kinds else "")
+                if isinstance(box, boxes.TextBox) and box.text.strip():
+                    found["text"].append(box.text)
+                    if box.position_x < left - 1 or box.position_x + box.width > right + 1:
+                        found["overflowing"].append(box.text)
+            for child in reversed(getattr(box, "children", None) or ()):
+                stack.append((child, key))
+    return {
+        key: PrintedSection(text=" ".join(s["text"]), callouts=tuple(s["callouts"]), overflowing=tuple(s["overflowing"]))
+        for key, s in sections.items()
+    }
+
+
 class HandoutChannel(Channel):
     name = "handouts"
+    output_label = gettext_lazy("the handout")
     output_version = "1"
 
     def render_entry(self, entry: Entry) -> list[RenderedFile]:
@@ -166,6 +217,10 @@ class HandoutChannel(Channel):
         html = self.html(entry)  # refuses undrawable text before any layout
         with _weasyprint_warnings(path):
             document = self._layout(html, entry)
+            if isinstance(entry, PublishedGuide):
+                problems = missing_from(entry, printed_sections(document), str(self.output_label))
+                if problems:
+                    raise ChannelError(problems_message(problems, entry, str(self.output_label)))
             pdf = document.write_pdf(
                 uncompressed_pdf=False,
                 pdf_tags=True,  # a tagged PDF: screen readers and reflow get headings, lists and reading order
@@ -177,16 +232,51 @@ class HandoutChannel(Channel):
         """The entry, plus what else the PDF depends on: WeasyPrint, the template, the CSS and the font files."""
         from guide_cms.core.hashing import sha256_hex
 
+        from .site import site_url
+
         codes = [entry.language.code]
         if isinstance(entry, WithdrawnGuide):
             codes.append(entry.source_language.code)
+        else:
+            if entry.outdated is not None:
+                codes.append(entry.outdated.source_language.code)
+            # A handout prints no links to other languages: publishing another
+            # language must not print this one again.
+            entry = dataclasses.replace(entry, alternates=())
         return sha256_hex(
             {
                 "entry": super().entry_key(entry),
                 "renderer": _renderer_fingerprint(),
                 "fonts": fonts.fingerprint(codes),
+                "site_url": site_url(),  # printed in the outdated-translation notice
             }
         )
+
+    def check_rendering(self, entry: PublishedGuide) -> list[RenderProblem]:
+        """Every printed character against the fonts, section by section; then, if all
+        can be drawn, the layout (no PDF) against the snapshot."""
+        problems = self.unprintable(entry)
+        if problems:
+            return problems
+        return missing_from(entry, printed_sections(self.document(entry)), str(self.output_label))
+
+    def quick_check(self, entry: PublishedGuide) -> list[RenderProblem]:
+        return self.unprintable(entry)
+
+    def unprintable(self, entry: PublishedGuide) -> list[RenderProblem]:
+        """Characters no font of the handout's language can draw, per section (and title, summary, signers)."""
+        code = entry.language.code
+        signers = " ".join(f"{s.printed_name} {s.credentials}" for s in entry.signatures)
+        parts = [("", gettext("the title"), entry.title), ("", gettext("the summary"), entry.summary)] + [
+            (section.key, f"“{section.title}”", section.title + " " + _visible_text(sanitize_html(section.body_html)))
+            for section in sorted(entry.sections, key=lambda s: (s.position, s.key))
+        ] + [("", gettext("the signers' names"), signers)]
+        problems = []
+        for key, where, text in parts:
+            missing = fonts.uncovered_characters(text, code, entry.language.english_name)
+            if missing:
+                problems.append(RenderProblem(key, "unprintable", fonts.unprintable_message(missing, code, where)))
+        return problems
 
     @staticmethod
     def path(entry: Entry) -> str:
@@ -238,6 +328,10 @@ class HandoutChannel(Channel):
             signers = [self._signer(signature, code) for signature in entry.signatures]
         sections = []
         printed = [("the title", entry.title), ("the summary", entry.summary)]
+        outdated = self._outdated(entry)
+        if outdated:
+            printed.append(("the notice that the translation is being updated", " ".join(
+                [outdated["heading"], outdated["explanation"], outdated["pointer"], outdated["source_url"]])))
         for section in sorted(entry.sections, key=lambda s: (s.position, s.key)):
             body = sanitize_html(section.body_html)
             sections.append({"key": section.key, "title": section.title, "body": mark_safe(body)})  # noqa: S308
@@ -256,6 +350,7 @@ class HandoutChannel(Channel):
             "next_review_due": _format_date(code, entry.next_review_due) if entry.next_review_due else "",
             "next_review_due_iso": entry.next_review_due.isoformat() if entry.next_review_due else "",
             "review_overdue": bool(entry.review_overdue),
+            "outdated": outdated,
         }
         # The sign-off block and the footer, with the labels exactly as the template translates them.
         with translation.override(code):
@@ -275,7 +370,27 @@ class HandoutChannel(Channel):
             ]
         )
         printed.append(("the sign-off and footer", signoff))
+        if outdated:
+            source = entry.outdated.source_language
+            return context, [(entry.language, printed), (source, [("the source title in the notice", entry.outdated.source_title)])]
         return context, [(entry.language, printed)]
+
+    @staticmethod
+    def _outdated(entry: PublishedGuide) -> dict | None:
+        """The notice on a translation that a live clinical change to the source is not in yet:
+        the site's words, and the source page's full address (a printout cannot follow a link)."""
+        if entry.outdated is None:
+            return None
+        from .site import site_url
+
+        source = entry.outdated.source_language
+        return {
+            **outdated_notice_texts(entry),
+            "source_language": source,
+            "source_title": entry.outdated.source_title,
+            "source_font_family": mark_safe(fonts.font_family_css(source.code)),  # noqa: S308 - from our own config
+            "source_url": f"{site_url()}{source.code}/{entry.slug}/",
+        }
 
     @staticmethod
     def _signer(signature: SignatureFacts, code: str) -> dict:

@@ -10,13 +10,17 @@ Layout of the output (every file servable as it is, under any path prefix):
 
 Pages link only with relative URLs; the sitemap is the one place with
 absolute ones. Nothing here reads the database or the clock: the same entries
-give byte-identical files.
+give byte-identical files. A guide page is read back before it is returned
+(printed_sections): every paragraph, list item and callout of the signed text
+must be on it. A translation behind a live clinical change to its source
+carries a notice (page and JSON) in its language, linking to the source page.
 """
 from __future__ import annotations
 
 import datetime
 import json
 from collections import defaultdict
+from html.parser import HTMLParser
 from urllib.parse import quote
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
@@ -25,6 +29,7 @@ from django.conf import settings
 from django.template import Context
 from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 # The allow-list that rendered the bodies: reused, never copied, so the second
 # pass can never be looser (or stricter) than the first.
@@ -32,13 +37,19 @@ from guide_cms.guides.markdown import sanitize_html
 
 from .base import (
     Channel,
+    ChannelError,
     Entry,
     LanguageFacts,
+    PrintedSection,
     PublishedGuide,
     RenderedFile,
+    RenderProblem,
     SignatureFacts,
     WithdrawnGuide,
     localized_meaning,
+    missing_from,
+    outdated_notice_texts,
+    problems_message,
     template_engine,
 )
 
@@ -125,16 +136,79 @@ def _dumps(data: dict) -> bytes:
     return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
 
 
+class _SectionText(HTMLParser):
+    """The text and callouts a browser shows inside each <section id="key"> of a guide page."""
+
+    _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.sections: dict[str, dict] = {}
+        self.stack: list[tuple[str, str | None]] = []  # (tag, section key it opens)
+        self.hidden = 0  # inside <style>, <script> or <template>
+
+    def _current(self):
+        key = next((key for _tag, key in reversed(self.stack) if key), None)
+        return self.sections.get(key) if key else None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("style", "script", "template"):
+            self.hidden += 1
+        key = attrs.get("id") if tag == "section" else None
+        if key:
+            self.sections[key] = {"text": [], "callouts": []}
+        classes = (attrs.get("class") or "").split()
+        current = self._current()
+        if tag == "aside" and "callout" in classes and current is not None:
+            kinds = [c.removeprefix("callout-") for c in classes if c.startswith("callout-")]
+            current["callouts"].append(kinds[0] if kinds else "")
+        if tag not in self._VOID:
+            self.stack.append((tag, key))
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "script", "template"):
+            self.hidden = max(0, self.hidden - 1)
+        for index in range(len(self.stack) - 1, -1, -1):
+            if self.stack[index][0] == tag:
+                del self.stack[index:]
+                break
+
+    def handle_data(self, data):
+        current = self._current()
+        if current is not None and not self.hidden:
+            current["text"].append(data)
+
+
+def printed_sections(page: str) -> dict[str, PrintedSection]:
+    """What a reader of a guide page sees of each section, by key."""
+    parser = _SectionText()
+    parser.feed(page)
+    parser.close()
+    return {key: PrintedSection(text=" ".join(s["text"]), callouts=tuple(s["callouts"])) for key, s in parser.sections.items()}
+
+
 class SiteChannel(Channel):
     name = "site"
+    output_label = gettext_lazy("the site page")
     output_version = "1"
 
     # -- one guide in one language ---------------------------------------
 
+    def _checked_page(self, entry: PublishedGuide) -> tuple[bytes, list[RenderProblem]]:
+        page = self._guide_page(entry)
+        return page, missing_from(entry, printed_sections(page.decode("utf-8")), str(self.output_label))
+
+    def check_rendering(self, entry: PublishedGuide) -> list[RenderProblem]:
+        return self._checked_page(entry)[1]
+
     def render_entry(self, entry: Entry) -> list[RenderedFile]:
         if isinstance(entry, PublishedGuide):
+            page, problems = self._checked_page(entry)
+            if problems:
+                raise ChannelError(problems_message(problems, entry, str(self.output_label)))
             files = [
-                RenderedFile(f"{entry.language.code}/{entry.slug}/index.html", self._guide_page(entry)),
+                RenderedFile(f"{entry.language.code}/{entry.slug}/index.html", page),
                 RenderedFile(f"{entry.language.code}/{entry.slug}.json", self._guide_json(entry)),
             ]
         elif isinstance(entry, WithdrawnGuide):
@@ -188,8 +262,21 @@ class SiteChannel(Channel):
             "approved_on_iso": entry.approved_on.isoformat(),
             "next_review_due": _format_date(code, entry.next_review_due) if entry.next_review_due else "",
             "next_review_due_iso": entry.next_review_due.isoformat() if entry.next_review_due else "",
+            "outdated": self._outdated(entry),
         }
         return _render("publishing/site/guide.html", context, code)
+
+    def _outdated(self, entry: PublishedGuide) -> dict | None:
+        """The notice on a translation that a live clinical change to the source is not in yet."""
+        if entry.outdated is None:
+            return None
+        source = entry.outdated.source_language
+        return {
+            **outdated_notice_texts(entry),
+            "source_language": source,
+            "source_title": entry.outdated.source_title,
+            "source_href": _from_page(_page_path(source.code, entry.slug)),
+        }
 
     def _guide_json(self, entry: PublishedGuide) -> bytes:
         data = {
@@ -226,6 +313,7 @@ class SiteChannel(Channel):
             "next_review_due": entry.next_review_due.isoformat() if entry.next_review_due else None,
             "review_overdue": bool(entry.review_overdue),
             "withdrawn": False,
+            "outdated": self._outdated_json(entry),
             "page": _page_path(entry.language.code, entry.slug),
             "alternates": [
                 {
@@ -237,6 +325,21 @@ class SiteChannel(Channel):
             ],
         }
         return _dumps(data)
+
+    def _outdated_json(self, entry: PublishedGuide) -> dict | None:
+        if entry.outdated is None:
+            return None
+        source = entry.outdated.source_language
+        return {
+            "notice": outdated_notice_texts(entry),
+            "source": {
+                "language": _language_data(source),
+                "version": entry.outdated.source_version_number,
+                "title": entry.outdated.source_title,
+                "page": _page_path(source.code, entry.slug),
+                "json": _json_path(source.code, entry.slug),
+            },
+        }
 
     def _withdrawn_page(self, entry: WithdrawnGuide) -> bytes:
         context = {

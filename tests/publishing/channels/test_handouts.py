@@ -397,3 +397,25 @@ def test_entry_key_changes_with_the_entry_the_fonts_and_the_renderer(monkeypatch
     monkeypatch.undo()
     monkeypatch.setattr(handouts, "_renderer_fingerprint", lambda: {"weasyprint": "999"})
     assert channel.entry_key(entry) != key
+
+
+def test_a_new_language_going_live_does_not_print_this_handout_again():
+    channel = HandoutChannel()
+    alone = sample.published_guide("es", alternates=("en", "es"))
+    assert channel.entry_key(alone) == channel.entry_key(sample.published_guide("es"))
+
+
+@pytest.mark.parametrize("code", ["zh-hans", "vi", "ar"])
+def test_an_outdated_translation_prints_the_notice_first_with_the_source_address(code):
+    from guide_cms.publishing.channels.base import OutdatedNotice
+
+    entry = sample.replace(
+        sample.published_guide(code),
+        outdated=OutdatedNotice(sample.language_facts("en"), sample.SOURCE_VERSION + 1, "Muscle relaxants: treatment guide"),
+    )
+    first_page = pdf_pages(HandoutChannel().render_entry(entry)[0].content)[0]
+    (heading,) = labels(code, "This translation is being updated")
+    assert has_phrase(first_page, heading, code)
+    assert f"https://guides.example.org/en/{SLUG}/" in first_page.replace("\n", "")
+    assert first_page.index("Muscle relaxants") < first_page.index(entry.sections[0].title[:4])
+    assert HandoutChannel().entry_key(entry) != HandoutChannel().entry_key(sample.published_guide(code))

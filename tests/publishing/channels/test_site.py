@@ -556,7 +556,7 @@ def test_shared_files_are_the_index_and_the_sitemap():
 
 def _hostile_section():
     return sample.demo_sections("en")[0].__class__(
-        key="hostile", position=1, title="Hostile", body_markdown="(not used)", body_html=HOSTILE_BODY
+        key="hostile", position=1, title="Hostile", body_markdown="Safe text.", body_html=HOSTILE_BODY
     )
 
 

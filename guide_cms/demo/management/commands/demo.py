@@ -41,7 +41,10 @@ class Command(BaseCommand):
         second = load_second_guide()
         self.stdout.write(f"Draft guide '{second.guide.slug}' {'loaded' if second.created else 'already loaded'}.")
         if run_outdated_example():
-            self.stdout.write("Guide 'gentle-stretches': English changed clinically after the Spanish approval (Spanish outdated).")
+            self.stdout.write(
+                "Guide 'gentle-stretches': a clinical change to the English, published after the Spanish "
+                "(Spanish outdated, live with a notice)."
+            )
         example = memory_example()
         fuzzy = ", ".join(f"{uid} ({score}%)" for uid, score in example["fuzzy"])
         self.stdout.write(

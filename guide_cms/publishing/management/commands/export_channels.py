@@ -31,8 +31,23 @@ class Command(BaseCommand):
             reports = export_channels(channels=channels, output_dir=output, progress=progress)
         except (ChannelError, ExportRefused) as exc:
             raise CommandError(f"Export refused, previous output kept: {exc}") from None
+        problems = 0
         for report in reports:
+            if report.error:
+                problems += 1
+                self.stderr.write(self.style.ERROR(f"{report.channel}: FAILED, its previous output was kept: {report.error}"))
+                continue
             state = "updated" if report.changed else "unchanged"
             self.stdout.write(
                 f"{report.channel}: {state}; {len(report.rendered)} rendered, {len(report.reused)} reused, {report.files} files in {report.path}"
+            )
+            if report.repaired:
+                self.stdout.write(f"  repaired {len(report.repaired)} file(s) altered or deleted on disk: {', '.join(report.repaired)}")
+            for failure in report.failures:
+                problems += 1
+                self.stderr.write(self.style.ERROR(f"  FAILED {failure.describe(report.channel)}"))
+        if problems:
+            raise CommandError(
+                f"{problems} export problem(s): the other guides were exported; fix the ones named above and run export_channels again.",
+                returncode=1,
             )

@@ -22,15 +22,17 @@ class Command(BaseCommand):
         languages = all_languages()
         header = ["guide", *(lang.code for lang in languages)]
         rows = []
+        problems = []
         for guide in guides:
             cells = [guide.slug]
             for lang in languages:
                 status = statuses[guide.pk][lang.code]
-                cell = status.state.value.replace("_", " ")
-                if status.latest_number:
-                    cell += f" v{status.latest_number}"
+                cell = status.short_label
                 if status.changed_since_submitted:
                     cell += " *"
+                if status.export_problems:
+                    cell += " !"
+                    problems += [f"! {guide.slug} [{lang.code}] {problem}" for problem in status.export_problems]
                 cells.append(cell)
             rows.append(cells)
         widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
@@ -38,3 +40,7 @@ class Command(BaseCommand):
             self.stdout.write("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
         if any(s.changed_since_submitted for per in statuses.values() for s in per.values()):
             self.stdout.write("* changed since submitted")
+        if problems:
+            self.stdout.write("! live, but not on the channels as published (verify_integrity and export_channels say more):")
+            for line in problems:
+                self.stdout.write(f"  {line}")

@@ -3,9 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from guide_cms.guides.cli import guide_or_error, language_or_error, user_or_error
 from guide_cms.guides.models import Version
-from guide_cms.publishing.channels.base import ChannelError
-from guide_cms.publishing.entries import ExportRefused
-from guide_cms.publishing.services import PublishRefused, export_channels, publish_version
+from guide_cms.publishing.services import PublishRefused, publish_version
 
 
 class Command(BaseCommand):
@@ -42,9 +40,7 @@ class Command(BaseCommand):
             before = result.replaced[channel]
             change = f"replaces v{before}" if before else "first publication"
             self.stdout.write(self.style.SUCCESS(f"Published {slug} [{lang.code}] v{chosen.number} on {channel} ({change})."))
-        try:
-            reports = export_channels(channels=result.channels, user=publisher)
-        except (ChannelError, ExportRefused) as exc:
-            raise CommandError(f"Published, but the export failed and the previous files were kept: {exc}") from None
-        for report in reports:
+        for report in result.reports:
             self.stdout.write(f"  {report.channel}: {len(report.rendered)} rendered, {len(report.reused)} reused, {report.files} files in {report.path}")
+        for failure in result.failures:
+            self.stderr.write(self.style.WARNING(f"  Another guide could not be exported: {failure}"))

@@ -1,0 +1,62 @@
+"""Signed text is rendered text: the checks a version must pass before it can be submitted.
+
+Named in settings.GUIDE_CMS_SUBMIT_CHECKS and called by review.services for
+every submission (and by the submit page), so that a reviewer never signs
+text that a channel would drop, cut off or fail to print:
+
+1. the size and nesting limits of guides.text_limits, for text stored before
+   they existed (nothing past them is rendered);
+2. lines with words that the Markdown renderer shows nowhere;
+3. for every configured channel, a trial render of the snapshot, as far as
+   layout for the handout: every character against the handout fonts, and
+   every paragraph, list item and callout looked for in what the channel shows.
+
+Each problem is an error finding that names the section and the construct.
+"""
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from guide_cms.guides.markdown import dropped_lines
+from guide_cms.guides.models import Guide, Version
+from guide_cms.guides.text_limits import guide_size_problem, markdown_limit_problems, snapshot_length
+from guide_cms.localization.qa import ERROR, Finding
+
+from . import export
+from .entries import provisional_entry
+
+# RenderProblem.code -> the finding's code.
+_CODES = {"dropped": "render-dropped", "overflow": "render-overflow", "unprintable": "unprintable", "render-failed": "render-failed"}
+
+
+def _shown_line(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def submission_findings(*, snapshot: dict, guide: Guide, source_version: Version | None) -> list[Finding]:
+    """Errors for everything of the snapshot that would not reach readers as signed."""
+    findings: list[Finding] = []
+    if too_large := guide_size_problem(snapshot_length(snapshot)):
+        # Nothing is rendered: that is what the limit protects.
+        return [Finding("render-limit", ERROR, "", too_large)]
+    renderable = []
+    for section in snapshot["sections"]:
+        key, body = section["key"], section["body"]
+        limits = markdown_limit_problems(body)
+        for line, _column, _code, message in limits:
+            findings.append(Finding("render-limit", ERROR, key, _("Line %(line)d: %(message)s") % {"line": line, "message": message}))
+        dropped = [] if limits else dropped_lines(body)
+        for line, text in dropped:
+            findings.append(Finding("render-dropped", ERROR, key, _(
+                "Line %(line)d “%(text)s” is shown nowhere: the Markdown renderer drops it (a link reference "
+                "definition such as “[1]: …” does that). Rewrite it as a paragraph or a list item."
+            ) % {"line": line, "text": _shown_line(text)}))
+        if not limits:  # past a limit, a renderer might fail or take minutes: not tried
+            renderable.append(section)
+    entry = provisional_entry(snapshot, guide=guide, source_version=source_version, sections=renderable)
+    for name in export.channel_names():
+        channel = export.get_channel(name)
+        for problem in channel.trial(entry):
+            findings.append(Finding(_CODES.get(problem.code, problem.code), ERROR, problem.section, problem.message))
+    return findings
