@@ -49,6 +49,8 @@ test: check-deploy test-sqlite test-postgres
 check-deploy: $(STAMP)
 	DJANGO_SETTINGS_MODULE=guide_cms.settings.production DATABASE_URL=sqlite:///:memory: ALLOWED_HOSTS=guides.example.org \
 	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	GUIDE_CMS_AUDIT_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	GUIDE_CMS_CHECKPOINT_KEY="$$($(BIN)/python scripts/new-checkpoint-key.py)" \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 test-sqlite: $(STAMP) messages

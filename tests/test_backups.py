@@ -1,7 +1,6 @@
 """Backups restore: dumpdata to JSON or XML, loaddata into a fresh database, and
 verify_integrity passes there (hashed and sealed timestamps are kept to the
 millisecond, which every backup path keeps)."""
-import datetime
 import json
 import os
 import subprocess
@@ -14,11 +13,11 @@ from django.core.management import call_command
 
 from guide_cms.core.audit import audit_append, legacy_event_hash
 from guide_cms.core.hashing import legacy_time
-from guide_cms.core.models import AuditChainHead, AuditEvent
+from guide_cms.core.models import AuditEvent
 from guide_cms.core.services import account_update
 from guide_cms.guides.models import Version
 from guide_cms.review.models import Signature
-from guide_cms.review.seals import compute_seal, seal_is_valid
+from guide_cms.review.seals import compute_seal
 from guide_cms.review.services import SignatureRefused, version_sign
 
 pytestmark = pytest.mark.django_db
@@ -77,22 +76,33 @@ def verify():
     return out.getvalue()
 
 
-def test_records_from_before_the_change_still_verify_and_the_operator_is_told_how_to_back_them_up(history):
-    """A database written by an earlier version: microsecond timestamps, hashed and sealed with them."""
-    moment = datetime.datetime(2026, 11, 1, 9, 30, 15, 123456, tzinfo=datetime.timezone.utc)
-    head = AuditChainHead.objects.get()
-    legacy = AuditEvent(actor_label="system", action="legacy.test", data={"n": 1}, created_at=moment, prev_hash=head.last_hash)
-    legacy.hash = legacy_event_hash(legacy)
-    AuditEvent.objects.bulk_create([legacy])
-    AuditChainHead.objects.filter(pk=1).update(last_hash=legacy.hash, count=head.count + 1)
-    signature = Signature.objects.select_related("version__guide").first()
-    signature.signed_at = moment
-    Signature.objects.filter(pk=signature.pk).update(signed_at=moment, seal=compute_seal(signature, time=legacy_time))
-    assert seal_is_valid(Signature.objects.get(pk=signature.pk))
-    audit_append(actor=None, action="after.upgrade")  # the chain goes on from the legacy event
+@pytest.fixture
+def earlier_release(monkeypatch):
+    """Write as the release before this one did: audit events hashed with plain SHA-256 (no key) over
+    microsecond timestamps, signatures sealed with microseconds."""
+    from functools import partial
+
+    from guide_cms.core import audit
+    from guide_cms.review import services
+
+    monkeypatch.setattr(audit, "event_hash", lambda event, key=None: legacy_event_hash(event))
+    monkeypatch.setattr(audit, "to_milliseconds", lambda value: value.replace(microsecond=value.microsecond | 1))
+    monkeypatch.setattr(services, "to_milliseconds", lambda value: value.replace(microsecond=value.microsecond | 1))
+    monkeypatch.setattr(services, "compute_seal", partial(compute_seal, time=legacy_time))
+    return monkeypatch
+
+
+def test_records_from_before_the_change_still_verify_and_the_operator_is_told_how_to_back_them_up(earlier_release, history):
+    """A database written by an earlier version: an unkeyed chain, microsecond timestamps, hashed and sealed with them."""
+    written_before = AuditEvent.objects.count()
+    earlier_release.undo()  # this release takes over: the chain goes on, keyed
+    audit_append(actor=None, action="after.upgrade")
+    assert all(s.signed_at.microsecond % 1000 for s in Signature.objects.all())
 
     output = verify()
 
     assert "Integrity OK" in output
-    assert "1 audit events and 1 signatures were recorded with microsecond timestamps" in output
+    signatures = Signature.objects.count()
+    assert f"{written_before} audit events and {signatures} signatures were recorded with microsecond timestamps" in output
     assert "pg_dump or dumpdata --format xml" in output
+    assert f"{written_before} audit events were written before the audit chain was keyed" in output

@@ -15,9 +15,19 @@ def run_manage(*args, env):
     )
 
 
+def new_checkpoint_key() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.generate()
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+
+
 PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "guide_cms.settings.production",
     "SECRET_KEY": "Zq3v-8pLr2W_kd9xN4sT7yHb1cM6fJ0gUeA5oRiV-production-like-key-for-the-check-only",
+    "GUIDE_CMS_AUDIT_KEY": "Hk2m-9qWe4R_tY7uI0oPa3Sd6Fg1Jh5Kl8Zx-audit-key-for-the-check-only",
+    "GUIDE_CMS_CHECKPOINT_KEY": new_checkpoint_key(),
     "DATABASE_URL": "sqlite:///:memory:",
     "ALLOWED_HOSTS": "guides.example.org",
 }
@@ -44,6 +54,40 @@ def test_production_refuses_a_short_repetitive_or_published_secret_key(key, reas
 
     assert result.returncode != 0
     assert reason in result.stderr
+
+
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        ({"GUIDE_CMS_AUDIT_KEY": ""}, "Set GUIDE_CMS_AUDIT_KEY (or GUIDE_CMS_AUDIT_KEY_FILE"),
+        ({"GUIDE_CMS_AUDIT_KEY": "short"}, "GUIDE_CMS_AUDIT_KEY is too weak"),
+        ({"GUIDE_CMS_AUDIT_KEY": "test-only-audit-key-not-for-production-use-9876543210"}, "published or placeholder"),
+        ({"GUIDE_CMS_AUDIT_KEY": PRODUCTION["SECRET_KEY"]}, "must not be a SECRET_KEY"),
+        ({"GUIDE_CMS_CHECKPOINT_KEY": ""}, "Set GUIDE_CMS_CHECKPOINT_KEY_FILE"),
+        ({"GUIDE_CMS_CHECKPOINT_KEY": "not a key"}, "not a readable unencrypted PEM key"),
+        ({"GUIDE_CMS_CHECKPOINT_KEY": settings.GUIDE_CMS_CHECKPOINT_KEY}, "published test key"),
+    ],
+)
+def test_production_refuses_to_start_without_its_own_audit_and_checkpoint_keys(change, reason):
+    result = run_manage("check", env={**PRODUCTION, **change})
+
+    assert result.returncode != 0
+    assert reason in result.stderr
+
+
+def test_production_reads_the_keys_from_files(tmp_path):
+    (tmp_path / "audit_key").write_text(PRODUCTION["GUIDE_CMS_AUDIT_KEY"] + "\n")
+    (tmp_path / "old_audit_keys").write_text("Old-audit-key-1-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n")
+    (tmp_path / "checkpoint.pem").write_text(PRODUCTION["GUIDE_CMS_CHECKPOINT_KEY"])
+    env = {
+        **PRODUCTION, "GUIDE_CMS_AUDIT_KEY": "", "GUIDE_CMS_CHECKPOINT_KEY": "",
+        "GUIDE_CMS_AUDIT_KEY_FILE": str(tmp_path / "audit_key"), "GUIDE_CMS_AUDIT_KEY_FALLBACKS_FILE": str(tmp_path / "old_audit_keys"),
+        "GUIDE_CMS_CHECKPOINT_KEY_FILE": str(tmp_path / "checkpoint.pem"),
+    }
+    script = "from django.conf import settings as s; print(s.GUIDE_CMS_AUDIT_KEY[:6], len(s.GUIDE_CMS_AUDIT_KEY_FALLBACKS), 'PRIVATE' in s.GUIDE_CMS_CHECKPOINT_KEY)"
+    result = run_manage("shell", "-c", script, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "Hk2m-9 1 True"
 
 
 def test_production_settings_pass_the_deploy_check_at_warning_level():

@@ -9,14 +9,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guide_cms.core.audit import audit_append
+from guide_cms.core.audit import audit_append, walk_chain
 from guide_cms.core.languages import all_languages
 from guide_cms.core.permissions import can_publish
 from guide_cms.guides.models import ChangeClass, Guide, Version, VersionStatus
 from guide_cms.guides.services import draft_scope
 from guide_cms.localization.staleness import changed_keys, outdating_versions
 
-from . import export
+from . import checkpoints, export
 from .channels.base import ChannelError
 from .entries import ExportRefused, build_entries, entry_for_version, outdating_live_source
 from .models import Publication
@@ -98,6 +98,7 @@ class PublishResult:
     channels: list[str]
     replaced: dict[str, int | None]  # channel -> version number that was live before
     reports: list[export.ChannelReport] = field(default_factory=list)  # the exports it made
+    checkpoint: checkpoints.CheckpointResult | None = None  # the checkpoint written after the export
 
     @property
     def failures(self) -> list[str]:
@@ -132,6 +133,10 @@ def publish_version(*, version: Version, user, channels: list[str] | None = None
     # File locks before row locks, as export_channels takes them: no deadlock.
     with export.channel_locks(root, channels):
         try:
+            distrusted = before_export(root, channels)
+        except ExportRefused as exc:
+            raise PublishRefused(str(exc)) from exc
+        try:
             result = _publish_and_stage(version=version, user=user, channels=channels, root=root, progress=progress, staged=staged)
         except BaseException:
             for stage in reversed(staged):
@@ -141,8 +146,33 @@ def publish_version(*, version: Version, user, channels: list[str] | None = None
             stage.finish()
     changed = [r for r in result.reports if r.changed]
     if changed:
-        _audit_export(user, changed)
+        _audit_export(user, changed, root, distrusted)
+    result.checkpoint = checkpoints.after_export(root=root)
+    _log_checkpoint(result.checkpoint)
     return result
+
+
+def before_export(root, channels) -> dict[str, str]:
+    """What every export does first, under the channels' locks: refuse if the audit trail was rewritten since
+    the last checkpoint, and never reuse files of a channel whose manifest was edited ({channel: why})."""
+    try:
+        latest = checkpoints.latest_checkpoint(root)
+    except ValueError as exc:
+        latest = None
+        logger.error("Exporting to %s: %s", root, exc)
+    walk = walk_chain(after=latest.anchor if latest else None)
+    if walk.problems:
+        raise ExportRefused(_("The audit trail was altered (%(problems)s): nothing is exported until verify_integrity passes.") % {
+            "problems": "; ".join(p.message for p in walk.problems)})
+    distrusted = checkpoints.distrust_altered_output(root, channels)
+    for channel, why in distrusted.items():
+        logger.error("The %s channel's files are not reused, every file is rendered again: %s", channel, why)
+    return distrusted
+
+
+def _log_checkpoint(result) -> None:
+    for problem in (result.problems if result else []):
+        logger.error("No checkpoint was written after the export: %s", problem)
 
 
 @transaction.atomic
@@ -231,18 +261,27 @@ def _export_after_withdrawal(user) -> None:
             logger.error("After a safety change: %s", failure.describe(report.channel))
 
 
-def _audit_export(user, reports: list[export.ChannelReport]) -> None:
+def _audit_export(user, reports: list[export.ChannelReport], root, distrusted: dict[str, str]) -> None:
+    # The manifests' digests, sealed in the chain: the next checkpoint signs only manifests an export recorded.
+    data = {
+        r.channel: {
+            "rendered": r.rendered, "reused": len(r.reused), "files": r.files,
+            "failed": [f.entry for f in r.failures], "repaired": r.repaired,
+        }
+        for r in reports
+    }
+    data["output"] = checkpoints.output_name(root)
+    data["manifests"] = {r.channel: checkpoints.manifest_digest(root, r.channel) for r in reports}
+    if distrusted:
+        data["distrusted"] = distrusted
     with transaction.atomic():
-        audit_append(
-            actor=user, action="export.channels",
-            data={
-                r.channel: {
-                    "rendered": r.rendered, "reused": len(r.reused), "files": r.files,
-                    "failed": [f.entry for f in r.failures], "repaired": r.repaired,
-                }
-                for r in reports
-            },
-        )
+        audit_append(actor=user, action=checkpoints.EXPORT_ACTION, data=data)
+
+
+class ExportReports(list):
+    """export_channels' reports (a list, one per channel), and the checkpoint written after them."""
+
+    checkpoint: checkpoints.CheckpointResult | None = None
 
 
 def export_channels(*, channels: list[str] | None = None, output_dir=None, user=None, progress=None) -> list[export.ChannelReport]:
@@ -256,10 +295,12 @@ def export_channels(*, channels: list[str] | None = None, output_dir=None, user=
     """
     names = channels or export.channel_names()
     root = export.export_root(output_dir)
-    reports = []
+    reports = ExportReports()
+    distrusted = {}
     for name in names:
         channel = export.get_channel(name)
         with export.channel_locks(root, [name]):
+            distrusted.update(before_export(root, [name]))
             # Entries are read under the lock: a publication committed while we waited is included.
             entries = build_entries(name)
             try:
@@ -272,5 +313,7 @@ def export_channels(*, channels: list[str] | None = None, output_dir=None, user=
             reports.append(stage.report)
     changed = [r for r in reports if r.changed]
     if changed:
-        _audit_export(user, changed)
+        _audit_export(user, changed, root, distrusted)
+    reports.checkpoint = checkpoints.after_export(root=root)
+    _log_checkpoint(reports.checkpoint)
     return reports

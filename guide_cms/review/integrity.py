@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from guide_cms.core.audit import verify_chain
+from guide_cms.core.audit import ChainWalk, walk_chain
 from guide_cms.guides.models import Version
 from guide_cms.guides.snapshots import content_hash
 
@@ -15,6 +15,7 @@ from .seals import is_legacy_seal, seal_is_valid
 @dataclass
 class IntegrityReport:
     events: int = 0
+    walk: ChainWalk | None = None
     versions: int = 0
     signatures: int = 0
     problems: list[str] = field(default_factory=list)
@@ -26,11 +27,22 @@ class IntegrityReport:
         return not self.problems
 
 
-def check_integrity() -> IntegrityReport:
+def check_integrity(*, positions=()) -> IntegrityReport:
+    """positions: chain positions whose hashes the caller compares (checkpoints); see report.walk."""
     report = IntegrityReport()
-    legacy_events: list[int] = []
-    report.events, chain_problems = verify_chain(legacy=legacy_events)
-    report.problems += [f"audit: {p.message}" for p in chain_problems]
+    report.walk = walk = walk_chain(positions=positions)
+    report.events = walk.checked
+    legacy_events = walk.microseconds
+    report.problems += [f"audit: {p.message}" for p in walk.problems]
+    if walk.unkeyed:
+        report.notes.append(
+            f"{walk.unkeyed} audit events were written before the audit chain was keyed: they verify with their plain SHA-256 "
+            "hashes, and the first keyed event after them (or a checkpoint) anchors them; every later event is sealed with the audit key."
+        )
+    if walk.old_key:
+        report.notes.append(
+            f"{walk.old_key} audit events are sealed with an older audit key (GUIDE_CMS_AUDIT_KEY_FALLBACKS): keep it there."
+        )
 
     hashes = {}
     for version in Version.objects.select_related("guide").iterator(chunk_size=500):

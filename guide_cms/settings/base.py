@@ -195,3 +195,36 @@ GUIDE_CMS_ADMIN_SITE_URL = os.environ.get("GUIDE_CMS_ADMIN_SITE_URL", "http://12
 
 # Who may run the demo loader (it creates accounts with published passwords).
 DEMO_ALLOWED = False
+
+# The audit chain's key (HMAC-SHA256), kept outside the database: anyone who
+# can write the database but not read this key cannot rewrite history
+# undetected. After a rotation, keep the old keys in the fallbacks (like
+# SECRET_KEY_FALLBACKS): events sealed with them still verify. dev, test and
+# production set them (production from the environment or a key file).
+GUIDE_CMS_AUDIT_KEY = ""
+GUIDE_CMS_AUDIT_KEY_FALLBACKS: list[str] = []
+# The Ed25519 key that signs checkpoints (the audit chain's head and the
+# channels' manifests, written beside the exports): PEM text of the private
+# key, and PEM texts of older keys (public or private) whose checkpoints
+# must still verify.
+GUIDE_CMS_CHECKPOINT_KEY = ""
+GUIDE_CMS_CHECKPOINT_KEY_FALLBACKS: list[str] = []
+
+
+def secret_from_environment(name: str) -> list[str]:
+    """Keys from the variable NAME (comma-separated) or the file named by NAME_FILE (one a line); [] if neither is set."""
+    value = os.environ.get(name, "").strip()
+    path = os.environ.get(f"{name}_FILE", "").strip()
+    if path:
+        value = Path(path).read_text("utf-8")
+        return [line.strip() for line in value.splitlines() if line.strip()]
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def pem_from_environment(name: str) -> list[str]:
+    """PEM keys from the variable NAME (PEM text) or the files named by NAME_FILE (comma-separated paths)."""
+    value = os.environ.get(name, "").strip()
+    paths = [p.strip() for p in os.environ.get(f"{name}_FILE", "").split(",") if p.strip()]
+    if paths:
+        return [Path(p).read_text("utf-8") for p in paths]
+    return [value] if value else []

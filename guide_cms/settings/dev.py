@@ -19,4 +19,25 @@ def _development_secret() -> str:
     return path.read_text().strip()
 
 
+def _development_key(name: str, make) -> str:
+    """Read var/<name>, creating it once (mode 600); like the secret, never committed."""
+    path = VAR_DIR / name
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(make())
+        path.chmod(0o600)
+    return path.read_text()
+
+
+def _new_checkpoint_key() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.generate()
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+
+
 SECRET_KEY = _development_secret()
+# Outside the database, as in production (README: the audit key and the checkpoint key).
+GUIDE_CMS_AUDIT_KEY = _development_key("audit_key", lambda: secrets.token_urlsafe(50)).strip()
+GUIDE_CMS_CHECKPOINT_KEY = _development_key("checkpoint_key.pem", _new_checkpoint_key)

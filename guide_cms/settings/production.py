@@ -9,12 +9,12 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import database
+from .base import database, pem_from_environment, secret_from_environment
 
 MIN_SECRET_KEY_LENGTH = 50
 # Keys that are published somewhere (Django's generated development keys,
 # this project's test settings, placeholders in documentation).
-_PUBLISHED_KEY_MARKERS = ("django-insecure", "test-only-secret-key", "change-me", "changeme", "secret-key-here", "your-secret-key")
+_PUBLISHED_KEY_MARKERS = ("django-insecure", "test-only-secret-key", "test-only-audit-key", "change-me", "changeme", "secret-key-here", "your-secret-key")
 
 
 def _required(name: str) -> str:
@@ -51,6 +51,47 @@ SECRET_KEY = _strong_secret("SECRET_KEY", _required("SECRET_KEY"))
 # Signature seals are HMACs under the secret key: after a rotation, keep the
 # old keys here (comma-separated) or every existing seal fails verification.
 SECRET_KEY_FALLBACKS = [_strong_secret("SECRET_KEY_FALLBACKS", k.strip()) for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()]
+
+# The audit chain's HMAC key and the checkpoints' Ed25519 key: outside the
+# database (README: Keys outside the database). Each from its variable or a
+# file named by <variable>_FILE; older keys in the _FALLBACKS variables.
+def _one_key(name: str) -> str:
+    keys = secret_from_environment(name)
+    if not keys:
+        raise ImproperlyConfigured(f"Set {name} (or {name}_FILE, a file holding it) for production.")
+    if len(keys) > 1:
+        raise ImproperlyConfigured(f"{name} holds one key; put older keys in {name}_FALLBACKS.")
+    return _strong_secret(name, keys[0])
+
+
+GUIDE_CMS_AUDIT_KEY = _one_key("GUIDE_CMS_AUDIT_KEY")
+GUIDE_CMS_AUDIT_KEY_FALLBACKS = [_strong_secret("GUIDE_CMS_AUDIT_KEY_FALLBACKS", k) for k in secret_from_environment("GUIDE_CMS_AUDIT_KEY_FALLBACKS")]
+if {GUIDE_CMS_AUDIT_KEY, *GUIDE_CMS_AUDIT_KEY_FALLBACKS} & {SECRET_KEY, *SECRET_KEY_FALLBACKS}:
+    raise ImproperlyConfigured("GUIDE_CMS_AUDIT_KEY must not be a SECRET_KEY: generate a key of its own.")
+
+
+def _checkpoint_key(name: str, pem: str, private: bool) -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    try:
+        key = serialization.load_pem_private_key(pem.encode(), password=None) if private or "PRIVATE" in pem else serialization.load_pem_public_key(pem.encode())
+    except (ValueError, TypeError) as exc:
+        raise ImproperlyConfigured(f"{name} is not a readable unencrypted PEM key: {exc}") from None
+    if not isinstance(key, (ed25519.Ed25519PrivateKey, ed25519.Ed25519PublicKey)):
+        raise ImproperlyConfigured(f"{name} must be an Ed25519 key (openssl genpkey -algorithm ed25519).")
+    if private and "MC4CAQAwBQYDK2VwBCIEIBQAcvFqwRQQcR6j8cd2o05sXGgoaVMBdFrIPLFG4AuT" in pem:
+        raise ImproperlyConfigured(f"{name} is the published test key; generate a new one.")
+    return pem
+
+
+_checkpoint_keys = pem_from_environment("GUIDE_CMS_CHECKPOINT_KEY")
+if len(_checkpoint_keys) != 1:
+    raise ImproperlyConfigured("Set GUIDE_CMS_CHECKPOINT_KEY_FILE (a PEM file of one Ed25519 private key) for production.")
+GUIDE_CMS_CHECKPOINT_KEY = _checkpoint_key("GUIDE_CMS_CHECKPOINT_KEY", _checkpoint_keys[0], private=True)
+GUIDE_CMS_CHECKPOINT_KEY_FALLBACKS = [
+    _checkpoint_key("GUIDE_CMS_CHECKPOINT_KEY_FALLBACKS", pem, private=False) for pem in pem_from_environment("GUIDE_CMS_CHECKPOINT_KEY_FALLBACKS")
+]
 ALLOWED_HOSTS = [h.strip() for h in _required("ALLOWED_HOSTS").split(",") if h.strip()]
 DATABASES = {"default": database(_required("DATABASE_URL"))}
 DEBUG = False

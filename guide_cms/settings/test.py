@@ -5,6 +5,12 @@ from .base import *  # noqa: F403
 from .base import SQLITE_OPTIONS, database
 
 SECRET_KEY = "test-only-secret-key-not-for-production-use-0123456789"
+# Published test keys (production refuses them): the audit chain's HMAC key and the checkpoint signing key.
+GUIDE_CMS_AUDIT_KEY = "test-only-audit-key-not-for-production-use-9876543210"
+GUIDE_CMS_CHECKPOINT_KEY = """-----BEGIN PRIVATE KEY-----
+MC4CAQAwBQYDK2VwBCIEIBQAcvFqwRQQcR6j8cd2o05sXGgoaVMBdFrIPLFG4AuT
+-----END PRIVATE KEY-----
+"""
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 DEMO_ALLOWED = True

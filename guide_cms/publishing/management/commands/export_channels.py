@@ -46,6 +46,12 @@ class Command(BaseCommand):
             for failure in report.failures:
                 problems += 1
                 self.stderr.write(self.style.ERROR(f"  FAILED {failure.describe(report.channel)}"))
+        checkpoint = reports.checkpoint
+        if checkpoint and checkpoint.written:
+            self.stdout.write(f"checkpoint {checkpoint.checkpoint.sequence} written: {checkpoint.checkpoint.path}")
+        for problem in checkpoint.problems if checkpoint else []:
+            problems += 1
+            self.stderr.write(self.style.ERROR(f"  NO CHECKPOINT: {problem}"))
         if problems:
             raise CommandError(
                 f"{problems} export problem(s): the other guides were exported; fix the ones named above and run export_channels again.",

@@ -44,3 +44,5 @@ class Command(BaseCommand):
             self.stdout.write(f"  {report.channel}: {len(report.rendered)} rendered, {len(report.reused)} reused, {report.files} files in {report.path}")
         for failure in result.failures:
             self.stderr.write(self.style.WARNING(f"  Another guide could not be exported: {failure}"))
+        for problem in result.checkpoint.problems if result.checkpoint else []:
+            self.stderr.write(self.style.WARNING(f"  No checkpoint was written after the export (run verify_integrity): {problem}"))
