@@ -96,7 +96,11 @@ class AuditEvent(models.Model):
             # A chain, not a tree: no two events follow the same one.
             models.UniqueConstraint(fields=["prev_hash"], name="audit_event_chain_is_linear"),
         ]
-        indexes = [models.Index(fields=["actor", "action", "created_at"], name="audit_actor_action_time")]
+        indexes = [
+            models.Index(fields=["actor", "action", "created_at"], name="audit_actor_action_time"),
+            # The events about one object: a version's sealed facts (review.records).
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+        ]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action}"

@@ -13,6 +13,8 @@ from guide_cms.guides.markdown import render_markdown
 from guide_cms.guides.models import Guide, Version, VersionStatus, add_months
 from guide_cms.guides.snapshots import content_hash
 from guide_cms.localization.staleness import outdating_versions, withdrawn_by_safety
+from guide_cms.core.audit import SealedHistory
+from guide_cms.review.records import version_problems, version_records
 from guide_cms.review.seals import seal_is_valid
 
 from .channels.base import Entry, LanguageFacts, OutdatedNotice, PublishedGuide, SectionContent, SignatureFacts, WithdrawnGuide
@@ -23,13 +25,22 @@ class ExportRefused(Exception):
     """A live version failed its integrity check; nothing was exported."""
 
 
-def verify_version(version: Version) -> list:
-    """The version's approving signatures, or ExportRefused if text or seals were altered."""
+def verify_version(version: Version, record=None) -> list:
+    """The version's approving signatures, or ExportRefused if text, seals or the facts sealed in the
+    audit trail (status, signatures, approvals required, author, contributors) were altered.
+
+    record: its review.records.VersionRecord, when the caller read several at once.
+    """
     if version.status != VersionStatus.APPROVED:
         raise ExportRefused(f"{version} is not approved")
     if content_hash(version.snapshot) != version.content_hash:
         raise ExportRefused(f"{version}: its stored text no longer matches its content hash; run verify_integrity")
-    approvals = [s for s in version.signatures.all() if s.decision == "approve"]
+    signatures = list(version.signatures.all())
+    if record is None:
+        record = version_records([version.pk])[version.pk]
+    if problems := version_problems(version, record, signatures):
+        raise ExportRefused(f"{version}: its record differs from the audit trail ({'; '.join(problems)}); run verify_integrity")
+    approvals = [s for s in signatures if s.decision == "approve"]
     if not approvals:
         raise ExportRefused(f"{version} has no approving signature")
     for signature in approvals:
@@ -64,10 +75,11 @@ def live_source_versions(guide_ids) -> dict[int, int]:
 
 
 def _published_guide(
-    version: Version, guide: Guide, alternates: list[LanguageFacts], today: datetime.date, outdated: OutdatedNotice | None = None
+    version: Version, guide: Guide, alternates: list[LanguageFacts], today: datetime.date, outdated: OutdatedNotice | None = None,
+    record=None,
 ) -> PublishedGuide:
     lang = get_language(version.language)
-    approvals = verify_version(version)
+    approvals = verify_version(version, record)
     snapshot = version.snapshot
     approved_on = timezone.localdate(version.decided_at) if version.decided_at else version.created_at.date()
     next_due = add_months(approved_on, guide.review_interval_months)
@@ -154,6 +166,13 @@ def build_entries(channel: str, *, today: datetime.date | None = None) -> list[E
         .order_by("guide__slug", "language")
     )
     guide_ids = {p.guide_id for p in publications}
+    # What is live, and every fact of the live versions, as the sealed audit trail says.
+    from .records import publication_problems
+
+    history = SealedHistory()
+    if problems := publication_problems(guide_ids, channel=channel, history=history):
+        raise ExportRefused(f"the live publications differ from the audit trail ({'; '.join(problems)}); run verify_integrity")
+    records = version_records({p.version_id for p in publications}, history)
     approved_source = defaultdict(list)
     for version in Version.objects.filter(guide_id__in=guide_ids, status=VersionStatus.APPROVED).select_related("guide").order_by("-number"):
         if version.language == version.guide.source_language:
@@ -195,5 +214,7 @@ def build_entries(channel: str, *, today: datetime.date | None = None) -> list[E
             continue
         order = {lang.code: i for i, lang in enumerate(all_languages())}
         alternates = [LanguageFacts.of(lang.code) for lang in sorted(live_languages[guide.pk], key=lambda lang: order[lang.code])]
-        entries.append(_published_guide(publication.version, guide, alternates, today, outdated=notice(publication)))
+        entries.append(_published_guide(
+            publication.version, guide, alternates, today, outdated=notice(publication), record=records[publication.version_id]
+        ))
     return entries

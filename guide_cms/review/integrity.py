@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from guide_cms.core.audit import ChainWalk, walk_chain
-from guide_cms.guides.models import Version
+from guide_cms.core.audit import ChainWalk, SealedHistory, walk_chain
+from guide_cms.guides.models import Guide, Version
+from guide_cms.guides.records import guide_problems, guide_settings_records
 from guide_cms.guides.snapshots import content_hash
 
 from .models import Signature
+from .records import version_problems, version_records
 from .seals import is_legacy_seal, seal_is_valid
 
 
@@ -44,15 +46,27 @@ def check_integrity(*, positions=()) -> IntegrityReport:
             f"{walk.old_key} audit events are sealed with an older audit key (GUIDE_CMS_AUDIT_KEY_FALLBACKS): keep it there."
         )
 
+    history = SealedHistory()
     hashes = {}
-    for version in Version.objects.select_related("guide").iterator(chunk_size=500):
+    versions = list(Version.objects.select_related("guide", "source_version").order_by("id"))
+    records = version_records([v.pk for v in versions], history)
+    signatures_of: dict[int, list] = {}
+    all_signatures = list(Signature.objects.select_related("version__guide").order_by("id"))
+    for signature in all_signatures:
+        signatures_of.setdefault(signature.version_id, []).append(signature)
+    for version in versions:
         report.versions += 1
         hashes[version.pk] = version.content_hash
         if content_hash(version.snapshot) != version.content_hash:
             report.problems.append(f"version {version} (id {version.pk}): its snapshot no longer matches its content hash")
+        # The facts beside the text: status, signatures, author, contributors, approvals required.
+        report.problems += version_problems(version, records[version.pk], signatures_of.get(version.pk, []))
+
+    settings_records, settings_problems = guide_settings_records(history=history)
+    report.problems += settings_problems + guide_problems(Guide.objects.order_by("slug"), settings_records)
 
     legacy_signatures = 0
-    for signature in Signature.objects.select_related("version__guide").iterator(chunk_size=500):
+    for signature in all_signatures:
         report.signatures += 1
         label = f"signature {signature.pk} by {signature.printed_name} on {signature.version}"
         if signature.content_hash != hashes.get(signature.version_id):

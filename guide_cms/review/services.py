@@ -26,10 +26,12 @@ from guide_cms.localization.checking import current_source_version, findings_as_
 from guide_cms.localization.qa import ERROR, Finding
 from guide_cms.localization.services import memory_add_version, submission_segments
 from guide_cms.guides.models import ChangeClass, Guide, Version, VersionStatus
+from guide_cms.guides.records import guide_record_problems
 from guide_cms.guides.services import authoring_events, draft_scope
 from guide_cms.guides.snapshots import build_snapshot, content_hash
 
 from .models import Decision, Meaning, Signature
+from .records import version_record_problems
 from .seals import compute_seal
 from .workflow import Action, TransitionRefused, approvals_required, next_status
 
@@ -110,6 +112,9 @@ def version_submit(*, guide: Guide, language: str, user, change_class: str = "")
     """
     require_edit_language(user, language, guide)
     guide = Guide.objects.select_for_update().get(pk=guide.pk)
+    if guide_record_problems(guide):
+        # The approvals the version needs come from these settings: never from ones edited behind the application's back.
+        raise SubmissionRefused([("", _("This guide's settings differ from its audit trail (edited outside the application), so it cannot be submitted. Run verify_integrity."))])
     is_source = language == guide.source_language
     snapshot = build_snapshot(guide, language, guide.sections.all())
     source_version = None if is_source else current_source_version(guide)
@@ -262,6 +267,9 @@ def _sign(*, version, signer, decision, comment, content_hash_seen, change_class
         raise SignatureRefused(_("The text you reviewed is not this version's text; open the review again."))
     if content_hash(version.snapshot) != version.content_hash:
         raise SignatureRefused(_("This version's stored text no longer matches its content hash; it cannot be signed. Run verify_integrity."))
+    if version_record_problems(version):
+        # Author, contributors, approvals required, status and signatures as sealed at submission and signing.
+        raise SignatureRefused(_("This version's record differs from its audit trail (edited outside the application); it cannot be signed. Run verify_integrity."))
     if decision == Decision.APPROVE and version.change_class and change_class_confirmed != version.change_class:
         raise SignatureRefused(
             _("Confirm the change class (%(change_class)s) chosen by the author, or request changes if you disagree.")

@@ -131,9 +131,23 @@ def test_text_signed_before_the_limits_is_refused_at_once_naming_the_section_and
     started = time.monotonic()
     with pytest.raises(PublishRefused, match="section 'dosing': Line 1: emphasis, bold text, links and code nested 400 levels"):
         wf.publish(legacy, channels=BOTH)
-    # Already live (published before this release): the export names it and carries on.
-    for channel in BOTH:
-        Publication.objects.filter(guide=wf.guide, language="es", channel=channel).update(version=legacy)
+    # Already live (published before this release, as publishing did then): the export names it and carries on.
+    from django.db import transaction
+    from django.utils import timezone
+
+    from guide_cms.core.audit import audit_append
+    from guide_cms.guides.services import draft_scope
+
+    with transaction.atomic():
+        for channel in BOTH:
+            Publication.objects.filter(guide=wf.guide, language="es", channel=channel, is_live=True).update(is_live=False)
+            Publication.objects.create(
+                guide=wf.guide, language="es", channel=channel, version=legacy, published_by=wf.publisher, published_at=timezone.now()
+            )
+        audit_append(
+            actor=wf.publisher, action="publication.publish", obj=legacy, scope=draft_scope(wf.guide, "es"),
+            data={"version": legacy.number, "content_hash": legacy.content_hash, "channels": list(BOTH), "replaced": {}},
+        )
     reports = {r.channel: r for r in export_channels()}
     assert time.monotonic() - started < 30
     for channel in BOTH:

@@ -2,15 +2,17 @@ from django.core.management.base import BaseCommand, CommandError
 
 from guide_cms.publishing.checkpoints import folder, read_checkpoints, untrusted_manifests
 from guide_cms.publishing.export import channel_names, export_root, verify_exports
+from guide_cms.publishing.records import publication_problems
 from guide_cms.publishing.selectors import export_problems
 from guide_cms.review.integrity import check_integrity
 
 
 class Command(BaseCommand):
     help = (
-        "Verify the audit chain (keyed) against every checkpoint, every version's content hash, every signature's seal, "
-        "the exported files against their manifests, the manifests against the latest checkpoint, and the live "
-        "publications against the exported ones; exit 1 and name what is wrong."
+        "Verify the audit chain (keyed) against every checkpoint, every version's content hash and sealed facts (status, "
+        "signatures, author, approvals required), every signature's seal, the guides' settings and the live publications "
+        "against the audit trail, the exported files against their manifests, the manifests against the latest "
+        "checkpoint, and the live publications against the exported ones; exit 1 and name what is wrong."
     )
 
     def add_arguments(self, parser):
@@ -38,6 +40,7 @@ class Command(BaseCommand):
                 report.problems.append(f"export {channel}: {why}")
         else:
             report.notes.append(f"No checkpoint in {folder(root)} yet: the next export (or manage.py checkpoint) writes one.")
+        report.problems += publication_problems()
         report.problems += verify_exports(output)
         report.problems += [f"publication {problem}" for problem in export_problems(output_dir=output)]
         self.stdout.write(
