@@ -8,6 +8,7 @@ from guide_cms.publishing.channels.site import SiteChannel
 from guide_cms.publishing.entries import ExportRefused, build_entries
 from guide_cms.publishing.export import export_channel, verify_exports
 from guide_cms.publishing.services import export_channels
+from tests.tamper import as_table_owner
 
 
 
@@ -69,7 +70,8 @@ def test_tampered_snapshot_is_refused_and_the_previous_output_kept(wf, tmp_path)
     version = Version.objects.get(language="es")
     snapshot = version.snapshot
     snapshot["sections"][0]["body"] = "Tome 50 mg."
-    Version.objects.filter(pk=version.pk).update(snapshot=snapshot)
+    with as_table_owner():
+        Version.objects.filter(pk=version.pk).update(snapshot=snapshot)
     with pytest.raises(ExportRefused, match="no longer matches its content hash"):
         export_channels(channels=["site"], output_dir=tmp_path)
     assert site_files(tmp_path) == before
