@@ -1,9 +1,11 @@
 """Run by tests/test_backups.py in a fresh process: restore backups into fresh SQLite databases.
 
-Usage: python -m tests.restore_backup WORK_DIR BACKUP_FILE...
+Usage: python -m tests.restore_backup WORK_DIR [--against EXPORT_DIR] BACKUP_FILE...
 Migrates an empty database once, then for each backup loads it into a copy
 of that empty database, rebuilds the channels' files (export_channels) and
-runs verify_integrity there. Prints one JSON line.
+runs verify_integrity there; with --against, also runs verify_integrity on
+the original export folder, whose signed checkpoints the restored chain must
+match event for event. Prints one JSON line.
 """
 import json
 import os
@@ -13,7 +15,7 @@ from io import StringIO
 from pathlib import Path
 
 
-def main(work: Path, backups: list[str]) -> dict:
+def main(work: Path, backups: list[str], against: str | None = None) -> dict:
     empty = work / "empty.sqlite3"
     os.environ["DJANGO_SETTINGS_MODULE"] = "guide_cms.settings.test"
     os.environ["DATABASE_URL"] = f"sqlite:///{empty}"
@@ -48,9 +50,21 @@ def main(work: Path, backups: list[str]) -> dict:
         except CommandError as exc:
             code = exc.returncode
         results[Path(backup).name] = {"code": code, "output": out.getvalue() + err.getvalue(), "counts": counts}
+        if against:
+            out = StringIO()
+            try:
+                call_command("verify_integrity", output=against, stdout=out, stderr=out)
+                code = 0
+            except CommandError as exc:
+                code = exc.returncode
+            results[f"{Path(backup).name} against the original checkpoints"] = {"code": code, "output": out.getvalue()}
         connection.close()
     return results
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(Path(sys.argv[1]), sys.argv[2:])))
+    args = sys.argv[2:]
+    against = None
+    if args[:1] == ["--against"]:
+        against, args = args[1], args[2:]
+    print(json.dumps(main(Path(sys.argv[1]), args, against)))

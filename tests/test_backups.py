@@ -37,17 +37,18 @@ def history(approved_workflow):
     return wf
 
 
-def restore(tmp_path, *backups):
+def restore(tmp_path, *backups, against=None):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    options = ["--against", str(against)] if against else []
     result = subprocess.run(
-        [sys.executable, "-m", "tests.restore_backup", str(tmp_path), *map(str, backups)],
+        [sys.executable, "-m", "tests.restore_backup", str(tmp_path), *options, *map(str, backups)],
         cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=180,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_json_and_xml_backups_restore_into_a_fresh_database_that_verifies(history, tmp_path):
+def test_json_and_xml_backups_restore_into_a_fresh_database_that_verifies(history, tmp_path, export_dir):
     backups = []
     for fmt in ("json", "xml"):
         path = tmp_path / f"backup.{fmt}"
@@ -56,13 +57,20 @@ def test_json_and_xml_backups_restore_into_a_fresh_database_that_verifies(histor
     counts = [AuditEvent.objects.count(), Version.objects.count(), Signature.objects.count()]
     assert counts[2] >= 2
 
-    restored = restore(tmp_path, *backups)
+    call_command("checkpoint", stdout=StringIO())  # the chain as backed up, signed
+    assert (export_dir / "checkpoints" / "latest.json").exists()
+
+    restored = restore(tmp_path, *backups, against=export_dir)
 
     for fmt in ("json", "xml"):
         outcome = restored[f"backup.{fmt}"]
         assert outcome["code"] == 0, outcome["output"]
         assert "Integrity OK" in outcome["output"] and "NOTE" not in outcome["output"]
         assert outcome["counts"] == counts
+        # The restored chain is the one the checkpoints signed, hash for hash (keyed, milliseconds).
+        original = restored[f"backup.{fmt} against the original checkpoints"]
+        assert original["code"] == 0, original["output"]
+        assert "Integrity OK" in original["output"] and "2 checkpoints" in original["output"]
 
 
 def test_hashed_and_sealed_timestamps_are_kept_to_the_millisecond(history):
