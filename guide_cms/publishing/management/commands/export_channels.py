@@ -31,6 +31,9 @@ class Command(BaseCommand):
             reports = export_channels(channels=channels, output_dir=output, progress=progress)
         except (ChannelError, ExportRefused) as exc:
             raise CommandError(f"Export refused, previous output kept: {exc}") from None
+        except OSError as exc:
+            # A full disk, a folder that cannot be written: nothing half-written is left, the next run starts clean.
+            raise CommandError(f"Export failed, previous output kept: {exc}") from None
         problems = 0
         for report in reports:
             if report.error:
