@@ -177,3 +177,30 @@ def test_checkpoints_signed_with_a_rotated_key_verify_while_it_is_among_the_fall
 def test_a_database_with_no_events_checkpoints_an_empty_chain(db, export_dir):
     result = checkpoints.checkpoint_record(root=export_dir)
     assert (result.checkpoint.count, result.checkpoint.head) == (0, GENESIS)
+
+
+def test_a_restore_older_than_the_newest_checkpoint_is_reported_until_its_checkpoints_are_moved_aside(published, export_dir):
+    """README, Backups: going back to an older state is data loss, said as such; moving aside the checkpoints
+    it does not contain and exporting again is the documented way on."""
+    out = StringIO()
+    published.edit("dosing", "en", "Take 5 mg at night.")
+    call_command("checkpoint", stdout=out)
+    assert "Checkpoint 3 written" in out.getvalue()
+    # The database as a backup taken at checkpoint 2 holds it: the edit's events are not in it.
+    signed = checkpoints.read_checkpoints(export_dir)[0][1]
+    newer = list(AuditEvent.objects.filter(pk__gt=AuditEvent.objects.get(hash=signed.head).pk).order_by("id"))
+    sql("DELETE FROM core_auditevent WHERE id >= %s", [newer[0].pk])
+    AuditChainHead.objects.filter(pk=1).update(last_hash=signed.head, count=signed.count)
+
+    code, output = verify()
+    assert code == 1 and f"signed {signed.count + len(newer)} audit events, the database has {signed.count}" in output
+    with pytest.raises(Exception, match="audit trail was altered"):
+        export_channels()
+
+    aside = export_dir.parent / "checkpoints-after-the-restore"
+    aside.mkdir()
+    (export_dir / "checkpoints" / "00000003.json").rename(aside / "00000003.json")
+    export_channels()
+
+    assert verify()[0] == 0
+    assert checkpoints.latest_checkpoint(export_dir).count == AuditChainHead.objects.get().count
