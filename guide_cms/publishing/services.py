@@ -18,7 +18,7 @@ from guide_cms.localization.staleness import changed_keys, outdating_versions
 
 from . import export
 from .channels.base import ChannelError
-from .entries import ExportRefused, build_entries, entry_for_version, outdating_live_source
+from .entries import ExportRefused, entry_for_version, outdating_live_source, plan_entries
 from .models import Publication
 
 
@@ -173,7 +173,7 @@ def _publish_and_stage(*, version, user, channels, root, progress, staged) -> Pu
     for name in channels:
         channel = export.get_channel(name)
         try:
-            entries = build_entries(name)
+            entries = plan_entries(name)
             staged.append(export.stage_channel(channel, entries, root, progress=progress, required=required, only={version.guide.slug}))
         except ChannelError as exc:
             raise PublishRefused(
@@ -261,7 +261,7 @@ def export_channels(*, channels: list[str] | None = None, output_dir=None, user=
         channel = export.get_channel(name)
         with export.channel_locks(root, [name]):
             # Entries are read under the lock: a publication committed while we waited is included.
-            entries = build_entries(name)
+            entries = plan_entries(name)
             try:
                 stage = export.stage_channel(channel, entries, root, progress=progress)
             except ChannelError as exc:

@@ -182,6 +182,9 @@ GUIDE_CMS_LIVE_VERSIONS = "guide_cms.publishing.selectors.live_versions"
 GUIDE_CMS_EXPORT_PROBLEMS = "guide_cms.publishing.selectors.export_problems_by_language"
 # Where exports are written: <dir>/<channel>/ (a symlink swapped atomically).
 GUIDE_CMS_EXPORT_DIR = Path(os.environ.get("GUIDE_CMS_EXPORT_DIR") or VAR_DIR / "exports")
+# Worker processes that render slow channels (the handouts' PDFs): the machine's cores by
+# default (None); 0 or 1 renders in the exporting process.
+GUIDE_CMS_RENDER_WORKERS = int(os.environ["GUIDE_CMS_RENDER_WORKERS"]) if os.environ.get("GUIDE_CMS_RENDER_WORKERS") else None
 # Absolute address of the published site, for sitemap.xml.
 GUIDE_CMS_SITE_URL = os.environ.get("GUIDE_CMS_SITE_URL", "https://guides.example.org/")
 
