@@ -36,7 +36,7 @@ from typing import Callable
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from .channels.base import Channel, ChannelError, Entry, PublishedGuide, RenderedFile, _plain, limit_problems, problems_message
+from .channels.base import Channel, ChannelError, Entry, PublishedGuide, _plain
 
 MANIFEST = "manifest.json"
 

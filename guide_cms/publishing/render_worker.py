@@ -31,9 +31,12 @@ def start() -> None:
     warm_fonts()
 
 
-def ping() -> int:
+def ping(delay: float = 0.0) -> int:
+    """This worker's process id, after delay seconds (long enough that every worker gets a ping)."""
     import os
+    import time
 
+    time.sleep(delay)
     return os.getpid()
 
 

@@ -182,7 +182,7 @@ def warm_pool() -> None:
         from .render_worker import ping
 
         executor = render_pool(size)
-        for future in [executor.submit(ping) for _ in range(size)]:
+        for future in [executor.submit(ping, 0.2) for _ in range(size)]:
             future.result()
 
 
