@@ -183,6 +183,7 @@ class Benchmark:
             self._exports()
             self._one_edit()
             self._verify()
+            self._in_review()
             self._admin_pages("")
             if self.scale > 1:
                 self._scale_up()
@@ -466,6 +467,23 @@ class Benchmark:
             self.rows.append(Row(name=f"{name}, {count} guides{suffix}", wall=median, units=1, unit="pages", queries=queries,
                                  note="median of 3"))
             self.out(f"  {name}: {median * 1000:.0f} ms, {queries} queries")
+
+    def _in_review(self):
+        """New English versions of a page of the library's guides, in review (rows made directly, as in
+        _scale_up: the review queue has a page to show at both sizes; nothing published changes)."""
+        from django.utils import timezone
+
+        from guide_cms.guides.models import Version
+        from guide_cms.guides.snapshots import content_hash
+
+        editor, now, versions = self.users["editor"], timezone.now(), []
+        for item in self.library[: settings.GUIDE_CMS_PAGE_SIZE]:
+            latest = self.guide_objects[item.slug].versions.filter(language=self.codes[0]).order_by("-number").first()
+            snapshot = {**latest.snapshot, "summary": latest.snapshot["summary"] + " (Revised.)"}
+            versions.append(Version(guide=latest.guide, language=latest.language, number=latest.number + 1, snapshot=snapshot,
+                                    content_hash=content_hash(snapshot), author=editor, author_label=editor.username, created_at=now,
+                                    approvals_required=1))
+        Version.objects.bulk_create(versions)
 
     def _scale_up(self):
         """Drafts of more guides, some submitted: the admin pages at ×scale the guides."""

@@ -185,6 +185,9 @@ GUIDE_CMS_EXPORT_DIR = Path(os.environ.get("GUIDE_CMS_EXPORT_DIR") or VAR_DIR / 
 # Worker processes that render slow channels (the handouts' PDFs): the machine's cores by
 # default (None); 0 or 1 renders in the exporting process.
 GUIDE_CMS_RENDER_WORKERS = int(os.environ["GUIDE_CMS_RENDER_WORKERS"]) if os.environ.get("GUIDE_CMS_RENDER_WORKERS") else None
+# Rows on a page of the guide list, the review queue and the translator dashboard: each page
+# computes states for its own rows only, so it costs the same at any library size.
+GUIDE_CMS_PAGE_SIZE = 50
 # Absolute address of the published site, for sitemap.xml.
 GUIDE_CMS_SITE_URL = os.environ.get("GUIDE_CMS_SITE_URL", "https://guides.example.org/")
 
