@@ -112,8 +112,14 @@ def outcome_of(handle):
     """A worker's answer as files, or as the exception the exporter records."""
     from concurrent.futures.process import BrokenProcessPool
 
+    if not hasattr(handle, "done"):  # a task on the queue: no answer in time is that entry's failure
+        try:
+            answer = handle.get(timeout=getattr(settings, "GUIDE_CMS_TASK_TIMEOUT", 600))
+        except Exception as exc:  # noqa: BLE001 - one entry never blocks the others
+            return RenderFailed(f"the task queue gave no answer: {type(exc).__name__}: {exc}")
+        return from_answer(answer)
     try:
-        answer = handle.result() if hasattr(handle, "done") else handle.get(timeout=getattr(settings, "GUIDE_CMS_TASK_TIMEOUT", 600))
+        answer = handle.result()
     except BrokenProcessPool:
         shutdown_pool()
         raise
