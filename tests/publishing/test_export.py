@@ -223,3 +223,24 @@ def test_a_file_altered_on_disk_is_found_and_rendered_again(wf, tmp_path):
     (report,) = export_channels(channels=["site"], output_dir=tmp_path)
     assert report.repaired == ["es/baclofen/index.html"] and report.rendered == ["es/baclofen"]
     assert page.read_bytes() == original
+
+
+def test_a_guide_in_two_languages_is_published_as_one_outcome(wf, tmp_path, settings):
+    from guide_cms.publishing.models import Publication
+    from guide_cms.publishing.services import PublishRefused, publish_versions
+
+    settings.GUIDE_CMS_EXPORT_DIR = tmp_path
+    export_channels(channels=["site"], output_dir=tmp_path)
+    wf.edit("dosing", "en", "Take 5 mg at night.")
+    english = wf.approve("en", change_class="editorial")
+    wf.edit("dosing", "es", "Tome 5 mg por la noche.")
+    spanish = wf.approve("es")
+    with pytest.raises(PublishRefused):
+        publish_versions(versions=[english, english], user=wf.publisher, channels=["site"])
+    result = publish_versions(versions=[english, spanish], user=wf.publisher, channels=["site"])
+    assert [v.pk for v in result.versions] == [english.pk, spanish.pk]
+    (site,) = result.reports  # one export for both
+    assert sorted(site.rendered) == ["en/baclofen", "es/baclofen"]
+    live = Publication.objects.live().filter(guide=wf.guide, channel="site")
+    assert sorted(p.version.number for p in live) == [english.number, spanish.number]
+    assert "Tome 5 mg por la noche." in site_files(tmp_path)["es/baclofen/index.html"].decode()
