@@ -125,7 +125,7 @@ def _peak_mb() -> float | None:
 
 class Benchmark:
     def __init__(self, *, guides: int, sections: int, languages: int, seed: int, memory: int, handout_sample: int, scale: int,
-                 out=print):
+                 out=print, queue_workers: int = 0):
         from guide_cms.core.languages import all_languages
 
         codes = [language.code for language in all_languages()]
@@ -133,7 +133,7 @@ class Benchmark:
             raise ValueError(f"--languages must be between 1 and {len(codes)} (the configured languages)")
         self.codes = tuple(codes[:languages])
         self.guides, self.sections, self.seed, self.memory = guides, sections, seed, memory
-        self.handout_sample, self.scale = handout_sample, scale
+        self.handout_sample, self.scale, self.queue_workers = handout_sample, scale, queue_workers
         self.rows: list[Row] = []
         self.out = out
         self.hashing = _Hashing()
@@ -350,9 +350,16 @@ class Benchmark:
             with tempfile.TemporaryDirectory() as folder, self.measure(f"handouts, pool of {cores} processes", n, "PDFs", note) as row:
                 report = export_channel(channel, entries, Path(folder))
             row.written, row.changed = len(report.written), len(report.changed_files)
-        if getattr(settings, "GUIDE_CMS_TASK_QUEUE", ""):
-            with tempfile.TemporaryDirectory() as folder, self.measure("handouts, task queue", n, "PDFs", note) as row:
-                report = export_channel(channel, entries, Path(folder))
+        if self.queue_workers:
+            from guide_cms.publishing.local_queue import local_queue
+
+            with local_queue(self.queue_workers), override_settings(GUIDE_CMS_TASK_QUEUE="celery"):
+                with tempfile.TemporaryDirectory() as folder:  # warm: each worker's first render loads what it needs
+                    export_channel(channel, entries[: self.queue_workers], Path(folder))
+                with tempfile.TemporaryDirectory() as folder, self.measure(
+                    f"handouts, task queue: Redis, {self.queue_workers} Celery workers", n, "PDFs", note,
+                ) as row:
+                    report = export_channel(channel, entries, Path(folder))
             row.written, row.changed = len(report.written), len(report.changed_files)
         htmls = [channel.html(entry) for entry in entries]
         with self.measure("WeasyPrint alone, the same HTML, one process", n, "PDFs", note):
@@ -619,6 +626,10 @@ class Benchmark:
         one, pool, weasy = self.row("handouts, one process"), self.row("handouts, pool"), self.row("WeasyPrint alone")
         if one and pool and one.rate and pool.rate:
             goal("handouts ≥ 1.8× the one-process rate on 2 cores", round(pool.rate / one.rate, 2), 1.8, pool.rate / one.rate >= 1.8, "×")
+        queued = self.row("handouts, task queue")
+        if one and queued and one.rate and queued.rate:
+            goal("handouts on the queue (2 workers) ≥ 1.8× the one-process rate", round(queued.rate / one.rate, 2), 1.8,
+                 queued.rate / one.rate >= 1.8, "×")
         if one and weasy and one.rate and weasy.rate:
             goal("handouts at most 10% over WeasyPrint alone", round(one.wall / weasy.wall - 1, 3), 0.10, one.wall / weasy.wall - 1 <= 0.10, "")
         content = [r for r in self.rows if r.name.startswith(("create and submit", "sign (", "translate (", "submit (", "publish (each"))]

@@ -4,15 +4,9 @@ The export through the queue writes the same bytes as the export in this
 process, and both workers render some of them. Skipped only where Redis is
 not installed (`make test` installs it: scripts/ensure-system-packages.sh).
 """
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 
 import pytest
-from django.conf import settings as django_settings
 
 from guide_cms.publishing.channels.handouts import HandoutChannel
 from guide_cms.publishing.export import export_channel
@@ -22,59 +16,17 @@ from .entries import demo_entries
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait(condition, what, seconds=90):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.3)
-    pytest.fail(f"timed out waiting for {what}")
-
-
 @pytest.fixture
-def queue(tmp_path, settings):
+def queue(settings):
     pytest.importorskip("celery")
-    from guide_cms.publishing.tasks import app
+    from guide_cms.publishing.local_queue import local_queue
 
-    port = _free_port()
-    url = f"redis://127.0.0.1:{port}/0"
-    broker = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "guide_cms.settings.test", "CELERY_BROKER_URL": url,
-           "GUIDE_CMS_SITE_URL": "https://queue.example.net/"}
-    workers = [
-        subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "guide_cms.publishing.tasks", "worker", "--pool", "solo", "-n", f"render{n}@%h",
-             "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],
-            cwd=django_settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        for n in (1, 2)
-    ]
-    app.conf.broker_url = app.conf.result_backend = url
-    try:
-        _wait(lambda: len(app.control.ping(timeout=0.5) or []) == 2, "two Celery workers")
+    # The workers render with the settings each task carries, not their own: this one differs on purpose.
+    with local_queue(2, env={"DJANGO_SETTINGS_MODULE": "guide_cms.settings.test", "GUIDE_CMS_SITE_URL": "https://elsewhere.example/"}) as app:
         settings.GUIDE_CMS_TASK_QUEUE = "celery"
         settings.GUIDE_CMS_TASK_TIMEOUT = 120
-        settings.GUIDE_CMS_SITE_URL = "https://queue.example.net/"  # a render setting the workers are given with each task
+        settings.GUIDE_CMS_SITE_URL = "https://queue.example.net/"
         yield app
-    finally:
-        for process in [*workers, broker]:
-            process.terminate()
-        for process in [*workers, broker]:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        app.pool.force_close_all()
-        app.conf.broker_url = app.conf.result_backend = ""
 
 
 def _files(folder):

@@ -25,8 +25,11 @@ class Command(BaseCommand):
         parser.add_argument("--memory", type=int, default=100_000, help="Pairs in the translation memory for the lookup rows (0: none).")
         parser.add_argument("--handout-sample", type=int, default=20, help="Handouts rendered for the handout rows (default 20).")
         parser.add_argument("--scale", type=int, default=10, help="Admin pages again with this many times the guides (1: not).")
+        parser.add_argument("--queue", type=int, default=0, metavar="WORKERS",
+                            help="Also render the handout sample on a task queue: Redis and this many Celery workers, started here.")
 
-    def handle(self, *args, guides, sections, languages, seed, json_file=None, memory=100_000, handout_sample=20, scale=10, **options):
+    def handle(self, *args, guides, sections, languages, seed, json_file=None, memory=100_000, handout_sample=20, scale=10, queue=0,
+               **options):
         from guide_cms.demo.bench import Benchmark, format_table, write_json
 
         if not settings.DEMO_ALLOWED:
@@ -35,7 +38,8 @@ class Command(BaseCommand):
             raise CommandError("--guides and --sections must be at least 1.")
         try:
             bench = Benchmark(guides=guides, sections=sections, languages=languages, seed=seed, memory=memory,
-                              handout_sample=handout_sample, scale=scale, out=self.stdout.write)
+                              handout_sample=handout_sample, scale=scale, out=self.stdout.write,
+                              queue_workers=queue)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
