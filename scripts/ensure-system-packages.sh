@@ -2,12 +2,13 @@
 # Install the Debian packages guide_cms needs beyond Python, when missing:
 #   fonts for PDF handouts in every demo language (Noto; DejaVu has no CJK),
 #   HarfBuzz subsetting (Chinese handouts take ~11 s without it),
-#   and, with --browser, Chromium for the end-to-end tests.
+#   and, with --browser (the test suite), Chromium for the end-to-end tests and
+#   Redis, the broker the task-queue test starts.
 # As root it runs apt-get; otherwise it names what to install and fails.
 set -euo pipefail
 
 packages=(fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 fontconfig)
-[ "${1:-}" = "--browser" ] && packages+=(chromium)
+[ "${1:-}" = "--browser" ] && packages+=(chromium redis-server)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -16,6 +16,16 @@ def english_interface():
 
 
 @pytest.fixture(autouse=True)
+def fresh_findings():
+    """Findings are kept by content in the process; a test that changes the checks must not see another's."""
+    from guide_cms.localization.checking import forget_findings
+
+    forget_findings()
+    yield
+    forget_findings()
+
+
+@pytest.fixture(autouse=True)
 def export_dir(settings, tmp_path):
     """Exports go to a folder of the test's own, never to the checkout's var/."""
     settings.GUIDE_CMS_EXPORT_DIR = tmp_path / "exports"

@@ -4,6 +4,7 @@ Which language columns a user sees and may edit comes from
 guide_cms.core.permissions; writes go through guide_cms.guides.services.
 """
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -176,6 +177,11 @@ class GuideAdmin(InvalidPostIsBadRequest, admin.ModelAdmin):
     list_display = ("__str__", "slug", "safety_critical", "review_interval_months", "last_approved_on", "next_review_due")
     list_filter = ("safety_critical",)
     search_fields = ("slug", "title_en")
+
+    @property
+    def list_per_page(self):
+        """Rows a page (settings.GUIDE_CMS_PAGE_SIZE): the list computes states for the rows shown only."""
+        return settings.GUIDE_CMS_PAGE_SIZE
 
     @admin.display(description=gettext_lazy("next review due"))
     def next_review_due(self, obj):

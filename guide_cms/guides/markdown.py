@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import nh3
 from django.utils import translation
@@ -192,6 +193,13 @@ _measuring = _build_subset_parser()
 _measuring.options["maxNesting"] = MEASURING_NESTING
 
 
+@lru_cache(maxsize=256)
+def _read_tokens(text: str, full: bool = False) -> tuple[Token, ...]:
+    """The tokens of text, parsed once for the functions below that only read them (an import or a
+    submission asks about the same body several times: its callouts, its units, its problems)."""
+    return tuple((_full if full else _subset).parse(text))
+
+
 def parse_subset(text: str, *, measuring: bool = False) -> list[Token]:
     """The block tokens of a section body as the renderer sees them (callouts included).
 
@@ -226,7 +234,7 @@ def text_units(text: str) -> list[TextUnit]:
     """Every paragraph, list item, quote and callout of a body, in order, with its text."""
     units: list[TextUnit] = []
     containers: list[tuple[str, str]] = []  # (construct, callout kind)
-    for token in _subset.parse(text):
+    for token in _read_tokens(text):
         line = token.map[0] + 1 if token.map else 0
         if token.type == "callout_open":
             units.append(TextUnit(line, "callout", "", token.meta["kind"]))
@@ -251,7 +259,7 @@ def dropped_lines(text: str) -> list[tuple[int, str]]:
     """
     lines = text.split("\n")
     shown: set[int] = set()
-    for token in _subset.parse(text):
+    for token in _read_tokens(text):
         if not token.map:
             continue
         if token.type == "paragraph_open":
@@ -267,7 +275,7 @@ def dropped_lines(text: str) -> list[tuple[int, str]]:
 
 def callout_kinds(text: str) -> list[str]:
     """The kinds of the callouts in `text`, in document order ("warning", "tip")."""
-    return [t.meta["kind"] for t in _subset.parse(text) if t.type == "callout_open"]
+    return [t.meta["kind"] for t in _read_tokens(text) if t.type == "callout_open"]
 
 
 def _shorten(value: str, limit: int = 40) -> str:
@@ -318,7 +326,7 @@ def _unsupported_message(token_type: str) -> str | None:
 
 def _problems_in_full_syntax(text: str) -> Iterator[MarkupProblem]:
     html_lines: set[int] = set()
-    for line, token in _with_lines(_full.parse(text)):
+    for line, token in _with_lines(_read_tokens(text, full=True)):
         if token.type in ("html_block", "html_inline"):
             if line not in html_lines:  # one report per line, not one per tag
                 html_lines.add(line)
@@ -332,7 +340,7 @@ def _problems_in_full_syntax(text: str) -> Iterator[MarkupProblem]:
 
 
 def _problems_in_subset(text: str) -> Iterator[MarkupProblem]:
-    tokens = _subset.parse(text)
+    tokens = _read_tokens(text)
     for line, token in _with_lines(tokens):
         if token.type == "link_open":
             href = str(token.attrGet("href") or "")
@@ -388,7 +396,7 @@ def find_problems(text: str) -> list[MarkupProblem]:
 def convert_labelled_callouts(text: str) -> str:
     """Rewrite `> **Warning:** …` / `> **Tip:** …` quotes as `> [!WARNING]` / `> [!TIP]` callouts."""
     lines = _LINE_END.split(text)
-    tokens = _subset.parse(text)
+    tokens = _read_tokens(text)
     for index, token in enumerate(tokens):
         if not (
             token.type == "blockquote_open"

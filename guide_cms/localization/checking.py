@@ -1,10 +1,14 @@
 """Run the QA checks on a guide's text in one language, against the right source."""
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import asdict
 
+from django.utils import translation
+
 from guide_cms.guides.models import Guide, Version
-from guide_cms.guides.snapshots import build_snapshot
+from guide_cms.guides.snapshots import build_snapshot, content_hash
 
 from .models import GlossaryTerm
 from .qa import Finding, GlossaryEntry, check_source, check_translation
@@ -22,17 +26,46 @@ def current_source_version(guide: Guide) -> Version | None:
     return Version.objects.for_language(guide, guide.source_language).approved().order_by("-number").first()
 
 
+# Findings kept by what they depend on (the checks, both texts' content hashes, the languages,
+# the glossary, the interface language of their messages), so that text checked when it was
+# imported is not checked again when it is submitted, nor when its reviewer opens it.
+_FINDINGS: OrderedDict[tuple, tuple[Finding, ...]] = OrderedDict()
+_FINDINGS_KEPT = 256
+_FINDINGS_LOCK = threading.Lock()
+
+
+def forget_findings() -> None:
+    with _FINDINGS_LOCK:
+        _FINDINGS.clear()
+
+
+def _checked(key: tuple, check) -> list[Finding]:
+    key = (*key, translation.get_language())
+    with _FINDINGS_LOCK:
+        found = _FINDINGS.get(key)
+        if found is not None:
+            _FINDINGS.move_to_end(key)
+            return list(found)
+    found = tuple(check())
+    with _FINDINGS_LOCK:
+        _FINDINGS[key] = found
+        while len(_FINDINGS) > _FINDINGS_KEPT:
+            _FINDINGS.popitem(last=False)
+    return list(found)
+
+
 def snapshot_findings(snapshot: dict, *, guide: Guide, source_version: Version | None) -> list[Finding]:
-    """QA findings for a snapshot (drafts or a version) of guide."""
+    """QA findings for a snapshot (drafts or a version) of guide; the same texts are checked once."""
     language = snapshot["language"]
     if language == guide.source_language:
-        return check_source(snapshot, language=language)
+        return _checked((check_source, content_hash(snapshot), language), lambda: check_source(snapshot, language=language))
     if source_version is None:
         return []
-    return check_translation(
-        source_version.snapshot, snapshot,
-        source_language=guide.source_language, language=language, glossary=glossary_for(language),
-    )
+    glossary = tuple(glossary_for(language))
+    key = (check_translation, content_hash(source_version.snapshot), content_hash(snapshot), guide.source_language, language, glossary)
+    return _checked(key, lambda: check_translation(
+        source_version.snapshot, snapshot, source_language=guide.source_language, language=language, glossary=glossary,
+    ))
 
 
 def version_findings(version: Version) -> list[Finding]:

@@ -100,6 +100,8 @@ def segments_save(*, guide: Guide, language: str, user, changes: list[SegmentCha
     sections = {s.key: s for s in Section.objects.filter(guide=guide)}
     changed_columns: list[str] = []
     state_changes: dict[str, list[str]] = {}
+    values: dict[str, dict[str, str]] = {}  # owner ("guide" or a section key) -> {column: text}
+    composed: dict[str, tuple[str, str, dict[str, DraftSegment]]] = {}
     for unit, unit_changes in by_unit.items():
         before = {item.id: item.state for item in draft.unit_items(unit)}
         items = _unit_entries(draft, unit, unit_changes)
@@ -107,20 +109,25 @@ def segments_save(*, guide: Guide, language: str, user, changes: list[SegmentCha
         source_unit = draft.source_units[unit]
         text = compose_unit(source_unit, draft.source_language, targets, lang.code) if targets else ""
         owner, column = _column(unit, lang)
-        if owner == "guide":
-            changed_columns += guide_update_drafts(guide=guide, user=user, values={column: text})
-            stored_text = getattr(Guide.objects.get(pk=guide.pk), column) or ""
-        else:
-            section = sections[owner]
-            changed_columns += section_update_drafts(section=section, user=user, values={column: text})
-            stored_text = getattr(section, column) or ""
-        prefix = unit + "."
-        stored.segments = {k: v for k, v in stored.segments.items() if not k.startswith(prefix)}
-        stored.segments.update({item.id: item.entry() for item in items.values()})
-        stored.unit_hashes[unit] = unit_text_hash(stored_text)
+        values.setdefault(owner, {})[column] = text
+        composed[unit] = (owner, column, items)
         for item_id, change in unit_changes.items():
             if before.get(item_id) != items[item_id].state:
                 state_changes[item_id] = [before.get(item_id, NEW), items[item_id].state]
+    # One write per section (its title and body together), not one per field.
+    written = {}
+    for owner, columns in values.items():
+        if owner == "guide":
+            changed_columns += guide_update_drafts(guide=guide, user=user, values=columns)
+            written[owner] = guide
+        else:
+            changed_columns += section_update_drafts(section=sections[owner], user=user, values=columns)
+            written[owner] = sections[owner]
+    for unit, (owner, column, items) in composed.items():
+        prefix = unit + "."
+        stored.segments = {k: v for k, v in stored.segments.items() if not k.startswith(prefix)}
+        stored.segments.update({item.id: item.entry() for item in items.values()})
+        stored.unit_hashes[unit] = unit_text_hash(getattr(written[owner], column) or "")
     stored.save(update_fields=["segments", "unit_hashes", "updated_at"])
     if state_changes:
         audit_append(actor=user, action="translation.segment_states", obj=guide, scope=draft_scope(guide, lang.code), data={"states": state_changes})
@@ -141,7 +148,9 @@ def memory_add_version(*, version: Version) -> int:
     source_language, language = version.source_version.language, version.language
     targets = {unit.id: unit.text for unit in snapshot_units(version.snapshot)}
     signers = _signers(version)
+    slug = version.guide.slug
     count = 0
+    pairs: dict[tuple[str, str, str], dict] = {}  # (source hash, target hash, context) -> fields; a repeated pair: the last
     for unit in snapshot_units(version.source_version.snapshot):
         sources = {}
         for block in unit_blocks(unit, source_language):
@@ -152,12 +161,28 @@ def memory_add_version(*, version: Version) -> int:
             if not plain(target).strip() or code_problems(sources[item_id], target):
                 continue
             values = entry_values(source=sources[item_id], target=target, source_language=source_language, language=language)
-            MemoryEntry.objects.update_or_create(
-                language=language, source_hash=values["source_hash"], target_hash=values["target_hash"],
-                guide_slug=version.guide.slug, context=unit.id, signed=True,
-                defaults={**values, "segment": item_id, "version": version, "version_number": version.number, "signers": signers},
-            )
+            values.update(segment=item_id, version=version, version_number=version.number, signers=signers)
+            pairs[(values["source_hash"], values["target_hash"], unit.id)] = values
             count += 1
+    # One read and two bulk writes instead of a lookup and a write per pair (the same rows as update_or_create).
+    existing = {
+        (entry.source_hash, entry.target_hash, entry.context): entry
+        for entry in MemoryEntry.objects.select_for_update().filter(
+            language=language, guide_slug=slug, signed=True, source_hash__in={key[0] for key in pairs},
+        )
+    }
+    updated, created = [], []
+    for (source_hash, target_hash, context), values in pairs.items():
+        entry = existing.get((source_hash, target_hash, context))
+        if entry is None:
+            created.append(MemoryEntry(**values, guide_slug=slug, context=context, signed=True))
+        else:
+            for name, value in values.items():
+                setattr(entry, name, value)
+            updated.append(entry)
+    MemoryEntry.objects.bulk_create(created)
+    if updated:
+        MemoryEntry.objects.bulk_update(updated, [*next(iter(pairs.values())).keys()])
     return count
 
 

@@ -1,23 +1,37 @@
 """Build channel entries from live publications, only after re-checking that
-each version's text still matches its hash and its signatures' seals."""
+each version's text still matches its hash and its signatures' seals.
+
+plan_entries reads keys only (publications, version numbers and content
+hashes, signatures' facts, source titles) and gives entries without their
+text: enough to decide which files must change. An entry's text is read,
+checked and rendered only when it is loaded for rendering, and checked texts
+are kept by content hash, so an entry rendered again for another reason (its
+alternates, its notice) is not read or hashed again.
+"""
 from __future__ import annotations
 
+import dataclasses
 import datetime
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
+from functools import partial
 
 from django.db.models import F, Max
+from django.db.models.fields.json import KT
 from django.utils import timezone
 
+from guide_cms.core.audit import SealedHistory
 from guide_cms.core.languages import all_languages, get_language
 from guide_cms.guides.markdown import render_markdown
 from guide_cms.guides.models import Guide, Version, VersionStatus, add_months
 from guide_cms.guides.snapshots import content_hash
 from guide_cms.localization.staleness import outdating_versions, withdrawn_by_safety
-from guide_cms.core.audit import SealedHistory
 from guide_cms.review.records import version_problems, version_records
 from guide_cms.review.seals import seal_is_valid
 
-from .channels.base import Entry, LanguageFacts, OutdatedNotice, PublishedGuide, SectionContent, SignatureFacts, WithdrawnGuide
+from .channels.base import (
+    Entry, LanguageFacts, OutdatedNotice, PublishedGuide, SectionContent, SignatureFacts, WithdrawnGuide, text_fingerprint,
+)
+from .export import PlannedEntry
 from .models import Publication
 
 
@@ -74,20 +88,54 @@ def live_source_versions(guide_ids) -> dict[int, int]:
     return {row["guide_id"]: row["number"] for row in rows}
 
 
+def _published_stub(
+    version: Version, guide: Guide, approvals: list, alternates: list[LanguageFacts], today: datetime.date,
+    outdated: OutdatedNotice | None = None,
+) -> PublishedGuide:
+    """The entry of an approved version without its text (title, summary and sections empty):
+    its content hash stands for them. Refused if the version is not approved or has no approval."""
+    if version.status != VersionStatus.APPROVED:
+        raise ExportRefused(f"{guide.slug} [{version.language}] v{version.number} is not approved")
+    if not approvals:
+        raise ExportRefused(f"{guide.slug} [{version.language}] v{version.number} has no approving signature")
+    approved_on = timezone.localdate(version.decided_at) if version.decided_at else version.created_at.date()
+    next_due = add_months(approved_on, guide.review_interval_months)
+    source_number = version.source_version.number if version.source_version_id else None
+    return PublishedGuide(
+        slug=guide.slug,
+        language=LanguageFacts.of(version.language),
+        version_number=version.number,
+        content_hash=version.content_hash,
+        title="",
+        summary="",
+        sections=(),
+        signatures=tuple(
+            SignatureFacts(
+                printed_name=s.printed_name, credentials=s.credentials, meaning=s.meaning, meaning_text=s.meaning_text,
+                signed_at=s.signed_at, source_version_number=source_number,
+            )
+            for s in sorted(approvals, key=lambda s: (s.signed_at, s.pk))
+        ),
+        approved_on=approved_on,
+        next_review_due=next_due,
+        review_overdue=next_due < today,
+        source_version_number=source_number,
+        alternates=tuple(alternates),
+        source_language=LanguageFacts.of(guide.source_language),
+        outdated=outdated,
+    )
+
+
 def _published_guide(
     version: Version, guide: Guide, alternates: list[LanguageFacts], today: datetime.date, outdated: OutdatedNotice | None = None,
     record=None,
 ) -> PublishedGuide:
-    lang = get_language(version.language)
     approvals = verify_version(version, record)
+    stub = _published_stub(version, guide, approvals, alternates, today, outdated)
+    lang = get_language(version.language)
     snapshot = version.snapshot
-    approved_on = timezone.localdate(version.decided_at) if version.decided_at else version.created_at.date()
-    next_due = add_months(approved_on, guide.review_interval_months)
-    return PublishedGuide(
-        slug=guide.slug,
-        language=LanguageFacts.of(lang.code),
-        version_number=version.number,
-        content_hash=version.content_hash,
+    return dataclasses.replace(
+        stub,
         title=snapshot["title"],
         summary=snapshot["summary"],
         sections=tuple(
@@ -97,20 +145,6 @@ def _published_guide(
             )
             for s in snapshot["sections"]
         ),
-        signatures=tuple(
-            SignatureFacts(
-                printed_name=s.printed_name, credentials=s.credentials, meaning=s.meaning, meaning_text=s.meaning_text,
-                signed_at=s.signed_at, source_version_number=version.source_version.number if version.source_version_id else None,
-            )
-            for s in sorted(approvals, key=lambda s: (s.signed_at, s.pk))
-        ),
-        approved_on=approved_on,
-        next_review_due=next_due,
-        review_overdue=next_due < today,
-        source_version_number=version.source_version.number if version.source_version_id else None,
-        alternates=tuple(alternates),
-        source_language=LanguageFacts.of(guide.source_language),
-        outdated=outdated,
     )
 
 
@@ -154,15 +188,95 @@ def provisional_entry(snapshot: dict, *, guide: Guide, source_version: Version |
     )
 
 
-def build_entries(channel: str, *, today: datetime.date | None = None) -> list[Entry]:
-    """Entries for every live publication on channel: withdrawn translations as notices,
-    translations behind a clinical change live in the source language with a notice."""
+_HEAVY_VERSION_FIELDS = ("snapshot", "qa_findings", "segment_states", "contributor_ids")
+
+
+def _light(prefix: str) -> list[str]:
+    return [f"{prefix}{name}" for name in _HEAVY_VERSION_FIELDS]
+
+
+# Verified texts by content hash: the title, summary and rendered sections of a
+# snapshot whose stored text was hashed and found equal to its content hash.
+# An entry that must be rendered again only because its alternates or notice
+# changed takes its text from here, without reading or hashing the snapshot.
+_TEXTS: OrderedDict = OrderedDict()
+_TEXTS_KEPT = 256  # at about 40 KB a guide in one language, some 10 MB at most
+_SEALS: set = set()
+
+
+def _text_cache_key(content_hash: str, code: str) -> tuple:
+    return (content_hash, code, text_fingerprint(code))
+
+
+def verified_text(version_id: int, digest: str, code: str, label: str = "") -> tuple[str, str, tuple[SectionContent, ...]]:
+    """The title, summary and rendered sections of a version whose stored snapshot hashes to
+    digest, its content hash (ExportRefused otherwise); cached by content hash."""
+    key = _text_cache_key(digest, code)
+    found = _TEXTS.get(key)
+    if found is not None:
+        _TEXTS.move_to_end(key)
+        return found
+    snapshot = Version.objects.values_list("snapshot", flat=True).get(pk=version_id)
+    if content_hash(snapshot) != digest:
+        raise ExportRefused(f"{label or version_id}: its stored text no longer matches its content hash; run verify_integrity")
+    text = (
+        snapshot["title"],
+        snapshot["summary"],
+        tuple(
+            SectionContent(
+                key=s["key"], position=s["position"], title=s["title"], body_markdown=s["body"],
+                body_html=render_markdown(s["body"], language=code),
+            )
+            for s in snapshot["sections"]
+        ),
+    )
+    _TEXTS[key] = text
+    while len(_TEXTS) > _TEXTS_KEPT:
+        _TEXTS.popitem(last=False)
+    return text
+
+
+def forget_verified_texts() -> None:
+    """Empty the caches of checked texts and seals (as a new process starts)."""
+    _TEXTS.clear()
+    _SEALS.clear()
+
+
+def _check_seals(version: Version, approvals, label: str) -> None:
+    for signature in approvals:
+        key = (signature.pk, signature.seal, seal_fields_digest(signature))
+        if key in _SEALS:
+            continue
+        if signature.content_hash != version.content_hash or not seal_is_valid(signature):
+            raise ExportRefused(f"{label}: the seal of {signature.printed_name}'s signature does not verify; run verify_integrity")
+        _SEALS.add(key)
+
+
+def seal_fields_digest(signature) -> str:
+    from guide_cms.core.hashing import sha256_hex
+    from guide_cms.review.seals import sealed_fields
+
+    return sha256_hex(sealed_fields(signature))
+
+
+def plan_entries(channel: str, *, today: datetime.date | None = None) -> list[PlannedEntry]:
+    """Every live publication on channel as an entry without its text, read from keys only
+    (publications, versions' numbers and content hashes, signatures' facts, source titles):
+    enough for the channel's entry_key to say which files must change. An entry's text is
+    read, checked against its content hash and seals, and rendered only when it is loaded.
+
+    Withdrawn translations become notices; translations behind a clinical change
+    live in the source language carry a notice.
+    """
+    from guide_cms.review.models import Decision, Signature
+
     today = today or timezone.localdate()
     publications = list(
         Publication.objects.live()
         .filter(channel=channel)
-        .select_related("guide", "version__source_version")
-        .prefetch_related("version__signatures")
+        .select_related("guide", "version", "version__source_version")
+        # Contributors stay: the sealed record compares them.
+        .defer(*(f for f in _light("version__") if f != "version__contributor_ids"), *_light("version__source_version__"))
         .order_by("guide__slug", "language")
     )
     guide_ids = {p.guide_id for p in publications}
@@ -173,10 +287,27 @@ def build_entries(channel: str, *, today: datetime.date | None = None) -> list[E
     if problems := publication_problems(guide_ids, channel=channel, history=history):
         raise ExportRefused(f"the live publications differ from the audit trail ({'; '.join(problems)}); run verify_integrity")
     records = version_records({p.version_id for p in publications}, history)
+    signatures = defaultdict(list)
+    versions = {p.version_id: p.version for p in publications}
+    for publication in publications:
+        publication.version.guide = publication.guide  # the same row, for labels without another query
+    for signature in Signature.objects.filter(version_id__in=list(versions)).order_by("signed_at", "pk"):
+        signature.version = versions[signature.version_id]  # for the seal, without another query
+        signatures[signature.version_id].append(signature)
+    approvals = {pk: [s for s in rows if s.decision == Decision.APPROVE] for pk, rows in signatures.items()}
+    approvals = defaultdict(list, approvals)
+    for version in versions.values():
+        if problems := version_problems(version, records[version.pk], signatures[version.pk]):
+            raise ExportRefused(f"{version}: its record differs from the audit trail ({'; '.join(problems)}); run verify_integrity")
     approved_source = defaultdict(list)
-    for version in Version.objects.filter(guide_id__in=guide_ids, status=VersionStatus.APPROVED).select_related("guide").order_by("-number"):
-        if version.language == version.guide.source_language:
-            approved_source[version.guide_id].append(version)
+    rows = (
+        Version.objects.filter(guide_id__in=list(guide_ids), status=VersionStatus.APPROVED, language=F("guide__source_language"))
+        .only("id", "guide_id", "language", "number", "change_class")
+        .annotate(title=KT("snapshot__title"))
+        .order_by("-number")
+    )
+    for version in rows:
+        approved_source[version.guide_id].append(version)
 
     def is_withdrawn(publication) -> bool:
         version = publication.version
@@ -185,8 +316,9 @@ def build_entries(channel: str, *, today: datetime.date | None = None) -> list[E
     live_languages = defaultdict(list)
     for publication in publications:
         if not is_withdrawn(publication):
-            live_languages[publication.guide_id].append(get_language(publication.language))
+            live_languages[publication.guide_id].append(publication.language)
     live_source = live_source_versions(guide_ids)
+    order = {lang.code: i for i, lang in enumerate(all_languages())}
 
     def notice(publication) -> OutdatedNotice | None:
         version, guide = publication.version, publication.guide
@@ -195,26 +327,32 @@ def build_entries(channel: str, *, today: datetime.date | None = None) -> list[E
         source = outdating_live_source(version.source_version.number, approved_source[guide.pk], live_source.get(guide.pk))
         if source is None:
             return None
-        return OutdatedNotice(
-            source_language=LanguageFacts.of(guide.source_language), source_version_number=source.number, source_title=source.snapshot["title"],
-        )
+        return OutdatedNotice(source_language=LanguageFacts.of(guide.source_language), source_version_number=source.number, source_title=source.title)
 
-    entries: list[Entry] = []
+    planned: list[PlannedEntry] = []
     for publication in publications:
-        guide = publication.guide
+        guide, version = publication.guide, publication.version
         if is_withdrawn(publication):
             source = approved_source[guide.pk][0]
-            entries.append(
-                WithdrawnGuide(
-                    slug=guide.slug, language=LanguageFacts.of(publication.language),
-                    source_language=LanguageFacts.of(guide.source_language),
-                    source_title=source.snapshot["title"], withdrawn_version_number=publication.version.number,
-                )
+            stub = WithdrawnGuide(
+                slug=guide.slug, language=LanguageFacts.of(publication.language), source_language=LanguageFacts.of(guide.source_language),
+                source_title=source.title, withdrawn_version_number=version.number,
             )
+            planned.append(PlannedEntry(stub))
             continue
-        order = {lang.code: i for i, lang in enumerate(all_languages())}
-        alternates = [LanguageFacts.of(lang.code) for lang in sorted(live_languages[guide.pk], key=lambda lang: order[lang.code])]
-        entries.append(_published_guide(
-            publication.version, guide, alternates, today, outdated=notice(publication), record=records[publication.version_id]
-        ))
-    return entries
+        alternates = [LanguageFacts.of(code) for code in sorted(live_languages[guide.pk], key=lambda code: order.get(code, len(order)))]
+        stub = _published_stub(version, guide, approvals[version.pk], alternates, today, outdated=notice(publication))
+        planned.append(PlannedEntry(stub, load_text=partial(_load, stub, version, tuple(approvals[version.pk]))))
+    return planned
+
+
+def _load(stub: PublishedGuide, version: Version, approvals) -> PublishedGuide:
+    label = f"{stub.slug} [{stub.language.code}] v{stub.version_number}"
+    _check_seals(version, approvals, label)
+    title, summary, sections = verified_text(version.pk, version.content_hash, stub.language.code, label)
+    return dataclasses.replace(stub, title=title, summary=summary, sections=sections)
+
+
+def build_entries(channel: str, *, today: datetime.date | None = None) -> list[Entry]:
+    """Every live publication on channel as a complete entry (texts checked and rendered)."""
+    return [planned.load() for planned in plan_entries(channel, today=today)]

@@ -2,15 +2,22 @@
 
 Each channel's output lives in a folder of its own that <export dir>/<channel>
 points to through a symlink. An export builds a complete new folder beside
-it (stage_channel), then swaps the symlink in one rename: a crash at any
-moment leaves the previous output whole. Files of entries whose content did
-not change are copied from the previous output instead of being rendered
-again, unless they were altered or deleted on disk (then they are rendered
-again: an export repairs its output). An entry the channel cannot render
-keeps its previous files and is recorded under "failures" in the manifest;
-the other entries are exported. Publishing stages every channel, swaps them
-only once the version rendered everywhere, and undoes the swap if its
-transaction fails (services.publish_version).
+it, then swaps the symlink in one rename: a crash at any moment leaves the
+previous output whole.
+
+What changed is decided from keys only (plan_entries, Channel.entry_key):
+nothing is read, checked or rendered for an entry whose key is the one in
+the live manifest. Only entries whose key changed are rendered and written;
+the files of the others are hard links to the live ones (no byte copied), and
+their SHA-256 is the manifest's. Files altered or deleted on disk are
+rendered again (an export repairs its output): a file whose size, time and
+inode are those recorded after the last export is taken as intact, any other
+is hashed. An entry the channel cannot render keeps its previous files and is
+recorded under "failures" in the manifest; the other entries are exported.
+Publishing stages every channel, swaps them only once the version rendered
+everywhere, and undoes the swap if its transaction fails
+(services.publish_version). Channels whose pages are slow to render (the
+handouts) render in worker processes (rendering.py).
 """
 from __future__ import annotations
 
@@ -24,11 +31,12 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from .channels.base import Channel, ChannelError, Entry, PublishedGuide, RenderedFile, _plain, limit_problems, problems_message
+from .channels.base import Channel, ChannelError, Entry, PublishedGuide, _plain
 
 MANIFEST = "manifest.json"
 
@@ -63,17 +71,35 @@ class EntryFailure:
         return f"{channel}: {self.entry} v{self.version} could not be exported ({kept}): {self.message}"
 
 
+@dataclass(frozen=True)
+class PlannedEntry:
+    """An entry as far as its key goes (entries.plan_entries: its text left out), and how to load
+    it whole (text read, checked against its content hash and seals, rendered) when it must be rendered."""
+
+    stub: Entry
+    load_text: Callable[[], Entry] | None = field(default=None, compare=False)
+
+    def load(self) -> Entry:
+        return self.stub if self.load_text is None else self.load_text()
+
+
+def _planned(entry) -> PlannedEntry:
+    return entry if isinstance(entry, PlannedEntry) else PlannedEntry(entry)
+
+
 @dataclass
 class ChannelReport:
     channel: str
     path: Path
     rendered: list[str] = field(default_factory=list)  # entry ids rendered anew
-    reused: list[str] = field(default_factory=list)  # entry ids copied from the previous output
+    reused: list[str] = field(default_factory=list)  # entry ids whose files were kept (hard links)
     files: int = 0
     changed: bool = True
     failures: list[EntryFailure] = field(default_factory=list)  # entries that could not be rendered
     repaired: list[str] = field(default_factory=list)  # files that had been altered or deleted on disk
     error: str = ""  # the whole channel failed: its previous output was kept
+    written: list[str] = field(default_factory=list)  # files whose bytes were written (manifest.json included)
+    changed_files: list[str] = field(default_factory=list)  # files added, removed or with other bytes than before
 
 
 def entry_id(entry: Entry) -> str:
@@ -103,6 +129,7 @@ def _entry_record(entry: Entry, key: str, files: list[str]) -> dict:
             content_hash=entry.content_hash,
             signatures=[_plain(s) for s in entry.signatures],
             outdated_by=entry.outdated.source_version_number if getattr(entry, "outdated", None) else None,
+            title=entry.title,  # for the shared files (index), without reading the text again
         )
     else:
         record.update(version=entry.withdrawn_version_number)
@@ -113,21 +140,26 @@ def _entry_version(entry: Entry) -> int:
     return entry.version_number if isinstance(entry, PublishedGuide) else entry.withdrawn_version_number
 
 
-def _write(folder: Path, rendered: RenderedFile) -> None:
-    target = folder / rendered.path
-    if ".." in Path(rendered.path).parts or Path(rendered.path).is_absolute():
-        raise ChannelError(f"refusing to write outside the export folder: {rendered.path}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(rendered.content)
+def _safe(path: str) -> str:
+    if ".." in Path(path).parts or Path(path).is_absolute():
+        raise ChannelError(f"refusing to write outside the export folder: {path}")
+    return path
+
+
+# --- locks ------------------------------------------------------------------
 
 
 @contextmanager
 def _channel_lock(root: Path, name: str):
-    """One export of a channel at a time (another process waits)."""
+    """One export of a channel at a time: a file lock for processes of this machine, and, on
+    PostgreSQL, an advisory lock for every machine that exports from the same database."""
+    from .locks import database_lock
+
     with open(root / f".{name}.lock", "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            yield
+            with database_lock(f"guide_cms.export.{name}"):
+                yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
@@ -149,35 +181,125 @@ def _remove_abandoned(root: Path, name: str, keep: Path | None) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+# --- what is on disk ----------------------------------------------------------
+
+
 def folder_problems(folder: Path, manifest: dict) -> dict[str, str]:
-    """Files of an export folder that differ from its manifest: {path: what is wrong}."""
+    """Files of an export folder that differ from its manifest, every file hashed: {path: what is wrong}."""
+    return _folder_problems(folder, manifest, known={})
+
+
+def _walk(folder: Path) -> dict[str, os.stat_result]:
+    found = {}
+    for directory, _dirs, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(directory, name)
+            found[os.path.relpath(path, folder).replace(os.sep, "/")] = os.stat(path, follow_symlinks=False)
+    found.pop(MANIFEST, None)
+    return found
+
+
+def _stamp(stat: os.stat_result) -> list[int]:
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+
+
+def _folder_problems(folder: Path, manifest: dict, known: dict[str, list[int]], intact: dict | None = None) -> dict[str, str]:
+    """As folder_problems, but a file whose size, modification time and inode are as `known` is not
+    hashed; the stamps of the files found intact are put in `intact`."""
     listed = manifest.get("files", {})
-    on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {MANIFEST}
+    on_disk = _walk(folder)
     problems = {}
     for path, digest in sorted(listed.items()):
-        if path not in on_disk:
+        stat = on_disk.get(path)
+        if stat is None:
             problems[path] = "is missing"
-        elif sha256_file(folder / path) != digest:
+        elif known.get(path) != _stamp(stat) and sha256_file(folder / path) != digest:
             problems[path] = "was changed after export (SHA-256 differs from the manifest)"
-    for path in sorted(on_disk - set(listed)):
+        elif intact is not None:
+            intact[path] = _stamp(stat)
+    for path in sorted(set(on_disk) - set(listed)):
         problems[path] = "is not in the manifest"
     return problems
+
+
+def _stamps_file(root: Path, name: str) -> Path:
+    return root / f".{name}.stamps.json"
+
+
+def _read_stamps(root: Path, name: str, folder: Path) -> dict[str, list[int]]:
+    """The files' stamps recorded after the export that made folder (none if another folder is live)."""
+    try:
+        data = json.loads(_stamps_file(root, name).read_text("utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+    return data.get("files", {}) if data.get("folder") == folder.name else {}
+
+
+def _write_stamps(root: Path, name: str, folder: Path, stamps: dict[str, list[int]]) -> None:
+    target = _stamps_file(root, name)
+    temp = target.with_name(f"{target.name}.{os.getpid()}")
+    temp.write_text(json.dumps({"folder": folder.name, "files": stamps}), "utf-8")
+    os.replace(temp, target)
+
+
+# --- building the new folder ---------------------------------------------------
+
+
+class _Tree:
+    """The new folder, made when the first file is put in it: written files, and hard links to unchanged ones."""
+
+    def __init__(self, root: Path, name: str):
+        self.root, self.name = root, name
+        self.folder: Path | None = None
+        self._dirs: set[str] = set()
+        self.stamps: dict[str, list[int]] = {}
+
+    def _target(self, path: str) -> str:
+        if self.folder is None:
+            self.folder = Path(tempfile.mkdtemp(prefix=f".{self.name}-", dir=self.root))
+        parent = os.path.dirname(_safe(path))
+        if parent and parent not in self._dirs:
+            os.makedirs(self.folder / parent, exist_ok=True)
+            self._dirs.add(parent)
+        return os.path.join(self.folder, path)
+
+    def write(self, path: str, content: bytes) -> None:
+        target = self._target(path)
+        with open(target, "xb") as handle:
+            handle.write(content)
+        self.stamps[path] = _stamp(os.stat(target))
+
+    def link(self, source: Path, path: str, stamp: list[int] | None) -> None:
+        target = self._target(path)
+        try:
+            os.link(source / path, target)
+        except OSError:  # a file system without hard links: copy
+            shutil.copy2(source / path, target)
+            stamp = None
+        self.stamps[path] = stamp or _stamp(os.stat(target))
+
+    def remove(self) -> None:
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class StagedExport:
     """A channel's complete new output, built beside the live one; swap() makes it live.
 
     The channel's lock must be held from stage_channel() to finish() or undo().
+    An export that changes nothing has no new folder: swap() and finish() do nothing.
     """
 
-    def __init__(self, channel: Channel, root: Path, current: Path | None, staging: Path, report: ChannelReport):
+    def __init__(self, channel: Channel, root: Path, current: Path | None, staging: Path | None, report: ChannelReport,
+                 stamps: dict | None = None):
         self.channel, self.root, self.current, self.staging, self.report = channel, root, current, staging, report
         self.link = root / channel.name
         self.swapped = False
+        self.stamps = stamps or {}
 
     def swap(self) -> None:
         """Point <root>/<channel> at the new folder in one rename (if anything changed)."""
-        if not self.report.changed:
+        if not self.report.changed or self.staging is None:
             return
         os.chmod(self.staging, 0o755)
         temp_link = self.root / f".{self.channel.name}.link-{os.getpid()}"
@@ -199,18 +321,20 @@ class StagedExport:
             else:
                 self.link.unlink(missing_ok=True)
             self.swapped = False
-        shutil.rmtree(self.staging, ignore_errors=True)
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
 
     def finish(self) -> None:
-        """Remove whichever folder is no longer live."""
+        """Remove whichever folder is no longer live, and record the live files' stamps."""
         if self.swapped:
+            _write_stamps(self.root, self.channel.name, self.staging, self.stamps)
             if self.current and self.current != self.staging.resolve() and self.current.parent == self.root.resolve():
                 shutil.rmtree(self.current, ignore_errors=True)
-        else:
+        elif self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
 
 
-def export_channel(channel: Channel, entries: list[Entry], root: Path, progress=None) -> ChannelReport:
+def export_channel(channel: Channel, entries: list, root: Path, progress=None) -> ChannelReport:
     """Render channel's output into a new folder and swap it in atomically."""
     root.mkdir(parents=True, exist_ok=True)
     with _channel_lock(root, channel.name):
@@ -220,100 +344,156 @@ def export_channel(channel: Channel, entries: list[Entry], root: Path, progress=
         return staged.report
 
 
-def stage_channel(channel: Channel, entries: list[Entry], root: Path, progress=None, required=(), only=None) -> StagedExport:
-    """Build channel's complete output for entries in a new folder beside the live one.
+def stage_channel(channel: Channel, entries: list, root: Path, progress=None, required=(), only=None) -> StagedExport:
+    """Build channel's complete output for entries (Entry or PlannedEntry) in a new folder beside the live one.
 
-    Files of entries whose key did not change are copied from the live output,
-    unless they were altered or deleted there (then they are rendered again).
-    With `only` (a set of guide slugs), entries of other guides keep their
-    intact previous files even if their key changed (after a template or font
-    change): publishing one guide renders that guide only, and export_channels
-    brings the rest up to date.
+    Entries whose key did not change keep their files (hard links), unless
+    those were altered or deleted (then they are rendered again). With `only`
+    (a set of guide slugs), entries of other guides keep their intact previous
+    files even if their key changed (after a template or font change):
+    publishing one guide renders that guide only, and export_channels brings
+    the rest up to date.
     An entry that cannot be rendered keeps its previous files (a withdrawal
     notice never keeps a withdrawn translation's) and is reported; the other
     entries are exported. An entry id in `required` that cannot be rendered
-    raises ChannelError instead: nothing is staged.
+    raises ChannelError instead: nothing is staged. A version whose text or
+    seals do not verify (ExportRefused) stops the export: nothing is staged.
     """
+    from .rendering import render_stream
+
     link = root / channel.name
     current = link.resolve() if link.exists() else None
     previous = read_manifest(current) if current else None
     previous_entries = (previous or {}).get("entries", {})
-    damaged = folder_problems(current, previous) if previous is not None else {}
+    previous_files = (previous or {}).get("files", {})
+    known = _read_stamps(root, channel.name, current) if previous is not None else {}
+    on_disk: dict[str, list[int]] = {}
+    damaged = _folder_problems(current, previous, known, on_disk) if previous is not None else {}
     report = ChannelReport(channel=channel.name, path=link, repaired=sorted(damaged))
     _remove_abandoned(root, channel.name, current)
 
-    staging = Path(tempfile.mkdtemp(prefix=f".{channel.name}-", dir=root))
+    tree = _Tree(root, channel.name)
     try:
-        manifest_entries, failures, served = {}, {}, []
-        for entry in entries:
-            eid, key = entry_id(entry), channel.entry_key(entry)
+        manifest_entries, failures, served, files, kept = {}, {}, {}, {}, []
+        planned = [_planned(e) for e in entries]
+        order = {entry_id(p.stub): n for n, p in enumerate(planned)}
+        to_render = []
+        done = 0
+
+        def keep(eid, old, entry):
+            kept.extend(old["files"])
+            for path in old["files"]:
+                files[path] = previous_files[path]
+            manifest_entries[eid] = old
+            served[eid] = entry
+
+        def tick(eid):
+            nonlocal done
+            done += 1
+            if progress:
+                progress(channel.name, eid, done, len(planned))
+
+        for item in planned:
+            stub = item.stub
+            eid, key = entry_id(stub), channel.entry_key(stub)
             old = previous_entries.get(eid)
-            intact = bool(old) and all(path not in damaged for path in old["files"])
-            if intact and (old["key"] == key or (only is not None and entry.slug not in only)):
-                _copy(current, staging, old["files"])
-                manifest_entries[eid] = old
+            intact = bool(old) and all(path not in damaged and path in previous_files for path in old["files"])
+            if intact and (old["key"] == key or (only is not None and stub.slug not in only)):
+                # For the shared files (index): the title exported with these files, not read again.
+                if not isinstance(stub, PublishedGuide):
+                    reused = stub
+                elif "title" in old:
+                    reused = _titled(stub, old["title"])
+                else:  # a manifest written before titles were recorded
+                    reused = item.load()
+                keep(eid, old, reused)
                 report.reused.append(eid)
-                served.append(entry)
                 if old["key"] != key and eid in previous.get("failures", {}):
                     failures[eid] = previous["failures"][eid]  # not tried again here: still failing
+                tick(eid)
             else:
-                try:
-                    if too_deep := limit_problems(entry):
-                        raise ChannelError(problems_message(too_deep, entry, channel.name))
-                    rendered = channel.render_entry(entry)
-                except Exception as exc:  # noqa: BLE001 - one entry never blocks the others
-                    message = str(exc) or type(exc).__name__
-                    if isinstance(exc, RecursionError):
-                        message = "the text is nested too deeply for the renderer (RecursionError)"
-                    if eid in required:
-                        raise ChannelError(message) from exc
-                    # A withdrawal notice replaces a withdrawn translation: never keep that one's files.
-                    keep = intact and not (old["withdrawn"] is False and not isinstance(entry, PublishedGuide))
-                    if keep:
-                        _copy(current, staging, old["files"])
-                        manifest_entries[eid] = old
-                        served.append(entry)
-                    failure = EntryFailure(eid, _entry_version(entry), old["version"] if keep else None, message)
-                    failures[eid] = {"version": failure.version, "kept_version": failure.kept_version, "error": message}
-                    report.failures.append(failure)
-                else:
-                    for item in rendered:
-                        _write(staging, item)
-                    manifest_entries[eid] = _entry_record(entry, key, [item.path for item in rendered])
-                    report.rendered.append(eid)
-                    served.append(entry)
-            if progress:
-                progress(channel.name, eid, len(report.reused) + len(report.rendered) + len(report.failures), len(entries))
+                to_render.append((item, key, old, intact))
+
+        def loaded():
+            for item, key, old, intact in to_render:
+                yield item.load(), (key, old, intact)  # ExportRefused stops everything here
+
+        for entry, (key, old, intact), outcome in render_stream(channel, loaded()):
+            eid = entry_id(entry)
+            if isinstance(outcome, BaseException):
+                message = str(outcome) or type(outcome).__name__
+                if isinstance(outcome, RecursionError):
+                    message = "the text is nested too deeply for the renderer (RecursionError)"
+                if eid in required:
+                    raise ChannelError(message) from outcome
+                # A withdrawal notice replaces a withdrawn translation: never keep that one's files.
+                keeps = intact and not (old["withdrawn"] is False and not isinstance(entry, PublishedGuide))
+                if keeps:
+                    keep(eid, old, entry)
+                failure = EntryFailure(eid, _entry_version(entry), old["version"] if keeps else None, message)
+                failures[eid] = {"version": failure.version, "kept_version": failure.kept_version, "error": message}
+                report.failures.append(failure)
+            else:
+                for item in outcome:
+                    tree.write(item.path, item.content)
+                    files[item.path] = hashlib.sha256(item.content).hexdigest()
+                    report.written.append(item.path)
+                manifest_entries[eid] = _entry_record(entry, key, [item.path for item in outcome])
+                report.rendered.append(eid)
+                served[eid] = entry
+            tick(eid)
         try:
-            shared = channel.render_shared(served)
+            shared = channel.render_shared([served[eid] for eid in sorted(served, key=order.get)])
         except Exception as exc:  # noqa: BLE001 - a template or code error: the channel keeps its previous output
             raise ChannelError(f"its shared files (index, sitemap…) cannot be rendered: {type(exc).__name__}: {exc}") from exc
+        shared_kept = []
         for item in shared:
-            _write(staging, item)
-
-        file_hashes = {
-            path.relative_to(staging).as_posix(): sha256_file(path) for path in sorted(staging.rglob("*")) if path.is_file()
-        }
+            digest = hashlib.sha256(item.content).hexdigest()
+            files[_safe(item.path)] = digest
+            if previous_files.get(item.path) == digest and item.path not in damaged:
+                shared_kept.append(item.path)
+            else:
+                shared_kept.append(None)
         manifest = {
             "channel": channel.name,
             "output_version": channel.output_version,
             "entries": dict(sorted(manifest_entries.items())),
             "failures": dict(sorted(failures.items())),
-            "files": file_hashes,
+            "files": dict(sorted(files.items())),
         }
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n", "utf-8")
-        report.files = len(file_hashes)
+        report.files = len(files)
         report.changed = previous != manifest or bool(damaged)
+        if report.changed:
+            for path in kept:
+                tree.link(current, path, known.get(path))
+            for item, same in zip(shared, shared_kept):
+                if same:
+                    tree.link(current, same, known.get(same))
+                else:
+                    tree.write(item.path, item.content)
+                    report.written.append(item.path)
+            tree.write(MANIFEST, (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
+            report.written.append(MANIFEST)
+            tree.stamps.pop(MANIFEST, None)
+            before = dict(previous_files)
+            report.changed_files = sorted(
+                {p for p, digest in files.items() if before.get(p) != digest} | (set(before) - set(files)) | set(damaged)
+            )
+            report.changed_files += [MANIFEST] if previous != manifest else []
+        else:
+            tree.remove()
+            if current is not None and on_disk != known:
+                _write_stamps(root, channel.name, current, on_disk)  # every file was hashed: next time, none is
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        tree.remove()
         raise
-    return StagedExport(channel, root, current, staging, report)
+    return StagedExport(channel, root, current, tree.folder if report.changed else None, report, stamps=tree.stamps)
 
 
-def _copy(source: Path, target: Path, paths: list[str]) -> None:
-    for path in paths:
-        (target / path).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source / path, target / path)
+def _titled(stub: PublishedGuide, title: str) -> PublishedGuide:
+    import dataclasses
+
+    return dataclasses.replace(stub, title=title)
 
 
 def verify_exports(output_dir=None) -> list[str]:

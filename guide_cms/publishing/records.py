@@ -64,7 +64,9 @@ def live_records(guide_ids=None, history: SealedHistory | None = None) -> tuple[
 def publication_problems(guide_ids=None, channel: str | None = None, history: SealedHistory | None = None) -> list[str]:
     """Live publication rows (of guide_ids and channel, or all) that the sealed trail does not account for."""
     records, problems = live_records(guide_ids, history)
-    rows = Publication.objects.live().select_related("guide", "version")
+    rows = Publication.objects.live().select_related("guide", "version").only(  # keys, never the texts
+        "guide_id", "language", "channel", "version_id", "withdrawn_at", "guide__slug", "version__number",
+    )
     if guide_ids is not None:
         rows = rows.filter(guide_id__in=list(guide_ids))
     if channel is not None:

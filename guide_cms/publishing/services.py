@@ -18,7 +18,7 @@ from guide_cms.localization.staleness import changed_keys, outdating_versions
 
 from . import checkpoints, export
 from .channels.base import ChannelError
-from .entries import ExportRefused, build_entries, entry_for_version, outdating_live_source
+from .entries import ExportRefused, entry_for_version, outdating_live_source, plan_entries
 from .models import Publication
 
 
@@ -99,6 +99,7 @@ class PublishResult:
     replaced: dict[str, int | None]  # channel -> version number that was live before
     reports: list[export.ChannelReport] = field(default_factory=list)  # the exports it made
     checkpoint: checkpoints.CheckpointResult | None = None  # the checkpoint written after the export
+    versions: list[Version] = field(default_factory=list)  # every version published together (publish_versions)
 
     @property
     def failures(self) -> list[str]:
@@ -122,8 +123,21 @@ def publish_version(*, version: Version, user, channels: list[str] | None = None
     Call it outside a transaction: an outer rollback cannot take files back
     (verify_integrity would report them, export_channels repair them).
     """
+    return publish_versions(versions=[version], user=user, channels=channels, output_dir=output_dir, progress=progress)
+
+
+def publish_versions(*, versions: list[Version], user, channels: list[str] | None = None, output_dir=None, progress=None) -> PublishResult:
+    """Publish several approved versions (a guide updated in every language, say) as one outcome:
+    every channel is exported once, with every version's files rendered together (a handout per
+    language on every core), and nothing is recorded unless every version renders everywhere.
+    The result names the first version; .versions has them all."""
     if not can_publish(user):
         raise PermissionDenied(_("Only publishers may publish."))
+    if not versions:
+        raise PublishRefused(_("Nothing to publish."))
+    keys = [(v.guide_id, v.language) for v in versions]
+    if len(set(keys)) != len(keys):
+        raise PublishRefused(_("Two versions of the same guide and language cannot be published together."))
     channels = channels or export.channel_names()
     unknown = [c for c in channels if c not in export.channel_names()]
     if unknown:
@@ -137,7 +151,7 @@ def publish_version(*, version: Version, user, channels: list[str] | None = None
         except ExportRefused as exc:
             raise PublishRefused(str(exc)) from exc
         try:
-            result = _publish_and_stage(version=version, user=user, channels=channels, root=root, progress=progress, staged=staged)
+            result = _publish_and_stage(versions=versions, user=user, channels=channels, root=root, progress=progress, staged=staged)
         except BaseException:
             for stage in reversed(staged):
                 stage.undo()
@@ -176,35 +190,48 @@ def _log_checkpoint(result) -> None:
 
 
 @transaction.atomic
-def _publish_and_stage(*, version, user, channels, root, progress, staged) -> PublishResult:
-    version = Version.objects.select_for_update(of=("self",)).select_related("guide", "source_version").get(pk=version.pk)
-    Guide.objects.select_for_update().get(pk=version.guide_id)
-    blockers = publish_blockers(version, channels)
-    if blockers:
-        raise PublishRefused(*blockers)
+def _publish_and_stage(*, versions, user, channels, root, progress, staged) -> PublishResult:
+    locked = []
+    for version in sorted(versions, key=lambda v: v.pk):
+        version = Version.objects.select_for_update(of=("self",)).select_related("guide", "source_version").get(pk=version.pk)
+        Guide.objects.select_for_update().get(pk=version.guide_id)
+        locked.append(version)
+    order = {v.pk: n for n, v in enumerate(versions)}
+    locked.sort(key=lambda v: order[v.pk])
+    for version in locked:
+        blockers = publish_blockers(version, channels)
+        if blockers:
+            if len(locked) > 1:
+                message, sections = blockers
+                raise PublishRefused(f"{version}: {message}", sections)
+            raise PublishRefused(*blockers)
     now = timezone.now()
-    replaced = {}
-    for channel in channels:
-        live = Publication.objects.live().filter(guide=version.guide, language=version.language, channel=channel).first()
-        replaced[channel] = live.version.number if live else None
-        if live:
-            live.is_live = False
-            live.save(update_fields=["is_live"])
-        Publication.objects.create(
-            guide=version.guide, language=version.language, channel=channel, version=version,
-            published_by=user if getattr(user, "pk", None) else None, published_at=now,
+    replaced_all = []
+    for version in locked:
+        replaced = {}
+        for channel in channels:
+            live = Publication.objects.live().filter(guide=version.guide, language=version.language, channel=channel).first()
+            replaced[channel] = live.version.number if live else None
+            if live:
+                live.is_live = False
+                live.save(update_fields=["is_live"])
+            Publication.objects.create(
+                guide=version.guide, language=version.language, channel=channel, version=version,
+                published_by=user if getattr(user, "pk", None) else None, published_at=now,
+            )
+        audit_append(
+            actor=user, action="publication.publish", obj=version, scope=draft_scope(version.guide, version.language),
+            data={"version": version.number, "content_hash": version.content_hash, "channels": channels, "replaced": replaced},
         )
-    audit_append(
-        actor=user, action="publication.publish", obj=version, scope=draft_scope(version.guide, version.language),
-        data={"version": version.number, "content_hash": version.content_hash, "channels": channels, "replaced": replaced},
-    )
-    # The exports see the rows written above; the version itself must render on every channel.
-    required = {f"{version.language}/{version.guide.slug}"}
+        replaced_all.append(replaced)
+    # The exports see the rows written above; the versions themselves must render on every channel.
+    required = {f"{version.language}/{version.guide.slug}" for version in locked}
+    only = {version.guide.slug for version in locked}
     for name in channels:
         channel = export.get_channel(name)
         try:
-            entries = build_entries(name)
-            staged.append(export.stage_channel(channel, entries, root, progress=progress, required=required, only={version.guide.slug}))
+            entries = plan_entries(name)
+            staged.append(export.stage_channel(channel, entries, root, progress=progress, required=required, only=only))
         except ChannelError as exc:
             raise PublishRefused(
                 _("Nothing was published: %(channel)s cannot render this version: %(error)s") % {"channel": name, "error": exc}
@@ -216,7 +243,9 @@ def _publish_and_stage(*, version, user, channels, root, progress, staged) -> Pu
     # Last, so that nothing can fail between the swap and the commit but the commit itself.
     for stage in staged:
         stage.swap()
-    return PublishResult(version=version, channels=channels, replaced=replaced, reports=[stage.report for stage in staged])
+    return PublishResult(
+        version=locked[0], channels=channels, replaced=replaced_all[0], reports=[stage.report for stage in staged], versions=locked,
+    )
 
 
 @transaction.atomic
@@ -302,7 +331,7 @@ def export_channels(*, channels: list[str] | None = None, output_dir=None, user=
         with export.channel_locks(root, [name]):
             distrusted.update(before_export(root, [name]))
             # Entries are read under the lock: a publication committed while we waited is included.
-            entries = build_entries(name)
+            entries = plan_entries(name)
             try:
                 stage = export.stage_channel(channel, entries, root, progress=progress)
             except ChannelError as exc:

@@ -65,14 +65,29 @@ def guide_statuses(guides, published: dict[tuple[int, str], int] | None = None) 
 
 def review_queue(user):
     """Versions waiting for review in user's languages, oldest first."""
+    return list(review_queue_versions(user))
+
+
+def review_queue_versions(user):
+    """review_queue as a QuerySet, for a page of it (what it selects and prefetches is for the rows sliced)."""
     languages = assigned_languages(user, Role.REVIEWER)
-    return list(
+    return (
         Version.objects.awaiting_review()
         .filter(language__in=languages)
         .select_related("guide", "author", "source_version")
         .prefetch_related("signatures")
         .order_by("created_at", "id")
     )
+
+
+def page_of(items, number):
+    """The page numbered number (a request's ?page=; past the end: the last) of items, settings.GUIDE_CMS_PAGE_SIZE a page.
+    Only that page's rows are read: a QuerySet is counted and sliced."""
+    from django.core.paginator import Paginator
+
+    page = Paginator(items, settings.GUIDE_CMS_PAGE_SIZE).get_page(number)
+    page.numbers = list(page.paginator.get_elided_page_range(page.number))  # 1 2 … 7 8 9 … 20, as the admin shows them
+    return page
 
 
 def previous_approved(version: Version) -> Version | None:

@@ -20,7 +20,7 @@ from guide_cms.localization.exchange import FORMATS, ExchangeError, read_exchang
 from guide_cms.localization.selectors import translation_overviews
 from guide_cms.localization.services import ImportRefused, translation_export, translation_import
 
-from .selectors import guide_statuses
+from .selectors import guide_statuses, page_of
 from .views import _context
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -32,7 +32,8 @@ class UploadForm(forms.Form):
 
 def _dashboard(request, *, upload_form=None, upload_error: str = "", status: int = 200):
     languages = sorted(assigned_languages(request.user, Role.TRANSLATOR))
-    guides = list(Guide.objects.order_by("slug"))
+    page = page_of(Guide.objects.order_by("slug", "pk"), request.GET.get("page"))
+    guides = list(page.object_list)  # states for this page's guides only
     statuses = guide_statuses(guides)
     blocks = []
     for code in languages:
@@ -40,7 +41,8 @@ def _dashboard(request, *, upload_form=None, upload_error: str = "", status: int
         rows = [(o, statuses[o.guide.pk][code]) for o in translation_overviews(guides, code)]
         blocks.append({"language": lang, "rows": rows})
     context = _context(
-        request, title=_("Translation dashboard"), blocks=blocks, upload_form=upload_form or UploadForm(), upload_error=upload_error
+        request, title=_("Translation dashboard"), blocks=blocks, upload_form=upload_form or UploadForm(), upload_error=upload_error,
+        page=page,
     )
     return render(request, "review/translator_dashboard.html", context, status=status)
 

@@ -21,7 +21,7 @@ from guide_cms.localization.services import submission_segments
 from . import services
 from guide_cms.core.diffs import diff_sections
 from .forms import SignForm, SubmitForm
-from .selectors import previous_approved, review_queue
+from .selectors import page_of, previous_approved, review_queue_versions
 
 
 def _context(request, **extra):
@@ -30,13 +30,13 @@ def _context(request, **extra):
 
 @staff_member_required
 def queue(request):
-    versions = review_queue(request.user)
+    page = page_of(review_queue_versions(request.user), request.GET.get("page"))
     now = timezone.now()
     rows = [
         {"version": v, "language": get_language(v.language), "waiting": now - v.created_at, "refusal": services.signing_refusal(v, request.user)}
-        for v in versions
+        for v in page.object_list
     ]
-    return render(request, "review/queue.html", _context(request, title=_("Review queue"), rows=rows))
+    return render(request, "review/queue.html", _context(request, title=_("Review queue"), rows=rows, page=page))
 
 
 def _side_by_side(version):

@@ -182,6 +182,20 @@ GUIDE_CMS_LIVE_VERSIONS = "guide_cms.publishing.selectors.live_versions"
 GUIDE_CMS_EXPORT_PROBLEMS = "guide_cms.publishing.selectors.export_problems_by_language"
 # Where exports are written: <dir>/<channel>/ (a symlink swapped atomically).
 GUIDE_CMS_EXPORT_DIR = Path(os.environ.get("GUIDE_CMS_EXPORT_DIR") or VAR_DIR / "exports")
+# Worker processes that render slow channels (the handouts' PDFs): the machine's cores by
+# default (None); 0 or 1 renders in the exporting process.
+GUIDE_CMS_RENDER_WORKERS = int(os.environ["GUIDE_CMS_RENDER_WORKERS"]) if os.environ.get("GUIDE_CMS_RENDER_WORKERS") else None
+# A distributed task queue for exports and handout rendering: "celery" (with CELERY_BROKER_URL,
+# e.g. redis://queue.example.org:6379/0, and workers started as publishing/tasks.py says), or ""
+# (the default): everything in the exporting process and its render pool, nothing to install.
+GUIDE_CMS_TASK_QUEUE = os.environ.get("GUIDE_CMS_TASK_QUEUE", "")
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "") or CELERY_BROKER_URL
+# Seconds an export waits for one render on the queue before it reports that entry as failed.
+GUIDE_CMS_TASK_TIMEOUT = 600
+# Rows on a page of the guide list, the review queue and the translator dashboard: each page
+# computes states for its own rows only, so it costs the same at any library size.
+GUIDE_CMS_PAGE_SIZE = 50
 # Absolute address of the published site, for sitemap.xml.
 GUIDE_CMS_SITE_URL = os.environ.get("GUIDE_CMS_SITE_URL", "https://guides.example.org/")
 

@@ -16,6 +16,8 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 DEMO_ALLOWED = True
 # Argon2 is configured in base (and tested there); tests hash thousands of times.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Handouts render in the test's own process; the render pool and the task queue have tests of their own.
+GUIDE_CMS_RENDER_WORKERS = 0
 
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": database(os.environ["DATABASE_URL"])}

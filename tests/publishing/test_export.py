@@ -1,6 +1,8 @@
 """Exports: only the signed text, atomic, reproducible, incremental, verifiable."""
 import json
 
+import re
+
 import pytest
 
 from guide_cms.guides.models import ChangeClass, Section
@@ -62,19 +64,45 @@ def test_only_the_changed_guide_language_is_rendered_again(wf, tmp_path):
     assert "Tome 5 mg por la noche." in site_files(tmp_path)["es/baclofen/index.html"].decode()
 
 
-def test_tampered_snapshot_is_refused_and_the_previous_output_kept(wf, tmp_path):
+def _tamper_spanish_snapshot():
     from guide_cms.guides.models import Version
 
-    export_channels(channels=["site"], output_dir=tmp_path)
-    before = site_files(tmp_path)
     version = Version.objects.get(language="es")
     snapshot = version.snapshot
     snapshot["sections"][0]["body"] = "Tome 50 mg."
     with as_table_owner():
         Version.objects.filter(pk=version.pk).update(snapshot=snapshot)
+
+
+def test_a_tampered_snapshot_is_refused_when_it_must_be_rendered_and_the_previous_output_kept(wf, tmp_path):
+    from guide_cms.publishing.entries import forget_verified_texts
+
+    export_channels(channels=["site"], output_dir=tmp_path)
+    before = site_files(tmp_path)
+    _tamper_spanish_snapshot()
+    forget_verified_texts()  # as in a new process: no text of that content hash checked yet
+    (tmp_path / "site" / "es" / "baclofen.json").unlink()  # its files must be rendered again
     with pytest.raises(ExportRefused, match="no longer matches its content hash"):
         export_channels(channels=["site"], output_dir=tmp_path)
+    assert {path: data for path, data in site_files(tmp_path).items() if path != "es/baclofen.json"} == {
+        path: data for path, data in before.items() if path != "es/baclofen.json"}
+
+
+def test_a_tampered_snapshot_never_reaches_the_files_and_verify_integrity_reports_it(wf, tmp_path):
+    """Deciding what changed reads keys only: the unchanged entry keeps the files rendered from
+    the checked text; an entry rendered again in this process takes the checked text of its content hash."""
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    export_channels(channels=["site"], output_dir=tmp_path)
+    before = site_files(tmp_path)
+    _tamper_spanish_snapshot()
+    (report,) = export_channels(channels=["site"], output_dir=tmp_path)
+    assert not report.changed and report.rendered == []
     assert site_files(tmp_path) == before
+    with pytest.raises(CommandError, match="Integrity check failed"):
+        call_command("verify_integrity", output=str(tmp_path), stdout=io.StringIO(), stderr=io.StringIO())
 
 
 class CrashingSite(SiteChannel):
@@ -133,3 +161,102 @@ def test_a_safety_approval_replaces_the_translation_on_the_channels_at_once(wf, 
         wf.approve("en", ChangeClass.SAFETY)
     page = (export_dir / "site" / "es" / "baclofen" / "index.html").read_text()
     assert "Tome 5 mg." not in page and "../../en/baclofen/" in page
+
+
+def _second_guide(wf):
+    """Another published guide, so that a change of one guide has others to leave alone."""
+    from guide_cms.guides.models import Guide
+    from tests.factories import SectionFactory
+    import copy
+
+    other = Guide.objects.create(slug="diazepam", title_en="Diazepam", title_es="Diazepam", summary_es="Un resumen.")
+    SectionFactory(guide=other, key="dosing", position=1, title_en="Dosing", body_en="Take 2 mg.", title_es="Dosis", body_es="Tome 2 mg.")
+    flow = copy.copy(wf)
+    flow.guide = other
+    flow.publish(flow.approve("en"))
+    flow.publish(flow.approve("es"))
+    return flow
+
+
+def test_an_unchanged_re_export_writes_no_file_and_reads_no_text(wf, tmp_path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def unchanged_re_export() -> int:
+        export_channels(channels=["site"], output_dir=tmp_path)
+        folder = (tmp_path / "site").resolve()
+        with CaptureQueriesContext(connection) as queries:
+            (report,) = export_channels(channels=["site"], output_dir=tmp_path)
+        assert not report.changed and report.written == [] and report.changed_files == [] and report.rendered == []
+        assert (tmp_path / "site").resolve() == folder
+        # No stored text is read (a title through a JSON path is a key).
+        assert not any(re.search(r'"guides_version"\."snapshot"(, "| FROM)', q["sql"]) for q in queries)
+        return len(queries)
+
+    one_guide = unchanged_re_export()
+    _second_guide(wf)
+    # Keys only: the audit chain since the last checkpoint, the publications' sealed
+    # facts and the keys of the live versions, whatever the number of guides.
+    assert unchanged_re_export() == one_guide <= 25
+
+
+def test_a_change_of_one_guide_writes_its_files_index_sitemap_and_manifest_only(wf, tmp_path):
+    _second_guide(wf)
+    export_channels(channels=["site"], output_dir=tmp_path)
+    old = (tmp_path / "site").resolve()
+    inodes = {p.relative_to(old).as_posix(): p.stat().st_ino for p in old.rglob("*") if p.is_file()}
+    wf.edit("dosing", "es", "Tome 5 mg por la noche.")
+    wf.publish(wf.approve("es"))
+    (report,) = export_channels(channels=["site"], output_dir=tmp_path)
+    assert report.rendered == ["es/baclofen"] and sorted(report.reused) == ["en/baclofen", "en/diazepam", "es/diazepam"]
+    new = (tmp_path / "site").resolve()
+    assert new != old
+    now = {p.relative_to(new).as_posix(): p.stat().st_ino for p in new.rglob("*") if p.is_file()}
+    rewritten = sorted(path for path, inode in now.items() if inodes.get(path) != inode)
+    # The other guide's files (and English, whose page did not change) are the same files, not copies.
+    assert set(rewritten) <= {"es/baclofen/index.html", "es/baclofen.json", "index.html", "sitemap.xml", "manifest.json"}
+    assert {"es/baclofen/index.html", "es/baclofen.json", "manifest.json"} <= set(rewritten)
+    assert verify_exports(tmp_path) == []
+
+
+def test_a_publication_reports_the_files_it_wrote(wf, tmp_path, settings):
+    settings.GUIDE_CMS_EXPORT_DIR = tmp_path
+    _second_guide(wf)
+    wf.edit("dosing", "es", "Tome 5 mg por la noche.")
+    result = wf.publish(wf.approve("es"))
+    (site,) = [r for r in result.reports if r.channel == "site"]
+    assert site.rendered == ["es/baclofen"]
+    assert set(site.written) <= {"es/baclofen/index.html", "es/baclofen.json", "index.html", "sitemap.xml", "manifest.json"}
+    assert set(site.changed_files) == {"es/baclofen/index.html", "es/baclofen.json", "manifest.json"}
+
+
+def test_a_file_altered_on_disk_is_found_and_rendered_again(wf, tmp_path):
+    export_channels(channels=["site"], output_dir=tmp_path)
+    export_channels(channels=["site"], output_dir=tmp_path)  # every file's size, time and inode now recorded
+    page = tmp_path / "site" / "es" / "baclofen" / "index.html"
+    original = page.read_bytes()
+    page.write_bytes(original.replace(b"5 mg", b"9 mg"))  # same size: found by its time, then its hash
+    (report,) = export_channels(channels=["site"], output_dir=tmp_path)
+    assert report.repaired == ["es/baclofen/index.html"] and report.rendered == ["es/baclofen"]
+    assert page.read_bytes() == original
+
+
+def test_a_guide_in_two_languages_is_published_as_one_outcome(wf, tmp_path, settings):
+    from guide_cms.publishing.models import Publication
+    from guide_cms.publishing.services import PublishRefused, publish_versions
+
+    settings.GUIDE_CMS_EXPORT_DIR = tmp_path
+    export_channels(channels=["site"], output_dir=tmp_path)
+    wf.edit("dosing", "en", "Take 5 mg at night.")
+    english = wf.approve("en", change_class="editorial")
+    wf.edit("dosing", "es", "Tome 5 mg por la noche.")
+    spanish = wf.approve("es")
+    with pytest.raises(PublishRefused):
+        publish_versions(versions=[english, english], user=wf.publisher, channels=["site"])
+    result = publish_versions(versions=[english, spanish], user=wf.publisher, channels=["site"])
+    assert [v.pk for v in result.versions] == [english.pk, spanish.pk]
+    (site,) = result.reports  # one export for both
+    assert sorted(site.rendered) == ["en/baclofen", "es/baclofen"]
+    live = Publication.objects.live().filter(guide=wf.guide, channel="site")
+    assert sorted(p.version.number for p in live) == [english.number, spanish.number]
+    assert "Tome 5 mg por la noche." in site_files(tmp_path)["es/baclofen/index.html"].decode()

@@ -317,12 +317,57 @@ class Channel(ABC):
         return []
 
     def entry_key(self, entry: Entry) -> str:
-        """Everything render_entry's output depends on; equal keys mean equal files."""
+        """Everything render_entry's output depends on; equal keys mean equal files.
+
+        Computed without the entry's text: its content hash stands for the
+        title, summary and sections, and text_fingerprint for how Markdown and
+        the interface catalogue of its language turn them into HTML, so that
+        deciding what changed reads keys only and renders nothing.
+        """
         from guide_cms.core.hashing import sha256_hex
 
         return sha256_hex(
-            {"channel": self.name, "output_version": self.output_version, "templates": templates_fingerprint(), "entry": _plain(entry)}
+            {
+                "channel": self.name, "output_version": self.output_version, "templates": templates_fingerprint(),
+                "text": text_fingerprint(entry.language.code), "entry": key_facts(entry),
+            }
         )
+
+    # Settings render_entry reads: a worker process rendering for this channel is given their values.
+    render_settings: tuple[str, ...] = ("GUIDE_CMS_SITE_URL", "LANGUAGES", "SOURCE_LANGUAGE")
+    # Whether render_entry is worth sending to other processes (a page takes milliseconds, a PDF a second).
+    parallel: bool = False
+
+
+def key_facts(entry: Entry) -> dict:
+    """The entry as hashed for its key: everything but the text, which its content hash stands for."""
+    data = _plain(entry)
+    if isinstance(entry, PublishedGuide):
+        for name in ("title", "summary", "sections"):
+            data.pop(name)
+    return data
+
+
+@cache
+def text_fingerprint(code: str) -> str:
+    """What turns a signed text into HTML besides the text: the Markdown renderer (its code, markdown-it,
+    its plugins, nh3) and the interface catalogue of the language (callout labels)."""
+    import hashlib
+    from importlib.metadata import version
+
+    from django.conf import settings
+    from django.utils.translation import to_locale
+
+    from guide_cms.guides import markdown
+
+    digest = hashlib.sha256(Path(markdown.__file__).read_bytes())
+    for package in ("markdown-it-py", "mdit-py-plugins", "nh3"):
+        digest.update(f"{package}=={version(package)}".encode())
+    for folder in getattr(settings, "LOCALE_PATHS", ()):
+        catalogue = Path(folder) / to_locale(code) / "LC_MESSAGES" / "django.mo"
+        if catalogue.is_file():
+            digest.update(catalogue.read_bytes())
+    return digest.hexdigest()
 
 
 @cache

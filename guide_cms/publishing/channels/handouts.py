@@ -95,6 +95,27 @@ def _stylesheet():
 
 
 @cache
+def _font_config():
+    """One WeasyPrint font configuration for the life of the process: fonts are found and loaded
+    once, not for every handout (a render worker keeps it from one export to the next)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def warm_fonts() -> None:
+    """Load the fonts of every configured language now (a render worker does this when it starts)."""
+    from guide_cms.core.languages import all_languages
+    from weasyprint import HTML
+
+    for language in all_languages():
+        family = fonts.font_family_css(language.code)
+        HTML(string=f"<p lang='{language.bcp47}' style='font-family: {family}'>Aa 1 ٣ 三 ệ</p>", url_fetcher=_no_fetching()).render(
+            font_config=_font_config()
+        )
+
+
+@cache
 def _renderer_fingerprint() -> dict:
     from importlib.metadata import version
 
@@ -211,6 +232,7 @@ class HandoutChannel(Channel):
     name = "handouts"
     output_label = gettext_lazy("the handout")
     output_version = "1"
+    parallel = True  # a PDF takes about a second: rendered on every core (rendering.py)
 
     def render_entry(self, entry: Entry) -> list[RenderedFile]:
         path = self.path(entry)
@@ -442,7 +464,7 @@ class HandoutChannel(Channel):
         from weasyprint import HTML
 
         document = HTML(string=html, base_url=None, url_fetcher=_no_fetching()).render(
-            stylesheets=[_stylesheet()],
+            stylesheets=[_stylesheet()], font_config=_font_config(),
         )
         approved_on = getattr(entry, "approved_on", None)
         if approved_on is not None:

@@ -1,0 +1,61 @@
+"""A render worker process: Django set up once, fonts loaded once, channels kept.
+
+Imported by the pool's fork server (rendering.render_pool) and by Celery
+workers (tasks.py). Each worker renders one entry at a time with the channel
+named by its dotted path, in the settings the exporting process rendered with.
+"""
+from __future__ import annotations
+
+import django
+from django.apps import apps
+
+if not apps.ready:  # the fork server imports this module before anything else
+    django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.utils.module_loading import import_string  # noqa: E402
+
+_CHANNELS: dict = {}
+
+
+def start() -> None:
+    """Pool initialiser: load every configured language's fonts before the first render."""
+    from . import fonts
+    from guide_cms.core.languages import all_languages
+
+    for language in all_languages():
+        for family in fonts.font_stack(language.code):
+            fonts.resolve_family(family)
+    from .channels.handouts import warm_fonts
+
+    warm_fonts()
+
+
+def ping(delay: float = 0.0) -> int:
+    """This worker's process id, after delay seconds (long enough that every worker gets a ping)."""
+    import os
+    import time
+
+    time.sleep(delay)
+    return os.getpid()
+
+
+def _apply(values: dict) -> None:
+    for name, value in values.items():
+        if getattr(settings, name, None) != value:
+            setattr(settings, name, value)
+
+
+def render_answer(path: str, entry, values: dict) -> dict:
+    from .rendering import render_one, to_answer
+
+    channel = _CHANNELS.get(path)
+    if channel is None:
+        channel = _CHANNELS[path] = import_string(path)()
+    _apply(values)
+    return to_answer(lambda: render_one(channel, entry))
+
+
+def render(path: str, entry, values: dict) -> dict:
+    """The pool's task: render entry with the channel at path."""
+    return render_answer(path, entry, values)

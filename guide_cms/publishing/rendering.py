@@ -1,0 +1,237 @@
+"""Where entries are rendered: in this process, in a pool of worker processes, or on a task queue.
+
+A channel whose pages are slow to render (Channel.parallel: the handouts, a
+PDF takes about a second) renders them in a pool of worker processes, one per
+core by default (settings.GUIDE_CMS_RENDER_WORKERS; 0 or 1: in this process).
+The pool lives as long as this process, so each worker keeps its fonts (and
+WeasyPrint's font configuration) from one export to the next. When a
+deployment configures a task queue (settings.GUIDE_CMS_TASK_QUEUE = "celery"),
+the renders are tasks on it instead, taken by workers on any machine
+(tasks.py). The output is the same bytes wherever it is rendered: a channel
+is deterministic and the worker is given the settings its rendering reads.
+
+Results come back in the order entries were given; a failure to render one
+entry is returned as its exception (the exporter keeps that entry's previous
+files), never raised.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import os
+import threading
+from collections import deque
+
+from django.conf import settings
+
+from .channels import base
+from .channels.base import Channel, ChannelError, RenderedFile, limit_problems, problems_message
+
+
+class RenderFailed(Exception):
+    """A worker could not render an entry; the message says why (as the worker's exception did)."""
+
+
+def render_one(channel: Channel, entry) -> list[RenderedFile]:
+    """An entry's files, after refusing text past the size and nesting limits before any renderer sees it."""
+    if too_deep := limit_problems(entry):
+        raise ChannelError(problems_message(too_deep, entry, channel.name))
+    return channel.render_entry(entry)
+
+
+def worker_count() -> int:
+    """The render pool's size: settings.GUIDE_CMS_RENDER_WORKERS, or the cores this process may use."""
+    configured = getattr(settings, "GUIDE_CMS_RENDER_WORKERS", None)
+    if configured is not None:
+        return max(int(configured), 0)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def channel_path(channel: Channel) -> str | None:
+    """The dotted path another process imports the channel's class from (None: defined where no worker can import it)."""
+    cls = type(channel)
+    if cls.__module__ == "__main__" or "<locals>" in cls.__qualname__:
+        return None
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def render_settings(channel: Channel) -> dict:
+    return {name: getattr(settings, name) for name in channel.render_settings if hasattr(settings, name)}
+
+
+def render_stream(channel: Channel, items):
+    """Render each (entry, context) of items; yield (entry, context, files or the exception), in order."""
+    queue = getattr(settings, "GUIDE_CMS_TASK_QUEUE", "") or ""
+    path = channel_path(channel) if channel.parallel else None
+    if path and queue == "celery":
+        from .tasks import submit_render
+
+        yield from _pipelined(items, lambda entry: submit_render(path, entry, render_settings(channel)), window=64)
+    elif path and worker_count() > 1:
+        executor = render_pool(worker_count())
+        values = render_settings(channel)
+
+        def submit(entry):
+            from .render_worker import render
+
+            return executor.submit(render, path, entry, values)
+
+        yield from _pipelined(items, submit, window=2 * worker_count())
+    else:
+        for entry, context in items:
+            try:
+                outcome = render_one(channel, entry)
+            except Exception as exc:  # noqa: BLE001 - one entry never blocks the others
+                outcome = exc
+            yield entry, context, outcome
+
+
+def _pipelined(items, submit, window: int):
+    """Keep up to `window` renders in flight; yield them in the order they were submitted."""
+    pending: deque = deque()
+    try:
+        for entry, context in items:
+            pending.append((entry, context, submit(entry)))
+            while len(pending) >= window:
+                entry_, context_, handle = pending.popleft()
+                yield entry_, context_, outcome_of(handle)
+        while pending:
+            entry_, context_, handle = pending.popleft()
+            yield entry_, context_, outcome_of(handle)
+    finally:
+        for _entry, _context, handle in pending:  # an export that stops (ExportRefused, a crash) cancels the rest
+            cancel = getattr(handle, "cancel", None) or getattr(handle, "revoke", None)
+            if cancel:
+                cancel()
+
+
+def outcome_of(handle):
+    """A worker's answer as files, or as the exception the exporter records."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    if not hasattr(handle, "done"):  # a task on the queue: no answer in time is that entry's failure
+        try:
+            answer = handle.get(timeout=getattr(settings, "GUIDE_CMS_TASK_TIMEOUT", 600))
+        except Exception as exc:  # noqa: BLE001 - one entry never blocks the others
+            return RenderFailed(f"the task queue gave no answer: {type(exc).__name__}: {exc}")
+        return from_answer(answer)
+    try:
+        answer = handle.result()
+    except BrokenProcessPool:
+        shutdown_pool()
+        raise
+    return from_answer(answer)
+
+
+def to_answer(call) -> dict:
+    """Run call() in a worker and put its outcome in a form any queue carries (JSON: text and base64)."""
+    import base64
+
+    try:
+        files = call()
+    except RecursionError:
+        return {"error": "RecursionError", "message": ""}
+    except ChannelError as exc:
+        return {"error": "ChannelError", "message": str(exc)}
+    except Exception as exc:  # noqa: BLE001 - reported as the entry's failure
+        return {"error": type(exc).__name__, "message": str(exc) or type(exc).__name__}
+    return {"files": [[item.path, base64.b64encode(item.content).decode("ascii")] for item in files]}
+
+
+def from_answer(answer: dict):
+    import base64
+
+    if "files" in answer:
+        return [RenderedFile(path, base64.b64decode(content)) for path, content in answer["files"]]
+    if answer["error"] == "RecursionError":
+        return RecursionError()
+    if answer["error"] == "ChannelError":
+        return ChannelError(answer["message"])
+    return RenderFailed(f"{answer['error']}: {answer['message']}")
+
+
+# --- the pool ------------------------------------------------------------------
+
+_POOL = None
+_POOL_SIZE = 0
+_POOL_LOCK = threading.Lock()
+
+
+def render_pool(size: int):
+    """The process's pool of render workers (started once, kept warm)."""
+    global _POOL, _POOL_SIZE
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with _POOL_LOCK:
+        if _POOL is None or _POOL_SIZE != size:
+            if _POOL is not None:
+                _POOL.shutdown(wait=False, cancel_futures=True)
+            # forkserver: workers are forked from a fresh, single-threaded process that
+            # has imported Django and WeasyPrint once, never from this (threaded) one.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["guide_cms.publishing.render_worker"])
+            from .render_worker import start
+
+            _POOL = ProcessPoolExecutor(max_workers=size, mp_context=context, initializer=start)
+            _POOL_SIZE = size
+        return _POOL
+
+
+def warm_pool() -> None:
+    """Start the render workers now and let each load its fonts (otherwise the first export pays for it)."""
+    size = worker_count()
+    if size > 1:
+        from .render_worker import ping
+
+        executor = render_pool(size)
+        for future in [executor.submit(ping, 0.2) for _ in range(size)]:
+            future.result()
+
+
+def shutdown_pool() -> None:
+    global _POOL, _POOL_SIZE
+    with _POOL_LOCK:
+        if _POOL is not None:
+            _POOL.shutdown(wait=False, cancel_futures=True)
+        _POOL, _POOL_SIZE = None, 0
+
+
+# --- entries as JSON (for a task queue) ------------------------------------------------
+
+_TYPES = {cls.__name__: cls for cls in (
+    base.PublishedGuide, base.WithdrawnGuide, base.SectionContent, base.LanguageFacts, base.SignatureFacts, base.OutdatedNotice,
+)}
+
+
+def entry_to_data(value):
+    """An entry as JSON-ready data that entry_from_data turns back into the same entry."""
+    if dataclasses.is_dataclass(value):
+        return {"$type": type(value).__name__, **{f.name: entry_to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+    if isinstance(value, tuple):
+        return {"$tuple": [entry_to_data(v) for v in value]}
+    if isinstance(value, datetime.datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, datetime.date):
+        return {"$date": value.isoformat()}
+    return value
+
+
+def entry_from_data(value):
+    if isinstance(value, dict):
+        if "$type" in value:
+            cls = _TYPES[value["$type"]]
+            return cls(**{k: entry_from_data(v) for k, v in value.items() if k != "$type"})
+        if "$tuple" in value:
+            return tuple(entry_from_data(v) for v in value["$tuple"])
+        if "$datetime" in value:
+            return datetime.datetime.fromisoformat(value["$datetime"])
+        if "$date" in value:
+            return datetime.date.fromisoformat(value["$date"])
+        return {k: entry_from_data(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [entry_from_data(v) for v in value]
+    return value

@@ -1,0 +1,58 @@
+"""Exports and handout rendering as tasks on a distributed queue: Celery with Redis.
+
+Used only when a deployment sets GUIDE_CMS_TASK_QUEUE = "celery" (and
+CELERY_BROKER_URL); by default everything runs in the exporting process and
+its render pool, and Celery need not be installed (pip install
+"guide-cms[queue]" to use it). Workers run on any machine with this code,
+its fonts and its settings:
+
+    celery -A guide_cms.publishing.tasks worker --pool solo -n render1@%h
+
+Each render is one task: the entry travels as JSON (rendering.entry_to_data)
+with the settings its rendering reads, and the files come back as base64, so
+a worker needs neither the database nor the export folder. The export itself
+(planning from keys, writing, the swap) stays in the process that publishes
+or runs export_channels; its lock is a PostgreSQL advisory lock, so exports
+started on several machines never interleave.
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guide_cms.settings.dev")
+
+from celery import Celery, signals  # noqa: E402
+
+from . import render_worker  # noqa: E402,F401 - sets Django up in a worker process
+
+app = Celery("guide_cms")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    task_serializer="json", result_serializer="json", accept_content=["json"],
+    # One render at a time per worker process, acknowledged when done: a worker that dies
+    # hands its render to another instead of losing it.
+    worker_prefetch_multiplier=1, task_acks_late=True, task_reject_on_worker_lost=True,
+    broker_connection_retry_on_startup=True,
+)
+
+
+@signals.worker_process_init.connect
+@signals.worker_init.connect
+def _load_fonts(**_kwargs) -> None:
+    render_worker.start()
+
+
+@app.task(name="guide_cms.publishing.render")
+def render(path: str, entry: dict, values: dict) -> dict:
+    """Render one entry with the channel at path; the answer carries the files or the failure."""
+    from .rendering import entry_from_data
+
+    answer = render_worker.render_answer(path, entry_from_data(entry), values)
+    answer["worker"] = f"{render.request.hostname or ''}/{os.getpid()}"
+    return answer
+
+
+def submit_render(path: str, entry, values: dict):
+    from .rendering import entry_to_data
+
+    return render.delay(path, entry_to_data(entry), values)

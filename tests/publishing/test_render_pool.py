@@ -1,0 +1,53 @@
+"""Handouts on every core: a pool of real worker processes gives the same bytes as this process."""
+import time
+
+import pytest
+
+from guide_cms.publishing.channels.handouts import HandoutChannel
+from guide_cms.publishing.channels.site import SiteChannel
+from guide_cms.publishing.rendering import entry_from_data, entry_to_data, render_pool, render_stream, shutdown_pool
+
+from .entries import demo_entries, published_guide, with_extra_section
+
+
+@pytest.fixture
+def pool(settings):
+    settings.GUIDE_CMS_RENDER_WORKERS = 2
+    yield
+    shutdown_pool()
+
+
+def test_handouts_rendered_by_two_worker_processes_are_byte_identical(pool, settings):
+    settings.GUIDE_CMS_SITE_URL = "https://handouts.example.net/"  # the workers render with this process's settings
+    from guide_cms.publishing.render_worker import ping
+
+    channel = HandoutChannel()
+    entries = demo_entries(withdrawn=("vi",))
+    pooled = list(render_stream(channel, ((entry, n) for n, entry in enumerate(entries))))
+    assert [context for _entry, context, _files in pooled] == list(range(len(entries)))  # in order
+    for entry, _context, files in pooled:
+        assert files == channel.render_entry(entry), entry.language.code
+    # Two processes: pings that take a while are taken by both (as soon as the second has started).
+    workers, deadline = set(), time.monotonic() + 120
+    while len(workers) < 2 and time.monotonic() < deadline:
+        workers |= {future.result() for future in [render_pool(2).submit(ping, 0.5) for _ in range(2)]}
+    assert len(workers) == 2
+
+
+def test_a_handout_the_pool_cannot_render_is_returned_as_its_failure(pool):
+    entry = with_extra_section(published_guide("en"), "Take one 💊 daily.")
+    ((_entry, _context, outcome),) = list(render_stream(HandoutChannel(), [(entry, None)]))
+    assert isinstance(outcome, Exception) and "💊" in str(outcome)
+
+
+def test_the_site_renders_in_this_process(pool, monkeypatch):
+    monkeypatch.setattr("guide_cms.publishing.rendering.render_pool", lambda size: pytest.fail("the site needs no pool"))
+    ((_entry, _context, files),) = list(render_stream(SiteChannel(), [(published_guide("es"), None)]))
+    assert [f.path for f in files] == ["es/muscle-relaxants.json", "es/muscle-relaxants/index.html"]
+
+
+def test_entries_travel_as_json_and_come_back_equal():
+    import json
+
+    for entry in demo_entries(withdrawn=("ar",)):
+        assert entry_from_data(json.loads(json.dumps(entry_to_data(entry)))) == entry
