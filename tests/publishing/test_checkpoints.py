@@ -66,7 +66,6 @@ def test_the_checkpoint_command_writes_one_only_when_something_changed(published
 def test_a_chain_rewritten_consistently_with_the_key_itself_is_caught_by_the_checkpoints(published):
     """The worst case: the audit key leaked. A request for changes is deleted and every later hash and
     the head recomputed with the key: the chain verifies, the signed checkpoints do not agree."""
-    from guide_cms.review.services import SignatureRefused, version_sign  # noqa: F401
 
     events = list(AuditEvent.objects.order_by("id"))
     victim = events[3]

@@ -1,5 +1,6 @@
 """The facts that decide what patients see, edited by SQL: reported by verify_integrity, refused by exports,
 signing and submission. Each is re-derived from the keyed audit trail, which SQL cannot forge."""
+import json
 from io import StringIO
 
 import pytest
@@ -181,3 +182,37 @@ def test_untouched_history_verifies_with_every_fact_sealed(approved_workflow):
     wf.publish(wf.approve("es"), channels=("site",))
     code, output = verify()
     assert code == 0, output
+
+
+def test_a_version_inserted_by_sql_with_its_hash_recomputed_and_made_live_is_reported_and_never_exported(approved_workflow, export_dir):
+    """Text no reviewer saw, with a content hash that matches it and a publication pointing at it."""
+    from guide_cms.guides.snapshots import content_hash
+
+    wf = approved_workflow
+    signed = Version.objects.get(language="en")
+    wf.publish(signed, channels=("site",))
+    snapshot = signed.snapshot
+    snapshot["sections"][0]["body"] = "Take 50 mg."
+    fields = [f.column for f in Version._meta.concrete_fields if f.column != "id"]
+    forged = {"number": "%s", "snapshot": "%s", "content_hash": "%s", "status": "'approved'"}
+    sql(
+        f"INSERT INTO guides_version ({', '.join(fields)}) SELECT {', '.join(forged.get(c, c) for c in fields)} FROM guides_version WHERE id = %s",
+        [signed.number + 1, json.dumps(snapshot), content_hash(snapshot), signed.pk],
+    )
+    inserted = Version.objects.get(language="en", number=signed.number + 1)
+    assert content_hash(inserted.snapshot) == inserted.content_hash  # its hash checks out
+    sql("UPDATE publishing_publication SET is_live = %s WHERE version_id = %s", [False, signed.pk])
+    sql(
+        "INSERT INTO publishing_publication (guide_id, language, channel, version_id, published_by_id, published_at, is_live) "
+        "VALUES (%s, 'en', 'site', %s, %s, %s, %s)",
+        [wf.guide.pk, inserted.pk, wf.publisher.pk, timezone.now(), True],
+    )
+
+    code, output = verify()
+    assert code == 1
+    assert f"(id {inserted.pk}): no sealed submission in the audit trail records it" in output
+    assert f"is live, but the audit trail says version id {signed.pk} was published there last" in output
+    before = (export_dir / "site" / "en" / "baclofen.json").read_bytes()
+    with pytest.raises(ExportRefused, match="differ from the audit trail"):
+        export_channels(channels=["site"])
+    assert (export_dir / "site" / "en" / "baclofen.json").read_bytes() == before
