@@ -1,7 +1,10 @@
 """Faults in the middle of a write: a real database error during a submission, a sign-off and an import,
 and a full disk during an export. Nothing partial is left, and the next run recovers by itself."""
+import builtins
 import contextlib
 import errno
+import io
+import os
 import pathlib
 from io import StringIO
 
@@ -113,27 +116,22 @@ def test_a_database_error_in_the_middle_of_a_translation_import_leaves_nothing(a
 
 @contextlib.contextmanager
 def disk_full_after(writes: int, under: pathlib.Path):
-    """Files written under `under` fail with ENOSPC after `writes` of them succeeded (the write path of an export)."""
+    """Files opened for writing under `under` fail with ENOSPC after `writes` of them succeeded,
+    whatever writes them (open(), io.open(), pathlib): the write path of an export."""
     done = {"n": 0}
-    real_bytes, real_text = pathlib.Path.write_bytes, pathlib.Path.write_text
+    real_open = io.open
 
-    def guard(path):
-        if str(path.resolve()).startswith(str(under.resolve())):
-            done["n"] += 1
-            if done["n"] > writes:
-                raise OSError(errno.ENOSPC, "No space left on device", str(path))
-
-    def write_bytes(self, data):
-        guard(self)
-        return real_bytes(self, data)
-
-    def write_text(self, data, *args, **kwargs):
-        guard(self)
-        return real_text(self, data, *args, **kwargs)
+    def failing_open(file, mode="r", *args, **kwargs):
+        if isinstance(file, (str, bytes, os.PathLike)) and any(flag in mode for flag in "wxa+"):
+            if os.path.realpath(os.fsdecode(file)).startswith(str(under.resolve())):
+                done["n"] += 1
+                if done["n"] > writes:
+                    raise OSError(errno.ENOSPC, "No space left on device", os.fsdecode(file))
+        return real_open(file, mode, *args, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pathlib.Path, "write_bytes", write_bytes)
-        patch.setattr(pathlib.Path, "write_text", write_text)
+        patch.setattr(io, "open", failing_open)
+        patch.setattr(builtins, "open", failing_open)
         yield
 
 

@@ -25,6 +25,7 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -37,6 +38,8 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from .channels.base import Channel, ChannelError, Entry, PublishedGuide, _plain
+
+logger = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
 
@@ -236,10 +239,16 @@ def _read_stamps(root: Path, name: str, folder: Path) -> dict[str, list[int]]:
 
 
 def _write_stamps(root: Path, name: str, folder: Path, stamps: dict[str, list[int]]) -> None:
+    # A cache only: when it cannot be written (a full disk after the swap), the next
+    # export hashes the files instead; the export that is already live stays done.
     target = _stamps_file(root, name)
     temp = target.with_name(f"{target.name}.{os.getpid()}")
-    temp.write_text(json.dumps({"folder": folder.name, "files": stamps}), "utf-8")
-    os.replace(temp, target)
+    try:
+        temp.write_text(json.dumps({"folder": folder.name, "files": stamps}), "utf-8")
+        os.replace(temp, target)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        logger.warning("The %s channel's file stamps were not saved (%s): the next export hashes its files.", name, exc)
 
 
 # --- building the new folder ---------------------------------------------------
