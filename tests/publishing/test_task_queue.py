@@ -34,7 +34,7 @@ def _files(folder):
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_an_export_through_two_queue_workers_writes_the_same_bytes(queue, tmp_path, settings):
+def test_an_export_through_two_queue_workers_writes_the_same_bytes(db, queue, tmp_path, settings):  # db: the channel lock
     entries = demo_entries(withdrawn=("vi",))
     report = export_channel(HandoutChannel(), entries, tmp_path / "queued")
     assert report.rendered and not report.failures and not report.error
