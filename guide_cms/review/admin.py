@@ -14,7 +14,7 @@ from guide_cms.core.languages import all_languages
 from guide_cms.core.languages import get_language
 from guide_cms.guides.admin import GuideAdmin, SectionInline
 from guide_cms.localization.selectors import translation_overviews
-from guide_cms.guides.models import Guide, Version
+from guide_cms.guides.models import ChangeClass, Guide, Version
 
 from .models import Signature
 from .selectors import guide_statuses
@@ -26,7 +26,7 @@ def _state_html(status, guide, user, files=False):
         html += format_html('<br><strong class="gc-export-problem" role="status">{} {}</strong>', _("Not on the channels as published:"), problem)
     if status.changed_since_submitted:
         html += format_html('<br><span class="gc-state-changed">{}</span>', _("changed since submitted"))
-    if permissions.can_edit_language(user, status.language, guide):
+    if status.has_something_to_submit and permissions.can_edit_language(user, status.language, guide):
         html += format_html(' <a href="{}">{}</a>', reverse("review:submit", args=[guide.pk, status.language]), _("submit"))
     if files and status.language != guide.source_language:
         links = [(reverse("review:download", args=[guide.slug, status.language, fmt]), label)
@@ -91,7 +91,15 @@ class ReviewGuideAdmin(GuideAdmin):
         return StatusChangeList
 
     def get_list_display(self, request):
-        return ["__str__", "safety_critical", "next_review_due", *(_language_column(lang) for lang in all_languages())]
+        return ["guide_title", "safety_critical", "next_review_due", *(_language_column(lang) for lang in all_languages())]
+
+    def get_list_display_links(self, request, list_display):
+        return ["guide_title"]
+
+    @admin.display(description=gettext_lazy("guide"), ordering="slug")
+    def guide_title(self, guide):
+        # The title is in the source language: isolated, so an Arabic page keeps its punctuation in place.
+        return format_html('<bdi lang="{}">{}</bdi>', get_language(guide.source_language).bcp47, guide)
 
     def get_object(self, request, object_id, from_field=None):
         guide = super().get_object(request, object_id, from_field)
@@ -144,9 +152,17 @@ class SignatureInline(admin.TabularInline):
         return False
 
 
+CHANGE_CLASS_SHORT = {
+    ChangeClass.EDITORIAL: gettext_lazy("editorial"),
+    ChangeClass.CLINICAL: gettext_lazy("clinical"),
+    ChangeClass.SAFETY: gettext_lazy("safety"),
+}
+
+
 @admin.register(Version)
 class VersionAdmin(ReadOnlyAdmin):
-    list_display = ("guide", "language", "number", "status", "change_class", "author_label", "created_at", "review_link")
+    list_display = ("guide_title", "language", "number_label", "status", "change", "author_label", "created_at", "review_link")
+    list_display_links = ("guide_title",)
     list_filter = ("status", "language", "change_class")
     list_select_related = ("guide",)
     search_fields = ("guide__slug", "content_hash")
@@ -156,6 +172,18 @@ class VersionAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         return permissions.readable_history(request.user, super().get_queryset(request))
+
+    @admin.display(description=gettext_lazy("guide"), ordering="guide__slug")
+    def guide_title(self, version):
+        return format_html('<bdi lang="{}">{}</bdi>', get_language(version.guide.source_language).bcp47, version.guide)
+
+    @admin.display(description=gettext_lazy("version"), ordering="number")
+    def number_label(self, version):
+        return f"v{version.number}"
+
+    @admin.display(description=gettext_lazy("change class"), ordering="change_class")
+    def change(self, version):
+        return CHANGE_CLASS_SHORT.get(version.change_class, "—")
 
     @admin.display(description=gettext_lazy("review"))
     def review_link(self, version):

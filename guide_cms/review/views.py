@@ -8,12 +8,15 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from guide_cms.core.languages import get_language
+from guide_cms.core.languages import format_duration, get_language
 from guide_cms.core.permissions import can_edit_language, require_read_history
 from guide_cms.guides.markdown import render_markdown
-from guide_cms.guides.models import Guide, Version
+from guide_cms.core import logins
+from guide_cms.guides.models import ChangeClass, Guide, Version
 from guide_cms.guides.snapshots import build_snapshot
 from guide_cms.localization.checking import current_source_version, version_findings, version_memory_segments
 from guide_cms.localization.services import submission_segments
@@ -21,6 +24,7 @@ from guide_cms.localization.services import submission_segments
 from . import services
 from guide_cms.core.diffs import diff_sections
 from .forms import SignForm, SubmitForm
+from .models import Decision
 from .selectors import previous_approved, review_queue
 
 
@@ -33,20 +37,36 @@ def queue(request):
     versions = review_queue(request.user)
     now = timezone.now()
     rows = [
-        {"version": v, "language": get_language(v.language), "waiting": now - v.created_at, "refusal": services.signing_refusal(v, request.user)}
+        {
+            "version": v, "language": get_language(v.language), "waiting": format_duration(now - v.created_at),
+            "refusal": services.signing_refusal(v, request.user),
+            "approvals": services.approvals_count(v),
+            "you_approved": any(s.signer_id == request.user.pk and s.decision == Decision.APPROVE for s in v.signatures.all()),
+        }
         for v in versions
     ]
     return render(request, "review/queue.html", _context(request, title=_("Review queue"), rows=rows))
 
 
+def _rendered(body: str, language: str):
+    return mark_safe(render_markdown(body, language=language))  # noqa: S308 - render_markdown sanitises
+
+
 def _side_by_side(version):
     if version.source_version is None:
         return []
+    source_language = version.guide.source_language
     source = {s["key"]: s for s in version.source_version.snapshot["sections"]}
     # The guide's own title and summary first: they are printed on every handout.
-    guide = ({"title": version.source_version.snapshot["title"], "body": version.source_version.snapshot["summary"]},
-             {"title": version.snapshot["title"], "body": version.snapshot["summary"]})
-    return [guide] + [(source.get(s["key"]), s) for s in version.snapshot["sections"]]
+    pairs = [({"title": version.source_version.snapshot["title"], "body": version.source_version.snapshot["summary"]},
+              {"title": version.snapshot["title"], "body": version.snapshot["summary"]})]
+    for section in version.snapshot["sections"]:
+        original = source.get(section["key"])
+        pairs.append((
+            {"title": original["title"], "html": _rendered(original["body"], source_language)} if original else None,
+            {"title": section["title"], "html": _rendered(section["body"], version.language)},
+        ))
+    return pairs
 
 
 def _guide_field_diffs(previous, version) -> list[tuple[str, str]]:
@@ -59,15 +79,52 @@ def _guide_field_diffs(previous, version) -> list[tuple[str, str]]:
             if old.get(name) or version.snapshot.get(name)]
 
 
+def _section_changes(previous, version):
+    """Each section's comparison with the last approved version; an unchanged one also rendered
+    (shown collapsed, as patients will read it), and every one rendered when there is nothing to compare."""
+    new_body = {s["key"]: s["body"] for s in version.snapshot["sections"]}
+    rows = []
+    for diff in diff_sections(previous.snapshot["sections"] if previous else None, version.snapshot["sections"]):
+        rendered = None
+        if diff.status == "unchanged" or previous is None:
+            rendered = _rendered(new_body.get(diff.key, ""), version.language)
+        rows.append({"diff": diff, "status": SECTION_STATUS_LABELS.get(diff.status, diff.status), "rendered": rendered})
+    return rows
+
+
+# The status of a section in the review diff, as people read it.
+SECTION_STATUS_LABELS = {
+    "added": gettext_lazy("added"),
+    "removed": gettext_lazy("removed"),
+    "changed": gettext_lazy("changed"),
+    "unchanged": gettext_lazy("unchanged"),
+}
+
+
+def _sign_context(request, version, form_data=None):
+    """What the sign-off part of the page shows this reviewer, and the form if they may sign."""
+    user = request.user
+    refusal = services.signing_refusal(version, user)
+    lock = None
+    if refusal is None and logins.is_locked(request, user.get_username()):
+        # Said before a password is typed: a locked signer is never asked for one.
+        lock = logins.lock_message(logins.locked_until(request, user.get_username()))
+    approval = services.own_approval(version, user)
+    decisions = services.allowed_decisions(version, user)
+    form = SignForm(form_data, initial={"content_hash": version.content_hash}, decisions=decisions)
+    return {"refusal": refusal, "lock": lock, "own_approval": approval, "form": form,
+            "approvals": services.approvals_count(version), "approvals_missing": max(0, version.approvals_required - services.approvals_count(version))}
+
+
 @staff_member_required
 def review_version(request, pk):
     version = get_object_or_404(Version.objects.select_related("guide", "author", "source_version"), pk=pk)
     require_read_history(request.user, version.language)
-    refusal = services.signing_refusal(version, request.user)
-    form = SignForm(request.POST if request.method == "POST" else None, initial={"content_hash": version.content_hash})
+    sign = _sign_context(request, version, request.POST if request.method == "POST" else None)
+    form = sign["form"]
     if request.method == "POST":
-        if refusal:
-            raise PermissionDenied(refusal)
+        if sign["refusal"]:
+            raise PermissionDenied(sign["refusal"])
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -83,10 +140,14 @@ def review_version(request, pk):
                 )
             except services.SignatureRefused as exc:
                 form.add_error(None, str(exc))
+                if logins.is_locked(request, request.user.get_username()):
+                    sign["lock"] = str(exc)
             else:
                 messages.success(request, _("Your signature was recorded."))
                 return redirect("review:queue")
+        form.focus_password()
     previous = previous_approved(version)
+    superseded_by = services.superseding_source(version)
     context = _context(
         request,
         title=_("Review %(version)s") % {"version": version},
@@ -94,7 +155,7 @@ def review_version(request, pk):
         language=get_language(version.language),
         source_language=get_language(version.guide.source_language),
         previous=previous,
-        diffs=diff_sections(previous.snapshot["sections"] if previous else None, version.snapshot["sections"]),
+        sections=_section_changes(previous, version),
         guide_diffs=_guide_field_diffs(previous, version),
         side_by_side=_side_by_side(version),
         # Run now, as at submission: the reviewer sees what the checks say of exactly this text.
@@ -103,8 +164,9 @@ def review_version(request, pk):
         preview=[(s["title"], render_markdown(s["body"], language=version.language)) for s in version.snapshot["sections"]],
         signatures=version.signatures.select_related("signer").all(),
         approvals_required=version.approvals_required,
-        refusal=refusal,
-        form=form,
+        superseded_by=superseded_by,
+        superseded_change=ChangeClass(superseded_by.change_class).label if superseded_by else "",
+        **sign,
     )
     return render(request, "review/review.html", context, status=400 if form.errors else 200)
 

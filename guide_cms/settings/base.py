@@ -182,8 +182,13 @@ GUIDE_CMS_LIVE_VERSIONS = "guide_cms.publishing.selectors.live_versions"
 GUIDE_CMS_EXPORT_PROBLEMS = "guide_cms.publishing.selectors.export_problems_by_language"
 # Where exports are written: <dir>/<channel>/ (a symlink swapped atomically).
 GUIDE_CMS_EXPORT_DIR = Path(os.environ.get("GUIDE_CMS_EXPORT_DIR") or VAR_DIR / "exports")
-# Absolute address of the published site, for sitemap.xml.
+# Absolute address of the published site, for sitemap.xml and the admin's "View site" link.
 GUIDE_CMS_SITE_URL = os.environ.get("GUIDE_CMS_SITE_URL", "https://guides.example.org/")
+# Serve the exported site at /site/ from this application (the demo: "View site" opens it).
+# Production serves the export folder with a web server at GUIDE_CMS_SITE_URL instead.
+GUIDE_CMS_SERVE_SITE = False
+# Build the site's search index (Pagefind) on every export.
+GUIDE_CMS_SITE_SEARCH = True
 
 # Called with each audit event, inside its transaction (notifications are written with the event).
 GUIDE_CMS_AUDIT_SUBSCRIBERS = ["guide_cms.notifications.services.on_audit_event"]

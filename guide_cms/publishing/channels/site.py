@@ -190,6 +190,7 @@ def printed_sections(page: str) -> dict[str, PrintedSection]:
 
 class SiteChannel(Channel):
     name = "site"
+    label = gettext_lazy("site")
     output_label = gettext_lazy("the site page")
     output_version = "1"
 
