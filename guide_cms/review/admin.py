@@ -5,6 +5,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -71,15 +72,35 @@ class SectionWithStatesInline(SectionInline):
         class StatesForm(formset.form):
             def __init__(self, *args, **kw):
                 super().__init__(*args, **kw)
-                self.instance.translation_states = {code: per.get(self.instance.key, "") for code, per in states.items()}
+                self.instance.translation_states = {code: per.get(self.instance.key) for code, per in states.items()}
 
         formset.form = StatesForm
         return formset
 
     @admin.display(description=gettext_lazy("translations"))
     def translation_states(self, section):
-        rows = [(get_language(code).display_name, state) for code, state in getattr(section, "translation_states", {}).items()]
-        return format_html_join("", "<div>{}: {}</div>", rows) if rows else "—"
+        """Each visible translation's state; for an outdated one, what changed in the source since it was translated."""
+        html = mark_safe("")  # noqa: S308 - empty; everything added is format_html
+        for code, overview in getattr(section, "translation_states", {}).items():
+            if not overview:
+                continue
+            lang = get_language(code)
+            html += format_html('<div class="gc-section-state gc-section-{}">{}: <strong>{}</strong></div>', overview.state, lang.display_name, overview.state.label)
+            if overview.stale_segments:
+                pairs = [(seg.id, seg.source_diff_html, lang.bcp47, lang.direction, seg.translation) for seg in overview.stale_segments]
+            elif overview.source_diff_html:
+                pairs = [(section.key, overview.source_diff_html, lang.bcp47, lang.direction, overview.body)]
+            else:
+                continue
+            html += format_html(
+                '<div class="gc-source-diff"><p>{}</p>{}</div>',
+                _("What changed in the source since the %(language)s translation:") % {"language": lang.display_name},
+                format_html_join(
+                    "", '<div class="gc-pair"><div><code>{}</code><div class="gc-text">{}</div></div>'
+                    '<div lang="{}" dir="{}"><div class="gc-text">{}</div></div></div>', pairs,
+                ),
+            )
+        return html or "—"
 
 
 class ReviewGuideAdmin(GuideAdmin):
@@ -108,7 +129,7 @@ class ReviewGuideAdmin(GuideAdmin):
             # Each section's state per translation, computed once for the page.
             targets = [c for c in sorted(permissions.visible_languages(request.user, guide)) if c != guide.source_language]
             guide.section_states = {
-                code: {s.key: s.state.label for s in translation_overviews([guide], code)[0].sections} for code in targets
+                code: {s.key: s for s in translation_overviews([guide], code)[0].sections} for code in targets
             }
         return guide
 

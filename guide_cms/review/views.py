@@ -177,28 +177,36 @@ def submit(request, pk, language):
     lang = get_language(language)
     if not can_edit_language(request.user, lang.code, guide):
         raise PermissionDenied(_("You may not submit the %(language)s text.") % {"language": lang.display_name})
+    is_source = lang.code == guide.source_language
+    snapshot = build_snapshot(guide, lang.code, guide.sections.all())
+    source_version = None if is_source else current_source_version(guide)
+    findings = services.submit_findings(snapshot, guide=guide, source_version=source_version)
+    # What blocks the text as it is: shown once, and no Submit button while there is any.
+    problems = services.submission_problems(snapshot, findings) + ([] if is_source else submission_segments(guide, lang.code)[0])
+    if not is_source and source_version is None:
+        problems.append(("", _("The source text has no approved version yet: a translation can only be submitted against an approved source.")))
     form = SubmitForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not problems and form.is_valid():
         try:
             version = services.version_submit(guide=guide, language=lang.code, user=request.user, change_class=form.cleaned_data["change_class"])
         except services.SubmissionRefused as exc:
+            shown = {message for _key, message in problems}
             for _key, message in exc.problems:
-                form.add_error(None, message)
+                if message not in shown:
+                    form.add_error(None, message)
         else:
             messages.success(request, _("Version %(number)d of the %(language)s text is now in review.") % {"number": version.number, "language": lang.display_name})
             return redirect(reverse("admin:guides_guide_change", args=[guide.pk]))
-    snapshot = build_snapshot(guide, lang.code, guide.sections.all())
-    source_version = None if lang.code == guide.source_language else current_source_version(guide)
-    findings = services.submit_findings(snapshot, guide=guide, source_version=source_version)
     context = _context(
         request,
         title=_("Submit %(guide)s (%(language)s) for review") % {"guide": guide, "language": lang.display_name},
         guide=guide,
         language=lang,
-        problems=services.submission_problems(snapshot, findings)
-        + ([] if lang.code == guide.source_language else submission_segments(guide, lang.code)[0]),
+        is_source=is_source,
+        problems=problems,
         warnings=[f for f in findings if f.severity != "error"],
         needs_change_class=services.needs_change_class(guide, lang.code),
         form=form,
     )
-    return render(request, "review/submit.html", context, status=400 if form.errors else 200)
+    refused = request.method == "POST" and (bool(problems) or bool(form.errors))
+    return render(request, "review/submit.html", context, status=400 if refused else 200)
