@@ -108,6 +108,7 @@ class Lexicon:
     proclitics: tuple[str, ...] = ()
     classifiers: tuple[str, ...] = ()  # measure words between a number and its unit (Chinese 个)
     after_noun: frozenset[Fraction] = frozenset()  # number words written after their noun (Arabic 1 and 2)
+    articles: tuple[str, ...] = ()  # words for "a", which say one of a unit no number measures ("an hour")
     dayparts: dict[str, str] = field(default_factory=dict)  # "por la noche" -> "evening"
     curated: bool = False  # clinical_units.toml lists the language's words of frequency
     number_pattern: re.Pattern | None = None
@@ -373,6 +374,7 @@ def lexicon(language: str) -> Lexicon:
         proclitics=tuple(_normal(p) for p in morphology.get("proclitics", ())),
         classifiers=tuple(_normal(c) for c in morphology.get("classifiers", ())),
         after_noun=frozenset(Fraction(v) for v in morphology.get("after_noun", ())),
+        articles=tuple(_normal(a) for a in morphology.get("articles", ())),
         curated=language in data.get("periods", {}),
     )
 

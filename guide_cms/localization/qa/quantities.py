@@ -458,11 +458,15 @@ def _quantities(text: str, numbers: list[_Mention], units: list[_Mention], lex: 
     strict = lex.curated
     quantities = []
 
+    used_periods: set[int] = set()
+
     def qualified(value, unit, start, end, **flags):
         """The quantity with the period and the part of the day it is given in, if any."""
         period, adjacent = (None, False)
         if unit is not None and unit not in DURATIONS and unit != CLOCK:
             period, adjacent = _nearest_period(text, start, end, periods, others)
+            if period is not None:
+                used_periods.add(period.start)
         daypart = None
         if unit is not None and unit not in DURATIONS and unit != CLOCK:
             daypart, _adjacent = _nearest_period(text, start, end, dayparts, others)
@@ -487,6 +491,8 @@ def _quantities(text: str, numbers: list[_Mention], units: list[_Mention], lex: 
             continue
         # "once al día": a number and a period, the thing counted left out.
         period = _frequency_period(text, end, periods)
+        if period is not None:
+            used_periods.add(period.start)
         quantities.append(
             _quantity(value, None, period, start, end, written, strict_period=strict and period is not None,
                       # A number word that measures no unit we know ("drei Tabletten", or "năm", five or year)
@@ -511,6 +517,14 @@ def _quantities(text: str, numbers: list[_Mention], units: list[_Mention], lex: 
                 merged.add(id(extra[0]))
                 value, end = value + extra[0].value, extra[0].end
             quantities.append(qualified(value, unit.unit, unit.start, end, soft=value == 1))
+    # "an hour" that is no period ("3 times a day"): one hour, softly (it may be an article in the other language too).
+    for period in periods:
+        if period.start not in used_periods and period.unit in DURATIONS and lex.articles:
+            before = text[max(period.start - 4, 0) : period.start].casefold()
+            article = next((a for a in lex.articles if before.endswith(f" {a} ") or before == f"{a} "), None)
+            if article is not None:
+                start = period.start - len(article) - 1
+                quantities.append(_quantity(Fraction(1), period.unit, None, start, period.end, written, soft=True))
     # Half words taken by the quantity before them are not quantities of their own.
     taken_halves = {n.start for n, _u in pairs if id(n) in merged}
     kept = sorted((q for q in quantities if q.start not in taken_halves), key=lambda q: q.start)

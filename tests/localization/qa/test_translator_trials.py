@@ -280,3 +280,9 @@ def test_many_ambiguous_groups_are_read_in_a_bounded_number_of_ways():
     text = "Use " + ", ".join(f"{n} 500 mg" for n in range(1, 7)) + "."
     # Every combination of six "N 500" groups was 64 readings a side, 4096 comparisons: about a minute.
     assert len(read_quantities(text, "es").readings()) <= 16
+
+
+def test_an_hour_is_one_hour_unless_it_is_a_period():
+    assert verdict("es", "Wait an hour before driving.", "Espere un día antes de conducir.")[0] == ERROR
+    assert verdict("es", "Wait an hour before driving.", "Espere una hora antes de conducir.")[0] == NONE
+    assert verdict("es", "Take it 3 times a day.", "Tómelo 3 veces al día.")[0] == NONE
