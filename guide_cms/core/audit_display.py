@@ -54,6 +54,30 @@ ACTION_LABELS = {
 }
 
 
+# Fields events name, as the forms name them; a translated column also names its language.
+FIELD_NAMES = {
+    "title": gettext_lazy("title"),
+    "summary": gettext_lazy("summary"),
+    "body": gettext_lazy("text"),
+    "printed_name": gettext_lazy("printed name"),
+    "credentials": gettext_lazy("credentials"),
+    "safety_critical": gettext_lazy("safety-critical"),
+    "review_interval_months": gettext_lazy("review interval (months)"),
+}
+TRANSLATED_FIELDS = ("title", "summary", "body")
+
+
+def field_name(field: str) -> str:
+    """ "body_es" -> "text (Spanish)" in the interface language; an unknown field stays as recorded."""
+    from .languages import all_languages
+
+    for language in all_languages():
+        for name in TRANSLATED_FIELDS:
+            if field == language.field(name):
+                return f"{FIELD_NAMES[name]} ({language.display_name})"
+    return str(FIELD_NAMES.get(field, field))
+
+
 def action_label(action: str) -> str:
     label = ACTION_LABELS.get(action)
     return str(label) if label is not None else action
@@ -112,7 +136,7 @@ def changes_html(event):
         return ""
     return format_html_join(
         "", '<div class="gc-audit-change"><strong>{}</strong><div class="gc-audit-diff" dir="auto">{}</div></div>',
-        ((change.field, change.html) for change in changes),
+        ((field_name(change.field), change.html) for change in changes),
     )
 
 
@@ -120,7 +144,7 @@ def change_summary(event, limit: int = 80) -> str:
     """One line for the list: which fields changed, or the reason or file an event names."""
     changes = event_changes(event)
     if changes:
-        return ", ".join(change.field for change in changes if change.field)
+        return ", ".join(field_name(change.field) for change in changes if change.field)
     data = event.data if isinstance(event.data, dict) else {}
     for name in ("reason", "file", "comment", "path"):
         if data.get(name):

@@ -146,11 +146,39 @@ admin.site.unregister(Version)
 admin.site.register(Version, PublishingVersionAdmin)
 
 
+class ChannelFilter(admin.SimpleListFilter):
+    """The configured channels by their names in the interface language ("folletos", not "handouts")."""
+
+    title = gettext_lazy("channel")
+    parameter_name = "channel"
+
+    def lookups(self, request, model_admin):
+        return [(name, export.get_channel(name).label) for name in export.channel_names()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(channel=self.value()) if self.value() else queryset
+
+
 @admin.register(Publication)
 class PublicationAdmin(ReadOnlyAdmin):
-    list_display = ("guide", "language", "channel", "version", "is_live", "withdrawn_at", "published_by", "published_at")
-    list_filter = ("is_live", "channel", "language")
+    list_display = ("guide_title", "language", "channel_label", "version_name", "is_live", "withdrawn_at", "published_by", "published_at")
+    list_filter = ("is_live", ChannelFilter, "language")
     list_select_related = ("guide", "version__guide", "published_by")
 
     def get_queryset(self, request):
         return permissions.readable_history(request.user, super().get_queryset(request))
+
+    @admin.display(description=gettext_lazy("guide"), ordering="guide")
+    def guide_title(self, publication):
+        return format_html("<bdi>{}</bdi>", publication.guide)
+
+    @admin.display(description=gettext_lazy("channel"), ordering="channel")
+    def channel_label(self, publication):
+        try:
+            return export.get_channel(publication.channel).label
+        except export.ChannelError:  # a channel no longer configured
+            return publication.channel
+
+    @admin.display(description=gettext_lazy("version"), ordering="version")
+    def version_name(self, publication):
+        return format_html("<bdi>{}</bdi>", publication.version)

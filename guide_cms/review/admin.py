@@ -17,7 +17,7 @@ from guide_cms.guides.admin import GuideAdmin, SectionInline
 from guide_cms.localization.selectors import translation_overviews
 from guide_cms.guides.models import ChangeClass, Guide, Version
 
-from .models import Signature
+from .models import Signature, meaning_text
 from .selectors import guide_statuses
 
 
@@ -159,15 +159,36 @@ admin.site.unregister(Guide)
 admin.site.register(Guide, ReviewGuideAdmin)
 
 
+def signer_html(signature):
+    """The printed name and credentials, isolated: "Dr Amal Nasser, MD, Neurology" keeps its order in an Arabic page."""
+    if signature.credentials:
+        return format_html("<bdi>{}, {}</bdi>", signature.printed_name, signature.credentials)
+    return format_html("<bdi>{}</bdi>", signature.printed_name)
+
+
+def meaning_shown(signature):
+    """The meaning in the reader's language (the record keeps the English words shown at signing)."""
+    source = signature.version.source_version
+    return meaning_text(signature.meaning, source.number if source is not None else None)
+
+
 class SignatureInline(admin.TabularInline):
     model = Signature
-    fields = ("printed_name", "credentials", "decision", "meaning_text", "signed_at", "comment", "seal")
+    fields = ("signer_name", "decision", "meaning_shown", "signed_at", "comment", "seal")
     readonly_fields = fields
     extra = 0
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=gettext_lazy("printed name"))
+    def signer_name(self, signature):
+        return signer_html(signature)
+
+    @admin.display(description=gettext_lazy("meaning"))
+    def meaning_shown(self, signature):
+        return meaning_shown(signature)
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -213,10 +234,23 @@ class VersionAdmin(ReadOnlyAdmin):
 
 @admin.register(Signature)
 class SignatureAdmin(ReadOnlyAdmin):
-    list_display = ("version", "printed_name", "decision", "meaning_text", "signed_at")
+    list_display = ("version_name", "signer_name", "decision", "meaning_shown", "signed_at")
     list_filter = ("decision", "meaning")
-    list_select_related = ("version__guide",)
+    list_select_related = ("version__guide", "version__source_version")
     readonly_fields = [f.name for f in Signature._meta.fields]
 
     def get_queryset(self, request):
         return permissions.readable_history(request.user, super().get_queryset(request), "version__language")
+
+    @admin.display(description=gettext_lazy("version"), ordering="version")
+    def version_name(self, signature):
+        # The guide's title is in its source language: isolated from the interface's direction.
+        return format_html("<bdi>{}</bdi>", signature.version)
+
+    @admin.display(description=gettext_lazy("printed name"), ordering="printed_name")
+    def signer_name(self, signature):
+        return signer_html(signature)
+
+    @admin.display(description=gettext_lazy("meaning"), ordering="meaning")
+    def meaning_shown(self, signature):
+        return meaning_shown(signature)

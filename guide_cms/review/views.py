@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from guide_cms.core.languages import format_duration, get_language
 from guide_cms.core.permissions import can_edit_language, require_read_history
@@ -94,10 +94,11 @@ def _section_changes(previous, version):
 
 # The status of a section in the review diff, as people read it.
 SECTION_STATUS_LABELS = {
-    "added": gettext_lazy("added"),
-    "removed": gettext_lazy("removed"),
-    "changed": gettext_lazy("changed"),
-    "unchanged": gettext_lazy("unchanged"),
+    # A context of their own: "added" is also a date column ("ngày thêm" is no section's state).
+    "added": pgettext_lazy("section in a diff", "added"),
+    "removed": pgettext_lazy("section in a diff", "removed"),
+    "changed": pgettext_lazy("section in a diff", "changed"),
+    "unchanged": pgettext_lazy("section in a diff", "unchanged"),
 }
 
 

@@ -32,7 +32,7 @@ def test_a_text_edit_is_shown_as_a_word_diff_with_a_readable_action(client, wf):
     listing = client.get(reverse("admin:core_auditevent_changelist")).content.decode()
     detail = client.get(reverse("admin:core_auditevent_change", args=[event.pk])).content.decode()
 
-    assert "text edited" in listing and "body_es" in listing
+    assert "text edited" in listing and "text (Spanish)" in listing and "body_es" not in listing
     assert "Baclofen" in listing and "Spanish" in listing  # what it is about: the guide and the language
     assert '<del class="diff-del">5</del><ins class="diff-ins">10</ins>' in detail or "diff-ins" in detail
     assert "por la noche" in detail
