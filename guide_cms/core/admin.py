@@ -337,7 +337,9 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_lazy("changes"))
     def summary(self, event):
-        return audit_display.change_summary(event)
+        # Field names, or a reason or comment as typed (often in another direction than the page): isolated.
+        text = audit_display.change_summary(event)
+        return format_html("<bdi>{}</bdi>", text) if text else ""
 
     @admin.display(description=_lazy("old and new values"))
     def changes(self, event):

@@ -17,7 +17,7 @@ from guide_cms.guides.admin import GuideAdmin, SectionInline
 from guide_cms.localization.selectors import translation_overviews
 from guide_cms.guides.models import ChangeClass, Guide, Version
 
-from .models import Signature, meaning_text
+from .models import Signature
 from .selectors import guide_statuses
 
 
@@ -168,8 +168,7 @@ def signer_html(signature):
 
 def meaning_shown(signature):
     """The meaning in the reader's language (the record keeps the English words shown at signing)."""
-    source = signature.version.source_version
-    return meaning_text(signature.meaning, source.number if source is not None else None)
+    return signature.meaning_shown
 
 
 class SignatureInline(admin.TabularInline):

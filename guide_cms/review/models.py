@@ -74,3 +74,9 @@ class Signature(models.Model):
 
     def __str__(self):
         return f"{self.printed_name}: {self.get_decision_display()} {self.version}"
+
+    @property
+    def meaning_shown(self) -> str:
+        """The meaning in the active language (meaning_text keeps the English words shown at signing)."""
+        source = self.version.source_version
+        return meaning_text(self.meaning, source.number if source is not None else None)

@@ -163,7 +163,7 @@ def review_version(request, pk):
         findings=version_findings(version),
         memory_segments=version_memory_segments(version),
         preview=[(s["title"], render_markdown(s["body"], language=version.language)) for s in version.snapshot["sections"]],
-        signatures=version.signatures.select_related("signer").all(),
+        signatures=version.signatures.select_related("signer", "version__source_version").all(),
         approvals_required=version.approvals_required,
         superseded_by=superseded_by,
         superseded_change=ChangeClass(superseded_by.change_class).label if superseded_by else "",

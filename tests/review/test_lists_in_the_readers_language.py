@@ -35,3 +35,19 @@ def test_audit_list_names_the_changed_field_and_its_language(client, wf, admin_u
     section_update_drafts(section=section, user=wf.translator_es, values={"body_es": "Tome 10 mg."})
     html = _get(client, admin_user, reverse("admin:core_auditevent_changelist"), "es")
     assert "texto (español)" in html and "body_es" not in html
+
+
+def test_arabic_review_page_lists_signatures_with_their_meaning_in_arabic(client, wf):
+    version = wf.approve("en")
+    html = _get(client, wf.reviewer, reverse("review:version", args=[version.pk]), "ar")
+    assert "“دقيق سريريًا ومعتمد للنشر”" in html and "clinically accurate" not in html
+
+
+def test_a_comment_in_the_audit_list_is_isolated_from_the_pages_direction(client, wf, admin_user):
+    from guide_cms.review.services import version_sign, version_submit
+    from tests.factories import PASSWORD
+
+    version = version_submit(guide=wf.guide, language="en", user=wf.editor)
+    version_sign(version=version, signer=wf.reviewer, password=PASSWORD, decision="request_changes", comment="Check the dose (5 mg).")
+    html = _get(client, admin_user, reverse("admin:core_auditevent_changelist"), "ar")
+    assert "<bdi>Check the dose (5 mg).</bdi>" in html
