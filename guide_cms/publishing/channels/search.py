@@ -62,13 +62,28 @@ async def _build(pages: list[tuple[str, str]]) -> list[RenderedFile]:
 
     with tempfile.TemporaryDirectory(prefix="guide-cms-search-") as folder:
         try:
+            # Closing the index writes its files to output_path (once: writing twice races on some machines).
             async with PagefindIndex(IndexConfig(keep_index_url=True, output_path=folder)) as index:
                 for url, document in pages:
                     await index.add_html_file(content=document, url="/" + url)
-                await index.write_files(output_path=folder)
         except Exception as exc:  # noqa: BLE001 - the binary's own errors come in many types
             raise SearchIndexError(f"Pagefind could not build the search index: {type(exc).__name__}: {exc}") from exc
+        await _written(Path(folder) / ENTRY_FILE)
         return _read_bundle(Path(folder))
+
+
+async def _written(entry: Path, wait: float = 10.0) -> None:
+    """Wait until the binary has finished the entry file, which it writes last; a bundle is never half-read."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    while True:
+        try:
+            json.loads(entry.read_bytes())
+            return
+        except (FileNotFoundError, ValueError):
+            if loop.time() > deadline:
+                raise SearchIndexError(f"Pagefind did not finish writing {entry.name}") from None
+            await asyncio.sleep(0.05)
 
 
 def _read_bundle(folder: Path) -> list[RenderedFile]:
