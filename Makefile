@@ -33,6 +33,7 @@ demo: setup
 
 serve:
 	@echo "guide_cms admin: http://127.0.0.1:8000/admin/ (accounts in README.md)"
+	@echo "exported site:   http://127.0.0.1:8000/site/ (the admin's View site)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 check: setup

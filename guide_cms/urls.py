@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 from guide_cms.core import views as core_views
@@ -7,6 +8,10 @@ from guide_cms.core import views as core_views
 admin.site.site_header = "guide_cms"
 admin.site.site_title = "guide_cms"
 admin.site.index_title = _("Patient guides")
+# Lists with a column per language need the width: the index page and the breadcrumbs lead everywhere.
+admin.site.enable_nav_sidebar = False
+# "View site": the exported site, served here in the demo, at its configured address in production.
+admin.site.site_url = "/site/" if settings.GUIDE_CMS_SERVE_SITE else settings.GUIDE_CMS_SITE_URL
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -17,6 +22,11 @@ urlpatterns = [
     path("admin/password_change/", admin.site.admin_view(core_views.password_change)),
     path("admin/", admin.site.urls),
 ]
+
+if settings.GUIDE_CMS_SERVE_SITE:
+    from guide_cms.publishing.views import exported_site
+
+    urlpatterns.append(re_path(r"^site/(?P<path>.*)$", exported_site, name="exported-site"))
 
 # A refusal says why, in the admin's look, and is audited.
 handler403 = "guide_cms.core.views.permission_denied"

@@ -3,18 +3,24 @@
 Every write goes through core.services, which audits it; this is glue.
 """
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from . import permissions, services
+from . import audit_display, permissions, services
+from .languages import UnknownLanguage, get_language
 from .models import AuditEvent, LanguageAssignment, StaffProfile
+from .roles import ROLE_GROUPS, Role
 from .views import bad_request
 
 User = get_user_model()
@@ -169,18 +175,26 @@ class UserAdmin(InvalidPostIsBadRequest, DjangoUserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("staff_profile").prefetch_related("groups", "language_assignments")
 
-    @admin.display(description="printed name")
+    @admin.display(description=_lazy("printed name"))
     def printed_name(self, user):
         profile = getattr(user, "staff_profile", None)
-        return profile.printed_name if profile else ""
+        return format_html("<bdi>{}</bdi>", profile.printed_name) if profile else ""
 
-    @admin.display(description="roles")
+    @admin.display(description=_lazy("roles"))
     def roles(self, user):
-        return ", ".join(sorted(g.name for g in user.groups.all()))
+        names = {role_group: str(role.label) for role, role_group in ROLE_GROUPS.items()}
+        return ", ".join(sorted(names.get(g.name, g.name) for g in user.groups.all()))
 
-    @admin.display(description="languages")
+    @admin.display(description=_lazy("languages"))
     def languages(self, user):
-        return ", ".join(f"{a.language} ({a.role})" for a in user.language_assignments.all())
+        rows = []
+        for a in user.language_assignments.all():
+            try:
+                name = get_language(a.language).display_name
+            except UnknownLanguage:
+                name = a.language
+            rows.append(f"{name} ({Role(a.role).label})")
+        return ", ".join(rows)
 
 
 class ReadOnlyAdmin(InvalidPostIsBadRequest, admin.ModelAdmin):
@@ -202,13 +216,137 @@ class ReadOnlyAdmin(InvalidPostIsBadRequest, admin.ModelAdmin):
         return permissions.can_view_content(request.user)
 
 
+def _scope_guide_id(scope: str) -> int | None:
+    parts = (scope or "").split(":")
+    return int(parts[1]) if len(parts) >= 2 and parts[0] == "guide" and parts[1].isdigit() else None
+
+
+def _scope_language(scope: str) -> str:
+    parts = (scope or "").split(":")
+    if parts[0] == "guide" and len(parts) == 3:
+        return parts[2]
+    if parts[0] == "glossary" and len(parts) == 2:
+        return parts[1]
+    return ""
+
+
+class AuditActionFilter(admin.SimpleListFilter):
+    title = _lazy("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        actions = model_admin.get_queryset(request).order_by().values_list("action", flat=True).distinct()
+        return sorted(((a, audit_display.action_label(a)) for a in actions), key=lambda item: item[1].casefold())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
+class AuditGuideFilter(admin.SimpleListFilter):
+    title = _lazy("guide")
+    parameter_name = "guide"
+
+    def lookups(self, request, model_admin):
+        from guide_cms.guides.models import Guide
+
+        return [(str(g.pk), str(g)) for g in Guide.objects.order_by("slug")]
+
+    def queryset(self, request, queryset):
+        if not (self.value() or "").isdigit():
+            return queryset
+        scope = f"guide:{self.value()}"
+        return queryset.filter(Q(scope=scope) | Q(scope__startswith=f"{scope}:"))
+
+
+class AuditUserFilter(admin.SimpleListFilter):
+    title = _lazy("user")
+    parameter_name = "user"
+
+    def lookups(self, request, model_admin):
+        labels = model_admin.get_queryset(request).order_by().values_list("actor_label", flat=True).distinct()
+        return [(label, label) for label in sorted(labels, key=str.casefold)]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(actor_label=self.value()) if self.value() else queryset
+
+
+class AuditChangeList(ChangeList):
+    """Loads the guides the listed events are about, in one query."""
+
+    def get_results(self, request):
+        from guide_cms.guides.models import Guide
+
+        super().get_results(request)
+        ids = {_scope_guide_id(event.scope) for event in self.result_list} - {None}
+        guides = Guide.objects.in_bulk(ids) if ids else {}
+        links = permissions.can_manage_accounts(request.user)
+        for event in self.result_list:
+            event.guide = guides.get(_scope_guide_id(event.scope))
+            event.link_actor = links
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "actor_label", "action", "object_type", "object_id", "scope")
-    list_filter = ("action",)
+    list_display = ("created_at", "who", "what", "about", "summary")
+    list_display_links = ("created_at",)
+    list_filter = (AuditActionFilter, AuditGuideFilter, AuditUserFilter, ("created_at", admin.DateFieldListFilter))
+    date_hierarchy = "created_at"
     search_fields = ("actor_label", "action", "object_id", "scope")
-    readonly_fields = ("created_at", "actor", "actor_label", "action", "object_type", "object_id", "scope", "data", "prev_hash", "hash")
+    readonly_fields = ("created_at", "who", "what", "about", "changes", "object_type", "object_id", "scope", "data", "prev_hash", "hash")
     fields = readonly_fields
 
     def get_queryset(self, request):
         return permissions.readable_audit_events(request.user, super().get_queryset(request))
+
+    def get_changelist(self, request, **kwargs):
+        return AuditChangeList
+
+    @admin.display(description=_lazy("who"), ordering="actor_label")
+    def who(self, event):
+        # The name, not a link: the account page is for account managers only, and a link others follow is a 403.
+        if event.actor_id and getattr(event, "link_actor", False):
+            return format_html('<a href="{}"><bdi>{}</bdi></a>', reverse("admin:auth_user_change", args=[event.actor_id]), event.actor_label)
+        return format_html("<bdi>{}</bdi>", event.actor_label)
+
+    @admin.display(description=_lazy("what"), ordering="action")
+    def what(self, event):
+        return audit_display.action_label(event.action)
+
+    @admin.display(description=_lazy("about"))
+    def about(self, event):
+        from guide_cms.guides.models import Guide
+
+        guide = getattr(event, "guide", None)
+        guide_id = _scope_guide_id(event.scope)
+        if guide is None and guide_id is not None and not hasattr(event, "guide"):
+            guide = Guide.objects.filter(pk=guide_id).first()
+        code = _scope_language(event.scope)
+        language = ""
+        if code:
+            try:
+                language = get_language(code).display_name
+            except UnknownLanguage:
+                language = code
+        if guide is not None:
+            return format_html("<bdi>{}</bdi>{}", guide, f" · {language}" if language else "")
+        if event.scope.startswith("glossary:"):
+            return _("glossary") + (f" · {language}" if language else "")
+        if isinstance(event.data, dict) and event.data.get("user"):
+            return format_html("<bdi>{}</bdi>", event.data["user"])
+        return "—"
+
+    @admin.display(description=_lazy("changes"))
+    def summary(self, event):
+        # Field names, or a reason or comment as typed (often in another direction than the page): isolated.
+        text = audit_display.change_summary(event)
+        return format_html("<bdi>{}</bdi>", text) if text else ""
+
+    @admin.display(description=_lazy("old and new values"))
+    def changes(self, event):
+        return audit_display.changes_html(event) or "—"
+
+    def get_object(self, request, object_id, from_field=None):
+        event = super().get_object(request, object_id, from_field)
+        if event is not None:
+            event.link_actor = permissions.can_manage_accounts(request.user)
+        return event

@@ -108,5 +108,24 @@ def target_languages() -> list[Language]:
     return [lang for lang in all_languages() if not lang.is_source]
 
 
+def interface_locale() -> Locale:
+    """Babel's locale for the language the interface is speaking now."""
+    from django.utils.translation import get_language as active
+
+    try:
+        return Locale.parse(to_locale(active() or settings.LANGUAGE_CODE))
+    except (ValueError, LookupError):
+        return Locale.parse(to_locale(settings.LANGUAGE_CODE))
+
+
+def format_duration(delta: datetime.timedelta) -> str:
+    """A duration in the interface language with CLDR's plural rules ("دقيقتان", never "2 دقيقتين")."""
+    from babel.dates import format_timedelta
+
+    return format_timedelta(delta, locale=interface_locale())
+
+
 def language_choices() -> list[tuple[str, str]]:
-    return [(lang.code, lang.english_name) for lang in all_languages()]
+    """Choices for language fields, named in the interface language at the time they are read
+    (Django calls this again for each list, filter and form): "inglés" to a Spanish admin."""
+    return [(lang.code, lang.display_name) for lang in all_languages()]

@@ -179,6 +179,20 @@ class Version(models.Model):
         ]
 
     def __str__(self):
+        """As people read it: the guide's title and the language's name, in the interface language."""
+        from django.utils.translation import gettext
+
+        from guide_cms.core.languages import UnknownLanguage, get_language
+
+        try:
+            language = get_language(self.language).display_name
+        except UnknownLanguage:
+            language = self.language
+        return gettext("%(guide)s (%(language)s, v%(number)d)") % {"guide": self.guide, "language": language, "number": self.number}
+
+    @property
+    def code(self) -> str:
+        """The technical name, for logs and files: "muscle-relaxants [es] v2"."""
         return f"{self.guide.slug} [{self.language}] v{self.number}"
 
     @property

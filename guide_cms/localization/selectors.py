@@ -94,7 +94,7 @@ class TranslationOverview:
 
     @property
     def needs_work(self) -> list[SectionOverview]:
-        return [s for s in self.sections if s.state in (SectionState.EMPTY, SectionState.OUTDATED, SectionState.CHANGED)]
+        return [s for s in self.sections if s.state in (SectionState.EMPTY, SectionState.OUTDATED, SectionState.UPDATED, SectionState.CHANGED)]
 
 
 def translation_overviews(guides, language: str) -> list[TranslationOverview]:
@@ -156,7 +156,7 @@ def translation_overviews(guides, language: str) -> list[TranslationOverview]:
                     title=title, body=body,
                     state=section_state(title=title, body=body, key=section.key, outdated=outdated, last_version_sections=last_sections),
                 )
-                if item.state == SectionState.OUTDATED and section.key in old_source:
+                if item.state in (SectionState.OUTDATED, SectionState.UPDATED) and section.key in old_source:
                     new_body = next((s["body"] for s in current_source.snapshot["sections"] if s["key"] == section.key), source_body)
                     item.old_source_body = old_source[section.key]["body"]
                     item.source_diff_html = diff_words(item.old_source_body, new_body)

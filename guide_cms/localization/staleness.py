@@ -20,6 +20,8 @@ class SectionState(models.TextChoices):
     TRANSLATED = "translated", _("translated")
     CHANGED = "changed", _("changed since the last version")
     OUTDATED = "outdated", _("outdated")
+    # Outdated, and the translator has changed it since its last version: waiting to be submitted.
+    UPDATED = "updated", _("updated, not yet submitted")
 
 
 def outdating_versions(translated_source_number: int | None, approved_source) -> list:
@@ -48,13 +50,13 @@ def changed_keys(old_sections: list[dict], new_sections: list[dict]) -> set[str]
 
 
 def section_state(*, title: str, body: str, key: str, outdated: set[str], last_version_sections: dict[str, dict] | None) -> SectionState:
-    """The state of one section's translation: empty, outdated, changed or translated."""
+    """The state of one section's translation: empty, outdated (or updated since, not yet submitted), changed or translated."""
     if not (title or "").strip() or not (body or "").strip():
         return SectionState.EMPTY
+    frozen = last_version_sections.get(key) if last_version_sections is not None else None
+    changed = last_version_sections is not None and (frozen is None or (frozen["title"], frozen["body"]) != (title, body))
     if key in outdated:
-        return SectionState.OUTDATED
-    if last_version_sections is not None:
-        frozen = last_version_sections.get(key)
-        if frozen is None or (frozen["title"], frozen["body"]) != (title, body):
-            return SectionState.CHANGED
+        return SectionState.UPDATED if changed else SectionState.OUTDATED
+    if changed:
+        return SectionState.CHANGED
     return SectionState.TRANSLATED

@@ -3,6 +3,7 @@ page, a progress page while it runs, publications read-only."""
 import logging
 
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.template.loader import render_to_string
@@ -20,14 +21,42 @@ from guide_cms.review.admin import VersionAdmin
 
 from . import export
 from .models import Publication
+from .selectors import live_channels_by_version
 from .services import PublishRefused, publish_blockers, publish_version, translations_left_outdated
 
 logger = logging.getLogger("guide_cms.publishing")
 PROGRESS_MARK, SUMMARY_MARK = "<!-- progress -->", "<!-- summary -->"
 
 
+class LiveChannelsChangeList(ChangeList):
+    """Marks each listed version with the channels it is live on, in one query."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        live = live_channels_by_version([v.pk for v in self.result_list])
+        for version in self.result_list:
+            version.live_channels = live.get(version.pk, [])
+
+
 class PublishingVersionAdmin(VersionAdmin):
     actions = ["publish"]
+
+    def get_changelist(self, request, **kwargs):
+        return LiveChannelsChangeList
+
+    def get_list_display(self, request):
+        names = list(super().get_list_display(request))
+        names.insert(names.index("status") + 1, "live_on")
+        return names
+
+    @admin.display(description=gettext_lazy("live on"))
+    def live_on(self, version):
+        channels = getattr(version, "live_channels", None)
+        if channels is None:  # a page that did not go through the list
+            channels = live_channels_by_version([version.pk]).get(version.pk, [])
+        if not channels:
+            return "—"
+        return format_html_join(" · ", '<span class="gc-live">{}</span>', ((label,) for label in channels))
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -46,14 +75,17 @@ class PublishingVersionAdmin(VersionAdmin):
         rows = []
         for version in versions:
             blockers = publish_blockers(version)
-            changes = [(c, live.get((version.guide_id, version.language, c))) for c in export.channel_names()]
+            changes = [(export.get_channel(c).label, live.get((version.guide_id, version.language, c))) for c in export.channel_names()]
             left = [] if blockers else translations_left_outdated(version)
             rows.append({
                 "version": version, "blockers": blockers, "changes": changes,
                 "left_outdated": [(get_language(item.language).display_name, item) for item in left],
             })
-        context = {**self.admin_site.each_context(request), "title": _("Publish versions"), "rows": rows,
-                   "queryset": queryset, "opts": self.model._meta, "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME}
+        publishable = sum(1 for row in rows if not row["blockers"])
+        # Cancel returns to the list as it was (its filters and page).
+        back = reverse("admin:guides_version_changelist") + (f"?{request.GET.urlencode()}" if request.GET else "")
+        context = {**self.admin_site.each_context(request), "title": _("Publish versions"), "rows": rows, "publishable": publishable,
+                   "back": back, "queryset": queryset, "opts": self.model._meta, "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME}
         return TemplateResponse(request, "publishing/confirm_publish.html", context)
 
     def _publish_with_progress(self, request, versions):
@@ -71,7 +103,7 @@ class PublishingVersionAdmin(VersionAdmin):
             for number, version in enumerate(versions, start=1):
                 yield format_html(
                     '<li><span class="gc-step">{}</span> ',
-                    _("%(version)s (%(number)d of %(total)d)…") % {"version": version, "number": number, "total": len(versions)},
+                    _("%(number)d of %(total)d: %(version)s…") % {"version": version, "number": number, "total": len(versions)},
                 ) + " " * 1024  # past the browsers' first-paint buffer
                 try:
                     result = publish_version(version=version, user=user)
@@ -80,7 +112,7 @@ class PublishingVersionAdmin(VersionAdmin):
                     yield format_html('<strong class="gc-refused">{}</strong> {}</li>\n', _("refused, nothing recorded:"), str(exc))
                     continue
                 except Exception:  # noqa: BLE001 - the page must say so; the transaction was rolled back
-                    logger.exception("Publishing %s failed", version)
+                    logger.exception("Publishing %s failed", version.code)
                     refused += 1
                     yield format_html('<strong class="gc-refused">{}</strong></li>\n', _("failed, nothing recorded; see the server log."))
                     continue
@@ -114,11 +146,39 @@ admin.site.unregister(Version)
 admin.site.register(Version, PublishingVersionAdmin)
 
 
+class ChannelFilter(admin.SimpleListFilter):
+    """The configured channels by their names in the interface language ("folletos", not "handouts")."""
+
+    title = gettext_lazy("channel")
+    parameter_name = "channel"
+
+    def lookups(self, request, model_admin):
+        return [(name, export.get_channel(name).label) for name in export.channel_names()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(channel=self.value()) if self.value() else queryset
+
+
 @admin.register(Publication)
 class PublicationAdmin(ReadOnlyAdmin):
-    list_display = ("guide", "language", "channel", "version", "is_live", "withdrawn_at", "published_by", "published_at")
-    list_filter = ("is_live", "channel", "language")
+    list_display = ("guide_title", "language", "channel_label", "version_name", "is_live", "withdrawn_at", "published_by", "published_at")
+    list_filter = ("is_live", ChannelFilter, "language")
     list_select_related = ("guide", "version__guide", "published_by")
 
     def get_queryset(self, request):
         return permissions.readable_history(request.user, super().get_queryset(request))
+
+    @admin.display(description=gettext_lazy("guide"), ordering="guide")
+    def guide_title(self, publication):
+        return format_html("<bdi>{}</bdi>", publication.guide)
+
+    @admin.display(description=gettext_lazy("channel"), ordering="channel")
+    def channel_label(self, publication):
+        try:
+            return export.get_channel(publication.channel).label
+        except export.ChannelError:  # a channel no longer configured
+            return publication.channel
+
+    @admin.display(description=gettext_lazy("version"), ordering="version")
+    def version_name(self, publication):
+        return format_html("<bdi>{}</bdi>", publication.version)

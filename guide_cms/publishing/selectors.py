@@ -20,6 +20,22 @@ def live_versions(guide_ids) -> dict[tuple[int, str], int]:
     return {key: max(per, key=lambda n: (per[n], n)) for key, per in counts.items()}
 
 
+def live_channels_by_version(version_ids) -> dict[int, list[str]]:
+    """{version id: the channels it is live on (not withdrawn), named for people, in settings order}, one query."""
+    from .export import channel_names, get_channel
+
+    order = channel_names()
+    found: dict[int, set[str]] = {}
+    rows = Publication.objects.live().filter(version_id__in=list(version_ids), withdrawn_at__isnull=True).values_list("version_id", "channel")
+    for version_id, channel in rows:
+        found.setdefault(version_id, set()).add(channel)
+    labels = {name: str(get_channel(name).label) for name in order}
+    return {
+        version_id: [labels.get(name, name) for name in sorted(names, key=lambda n: (order.index(n) if n in order else len(order), n))]
+        for version_id, names in found.items()
+    }
+
+
 @dataclass(frozen=True)
 class ExportProblem:
     """A live publication that a channel's files do not carry as published, or files of nothing live."""

@@ -5,6 +5,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,7 +15,7 @@ from guide_cms.core.languages import all_languages
 from guide_cms.core.languages import get_language
 from guide_cms.guides.admin import GuideAdmin, SectionInline
 from guide_cms.localization.selectors import translation_overviews
-from guide_cms.guides.models import Guide, Version
+from guide_cms.guides.models import ChangeClass, Guide, Version
 
 from .models import Signature
 from .selectors import guide_statuses
@@ -26,7 +27,7 @@ def _state_html(status, guide, user, files=False):
         html += format_html('<br><strong class="gc-export-problem" role="status">{} {}</strong>', _("Not on the channels as published:"), problem)
     if status.changed_since_submitted:
         html += format_html('<br><span class="gc-state-changed">{}</span>', _("changed since submitted"))
-    if permissions.can_edit_language(user, status.language, guide):
+    if status.has_something_to_submit and permissions.can_edit_language(user, status.language, guide):
         html += format_html(' <a href="{}">{}</a>', reverse("review:submit", args=[guide.pk, status.language]), _("submit"))
     if files and status.language != guide.source_language:
         links = [(reverse("review:download", args=[guide.slug, status.language, fmt]), label)
@@ -71,15 +72,35 @@ class SectionWithStatesInline(SectionInline):
         class StatesForm(formset.form):
             def __init__(self, *args, **kw):
                 super().__init__(*args, **kw)
-                self.instance.translation_states = {code: per.get(self.instance.key, "") for code, per in states.items()}
+                self.instance.translation_states = {code: per.get(self.instance.key) for code, per in states.items()}
 
         formset.form = StatesForm
         return formset
 
     @admin.display(description=gettext_lazy("translations"))
     def translation_states(self, section):
-        rows = [(get_language(code).display_name, state) for code, state in getattr(section, "translation_states", {}).items()]
-        return format_html_join("", "<div>{}: {}</div>", rows) if rows else "—"
+        """Each visible translation's state; for an outdated one, what changed in the source since it was translated."""
+        html = mark_safe("")  # noqa: S308 - empty; everything added is format_html
+        for code, overview in getattr(section, "translation_states", {}).items():
+            if not overview:
+                continue
+            lang = get_language(code)
+            html += format_html('<div class="gc-section-state gc-section-{}">{}: <strong>{}</strong></div>', overview.state, lang.display_name, overview.state.label)
+            if overview.stale_segments:
+                pairs = [(seg.id, seg.source_diff_html, lang.bcp47, lang.direction, seg.translation) for seg in overview.stale_segments]
+            elif overview.source_diff_html:
+                pairs = [(section.key, overview.source_diff_html, lang.bcp47, lang.direction, overview.body)]
+            else:
+                continue
+            html += format_html(
+                '<div class="gc-source-diff"><p>{}</p>{}</div>',
+                _("What changed in the source since the %(language)s translation:") % {"language": lang.display_name},
+                format_html_join(
+                    "", '<div class="gc-pair"><div><code>{}</code><div class="gc-text">{}</div></div>'
+                    '<div lang="{}" dir="{}"><div class="gc-text">{}</div></div></div>', pairs,
+                ),
+            )
+        return html or "—"
 
 
 class ReviewGuideAdmin(GuideAdmin):
@@ -91,7 +112,15 @@ class ReviewGuideAdmin(GuideAdmin):
         return StatusChangeList
 
     def get_list_display(self, request):
-        return ["__str__", "safety_critical", "next_review_due", *(_language_column(lang) for lang in all_languages())]
+        return ["guide_title", "safety_critical", "next_review_due", *(_language_column(lang) for lang in all_languages())]
+
+    def get_list_display_links(self, request, list_display):
+        return ["guide_title"]
+
+    @admin.display(description=gettext_lazy("guide"), ordering="slug")
+    def guide_title(self, guide):
+        # The title is in the source language: isolated, so an Arabic page keeps its punctuation in place.
+        return format_html('<bdi lang="{}">{}</bdi>', get_language(guide.source_language).bcp47, guide)
 
     def get_object(self, request, object_id, from_field=None):
         guide = super().get_object(request, object_id, from_field)
@@ -100,7 +129,7 @@ class ReviewGuideAdmin(GuideAdmin):
             # Each section's state per translation, computed once for the page.
             targets = [c for c in sorted(permissions.visible_languages(request.user, guide)) if c != guide.source_language]
             guide.section_states = {
-                code: {s.key: s.state.label for s in translation_overviews([guide], code)[0].sections} for code in targets
+                code: {s.key: s for s in translation_overviews([guide], code)[0].sections} for code in targets
             }
         return guide
 
@@ -130,9 +159,21 @@ admin.site.unregister(Guide)
 admin.site.register(Guide, ReviewGuideAdmin)
 
 
+def signer_html(signature):
+    """The printed name and credentials, isolated: "Dr Amal Nasser, MD, Neurology" keeps its order in an Arabic page."""
+    if signature.credentials:
+        return format_html("<bdi>{}, {}</bdi>", signature.printed_name, signature.credentials)
+    return format_html("<bdi>{}</bdi>", signature.printed_name)
+
+
+def meaning_shown(signature):
+    """The meaning in the reader's language (the record keeps the English words shown at signing)."""
+    return signature.meaning_shown
+
+
 class SignatureInline(admin.TabularInline):
     model = Signature
-    fields = ("printed_name", "credentials", "decision", "meaning_text", "signed_at", "comment", "seal")
+    fields = ("signer_name", "decision", "meaning_shown", "signed_at", "comment", "seal")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -140,13 +181,29 @@ class SignatureInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    @admin.display(description=gettext_lazy("printed name"))
+    def signer_name(self, signature):
+        return signer_html(signature)
+
+    @admin.display(description=gettext_lazy("meaning"))
+    def meaning_shown(self, signature):
+        return meaning_shown(signature)
+
     def has_change_permission(self, request, obj=None):
         return False
 
 
+CHANGE_CLASS_SHORT = {
+    ChangeClass.EDITORIAL: gettext_lazy("editorial"),
+    ChangeClass.CLINICAL: gettext_lazy("clinical"),
+    ChangeClass.SAFETY: gettext_lazy("safety"),
+}
+
+
 @admin.register(Version)
 class VersionAdmin(ReadOnlyAdmin):
-    list_display = ("guide", "language", "number", "status", "change_class", "author_label", "created_at", "review_link")
+    list_display = ("guide_title", "language", "number_label", "status", "change", "author_label", "created_at", "review_link")
+    list_display_links = ("guide_title",)
     list_filter = ("status", "language", "change_class")
     list_select_related = ("guide",)
     search_fields = ("guide__slug", "content_hash")
@@ -157,6 +214,18 @@ class VersionAdmin(ReadOnlyAdmin):
     def get_queryset(self, request):
         return permissions.readable_history(request.user, super().get_queryset(request))
 
+    @admin.display(description=gettext_lazy("guide"), ordering="guide__slug")
+    def guide_title(self, version):
+        return format_html('<bdi lang="{}">{}</bdi>', get_language(version.guide.source_language).bcp47, version.guide)
+
+    @admin.display(description=gettext_lazy("version"), ordering="number")
+    def number_label(self, version):
+        return f"v{version.number}"
+
+    @admin.display(description=gettext_lazy("change class"), ordering="change_class")
+    def change(self, version):
+        return CHANGE_CLASS_SHORT.get(version.change_class, "—")
+
     @admin.display(description=gettext_lazy("review"))
     def review_link(self, version):
         return format_html('<a href="{}">{}</a>', reverse("review:version", args=[version.pk]), _("open"))
@@ -164,10 +233,23 @@ class VersionAdmin(ReadOnlyAdmin):
 
 @admin.register(Signature)
 class SignatureAdmin(ReadOnlyAdmin):
-    list_display = ("version", "printed_name", "decision", "meaning_text", "signed_at")
+    list_display = ("version_name", "signer_name", "decision", "meaning_shown", "signed_at")
     list_filter = ("decision", "meaning")
-    list_select_related = ("version__guide",)
+    list_select_related = ("version__guide", "version__source_version")
     readonly_fields = [f.name for f in Signature._meta.fields]
 
     def get_queryset(self, request):
         return permissions.readable_history(request.user, super().get_queryset(request), "version__language")
+
+    @admin.display(description=gettext_lazy("version"), ordering="version")
+    def version_name(self, signature):
+        # The guide's title is in its source language: isolated from the interface's direction.
+        return format_html("<bdi>{}</bdi>", signature.version)
+
+    @admin.display(description=gettext_lazy("printed name"), ordering="printed_name")
+    def signer_name(self, signature):
+        return signer_html(signature)
+
+    @admin.display(description=gettext_lazy("meaning"), ordering="meaning")
+    def meaning_shown(self, signature):
+        return meaning_shown(signature)

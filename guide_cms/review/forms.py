@@ -19,6 +19,17 @@ class SignForm(forms.Form):
         help_text=_("Re-enter your password to sign. Your signature is bound to exactly this text."),
     )
 
+    def __init__(self, *args, decisions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if decisions is not None:
+            self.fields["decision"].choices = [(value, label) for value, label in Decision.choices if value in decisions]
+            if len(decisions) == 1:
+                self.fields["decision"].initial = decisions[0]
+
+    def focus_password(self):
+        """Where the eye goes after a refused signature: the password, to type again."""
+        self.fields["password"].widget.attrs["autofocus"] = True
+
 
 class SubmitForm(forms.Form):
     change_class = forms.ChoiceField(

@@ -12,10 +12,29 @@ class Decision(models.TextChoices):
 
 
 class Meaning(models.TextChoices):
-    """What a signature attests, from a fixed list (21 CFR 11.50 style)."""
+    """What a signature attests, from a fixed list (21 CFR 11.50 style): an approval of a
+    source text, an approval of a translation, or a request for changes (which approves nothing)."""
 
     CLINICALLY_ACCURATE = "clinically_accurate", _("clinically accurate, approved for publication")
-    FAITHFUL_TRANSLATION = "faithful_translation", _("faithful translation of source version %(number)s")
+    FAITHFUL_TRANSLATION = "faithful_translation", _("faithful translation of its source version, approved for publication")
+    CHANGES_REQUESTED = "changes_requested", _("changes requested, not approved for publication")
+
+
+def meaning_of(*, decision: str, is_translation: bool) -> str:
+    """The one meaning a signature with this decision can carry: the meaning matches the decision."""
+    if decision != Decision.APPROVE:
+        return Meaning.CHANGES_REQUESTED
+    return Meaning.FAITHFUL_TRANSLATION if is_translation else Meaning.CLINICALLY_ACCURATE
+
+
+def meaning_text(meaning: str, source_version_number: int | None = None) -> str:
+    """The meaning as a signature shows it, in the active language; a translation's
+    approval names the source version it is faithful to."""
+    from django.utils.translation import gettext
+
+    if meaning == Meaning.FAITHFUL_TRANSLATION and source_version_number is not None:
+        return gettext("faithful translation of source version %(number)s") % {"number": source_version_number}
+    return str(Meaning(meaning).label)
 
 
 class SignatureQuerySet(models.QuerySet):
@@ -55,3 +74,9 @@ class Signature(models.Model):
 
     def __str__(self):
         return f"{self.printed_name}: {self.get_decision_display()} {self.version}"
+
+    @property
+    def meaning_shown(self) -> str:
+        """The meaning in the active language (meaning_text keeps the English words shown at signing)."""
+        source = self.version.source_version
+        return meaning_text(self.meaning, source.number if source is not None else None)

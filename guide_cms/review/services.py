@@ -25,12 +25,13 @@ from guide_cms.guides.text_limits import guide_size_problem, snapshot_length
 from guide_cms.localization.checking import current_source_version, findings_as_data, snapshot_findings
 from guide_cms.localization.qa import ERROR, Finding
 from guide_cms.localization.services import memory_add_version, submission_segments
+from guide_cms.localization.staleness import outdating_versions
 from guide_cms.guides.models import ChangeClass, Guide, Version, VersionStatus
 from guide_cms.guides.records import guide_record_problems
 from guide_cms.guides.services import authoring_events, draft_scope
 from guide_cms.guides.snapshots import build_snapshot, content_hash
 
-from .models import Decision, Meaning, Signature
+from .models import Decision, Signature, meaning_of, meaning_text
 from .records import version_record_problems
 from .seals import compute_seal
 from .workflow import Action, TransitionRefused, approvals_required, next_status
@@ -196,18 +197,46 @@ def _record_failed_signature(version: Version, signer, reason: str) -> None:
         audit_append(
             actor=signer, action="signature.failed", obj=version, scope=draft_scope(version.guide, version.language), data={"reason": reason}
         )
-    logger.warning("Refused signature by %s on %s: %s", signer.username, version, reason)
+    logger.warning("Refused signature by %s on %s: %s", signer.username, version.code, reason)
 
 
-def meaning_for(version: Version) -> tuple[str, str]:
-    """The meaning code and its text as shown (in English, as recorded)."""
-    if version.source_version_id is None:
-        return Meaning.CLINICALLY_ACCURATE, str(Meaning.CLINICALLY_ACCURATE.label)
+def meaning_for(version: Version, decision: str = Decision.APPROVE) -> tuple[str, str]:
+    """The meaning code of a signature with this decision and its text as shown (in English, as recorded)."""
     from django.utils import translation
 
+    meaning = meaning_of(decision=decision, is_translation=version.source_version_id is not None)
     with translation.override("en"):
-        text = str(Meaning.FAITHFUL_TRANSLATION.label) % {"number": version.source_version.number}
-    return Meaning.FAITHFUL_TRANSLATION, text
+        text = meaning_text(meaning, version.source_version.number if version.source_version_id else None)
+    return meaning, text
+
+
+def own_approval(version: Version, signer) -> Signature | None:
+    """signer's approving signature on version, if they gave one."""
+    return version.signatures.approvals().filter(signer=signer).first() if getattr(signer, "pk", None) else None
+
+
+def allowed_decisions(version: Version, signer) -> list[str]:
+    """The decisions signer may still sign on version: after approving, only a request for changes
+    (a second approval must come from another reviewer)."""
+    if own_approval(version, signer) is not None:
+        return [Decision.REQUEST_CHANGES]
+    return list(Decision.values)
+
+
+def approvals_count(version: Version) -> int:
+    """Approving signatures from different reviewers so far (reads prefetched signatures when there are)."""
+    return len({s.signer_id for s in version.signatures.all() if s.decision == Decision.APPROVE})
+
+
+def superseding_source(version: Version) -> Version | None:
+    """For a translation: the newer approved source version with a clinical or safety change that it does
+    not include yet (it cannot be published until updated); None if it translates the current source."""
+    if version.source_version_id is None:
+        return None
+    guide = version.guide
+    approved_source = list(Version.objects.for_language(guide, guide.source_language).approved().order_by("-number"))
+    newer = outdating_versions(version.source_version.number, approved_source)
+    return newer[0] if newer else None
 
 
 def signing_refusal(version: Version, signer) -> str | None:
@@ -275,10 +304,10 @@ def _sign(*, version, signer, decision, comment, content_hash_seen, change_class
             _("Confirm the change class (%(change_class)s) chosen by the author, or request changes if you disagree.")
             % {"change_class": version.get_change_class_display()}
         )
-    if decision == Decision.APPROVE and version.signatures.approvals().filter(signer=signer).exists():
+    if decision not in allowed_decisions(version, signer):
         raise SignatureRefused(_("You have already approved this version; a second approval must come from another reviewer."))
 
-    meaning, meaning_text = meaning_for(version)
+    meaning, recorded_meaning = meaning_for(version, decision)
     profile = signer.staff_profile
     signature = Signature(
         version=version,
@@ -287,7 +316,7 @@ def _sign(*, version, signer, decision, comment, content_hash_seen, change_class
         credentials=profile.credentials,
         signed_at=to_milliseconds(timezone.now()),
         meaning=meaning,
-        meaning_text=meaning_text,
+        meaning_text=recorded_meaning,
         decision=decision,
         comment=comment,
         content_hash=version.content_hash,
@@ -304,7 +333,7 @@ def _sign(*, version, signer, decision, comment, content_hash_seen, change_class
         action=f"signature.{decision}",
         obj=version,
         scope=scope,
-        data={"signature": signature.pk, "content_hash": version.content_hash, "meaning": meaning_text, "comment": comment, "seal": signature.seal},
+        data={"signature": signature.pk, "content_hash": version.content_hash, "meaning": recorded_meaning, "comment": comment, "seal": signature.seal},
     )
 
     if decision == Decision.REQUEST_CHANGES:

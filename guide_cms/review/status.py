@@ -45,6 +45,17 @@ class LanguageStatus:
     published_number: int | None = None  # the version live on the channels (not withdrawn), if any
     # Live publications the channels' files do not carry as published (publishing says which).
     export_problems: tuple[str, ...] = ()
+    # The source text has an approved version (always true of the source language itself).
+    source_approved: bool = True
+
+    @property
+    def has_something_to_submit(self) -> bool:
+        """Whether submitting could freeze anything new: text never submitted, text changed since
+        the last version, or an outdated translation to submit against the newer source.
+        (review.services.version_submit decides; this only spares people a link that can only be refused.)"""
+        if not self.source_approved or self.state == LanguageState.NOT_STARTED:
+            return False
+        return self.state in (LanguageState.DRAFT, LanguageState.OUTDATED) or self.changed_since_submitted
 
     @property
     def live_and_outdated(self) -> bool:
@@ -74,17 +85,18 @@ def language_status(
     published_number: int | None = None, export_problems: tuple[str, ...] = (),
 ) -> LanguageStatus:
     """State of one guide in one language; versions newest first."""
+    source_approved = is_source or bool(approved_source)
     if not versions:
         return LanguageStatus(
             language, LanguageState.DRAFT if has_text else LanguageState.NOT_STARTED,
-            published_number=published_number, export_problems=tuple(export_problems),
+            published_number=published_number, export_problems=tuple(export_problems), source_approved=source_approved,
         )
     latest = versions[0]
     approved = next((v for v in versions if v.status == VersionStatus.APPROVED), None)
     changed = draft_hash != latest.content_hash
     common = dict(
         changed_since_submitted=changed, latest_number=latest.number, approved_number=approved.number if approved else None,
-        published_number=published_number, export_problems=tuple(export_problems),
+        published_number=published_number, export_problems=tuple(export_problems), source_approved=source_approved,
     )
     if latest.status == VersionStatus.IN_REVIEW:
         state = LanguageState.IN_REVIEW

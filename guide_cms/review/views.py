@@ -8,12 +8,15 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
-from guide_cms.core.languages import get_language
+from guide_cms.core.languages import format_duration, get_language
 from guide_cms.core.permissions import can_edit_language, require_read_history
 from guide_cms.guides.markdown import render_markdown
-from guide_cms.guides.models import Guide, Version
+from guide_cms.core import logins
+from guide_cms.guides.models import ChangeClass, Guide, Version
 from guide_cms.guides.snapshots import build_snapshot
 from guide_cms.localization.checking import current_source_version, version_findings, version_memory_segments
 from guide_cms.localization.services import submission_segments
@@ -21,6 +24,7 @@ from guide_cms.localization.services import submission_segments
 from . import services
 from guide_cms.core.diffs import diff_sections
 from .forms import SignForm, SubmitForm
+from .models import Decision
 from .selectors import page_of, previous_approved, review_queue_versions
 
 
@@ -33,20 +37,36 @@ def queue(request):
     page = page_of(review_queue_versions(request.user), request.GET.get("page"))
     now = timezone.now()
     rows = [
-        {"version": v, "language": get_language(v.language), "waiting": now - v.created_at, "refusal": services.signing_refusal(v, request.user)}
+        {
+            "version": v, "language": get_language(v.language), "waiting": format_duration(now - v.created_at),
+            "refusal": services.signing_refusal(v, request.user),
+            "approvals": services.approvals_count(v),
+            "you_approved": any(s.signer_id == request.user.pk and s.decision == Decision.APPROVE for s in v.signatures.all()),
+        }
         for v in page.object_list
     ]
     return render(request, "review/queue.html", _context(request, title=_("Review queue"), rows=rows, page=page))
 
 
+def _rendered(body: str, language: str):
+    return mark_safe(render_markdown(body, language=language))  # noqa: S308 - render_markdown sanitises
+
+
 def _side_by_side(version):
     if version.source_version is None:
         return []
+    source_language = version.guide.source_language
     source = {s["key"]: s for s in version.source_version.snapshot["sections"]}
     # The guide's own title and summary first: they are printed on every handout.
-    guide = ({"title": version.source_version.snapshot["title"], "body": version.source_version.snapshot["summary"]},
-             {"title": version.snapshot["title"], "body": version.snapshot["summary"]})
-    return [guide] + [(source.get(s["key"]), s) for s in version.snapshot["sections"]]
+    pairs = [({"title": version.source_version.snapshot["title"], "body": version.source_version.snapshot["summary"]},
+              {"title": version.snapshot["title"], "body": version.snapshot["summary"]})]
+    for section in version.snapshot["sections"]:
+        original = source.get(section["key"])
+        pairs.append((
+            {"title": original["title"], "html": _rendered(original["body"], source_language)} if original else None,
+            {"title": section["title"], "html": _rendered(section["body"], version.language)},
+        ))
+    return pairs
 
 
 def _guide_field_diffs(previous, version) -> list[tuple[str, str]]:
@@ -59,15 +79,53 @@ def _guide_field_diffs(previous, version) -> list[tuple[str, str]]:
             if old.get(name) or version.snapshot.get(name)]
 
 
+def _section_changes(previous, version):
+    """Each section's comparison with the last approved version; an unchanged one also rendered
+    (shown collapsed, as patients will read it), and every one rendered when there is nothing to compare."""
+    new_body = {s["key"]: s["body"] for s in version.snapshot["sections"]}
+    rows = []
+    for diff in diff_sections(previous.snapshot["sections"] if previous else None, version.snapshot["sections"]):
+        rendered = None
+        if diff.status == "unchanged" or previous is None:
+            rendered = _rendered(new_body.get(diff.key, ""), version.language)
+        rows.append({"diff": diff, "status": SECTION_STATUS_LABELS.get(diff.status, diff.status), "rendered": rendered})
+    return rows
+
+
+# The status of a section in the review diff, as people read it.
+SECTION_STATUS_LABELS = {
+    # A context of their own: "added" is also a date column ("ngày thêm" is no section's state).
+    "added": pgettext_lazy("section in a diff", "added"),
+    "removed": pgettext_lazy("section in a diff", "removed"),
+    "changed": pgettext_lazy("section in a diff", "changed"),
+    "unchanged": pgettext_lazy("section in a diff", "unchanged"),
+}
+
+
+def _sign_context(request, version, form_data=None):
+    """What the sign-off part of the page shows this reviewer, and the form if they may sign."""
+    user = request.user
+    refusal = services.signing_refusal(version, user)
+    lock = None
+    if refusal is None and logins.is_locked(request, user.get_username()):
+        # Said before a password is typed: a locked signer is never asked for one.
+        lock = logins.lock_message(logins.locked_until(request, user.get_username()))
+    approval = services.own_approval(version, user)
+    decisions = services.allowed_decisions(version, user)
+    form = SignForm(form_data, initial={"content_hash": version.content_hash}, decisions=decisions)
+    return {"refusal": refusal, "lock": lock, "own_approval": approval, "form": form,
+            "approvals": services.approvals_count(version), "approvals_missing": max(0, version.approvals_required - services.approvals_count(version))}
+
+
 @staff_member_required
 def review_version(request, pk):
     version = get_object_or_404(Version.objects.select_related("guide", "author", "source_version"), pk=pk)
     require_read_history(request.user, version.language)
-    refusal = services.signing_refusal(version, request.user)
-    form = SignForm(request.POST if request.method == "POST" else None, initial={"content_hash": version.content_hash})
+    sign = _sign_context(request, version, request.POST if request.method == "POST" else None)
+    form = sign["form"]
     if request.method == "POST":
-        if refusal:
-            raise PermissionDenied(refusal)
+        if sign["refusal"]:
+            raise PermissionDenied(sign["refusal"])
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -83,10 +141,14 @@ def review_version(request, pk):
                 )
             except services.SignatureRefused as exc:
                 form.add_error(None, str(exc))
+                if logins.is_locked(request, request.user.get_username()):
+                    sign["lock"] = str(exc)
             else:
                 messages.success(request, _("Your signature was recorded."))
                 return redirect("review:queue")
+        form.focus_password()
     previous = previous_approved(version)
+    superseded_by = services.superseding_source(version)
     context = _context(
         request,
         title=_("Review %(version)s") % {"version": version},
@@ -94,17 +156,18 @@ def review_version(request, pk):
         language=get_language(version.language),
         source_language=get_language(version.guide.source_language),
         previous=previous,
-        diffs=diff_sections(previous.snapshot["sections"] if previous else None, version.snapshot["sections"]),
+        sections=_section_changes(previous, version),
         guide_diffs=_guide_field_diffs(previous, version),
         side_by_side=_side_by_side(version),
         # Run now, as at submission: the reviewer sees what the checks say of exactly this text.
         findings=version_findings(version),
         memory_segments=version_memory_segments(version),
         preview=[(s["title"], render_markdown(s["body"], language=version.language)) for s in version.snapshot["sections"]],
-        signatures=version.signatures.select_related("signer").all(),
+        signatures=version.signatures.select_related("signer", "version__source_version").all(),
         approvals_required=version.approvals_required,
-        refusal=refusal,
-        form=form,
+        superseded_by=superseded_by,
+        superseded_change=ChangeClass(superseded_by.change_class).label if superseded_by else "",
+        **sign,
     )
     return render(request, "review/review.html", context, status=400 if form.errors else 200)
 
@@ -115,28 +178,36 @@ def submit(request, pk, language):
     lang = get_language(language)
     if not can_edit_language(request.user, lang.code, guide):
         raise PermissionDenied(_("You may not submit the %(language)s text.") % {"language": lang.display_name})
+    is_source = lang.code == guide.source_language
+    snapshot = build_snapshot(guide, lang.code, guide.sections.all())
+    source_version = None if is_source else current_source_version(guide)
+    findings = services.submit_findings(snapshot, guide=guide, source_version=source_version)
+    # What blocks the text as it is: shown once, and no Submit button while there is any.
+    problems = services.submission_problems(snapshot, findings) + ([] if is_source else submission_segments(guide, lang.code)[0])
+    if not is_source and source_version is None:
+        problems.append(("", _("The source text has no approved version yet: a translation can only be submitted against an approved source.")))
     form = SubmitForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not problems and form.is_valid():
         try:
             version = services.version_submit(guide=guide, language=lang.code, user=request.user, change_class=form.cleaned_data["change_class"])
         except services.SubmissionRefused as exc:
+            shown = {message for _key, message in problems}
             for _key, message in exc.problems:
-                form.add_error(None, message)
+                if message not in shown:
+                    form.add_error(None, message)
         else:
             messages.success(request, _("Version %(number)d of the %(language)s text is now in review.") % {"number": version.number, "language": lang.display_name})
             return redirect(reverse("admin:guides_guide_change", args=[guide.pk]))
-    snapshot = build_snapshot(guide, lang.code, guide.sections.all())
-    source_version = None if lang.code == guide.source_language else current_source_version(guide)
-    findings = services.submit_findings(snapshot, guide=guide, source_version=source_version)
     context = _context(
         request,
         title=_("Submit %(guide)s (%(language)s) for review") % {"guide": guide, "language": lang.display_name},
         guide=guide,
         language=lang,
-        problems=services.submission_problems(snapshot, findings)
-        + ([] if lang.code == guide.source_language else submission_segments(guide, lang.code)[0]),
+        is_source=is_source,
+        problems=problems,
         warnings=[f for f in findings if f.severity != "error"],
         needs_change_class=services.needs_change_class(guide, lang.code),
         form=form,
     )
-    return render(request, "review/submit.html", context, status=400 if form.errors else 200)
+    refused = request.method == "POST" and (bool(problems) or bool(form.errors))
+    return render(request, "review/submit.html", context, status=400 if refused else 200)

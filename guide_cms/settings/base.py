@@ -196,8 +196,13 @@ GUIDE_CMS_TASK_TIMEOUT = 600
 # Rows on a page of the guide list, the review queue and the translator dashboard: each page
 # computes states for its own rows only, so it costs the same at any library size.
 GUIDE_CMS_PAGE_SIZE = 50
-# Absolute address of the published site, for sitemap.xml.
+# Absolute address of the published site, for sitemap.xml and the admin's "View site" link.
 GUIDE_CMS_SITE_URL = os.environ.get("GUIDE_CMS_SITE_URL", "https://guides.example.org/")
+# Serve the exported site at /site/ from this application (the demo: "View site" opens it).
+# Production serves the export folder with a web server at GUIDE_CMS_SITE_URL instead.
+GUIDE_CMS_SERVE_SITE = False
+# Build the site's search index (Pagefind) on every export.
+GUIDE_CMS_SITE_SEARCH = True
 
 # Called with each audit event, inside its transaction (notifications are written with the event).
 GUIDE_CMS_AUDIT_SUBSCRIBERS = ["guide_cms.notifications.services.on_audit_event"]

@@ -7,6 +7,8 @@ from .base import VAR_DIR
 DEBUG = True
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 DEMO_ALLOWED = True
+# The demo serves the exported site at http://127.0.0.1:8000/site/ ("View site" in the admin).
+GUIDE_CMS_SERVE_SITE = True
 
 
 def _development_secret() -> str:

@@ -23,3 +23,5 @@ if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": database(os.environ["DATABASE_URL"])}
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:", "OPTIONS": dict(SQLITE_OPTIONS)}}
+# Pagefind takes about a second per export: the search tests turn it on.
+GUIDE_CMS_SITE_SEARCH = False

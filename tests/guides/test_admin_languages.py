@@ -163,5 +163,5 @@ def test_editor_deletes_a_draft_guide_but_not_one_with_history(client, editor, g
 
 def test_translator_sees_each_sections_state_in_their_language(client, translator_es, guide):
     html = open_change_page(client, translator_es, guide).content.decode()
-    assert "Spanish: translated" in html and "Spanish: empty" in html
+    assert "Spanish: <strong>translated</strong>" in html and "Spanish: <strong>empty</strong>" in html
     assert "Arabic:" not in html

@@ -125,7 +125,7 @@ def test_publishing_the_change_puts_a_notice_on_the_translations_page_json_and_h
     notice = notice_of(site[f"{code}/baclofen/index.html"])
     assert notice is not None and notice.attrs["role"] == "note"
     assert "".join(notice.heading).strip() == heading
-    assert notice.link["href"] == "../../en/baclofen/" and notice.link["lang"] == "en"
+    assert notice.link["href"] == "../../en/baclofen/index.html" and notice.link["lang"] == "en"
     text = " ".join("".join(notice.text).split())
     assert in_language(code, "Until the updated translation is published, please read the current guide in %(language)s:").split("%")[0].strip() in text
     assert "Baclofen" in text  # the English title, as the link

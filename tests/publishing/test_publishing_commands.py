@@ -73,7 +73,7 @@ def test_publisher_uses_the_admin_action_with_a_confirmation_page(client, wf, ex
     response = client.post(url, {**data, "confirmed": "yes"})
     assert response.status_code == 200 and response.streaming  # a page that shows each publication as it is done
     page = b"".join(response.streaming_content).decode()
-    assert "baclofen [en] v1 (1 of 1)" in page and "published and exported" in page and "1 version published." in page
+    assert "1 of 1: Baclofen (English, v1)" in page and "published and exported" in page and "1 version published." in page
     assert Publication.objects.live().filter(version=version).count() == 2  # site and handouts
     assert (export_dir / "handouts" / "en" / "baclofen.pdf").exists()
 

@@ -80,7 +80,7 @@ def test_every_published_language_opens_with_its_direction(served_site):
     assert all(v[4] == 4 for v in seen.values())  # three languages plus x-default
     for name in ("English", "español", "العربية"):
         assert any(name in link for link in index_links), index_links
-    assert arrived.endswith("/ar/baclofen/")
+    assert arrived.endswith("/ar/baclofen/index.html")
     assert (tmp_path / "arabic.png").stat().st_size > 10_000
 
 
@@ -115,7 +115,7 @@ def test_an_outdated_translation_tells_its_reader_in_their_language_and_links_to
             page.screenshot(path=str(tmp_path / f"outdated-{code}.png"), full_page=True)
             if code == "es":
                 page.locator(".outdated-notice a").click()
-                page.wait_for_url("**/en/baclofen/")
+                page.wait_for_url("**/en/baclofen/index.html")
                 seen["followed"] = page.locator("section#dosing").inner_text()
         browser.close()
     assert seen["en"] == 0

@@ -42,7 +42,7 @@ def test_edited_snapshot_is_caught(signed):
     sql("UPDATE guides_version SET snapshot = %s WHERE id = %s", [json.dumps(snapshot), signed.pk])
     code, output = verify()
     assert code == 1
-    assert f"version baclofen [en] v1 (id {signed.pk}): its snapshot no longer matches" in output
+    assert f"version {signed} (id {signed.pk}): its snapshot no longer matches" in output
 
 
 def test_snapshot_and_hash_edited_together_break_the_signature(signed):

@@ -44,13 +44,10 @@ def localized_meaning(signature: SignatureFacts, language: str) -> str:
     """The signature's meaning in the reader's language (the record keeps English)."""
     from django.utils import translation
 
-    from guide_cms.review.models import Meaning
+    from guide_cms.review.models import meaning_text
 
     with translation.override(language):
-        label = str(Meaning(signature.meaning).label)
-    if signature.meaning == Meaning.FAITHFUL_TRANSLATION:
-        label = label % {"number": signature.source_version_number}
-    return label
+        return meaning_text(signature.meaning, signature.source_version_number)
 
 
 def outdated_notice_texts(entry: "PublishedGuide") -> dict[str, str]:
@@ -274,6 +271,8 @@ class Channel(ABC):
     """One output format. Subclasses are listed in settings.GUIDE_CMS_CHANNELS."""
 
     name: str = ""
+    # The channel as people call it ("site", "handouts"), in the interface language.
+    label = gettext_lazy("channel")
     # How messages name this channel's output for one guide ("the site page").
     output_label = gettext_lazy("the channel's output")
     # Bump when the channel's templates or code change its output, so

@@ -230,6 +230,7 @@ def printed_sections(document) -> dict[str, PrintedSection]:
 
 class HandoutChannel(Channel):
     name = "handouts"
+    label = gettext_lazy("handouts")
     output_label = gettext_lazy("the handout")
     output_version = "1"
     parallel = True  # a PDF takes about a second: rendered on every core (rendering.py)

@@ -3,12 +3,17 @@ a language index and a sitemap.
 
 Layout of the output (every file servable as it is, under any path prefix):
 
-    index.html                      every guide and the languages it is live in
+    index.html                      every language and every guide with the languages it is live in
     sitemap.xml                     absolute URLs (settings.GUIDE_CMS_SITE_URL)
+    <lang>/index.html               the language's home page: its guides, summaries, last reviewed
+    <lang>/search.html              full-text search in that language (Pagefind, no server)
     <lang>/<slug>/index.html        the guide page, or a withdrawal notice
     <lang>/<slug>.json              the same guide as data for downstream apps
+    pagefind/                       the search index (channels/search.py; settings.GUIDE_CMS_SITE_SEARCH)
 
-Pages link only with relative URLs; the sitemap is the one place with
+Every page carries the language switcher. Pages link only with relative URLs
+that name their file (".../index.html"), so the site works from any web server
+under any prefix and from disk (file://); the sitemap is the one place with
 absolute ones. Nothing here reads the database or the clock: the same entries
 give byte-identical files. A guide page is read back before it is returned
 (printed_sections): every paragraph, list item and callout of the signed text
@@ -29,7 +34,7 @@ from django.conf import settings
 from django.template import Context
 from django.utils import translation
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 # The allow-list that rendered the bodies: reused, never copied, so the second
 # pass can never be looser (or stricter) than the first.
@@ -58,6 +63,7 @@ __all__ = ["SiteChannel", "DEFAULT_SITE_URL", "site_url", "sanitize_body_html"]
 DEFAULT_SITE_URL = "https://guides.example.org/"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
+SEARCH_RESULTS = 20  # the most a search page lists (search.html)
 
 
 
@@ -105,9 +111,33 @@ def _json_path(code: str, slug: str) -> str:
     return f"{quote(code)}/{quote(slug)}.json"
 
 
+def _page_file(code: str, slug: str) -> str:
+    """Site-root-relative file of a guide page, for links that also work from disk: "es/baclofen/index.html"."""
+    return _page_path(code, slug) + "index.html"
+
+
+def _home_file(code: str) -> str:
+    return f"{quote(code)}/index.html"
+
+
+def _search_file(code: str) -> str:
+    return f"{quote(code)}/search.html"
+
+
 def _from_page(path: str) -> str:
     """A site-root-relative path as seen from a guide page (<lang>/<slug>/index.html)."""
     return "../../" + path
+
+
+
+def _guide_nav(alternates: list[dict]) -> dict:
+    """The header of a guide page: its language's home and search, the guide in its other languages."""
+    return {
+        "home_href": "../index.html",
+        "search_href": "../search.html",
+        "languages": alternates,
+        "all_languages_href": "../../index.html",
+    }
 
 
 def _iso_utc(value: datetime.datetime) -> str:
@@ -190,6 +220,7 @@ def printed_sections(page: str) -> dict[str, PrintedSection]:
 
 class SiteChannel(Channel):
     name = "site"
+    label = gettext_lazy("site")
     output_label = gettext_lazy("the site page")
     output_version = "1"
 
@@ -224,7 +255,7 @@ class SiteChannel(Channel):
         return [
             {
                 "language": language,
-                "href": _from_page(_page_path(language.code, entry.slug)),
+                "href": _from_page(_page_file(language.code, entry.slug)),
                 "current": language.code == entry.language.code,
             }
             for language in _sorted_languages((*entry.alternates, entry.language))
@@ -241,6 +272,7 @@ class SiteChannel(Channel):
 
     def _guide_page(self, entry: PublishedGuide) -> bytes:
         code = entry.language.code
+        alternates = self._alternates(entry)
         sections = [
             {
                 "key": section.key,
@@ -253,9 +285,9 @@ class SiteChannel(Channel):
             "entry": entry,
             "language": entry.language,
             "sections": sections,
-            "alternates": self._alternates(entry),
-            "x_default_href": _from_page(_page_path(entry.source_language.code, entry.slug)),
-            "index_href": "../../",
+            "alternates": alternates,
+            "nav": _guide_nav(alternates),
+            "x_default_href": _from_page(_page_file(entry.source_language.code, entry.slug)),
             "json_href": f"../{quote(entry.slug)}.json",
             "signatures": [self._signature_context(s, code) for s in entry.signatures],
             "approved_on": _format_date(code, entry.approved_on),
@@ -275,7 +307,7 @@ class SiteChannel(Channel):
             **outdated_notice_texts(entry),
             "source_language": source,
             "source_title": entry.outdated.source_title,
-            "source_href": _from_page(_page_path(source.code, entry.slug)),
+            "source_href": _from_page(_page_file(source.code, entry.slug)),
         }
 
     def _guide_json(self, entry: PublishedGuide) -> bytes:
@@ -346,8 +378,16 @@ class SiteChannel(Channel):
             "entry": entry,
             "language": entry.language,
             "source_language": entry.source_language,
-            "source_href": _from_page(_page_path(entry.source_language.code, entry.slug)),
-            "index_href": "../../",
+            "source_href": _from_page(_page_file(entry.source_language.code, entry.slug)),
+            "nav": {
+                "home_href": "../index.html",
+                "search_href": "../search.html",
+                "languages": [
+                    {"language": language, "href": _from_page(_home_file(language.code)), "current": language.code == entry.language.code}
+                    for language in _sorted_languages((entry.source_language, entry.language))
+                ],
+                "all_languages_href": "../../index.html",
+            },
         }
         return _render("publishing/site/withdrawn.html", context, entry.language.code)
 
@@ -369,10 +409,98 @@ class SiteChannel(Channel):
     # -- files for the whole site ----------------------------------------
 
     def render_shared(self, entries: list[Entry]) -> list[RenderedFile]:
-        return [
-            RenderedFile("index.html", self._index_page(entries)),
+        languages = _sorted_languages(e.language for e in entries)
+        files = [
+            RenderedFile("index.html", self._index_page(entries, languages)),
             RenderedFile("sitemap.xml", self._sitemap(entries)),
         ]
+        for language in languages:
+            files.append(RenderedFile(_home_file(language.code), self._home_page(language, entries, languages)))
+            files.append(RenderedFile(_search_file(language.code), self._search_page(language, languages)))
+        if getattr(settings, "GUIDE_CMS_SITE_SEARCH", True):
+            files += self._search_index(entries)
+        return files
+
+    def _language_nav(self, current: LanguageFacts | None, languages: list[LanguageFacts], prefix: str) -> list[dict]:
+        """The switcher of a page that is not a guide's: every language's home page."""
+        return [
+            {"language": language, "href": prefix + _home_file(language.code), "current": current is not None and language.code == current.code}
+            for language in languages
+        ]
+
+    def _home_page(self, language: LanguageFacts, entries: list[Entry], languages: list[LanguageFacts]) -> bytes:
+        """A language's home page: its live guides (title, summary, last reviewed) and its withdrawn ones."""
+        code = language.code
+        mine = sorted((e for e in entries if e.language.code == code), key=lambda e: (_title_key(e), e.slug))
+        guides = [
+            {
+                "slug": e.slug,
+                "title": e.title,
+                "summary": e.summary,
+                "href": f"{quote(e.slug)}/index.html",
+                "reviewed_on": _format_date(code, e.approved_on),
+                "reviewed_on_iso": e.approved_on.isoformat(),
+                "review_overdue": e.review_overdue,
+                "outdated": e.outdated is not None,
+            }
+            for e in mine
+            if isinstance(e, PublishedGuide)
+        ]
+        withdrawn = [
+            {
+                "href": f"{quote(e.slug)}/index.html",
+                "source_title": e.source_title,
+                "source_language": e.source_language,
+            }
+            for e in mine
+            if isinstance(e, WithdrawnGuide)
+        ]
+        context = {
+            "language": language,
+            "guides": guides,
+            "withdrawn": withdrawn,
+            "nav": {
+                "home_href": "index.html",
+                "search_href": "search.html",
+                "languages": self._language_nav(language, languages, "../"),
+                "all_languages_href": "../index.html",
+            },
+        }
+        return _render("publishing/site/home.html", context, code)
+
+    def _search_page(self, language: LanguageFacts, languages: list[LanguageFacts]) -> bytes:
+        with translation.override(language.code):
+            found = [ngettext("%(count)d guide found.", "%(count)d guides found.", n) % {"count": n} for n in range(SEARCH_RESULTS + 1)]
+        context = {
+            "language": language,
+            "bundle_href": "../pagefind/pagefind.js",
+            "found_forms": json.dumps(found, ensure_ascii=False),
+            "max_results": SEARCH_RESULTS,
+            "nav": {
+                "home_href": "index.html",
+                "search_href": "search.html",
+                "languages": [
+                    {**item, "href": item["href"].removesuffix("index.html") + "search.html"}
+                    for item in self._language_nav(language, languages, "../")
+                ],
+                "all_languages_href": "../index.html",
+            },
+        }
+        return _render("publishing/site/search.html", context, language.code)
+
+    def _search_index(self, entries: list[Entry]) -> list[RenderedFile]:
+        """Pagefind's bundle over every live guide page, each in its own language."""
+        from .search import build_index, index_document
+
+        pages = [
+            (
+                _page_file(e.language.code, e.slug),
+                index_document(e, {s.key: sanitize_body_html(s.body_html) for s in e.sections}),
+            )
+            for e in entries
+            if isinstance(e, PublishedGuide)
+        ]
+        return build_index(pages) if pages else []
 
     def _index_language(self, entries: list[Entry]) -> LanguageFacts:
         sources = {e.source_language.code: e.source_language for e in entries}
@@ -380,7 +508,7 @@ class SiteChannel(Channel):
             return next(iter(sources.values()))
         return LanguageFacts.of(settings.SOURCE_LANGUAGE)
 
-    def _index_page(self, entries: list[Entry]) -> bytes:
+    def _index_page(self, entries: list[Entry], languages: list[LanguageFacts]) -> bytes:
         by_slug: dict[str, list[Entry]] = defaultdict(list)
         for entry in entries:
             by_slug[entry.slug].append(entry)
@@ -403,16 +531,20 @@ class SiteChannel(Channel):
                     "title": title,
                     "title_language": title_language,
                     "available": [
-                        {"language": e.language, "title": e.title, "href": _page_path(e.language.code, slug)}
+                        {"language": e.language, "title": e.title, "href": _page_file(e.language.code, slug)}
                         for e in published
                     ],
                     "withdrawn": [
-                        {"language": e.language, "href": _page_path(e.language.code, slug)} for e in withdrawn
+                        {"language": e.language, "href": _page_file(e.language.code, slug)} for e in withdrawn
                     ],
                 }
             )
         language = self._index_language(entries)
-        context = {"language": language, "guides": guides}
+        context = {
+            "language": language,
+            "guides": guides,
+            "nav": {"home_href": "index.html", "search_href": "", "languages": self._language_nav(None, languages, ""), "all_languages_href": ""},
+        }
         return _render("publishing/site/index.html", context, language.code)
 
     def _sitemap(self, entries: list[Entry]) -> bytes:
@@ -444,6 +576,11 @@ class SiteChannel(Channel):
             lines.append("  </url>")
         lines.append("</urlset>")
         return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _title_key(entry: Entry) -> str:
+    title = entry.title if isinstance(entry, PublishedGuide) else entry.source_title
+    return title.casefold()
 
 
 def _as_utc_date(value: datetime.datetime) -> datetime.date:

@@ -205,12 +205,12 @@ def test_hreflang_alternates_name_every_published_language_and_x_default():
             if "hreflang" in link.attrs
         }
         assert links == {
-            "en": f"../../en/{SLUG}/",
-            "es": f"../../es/{SLUG}/",
-            "ar": f"../../ar/{SLUG}/",
-            "zh-Hans": f"../../zh-hans/{SLUG}/",
-            "vi": f"../../vi/{SLUG}/",
-            "x-default": f"../../en/{SLUG}/",
+            "en": f"../../en/{SLUG}/index.html",
+            "es": f"../../es/{SLUG}/index.html",
+            "ar": f"../../ar/{SLUG}/index.html",
+            "zh-Hans": f"../../zh-hans/{SLUG}/index.html",
+            "vi": f"../../vi/{SLUG}/index.html",
+            "x-default": f"../../en/{SLUG}/index.html",
         }
 
 
@@ -224,12 +224,12 @@ def test_hreflang_alternates_list_only_the_languages_the_guide_is_live_in():
 def test_language_switcher_lists_alternates_by_native_name_with_lang_and_hreflang():
     doc = page(sample.published_guide("ar"))
     switcher = doc.find("nav", class_="languages")
-    links = switcher.find_all("a")
+    links = [a for a in switcher.find_all("a") if "hreflang" in a.attrs]
     assert [(a.text(), a.attrs["lang"], a.attrs["hreflang"], a.attrs["href"]) for a in links] == [
-        ("English", "en", "en", f"../../en/{SLUG}/"),
-        ("español", "es", "es", f"../../es/{SLUG}/"),
-        (get_language("zh-hans").native_name, "zh-Hans", "zh-Hans", f"../../zh-hans/{SLUG}/"),
-        ("Tiếng Việt", "vi", "vi", f"../../vi/{SLUG}/"),
+        ("English", "en", "en", f"../../en/{SLUG}/index.html"),
+        ("español", "es", "es", f"../../es/{SLUG}/index.html"),
+        (get_language("zh-hans").native_name, "zh-Hans", "zh-Hans", f"../../zh-hans/{SLUG}/index.html"),
+        ("Tiếng Việt", "vi", "vi", f"../../vi/{SLUG}/index.html"),
     ]
     current = switcher.find(aria_current="page")
     assert current.text() == "العربية" and current.attrs["lang"] == "ar" and current.attrs["dir"] == "rtl"
@@ -450,7 +450,7 @@ def test_withdrawn_translation_gets_a_notice_in_its_language_linking_to_the_sour
     doc = parse_html(files[f"ar/{SLUG}/index.html"])
     html = doc.find("html")
     assert html.attrs["lang"] == "ar" and html.attrs["dir"] == "rtl"
-    link = doc.find("a", href=f"../../en/{SLUG}/")
+    link = doc.find("a", href=f"../../en/{SLUG}/index.html")
     assert link.text() == entry.source_title
     assert link.attrs["lang"] == "en"
     assert gettext_in("ar", "Translation withdrawn") in doc.find("h1").text()
@@ -487,7 +487,7 @@ def test_index_lists_each_guide_with_native_language_names_and_lang_attributes()
     doc = parse_html(files["index.html"])
     guide = doc.find("section", id=SLUG)
     links = guide.find("ul", class_="available").find_all("a")
-    assert [a.attrs["href"] for a in links] == [f"{code}/{SLUG}/" for code in sample.DEMO_LANGUAGES]
+    assert [a.attrs["href"] for a in links] == [f"{code}/{SLUG}/index.html" for code in sample.DEMO_LANGUAGES]
     for link, code in zip(links, sample.DEMO_LANGUAGES):
         language = get_language(code)
         assert link.find("span", class_="language-name").text() == language.native_name
@@ -500,9 +500,9 @@ def test_index_does_not_offer_withdrawn_translations_as_available():
     doc = parse_html(whole_site(sample.demo_entries(withdrawn=("vi",)))["index.html"])
     guide = doc.find("section", id=SLUG)
     available = [a.attrs["href"] for a in guide.find("ul", class_="available").find_all("a")]
-    assert f"vi/{SLUG}/" not in available
+    assert f"vi/{SLUG}/index.html" not in available
     (notice,) = guide.find("ul", class_="withdrawn").find_all("a")
-    assert notice.attrs["href"] == f"vi/{SLUG}/" and notice.attrs["lang"] == "vi"
+    assert notice.attrs["href"] == f"vi/{SLUG}/index.html" and notice.attrs["lang"] == "vi"
     assert "hreflang" not in notice.attrs
 
 
@@ -547,8 +547,9 @@ def test_sitemap_falls_back_to_the_default_site_url(settings):
     assert next(root.iter(f"{SM}loc")).text == "https://guides.example.org/"
 
 
-def test_shared_files_are_the_index_and_the_sitemap():
-    assert [f.path for f in SiteChannel().render_shared(sample.demo_entries())] == ["index.html", "sitemap.xml"]
+def test_shared_files_are_the_index_the_sitemap_and_a_home_and_search_page_per_language():
+    paths = [f.path for f in SiteChannel().render_shared(sample.demo_entries())]
+    assert paths == ["index.html", "sitemap.xml", *(f"{code}/{page}" for code in sample.DEMO_LANGUAGES for page in ("index.html", "search.html"))]
 
 
 # -- safety -----------------------------------------------------------------------
@@ -599,7 +600,7 @@ def test_hostile_titles_summaries_and_names_are_escaped():
 def test_hostile_withdrawn_source_title_is_escaped():
     doc = page(sample.withdrawn_guide("es", source_title=HOSTILE_TEXT))
     assert not doc.find_all("script") and not doc.find_all("img")
-    assert doc.find("a", href=f"../../en/{SLUG}/").text() == HOSTILE_TEXT
+    assert doc.find("a", href=f"../../en/{SLUG}/index.html").text() == HOSTILE_TEXT
 
 
 # -- determinism ------------------------------------------------------------------

@@ -1,0 +1,153 @@
+"""Audit events as people read them: a name for each action, what an event is about, and
+a word diff of the text it changed. Presentation only: the chain itself is core.audit."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .diffs import diff_words
+
+# Every action appended to the trail, by its dotted name. An action not listed here
+# (a newer one) is shown by its name, never hidden.
+ACTION_LABELS = {
+    "access.refused": gettext_lazy("access refused"),
+    "account.create": gettext_lazy("account created"),
+    "account.change": gettext_lazy("account changed"),
+    "account.delete": gettext_lazy("account deleted"),
+    "account.activate": gettext_lazy("account activated"),
+    "account.deactivate": gettext_lazy("account deactivated"),
+    "account.password.set": gettext_lazy("password set"),
+    "account.profile": gettext_lazy("signature name or credentials changed"),
+    "account.staff.grant": gettext_lazy("staff access granted"),
+    "account.staff.revoke": gettext_lazy("staff access revoked"),
+    "account.superuser.grant": gettext_lazy("superuser granted"),
+    "account.superuser.revoke": gettext_lazy("superuser revoked"),
+    "roles.change": gettext_lazy("roles or languages changed"),
+    "guide.create": gettext_lazy("guide created"),
+    "guide.delete": gettext_lazy("guide deleted"),
+    "guide.settings": gettext_lazy("guide settings changed"),
+    "section.create": gettext_lazy("section added"),
+    "section.move": gettext_lazy("section moved"),
+    "section.delete": gettext_lazy("section removed"),
+    "draft.edit": gettext_lazy("text edited"),
+    "translation.export": gettext_lazy("translation file downloaded"),
+    "translation.import": gettext_lazy("translation file imported"),
+    "translation.segment_states": gettext_lazy("sentence states changed"),
+    "memory.export": gettext_lazy("translation memory exported"),
+    "memory.import": gettext_lazy("translation memory imported"),
+    "glossary.create": gettext_lazy("glossary term added"),
+    "glossary.change": gettext_lazy("glossary term changed"),
+    "glossary.delete": gettext_lazy("glossary term removed"),
+    "version.submit": gettext_lazy("submitted for review"),
+    "version.supersede": gettext_lazy("superseded by a newer submission"),
+    "version.approved": gettext_lazy("version approved"),
+    "version.changes_requested": gettext_lazy("changes requested"),
+    "signature.approve": gettext_lazy("signed: approved"),
+    "signature.request_changes": gettext_lazy("signed: changes requested"),
+    "signature.failed": gettext_lazy("signature refused"),
+    "publication.publish": gettext_lazy("published"),
+    "publication.withdraw": gettext_lazy("withdrawn from the channels"),
+    "export.channels": gettext_lazy("channels exported"),
+}
+
+
+# Fields events name, as the forms name them; a translated column also names its language.
+FIELD_NAMES = {
+    "title": gettext_lazy("title"),
+    "summary": gettext_lazy("summary"),
+    "body": gettext_lazy("text"),
+    "printed_name": gettext_lazy("printed name"),
+    "credentials": gettext_lazy("credentials"),
+    "safety_critical": gettext_lazy("safety-critical"),
+    "review_interval_months": gettext_lazy("review interval (months)"),
+}
+TRANSLATED_FIELDS = ("title", "summary", "body")
+
+
+def field_name(field: str) -> str:
+    """ "body_es" -> "text (Spanish)" in the interface language; an unknown field stays as recorded."""
+    from .languages import all_languages
+
+    for language in all_languages():
+        for name in TRANSLATED_FIELDS:
+            if field == language.field(name):
+                return f"{FIELD_NAMES[name]} ({language.display_name})"
+    return str(FIELD_NAMES.get(field, field))
+
+
+def action_label(action: str) -> str:
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action
+
+
+@dataclass(frozen=True)
+class Change:
+    """One value an event changed: what it is, and the old and new values."""
+
+    field: str
+    old: object
+    new: object
+
+    @property
+    def html(self):
+        """A word diff for text, "old → new" for anything else."""
+        if isinstance(self.old, str) and isinstance(self.new, str):
+            return diff_words(self.old, self.new)
+        return format_html("{} → {}", _plain(self.old), _plain(self.new))
+
+
+def _plain(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_plain(v) for v in value) or "—"
+    return str(value)
+
+
+def _is_change(value) -> bool:
+    return isinstance(value, dict) and set(value) >= {"old", "new"}
+
+
+def event_changes(event) -> list[Change]:
+    """The old and new values an event records, however its action lays them out:
+    {"field", "old", "new"} (a text edit), {"fields": {name: {"old", "new"}}} or {name: {"old", "new"}}."""
+    data = event.data if isinstance(event.data, dict) else {}
+    if _is_change(data):
+        return [Change(str(data.get("field") or data.get("key") or ""), data["old"], data["new"])]
+    changes = []
+    for name, value in (data.get("fields") or {}).items() if isinstance(data.get("fields"), dict) else ():
+        if _is_change(value):
+            changes.append(Change(name, value["old"], value["new"]))
+    for name, value in data.items():
+        if name != "fields" and _is_change(value):
+            changes.append(Change(name, value["old"], value["new"]))
+    return changes
+
+
+def changes_html(event):
+    """Each change of an event as a labelled word diff (or old → new)."""
+    changes = event_changes(event)
+    if not changes:
+        return ""
+    return format_html_join(
+        "", '<div class="gc-audit-change"><strong>{}</strong><div class="gc-audit-diff" dir="auto">{}</div></div>',
+        ((field_name(change.field), change.html) for change in changes),
+    )
+
+
+def change_summary(event, limit: int = 80) -> str:
+    """One line for the list: which fields changed, or the reason or file an event names."""
+    changes = event_changes(event)
+    if changes:
+        return ", ".join(field_name(change.field) for change in changes if change.field)
+    data = event.data if isinstance(event.data, dict) else {}
+    for name in ("reason", "file", "comment", "path"):
+        if data.get(name):
+            text = str(data[name])
+            return text if len(text) <= limit else text[: limit - 1] + "…"
+    return ""
