@@ -132,7 +132,8 @@ def _entry_record(entry: Entry, key: str, files: list[str]) -> dict:
             content_hash=entry.content_hash,
             signatures=[_plain(s) for s in entry.signatures],
             outdated_by=entry.outdated.source_version_number if getattr(entry, "outdated", None) else None,
-            title=entry.title,  # for the shared files (index), without reading the text again
+            title=entry.title,  # for the shared files (index, home pages), without reading the text again
+            summary=entry.summary,
         )
     else:
         record.update(version=entry.withdrawn_version_number)
@@ -411,9 +412,9 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
                 # For the shared files (index): the title exported with these files, not read again.
                 if not isinstance(stub, PublishedGuide):
                     reused = stub
-                elif "title" in old:
-                    reused = _titled(stub, old["title"])
-                else:  # a manifest written before titles were recorded
+                elif "summary" in old and not channel.shared_needs_text:
+                    reused = _titled(stub, old["title"], old["summary"])
+                else:  # a search index reads every text; or a manifest written before titles were recorded
                     reused = item.load()
                 keep(eid, old, reused)
                 report.reused.append(eid)
@@ -499,10 +500,10 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
     return StagedExport(channel, root, current, tree.folder if report.changed else None, report, stamps=tree.stamps)
 
 
-def _titled(stub: PublishedGuide, title: str) -> PublishedGuide:
+def _titled(stub: PublishedGuide, title: str, summary: str) -> PublishedGuide:
     import dataclasses
 
-    return dataclasses.replace(stub, title=title)
+    return dataclasses.replace(stub, title=title, summary=summary)
 
 
 def verify_exports(output_dir=None) -> list[str]:

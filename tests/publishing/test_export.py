@@ -260,3 +260,21 @@ def test_a_guide_in_two_languages_is_published_as_one_outcome(wf, tmp_path, sett
     live = Publication.objects.live().filter(guide=wf.guide, channel="site")
     assert sorted(p.version.number for p in live) == [english.number, spanish.number]
     assert "Tome 5 mg por la noche." in site_files(tmp_path)["es/baclofen/index.html"].decode()
+
+
+def test_after_one_guide_changes_the_search_index_still_holds_every_guide(wf, tmp_path, settings):
+    """Reused entries keep their words in the search index: the incremental export's
+    index is the one a full export into an empty folder builds."""
+    settings.GUIDE_CMS_SITE_SEARCH = True
+    _second_guide(wf)
+    export_channels(channels=["site"], output_dir=tmp_path / "incremental")
+    wf.edit("dosing", "es", "Tome 5 mg por la noche.")
+    wf.publish(wf.approve("es"))
+    (report,) = export_channels(channels=["site"], output_dir=tmp_path / "incremental")
+    assert report.rendered == ["es/baclofen"]
+    export_channels(channels=["site"], output_dir=tmp_path / "full")
+
+    def index(root):
+        return {path: data for path, data in site_files(root).items() if path.startswith("pagefind/")}
+
+    assert index(tmp_path / "incremental") and index(tmp_path / "incremental") == index(tmp_path / "full")

@@ -312,8 +312,18 @@ class Channel(ABC):
                 "where": capfirst(self.output_label), "error": f"{type(exc).__name__}: {exc}"})]
 
     def render_shared(self, entries: list[Entry]) -> list[RenderedFile]:
-        """Files that depend on every entry (index, sitemap). None by default."""
+        """Files that depend on every entry (index, sitemap). None by default.
+
+        Entries whose files were reused carry their title and summary only
+        (read from the manifest), unless shared_needs_text says otherwise.
+        """
         return []
+
+    @property
+    def shared_needs_text(self) -> bool:
+        """Whether render_shared reads every entry's sections (a search index): then the
+        export loads the text of reused entries too (checked, and cached by content hash)."""
+        return False
 
     def entry_key(self, entry: Entry) -> str:
         """Everything render_entry's output depends on; equal keys mean equal files.

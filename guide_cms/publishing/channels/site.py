@@ -488,6 +488,10 @@ class SiteChannel(Channel):
         }
         return _render("publishing/site/search.html", context, language.code)
 
+    @property
+    def shared_needs_text(self) -> bool:
+        return bool(getattr(settings, "GUIDE_CMS_SITE_SEARCH", True))  # the index holds every page's words
+
     def _search_index(self, entries: list[Entry]) -> list[RenderedFile]:
         """Pagefind's bundle over every live guide page, each in its own language."""
         from .search import build_index, index_document

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('review', '0001_signatures'),
+        ('review', '0002_signatures_append_only_approval_needs_signatures_on_postgresql'),
     ]
 
     operations = [
