@@ -40,7 +40,7 @@ check: setup
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-## The issue-13 benchmark on a 50-guide × 10-section × 5-language library (about 15 minutes here).
+## The issue-13 benchmark on a 50-guide × 10-section × 5-language library (40 minutes on 2 busy cores; README, Performance).
 benchmark: setup
 	$(BIN)/python manage.py run_benchmark --guides 50 --sections 10 --languages 5 --json var/benchmark.json
 
