@@ -169,7 +169,15 @@ def test_a_dose_change_goes_from_the_editor_to_the_spanish_page_and_handout(stor
 
         # The publisher publishes both, confirming on a page with Cancel.
         s.log_in(people["publisher"])
+        # At 1,400 px the guide list shows every language's column, the last (Vietnamese) included.
+        page.goto(f"{live_server.url}/admin/guides/guide/")
+        fits = "() => [document.documentElement.scrollWidth <= window.innerWidth, " \
+               "document.querySelector('#result_list thead th:last-child').getBoundingClientRect().right <= window.innerWidth]"
+        assert page.evaluate(fits) == [True, True]
+        expect(page.locator("#result_list thead th:last-child")).to_contain_text("Vietnamese")
+        s.shot("publisher-guide-list")
         page.goto(f"{live_server.url}/admin/guides/version/")
+        assert page.evaluate(fits) == [True, True]
         for version in (english, spanish):
             page.check(f"input[name=_selected_action][value='{version.pk}']")
         page.select_option("select[name=action]", "publish")

@@ -263,8 +263,16 @@ def problems_message(problems: list[RenderProblem], entry: Entry, where: str) ->
         (_("section '%(key)s': %(message)s") % {"key": p.section, "message": p.message}) if p.section else p.message
         for p in problems
     ]
-    return _("%(where)s of %(slug)s [%(language)s] would not show the signed text: %(problems)s") % {
-        "where": capfirst(where), "slug": entry.slug, "language": entry.language.code, "problems": " ".join(lines)}
+    # The guide as people name it: its title and the language's name in the reader's language, not "baclofen [es]".
+    from guide_cms.core.languages import UnknownLanguage, get_language
+
+    try:
+        language = get_language(entry.language.code).display_name
+    except UnknownLanguage:
+        language = entry.language.code
+    title = entry.title if isinstance(entry, PublishedGuide) else entry.source_title
+    return _("%(where)s of %(guide)s (%(language)s) would not show the signed text: %(problems)s") % {
+        "where": capfirst(where), "guide": title, "language": language, "problems": " ".join(lines)}
 
 
 class Channel(ABC):

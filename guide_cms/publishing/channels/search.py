@@ -48,6 +48,16 @@ def index_document(entry: PublishedGuide, body_html: dict[str, str]) -> str:
 def build_index(pages: list[tuple[str, str]]) -> list[RenderedFile]:
     """The Pagefind bundle (under pagefind/) for pages: (site-root-relative URL, HTML), in any order."""
     pages = sorted(pages)
+    # On a loaded machine the binary has been seen to leave its entry file unfinished: a second run, then a refusal.
+    for attempt in (1, 2):
+        try:
+            return _run(pages)
+        except SearchIndexError:
+            if attempt == 2:
+                raise
+
+
+def _run(pages: list[tuple[str, str]]) -> list[RenderedFile]:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
@@ -72,7 +82,7 @@ async def _build(pages: list[tuple[str, str]]) -> list[RenderedFile]:
         return _read_bundle(Path(folder))
 
 
-async def _written(entry: Path, wait: float = 10.0) -> None:
+async def _written(entry: Path, wait: float = 5.0) -> None:
     """Wait until the binary has finished the entry file, which it writes last; a bundle is never half-read."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait

@@ -35,3 +35,14 @@ def test_handouts_are_tagged_pdfs_with_their_language_and_title(code):
     assert catalog["/Lang"] == get_language(code).bcp47
     assert pdf.metadata["/Title"] == sample.published_guide(code).title
     assert bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"])
+
+
+def test_a_refusal_names_the_guide_by_its_title_and_the_language_by_its_name():
+    from django.utils import translation
+
+    from guide_cms.publishing.channels.base import RenderProblem, problems_message
+
+    entry = sample.published_guide("es")
+    with translation.override("es"):
+        message = problems_message([RenderProblem("dosing", "dropped", "x")], entry, "the site page")
+    assert f"{entry.title} (español)" in message and "[es]" not in message and entry.slug not in message
