@@ -1,7 +1,9 @@
 """Editing the database behind the application's back, as an attacker with SQL access would."""
 import contextlib
 import re
+from io import StringIO
 
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 APPEND_ONLY_TABLES = ("core_auditevent", "guides_version", "review_signature", "publishing_publication")
@@ -37,3 +39,13 @@ def sql(statement: str, params=()):
 
 def touches_append_only(statement: str) -> bool:
     return bool(re.search(r"\b(" + "|".join(APPEND_ONLY_TABLES) + r")\b", statement))
+
+
+def verify_integrity() -> tuple[int, str]:
+    """(exit code, everything printed) of manage.py verify_integrity, as an operator sees it."""
+    out = StringIO()
+    try:
+        call_command("verify_integrity", stdout=out, stderr=out)
+    except CommandError as exc:
+        return exc.returncode, out.getvalue()
+    return 0, out.getvalue()

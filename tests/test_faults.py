@@ -23,6 +23,7 @@ from guide_cms.publishing.models import Publication
 from guide_cms.review.models import Signature
 from guide_cms.review.services import version_sign, version_submit
 from tests.factories import PASSWORD
+from tests.tamper import verify_integrity
 
 pytestmark = pytest.mark.django_db
 
@@ -145,15 +146,6 @@ def staging_left(root: pathlib.Path) -> list[str]:
     return [p.name for p in root.iterdir() if p.is_dir() and p.name.startswith(".") and p.resolve() not in live]
 
 
-def verify():
-    out = StringIO()
-    try:
-        call_command("verify_integrity", stdout=out, stderr=out)
-    except CommandError:
-        return 1, out.getvalue()
-    return 0, out.getvalue()
-
-
 @pytest.mark.parametrize("writes", [0, 3])
 def test_a_full_disk_during_a_publication_publishes_nothing_and_the_next_one_works(approved_workflow, export_dir, writes):
     wf = approved_workflow
@@ -168,11 +160,11 @@ def test_a_full_disk_during_a_publication_publishes_nothing_and_the_next_one_wor
     assert Publication.objects.count() == rows_before and not Publication.objects.filter(version=spanish).exists()
     assert tree(export_dir) == files_before  # the live output whole
     assert staging_left(export_dir) == []
-    assert verify()[0] == 0
+    assert verify_integrity()[0] == 0
 
     wf.publish(spanish, channels=("site",))
     assert (export_dir / "site" / "es" / "baclofen.json").exists()
-    assert verify()[0] == 0
+    assert verify_integrity()[0] == 0
 
 
 def test_a_full_disk_during_export_channels_keeps_the_previous_output_and_the_next_run_recovers(approved_workflow, export_dir):
@@ -190,7 +182,7 @@ def test_a_full_disk_during_export_channels_keeps_the_previous_output_and_the_ne
 
     call_command("export_channels", "--channel", "site", stdout=StringIO())
     assert (export_dir / "site" / "es" / "baclofen.json").exists()
-    assert verify()[0] == 0
+    assert verify_integrity()[0] == 0
 
 
 def test_a_full_disk_while_writing_the_checkpoint_leaves_no_part_of_it_and_the_next_run_writes_it(approved_workflow, export_dir, monkeypatch):
@@ -210,9 +202,9 @@ def test_a_full_disk_while_writing_the_checkpoint_leaves_no_part_of_it_and_the_n
     assert Publication.objects.filter(language="es", is_live=True).exists()  # the publication itself stands
     assert (export_dir / "checkpoints" / "latest.json").read_bytes() == latest
     assert sorted(p.name for p in (export_dir / "checkpoints").iterdir() if p.name.startswith(".0") or p.name.startswith(".latest"))  == []
-    code, output = verify()
+    code, output = verify_integrity()
     assert code == 0, output  # the export recorded its manifest in the audit trail
 
     call_command("checkpoint", stdout=StringIO())
     assert (export_dir / "checkpoints" / "latest.json").read_bytes() != latest
-    assert verify()[0] == 0
+    assert verify_integrity()[0] == 0

@@ -12,18 +12,9 @@ from guide_cms.core.models import AuditChainHead, AuditEvent
 from guide_cms.guides.models import Version
 from guide_cms.publishing import checkpoints, verify_manifest
 from guide_cms.publishing.services import export_channels
-from tests.tamper import sql
+from tests.tamper import sql, verify_integrity
 
 pytestmark = pytest.mark.django_db
-
-
-def verify():
-    out = StringIO()
-    try:
-        call_command("verify_integrity", stdout=out, stderr=out)
-    except CommandError as exc:
-        return exc.returncode, out.getvalue()
-    return 0, out.getvalue()
 
 
 @pytest.fixture
@@ -49,7 +40,7 @@ def test_each_export_writes_a_signed_checkpoint_of_the_chain_and_the_manifests(p
     assert latest.previous == hashlib.sha256((export_dir / "checkpoints" / "00000001.json").read_bytes()).hexdigest()
     assert (export_dir / "checkpoints" / "latest.json").read_bytes() == latest.path.read_bytes()
     assert (export_dir / "checkpoints" / "public-key.pem").read_text().startswith("-----BEGIN PUBLIC KEY-----")
-    assert verify()[0] == 0
+    assert verify_integrity()[0] == 0
 
 
 def test_the_checkpoint_command_writes_one_only_when_something_changed(published, export_dir):
@@ -78,7 +69,7 @@ def test_a_chain_rewritten_consistently_with_the_key_itself_is_caught_by_the_che
         previous = event.hash
     AuditChainHead.objects.filter(pk=1).update(last_hash=previous, count=len(events) - 1)
 
-    code, output = verify()
+    code, output = verify_integrity()
 
     assert code == 1
     assert "checkpoint 1" in output and "history up to it was rewritten" in output
@@ -97,7 +88,7 @@ def test_a_manifest_edited_with_its_files_is_reported_and_the_next_export_render
     manifest["files"]["es/baclofen.json"] = hashlib.sha256(page.read_bytes()).hexdigest()
     (site / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 
-    code, output = verify()
+    code, output = verify_integrity()
     assert code == 1
     assert "export site: its manifest.json" in output and "neither the one checkpoint 2 signed" in output
     with pytest.raises(CommandError):
@@ -107,7 +98,7 @@ def test_a_manifest_edited_with_its_files_is_reported_and_the_next_export_render
 
     assert "es/baclofen" in report.rendered  # not copied from the edited output
     assert (site / "es" / "baclofen.json").read_bytes() == original
-    assert verify()[0] == 0
+    assert verify_integrity()[0] == 0
     assert AuditEvent.objects.filter(action="export.channels").first().data["distrusted"]["site"]
 
 
@@ -126,7 +117,7 @@ def test_a_checkpoint_altered_forged_or_removed_is_reported(published, export_di
         path.write_text(json.dumps(envelope))
     else:
         path.unlink()
-    code, output = verify()
+    code, output = verify_integrity()
     assert code == 1
     expected = {"altered": "does not verify", "forged": "does not verify", "removed": "follows a checkpoint that is missing"}[damage]
     assert expected in output
@@ -166,10 +157,10 @@ def test_checkpoints_signed_with_a_rotated_key_verify_while_it_is_among_the_fall
     published.edit("dosing", "en", "Take 5 mg at night.")
     call_command("checkpoint", stdout=StringIO())
 
-    assert verify()[0] == 0
+    assert verify_integrity()[0] == 0
     assert len(list((export_dir / "checkpoints" / "keys").glob("*.pem"))) == 2
     settings.GUIDE_CMS_CHECKPOINT_KEY_FALLBACKS = []
-    code, output = verify()
+    code, output = verify_integrity()
     assert code == 1 and "not a trusted checkpoint key" in output
 
 
@@ -191,7 +182,7 @@ def test_a_restore_older_than_the_newest_checkpoint_is_reported_until_its_checkp
     sql("DELETE FROM core_auditevent WHERE id >= %s", [newer[0].pk])
     AuditChainHead.objects.filter(pk=1).update(last_hash=signed.head, count=signed.count)
 
-    code, output = verify()
+    code, output = verify_integrity()
     assert code == 1 and f"signed {signed.count + len(newer)} audit events, the database has {signed.count}" in output
     with pytest.raises(Exception, match="audit trail was altered"):
         export_channels()
@@ -201,5 +192,5 @@ def test_a_restore_older_than_the_newest_checkpoint_is_reported_until_its_checkp
     (export_dir / "checkpoints" / "00000003.json").rename(aside / "00000003.json")
     export_channels()
 
-    assert verify()[0] == 0
+    assert verify_integrity()[0] == 0
     assert checkpoints.latest_checkpoint(export_dir).count == AuditChainHead.objects.get().count

@@ -7,18 +7,10 @@ from django.core.management import CommandError, call_command
 
 from guide_cms.core.models import AuditEvent
 from guide_cms.review.models import Signature
+from tests.tamper import verify_integrity
 from tests import tamper
 
 from .workflow_helpers import approved_source
-
-
-def verify():
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("verify_integrity", stdout=out, stderr=err)
-    except CommandError as exc:
-        return exc.returncode, out.getvalue() + err.getvalue()
-    return 0, out.getvalue()
 
 
 @pytest.fixture
@@ -31,7 +23,7 @@ def sql(statement, params):
 
 
 def test_untouched_history_verifies(signed):
-    code, output = verify()
+    code, output = verify_integrity()
     assert code == 0
     assert "Integrity OK" in output and "1 versions, 1 signatures" in output
 
@@ -40,7 +32,7 @@ def test_edited_snapshot_is_caught(signed):
     snapshot = dict(signed.snapshot)
     snapshot["sections"][0]["body"] = "Take 50 mg."
     sql("UPDATE guides_version SET snapshot = %s WHERE id = %s", [json.dumps(snapshot), signed.pk])
-    code, output = verify()
+    code, output = verify_integrity()
     assert code == 1
     assert f"version {signed} (id {signed.pk}): its snapshot no longer matches" in output
 
@@ -51,14 +43,14 @@ def test_snapshot_and_hash_edited_together_break_the_signature(signed):
     snapshot = dict(signed.snapshot)
     snapshot["sections"][0]["body"] = "Take 50 mg."
     sql("UPDATE guides_version SET snapshot = %s, content_hash = %s WHERE id = %s", [json.dumps(snapshot), content_hash(snapshot), signed.pk])
-    code, output = verify()
+    code, output = verify_integrity()
     assert code == 1 and "signs a content hash that is not its version's" in output
 
 
 def test_edited_signature_is_caught(signed):
     signature = Signature.objects.get(version=signed)
     sql("UPDATE review_signature SET printed_name = %s WHERE id = %s", ["Dr Somebody Else", signature.pk])
-    code, output = verify()
+    code, output = verify_integrity()
     assert code == 1 and f"signature {signature.pk}" in output and "seal does not match" in output
 
 
@@ -71,28 +63,28 @@ def test_signature_moved_to_another_version_is_caught(signed, guide, translator_
     other = version_submit(guide=guide, language="es", user=translator_es)
     signature = Signature.objects.get(version=signed)
     sql("UPDATE review_signature SET version_id = %s, content_hash = %s WHERE id = %s", [other.pk, other.content_hash, signature.pk])
-    code, output = verify()
+    code, output = verify_integrity()
     assert code == 1 and "seal does not match" in output
 
 
 def test_edited_audit_event_is_caught(signed):
     event = AuditEvent.objects.filter(action="version.submit").get()
     sql("UPDATE core_auditevent SET actor_label = %s WHERE id = %s", ["someone-else", event.pk])
-    code, output = verify()
+    code, output = verify_integrity()
     assert code == 1 and f"event {event.pk} (version.submit) was altered" in output
 
 
 def test_deleted_audit_event_is_caught(signed):
     event = AuditEvent.objects.filter(action="version.submit").get()
     sql("DELETE FROM core_auditevent WHERE id = %s", [event.pk])
-    code, output = verify()
+    code, output = verify_integrity()
     assert code == 1 and "does not follow the event before it" in output
 
 
 def test_deleted_newest_events_are_caught(signed):
     newest = AuditEvent.objects.order_by("-id").first()
     sql("DELETE FROM core_auditevent WHERE id = %s", [newest.pk])
-    code, output = verify()
+    code, output = verify_integrity()
     assert code == 1 and "newest events were deleted" in output
 
 

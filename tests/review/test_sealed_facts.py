@@ -1,10 +1,8 @@
 """The facts that decide what patients see, edited by SQL: reported by verify_integrity, refused by exports,
 signing and submission. Each is re-derived from the keyed audit trail, which SQL cannot forge."""
 import json
-from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from guide_cms.core.roles import Role
@@ -16,18 +14,9 @@ from guide_cms.publishing.services import PublishRefused, export_channels, publi
 from guide_cms.review.models import Signature
 from guide_cms.review.services import SignatureRefused, SubmissionRefused, version_sign, version_submit
 from tests.factories import PASSWORD, make_user
-from tests.tamper import sql
+from tests.tamper import sql, verify_integrity
 
 pytestmark = pytest.mark.django_db
-
-
-def verify():
-    out = StringIO()
-    try:
-        call_command("verify_integrity", stdout=out, stderr=out)
-    except CommandError as exc:
-        return exc.returncode, out.getvalue()
-    return 0, out.getvalue()
 
 
 @pytest.fixture
@@ -57,7 +46,7 @@ def test_a_one_signature_safety_critical_version_marked_approved_and_published_b
         [safety_critical.pk, version.pk, timezone.now(), True],
     )
 
-    code, output = verify()
+    code, output = verify_integrity()
     assert code == 1
     assert f"(id {version.pk}): its status is 'approved', but the sealed audit trail says 'in_review'" in output
     assert "approved with 1 approving signature(s), but it needs 2" in output
@@ -75,7 +64,7 @@ def test_lowering_the_approvals_a_version_needs_is_reported_and_the_one_approval
 
     with pytest.raises(SignatureRefused, match="differs from its audit trail"):
         version_sign(version=version, signer=second_reviewer, password=PASSWORD, decision="approve")
-    code, output = verify()
+    code, output = verify_integrity()
     assert code == 1 and "its approvals required is 1, but the sealed audit trail says 2" in output
 
 
@@ -85,7 +74,7 @@ def test_a_deleted_request_for_changes_is_reported(guide, editor, reviewer, seco
     sql("DELETE FROM review_signature WHERE id = %s", [refusal.pk])
     sql("UPDATE guides_version SET status = 'in_review', decided_at = NULL WHERE id = %s", [version.pk])
 
-    code, output = verify()
+    code, output = verify_integrity()
     assert code == 1
     assert f"signature {refusal.pk} (request_changes) is in the audit trail but was deleted" in output
     assert "its status is 'in_review', but the sealed audit trail says 'changes_requested'" in output
@@ -111,7 +100,7 @@ def test_a_version_whose_author_or_contributors_were_edited_cannot_be_signed_by_
 
     with pytest.raises(SignatureRefused):
         version_sign(version=version, signer=editor, password=PASSWORD, decision="approve")
-    code, output = verify()
+    code, output = verify_integrity()
     assert code == 1 and message in output
 
 
@@ -125,7 +114,7 @@ def test_flipping_is_live_back_to_an_earlier_version_is_reported_and_refused(app
     sql("UPDATE publishing_publication SET is_live = %s WHERE version_id = %s", [False, second.pk])
     sql("UPDATE publishing_publication SET is_live = %s WHERE version_id = %s", [True, first.pk])
 
-    code, output = verify()
+    code, output = verify_integrity()
     assert code == 1 and f"the audit trail says version id {second.pk} was published there last" in output
     with pytest.raises(ExportRefused):
         export_channels(channels=["site"])
@@ -141,14 +130,14 @@ def test_a_withdrawal_undone_by_sql_is_reported(approved_workflow):
     assert Publication.objects.get(language="es", is_live=True).withdrawn_at is not None
     sql("UPDATE publishing_publication SET withdrawn_at = NULL WHERE language = 'es'")
 
-    code, output = verify()
+    code, output = verify_integrity()
     assert code == 1 and "the audit trail says it is withdrawn" in output
 
 
 def test_the_safety_flag_switched_off_by_sql_is_reported_and_blocks_submission(safety_critical, editor):
     Guide.objects.filter(pk=safety_critical.pk).update(safety_critical=False)
 
-    code, output = verify()
+    code, output = verify_integrity()
     assert code == 1 and "its safety critical is False, but the sealed audit trail says True" in output
     with pytest.raises(SubmissionRefused, match="settings differ from its audit trail"):
         version_submit(guide=safety_critical, language="en", user=editor)
@@ -172,7 +161,7 @@ def test_an_inserted_signature_is_reported(guide, editor, reviewer, second_revie
         f"decision, comment, content_hash, seal FROM review_signature WHERE id = %s",
         [second_reviewer.pk, signature.pk],
     )
-    code, output = verify()
+    code, output = verify_integrity()
     assert code == 1 and "is not in the audit trail (inserted behind the application's back)" in output
     assert Signature.objects.count() == 2
 
@@ -180,7 +169,7 @@ def test_an_inserted_signature_is_reported(guide, editor, reviewer, second_revie
 def test_untouched_history_verifies_with_every_fact_sealed(approved_workflow):
     wf = approved_workflow
     wf.publish(wf.approve("es"), channels=("site",))
-    code, output = verify()
+    code, output = verify_integrity()
     assert code == 0, output
 
 
@@ -208,7 +197,7 @@ def test_a_version_inserted_by_sql_with_its_hash_recomputed_and_made_live_is_rep
         [wf.guide.pk, inserted.pk, wf.publisher.pk, timezone.now(), True],
     )
 
-    code, output = verify()
+    code, output = verify_integrity()
     assert code == 1
     assert f"(id {inserted.pk}): no sealed submission in the audit trail records it" in output
     assert f"is live, but the audit trail says version id {signed.pk} was published there last" in output

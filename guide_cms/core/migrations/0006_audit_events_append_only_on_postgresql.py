@@ -2,6 +2,8 @@
 the application's own included (unless it owns the table and disables the trigger: README)."""
 from django.db import migrations
 
+from guide_cms.core.migration_ops import run_on_postgresql
+
 FORWARD = """
 CREATE FUNCTION core_auditevent_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -19,15 +21,7 @@ DROP FUNCTION IF EXISTS core_auditevent_refuse_change();
 """
 
 
-def on_postgresql(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, params=None)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("core", "0005_auditevent_object_index")]
 
-    operations = [migrations.RunPython(on_postgresql(FORWARD), on_postgresql(BACKWARD))]
+    operations = [run_on_postgresql(FORWARD, BACKWARD)]

@@ -4,6 +4,8 @@ No role can change a version's text, hash, author, contributors or approvals req
 status, or delete a version, the application's own included."""
 from django.db import migrations
 
+from guide_cms.core.migration_ops import run_on_postgresql
+
 FORWARD = """
 CREATE FUNCTION guides_version_only_status_moves() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -33,15 +35,7 @@ DROP FUNCTION IF EXISTS guides_version_only_status_moves();
 """
 
 
-def on_postgresql(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, params=None)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("guides", "0005_version_segment_states")]
 
-    operations = [migrations.RunPython(on_postgresql(FORWARD), on_postgresql(BACKWARD))]
+    operations = [run_on_postgresql(FORWARD, BACKWARD)]

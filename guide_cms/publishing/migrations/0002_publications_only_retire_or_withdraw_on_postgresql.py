@@ -3,6 +3,8 @@ only retire a live one (is_live true to false) or withdraw it (withdrawn_at set 
 revive an old publication, point one at another version or un-withdraw a translation."""
 from django.db import migrations
 
+from guide_cms.core.migration_ops import run_on_postgresql
+
 FORWARD = """
 CREATE FUNCTION publishing_publication_only_retire_or_withdraw() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -27,15 +29,7 @@ DROP FUNCTION IF EXISTS publishing_publication_only_retire_or_withdraw();
 """
 
 
-def on_postgresql(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, params=None)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("publishing", "0001_publications")]
 
-    operations = [migrations.RunPython(on_postgresql(FORWARD), on_postgresql(BACKWARD))]
+    operations = [run_on_postgresql(FORWARD, BACKWARD)]

@@ -3,6 +3,8 @@ And a version becomes approved only with as many approving signatures from diffe
 needs (sealed rows are still checked by verify_integrity: this stops the plain SQL edit)."""
 from django.db import migrations
 
+from guide_cms.core.migration_ops import run_on_postgresql
+
 FORWARD = """
 CREATE FUNCTION review_signature_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -41,15 +43,7 @@ DROP FUNCTION IF EXISTS review_signature_refuse_change();
 """
 
 
-def on_postgresql(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, params=None)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("review", "0001_signatures"), ("guides", "0006_versions_append_only_status_moves_once_on_postgresql")]
 
-    operations = [migrations.RunPython(on_postgresql(FORWARD), on_postgresql(BACKWARD))]
+    operations = [run_on_postgresql(FORWARD, BACKWARD)]
