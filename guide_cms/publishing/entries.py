@@ -138,13 +138,18 @@ def _published_guide(
         stub,
         title=snapshot["title"],
         summary=snapshot["summary"],
-        sections=tuple(
-            SectionContent(
-                key=s["key"], position=s["position"], title=s["title"], body_markdown=s["body"],
-                body_html=render_markdown(s["body"], language=lang.code),
-            )
-            for s in snapshot["sections"]
-        ),
+        sections=rendered_sections(snapshot["sections"], lang.code),
+    )
+
+
+def rendered_sections(sections: list[dict], code: str) -> tuple[SectionContent, ...]:
+    """A snapshot's sections ({key, position, title, body}) with their bodies rendered for language code."""
+    return tuple(
+        SectionContent(
+            key=s["key"], position=s["position"], title=s["title"], body_markdown=s["body"],
+            body_html=render_markdown(s["body"], language=code),
+        )
+        for s in sections
     )
 
 
@@ -171,13 +176,7 @@ def provisional_entry(snapshot: dict, *, guide: Guide, source_version: Version |
         content_hash=content_hash(snapshot),
         title=snapshot["title"],
         summary=snapshot["summary"],
-        sections=tuple(
-            SectionContent(
-                key=s["key"], position=s["position"], title=s["title"], body_markdown=s["body"],
-                body_html=render_markdown(s["body"], language=lang.code),
-            )
-            for s in (snapshot["sections"] if sections is None else sections)
-        ),
+        sections=rendered_sections(snapshot["sections"] if sections is None else sections, lang.code),
         signatures=(),
         approved_on=today,
         next_review_due=add_months(today, guide.review_interval_months),
@@ -222,13 +221,7 @@ def verified_text(version_id: int, digest: str, code: str, label: str = "") -> t
     text = (
         snapshot["title"],
         snapshot["summary"],
-        tuple(
-            SectionContent(
-                key=s["key"], position=s["position"], title=s["title"], body_markdown=s["body"],
-                body_html=render_markdown(s["body"], language=code),
-            )
-            for s in snapshot["sections"]
-        ),
+        rendered_sections(snapshot["sections"], code),
     )
     _TEXTS[key] = text
     while len(_TEXTS) > _TEXTS_KEPT:

@@ -1,0 +1,81 @@
+"""An editorial source change leaves translations current and live, so it may not alter a quantity.
+
+Found by a newcomer: "about 30 minutes before bedtime" changed to 60 and
+classed editorial reached English patients only; the Spanish, Arabic and
+Chinese pages kept 30 with no notice, and every status said all was well.
+"""
+import pytest
+
+from guide_cms.guides.models import ChangeClass, Section, Version, VersionStatus
+from guide_cms.guides.services import guide_update_drafts, section_update_drafts
+from guide_cms.localization.source_changes import quantity_changes
+from guide_cms.review.services import SubmissionRefused, version_submit
+from tests.review.test_submit import approved_source
+
+pytestmark = pytest.mark.django_db
+
+
+def edit(guide, editor, body, key="dosing"):
+    section_update_drafts(section=Section.objects.get(guide=guide, key=key), user=editor, values={"body_en": body})
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ("Take 10 mg.", "“5 mg” becomes “10 mg”"),  # the dose
+        ("Take 5 g.", "“5 mg” becomes “5 g”"),  # its unit
+        ("Take 5 mg twice a day.", "“twice a day” is added"),  # a frequency added
+        ("Take it.", "“5 mg” is removed"),  # the dose dropped
+    ],
+)
+def test_an_editorial_change_that_alters_a_quantity_is_refused_naming_it(guide, editor, reviewer, body, named):
+    approved_source(guide, editor, reviewer)
+    edit(guide, editor, body)
+
+    with pytest.raises(SubmissionRefused) as refused:
+        version_submit(guide=guide, language="en", user=editor, change_class=ChangeClass.EDITORIAL)
+
+    (section, message), = refused.value.problems
+    assert section == "dosing" and named in message and "clinical" in message
+    assert not Version.objects.filter(guide=guide, language="en", status=VersionStatus.IN_REVIEW).exists()
+
+
+def test_the_same_change_classed_clinical_is_submitted(guide, editor, reviewer):
+    approved_source(guide, editor, reviewer)
+    edit(guide, editor, "Take 10 mg.")
+
+    version = version_submit(guide=guide, language="en", user=editor, change_class=ChangeClass.CLINICAL)
+
+    assert version.status == VersionStatus.IN_REVIEW and version.change_class == ChangeClass.CLINICAL
+
+
+@pytest.mark.parametrize("body", ["Swallow 5 mg.", "Take five mg.", "Take 5 mg.\n\nAsk your pharmacist if unsure."])
+def test_rewording_that_keeps_every_quantity_stays_editorial(guide, editor, reviewer, body):
+    approved_source(guide, editor, reviewer)
+    edit(guide, editor, body)
+
+    version = version_submit(guide=guide, language="en", user=editor, change_class=ChangeClass.EDITORIAL)
+
+    assert version.change_class == ChangeClass.EDITORIAL
+
+
+def test_removing_a_section_with_a_dose_is_not_editorial(guide, editor, reviewer):
+    before = {"title": "Baclofen", "summary": "", "sections": [
+        {"key": "dosing", "title": "Dosing", "body": "Take 5 mg at night."},
+        {"key": "warnings", "title": "Warnings", "body": "Do not drive."},
+    ]}
+    after = {**before, "sections": before["sections"][1:]}
+
+    assert [(c.section, c.before, c.after) for c in quantity_changes(before, after, "en")] == [("dosing", "5 mg at night", "")]
+
+
+def test_a_quantity_changed_in_the_summary_is_not_editorial(guide, editor, reviewer):
+    guide_update_drafts(guide=guide, user=editor, values={"summary_en": "Take it for 2 weeks."})
+    approved_source(guide, editor, reviewer)
+    guide_update_drafts(guide=guide, user=editor, values={"summary_en": "Take it for 3 weeks."})
+
+    with pytest.raises(SubmissionRefused) as refused:
+        version_submit(guide=guide, language="en", user=editor, change_class=ChangeClass.EDITORIAL)
+
+    (section, message), = refused.value.problems
+    assert section == "" and "“2 weeks” becomes “3 weeks”" in message
