@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from guide_cms.core.languages import get_language, target_languages
 from guide_cms.guides.importer import parse_guide_document
 from guide_cms.guides.models import Guide, Version
-from guide_cms.guides.services import guide_apply_translation_document, guide_import, guide_update_settings
+from guide_cms.guides.services import ImportReport, guide_apply_translation_document, guide_import, guide_update_settings
 from guide_cms.review.models import Decision
 from guide_cms.review.services import version_sign, version_submit
 
@@ -33,7 +33,13 @@ def _read(path: Path):
 
 
 def load_seed_guide(stem: str = "treatment_guide", slug: str = SEED_SLUG):
-    """Import the English source as the editor, then each translation as its translator."""
+    """Import the English source as the editor, then each translation as its translator.
+
+    Only once: when the guide exists, it is left as it is (a re-run of the demo
+    never overwrites what people have edited since)."""
+    existing = Guide.objects.filter(slug=slug).first()
+    if existing is not None:
+        return ImportReport(guide=existing)
     editor = _user("editor")
     report = guide_import(document=_read(fixture_path(stem, "en")), slug=slug, user=editor)
     guide = report.guide

@@ -71,11 +71,26 @@ def notifications_for(event) -> list[Planned]:
     ]
     if version.is_source and version.change_class in OUTDATING:
         dashboard = reverse("review:translate")
+        started = _started_translations(version.guide)
         for language in target_languages():
-            if language.code == version.guide.source_language:
-                continue
+            if language.code == version.guide.source_language or language.code not in started:
+                continue  # a language not started has nothing to be outdated
             planned += [
                 Planned(u, Kind.TRANSLATION_OUTDATED, {**context, "target_language": language.code}, dashboard)
                 for u in _people(Role.TRANSLATOR, language.code)
             ]
     return planned
+
+
+def _started_translations(guide) -> set[str]:
+    """Codes of the languages with a translation of guide: a version, or draft text in a section."""
+    from django.db.models import Q
+
+    from guide_cms.guides.models import Version
+
+    started = set(Version.objects.filter(guide=guide).values_list("language", flat=True).distinct())
+    for language in target_languages():
+        body = f"body_{language.field_suffix}"
+        if language.code not in started and guide.sections.filter(~Q(**{body: ""}), **{f"{body}__isnull": False}).exists():
+            started.add(language.code)
+    return started

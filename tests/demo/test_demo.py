@@ -49,6 +49,24 @@ def test_running_the_demo_twice_changes_nothing(demo):
     assert (Version.objects.count(), AuditEvent.objects.count()) == counts
 
 
+def test_running_the_demo_again_keeps_what_an_editor_has_drafted_since(demo):
+    from django.contrib.auth import get_user_model
+
+    from guide_cms.demo.content import SEED_SLUG
+    from guide_cms.guides.models import Section
+    from guide_cms.guides.services import section_update_drafts
+
+    section = Section.objects.filter(guide__slug=SEED_SLUG).order_by("position").first()
+    section_update_drafts(section=section, user=get_user_model().objects.get(username="editor"), values={"body_en": section.body_en + " Edited."})
+    events = AuditEvent.objects.count()
+
+    run_demo()
+
+    section.refresh_from_db()
+    assert section.body_en.endswith(" Edited.")
+    assert not AuditEvent.objects.filter(pk__gt=events, action="draft.edit").exists()
+
+
 def test_demo_is_refused_with_production_settings(db):
     with override_settings(DEMO_ALLOWED=False), pytest.raises(CommandError, match="Refusing to load the demo"):
         run_demo()

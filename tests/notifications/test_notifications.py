@@ -82,6 +82,18 @@ def test_a_clinical_source_change_tells_translators_and_an_approval_tells_publis
     assert ready.subject.startswith("Đã phê duyệt")  # Vietnamese, the publisher's language
 
 
+def test_a_translator_whose_language_is_not_started_is_not_told_it_is_outdated(approved_workflow, people, django_capture_on_commit_callbacks):
+    wf = approved_workflow
+    translator_ar = prefer(make_user(Role.TRANSLATOR, ("ar",), username="tr_ar"), language="ar")  # no Arabic text yet
+    mail.outbox.clear()
+    wf.edit("dosing", "en", "Take 5 mg at night.")
+    version = version_submit(guide=wf.guide, language="en", user=wf.editor, change_class="clinical")
+    with django_capture_on_commit_callbacks(execute=True):
+        version_sign(version=version, signer=wf.reviewer, password=PASSWORD, decision="approve", change_class_confirmed="clinical")
+    assert sent_to(translator_ar.username) == []
+    assert len(sent_to(wf.translator_es.username)) == 1  # Spanish has text: it is outdated
+
+
 def test_nothing_is_told_of_an_event_that_was_rolled_back(guide, editor, people):
     with pytest.raises(RuntimeError), transaction.atomic():
         version_submit(guide=guide, language="en", user=editor)
