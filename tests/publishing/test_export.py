@@ -123,7 +123,7 @@ def test_a_crash_mid_export_leaves_the_previous_output_complete(wf, tmp_path):
     before = site_files(tmp_path)
     wf.edit("dosing", "en", "Take 5 mg at night.")
     wf.edit("dosing", "es", "Tome 5 mg por la noche.")
-    wf.publish(wf.approve("en", ChangeClass.EDITORIAL))
+    wf.publish(wf.approve("en", ChangeClass.CLINICAL))
     wf.publish(wf.approve("es"))
     with pytest.raises(KeyboardInterrupt):
         export_channel(CrashingSite(), build_entries("site"), tmp_path)
@@ -248,7 +248,7 @@ def test_a_guide_in_two_languages_is_published_as_one_outcome(wf, tmp_path, sett
     settings.GUIDE_CMS_EXPORT_DIR = tmp_path
     export_channels(channels=["site"], output_dir=tmp_path)
     wf.edit("dosing", "en", "Take 5 mg at night.")
-    english = wf.approve("en", change_class="editorial")
+    english = wf.approve("en", change_class="clinical")
     wf.edit("dosing", "es", "Tome 5 mg por la noche.")
     spanish = wf.approve("es")
     with pytest.raises(PublishRefused):

@@ -37,7 +37,7 @@ def test_only_publishers_publish(wf):
 
 def test_an_earlier_approved_version_can_be_published_again(wf):
     first = wf.approve("en")
-    wf.edit("dosing", "en", "Take 5 mg at night.")
+    wf.edit("dosing", "en", "Swallow 5 mg.")
     second = wf.approve("en", ChangeClass.EDITORIAL)
     wf.publish(second)
     result = wf.publish(first)

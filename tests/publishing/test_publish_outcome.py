@@ -62,7 +62,7 @@ def test_the_confirmation_page_shows_the_refusal_before_the_publisher_confirms(p
 def test_a_version_whose_render_loses_text_is_refused_and_the_previous_files_stay(published, export_dir, channel_templates):  # noqa: F811
     wf = published
     edit(wf.guide, "dosing", body_en="Take 5 mg at night with a glass of water.")
-    newer = wf.approve("en", "editorial")
+    newer = wf.approve("en", "clinical")
     # A style change, after the version was signed, that hides the warning box in handouts.
     channel_templates.edit("handout.css", lambda css: css + "\n.callout { display: none; }\n")
     before = {channel: files(export_dir, channel) for channel in BOTH}

@@ -120,7 +120,7 @@ def test_an_approved_translation_is_approved(guide, approved_translation):
 def test_a_newer_approved_source_outdates_the_translation_by_its_change_class(
     guide, editor, second_reviewer, approved_translation, change_class, spanish_state
 ):
-    edit(guide, editor, body_en="Take 10 mg.")
+    edit(guide, editor, body_en="Swallow 5 mg.")  # a rewording: any class may be chosen for it
     v2 = version_submit(guide=guide, language="en", user=editor, change_class=change_class)
     assert states(guide)["es"] == LanguageState.APPROVED  # not yet: v2 is only in review
 
@@ -206,7 +206,7 @@ def test_the_review_queue_lists_versions_in_review_in_the_reviewers_languages_ol
     sign(v1, reviewer)
     edit(guide, translator_es, key="warnings", title_es="Advertencias", body_es="> [!WARNING]\n> No conduzca.")
     spanish = version_submit(guide=guide, language="es", user=translator_es)
-    edit(guide, editor, body_en="Take 10 mg.")
+    edit(guide, editor, body_en="Swallow 5 mg.")
     v2 = version_submit(guide=guide, language="en", user=editor, change_class=ChangeClass.EDITORIAL)
 
     assert review_queue(reviewer) == [spanish, v2]

@@ -109,7 +109,7 @@ def test_flipping_is_live_back_to_an_earlier_version_is_reported_and_refused(app
     first = Version.objects.get(language="en", number=1)
     wf.publish(first)
     wf.edit("dosing", "en", "Take 5 mg at night.")
-    second = wf.approve("en", "editorial")
+    second = wf.approve("en", "clinical")
     wf.publish(second)
     sql("UPDATE publishing_publication SET is_live = %s WHERE version_id = %s", [False, second.pk])
     sql("UPDATE publishing_publication SET is_live = %s WHERE version_id = %s", [True, first.pk])

@@ -227,7 +227,7 @@ def test_a_source_submission_after_an_approval_needs_a_change_class(guide, edito
 @pytest.mark.parametrize("change_class", [ChangeClass.EDITORIAL, ChangeClass.CLINICAL, ChangeClass.SAFETY])
 def test_a_classified_source_submission_after_an_approval_is_accepted(guide, editor, reviewer, change_class):
     approved_source(guide, editor, reviewer)
-    section_update_drafts(section=guide.sections.get(key="dosing"), user=editor, values={"body_en": "Take 10 mg."})
+    section_update_drafts(section=guide.sections.get(key="dosing"), user=editor, values={"body_en": "Swallow 5 mg."})
 
     version = version_submit(guide=guide, language="en", user=editor, change_class=change_class)
 

@@ -62,7 +62,7 @@ def test_an_empty_source_summary_asks_for_no_translation():
 @pytest.fixture
 def wf(approved_workflow):
     Guide.objects.filter(pk=approved_workflow.guide.pk).update(summary_en="Take 5 mg at night.", summary_es="Tome 5 mg por la noche.")
-    approved_workflow.approve("en", "editorial")
+    approved_workflow.approve("en", "clinical")
     return approved_workflow
 
 
@@ -100,7 +100,7 @@ def test_the_import_preview_shows_a_finding_on_the_summary(wf, client):
 def test_the_review_page_runs_the_checks_on_the_guide_fields(wf, client):
     long_summary = "Tome 5 mg por la noche, siempre con un vaso de agua, y no conduzca ni maneje máquinas después de tomarlo."
     Guide.objects.filter(pk=wf.guide.pk).update(summary_en="Take 5 mg at night with a glass of water.", summary_es=long_summary)
-    wf.approve("en", "editorial")
+    wf.approve("en", "clinical")
     version = version_submit(guide=wf.guide, language="es", user=wf.translator_es)
     # The reviewer sees what the checks say of exactly this text now, not a copy from submission.
     with as_table_owner():  # stored findings are frozen with the version (on PostgreSQL by a trigger)
