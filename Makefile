@@ -62,7 +62,7 @@ test-sqlite: $(STAMP) messages
 
 test-postgres: $(STAMP) messages
 	scripts/ensure-system-packages.sh --browser
-	DATABASE_URL="$$(scripts/ensure-postgres.sh)" $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
+	DATABASE_URL="$$(scripts/ensure-postgres.sh)" GUIDE_CMS_DATABASE_TESTS_ONLY=1 $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

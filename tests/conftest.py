@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.utils import translation
 
@@ -71,3 +73,22 @@ def approved_workflow(workflow):
 @pytest.fixture
 def wf(workflow):
     return workflow
+
+
+# Fixtures through which a test reaches the database.
+_DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """With GUIDE_CMS_DATABASE_TESTS_ONLY=1 (make test's second, PostgreSQL run), keep only the tests
+    that use a database: the others (pure functions: the quantity reader, the renderer) ran on SQLite's run
+    and would give nothing new on PostgreSQL."""
+    if os.environ.get("GUIDE_CMS_DATABASE_TESTS_ONLY") != "1":
+        return
+    keep, skip = [], []
+    for item in items:
+        uses_database = item.get_closest_marker("django_db") or _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        (keep if uses_database else skip).append(item)
+    if skip:
+        config.hook.pytest_deselected(items=skip)
+        items[:] = keep
