@@ -119,7 +119,7 @@ class PublishingVersionAdmin(VersionAdmin):
                 done += 1
                 figures = "; ".join(
                     _("%(channel)s: %(rendered)d rendered, %(reused)d reused") % {
-                        "channel": r.channel, "rendered": len(r.rendered), "reused": len(r.reused)}
+                        "channel": export.get_channel(r.channel).label, "rendered": len(r.rendered), "reused": len(r.reused)}
                     for r in result.reports
                 )
                 yield format_html('<strong class="gc-done">{}</strong> ({})', _("published and exported"), figures)

@@ -78,6 +78,17 @@ def test_publisher_uses_the_admin_action_with_a_confirmation_page(client, wf, ex
     assert (export_dir / "handouts" / "en" / "baclofen.pdf").exists()
 
 
+def test_the_progress_page_names_the_channels_in_the_publishers_language(client, wf, export_dir):
+    from django.urls import reverse
+
+    version = wf.approve("en")
+    client.force_login(wf.publisher)
+    data = {"action": "publish", "_selected_action": [version.pk], "confirmed": "yes"}
+    response = client.post(reverse("admin:guides_version_changelist"), data, HTTP_ACCEPT_LANGUAGE="ar")
+    page = b"".join(response.streaming_content).decode()
+    assert "الموقع:" in page and "site:" not in page
+
+
 def test_only_publishers_see_the_publish_action(client, wf):
     from django.urls import reverse
 

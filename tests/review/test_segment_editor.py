@@ -111,3 +111,19 @@ def test_the_review_page_diffs_the_guides_title_and_summary_too(workflow, client
     client.force_login(workflow.reviewer)
     html = client.get(f"/admin/review/versions/{version.pk}/").content.decode()
     assert '<ins class="diff-ins">más </ins>' in html or '<ins class="diff-ins">más</ins>' in html
+
+
+def test_in_an_arabic_editor_the_english_source_keeps_its_own_direction(workflow, client):
+    """Found by a newcomer: the source sentence inherited the page's right-to-left direction, so its
+    full stop printed at the start (".When conservative measures…")."""
+    from tests.factories import make_user
+    from guide_cms.core.roles import Role
+
+    workflow.approve("en")
+    translator_ar = make_user(Role.TRANSLATOR, ("ar",), username="translator_ar_t")
+    client.force_login(translator_ar)
+
+    html = client.get("/admin/review/translate/baclofen/ar/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+
+    assert '<td lang="en" dir="ltr">Take 5 mg.' in html
+    assert 'lang="ar" dir="rtl">' in html

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from guide_cms.guides.markdown import callout_kinds, find_problems
 from guide_cms.guides.text_rules import LINE, MARKDOWN, strip_marks, text_problems
@@ -70,6 +70,13 @@ class Finding:
         if self.field:
             return unit_id(self.section, self.field)
         return self.section or "-"
+
+    @property
+    def severity_label(self) -> str:
+        """The severity for people, in the interface language ("error", "warning", "info")."""
+        labels = {ERROR: pgettext("finding severity", "error"), WARNING: pgettext("finding severity", "warning"),
+                  INFO: pgettext("finding severity", "info")}
+        return labels.get(self.severity, self.severity)
 
     @property
     def where(self) -> str:

@@ -109,6 +109,9 @@ def test_the_review_page_runs_the_checks_on_the_guide_fields(wf, client):
     client.force_login(wf.reviewer)
     page = client.get(f"/admin/review/versions/{version.pk}/").content.decode()
     assert "<strong>Guide summary</strong> · warning [length-ratio]" in page
+    # In the reviewer's own language, the severity too.
+    page = client.get(f"/admin/review/versions/{version.pk}/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "· advertencia [length-ratio]" in page and "· warning [" not in page
 
 
 # --- normalisation: text in NFD is the same text ----------------------------------------
