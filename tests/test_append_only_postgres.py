@@ -65,12 +65,12 @@ def test_a_decided_version_is_frozen(history, statement):
 
 def test_a_version_in_review_becomes_approved_only_with_the_approvals_it_needs(history):
     history.edit("dosing", "en", "Take 5 mg at night.")
-    version = version_submit(guide=history.guide, language="en", user=history.editor, change_class="editorial")
+    version = version_submit(guide=history.guide, language="en", user=history.editor, change_class="clinical")
     message = refused("UPDATE guides_version SET status = 'approved' WHERE id = %s", [version.pk])
     assert "needs 1 approving signatures, it has 0" in message
     # The workflow's own moves still work: a newer submission supersedes it.
     history.edit("dosing", "en", "Take 5 mg at bedtime.")
-    version_submit(guide=history.guide, language="en", user=history.editor, change_class="editorial")
+    version_submit(guide=history.guide, language="en", user=history.editor, change_class="clinical")
     version.refresh_from_db()
     assert version.status == "superseded"
 
