@@ -61,9 +61,9 @@ admin.site.unregister(User)
 admin.site.unregister(Group)
 
 
-@admin.register(Group)
-class RoleGroupAdmin(GroupAdmin):
-    """The role groups: their permissions are managed by superusers only, like accounts."""
+class AccountManagersOnly:
+    """Only superusers manage accounts and role groups: a model permission such as
+    auth.change_user would otherwise let a staff member make themself a superuser."""
 
     def has_module_permission(self, request):
         return permissions.can_manage_accounts(request.user)
@@ -76,24 +76,18 @@ class RoleGroupAdmin(GroupAdmin):
     has_delete_permission = has_view_permission
 
 
+@admin.register(Group)
+class RoleGroupAdmin(AccountManagersOnly, GroupAdmin):
+    """The role groups: their permissions are managed by superusers only, like accounts."""
+
+
 @admin.register(User)
-class UserAdmin(InvalidPostIsBadRequest, DjangoUserAdmin):
+class UserAdmin(AccountManagersOnly, InvalidPostIsBadRequest, DjangoUserAdmin):
     inlines = [StaffProfileInline, LanguageAssignmentInline]
     list_display = ("username", "printed_name", "is_active", "roles", "languages")
     list_filter = ("groups", "is_active", "language_assignments__language")
     readonly_fields = ("last_login", "date_joined")
 
-    # Only superusers manage accounts: a model permission such as auth.change_user
-    # would otherwise let a staff member make themself a superuser.
-    def has_module_permission(self, request):
-        return permissions.can_manage_accounts(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return permissions.can_manage_accounts(request.user)
-
-    has_add_permission = has_module_permission
-    has_change_permission = has_view_permission
-    has_delete_permission = has_view_permission
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
