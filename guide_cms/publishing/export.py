@@ -103,6 +103,7 @@ class ChannelReport:
     error: str = ""  # the whole channel failed: its previous output was kept
     written: list[str] = field(default_factory=list)  # files whose bytes were written (manifest.json included)
     changed_files: list[str] = field(default_factory=list)  # files added, removed or with other bytes than before
+    index_deferred: bool = False  # the search index still reads the previous pages (stage_channel's defer_index)
 
 
 def entry_id(entry: Entry) -> str:
@@ -354,7 +355,8 @@ def export_channel(channel: Channel, entries: list, root: Path, progress=None) -
         return staged.report
 
 
-def stage_channel(channel: Channel, entries: list, root: Path, progress=None, required=(), only=None) -> StagedExport:
+def stage_channel(channel: Channel, entries: list, root: Path, progress=None, required=(), only=None,
+                  defer_index: bool = False) -> StagedExport:
     """Build channel's complete output for entries (Entry or PlannedEntry) in a new folder beside the live one.
 
     Entries whose key did not change keep their files (hard links), unless
@@ -368,6 +370,9 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
     entries are exported. An entry id in `required` that cannot be rendered
     raises ChannelError instead: nothing is staged. A version whose text or
     seals do not verify (ExportRefused) stops the export: nothing is staged.
+    With defer_index, a search index that the changed pages outdate keeps its
+    previous files (report.index_deferred): the pages go live first, and the
+    next export (publish_versions runs one at once) builds the index.
     """
     from .rendering import render_stream
 
@@ -464,6 +469,7 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
                 shared_kept.append(item.path)
             else:
                 shared_kept.append(None)
+        index, index_kept = _plan_index(channel, served, files, previous, damaged)
         manifest = {
             "channel": channel.name,
             "output_version": channel.output_version,
@@ -471,10 +477,20 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
             "failures": dict(sorted(failures.items())),
             "files": dict(sorted(files.items())),
         }
-        report.files = len(files)
-        report.changed = previous != manifest or bool(damaged)
+        if index is not None:
+            manifest["index"] = index
+        rebuild_index = index is not None and index_kept is None
+        old_index = (previous or {}).get("index")
+        if rebuild_index and defer_index and old_index and all(p in previous_files and p not in damaged for p in old_index["files"]):
+            index_kept, rebuild_index = list(old_index["files"]), False
+            for path in index_kept:
+                files[path] = previous_files[path]
+            manifest["files"] = dict(sorted(files.items()))
+            manifest["index"] = {**old_index, "behind": True}  # its key is not the pages': the next export builds it
+            report.index_deferred = True
+        report.changed = previous != manifest or bool(damaged) or rebuild_index
         if report.changed:
-            for path in kept:
+            for path in kept + (index_kept or []):
                 tree.link(current, path, known.get(path))
             for item, same in zip(shared, shared_kept):
                 if same:
@@ -482,6 +498,23 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
                 else:
                     tree.write(item.path, item.content)
                     report.written.append(item.path)
+            if rebuild_index:
+                # The index reads the staged pages themselves: no text is loaded for it.
+                try:
+                    built = channel.render_index(tree.folder, index["pages"])
+                except Exception as exc:  # noqa: BLE001 - the channel keeps its previous output
+                    raise ChannelError(f"its search index cannot be built: {type(exc).__name__}: {exc}") from exc
+                for item in built:
+                    digest = hashlib.sha256(item.content).hexdigest()
+                    files[_safe(item.path)] = digest
+                    if previous_files.get(item.path) == digest and item.path not in damaged:
+                        tree.link(current, item.path, known.get(item.path))  # Pagefind's chunks are named by content
+                    else:
+                        tree.write(item.path, item.content)
+                        report.written.append(item.path)
+                index["files"] = sorted(item.path for item in built)
+                manifest["files"] = dict(sorted(files.items()))
+            report.files = len(files)
             tree.write(MANIFEST, (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
             report.written.append(MANIFEST)
             tree.stamps.pop(MANIFEST, None)
@@ -491,6 +524,7 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
             )
             report.changed_files += [MANIFEST] if previous != manifest else []
         else:
+            report.files = len(files)
             tree.remove()
             if current is not None and on_disk != known:
                 _write_stamps(root, channel.name, current, on_disk)  # every file was hashed: next time, none is
@@ -498,6 +532,26 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
         tree.remove()
         raise
     return StagedExport(channel, root, current, tree.folder if report.changed else None, report, stamps=tree.stamps)
+
+
+def _plan_index(channel: Channel, served: dict, files: dict, previous: dict | None, damaged: dict) -> tuple[dict | None, list | None]:
+    """The channel's search index record ({"key", "pages", "files"}) and, when the pages it reads
+    are the ones the live index was built from (and its files are intact), the files to keep;
+    (record, None) when it must be built again; (None, None) when the channel has no index.
+    Decided from the pages' SHA-256 only. Adds the kept files' digests to files."""
+    pages = sorted(path for entry in served.values() for path in channel.indexed_files(entry) if path in files)
+    if not pages:
+        return None, None
+    from guide_cms.core.hashing import sha256_hex
+
+    key = sha256_hex(json.dumps([channel.index_version, [(path, files[path]) for path in pages]]))
+    old = (previous or {}).get("index")
+    previous_files = (previous or {}).get("files", {})
+    if old and old.get("key") == key and all(p in previous_files and p not in damaged for p in old["files"]):
+        for path in old["files"]:
+            files[path] = previous_files[path]
+        return dict(old), list(old["files"])
+    return {"key": key, "pages": pages, "files": []}, None
 
 
 def _titled(stub: PublishedGuide, title: str, summary: str) -> PublishedGuide:

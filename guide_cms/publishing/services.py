@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
@@ -100,6 +101,8 @@ class PublishResult:
     reports: list[export.ChannelReport] = field(default_factory=list)  # the exports it made
     checkpoint: checkpoints.CheckpointResult | None = None  # the checkpoint written after the export
     versions: list[Version] = field(default_factory=list)  # every version published together (publish_versions)
+    pages_live_after: float | None = None  # seconds from the call to the new files being live and the rows committed
+    index_reports: list[export.ChannelReport] = field(default_factory=list)  # the search indexes brought up to date after
 
     @property
     def failures(self) -> list[str]:
@@ -143,6 +146,7 @@ def publish_versions(*, versions: list[Version], user, channels: list[str] | Non
     if unknown:
         raise PublishRefused(_("Unknown channel: %(names)s.") % {"names": ", ".join(unknown)})
     root = export.export_root(output_dir)
+    started = time.perf_counter()
     staged: list[export.StagedExport] = []
     # File locks before row locks, as export_channels takes them: no deadlock.
     with export.channel_locks(root, channels):
@@ -158,11 +162,22 @@ def publish_versions(*, versions: list[Version], user, channels: list[str] | Non
             raise
         for stage in staged:
             stage.finish()
+        result.pages_live_after = time.perf_counter() - started
     changed = [r for r in result.reports if r.changed]
     if changed:
         _audit_export(user, changed, root, distrusted)
     result.checkpoint = checkpoints.after_export(root=root)
     _log_checkpoint(result.checkpoint)
+    # The pages are live; the search index, which reads all of them, follows at once.
+    behind = [r.channel for r in result.reports if r.index_deferred]
+    if behind:
+        try:
+            result.index_reports = export_channels(channels=behind, output_dir=root, user=user)
+        except ExportRefused as exc:
+            logger.error("The search index was not brought up to date; run export_channels: %s", exc)
+        for report in result.index_reports:
+            if report.error:
+                logger.error("The %s search index was not brought up to date; run export_channels: %s", report.channel, report.error)
     return result
 
 
@@ -231,7 +246,8 @@ def _publish_and_stage(*, versions, user, channels, root, progress, staged) -> P
         channel = export.get_channel(name)
         try:
             entries = plan_entries(name)
-            staged.append(export.stage_channel(channel, entries, root, progress=progress, required=required, only=only))
+            staged.append(export.stage_channel(channel, entries, root, progress=progress, required=required, only=only,
+                                               defer_index=True))
         except ChannelError as exc:
             raise PublishRefused(
                 _("Nothing was published: %(channel)s cannot render this version: %(error)s") % {"channel": name, "error": exc}

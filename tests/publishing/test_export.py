@@ -178,7 +178,9 @@ def _second_guide(wf):
     return flow
 
 
-def test_an_unchanged_re_export_writes_no_file_and_reads_no_text(wf, tmp_path):
+@pytest.mark.parametrize("search", [False, True], ids=["without search", "with the search index"])
+def test_an_unchanged_re_export_writes_no_file_and_reads_no_text(wf, tmp_path, settings, search):
+    settings.GUIDE_CMS_SITE_SEARCH = search
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -278,3 +280,17 @@ def test_after_one_guide_changes_the_search_index_still_holds_every_guide(wf, tm
         return {path: data for path, data in site_files(root).items() if path.startswith("pagefind/")}
 
     assert index(tmp_path / "incremental") and index(tmp_path / "incremental") == index(tmp_path / "full")
+
+
+def test_the_search_index_holds_the_live_guide_pages_and_no_withdrawal_notice(wf, tmp_path, settings):
+    settings.GUIDE_CMS_SITE_SEARCH = True
+    _second_guide(wf)
+    wf.edit("warnings", "en", "> [!WARNING]\n> Do not drive or drink alcohol.")
+    wf.publish(wf.approve("en", ChangeClass.SAFETY))  # the Spanish baclofen page becomes a withdrawal notice
+    export_channels(channels=["site"], output_dir=tmp_path)
+    files = site_files(tmp_path)
+    languages = json.loads(files["pagefind/pagefind-entry.json"])["languages"]
+    assert {code: data["page_count"] for code, data in languages.items()} == {"en": 2, "es": 1}
+    manifest = json.loads(files["manifest.json"])
+    assert manifest["index"]["pages"] == ["en/baclofen/index.html", "en/diazepam/index.html", "es/diazepam/index.html"]
+    assert set(manifest["index"]["files"]) == {path for path in files if path.startswith("pagefind/")}

@@ -31,11 +31,19 @@ def other_guide(code):
 
 
 def write_site(folder, entries):
+    """The site channel's files for entries, its search index built over the pages written."""
     channel = SiteChannel()
-    for rendered in [f for e in entries for f in channel.render_entry(e)] + channel.render_shared(entries):
-        target = folder / rendered.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(rendered.content)
+
+    def write(files):
+        for rendered in files:
+            target = folder / rendered.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(rendered.content)
+
+    write([f for e in entries for f in channel.render_entry(e)] + channel.render_shared(entries))
+    pages = [path for e in entries for path in channel.indexed_files(e)]
+    write(channel.render_index(folder, pages))
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 @pytest.fixture
@@ -91,8 +99,8 @@ def test_search_finds_a_spanish_and_a_chinese_guide_by_a_word_of_its_body(served
 def test_the_search_bundle_is_part_of_the_export_and_the_same_every_time(settings, tmp_path):
     settings.GUIDE_CMS_SITE_SEARCH = True
     entries = sample.demo_entries()
-    first = {f.path: f.content for f in SiteChannel().render_shared(entries)}
-    second = {f.path: f.content for f in SiteChannel().render_shared(list(reversed(entries)))}
+    first = write_site(tmp_path / "first", entries)
+    second = write_site(tmp_path / "second", list(reversed(entries)))
     assert first == second
     assert "pagefind/pagefind.js" in first and "pagefind/pagefind-entry.json" in first
     assert not any(path.startswith("pagefind/pagefind-ui") for path in first)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime
 import json
 from collections import defaultdict
+from pathlib import Path
 from html.parser import HTMLParser
 from urllib.parse import quote
 from xml.sax.saxutils import escape as xml_escape
@@ -417,8 +418,6 @@ class SiteChannel(Channel):
         for language in languages:
             files.append(RenderedFile(_home_file(language.code), self._home_page(language, entries, languages)))
             files.append(RenderedFile(_search_file(language.code), self._search_page(language, languages)))
-        if getattr(settings, "GUIDE_CMS_SITE_SEARCH", True):
-            files += self._search_index(entries)
         return files
 
     def _language_nav(self, current: LanguageFacts | None, languages: list[LanguageFacts], prefix: str) -> list[dict]:
@@ -489,22 +488,22 @@ class SiteChannel(Channel):
         return _render("publishing/site/search.html", context, language.code)
 
     @property
-    def shared_needs_text(self) -> bool:
-        return bool(getattr(settings, "GUIDE_CMS_SITE_SEARCH", True))  # the index holds every page's words
+    def index_version(self) -> str:
+        from .search import indexer_version
 
-    def _search_index(self, entries: list[Entry]) -> list[RenderedFile]:
-        """Pagefind's bundle over every live guide page, each in its own language."""
-        from .search import build_index, index_document
+        return indexer_version()
 
-        pages = [
-            (
-                _page_file(e.language.code, e.slug),
-                index_document(e, {s.key: sanitize_body_html(s.body_html) for s in e.sections}),
-            )
-            for e in entries
-            if isinstance(e, PublishedGuide)
-        ]
-        return build_index(pages) if pages else []
+    def indexed_files(self, entry: Entry) -> list[str]:
+        """A live guide's page (not a withdrawal notice), when the site has search."""
+        if isinstance(entry, PublishedGuide) and getattr(settings, "GUIDE_CMS_SITE_SEARCH", True):
+            return [_page_file(entry.language.code, entry.slug)]
+        return []
+
+    def render_index(self, folder: Path, paths: list[str]) -> list[RenderedFile]:
+        """Pagefind's bundle over the live guide pages staged in folder, each in its own language."""
+        from .search import build_index
+
+        return build_index(folder, paths) if paths else []
 
     def _index_language(self, entries: list[Entry]) -> LanguageFacts:
         sources = {e.source_language.code: e.source_language for e in entries}
