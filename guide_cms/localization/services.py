@@ -171,16 +171,22 @@ def memory_add_version(*, version: Version) -> int:
             language=language, guide_slug=slug, signed=True, source_hash__in={key[0] for key in pairs},
         )
     }
-    updated, created = [], []
+    updated, created, resigned = [], [], []
+    this_version = {"version", "version_number", "signers"}  # the same for every pair of this version
     for (source_hash, target_hash, context), values in pairs.items():
         entry = existing.get((source_hash, target_hash, context))
         if entry is None:
             created.append(MemoryEntry(**values, guide_slug=slug, context=context, signed=True))
+        elif all(getattr(entry, name) == value for name, value in values.items() if name not in this_version):
+            resigned.append(entry.pk)  # the pair as it was: only which version signed it changes
         else:
             for name, value in values.items():
                 setattr(entry, name, value)
             updated.append(entry)
     MemoryEntry.objects.bulk_create(created)
+    if resigned:
+        # One UPDATE: bulk_update's CASE expressions cost about 10 ms a row.
+        MemoryEntry.objects.filter(pk__in=resigned).update(version=version, version_number=version.number, signers=signers)
     if updated:
         MemoryEntry.objects.bulk_update(updated, [*next(iter(pairs.values())).keys()])
     return count

@@ -125,6 +125,26 @@ def read_manifest(folder: Path) -> dict | None:
         return None
 
 
+_MANIFESTS: dict[str, tuple[tuple, dict | None]] = {}
+
+
+def live_manifest(link: Path) -> dict | None:
+    """read_manifest of the folder link points to, parsed once per export: the state pages read it on
+    every request, and at thousands of entries it is megabytes of JSON. Read-only: do not mutate."""
+    try:
+        folder = link.resolve(strict=True)
+        stat = os.stat(folder / MANIFEST)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    stamp = (str(folder), stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    cached = _MANIFESTS.get(str(link))
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    manifest = read_manifest(folder)
+    _MANIFESTS[str(link)] = (stamp, manifest)
+    return manifest
+
+
 def _entry_record(entry: Entry, key: str, files: list[str]) -> dict:
     record = {"key": key, "files": sorted(files), "withdrawn": not isinstance(entry, PublishedGuide)}
     if isinstance(entry, PublishedGuide):

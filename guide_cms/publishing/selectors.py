@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from .models import Publication
@@ -59,25 +60,33 @@ def export_problems(guide_ids=None, output_dir=None) -> list[ExportProblem]:
     files, if any, still served); and, when all guides are checked, manifest
     entries that no live publication accounts for.
     """
-    from .export import channel_names, export_root, read_manifest
+    from .entries import heavy_fields
+    from .export import channel_names, export_root, live_manifest
 
     from guide_cms.guides.models import Version, VersionStatus
 
     from .entries import live_source_versions, outdating_live_source
 
     root = export_root(output_dir)
-    manifests = {name: read_manifest(root / name) for name in channel_names()}
-    publications = Publication.objects.live().select_related("guide", "version__source_version").order_by("guide__slug", "language", "channel")
+    manifests = {name: live_manifest(root / name) for name in channel_names()}
+    publications = (
+        Publication.objects.live().select_related("guide", "version__source_version")
+        .defer(*heavy_fields("version__"), *heavy_fields("version__source_version__"))  # numbers and hashes only: no text
+        .order_by("guide__slug", "language", "channel")
+    )
     if guide_ids is not None:
         publications = publications.filter(guide_id__in=list(guide_ids))
     publications = list(publications)
     live_source = live_source_versions({p.guide_id for p in publications if p.version.source_version_id}) if publications else {}
     approved_source: dict[int, list] = {}
     if any(p.version.source_version_id for p in publications):
-        rows = Version.objects.filter(guide_id__in={p.guide_id for p in publications}, status=VersionStatus.APPROVED).select_related("guide")
+        rows = (
+            Version.objects.filter(guide_id__in={p.guide_id for p in publications}, status=VersionStatus.APPROVED,
+                                   language=F("guide__source_language"))
+            .only("id", "guide_id", "language", "number", "change_class")
+        )
         for version in rows.order_by("-number"):
-            if version.language == version.guide.source_language:
-                approved_source.setdefault(version.guide_id, []).append(version)
+            approved_source.setdefault(version.guide_id, []).append(version)
     problems: list[ExportProblem] = []
     accounted: set[tuple[str, str]] = set()
     for publication in publications:

@@ -15,8 +15,8 @@ from guide_cms.guides.snapshots import build_snapshot, content_hash, has_any_tex
 from .status import LanguageStatus, VersionRow, language_status
 
 
-def guide_statuses(guides, published: dict[tuple[int, str], int] | None = None) -> dict[int, dict[str, LanguageStatus]]:
-    """{guide id: {language: status}} for guides, in a fixed number of queries whatever their number.
+def guide_statuses(guides, published: dict[tuple[int, str], int] | None = None, languages=None) -> dict[int, dict[str, LanguageStatus]]:
+    """{guide id: {language: status}} for guides (in languages, default all), in a fixed number of queries whatever their number.
 
     published maps (guide id, language) to the live version number; by
     default it comes from settings.GUIDE_CMS_LIVE_VERSIONS (publishing, which
@@ -48,6 +48,8 @@ def guide_statuses(guides, published: dict[tuple[int, str], int] | None = None) 
         approved_source = [v for v in versions[(guide.pk, guide.source_language)] if v.status == VersionStatus.APPROVED]
         per_language = {}
         for lang in all_languages():
+            if languages is not None and lang.code not in languages:
+                continue
             snapshot = build_snapshot(guide, lang.code, sections[guide.pk])
             per_language[lang.code] = language_status(
                 language=lang.code,

@@ -34,7 +34,7 @@ def _dashboard(request, *, upload_form=None, upload_error: str = "", status: int
     languages = sorted(assigned_languages(request.user, Role.TRANSLATOR))
     page = page_of(Guide.objects.order_by("slug", "pk"), request.GET.get("page"))
     guides = list(page.object_list)  # states for this page's guides only
-    statuses = guide_statuses(guides)
+    statuses = guide_statuses(guides, languages=languages)
     blocks = []
     for code in languages:
         lang = get_language(code)

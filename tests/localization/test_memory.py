@@ -71,6 +71,15 @@ def test_approving_a_translation_adds_its_sentences_with_version_and_signers(sig
     assert all(e.signed and e.version_number == 1 and e.signers == signed.reviewer.staff_profile.printed_name for e in entries)
 
 
+def test_sentences_signed_again_in_a_new_version_are_the_same_pairs_now_of_that_version(signed):
+    before = {e.pk: e.segment for e in MemoryEntry.objects.filter(language="es", context="dosing.body")}
+    signed.edit("warnings", "es", "> [!WARNING]\n> No conduzca ni beba alcohol.")  # another section: the dosing sentences are unchanged
+    signed.approve("es")
+    entries = MemoryEntry.objects.filter(language="es", context="dosing.body")
+    assert {e.pk: e.segment for e in entries} == before  # no new rows, the same pairs
+    assert {(e.version_number, e.version.number) for e in entries} == {(2, 2)}
+
+
 def test_an_exact_match_in_context_scores_101_elsewhere_100(signed):
     query = ("Take ", Code("4", OPEN, EM), "5 mg", Code("4", CLOSE, EM), " at night.")
     found = exact_matches("es", [(query, "baclofen", "dosing.body"), (query, "other-guide", "x.body")])

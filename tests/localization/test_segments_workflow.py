@@ -178,3 +178,19 @@ def test_sentences_a_tool_joined_into_one_segment_are_reported_not_applied(wf):
     report = reimport(wf, joined, "joined.xlf")
     assert report.joined == [("dosing.body.1.2", ["dosing.body.1.2", "dosing.body.1.3"])]
     assert Section.objects.get(key="dosing").body_es == BODY_ES
+
+
+def test_the_dashboard_overview_follows_a_changed_segment_state(approved_workflow, translator_es):
+    """Overviews keep the segments of unchanged drafts: a state written since is shown all the same."""
+    from guide_cms.localization.exchange.base import NEEDS_REVIEW
+    from guide_cms.localization.selectors import translation_overviews
+    from guide_cms.localization.services import SegmentChange, segments_save
+
+    guide = approved_workflow.guide
+    (before,) = translation_overviews([guide], "es")
+    assert before.to_review == []
+    segment = next(item for item in translation_draft(guide, "es").items if item.target)
+    segments_save(guide=guide, language="es", user=translator_es,
+                  changes=[SegmentChange(segment.id, segment.target, NEEDS_REVIEW)])
+    (after,) = translation_overviews([guide], "es")
+    assert [item.id for item in after.to_review] == [segment.id]

@@ -276,8 +276,21 @@ def _merge_numbers(text: str, mentions: list[_Mention], units: list[_Mention]) -
 # --- linking numbers, units and periods ------------------------------------------
 
 
+_GAPS: dict[int, tuple[Lexicon, re.Pattern]] = {}  # id(lexicon) -> (the lexicon, kept so that its id stays its own, pattern)
+
+
 def _unit_gap(lex: Lexicon) -> re.Pattern:
-    """Between a number and its unit: a space or hyphen, and in Chinese a measure word and a half (一个半小时)."""
+    """Between a number and its unit: a space or hyphen, and in Chinese a measure word and a half (一个半小时).
+    Built once per lexicon (it walks every number word)."""
+    found = _GAPS.get(id(lex))
+    if found is None or found[0] is not lex:
+        if len(_GAPS) >= 64:  # lexicons built again (a language added at runtime): forget the old ones
+            _GAPS.clear()
+        found = _GAPS[id(lex)] = (lex, _build_unit_gap(lex))
+    return found[1]
+
+
+def _build_unit_gap(lex: Lexicon) -> re.Pattern:
     classifiers = "|".join(map(re.escape, lex.classifiers))
     halves = "|".join(re.escape(w) for w, v in lex.numbers.items() if v == Fraction(1, 2) and not spaced_letter(w[0]))
     pattern = _SPACE
