@@ -149,10 +149,13 @@ def _is_safe_href(href: str | None) -> bool:
     return bool(href) and bool(_SAFE_HREF.match(href))
 
 
-def _drop_unsafe_links(tokens: list[Token]) -> None:
-    """Unwrap links whose target is not http/https/mailto (and links nested in links)."""
+def _safe_links(tokens) -> list[Token]:
+    """tokens with links whose target is not http/https/mailto unwrapped (and links nested in links),
+    as new tokens where something changes: the parsed tokens are shared (_read_tokens) and stay as parsed."""
+    out: list[Token] = []
     for token in tokens:
         if not token.children:
+            out.append(token)
             continue
         kept: list[Token] = []
         open_links: list[bool] = []  # per open link: was it kept?
@@ -164,11 +167,12 @@ def _drop_unsafe_links(tokens: list[Token]) -> None:
                 if not keep:
                     continue
                 if _HTTP_HREF.match(href):
-                    child.attrSet("rel", "noopener noreferrer")
+                    child = child.copy(attrs={**child.attrs, "rel": "noopener noreferrer"})
             elif child.type == "link_close" and open_links and not open_links.pop():
                 continue
             kept.append(child)
-        token.children = kept
+        out.append(token.copy(children=kept))
+    return out
 
 
 def sanitize_html(html: str) -> str:
@@ -180,8 +184,7 @@ def sanitize_html(html: str) -> str:
 def render_markdown(text: str, *, language: str = "en") -> str:
     """Render a section body to sanitised HTML, labelling callouts in `language`."""
     env = {"language": language}
-    tokens = _subset.parse(text, env)
-    _drop_unsafe_links(tokens)
+    tokens = _safe_links(_read_tokens(text))  # parsing needs no language: only the callouts' labels do, when rendered
     html = _subset.renderer.render(tokens, _subset.options, env)
     return sanitize_html(html)
 
@@ -191,13 +194,31 @@ def render_markdown(text: str, *, language: str = "en") -> str:
 MEASURING_NESTING = 100
 _measuring = _build_subset_parser()
 _measuring.options["maxNesting"] = MEASURING_NESTING
+# Text that stays this far below the renderer's cap (in blocks, inline markup and link
+# brackets) parses to the same tokens with either parser: it is parsed once, for both.
+_SAME_PARSE_BELOW = _subset.options["maxNesting"] - 2
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=512)
+def _measured_tokens(text: str) -> tuple[Token, ...]:
+    return tuple(_measuring.parse(text))
+
+
+def _deepest(tokens) -> int:
+    return max((max([token.level, *(child.level for child in token.children or ())]) for token in tokens), default=0)
+
+
+@lru_cache(maxsize=512)
 def _read_tokens(text: str, full: bool = False) -> tuple[Token, ...]:
-    """The tokens of text, parsed once for the functions below that only read them (an import or a
-    submission asks about the same body several times: its callouts, its units, its problems)."""
-    return tuple((_full if full else _subset).parse(text))
+    """The tokens of text as the renderer sees them, parsed once for every function below and for
+    render_markdown (an import, a submission or an export asks about the same body several times:
+    its callouts, its units, its problems, its HTML). Shared: read them, do not change them."""
+    if full:
+        return tuple(_full.parse(text))
+    measured = _measured_tokens(text)
+    if text.count("[") < _SAME_PARSE_BELOW and _deepest(measured) < _SAME_PARSE_BELOW:
+        return measured
+    return tuple(_subset.parse(text))
 
 
 def parse_subset(text: str, *, measuring: bool = False) -> list[Token]:
@@ -206,7 +227,7 @@ def parse_subset(text: str, *, measuring: bool = False) -> list[Token]:
     measuring: parse up to MEASURING_NESTING levels deep instead of the
     renderer's 20, to tell how deep text is nested (text_limits).
     """
-    return (_measuring if measuring else _subset).parse(text)
+    return list(_measured_tokens(text) if measuring else _read_tokens(text))
 
 
 @dataclass(frozen=True)

@@ -99,26 +99,42 @@ def _match(entry: MemoryEntry, query: Content, score: int) -> MemoryMatch | None
     return MemoryMatch(entry.pk, source, target, score, entry.signed, describe_entry(entry))
 
 
-def _rank(entry: MemoryEntry, guide: str, context: str) -> tuple:
-    in_context = entry.guide_slug == guide and entry.context == context
-    return (entry.signed, in_context, entry.version_number or 0, entry.pk)
-
-
 def exact_matches(language: str, queries: list[tuple[Content, str, str]]) -> dict[int, MemoryMatch]:
-    """query index -> the best exact match, for (content, guide slug, unit id) queries, in one database query."""
-    hashes = {key_hash(content) for content, _g, _c in queries}
-    entries: dict[str, list[MemoryEntry]] = {}
-    for entry in MemoryEntry.objects.filter(language=language, source_hash__in=hashes):
-        entries.setdefault(entry.source_hash, []).append(entry)
-    found = {}
+    """query index -> the best exact match, for (content, guide slug, unit id) queries.
+
+    A common sentence has a pair in every guide that says it: the candidates are
+    ranked from their keys alone (signed, in this guide and unit, newest version),
+    and only the best few of each are read whole, so a lookup costs the same
+    however many guides share a sentence. Queries: two, or a few more when the
+    best candidates' codes do not fit the query.
+    """
+    keys: dict[str, list[tuple]] = {}
+    rows = MemoryEntry.objects.filter(language=language, source_hash__in={key_hash(c) for c, _g, _x in queries})
+    for row in rows.values_list("pk", "source_hash", "signed", "guide_slug", "context", "version_number"):
+        keys.setdefault(row[1], []).append(row)
+    ranked = {}
     for index, (content, guide, context) in enumerate(queries):
-        candidates = sorted(entries.get(key_hash(content), ()), key=lambda e: _rank(e, guide, context), reverse=True)
-        for entry in candidates:
-            score = IN_CONTEXT if (entry.guide_slug == guide and entry.context == context and entry.signed) else EXACT
-            match = _match(entry, content, score)
-            if match:
-                found[index] = match
-                break
+        candidates = keys.get(key_hash(content), ())
+        ranked[index] = [
+            (pk, IN_CONTEXT if (slug == guide and ctx == context and signed) else EXACT)
+            for pk, _hash, signed, slug, ctx, number in sorted(
+                candidates, key=lambda r: (r[2], r[3] == guide and r[4] == context, r[5] or 0, r[0]), reverse=True)
+        ]
+    found: dict[int, MemoryMatch] = {}
+    pending, start, window = [i for i in ranked if ranked[i]], 0, 3
+    while pending:
+        entries = MemoryEntry.objects.in_bulk({pk for i in pending for pk, _score in ranked[i][start:start + window]})
+        still = []
+        for index in pending:
+            for pk, score in ranked[index][start:start + window]:
+                match = _match(entries[pk], queries[index][0], score)
+                if match:
+                    found[index] = match
+                    break
+            else:
+                if len(ranked[index]) > start + window:
+                    still.append(index)  # the best ones' codes did not fit: the next few
+        pending, start, window = still, start + window, window * 4
     return found
 
 

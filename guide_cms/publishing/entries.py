@@ -208,15 +208,26 @@ def _text_cache_key(content_hash: str, code: str) -> tuple:
     return (content_hash, code, text_fingerprint(code))
 
 
-def verified_text(version_id: int, digest: str, code: str, label: str = "") -> tuple[str, str, tuple[SectionContent, ...]]:
-    """The title, summary and rendered sections of a version whose stored snapshot hashes to
-    digest, its content hash (ExportRefused otherwise); cached by content hash."""
+def stored_texts(items) -> dict[int, dict]:
+    """{version id: stored snapshot} for the planned entries (export.PlannedEntry) whose checked text
+    is not kept already, in one query."""
+    wanted = [item.version_id for item in items if _text_cache_key(*item.text_key) not in _TEXTS]
+    if not wanted:
+        return {}
+    return dict(Version.objects.filter(pk__in=wanted).order_by().values_list("pk", "snapshot"))
+
+
+def verified_text(version_id: int, digest: str, code: str, label: str = "", snapshot: dict | None = None,
+                  ) -> tuple[str, str, tuple[SectionContent, ...]]:
+    """The title, summary and rendered sections of a version whose stored snapshot (read here, or
+    given) hashes to digest, its content hash (ExportRefused otherwise); cached by content hash."""
     key = _text_cache_key(digest, code)
     found = _TEXTS.get(key)
     if found is not None:
         _TEXTS.move_to_end(key)
         return found
-    snapshot = Version.objects.values_list("snapshot", flat=True).get(pk=version_id)
+    if snapshot is None:
+        snapshot = Version.objects.values_list("snapshot", flat=True).get(pk=version_id)
     if content_hash(snapshot) != digest:
         raise ExportRefused(f"{label or version_id}: its stored text no longer matches its content hash; run verify_integrity")
     text = (
@@ -336,14 +347,15 @@ def plan_entries(channel: str, *, today: datetime.date | None = None) -> list[Pl
             continue
         alternates = [LanguageFacts.of(code) for code in sorted(live_languages[guide.pk], key=lambda code: order.get(code, len(order)))]
         stub = _published_stub(version, guide, approvals[version.pk], alternates, today, outdated=notice(publication))
-        planned.append(PlannedEntry(stub, load_text=partial(_load, stub, version, tuple(approvals[version.pk]))))
+        planned.append(PlannedEntry(stub, load_text=partial(_load, stub, version, tuple(approvals[version.pk])), version_id=version.pk,
+                                    text_key=(version.content_hash, stub.language.code)))
     return planned
 
 
-def _load(stub: PublishedGuide, version: Version, approvals) -> PublishedGuide:
+def _load(stub: PublishedGuide, version: Version, approvals, snapshot: dict | None = None) -> PublishedGuide:
     label = f"{stub.slug} [{stub.language.code}] v{stub.version_number}"
     _check_seals(version, approvals, label)
-    title, summary, sections = verified_text(version.pk, version.content_hash, stub.language.code, label)
+    title, summary, sections = verified_text(version.pk, version.content_hash, stub.language.code, label, snapshot=snapshot)
     return dataclasses.replace(stub, title=title, summary=summary, sections=sections)
 
 

@@ -32,7 +32,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -80,10 +80,28 @@ class PlannedEntry:
     it whole (text read, checked against its content hash and seals, rendered) when it must be rendered."""
 
     stub: Entry
-    load_text: Callable[[], Entry] | None = field(default=None, compare=False)
+    load_text: Callable[..., Entry] | None = field(default=None, compare=False)  # (snapshot=None) -> Entry
+    version_id: int | None = None  # whose stored text load_text reads (None: nothing to read)
+    text_key: tuple[str, str] | None = None  # (content hash, language): how the checked text is kept
 
-    def load(self) -> Entry:
-        return self.stub if self.load_text is None else self.load_text()
+    def load(self, snapshot: dict | None = None) -> Entry:
+        """The whole entry; snapshot: the version's stored text when the caller read it already (load_entries)."""
+        return self.stub if self.load_text is None else self.load_text(snapshot=snapshot)
+
+
+TEXTS_PER_QUERY = 100  # stored texts read together when many entries are rendered (about 50 KB each)
+
+
+def load_entries(items: list[PlannedEntry]) -> Iterator[Entry]:
+    """Each item loaded, in order, the stored texts read TEXTS_PER_QUERY at a time rather than one
+    query an entry (texts already checked and kept by content hash are not read at all)."""
+    from .entries import stored_texts
+
+    for start in range(0, len(items), TEXTS_PER_QUERY):
+        chunk = items[start:start + TEXTS_PER_QUERY]
+        texts = stored_texts([item for item in chunk if item.version_id is not None])
+        for item in chunk:
+            yield item.load(snapshot=texts.get(item.version_id))
 
 
 def _planned(entry) -> PlannedEntry:
@@ -450,8 +468,9 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
                 to_render.append((item, key, old, intact))
 
         def loaded():
-            for item, key, old, intact in to_render:
-                yield item.load(), (key, old, intact)  # ExportRefused stops everything here
+            entries = load_entries([item for item, *_rest in to_render])  # ExportRefused stops everything here
+            for entry, (_item, key, old, intact) in zip(entries, to_render):
+                yield entry, (key, old, intact)
 
         for entry, (key, old, intact), outcome in render_stream(channel, loaded()):
             eid = entry_id(entry)

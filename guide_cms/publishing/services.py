@@ -103,6 +103,7 @@ class PublishResult:
     versions: list[Version] = field(default_factory=list)  # every version published together (publish_versions)
     pages_live_after: float | None = None  # seconds from the call to the new files being live and the rows committed
     index_reports: list[export.ChannelReport] = field(default_factory=list)  # the search indexes brought up to date after
+    index_task: object = None  # or the queue's task that does it (Celery's AsyncResult), when a queue is configured
 
     @property
     def failures(self) -> list[str]:
@@ -168,9 +169,12 @@ def publish_versions(*, versions: list[Version], user, channels: list[str] | Non
         _audit_export(user, changed, root, distrusted)
     result.checkpoint = checkpoints.after_export(root=root)
     _log_checkpoint(result.checkpoint)
-    # The pages are live; the search index, which reads all of them, follows at once.
+    # The pages are live; the search index, which reads all of them, follows at once (on the queue, if there is one).
     behind = [r.channel for r in result.reports if r.index_deferred]
     if behind:
+        if queue_configured() and (task := _queued_or_none(channels=behind, output_dir=root, user=user)):
+            result.index_task = task
+            return result
         try:
             result.index_reports = export_channels(channels=behind, output_dir=root, user=user)
         except ExportRefused as exc:
@@ -179,6 +183,40 @@ def publish_versions(*, versions: list[Version], user, channels: list[str] | Non
             if report.error:
                 logger.error("The %s search index was not brought up to date; run export_channels: %s", report.channel, report.error)
     return result
+
+
+def queue_configured() -> bool:
+    """Whether exports and renders go to the task queue (settings.GUIDE_CMS_TASK_QUEUE = "celery")."""
+    from django.conf import settings
+
+    return (getattr(settings, "GUIDE_CMS_TASK_QUEUE", "") or "") == "celery"
+
+
+def queue_export(*, channels: list[str] | None = None, output_dir=None, user=None):
+    """export_channels as a task on the queue (tasks.export); returns Celery's AsyncResult, whose
+    .get() is the task's answer. Raises whatever Celery raises when the broker cannot be reached."""
+    from .tasks import export as export_task
+
+    return export_task.delay(channels, str(output_dir) if output_dir else None, getattr(user, "pk", None))
+
+
+def _queued_or_none(**kwargs):
+    """queue_export, or None (logged) when the queue cannot take it: the caller then exports here."""
+    try:
+        return queue_export(**kwargs)
+    except Exception as exc:  # noqa: BLE001 - a broker that is down must not leave the channels behind
+        logger.error("The task queue did not take the export (%s: %s); it runs in this process.", type(exc).__name__, exc)
+        return None
+
+
+def report_summary(report: export.ChannelReport) -> dict:
+    """A channel report as JSON (for the queue's answer): what export_channels' callers print."""
+    return {
+        "channel": report.channel, "changed": report.changed, "error": report.error, "files": report.files,
+        "rendered": list(report.rendered), "reused": len(report.reused), "written": len(report.written),
+        "changed_files": len(report.changed_files), "repaired": list(report.repaired),
+        "failures": [failure.describe(report.channel) for failure in report.failures], "path": str(report.path),
+    }
 
 
 def before_export(root, channels) -> dict[str, str]:
@@ -294,6 +332,8 @@ def withdraw_after_safety_change(*, source_version: Version, user) -> list[Publi
 
 
 def _export_after_withdrawal(user) -> None:
+    if queue_configured() and _queued_or_none(user=user):
+        return
     try:
         reports = export_channels(user=user)
     except ExportRefused as exc:

@@ -8,12 +8,20 @@ its fonts and its settings:
 
     celery -A guide_cms.publishing.tasks worker --pool solo -n render1@%h
 
-Each render is one task: the entry travels as JSON (rendering.entry_to_data)
-with the settings its rendering reads, and the files come back as base64, so
-a worker needs neither the database nor the export folder. The export itself
-(planning from keys, writing, the swap) stays in the process that publishes
-or runs export_channels; its lock is a PostgreSQL advisory lock, so exports
-started on several machines never interleave.
+Two kinds of task:
+
+- render: one entry. The entry travels as JSON (rendering.entry_to_data)
+  with the settings its rendering reads, and the files come back as base64,
+  so a render worker needs neither the database nor the export folder.
+- export: a whole export_channels run (planning from keys, rendering,
+  writing, the swap, the checkpoint), on a worker that has the database and
+  the export folder. A publication hands the search index that follows it
+  to this task, and `export_channels --queue` runs on it. Its handouts render
+  on that worker's own cores (a task waiting for tasks could wait forever on
+  a queue with one worker).
+
+The lock that serialises a channel's exports is a PostgreSQL advisory lock,
+so exports started on several machines never interleave.
 """
 from __future__ import annotations
 
@@ -56,3 +64,22 @@ def submit_render(path: str, entry, values: dict):
     from .rendering import entry_to_data
 
     return render.delay(path, entry_to_data(entry), values)
+
+
+@app.task(name="guide_cms.publishing.export")
+def export(channels: list[str] | None = None, output_dir: str | None = None, user_id: int | None = None) -> dict:
+    """export_channels on this worker; the answer: {"worker", "reports": [summary, ...], "checkpoint"} (JSON)."""
+    from django.contrib.auth import get_user_model
+    from django.test.utils import override_settings
+
+    from .services import export_channels, report_summary
+
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    with override_settings(GUIDE_CMS_TASK_QUEUE=""):  # render here: never wait on the queue from a task
+        reports = export_channels(channels=channels, output_dir=output_dir, user=user)
+    checkpoint = reports.checkpoint
+    return {
+        "worker": f"{export.request.hostname or ''}/{os.getpid()}",
+        "reports": [report_summary(report) for report in reports],
+        "checkpoint": checkpoint.checkpoint.sequence if checkpoint and checkpoint.written else None,
+    }

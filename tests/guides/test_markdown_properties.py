@@ -57,3 +57,27 @@ def test_no_body_renders_to_unsafe_html(body, language):
     assert parser.problems == [], (body, html)
     lowered = html.lower()
     assert all(f"<{tag}" not in lowered for tag in ("script", "iframe", "img", "svg", "style", "object", "embed"))
+
+
+def _shape(tokens):
+    return [(t.type, t.tag, t.level, t.content, t.map, dict(t.attrs), _shape(t.children or [])) for t in tokens]
+
+
+NESTING = ["> ", "- ", "  - ", "    - ", "1. ", "*", "**", "_", "[", "](https://example.org)", "> [!WARNING]\n> ", "\n", "\n\n", "x"]
+nested_bodies = st.lists(st.one_of(st.sampled_from(NESTING), st.sampled_from(HOSTILE), st.text(max_size=6)), max_size=80).map("".join)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=nested_bodies)
+def test_one_parse_serves_the_renderer_and_the_measures_and_gives_the_renderers_tokens(body):
+    """A body is parsed once (with the measuring parser's deeper cap) for rendering and for the checks:
+    the tokens the renderer gets are those its own parser, with markdown-it's cap, would give."""
+    from guide_cms.guides import markdown
+
+    fresh = markdown._subset.parse(body)
+    assert _shape(markdown._read_tokens(body)) == _shape(fresh)
+    env = {"language": "en"}
+    before = _shape(markdown._read_tokens(body))
+    expected = markdown.sanitize_html(markdown._subset.renderer.render(markdown._safe_links(fresh), markdown._subset.options, env))
+    assert render_markdown(body) == expected
+    assert _shape(markdown._read_tokens(body)) == before  # rendering left the shared tokens as parsed

@@ -46,3 +46,54 @@ def test_an_export_through_two_queue_workers_writes_the_same_bytes(db, queue, tm
     export_channel(HandoutChannel(), entries, tmp_path / "here")
     queued, here = _files(tmp_path / "queued" / "handouts"), _files(tmp_path / "here" / "handouts")
     assert queued.keys() == here.keys() and queued == here
+
+
+def _worker_database_url():
+    """The test database, for worker processes: only a server database is shared with them."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("export workers share the test database on PostgreSQL only (make test runs this suite on it too)")
+    d = connection.settings_dict
+    return f"postgres://{d['USER']}:{d['PASSWORD']}@{d['HOST'] or '127.0.0.1'}:{d['PORT'] or 5432}/{d['NAME']}"
+
+
+def test_exports_run_as_tasks_on_two_queue_workers_and_write_what_an_export_here_writes(transactional_db, workflow, tmp_path, settings):
+    """Whole exports on the queue: a worker with the database plans, renders, writes and swaps;
+    export_channels --queue waits for it; the bytes are those of an export in this process."""
+    pytest.importorskip("celery")
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from guide_cms.publishing.local_queue import local_queue
+    from guide_cms.publishing.services import export_channels, queue_export
+
+    workflow.publish(workflow.approve("en"), channels=("site", "handouts"))
+    workflow.publish(workflow.approve("es"), channels=("site", "handouts"))
+    env = {"DJANGO_SETTINGS_MODULE": "guide_cms.settings.test", "DATABASE_URL": _worker_database_url()}
+    with local_queue(2, env=env):
+        settings.GUIDE_CMS_TASK_QUEUE = "celery"
+        # Two exports at once, one a channel each: both workers take one.
+        tasks = [queue_export(channels=[name], output_dir=tmp_path / "queued") for name in ("handouts", "site")]
+        answers = [task.get(timeout=180) for task in tasks]
+        out = StringIO()
+        call_command("export_channels", "--queue", "--channel", "site", "--output", str(tmp_path / "queued"), stdout=out)
+    assert [[r["channel"] for r in a["reports"]] for a in answers] == [["handouts"], ["site"]]
+    assert all(not r["error"] and r["changed"] and sorted(r["rendered"]) == ["en/baclofen", "es/baclofen"]
+               for a in answers for r in a["reports"])
+    assert all(a["worker"].startswith("render") for a in answers)
+    assert "site: unchanged; 0 rendered, 2 reused" in out.getvalue()  # the queued re-export found nothing to do
+
+    settings.GUIDE_CMS_TASK_QUEUE = ""
+    export_channels(output_dir=tmp_path / "here")
+    for name in ("site", "handouts"):
+        assert _files(tmp_path / "queued" / name) == _files(tmp_path / "here" / name), name
+
+
+def test_export_channels_queue_without_a_queue_says_what_to_set(db, settings):
+    from django.core.management import CommandError, call_command
+
+    settings.GUIDE_CMS_TASK_QUEUE = ""
+    with pytest.raises(CommandError, match="GUIDE_CMS_TASK_QUEUE=celery"):
+        call_command("export_channels", "--queue")

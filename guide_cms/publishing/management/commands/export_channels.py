@@ -13,8 +13,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--channel", action="append", dest="channels", help="Channel name; repeat for several (default: all).")
         parser.add_argument("--output", help="Export folder (default: settings.GUIDE_CMS_EXPORT_DIR).")
+        parser.add_argument("--queue", action="store_true",
+                            help="Run the export as a task on the configured task queue (GUIDE_CMS_TASK_QUEUE=celery) and wait for it.")
+        parser.add_argument("--timeout", type=float, default=3600, help="With --queue: seconds to wait for the task (default 3600).")
 
-    def handle(self, *args, channels=None, output=None, **options):
+    def handle(self, *args, channels=None, output=None, queue=False, timeout=3600, **options):
+        if queue:
+            return self._on_queue(channels, output, timeout)
         interactive = sys.stdout.isatty()
 
         def progress(channel, entry, done, total):
@@ -60,3 +65,32 @@ class Command(BaseCommand):
                 f"{problems} export problem(s): the other guides were exported; fix the ones named above and run export_channels again.",
                 returncode=1,
             )
+
+    def _on_queue(self, channels, output, timeout):
+        from guide_cms.publishing.services import queue_configured, queue_export
+
+        if not queue_configured():
+            raise CommandError("--queue needs a task queue: set GUIDE_CMS_TASK_QUEUE=celery and CELERY_BROKER_URL (README, Task queue).")
+        try:
+            task = queue_export(channels=channels, output_dir=output)
+            self.stdout.write(f"export queued as task {task.id}; waiting for a worker…")
+            answer = task.get(timeout=timeout)
+        except Exception as exc:  # noqa: BLE001 - the broker, the worker or the export: say which, keep nothing half-done
+            raise CommandError(f"The export on the queue failed ({type(exc).__name__}): {exc}") from None
+        problems = 0
+        for report in answer["reports"]:
+            if report["error"]:
+                problems += 1
+                self.stderr.write(self.style.ERROR(f"{report['channel']}: FAILED, its previous output was kept: {report['error']}"))
+                continue
+            state = "updated" if report["changed"] else "unchanged"
+            self.stdout.write(f"{report['channel']}: {state}; {len(report['rendered'])} rendered, {report['reused']} reused, "
+                              f"{report['files']} files in {report['path']} (worker {answer['worker']})")
+            for failure in report["failures"]:
+                problems += 1
+                self.stderr.write(self.style.ERROR(f"  FAILED {failure}"))
+        if answer.get("checkpoint"):
+            self.stdout.write(f"checkpoint {answer['checkpoint']} written")
+        if problems:
+            raise CommandError(f"{problems} export problem(s) on the queue: fix the ones named above and run export_channels again.",
+                               returncode=1)
