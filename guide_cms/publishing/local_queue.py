@@ -46,6 +46,7 @@ def local_queue(workers: int = 2, *, env: dict | None = None, timeout: float = 9
                      "-n", f"render{n}@%h", "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],
                     cwd=settings.BASE_DIR, env=worker_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 ))
+            _forget_connections(app)
             app.conf.broker_url = app.conf.result_backend = url
             deadline = time.monotonic() + timeout
             while len(app.control.ping(timeout=0.5) or []) < workers:
@@ -64,3 +65,15 @@ def local_queue(workers: int = 2, *, env: dict | None = None, timeout: float = 9
                     process.wait()
             app.pool.force_close_all()
             app.conf.broker_url = app.conf.result_backend = ""
+            _forget_connections(app)
+
+
+def _forget_connections(app) -> None:
+    """Drop the app's broker pools and its result backend (Celery keeps both once made, for the URLs
+    they were made with), so that the next local queue, on other ports, gets its own: what Celery
+    itself does in a forked child (Celery._after_fork)."""
+    app._pool = None
+    amqp = app.__dict__.get("amqp")
+    if amqp is not None:
+        amqp._producer_pool = None
+    app._local.__dict__.pop("backend", None)
