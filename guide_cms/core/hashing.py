@@ -16,9 +16,18 @@ def _nfc(value: Any) -> Any:
     return value
 
 
+def _dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def canonical_json(value: Any) -> str:
     """Unicode NFC, sorted keys, no insignificant whitespace: one text per value."""
-    return json.dumps(_nfc(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    text = _dumps(value)
+    # Nearly every value is NFC already. If the whole text is, so is every string in it (a string that
+    # is not NFC stays so among JSON's ASCII punctuation), and normalising each one would change nothing.
+    if unicodedata.is_normalized("NFC", text):
+        return text
+    return _dumps(_nfc(value))
 
 
 def sha256_hex(value: Any) -> str:

@@ -19,6 +19,18 @@ class UnknownLanguage(LookupError):
     pass
 
 
+@cache
+def _locale(name: str) -> Locale:
+    """Babel's Locale for a locale name, parsed once (Locale.parse reads CLDR data each time)."""
+    return Locale.parse(name)
+
+
+@cache
+def _name_of(name: str, in_language: str) -> str:
+    """The language `name` called in `in_language` ("es", "en" -> "Spanish"), from CLDR."""
+    return _locale(name).get_display_name(_locale(in_language))
+
+
 @dataclass(frozen=True)
 class Language:
     """One configured language, described by Babel."""
@@ -27,7 +39,7 @@ class Language:
 
     @property
     def locale(self) -> Locale:
-        return Locale.parse(self.gettext_locale)
+        return _locale(self.gettext_locale)
 
     @property
     def gettext_locale(self) -> str:
@@ -46,11 +58,11 @@ class Language:
 
     @property
     def english_name(self) -> str:
-        return self.locale.get_display_name("en")
+        return _name_of(self.gettext_locale, "en")
 
     @property
     def native_name(self) -> str:
-        return self.locale.get_display_name(self.locale)
+        return _name_of(self.gettext_locale, self.gettext_locale)
 
     @property
     def display_name(self) -> str:
@@ -58,7 +70,7 @@ class Language:
         from django.utils.translation import get_language
 
         try:
-            return self.locale.get_display_name(Locale.parse(to_locale(get_language() or settings.LANGUAGE_CODE)))
+            return _name_of(self.gettext_locale, to_locale(get_language() or settings.LANGUAGE_CODE))
         except (ValueError, LookupError):
             return self.english_name
 
