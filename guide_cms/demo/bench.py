@@ -377,20 +377,25 @@ class Benchmark:
         with self.measure("publish them: every channel updated (one outcome)", len(self.codes), "guide-languages") as row:
             result = publish_versions(versions=versions, user=publisher, output_dir=self.exports)
         self._files(row, result, "one edit")
+        self._live_rows(row, result, "every channel's files")
         versions = self._edit_cycle(2, " (a second edit)")
         with self.measure("publish them on the site alone", len(self.codes), "guide-languages") as row:
             result = publish_versions(versions=versions, user=publisher, output_dir=self.exports, channels=["site"])
         self._files(row, result, "one edit, site")
-        self.rows.append(Row(name="  of which: until the new pages are live", wall=result.pages_live_after, units=len(self.codes),
-                             unit="guide-languages", note="files swapped in and publications committed"))
-        if result.index_reports:
-            (index,) = result.index_reports
-            self.rows.append(Row(name="  then the search index over every page", wall=row.wall - result.pages_live_after, units=1,
-                                 unit="indexes", written=len(index.written), changed=len(index.changed_files),
-                                 note="Pagefind over the live pages, right after"))
+        self._live_rows(row, result, "the new pages")
         with self.measure("then on the handouts", len(self.codes), "guide-languages") as row:
             result = publish_versions(versions=versions, user=publisher, output_dir=self.exports, channels=["handouts"])
         self._files(row, result, "one edit, handouts")
+
+    def _live_rows(self, row, result, what: str):
+        """The publication's two moments: its files live (and its rows committed), then the search index."""
+        self.rows.append(Row(name=f"  of which: until {what} are live", wall=result.pages_live_after, units=len(self.codes),
+                             unit="guide-languages", note="files swapped in and publications committed"))
+        if result.index_reports:
+            (index,) = result.index_reports
+            self.rows.append(Row(name=f"  then the search index ({what})", wall=row.wall - result.pages_live_after, units=1,
+                                 unit="indexes", written=len(index.written), changed=len(index.changed_files),
+                                 note="Pagefind over the live pages, right after"))
 
     def _files(self, row, result, fact):
         row.written = sum(len(r.written) for r in result.reports)
@@ -651,17 +656,18 @@ class Benchmark:
                  (rate or 0) >= 3 * WAGTAIL["content units/s"], "units/s")
         publish = self.row("publish them: every channel")
         site_alone = self.row("  of which: until the new pages are live")
+        every_channel = self.row("  of which: until every channel's files are live")
         if site_alone:
             goal("one edit: site pages updated within 0.5 s of the publication (on the site alone)", round(site_alone.wall, 2), 0.5,
                  site_alone.wall <= 0.5, "s")
-        if publish and one and one.units:
+        if publish and every_channel and one and one.units:
             import math
 
             single = one.wall / one.units
             cores = self.facts.get("cores", 1)
             budget = math.ceil(len(self.codes) / max(cores, 1)) * single
-            goal("one edit: every channel within ⌈languages ÷ cores⌉ single PDF renders", round(publish.wall, 2), round(budget, 2),
-                 publish.wall <= budget, "s")
+            goal("one edit: every channel within ⌈languages ÷ cores⌉ single PDF renders", round(every_channel.wall, 2), round(budget, 2),
+                 every_channel.wall <= budget, "s")
             expected = {f"{c}/{self.library[0].slug}" for c in self.codes}
             detail = self.facts.get("one edit", {})
             extra = {"index.html", "sitemap.xml", "manifest.json"}
