@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -51,6 +52,18 @@ class ExportProblem:
         return f"{self.channel}: {self.slug} [{self.language}]: {self.message}"
 
 
+class _LivePublication(NamedTuple):
+    guide_id: int
+    slug: str
+    language: str
+    channel: str
+    withdrawn_at: object
+    number: int  # the live version's
+    content_hash: str
+    source_version_id: int | None
+    source_version_number: int | None
+
+
 def export_problems(guide_ids=None, output_dir=None) -> list[ExportProblem]:
     """Live publications (of guide_ids, or all) against each channel's manifest.
 
@@ -60,7 +73,6 @@ def export_problems(guide_ids=None, output_dir=None) -> list[ExportProblem]:
     files, if any, still served); and, when all guides are checked, manifest
     entries that no live publication accounts for.
     """
-    from .entries import heavy_fields
     from .export import channel_names, export_root, live_manifest
 
     from guide_cms.guides.models import Version, VersionStatus
@@ -69,17 +81,17 @@ def export_problems(guide_ids=None, output_dir=None) -> list[ExportProblem]:
 
     root = export_root(output_dir)
     manifests = {name: live_manifest(root / name) for name in channel_names()}
-    publications = (
-        Publication.objects.live().select_related("guide", "version__source_version")
-        .defer(*heavy_fields("version__"), *heavy_fields("version__source_version__"))  # numbers and hashes only: no text
-        .order_by("guide__slug", "language", "channel")
-    )
+    rows = Publication.objects.live().order_by("guide__slug", "language", "channel")
     if guide_ids is not None:
-        publications = publications.filter(guide_id__in=list(guide_ids))
-    publications = list(publications)
-    live_source = live_source_versions({p.guide_id for p in publications if p.version.source_version_id}) if publications else {}
+        rows = rows.filter(guide_id__in=list(guide_ids))
+    # Numbers and hashes only, as tuples: a state page asks this of every publication it shows.
+    publications = [_LivePublication(*row) for row in rows.values_list(
+        "guide_id", "guide__slug", "language", "channel", "withdrawn_at", "version__number", "version__content_hash",
+        "version__source_version_id", "version__source_version__number",
+    )]
+    live_source = live_source_versions({p.guide_id for p in publications if p.source_version_id}) if publications else {}
     approved_source: dict[int, list] = {}
-    if any(p.version.source_version_id for p in publications):
+    if any(p.source_version_id for p in publications):
         rows = (
             Version.objects.filter(guide_id__in={p.guide_id for p in publications}, status=VersionStatus.APPROVED,
                                    language=F("guide__source_language"))
@@ -90,12 +102,12 @@ def export_problems(guide_ids=None, output_dir=None) -> list[ExportProblem]:
     problems: list[ExportProblem] = []
     accounted: set[tuple[str, str]] = set()
     for publication in publications:
-        guide, version, channel = publication.guide, publication.version, publication.channel
-        eid = f"{publication.language}/{guide.slug}"
+        version, channel = publication, publication.channel
+        eid = f"{publication.language}/{publication.slug}"
         accounted.add((channel, eid))
 
-        def report(message, guide=guide, publication=publication, channel=channel):
-            problems.append(ExportProblem(guide.pk, guide.slug, publication.language, channel, message))
+        def report(message, publication=publication, channel=channel):
+            problems.append(ExportProblem(publication.guide_id, publication.slug, publication.language, channel, message))
 
         manifest = manifests.get(channel)
         live = _("v%(number)d is live") % {"number": version.number}
@@ -127,7 +139,7 @@ def export_problems(guide_ids=None, output_dir=None) -> list[ExportProblem]:
                 "live": live, "channel": channel, "exported": str(record.get("content_hash"))[:12], "hash": version.content_hash[:12]})
         elif not withdrawn and version.source_version_id:
             source = outdating_live_source(
-                version.source_version.number, approved_source.get(guide.pk, []), live_source.get(guide.pk)
+                version.source_version_number, approved_source.get(publication.guide_id, []), live_source.get(publication.guide_id)
             )
             expected = source.number if source else None
             if record.get("outdated_by") != expected:
