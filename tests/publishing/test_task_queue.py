@@ -57,6 +57,22 @@ def _worker_database_url():
     return f"postgres://{d['USER']}:{d['PASSWORD']}@{d['HOST'] or '127.0.0.1'}:{d['PORT'] or 5432}/{d['NAME']}"
 
 
+def _workers_disconnected(wait: float = 20.0) -> None:
+    """Wait until the stopped workers' database sessions are gone (PostgreSQL ends a session a moment
+    after its client exits), so that the test database can be dropped at the end of the run."""
+    import time
+
+    from django.db import connection
+
+    deadline = time.monotonic() + wait
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.2)
+
+
 @pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
                     reason="export workers share the test database on PostgreSQL only (make test runs this suite on it too)")
 # Committed rows, for the workers; serialized like the other transactional tests, so that the next one restores cleanly.
@@ -82,6 +98,7 @@ def test_exports_run_as_tasks_on_two_queue_workers_and_write_what_an_export_here
         answers = [task.get(timeout=180) for task in tasks]
         out = StringIO()
         call_command("export_channels", "--queue", "--channel", "site", "--output", str(tmp_path / "queued"), stdout=out)
+    _workers_disconnected()
     assert [[r["channel"] for r in a["reports"]] for a in answers] == [["handouts"], ["site"]]
     assert all(not r["error"] and r["changed"] and sorted(r["rendered"]) == ["en/baclofen", "es/baclofen"]
                for a in answers for r in a["reports"])
