@@ -49,6 +49,8 @@ class ExportProblem:
     message: str
 
     def __str__(self) -> str:
+        if not self.slug:  # the channel as a whole
+            return f"{self.channel}: {self.message}"
         return f"{self.channel}: {self.slug} [{self.language}]: {self.message}"
 
 
@@ -150,6 +152,11 @@ def export_problems(guide_ids=None, output_dir=None) -> list[ExportProblem]:
                 report(message % {"live": live, "source": expected or 0, "channel": channel})
     if guide_ids is None:
         for channel, manifest in manifests.items():
+            if ((manifest or {}).get("index") or {}).get("behind"):
+                problems.append(ExportProblem(None, "", "", channel, _(
+                    "its search index was built from earlier pages (the index that follows a publication did not "
+                    "finish). Run export_channels."
+                )))
             for eid, record in sorted((manifest or {}).get("entries", {}).items()):
                 if (channel, eid) not in accounted:
                     language, _sep, slug = eid.partition("/")

@@ -313,3 +313,30 @@ def test_the_search_index_holds_the_live_guide_pages_and_no_withdrawal_notice(wf
     manifest = json.loads(files["manifest.json"])
     assert manifest["index"]["pages"] == ["en/baclofen/index.html", "en/diazepam/index.html", "es/diazepam/index.html"]
     assert set(manifest["index"]["files"]) == {path for path in files if path.startswith("pagefind/")}
+
+
+def test_a_publication_puts_its_pages_live_first_and_an_index_left_behind_is_reported_until_an_export(wf, tmp_path, settings, monkeypatch):
+    from guide_cms.publishing import services
+    from guide_cms.publishing.selectors import export_problems
+    from guide_cms.publishing.services import publish_versions
+
+    settings.GUIDE_CMS_SITE_SEARCH = True
+    export_channels(channels=["site"], output_dir=tmp_path)
+    before = {p: d for p, d in site_files(tmp_path).items() if p.startswith("pagefind/")}
+    wf.edit("dosing", "es", "Tome 5 mg por la noche.")
+    spanish = wf.approve("es")
+    monkeypatch.setattr(services, "export_channels", lambda **kwargs: [])  # the index after it never ran (a crash)
+    result = publish_versions(versions=[spanish], user=wf.publisher, channels=["site"], output_dir=tmp_path)
+    assert result.pages_live_after is not None and result.reports[0].index_deferred
+    files = site_files(tmp_path)
+    assert "Tome 5 mg por la noche." in files["es/baclofen/index.html"].decode()
+    assert {p: d for p, d in files.items() if p.startswith("pagefind/")} == before  # the previous index, whole
+    assert verify_exports(tmp_path) == []
+    assert [str(p) for p in export_problems(output_dir=tmp_path)] == [
+        "site: its search index was built from earlier pages (the index that follows a publication did not finish). "
+        "Run export_channels."
+    ]
+    monkeypatch.undo()
+    (report,) = export_channels(channels=["site"], output_dir=tmp_path)
+    assert report.rendered == [] and any(p.startswith("pagefind/") for p in report.written)
+    assert export_problems(output_dir=tmp_path) == []
