@@ -111,6 +111,13 @@ class PublishingVersionAdmin(VersionAdmin):
                     refused += 1
                     yield format_html('<strong class="gc-refused">{}</strong> {}</li>\n', _("refused, nothing recorded:"), str(exc))
                     continue
+                except OSError as exc:  # the export folder: full, read-only, not allowed; rolled back, files untouched
+                    logger.exception("Publishing %s failed", version.code)
+                    refused += 1
+                    yield format_html('<strong class="gc-refused">{}</strong> {}</li>\n', _(
+                        "failed, nothing recorded: the export folder could not be written. Tell whoever runs guide_cms:"
+                    ), f"{exc.strerror or exc}: {exc.filename or ''}")
+                    continue
                 except Exception:  # noqa: BLE001 - the page must say so; the transaction was rolled back
                     logger.exception("Publishing %s failed", version.code)
                     refused += 1

@@ -364,10 +364,10 @@ def after_export(*, root=None) -> CheckpointResult | None:
 
 
 def distrust_altered_output(root: Path, channels) -> dict[str, str]:
-    """Before an export (under the channels' locks): a channel whose manifest was edited is not reused.
-
-    Its manifest is removed, so the export renders every file of it again from
-    the signed versions instead of copying what is on disk. Returns {channel: why}.
+    """Before an export (under the channels' locks): the channels whose manifest was edited, whose
+    files must not be reused: the export renders every file of them again from the signed versions
+    (stage_channel's distrust) and swaps the new folder in whole, so a crash meanwhile leaves the
+    output as it was (reported, and repaired by the next export). Returns {channel: why}.
     """
     try:
         checkpoint = latest_checkpoint(root)
@@ -376,8 +376,4 @@ def distrust_altered_output(root: Path, channels) -> dict[str, str]:
         untrusted = {name: "the latest checkpoint does not verify, so nothing on disk is reused" for name in channels if manifest_digest(root, name)}
     else:
         untrusted = untrusted_manifests(root, channels, checkpoint)
-    for channel in untrusted:
-        link = Path(root) / channel
-        with contextlib.suppress(FileNotFoundError):
-            (link.resolve() / export.MANIFEST).unlink()
     return untrusted

@@ -243,7 +243,9 @@ def _walk(folder: Path) -> dict[str, os.stat_result]:
 
 
 def _stamp(stat: os.stat_result) -> list[int]:
-    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+    # The change time too: a file edited in place with its size kept and its modification time
+    # set back still gets a new one (no call sets it), so it is hashed and repaired.
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]
 
 
 def _folder_problems(folder: Path, manifest: dict, known: dict[str, list[int]], intact: dict | None = None) -> dict[str, str]:
@@ -269,13 +271,25 @@ def _stamps_file(root: Path, name: str) -> Path:
     return root / f".{name}.stamps.json"
 
 
+def _stamps_mac(folder: str, files: dict) -> str:
+    from django.utils.crypto import salted_hmac
+
+    return salted_hmac("guide_cms.export.stamps", json.dumps([folder, files], sort_keys=True), algorithm="sha256").hexdigest()
+
+
 def _read_stamps(root: Path, name: str, folder: Path) -> dict[str, list[int]]:
-    """The files' stamps recorded after the export that made folder (none if another folder is live)."""
+    """The files' stamps recorded after the export that made folder (none if another folder is live, or
+    if the stamps were written by anyone without the application's key: then every file is hashed)."""
+    from django.utils.crypto import constant_time_compare
+
     try:
         data = json.loads(_stamps_file(root, name).read_text("utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
+        folder_name, files, mac = data["folder"], data["files"], data["mac"]
+    except (FileNotFoundError, json.JSONDecodeError, KeyError, TypeError):
         return {}
-    return data.get("files", {}) if data.get("folder") == folder.name else {}
+    if folder_name != folder.name or not constant_time_compare(mac, _stamps_mac(folder_name, files)):
+        return {}
+    return files
 
 
 def _write_stamps(root: Path, name: str, folder: Path, stamps: dict[str, list[int]]) -> None:
@@ -284,7 +298,7 @@ def _write_stamps(root: Path, name: str, folder: Path, stamps: dict[str, list[in
     target = _stamps_file(root, name)
     temp = target.with_name(f"{target.name}.{os.getpid()}")
     try:
-        temp.write_text(json.dumps({"folder": folder.name, "files": stamps}), "utf-8")
+        temp.write_text(json.dumps({"folder": folder.name, "files": stamps, "mac": _stamps_mac(folder.name, stamps)}), "utf-8")
         os.replace(temp, target)
     except OSError as exc:
         temp.unlink(missing_ok=True)
@@ -301,7 +315,7 @@ class _Tree:
         self.root, self.name = root, name
         self.folder: Path | None = None
         self._dirs: set[str] = set()
-        self.stamps: dict[str, list[int]] = {}
+        self.paths: set[str] = set()  # every file put in it (their stamps are taken once it is live)
 
     def _target(self, path: str) -> str:
         if self.folder is None:
@@ -316,16 +330,15 @@ class _Tree:
         target = self._target(path)
         with open(target, "xb") as handle:
             handle.write(content)
-        self.stamps[path] = _stamp(os.stat(target))
+        self.paths.add(path)
 
-    def link(self, source: Path, path: str, stamp: list[int] | None) -> None:
+    def link(self, source: Path, path: str) -> None:
         target = self._target(path)
         try:
             os.link(source / path, target)
         except OSError:  # a file system without hard links: copy
             shutil.copy2(source / path, target)
-            stamp = None
-        self.stamps[path] = stamp or _stamp(os.stat(target))
+        self.paths.add(path)
 
     def remove(self) -> None:
         if self.folder is not None:
@@ -340,11 +353,11 @@ class StagedExport:
     """
 
     def __init__(self, channel: Channel, root: Path, current: Path | None, staging: Path | None, report: ChannelReport,
-                 stamps: dict | None = None):
+                 paths=()):
         self.channel, self.root, self.current, self.staging, self.report = channel, root, current, staging, report
         self.link = root / channel.name
         self.swapped = False
-        self.stamps = stamps or {}
+        self.paths = set(paths)
 
     def swap(self) -> None:
         """Point <root>/<channel> at the new folder in one rename (if anything changed)."""
@@ -376,9 +389,14 @@ class StagedExport:
     def finish(self) -> None:
         """Remove whichever folder is no longer live, and record the live files' stamps."""
         if self.swapped:
-            _write_stamps(self.root, self.channel.name, self.staging, self.stamps)
             if self.current and self.current != self.staging.resolve() and self.current.parent == self.root.resolve():
                 shutil.rmtree(self.current, ignore_errors=True)
+            # Taken now: linking a file and removing the old folder's link both change its change time.
+            stamps = {}
+            for path in self.paths:
+                with contextlib.suppress(FileNotFoundError):
+                    stamps[path] = _stamp(os.stat(self.staging / path))
+            _write_stamps(self.root, self.channel.name, self.staging, stamps)
         elif self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
 
@@ -394,7 +412,7 @@ def export_channel(channel: Channel, entries: list, root: Path, progress=None) -
 
 
 def stage_channel(channel: Channel, entries: list, root: Path, progress=None, required=(), only=None,
-                  defer_index: bool = False) -> StagedExport:
+                  defer_index: bool = False, distrust: bool = False) -> StagedExport:
     """Build channel's complete output for entries (Entry or PlannedEntry) in a new folder beside the live one.
 
     Entries whose key did not change keep their files (hard links), unless
@@ -411,12 +429,14 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
     With defer_index, a search index that the changed pages outdate keeps its
     previous files (report.index_deferred): the pages go live first, and the
     next export (publish_versions runs one at once) builds the index.
+    With distrust (its manifest was edited, checkpoints.distrust_altered_output),
+    nothing of the live output is reused: every file is rendered again.
     """
     from .rendering import render_stream
 
     link = root / channel.name
     current = link.resolve() if link.exists() else None
-    previous = read_manifest(current) if current else None
+    previous = read_manifest(current) if current and not distrust else None
     previous_entries = (previous or {}).get("entries", {})
     previous_files = (previous or {}).get("files", {})
     known = _read_stamps(root, channel.name, current) if previous is not None else {}
@@ -530,10 +550,10 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
         report.changed = previous != manifest or bool(damaged) or rebuild_index
         if report.changed:
             for path in kept + (index_kept or []):
-                tree.link(current, path, known.get(path))
+                tree.link(current, path)
             for item, same in zip(shared, shared_kept):
                 if same:
-                    tree.link(current, same, known.get(same))
+                    tree.link(current, same)
                 else:
                     tree.write(item.path, item.content)
                     report.written.append(item.path)
@@ -547,7 +567,7 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
                     digest = hashlib.sha256(item.content).hexdigest()
                     files[_safe(item.path)] = digest
                     if previous_files.get(item.path) == digest and item.path not in damaged:
-                        tree.link(current, item.path, known.get(item.path))  # Pagefind's chunks are named by content
+                        tree.link(current, item.path)  # Pagefind's chunks are named by content
                     else:
                         tree.write(item.path, item.content)
                         report.written.append(item.path)
@@ -556,7 +576,7 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
             report.files = len(files)
             tree.write(MANIFEST, (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
             report.written.append(MANIFEST)
-            tree.stamps.pop(MANIFEST, None)
+            tree.paths.discard(MANIFEST)
             before = dict(previous_files)
             report.changed_files = sorted(
                 {p for p, digest in files.items() if before.get(p) != digest} | (set(before) - set(files)) | set(damaged)
@@ -570,7 +590,7 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
     except BaseException:
         tree.remove()
         raise
-    return StagedExport(channel, root, current, tree.folder if report.changed else None, report, stamps=tree.stamps)
+    return StagedExport(channel, root, current, tree.folder if report.changed else None, report, paths=tree.paths)
 
 
 def _plan_index(channel: Channel, served: dict, files: dict, previous: dict | None, damaged: dict) -> tuple[dict | None, list | None]:

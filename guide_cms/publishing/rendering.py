@@ -16,6 +16,7 @@ files), never raised.
 """
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import datetime
 import os
@@ -178,7 +179,24 @@ def render_pool(size: int):
 
             _POOL = ProcessPoolExecutor(max_workers=size, mp_context=context, initializer=start)
             _POOL_SIZE = size
+            global _EXIT_REGISTERED
+            if not _EXIT_REGISTERED:
+                # Stopped while the interpreter is whole: left to the end, the pool's thread reports
+                # "Exception ignored … 'NoneType' object has no attribute 'util'" as a command exits.
+                atexit.register(_stop_at_exit)
+                _EXIT_REGISTERED = True
         return _POOL
+
+
+_EXIT_REGISTERED = False
+
+
+def _stop_at_exit() -> None:
+    global _POOL, _POOL_SIZE
+    with _POOL_LOCK:
+        if _POOL is not None:
+            _POOL.shutdown(wait=True, cancel_futures=True)
+        _POOL, _POOL_SIZE = None, 0
 
 
 def warm_pool() -> None:

@@ -156,7 +156,8 @@ def publish_versions(*, versions: list[Version], user, channels: list[str] | Non
         except ExportRefused as exc:
             raise PublishRefused(str(exc)) from exc
         try:
-            result = _publish_and_stage(versions=versions, user=user, channels=channels, root=root, progress=progress, staged=staged)
+            result = _publish_and_stage(versions=versions, user=user, channels=channels, root=root, progress=progress, staged=staged,
+                                        distrusted=distrusted)
         except BaseException:
             for stage in reversed(staged):
                 stage.undo()
@@ -243,7 +244,7 @@ def _log_checkpoint(result) -> None:
 
 
 @transaction.atomic
-def _publish_and_stage(*, versions, user, channels, root, progress, staged) -> PublishResult:
+def _publish_and_stage(*, versions, user, channels, root, progress, staged, distrusted=()) -> PublishResult:
     locked = []
     for version in sorted(versions, key=lambda v: v.pk):
         version = Version.objects.select_for_update(of=("self",)).select_related("guide", "source_version").get(pk=version.pk)
@@ -284,8 +285,9 @@ def _publish_and_stage(*, versions, user, channels, root, progress, staged) -> P
         channel = export.get_channel(name)
         try:
             entries = plan_entries(name)
-            staged.append(export.stage_channel(channel, entries, root, progress=progress, required=required, only=only,
-                                               defer_index=True))
+            staged.append(export.stage_channel(channel, entries, root, progress=progress, required=required,
+                                               only=None if name in distrusted else only, defer_index=True,
+                                               distrust=name in distrusted))
         except ChannelError as exc:
             raise PublishRefused(
                 _("Nothing was published: %(channel)s cannot render this version: %(error)s") % {"channel": name, "error": exc}
@@ -389,7 +391,7 @@ def export_channels(*, channels: list[str] | None = None, output_dir=None, user=
             # Entries are read under the lock: a publication committed while we waited is included.
             entries = plan_entries(name)
             try:
-                stage = export.stage_channel(channel, entries, root, progress=progress)
+                stage = export.stage_channel(channel, entries, root, progress=progress, distrust=name in distrusted)
             except ChannelError as exc:
                 reports.append(export.ChannelReport(channel=name, path=root / name, changed=False, error=str(exc)))
                 continue

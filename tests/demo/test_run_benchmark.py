@@ -19,7 +19,7 @@ ROWS = [
     "then on the handouts",
     "verify_integrity", "guide list, 2 guides", "review queue, 2 guides", "translator dashboard, 2 guides", "translation editor, 2 guides",
     "guide list, 6 guides", "review queue, 6 guides", "translator dashboard, 6 guides", "translation editor, 6 guides",
-    "QA checks, a 10-section guide [es]", "QA checks, a 10-section guide [ar]",
+    "QA checks, the demo guide's 10-section sample [es]", "QA checks, the demo guide's 10-section sample [ar]",
     "translation memory: index build, 2,000 pairs", "translation memory: exact matches, one guide", "translation memory: fuzzy matches, one guide",
 ]
 

@@ -102,6 +102,29 @@ def test_a_manifest_edited_with_its_files_is_reported_and_the_next_export_render
     assert AuditEvent.objects.filter(action="export.channels").first().data["distrusted"]["site"]
 
 
+def test_an_export_killed_while_it_renders_a_distrusted_channel_again_leaves_its_output_as_it_was(published, export_dir, monkeypatch):
+    """The edited output is reported, not deleted: until the new folder is swapped in, a crash leaves
+    the channel's files and manifest as they were (verify_integrity still reports the edit)."""
+    from guide_cms.publishing.channels.site import SiteChannel
+
+    site = export_dir / "site"
+    manifest = json.loads((site / "manifest.json").read_text())
+    manifest["files"]["es/baclofen.json"] = "0" * 64
+    (site / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    before = {p.relative_to(site.resolve()).as_posix(): p.read_bytes() for p in site.resolve().rglob("*") if p.is_file()}
+
+    def killed(self, entry):
+        raise KeyboardInterrupt  # the process is stopped in the middle of rendering
+
+    monkeypatch.setattr(SiteChannel, "render_entry", killed)
+    with pytest.raises(KeyboardInterrupt):
+        export_channels(channels=["site"])
+    after = {p.relative_to(site.resolve()).as_posix(): p.read_bytes() for p in site.resolve().rglob("*") if p.is_file()}
+    assert after == before and "manifest.json" in after
+    code, output = verify_integrity()
+    assert code == 1 and "export site: its manifest.json" in output
+
+
 @pytest.mark.parametrize("damage", ["altered", "forged", "removed"])
 def test_a_checkpoint_altered_forged_or_removed_is_reported(published, export_dir, damage):
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey

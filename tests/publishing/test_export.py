@@ -240,6 +240,29 @@ def test_a_change_of_one_guide_writes_its_files_index_sitemap_and_manifest_only(
     assert verify_exports(tmp_path) == []
 
 
+@pytest.mark.parametrize("forged_stamps", [False, True], ids=["edited in place", "edited, and its stamps rewritten"])
+def test_a_page_edited_in_place_with_its_size_and_time_kept_is_found_and_rendered_again(wf, tmp_path, forged_stamps):
+    """A dose changed by hand, the file's size and modification time put back (and the stamps the export
+    keeps rewritten to match, by someone without the application's key): the next export repairs it."""
+    import os
+
+    export_channels(channels=["site"], output_dir=tmp_path)
+    page = (tmp_path / "site").resolve() / "es/baclofen/index.html"
+    signed, stat = page.read_bytes(), page.stat()
+    assert b"Tome 5 mg." in signed
+    page.write_bytes(signed.replace(b"Tome 5 mg.", b"Tome 9 mg."))
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    if forged_stamps:
+        stamps_file = tmp_path / ".site.stamps.json"
+        data = json.loads(stamps_file.read_text())
+        now = page.stat()
+        data["files"]["es/baclofen/index.html"] = [now.st_size, now.st_mtime_ns, now.st_ino, now.st_ctime_ns]
+        stamps_file.write_text(json.dumps(data))
+    (report,) = export_channels(channels=["site"], output_dir=tmp_path)
+    assert report.repaired == ["es/baclofen/index.html"]
+    assert ((tmp_path / "site").resolve() / "es/baclofen/index.html").read_bytes() == signed
+
+
 def test_a_publication_reports_the_files_it_wrote(wf, tmp_path, settings):
     settings.GUIDE_CMS_EXPORT_DIR = tmp_path
     _second_guide(wf)

@@ -53,7 +53,7 @@ def test_export_channels_reports_and_verify_catches_tampering(wf, export_dir):
         run("verify_integrity")
     output = run("export_channels", "--channel", "site")
     assert "site: updated; 1 rendered, 0 reused" in output
-    assert "repaired 1 file(s) altered or deleted on disk: en/baclofen/index.html" in output
+    assert "repaired 1 file(s) altered, added or deleted on disk: en/baclofen/index.html" in output
     assert "Take 5 mg." in page.read_text()
     assert "Integrity OK" in run("verify_integrity")
     with pytest.raises(CommandError, match="Unknown channel 'email'"):

@@ -117,3 +117,24 @@ def test_export_channels_queue_without_a_queue_says_what_to_set(db, settings):
     settings.GUIDE_CMS_TASK_QUEUE = ""
     with pytest.raises(CommandError, match="GUIDE_CMS_TASK_QUEUE=celery"):
         call_command("export_channels", "--queue")
+
+
+def test_export_channels_queue_without_a_broker_names_the_setting(db, settings):
+    pytest.importorskip("celery")
+    from django.core.management import CommandError, call_command
+
+    from guide_cms.publishing.tasks import app
+
+    settings.GUIDE_CMS_TASK_QUEUE = "celery"
+    assert not app.conf.broker_url
+    with pytest.raises(CommandError, match="CELERY_BROKER_URL is not set"):
+        call_command("export_channels", "--queue")
+
+
+def test_export_channels_output_that_is_a_file_says_so(db, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    target = tmp_path / "notes.txt"
+    target.write_text("x")
+    with pytest.raises(CommandError, match="is a file, not a folder"):
+        call_command("export_channels", "--output", str(target))

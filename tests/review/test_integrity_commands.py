@@ -25,7 +25,7 @@ def sql(statement, params):
 def test_untouched_history_verifies(signed):
     code, output = verify_integrity()
     assert code == 0
-    assert "Integrity OK" in output and "1 versions, 1 signatures" in output
+    assert "Integrity OK" in output and "1 version, 1 signature," in output
 
 
 def test_edited_snapshot_is_caught(signed):

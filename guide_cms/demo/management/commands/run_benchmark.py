@@ -17,10 +17,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--guides", type=int, default=50)
-        parser.add_argument("--sections", type=int, default=10)
+        parser.add_argument("--guides", type=int, default=50, help="Guides in the synthetic library (default 50).")
+        parser.add_argument("--sections", type=int, default=10, help="Sections a guide, about 200 words each (default 10).")
         parser.add_argument("--languages", type=int, default=len(settings.LANGUAGES), help="The first N configured languages (source first).")
-        parser.add_argument("--seed", type=int, default=13)
+        parser.add_argument("--seed", type=int, default=13, help="Seed of the generator that picks the texts (same seed, same library).")
         parser.add_argument("--json", dest="json_file", help="Also write the figures as JSON to this file.")
         parser.add_argument("--memory", type=int, default=100_000, help="Pairs in the translation memory for the lookup rows (0: none).")
         parser.add_argument("--handout-sample", type=int, default=20, help="Handouts rendered for the handout rows (default 20).")

@@ -1,3 +1,4 @@
+import os
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -18,6 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("--timeout", type=float, default=3600, help="With --queue: seconds to wait for the task (default 3600).")
 
     def handle(self, *args, channels=None, output=None, queue=False, timeout=3600, **options):
+        if output and os.path.exists(output) and not os.path.isdir(output):
+            raise CommandError(f"--output {output} is a file, not a folder: give the folder the channels are exported into.")
+        channels = list(dict.fromkeys(channels)) if channels else channels  # --channel site --channel site: once
         if queue:
             return self._on_queue(channels, output, timeout)
         interactive = sys.stdout.isatty()
@@ -50,7 +54,7 @@ class Command(BaseCommand):
                 f"{report.channel}: {state}; {len(report.rendered)} rendered, {len(report.reused)} reused, {report.files} files in {report.path}"
             )
             if report.repaired:
-                self.stdout.write(f"  repaired {len(report.repaired)} file(s) altered or deleted on disk: {', '.join(report.repaired)}")
+                self.stdout.write(f"  repaired {len(report.repaired)} file(s) altered, added or deleted on disk: {', '.join(report.repaired)}")
             for failure in report.failures:
                 problems += 1
                 self.stderr.write(self.style.ERROR(f"  FAILED {failure.describe(report.channel)}"))
@@ -70,13 +74,24 @@ class Command(BaseCommand):
         from guide_cms.publishing.services import queue_configured, queue_export
 
         if not queue_configured():
-            raise CommandError("--queue needs a task queue: set GUIDE_CMS_TASK_QUEUE=celery and CELERY_BROKER_URL (README, Task queue).")
+            raise CommandError("--queue needs a task queue: set GUIDE_CMS_TASK_QUEUE=celery and CELERY_BROKER_URL "
+                               "(README: Exports and handouts on a task queue).")
+        try:
+            from guide_cms.publishing.tasks import app
+        except ImportError:
+            raise CommandError('Celery is not installed: pip install -e ".[queue]" (README: Exports and handouts on a task queue).') from None
+        broker = app.conf.broker_url
+        if not broker:
+            raise CommandError("GUIDE_CMS_TASK_QUEUE is celery but CELERY_BROKER_URL is not set: give the broker's address, "
+                               "redis://HOST:6379/0 (README: Exports and handouts on a task queue).")
         try:
             task = queue_export(channels=channels, output_dir=output)
             self.stdout.write(f"export queued as task {task.id}; waiting for a worker…")
             answer = task.get(timeout=timeout)
         except Exception as exc:  # noqa: BLE001 - the broker, the worker or the export: say which, keep nothing half-done
-            raise CommandError(f"The export on the queue failed ({type(exc).__name__}): {exc}") from None
+            raise CommandError(f"The export on the queue failed ({type(exc).__name__}): {exc}. Is the broker at "
+                               f"{broker} running, and a worker started (README: Exports and handouts on a "
+                               f"task queue)?") from None
         problems = 0
         for report in answer["reports"]:
             if report["error"]:

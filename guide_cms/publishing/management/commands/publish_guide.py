@@ -36,6 +36,10 @@ class Command(BaseCommand):
             result = publish_version(version=chosen, user=publisher, channels=channels)
         except (PublishRefused, PermissionDenied) as exc:
             raise CommandError(f"Refused: {exc}") from None
+        except OSError as exc:  # rolled back: nothing recorded, the live files untouched
+            raise CommandError(
+                f"Nothing was published: the export folder could not be written ({exc.strerror or exc}: {exc.filename or ''})."
+            ) from None
         for channel in result.channels:
             before = result.replaced[channel]
             change = f"replaces v{before}" if before else "first publication"

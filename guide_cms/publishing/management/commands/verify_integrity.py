@@ -44,8 +44,8 @@ class Command(BaseCommand):
         report.problems += verify_exports(output)
         report.problems += [f"publication {problem}" for problem in export_problems(output_dir=output)]
         self.stdout.write(
-            f"Checked {report.events} audit events, {len(checkpoints)} checkpoints, {report.versions} versions, "
-            f"{report.signatures} signatures, and the exports in {root}."
+            f"Checked {_count(report.events, 'audit event')}, {_count(len(checkpoints), 'checkpoint')}, "
+            f"{_count(report.versions, 'version')}, {_count(report.signatures, 'signature')}, and the exports in {root}."
         )
         for note in report.notes:
             self.stdout.write(self.style.WARNING(f"  NOTE: {note}"))
@@ -55,3 +55,7 @@ class Command(BaseCommand):
         for problem in report.problems:
             self.stderr.write(self.style.ERROR(f"  ALTERED: {problem}"))
         raise CommandError(f"Integrity check failed: {len(report.problems)} problem(s).", returncode=1)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
