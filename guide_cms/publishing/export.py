@@ -10,9 +10,10 @@ nothing is read, checked or rendered for an entry whose key is the one in
 the live manifest. Only entries whose key changed are rendered and written;
 the files of the others are hard links to the live ones (no byte copied), and
 their SHA-256 is the manifest's. Files altered or deleted on disk are
-rendered again (an export repairs its output): a file whose size, time and
-inode are those recorded after the last export is taken as intact, any other
-is hashed. An entry the channel cannot render keeps its previous files and is
+rendered again (an export repairs its output): a file whose size, times
+(modification and change) and inode are those recorded after the last export,
+in a stamps file keyed with the application's secret, is taken as intact; any
+other is hashed. An entry the channel cannot render keeps its previous files and is
 recorded under "failures" in the manifest; the other entries are exported.
 Publishing stages every channel, swaps them only once the version rendered
 everywhere, and undoes the swap if its transaction fails
@@ -249,8 +250,8 @@ def _stamp(stat: os.stat_result) -> list[int]:
 
 
 def _folder_problems(folder: Path, manifest: dict, known: dict[str, list[int]], intact: dict | None = None) -> dict[str, str]:
-    """As folder_problems, but a file whose size, modification time and inode are as `known` is not
-    hashed; the stamps of the files found intact are put in `intact`."""
+    """As folder_problems, but a file whose size, modification and change times and inode are as `known`
+    is not hashed; the stamps of the files found intact are put in `intact`."""
     listed = manifest.get("files", {})
     on_disk = _walk(folder)
     problems = {}

@@ -183,20 +183,12 @@ def render_pool(size: int):
             if not _EXIT_REGISTERED:
                 # Stopped while the interpreter is whole: left to the end, the pool's thread reports
                 # "Exception ignored … 'NoneType' object has no attribute 'util'" as a command exits.
-                atexit.register(_stop_at_exit)
+                atexit.register(shutdown_pool, wait=True)
                 _EXIT_REGISTERED = True
         return _POOL
 
 
 _EXIT_REGISTERED = False
-
-
-def _stop_at_exit() -> None:
-    global _POOL, _POOL_SIZE
-    with _POOL_LOCK:
-        if _POOL is not None:
-            _POOL.shutdown(wait=True, cancel_futures=True)
-        _POOL, _POOL_SIZE = None, 0
 
 
 def warm_pool() -> None:
@@ -210,11 +202,12 @@ def warm_pool() -> None:
             future.result()
 
 
-def shutdown_pool() -> None:
+def shutdown_pool(wait: bool = False) -> None:
+    """Stop the render workers (wait: until they have exited)."""
     global _POOL, _POOL_SIZE
     with _POOL_LOCK:
         if _POOL is not None:
-            _POOL.shutdown(wait=False, cancel_futures=True)
+            _POOL.shutdown(wait=wait, cancel_futures=True)
         _POOL, _POOL_SIZE = None, 0
 
 
