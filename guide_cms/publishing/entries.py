@@ -211,7 +211,7 @@ def _text_cache_key(content_hash: str, code: str) -> tuple:
 def stored_texts(items) -> dict[int, dict]:
     """{version id: stored snapshot} for the planned entries (export.PlannedEntry) whose checked text
     is not kept already, in one query."""
-    wanted = [item.version_id for item in items if _text_cache_key(*item.text_key) not in _TEXTS]
+    wanted = [item.version_id for item in items if item.text_key is None or _text_cache_key(*item.text_key) not in _TEXTS]
     if not wanted:
         return {}
     return dict(Version.objects.filter(pk__in=wanted).order_by().values_list("pk", "snapshot"))
