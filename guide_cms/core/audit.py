@@ -131,33 +131,50 @@ def is_legacy_event(event) -> bool:
 
 def audit_append(*, actor, action: str, obj=None, scope: str = "", data: dict | None = None, object_type: str = "", object_id: str = ""):
     """Append one event to the chain, inside the caller's transaction."""
+    (event,) = audit_append_many([dict(actor=actor, action=action, obj=obj, scope=scope, data=data, object_type=object_type,
+                                       object_id=object_id)])
+    return event
+
+
+def audit_append_many(events: list[dict]) -> list:
+    """Append events (each with audit_append's keyword arguments), in order, inside the caller's
+    transaction: the chain's head is locked and moved once, and the events are one INSERT."""
     from .models import AuditChainHead, AuditEvent
 
+    if not events:
+        return []
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS})
-        if obj is not None:
-            object_type = f"{obj._meta.app_label}.{obj._meta.model_name}"
-            object_id = str(obj.pk)
-        event = AuditEvent(
-            actor_id=getattr(actor, "pk", None),
-            actor_label=actor_label(actor),
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            scope=_storable(scope),
-            data=_storable(data or {}),
-            created_at=to_milliseconds(timezone.now()),
-            prev_hash=head.last_hash,
-        )
-        event.hash = event_hash(event)
-        AuditEvent.objects.bulk_create([event])
-        head.last_hash = event.hash
-        head.count += 1
+        created_at = to_milliseconds(timezone.now())
+        made, last_hash = [], head.last_hash
+        for fields in events:
+            actor, obj = fields.get("actor"), fields.get("obj")
+            object_type, object_id = fields.get("object_type", ""), fields.get("object_id", "")
+            if obj is not None:
+                object_type = f"{obj._meta.app_label}.{obj._meta.model_name}"
+                object_id = str(obj.pk)
+            event = AuditEvent(
+                actor_id=getattr(actor, "pk", None),
+                actor_label=actor_label(actor),
+                action=fields["action"],
+                object_type=object_type,
+                object_id=object_id,
+                scope=_storable(fields.get("scope", "")),
+                data=_storable(fields.get("data") or {}),
+                created_at=created_at,
+                prev_hash=last_hash,
+            )
+            event.hash = last_hash = event_hash(event)
+            made.append(event)
+        AuditEvent.objects.bulk_create(made)
+        head.last_hash = last_hash
+        head.count += len(made)
         head.save(update_fields=["last_hash", "count"])
         # Later apps act on events (notifications), named in settings so core imports none of them.
         for subscriber in _subscribers():
-            subscriber(event)
-    return event
+            for event in made:
+                subscriber(event)
+    return made
 
 
 def _subscribers():

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from guide_cms.core.audit import audit_append
+from guide_cms.core.audit import audit_append, audit_append_many
 from guide_cms.core.models import AuditEvent
 from guide_cms.core.languages import Language, get_language, source_language
 from guide_cms.core.permissions import editable_languages, require_edit_language, require_manage_guides
@@ -92,16 +92,17 @@ def authoring_events(guide: Guide, language: str):
     )
 
 
+def _text_edit_events(user, obj, guide: Guide, old: dict, changed: list[str], fields: tuple[str, ...]) -> list[dict]:
+    """The audit events (audit_append's arguments) of obj's changed text columns."""
+    return [
+        dict(actor=user, action="draft.edit", obj=obj, scope=draft_scope(guide, split_column(column, fields)[1].code),
+             data={"field": column, "old": old[column], "new": getattr(obj, column)})
+        for column in changed
+    ]
+
+
 def _audit_text_edits(user, obj, guide: Guide, old: dict, changed: list[str], fields: tuple[str, ...]) -> None:
-    for column in changed:
-        _name, lang = split_column(column, fields)
-        audit_append(
-            actor=user,
-            action="draft.edit",
-            obj=obj,
-            scope=draft_scope(guide, lang.code),
-            data={"field": column, "old": old[column], "new": getattr(obj, column)},
-        )
+    audit_append_many(_text_edit_events(user, obj, guide, old, changed, fields))
 
 
 def section_draft_fingerprint(section: Section, user) -> str:
@@ -146,6 +147,29 @@ def section_update_drafts(*, section: Section, user, values: dict[str, str], exp
         _audit_text_edits(user, locked, locked.guide, old, changed, SECTION_TEXT_FIELDS)
     section.refresh_from_db()
     return changed
+
+
+@transaction.atomic
+def sections_update_drafts(*, guide: Guide, user, values: dict[str, dict[str, str]]) -> list[str]:
+    """section_update_drafts for several sections of guide ({section key: {column: text}}) at once:
+    one lock, a write per section that changed, and their audit events in one INSERT.
+    Returns the columns changed; raises as section_update_drafts does, writing nothing."""
+    cleaned = {key: _clean_columns(user, guide, columns, SECTION_TEXT_FIELDS, owner=key) for key, columns in values.items()}
+    locked = {s.key: s for s in Section.objects.select_for_update(of=("self",)).filter(guide=guide, key__in=list(cleaned))}
+    changed_columns, events = [], []
+    for key, columns in cleaned.items():
+        section = locked[key]
+        changed = [column for column, value in columns.items() if _stored(column, getattr(section, column), SECTION_TEXT_FIELDS) != value]
+        if not changed:
+            continue
+        old = {column: getattr(section, column) for column in changed}
+        for column in changed:
+            setattr(section, column, columns[column])
+        section.save(update_fields=changed)
+        events += _text_edit_events(user, section, guide, old, changed, SECTION_TEXT_FIELDS)
+        changed_columns += changed
+    audit_append_many(events)
+    return changed_columns
 
 
 @transaction.atomic

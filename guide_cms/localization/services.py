@@ -18,7 +18,7 @@ from guide_cms.core.audit import audit_append
 from guide_cms.core.languages import get_language
 from guide_cms.core.permissions import require_edit_glossary, require_edit_language, visible_languages
 from guide_cms.guides.models import Guide, Section, Version, VersionStatus
-from guide_cms.guides.services import draft_scope, guide_update_drafts, section_update_drafts
+from guide_cms.guides.services import draft_scope, guide_update_drafts, sections_update_drafts
 from guide_cms.guides.text_limits import MAX_BODY_CHARS
 from guide_cms.guides.text_rules import TextRefused, clean_text
 
@@ -114,15 +114,16 @@ def segments_save(*, guide: Guide, language: str, user, changes: list[SegmentCha
         for item_id, change in unit_changes.items():
             if before.get(item_id) != items[item_id].state:
                 state_changes[item_id] = [before.get(item_id, NEW), items[item_id].state]
-    # One write per section (its title and body together), not one per field.
+    # One write per section (its title and body together), the sections' audit events in one INSERT.
     written = {}
-    for owner, columns in values.items():
-        if owner == "guide":
-            changed_columns += guide_update_drafts(guide=guide, user=user, values=columns)
-            written[owner] = guide
-        else:
-            changed_columns += section_update_drafts(section=sections[owner], user=user, values=columns)
-            written[owner] = sections[owner]
+    if "guide" in values:
+        changed_columns += guide_update_drafts(guide=guide, user=user, values=values["guide"])
+        written["guide"] = guide
+    section_values = {owner: columns for owner, columns in values.items() if owner != "guide"}
+    changed_columns += sections_update_drafts(guide=guide, user=user, values=section_values)
+    for owner in section_values:
+        sections[owner].refresh_from_db()
+        written[owner] = sections[owner]
     for unit, (owner, column, items) in composed.items():
         prefix = unit + "."
         stored.segments = {k: v for k, v in stored.segments.items() if not k.startswith(prefix)}

@@ -67,6 +67,26 @@ def test_the_head_records_the_newest_hash_and_the_count():
     assert head.count == 3
 
 
+def test_events_appended_together_are_one_insert_in_order_and_chain_like_single_ones():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from guide_cms.core.audit import audit_append_many
+
+    single = append(1)
+    with CaptureQueriesContext(connection) as queries:
+        together = audit_append_many([dict(actor=None, action=f"test.batch{i}", scope="test", data={"i": i}) for i in range(3)])
+    assert sum(q["sql"].startswith('INSERT INTO "core_auditevent"') for q in queries) == 1
+    stored = list(AuditEvent.objects.order_by("id"))
+    assert [e.pk for e in stored] == [e.pk for e in single + together]
+    assert [e.action for e in stored] == ["test.event0", "test.batch0", "test.batch1", "test.batch2"]
+    for previous, event in zip(stored, stored[1:]):
+        assert event.prev_hash == previous.hash and event.hash == event_hash(event)
+    head = AuditChainHead.objects.get(pk=1)
+    assert (head.last_hash, head.count) == (together[-1].hash, 4)
+    assert problems_by_event() == (set(), [])
+
+
 def test_an_event_records_who_what_and_when_in_utc(guide):
     editor = make_user(Role.EDITOR)
     before = to_milliseconds(timezone.now())
