@@ -50,6 +50,12 @@ def reviewer(db):
 
 
 @pytest.fixture
+def second_reviewer(db):
+    """Another reviewer of the same languages: for versions that need two signatures."""
+    return make_user(Role.REVIEWER, ("en", "es"), username="reviewer_two")
+
+
+@pytest.fixture
 def guide(db):
     guide = GuideFactory(slug="baclofen", title_en="Baclofen", title_es="Baclofeno", summary_es="Un resumen breve.")
     SectionFactory(guide=guide, key="dosing", position=1, title_en="Dosing", body_en="Take 5 mg.", title_es="Dosis", body_es="Tome 5 mg.")

@@ -164,6 +164,15 @@ class Version(models.Model):
 
     objects = VersionQuerySet.as_manager()
 
+    # Its large JSON fields (text, findings, segment states, contributors): for .defer() on pages and
+    # plans that need a version's numbers and hashes only (heavy_fields).
+    HEAVY_FIELDS = ("snapshot", "qa_findings", "segment_states", "contributor_ids")
+
+    @classmethod
+    def heavy_fields(cls, prefix: str = "") -> list[str]:
+        """HEAVY_FIELDS as lookups: prefix "" for versions, "version__" through a relation."""
+        return [f"{prefix}{name}" for name in cls.HEAVY_FIELDS]
+
     class Meta:
         verbose_name = _("version")
         verbose_name_plural = _("versions")

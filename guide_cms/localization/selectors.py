@@ -146,12 +146,11 @@ def translation_overviews(guides, language: str) -> list[TranslationOverview]:
         sections[section.guide_id].append(section)
     versions = defaultdict(list)
     languages = {language} | {g.source_language for g in guides}
-    heavy = ("snapshot", "qa_findings", "segment_states", "contributor_ids")
     for version in (
         Version.objects.filter(guide_id__in=ids, language__in=languages)
         .exclude(status=VersionStatus.SUPERSEDED)
         .select_related("source_version")
-        .defer(*heavy, *(f"source_version__{name}" for name in heavy))
+        .defer(*Version.heavy_fields(), *Version.heavy_fields("source_version__"))
         .prefetch_related("signatures")
         .order_by("-number")
     ):

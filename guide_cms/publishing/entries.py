@@ -187,14 +187,6 @@ def provisional_entry(snapshot: dict, *, guide: Guide, source_version: Version |
     )
 
 
-_HEAVY_VERSION_FIELDS = ("snapshot", "qa_findings", "segment_states", "contributor_ids")
-
-
-def heavy_fields(prefix: str) -> list[str]:
-    """A version's large JSON fields (its text, findings, states), for .defer(); prefix: "" or "version__"."""
-    return [f"{prefix}{name}" for name in _HEAVY_VERSION_FIELDS]
-
-
 # Verified texts by content hash: the title, summary and rendered sections of a
 # snapshot whose stored text was hashed and found equal to its content hash.
 # An entry that must be rendered again only because its alternates or notice
@@ -281,7 +273,8 @@ def plan_entries(channel: str, *, today: datetime.date | None = None) -> list[Pl
         .filter(channel=channel)
         .select_related("guide", "version", "version__source_version")
         # Contributors stay: the sealed record compares them.
-        .defer(*(f for f in heavy_fields("version__") if f != "version__contributor_ids"), *heavy_fields("version__source_version__"))
+        .defer(*(f for f in Version.heavy_fields("version__") if f != "version__contributor_ids"),
+               *Version.heavy_fields("version__source_version__"))
         .order_by("guide__slug", "language")
     )
     guide_ids = {p.guide_id for p in publications}

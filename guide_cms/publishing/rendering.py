@@ -63,11 +63,15 @@ def render_settings(channel: Channel) -> dict:
     return {name: getattr(settings, name) for name in channel.render_settings if hasattr(settings, name)}
 
 
+def queue_configured() -> bool:
+    """Whether exports and renders go to the task queue (settings.GUIDE_CMS_TASK_QUEUE = "celery")."""
+    return (getattr(settings, "GUIDE_CMS_TASK_QUEUE", "") or "") == "celery"
+
+
 def render_stream(channel: Channel, items):
     """Render each (entry, context) of items; yield (entry, context, files or the exception), in order."""
-    queue = getattr(settings, "GUIDE_CMS_TASK_QUEUE", "") or ""
     path = channel_path(channel) if channel.parallel else None
-    if path and queue == "celery":
+    if path and queue_configured():
         from .tasks import submit_render
 
         yield from _pipelined(items, lambda entry: submit_render(path, entry, render_settings(channel)), window=64)

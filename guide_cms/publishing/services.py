@@ -21,6 +21,7 @@ from . import checkpoints, export
 from .channels.base import ChannelError
 from .entries import ExportRefused, entry_for_version, outdating_live_source, plan_entries
 from .models import Publication
+from .rendering import queue_configured
 
 
 logger = logging.getLogger("guide_cms.publishing")
@@ -184,13 +185,6 @@ def publish_versions(*, versions: list[Version], user, channels: list[str] | Non
             if report.error:
                 logger.error("The %s search index was not brought up to date; run export_channels: %s", report.channel, report.error)
     return result
-
-
-def queue_configured() -> bool:
-    """Whether exports and renders go to the task queue (settings.GUIDE_CMS_TASK_QUEUE = "celery")."""
-    from django.conf import settings
-
-    return (getattr(settings, "GUIDE_CMS_TASK_QUEUE", "") or "") == "celery"
 
 
 def queue_export(*, channels: list[str] | None = None, output_dir=None, user=None):

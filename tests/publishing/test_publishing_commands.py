@@ -97,3 +97,9 @@ def test_only_publishers_see_the_publish_action(client, wf):
     response = client.post(reverse("admin:guides_version_changelist"), {"action": "publish", "_selected_action": [version.pk], "confirmed": "yes"})
     assert not Publication.objects.exists()
     assert response.status_code in (200, 302, 403)
+
+
+def test_export_channels_exports_a_channel_named_twice_once(wf, tmp_path):
+    wf.publish(wf.approve("en"))
+    output = run("export_channels", "--channel", "site", "--channel", "site", "--output", str(tmp_path))
+    assert [line.split(":")[0] for line in output.splitlines() if line.startswith("site")] == ["site"]

@@ -31,11 +31,6 @@ def states(guide):
     return {language: status.state for language, status in guide_statuses([guide])[guide.pk].items()}
 
 
-@pytest.fixture
-def second_reviewer(db):
-    return make_user(Role.REVIEWER, ("en", "es"), username="reviewer_two")
-
-
 def test_a_guide_without_versions_is_draft_where_it_has_text_and_not_started_elsewhere(guide):
     result = states(guide)
 

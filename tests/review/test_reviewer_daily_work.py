@@ -18,11 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def second_reviewer(db):
-    return make_user(Role.REVIEWER, ("en", "es"), username="reviewer_two")
-
-
-@pytest.fixture
 def critical_version(guide, editor):
     Guide.objects.filter(pk=guide.pk).update(safety_critical=True)
     return version_submit(guide=guide, language="en", user=editor)

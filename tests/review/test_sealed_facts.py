@@ -13,15 +13,10 @@ from guide_cms.publishing.models import Publication
 from guide_cms.publishing.services import PublishRefused, export_channels, publish_version
 from guide_cms.review.models import Signature
 from guide_cms.review.services import SignatureRefused, SubmissionRefused, version_sign, version_submit
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD
 from tests.tamper import sql, verify_integrity
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def second_reviewer(db):
-    return make_user(Role.REVIEWER, ("en", "es"), username="second_reviewer")
 
 
 @pytest.fixture

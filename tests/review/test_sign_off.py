@@ -66,11 +66,6 @@ def source_version(guide, editor):
     return version_submit(guide=guide, language="en", user=editor)
 
 
-@pytest.fixture
-def second_reviewer(db):
-    return make_user(Role.REVIEWER, ("en", "es"), username="reviewer_two")
-
-
 # --- the signature record ---------------------------------------------------------------
 
 

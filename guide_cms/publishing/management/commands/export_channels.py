@@ -71,7 +71,8 @@ class Command(BaseCommand):
             )
 
     def _on_queue(self, channels, output, timeout):
-        from guide_cms.publishing.services import queue_configured, queue_export
+        from guide_cms.publishing.rendering import queue_configured
+        from guide_cms.publishing.services import queue_export
 
         if not queue_configured():
             raise CommandError("--queue needs a task queue: set GUIDE_CMS_TASK_QUEUE=celery and CELERY_BROKER_URL "
