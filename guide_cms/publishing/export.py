@@ -529,7 +529,7 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
                 shared_kept.append(item.path)
             else:
                 shared_kept.append(None)
-        index, index_kept = _plan_index(channel, served, files, previous, damaged)
+        index, index_kept, rebuild = _plan_index(channel, served, files, previous, damaged)
         manifest = {
             "channel": channel.name,
             "output_version": channel.output_version,
@@ -539,18 +539,22 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
         }
         if index is not None:
             manifest["index"] = index
-        rebuild_index = index is not None and index_kept is None
-        old_index = (previous or {}).get("index")
-        if rebuild_index and defer_index and old_index and all(p in previous_files and p not in damaged for p in old_index["files"]):
-            index_kept, rebuild_index = list(old_index["files"]), False
-            for path in index_kept:
-                files[path] = previous_files[path]
+        if defer_index and rebuild:
+            # A shard whose pages changed keeps its previous files, marked behind: the next export builds it.
+            old_shards = _index_shards(previous)
+            for shard in list(rebuild):
+                old = old_shards.get(shard)
+                if old and _intact(old["files"], previous_files, damaged):
+                    rebuild.remove(shard)
+                    index["shards"][shard] = old  # its key is not the pages'
+                    index_kept += old["files"]
+                    files.update({path: previous_files[path] for path in old["files"]})
+                    index["behind"] = True
+                    report.index_deferred = True
             manifest["files"] = dict(sorted(files.items()))
-            manifest["index"] = {**old_index, "behind": True}  # its key is not the pages': the next export builds it
-            report.index_deferred = True
-        report.changed = previous != manifest or bool(damaged) or rebuild_index
+        report.changed = previous != manifest or bool(damaged) or bool(rebuild)
         if report.changed:
-            for path in kept + (index_kept or []):
+            for path in kept + index_kept:
                 tree.link(current, path)
             for item, same in zip(shared, shared_kept):
                 if same:
@@ -558,10 +562,11 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
                 else:
                     tree.write(item.path, item.content)
                     report.written.append(item.path)
-            if rebuild_index:
+            for shard in rebuild:
                 # The index reads the staged pages themselves: no text is loaded for it.
+                record = index["shards"][shard]
                 try:
-                    built = channel.render_index(tree.folder, index["pages"])
+                    built = channel.render_index(tree.folder, record["pages"], shard)
                 except Exception as exc:  # noqa: BLE001 - the channel keeps its previous output
                     raise ChannelError(f"its search index cannot be built: {type(exc).__name__}: {exc}") from exc
                 for item in built:
@@ -572,8 +577,8 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
                     else:
                         tree.write(item.path, item.content)
                         report.written.append(item.path)
-                index["files"] = sorted(item.path for item in built)
-                manifest["files"] = dict(sorted(files.items()))
+                record["files"] = sorted(item.path for item in built)
+            manifest["files"] = dict(sorted(files.items()))
             report.files = len(files)
             tree.write(MANIFEST, (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
             report.written.append(MANIFEST)
@@ -594,24 +599,42 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
     return StagedExport(channel, root, current, tree.folder if report.changed else None, report, paths=tree.paths)
 
 
-def _plan_index(channel: Channel, served: dict, files: dict, previous: dict | None, damaged: dict) -> tuple[dict | None, list | None]:
-    """The channel's search index record ({"key", "pages", "files"}) and, when the pages it reads
-    are the ones the live index was built from (and its files are intact), the files to keep;
-    (record, None) when it must be built again; (None, None) when the channel has no index.
-    Decided from the pages' SHA-256 only. Adds the kept files' digests to files."""
+def _plan_index(channel: Channel, served: dict, files: dict, previous: dict | None, damaged: dict) -> tuple[dict | None, list, list]:
+    """The channel's search index record ({"shards": {shard: {"key", "pages", "files"}}}), the files
+    of the shards whose pages are the ones their live files were built from (intact: kept, their
+    digests added to files), and the shards to build again; (None, [], []) when the channel has
+    no index. Decided from the pages' SHA-256 only."""
     pages = sorted(path for entry in served.values() for path in channel.indexed_files(entry) if path in files)
     if not pages:
-        return None, None
+        return None, [], []
     from guide_cms.core.hashing import sha256_hex
 
-    key = sha256_hex(json.dumps([channel.index_version, [(path, files[path]) for path in pages]]))
-    old = (previous or {}).get("index")
+    by_shard: dict[str, list[str]] = {}
+    for path in pages:
+        by_shard.setdefault(channel.index_shard(path), []).append(path)
+    old_shards = _index_shards(previous)
     previous_files = (previous or {}).get("files", {})
-    if old and old.get("key") == key and all(p in previous_files and p not in damaged for p in old["files"]):
-        for path in old["files"]:
-            files[path] = previous_files[path]
-        return dict(old), list(old["files"])
-    return {"key": key, "pages": pages, "files": []}, None
+    shards, kept, rebuild = {}, [], []
+    for shard, paths in sorted(by_shard.items()):
+        key = sha256_hex(json.dumps([channel.index_version, shard, [(path, files[path]) for path in paths]]))
+        old = old_shards.get(shard)
+        if old and old.get("key") == key and _intact(old["files"], previous_files, damaged):
+            shards[shard] = dict(old)
+            kept += old["files"]
+        else:
+            shards[shard] = {"key": key, "pages": paths, "files": []}
+            rebuild.append(shard)
+    files.update({path: previous_files[path] for path in kept})
+    return {"shards": shards}, kept, rebuild
+
+
+def _index_shards(manifest: dict | None) -> dict:
+    """The index shards a manifest records ({} for none, or for an index written before shards)."""
+    return ((manifest or {}).get("index") or {}).get("shards") or {}
+
+
+def _intact(paths: list[str], previous_files: dict, damaged: dict) -> bool:
+    return all(path in previous_files and path not in damaged for path in paths)
 
 
 def _titled(stub: PublishedGuide, title: str, summary: str) -> PublishedGuide:

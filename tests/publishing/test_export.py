@@ -1,7 +1,7 @@
 """Exports: only the signed text, atomic, reproducible, incremental, verifiable."""
 import json
-
 import re
+from collections import Counter
 
 import pytest
 
@@ -331,11 +331,41 @@ def test_the_search_index_holds_the_live_guide_pages_and_no_withdrawal_notice(wf
     wf.publish(wf.approve("en", ChangeClass.SAFETY))  # the Spanish baclofen page becomes a withdrawal notice
     export_channels(channels=["site"], output_dir=tmp_path)
     files = site_files(tmp_path)
-    languages = json.loads(files["pagefind/pagefind-entry.json"])["languages"]
-    assert {code: data["page_count"] for code, data in languages.items()} == {"en": 2, "es": 1}
-    manifest = json.loads(files["manifest.json"])
-    assert manifest["index"]["pages"] == ["en/baclofen/index.html", "en/diazepam/index.html", "es/diazepam/index.html"]
-    assert set(manifest["index"]["files"]) == {path for path in files if path.startswith("pagefind/")}
+    counts = Counter()
+    for path, data in files.items():
+        if path.startswith("pagefind/") and path.endswith("/pagefind-entry.json"):
+            counts.update({code: language["page_count"] for code, language in json.loads(data)["languages"].items()})
+    assert counts == {"en": 2, "es": 1}
+    shards = json.loads(files["manifest.json"])["index"]["shards"]
+    assert sorted(p for shard in shards.values() for p in shard["pages"]) == [
+        "en/baclofen/index.html", "en/diazepam/index.html", "es/diazepam/index.html"]
+    assert {p for shard in shards.values() for p in shard["files"]} == {path for path in files if path.startswith("pagefind/")}
+
+
+def test_a_change_to_one_guide_rebuilds_the_search_index_shard_of_that_guide_only(wf, tmp_path, settings):
+    """The index is split by guide: publishing one guide rebuilds its shard, the others' files stay as they are."""
+    from guide_cms.publishing.channels.search import shard_of
+
+    settings.GUIDE_CMS_SITE_SEARCH = True
+    settings.GUIDE_CMS_SEARCH_SHARDS = 8
+    settings.GUIDE_CMS_EXPORT_DIR = tmp_path
+    _second_guide(wf)
+    assert shard_of("baclofen") != shard_of("diazepam")  # else this test proves nothing
+    export_channels(channels=["site"], output_dir=tmp_path)
+    before = site_files(tmp_path)
+    wf.edit("dosing", "es", "Tome 5 mg por la noche.")
+    result = wf.publish(wf.approve("es"))
+    after = site_files(tmp_path)
+    changed = {p for p in set(before) | set(after) if p.startswith("pagefind/") and before.get(p) != after.get(p)}
+    mine, other = f"pagefind/{shard_of('baclofen')}/", f"pagefind/{shard_of('diazepam')}/"
+    assert changed and all(p.startswith(mine) for p in changed)
+    assert {p for p in after if p.startswith(other)} == {p for p in before if p.startswith(other)}
+    index_written = [p for r in result.index_reports for p in r.written if p.startswith("pagefind/")]
+    assert index_written and all(p.startswith(mine) for p in index_written)
+    # What it wrote is what a full export into an empty folder builds.
+    export_channels(channels=["site"], output_dir=tmp_path / "full")
+    full = site_files(tmp_path / "full")
+    assert {p: d for p, d in after.items() if p.startswith("pagefind/")} == {p: d for p, d in full.items() if p.startswith("pagefind/")}
 
 
 def test_a_publication_puts_its_pages_live_first_and_an_index_left_behind_is_reported_until_an_export(wf, tmp_path, settings, monkeypatch):

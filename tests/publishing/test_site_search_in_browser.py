@@ -41,14 +41,18 @@ def write_site(folder, entries):
             target.write_bytes(rendered.content)
 
     write([f for e in entries for f in channel.render_entry(e)] + channel.render_shared(entries))
-    pages = [path for e in entries for path in channel.indexed_files(e)]
-    write(channel.render_index(folder, pages))
+    shards = {}
+    for path in (path for e in entries for path in channel.indexed_files(e)):
+        shards.setdefault(channel.index_shard(path), []).append(path)
+    for shard, pages in shards.items():
+        write(channel.render_index(folder, pages, shard))
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 @pytest.fixture
-def served_site(tmp_path, settings):
+def served_site(tmp_path, settings, request):
     settings.GUIDE_CMS_SITE_SEARCH = True
+    settings.GUIDE_CMS_SEARCH_SHARDS = getattr(request, "param", 1)  # the index's shards
     site = tmp_path / "site"
     write_site(site, [*sample.demo_entries(), *(other_guide(code) for code in OTHER)])
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
@@ -96,11 +100,34 @@ def test_search_finds_a_spanish_and_a_chinese_guide_by_a_word_of_its_body(served
     assert nothing == ("Ninguna guía contiene estas palabras.", [])
 
 
+@pytest.mark.parametrize("served_site", [8], indirect=True, ids=["8 shards"])
+def test_with_the_index_in_shards_the_search_page_merges_them(served_site):
+    """Each guide's pages in their own shard (GUIDE_CMS_SEARCH_SHARDS): a search finds words of both."""
+    from playwright.sync_api import sync_playwright
+
+    from guide_cms.publishing.channels.search import shard_of
+
+    base, site = served_site
+    assert shard_of("muscle-relaxants") != shard_of("sleep")
+    assert {p.name for p in (site / "pagefind").iterdir()} == {shard_of("muscle-relaxants"), shard_of("sleep")}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page()
+        first = search(page, base, "es", "somnolencia")
+        second = search(page, base, "es", "habitación")
+        browser.close()
+    assert first == ("1 guía encontrada.", [[sample.published_guide("es").title, "../es/muscle-relaxants/index.html"]])
+    assert second == ("1 guía encontrada.", [[OTHER["es"][0], "../es/sleep/index.html"]])
+
+
 def test_the_search_bundle_is_part_of_the_export_and_the_same_every_time(settings, tmp_path):
     settings.GUIDE_CMS_SITE_SEARCH = True
     entries = sample.demo_entries()
     first = write_site(tmp_path / "first", entries)
     second = write_site(tmp_path / "second", list(reversed(entries)))
     assert first == second
-    assert "pagefind/pagefind.js" in first and "pagefind/pagefind-entry.json" in first
-    assert not any(path.startswith("pagefind/pagefind-ui") for path in first)
+    from guide_cms.publishing.channels.search import shard_of
+
+    bundle = f"pagefind/{shard_of('muscle-relaxants')}/"  # "pagefind/0/": one shard by default
+    assert f"{bundle}pagefind.js" in first and f"{bundle}pagefind-entry.json" in first
+    assert not any("/pagefind-ui" in path for path in first)

@@ -350,8 +350,13 @@ class Channel(ABC):
         """
         return []
 
-    def render_index(self, folder: Path, paths: list[str]) -> list[RenderedFile]:
-        """The search index over the files at paths (relative to folder, the staged output)."""
+    def index_shard(self, path: str) -> str:
+        """The shard of the search index that reads the indexed file at path: each shard is built
+        on its own, and only when one of its files changed (one shard, "0", by default)."""
+        return "0"
+
+    def render_index(self, folder: Path, paths: list[str], shard: str) -> list[RenderedFile]:
+        """One shard of the search index, over the files at paths (relative to folder, the staged output)."""
         return []
 
     def entry_key(self, entry: Entry) -> str:

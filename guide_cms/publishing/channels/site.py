@@ -9,7 +9,7 @@ Layout of the output (every file servable as it is, under any path prefix):
     <lang>/search.html              full-text search in that language (Pagefind, no server)
     <lang>/<slug>/index.html        the guide page, or a withdrawal notice
     <lang>/<slug>.json              the same guide as data for downstream apps
-    pagefind/                       the search index (channels/search.py; settings.GUIDE_CMS_SITE_SEARCH)
+    pagefind/<shard>/               the search index, in shards by guide (channels/search.py; settings.GUIDE_CMS_SITE_SEARCH)
 
 Every page carries the language switcher. Pages link only with relative URLs
 that name their file (".../index.html"), so the site works from any web server
@@ -417,7 +417,7 @@ class SiteChannel(Channel):
         ]
         for language in languages:
             files.append(RenderedFile(_home_file(language.code), self._home_page(language, entries, languages)))
-            files.append(RenderedFile(_search_file(language.code), self._search_page(language, languages)))
+            files.append(RenderedFile(_search_file(language.code), self._search_page(language, languages, entries)))
         return files
 
     def _language_nav(self, current: LanguageFacts | None, languages: list[LanguageFacts], prefix: str) -> list[dict]:
@@ -467,12 +467,18 @@ class SiteChannel(Channel):
         }
         return _render("publishing/site/home.html", context, code)
 
-    def _search_page(self, language: LanguageFacts, languages: list[LanguageFacts]) -> bytes:
+    def _search_page(self, language: LanguageFacts, languages: list[LanguageFacts], entries: list[Entry]) -> bytes:
+        from .search import bundle_folder
+
         with translation.override(language.code):
             found = [ngettext("%(count)d guide found.", "%(count)d guides found.", n) % {"count": n} for n in range(SEARCH_RESULTS + 1)]
+        # The index shards holding this language's pages: a shard without any would answer in another language.
+        shards = sorted(
+            {self.index_shard(path) for e in entries if e.language.code == language.code for path in self.indexed_files(e)}, key=int
+        )
         context = {
             "language": language,
-            "bundle_href": "../pagefind/pagefind.js",
+            "bundles": json.dumps([f"../{bundle_folder(shard)}/" for shard in shards]),
             "found_forms": json.dumps(found, ensure_ascii=False),
             "max_results": SEARCH_RESULTS,
             "nav": {
@@ -499,11 +505,17 @@ class SiteChannel(Channel):
             return [_page_file(entry.language.code, entry.slug)]
         return []
 
-    def render_index(self, folder: Path, paths: list[str]) -> list[RenderedFile]:
-        """Pagefind's bundle over the live guide pages staged in folder, each in its own language."""
+    def index_shard(self, path: str) -> str:
+        """A guide's pages in every language share a shard: publishing the guide rebuilds one."""
+        from .search import shard_of
+
+        return shard_of(path.split("/")[1])
+
+    def render_index(self, folder: Path, paths: list[str], shard: str) -> list[RenderedFile]:
+        """Pagefind's bundle of one shard over the live guide pages staged in folder, each in its own language."""
         from .search import build_index
 
-        return build_index(folder, paths) if paths else []
+        return build_index(folder, paths, shard) if paths else []
 
     def _index_language(self, entries: list[Entry]) -> LanguageFacts:
         sources = {e.source_language.code: e.source_language for e in entries}
