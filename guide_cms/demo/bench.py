@@ -395,7 +395,7 @@ class Benchmark:
             (index,) = result.index_reports
             self.rows.append(Row(name=f"  then the search index ({what})", wall=row.wall - result.pages_live_after, units=1,
                                  unit="indexes", written=len(index.written), changed=len(index.changed_files),
-                                 note="Pagefind over the live pages, right after"))
+                                 note="the previous files removed, then Pagefind over the live pages"))
 
     def _files(self, row, result, fact):
         row.written = sum(len(r.written) for r in result.reports)

@@ -163,9 +163,10 @@ def publish_versions(*, versions: list[Version], user, channels: list[str] | Non
             for stage in reversed(staged):
                 stage.undo()
             raise
+        # Swapped in and committed: patients get the new files from here on. What follows is housekeeping.
+        result.pages_live_after = time.perf_counter() - started
         for stage in staged:
             stage.finish()
-        result.pages_live_after = time.perf_counter() - started
     changed = [r for r in result.reports if r.changed]
     if changed:
         _audit_export(user, changed, root, distrusted)

@@ -384,11 +384,12 @@ class Channel(ABC):
 
 def key_facts(entry: Entry) -> dict:
     """The entry as hashed for its key: everything but the text, which its content hash stands for."""
-    data = _plain(entry)
-    if isinstance(entry, PublishedGuide):
-        for name in ("title", "summary", "sections"):
-            data.pop(name)
-    return data
+    import dataclasses
+
+    if not isinstance(entry, PublishedGuide):
+        return _plain(entry)
+    text = {"title", "summary", "sections"}  # not walked at all: a key is computed for every live entry
+    return {"type": type(entry).__name__, **{f.name: _plain(getattr(entry, f.name)) for f in dataclasses.fields(entry) if f.name not in text}}
 
 
 @cache
