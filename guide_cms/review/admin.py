@@ -23,6 +23,8 @@ from .selectors import guide_statuses
 
 def _state_html(status, guide, user, files=False):
     html = format_html('<span class="gc-state">{}</span>', status.label)
+    if status.live_number:
+        html += format_html('<br><span class="gc-state-live">{}</span>', _("v%(number)d is live") % {"number": status.live_number})
     for problem in status.export_problems:
         html += format_html('<br><strong class="gc-export-problem" role="status">{} {}</strong>', _("Not on the channels as published:"), problem)
     if status.changed_since_submitted:

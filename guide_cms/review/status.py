@@ -63,6 +63,14 @@ class LanguageStatus:
         return self.state == LanguageState.OUTDATED and self.published_number is not None
 
     @property
+    def live_number(self) -> int | None:
+        """The live version's number when the state names another one (approved v2 while v1 is live:
+        not yet published, or rolled back); None otherwise."""
+        if self.published_number is None or self.state == LanguageState.PUBLISHED or self.live_and_outdated:
+            return None
+        return self.published_number if self.published_number != self.latest_number else None
+
+    @property
     def label(self) -> str:
         if self.live_and_outdated:
             return gettext("published v%(number)d · outdated") % {"number": self.published_number}
@@ -73,11 +81,13 @@ class LanguageStatus:
 
     @property
     def short_label(self) -> str:
-        """For a terminal table: "approved v2", "published v1 · outdated"."""
+        """For a terminal table: "approved v2", "published v1 · outdated", and what is live when that is
+        not the version named: "approved v2 · v1 live" (before v2 is published, or after a rollback)."""
         if self.live_and_outdated:
             return f"published v{self.published_number} · outdated"
         text = self.state.value.replace("_", " ")
-        return f"{text} v{self.latest_number}" if self.latest_number else text
+        text = f"{text} v{self.latest_number}" if self.latest_number else text
+        return f"{text} · v{self.live_number} live" if self.live_number else text
 
 
 def language_status(

@@ -1,5 +1,6 @@
 """Patients are told when a translation is behind a clinical change to its source."""
 import json
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -94,13 +95,15 @@ def test_nothing_changes_for_patients_until_the_clinical_change_is_published(cli
     site = files(export_dir, "site")
     assert notice_of(site["es/baclofen/index.html"]) is None
     # Spanish and Arabic are live and behind the approved change.
-    assert status_cells()[:3] == ["approved v2", "published v1 · outdated", "published v1 · outdated"]
+    assert status_cells()[:3] == ["approved v2 · v1 live", "published v1 · outdated", "published v1 · outdated"]
 
 
 def test_the_guide_list_shows_published_and_outdated(clinical_change, client):
     client.force_login(clinical_change.editor)
     page = client.get(reverse("admin:guides_guide_changelist")).content.decode()
     assert page.count("published v1 · outdated") == 2  # Spanish and Arabic
+    # English v2 is approved, v1 is what patients read until v2 is published.
+    assert re.search(r'approved \(v2\)</span><br><span class="gc-state-live">v1 is live</span>', page)
 
 
 def test_the_publish_confirmation_lists_the_translations_it_leaves_outdated(clinical_change, client):

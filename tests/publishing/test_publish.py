@@ -1,6 +1,9 @@
 """Only signed-off versions reach the channels; translations only while current."""
+from io import StringIO
+
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
 
 from guide_cms.core.models import AuditEvent
 from guide_cms.guides.models import ChangeClass
@@ -44,6 +47,10 @@ def test_an_earlier_approved_version_can_be_published_again(wf):
     assert result.replaced == {"site": second.number}
     assert Publication.objects.live().get().version == first
     assert Publication.objects.count() == 2
+    # guide_status names the version patients read, not only the newest approved one.
+    out = StringIO()
+    call_command("guide_status", wf.guide.slug, stdout=out)
+    assert f"approved v{second.number} · v{first.number} live" in out.getvalue()
 
 
 def test_translation_of_an_outdated_source_is_refused_naming_the_sections(wf):
