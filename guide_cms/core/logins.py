@@ -1,10 +1,11 @@
 """Password checks through one throttle (django-axes), wherever a password is entered.
 
 The login page, the password-change page and the signing form all count
-their wrong passwords here: 5 for one username, or 5 from one address,
-lock both for 15 minutes after the last (settings.LOGIN_FAILURE_LIMIT,
-settings.LOGIN_LOCK). While locked no password is checked at all, so no
-page can tell whether one was right.
+their wrong passwords here: 5 for one username lock it, and 20 from one
+address lock the address, for 15 minutes after the last
+(settings.LOGIN_FAILURE_LIMIT, LOGIN_ADDRESS_FAILURE_LIMIT, LOGIN_LOCK;
+core/throttle.py gives django-axes the two limits). While locked no password
+is checked at all, so no page can tell whether one was right.
 """
 from __future__ import annotations
 
@@ -51,14 +52,32 @@ def _recent_attempts():
     return AccessAttempt.objects.filter(attempt_time__gt=timezone.now() - settings.LOGIN_LOCK)
 
 
+def _limits(username: str | None, address: str | None) -> list[tuple[Q, int]]:
+    """What locks, and at how many recent failures: the username, and the address."""
+    limits = [(Q(username=username), settings.LOGIN_FAILURE_LIMIT)] if username else []
+    return limits + ([(Q(ip_address=address), settings.LOGIN_ADDRESS_FAILURE_LIMIT)] if address else [])
+
+
+def _recent_failures(key: Q) -> dict:
+    return _recent_attempts().filter(key).aggregate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+
+
+def failures(username: str | None, address: str | None) -> int:
+    """The count django-axes compares with LOGIN_FAILURE_LIMIT (core/throttle.py): the username's
+    recent failures, or that limit itself once the address has reached its own."""
+    count = (_recent_failures(Q(username=username))["failures"] or 0) if username else 0
+    if address and (_recent_failures(Q(ip_address=address))["failures"] or 0) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
+        return max(count, settings.LOGIN_FAILURE_LIMIT)
+    return count
+
+
 def locked_until(request, username: str) -> datetime.datetime | None:
     """When the lock on username, or on the request's address, ends; None if neither is locked."""
     address = client_address(request) if request is not None else None
-    keys = [Q(username=username)] + ([Q(ip_address=address)] if address else [])
     ends = []
-    for key in keys:
-        totals = _recent_attempts().filter(key).aggregate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
-        if (totals["failures"] or 0) >= settings.LOGIN_FAILURE_LIMIT:
+    for key, limit in _limits(username, address):
+        totals = _recent_failures(key)
+        if (totals["failures"] or 0) >= limit:
             ends.append(totals["last"] + settings.LOGIN_LOCK)
     return max(ends) if ends else None
 

@@ -101,11 +101,16 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 # Login throttling: 5 wrong passwords (at the login page, the password-change
-# page or the signing form) lock the username, and 5 from one address lock
+# page or the signing form) lock the username, and 20 from one address lock
 # the address, for 15 minutes after the last of them. While locked no
-# password is checked, so no page tells whether one is right.
+# password is checked, so no page tells whether one is right. The address
+# has a limit of its own: a clinic's staff often share one (a NAT or a
+# proxy), and one person's typos must not stop everyone's logins and
+# signatures; guessing across usernames from one address is still throttled.
 LOGIN_FAILURE_LIMIT = 5
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("GUIDE_CMS_LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 LOGIN_LOCK = datetime.timedelta(minutes=15)
+AXES_HANDLER = "guide_cms.core.throttle.Throttle"  # the address's limit (core/throttle.py)
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = LOGIN_LOCK
 AXES_LOCKOUT_PARAMETERS = "guide_cms.core.logins.lockout_parameters"  # username, and address
