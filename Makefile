@@ -7,6 +7,9 @@ BIN    := $(VENV)/bin
 # Reinstall when the dependencies change.
 STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 PYTEST_WORKERS ?= 2
+# The demo server's port: `make demo PORT=8001` when 8000 is taken.
+PORT ?= 8000
+export GUIDE_CMS_ADMIN_SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: setup system-packages demo serve test test-sqlite test-postgres check-deploy messages check benchmark clean
 
@@ -32,9 +35,9 @@ demo: setup
 	$(MAKE) serve
 
 serve:
-	@echo "guide_cms admin: http://127.0.0.1:8000/admin/ (accounts in README.md)"
-	@echo "exported site:   http://127.0.0.1:8000/site/ (the admin's View site)"
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "guide_cms admin: http://127.0.0.1:$(PORT)/admin/ (accounts in README.md)"
+	@echo "exported site:   http://127.0.0.1:$(PORT)/site/ (the admin's View site)"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 check: setup
 	$(BIN)/python manage.py check
