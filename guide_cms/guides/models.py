@@ -101,6 +101,16 @@ class Section(models.Model):
             raise ValidationError({"key": _("'%(key)s' is reserved; choose another key.") % {"key": self.key}}, code="reserved_key")
 
 
+def sections_by_guide(guide_ids) -> dict[int, list[Section]]:
+    """{guide id: its draft sections by position}, in one query (a guide without sections: an empty list)."""
+    from collections import defaultdict
+
+    found: dict[int, list[Section]] = defaultdict(list)
+    for section in Section.objects.filter(guide_id__in=list(guide_ids)).order_by("guide_id", "position", "id"):
+        found[section.guide_id].append(section)
+    return found
+
+
 class VersionStatus(models.TextChoices):
     IN_REVIEW = "in_review", _("in review")
     CHANGES_REQUESTED = "changes_requested", _("changes requested")

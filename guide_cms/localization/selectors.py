@@ -9,8 +9,8 @@ from modeltranslation.utils import fallbacks
 
 from guide_cms.core.diffs import diff_words
 from guide_cms.core.languages import get_language
-from guide_cms.guides.models import Section, Version, VersionStatus
-from guide_cms.guides.snapshots import build_snapshot, content_hash
+from guide_cms.guides.models import Version, VersionStatus, sections_by_guide
+from guide_cms.guides.snapshots import draft_facts
 
 from .drafts import DraftSegment, build_draft
 from .exchange.base import FUZZY, MEMORY, NEEDS_REVIEW
@@ -106,9 +106,9 @@ _SEGMENTS_KEPT = 256  # a page of 50 guides in 5 languages; about 150 KB each
 
 def _draft_segments(guide, language: str, sections, source_version, stored, basis) -> list[DraftSegment]:
     """build_draft(...).items, kept by the hashes of the source, the translation, the basis and the stored states."""
-    source_hash = source_version.content_hash if source_version else content_hash(build_snapshot(guide, guide.source_language, sections))
+    source_hash = source_version.content_hash if source_version else draft_facts(guide, guide.source_language, sections).content_hash
     key = (
-        guide.pk, guide.source_language, language, source_hash, content_hash(build_snapshot(guide, language, sections)),
+        guide.pk, guide.source_language, language, source_hash, draft_facts(guide, language, sections).content_hash,
         (stored.pk, stored.updated_at) if stored else None, basis.content_hash if basis else None,
     )
     found = _SEGMENTS.get(key)
@@ -136,14 +136,14 @@ def _load_snapshots(guides, language: str, versions: dict) -> None:
         version.snapshot = texts[version.pk]
 
 
-def translation_overviews(guides, language: str) -> list[TranslationOverview]:
-    """One overview per guide, in five queries whatever the number of guides."""
+def translation_overviews(guides, language: str, sections: dict[int, list] | None = None) -> list[TranslationOverview]:
+    """One overview per guide, in five queries whatever the number of guides (four when sections,
+    the guides' draft rows by guide id from guides.models.sections_by_guide, are given)."""
     lang = get_language(language)
     guides = list(guides)
     ids = [g.pk for g in guides]
-    sections = defaultdict(list)
-    for section in Section.objects.filter(guide_id__in=ids).order_by("position", "id"):
-        sections[section.guide_id].append(section)
+    if sections is None:
+        sections = sections_by_guide(ids)
     versions = defaultdict(list)
     languages = {language} | {g.source_language for g in guides}
     for version in (

@@ -9,14 +9,18 @@ from django.utils.module_loading import import_string
 from guide_cms.core.languages import all_languages
 from guide_cms.core.permissions import assigned_languages
 from guide_cms.core.roles import Role
-from guide_cms.guides.models import Section, Version, VersionStatus
-from guide_cms.guides.snapshots import build_snapshot, content_hash, has_any_text
+from guide_cms.guides.models import Version, VersionStatus, sections_by_guide
+from guide_cms.guides.snapshots import draft_facts
 
 from .status import LanguageStatus, VersionRow, language_status
 
 
-def guide_statuses(guides, published: dict[tuple[int, str], int] | None = None, languages=None) -> dict[int, dict[str, LanguageStatus]]:
+def guide_statuses(guides, published: dict[tuple[int, str], int] | None = None, languages=None,
+                   sections: dict[int, list] | None = None) -> dict[int, dict[str, LanguageStatus]]:
     """{guide id: {language: status}} for guides (in languages, default all), in a fixed number of queries whatever their number.
+
+    sections: the guides' draft rows by guide id, when the caller has read them already
+    (guides.models.sections_by_guide); otherwise read here.
 
     published maps (guide id, language) to the live version number; by
     default it comes from settings.GUIDE_CMS_LIVE_VERSIONS (publishing, which
@@ -30,9 +34,8 @@ def guide_statuses(guides, published: dict[tuple[int, str], int] | None = None, 
         published = import_string(lookup)(ids) if lookup else {}
     lookup = getattr(settings, "GUIDE_CMS_EXPORT_PROBLEMS", None)
     export_problems = import_string(lookup)(ids) if lookup and ids else {}
-    sections: dict[int, list[Section]] = defaultdict(list)
-    for section in Section.objects.filter(guide_id__in=ids):
-        sections[section.guide_id].append(section)
+    if sections is None:
+        sections = sections_by_guide(ids)
     versions: dict[tuple[int, str], list[VersionRow]] = defaultdict(list)
     rows = (
         Version.objects.filter(guide_id__in=ids)
@@ -50,12 +53,12 @@ def guide_statuses(guides, published: dict[tuple[int, str], int] | None = None, 
         for lang in all_languages():
             if languages is not None and lang.code not in languages:
                 continue
-            snapshot = build_snapshot(guide, lang.code, sections[guide.pk])
+            draft = draft_facts(guide, lang.code, sections[guide.pk])
             per_language[lang.code] = language_status(
                 language=lang.code,
                 is_source=lang.code == guide.source_language,
-                has_text=has_any_text(snapshot),
-                draft_hash=content_hash(snapshot),
+                has_text=draft.has_text,
+                draft_hash=draft.content_hash,
                 versions=versions[(guide.pk, lang.code)],
                 approved_source=approved_source,
                 published_number=published.get((guide.pk, lang.code)),

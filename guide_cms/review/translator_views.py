@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from guide_cms.core.languages import UnknownLanguage, get_language
 from guide_cms.core.permissions import assigned_languages, visible_languages
 from guide_cms.core.roles import Role
-from guide_cms.guides.models import Guide
+from guide_cms.guides.models import Guide, sections_by_guide
 from guide_cms.localization.exchange import FORMATS, ExchangeError, read_exchange_file
 from guide_cms.localization.selectors import translation_overviews
 from guide_cms.localization.services import ImportRefused, translation_export, translation_import
@@ -34,11 +34,12 @@ def _dashboard(request, *, upload_form=None, upload_error: str = "", status: int
     languages = sorted(assigned_languages(request.user, Role.TRANSLATOR))
     page = page_of(Guide.objects.order_by("slug", "pk"), request.GET.get("page"))
     guides = list(page.object_list)  # states for this page's guides only
-    statuses = guide_statuses(guides, languages=languages)
+    sections = sections_by_guide([g.pk for g in guides])  # read once for the states and every language's overviews
+    statuses = guide_statuses(guides, languages=languages, sections=sections)
     blocks = []
     for code in languages:
         lang = get_language(code)
-        rows = [(o, statuses[o.guide.pk][code]) for o in translation_overviews(guides, code)]
+        rows = [(o, statuses[o.guide.pk][code]) for o in translation_overviews(guides, code, sections=sections)]
         blocks.append({"language": lang, "rows": rows})
     context = _context(
         request, title=_("Translation dashboard"), blocks=blocks, upload_form=upload_form or UploadForm(), upload_error=upload_error,
