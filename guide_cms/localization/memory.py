@@ -99,27 +99,66 @@ def _match(entry: MemoryEntry, query: Content, score: int) -> MemoryMatch | None
     return MemoryMatch(entry.pk, source, target, score, entry.signed, describe_entry(entry))
 
 
+# Candidates read by key for each source sentence besides the page's own guide's: enough for the
+# best few whose codes fit; more are read only when none of these fit.
+_CANDIDATES = 8
+_KEY_FIELDS = ("pk", "source_hash", "signed", "guide_slug", "context", "version_number")
+
+
 def exact_matches(language: str, queries: list[tuple[Content, str, str]]) -> dict[int, MemoryMatch]:
     """query index -> the best exact match, for (content, guide slug, unit id) queries.
 
-    A common sentence has a pair in every guide that says it: the candidates are
-    ranked from their keys alone (signed, in this guide and unit, newest version),
-    and only the best few of each are read whole, so a lookup costs the same
-    however many guides share a sentence. Queries: two, or a few more when the
-    best candidates' codes do not fit the query.
+    A common sentence has a pair in every guide that says it: the database ranks
+    each sentence's pairs by key (signed, newest version) and returns the best
+    few, with every pair of the queries' own guides (the in-context ones), so a
+    lookup reads the same number of rows however many guides share a sentence.
+    Only the best few of each are read whole. Queries: three, or a few more
+    when the best candidates' codes do not fit the query.
     """
-    keys: dict[str, list[tuple]] = {}
-    rows = MemoryEntry.objects.filter(language=language, source_hash__in={key_hash(c) for c, _g, _x in queries})
-    for row in rows.values_list("pk", "source_hash", "signed", "guide_slug", "context", "version_number"):
-        keys.setdefault(row[1], []).append(row)
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
+    hashes = {key_hash(c) for c, _g, _x in queries}
+    guides = {g for _c, g, _x in queries}
+    base = MemoryEntry.objects.filter(language=language, source_hash__in=hashes)
+    best = base.annotate(
+        rank=Window(RowNumber(), partition_by=[F("source_hash")],
+                    order_by=[F("signed").desc(), F("version_number").desc(nulls_last=True), F("pk").desc()]),
+    ).filter(rank__lte=_CANDIDATES)
+    keys: dict[str, dict[int, tuple]] = {}
+    first: dict[str, set[int]] = {}  # each sentence's best few by key
+    for row in best.values_list(*_KEY_FIELDS):
+        keys.setdefault(row[1], {})[row[0]] = row
+        first.setdefault(row[1], set()).add(row[0])
+    for row in base.filter(guide_slug__in=guides).values_list(*_KEY_FIELDS):
+        keys.setdefault(row[1], {})[row[0]] = row
+    # A sentence with as many as were asked for may have more, which rank below all of these.
+    partial = {digest: pks for digest, pks in first.items() if len(pks) == _CANDIDATES}
+    found = _best_fitting(queries, range(len(queries)), keys, partial)
+    # Where none of the few fit, every pair of that sentence (rare: the codes differ).
+    rest = [i for i in range(len(queries)) if i not in found and key_hash(queries[i][0]) in partial]
+    if rest:
+        every: dict[str, dict[int, tuple]] = {}
+        for row in base.filter(source_hash__in={key_hash(queries[i][0]) for i in rest}).values_list(*_KEY_FIELDS):
+            every.setdefault(row[1], {})[row[0]] = row
+        found.update(_best_fitting(queries, rest, every, {}))
+    return found
+
+
+def _best_fitting(queries, indexes, keys: dict[str, dict[int, tuple]], partial: dict[str, set[int]]) -> dict[int, MemoryMatch]:
+    """For each query index, the first candidate (ranked: signed, in this guide and unit, newest
+    version) whose codes fit the query, reading a few candidates whole at a time. Of a sentence
+    in partial (only its best few by key were read, and the guides' own), the candidates after
+    the last of those few are left out: unread ones may rank above them."""
     ranked = {}
-    for index, (content, guide, context) in enumerate(queries):
-        candidates = keys.get(key_hash(content), ())
-        ranked[index] = [
-            (pk, IN_CONTEXT if (slug == guide and ctx == context and signed) else EXACT)
-            for pk, _hash, signed, slug, ctx, number in sorted(
-                candidates, key=lambda r: (r[2], r[3] == guide and r[4] == context, r[5] or 0, r[0]), reverse=True)
-        ]
+    for index in indexes:
+        content, guide, context = queries[index]
+        digest = key_hash(content)
+        rows = sorted(keys.get(digest, {}).values(), key=lambda r: (r[2], r[3] == guide and r[4] == context, r[5] or 0, r[0]), reverse=True)
+        if digest in partial:
+            rows = rows[:max(n for n, row in enumerate(rows) if row[0] in partial[digest]) + 1]
+        ranked[index] = [(pk, IN_CONTEXT if (slug == guide and ctx == context and signed) else EXACT)
+                         for pk, _hash, signed, slug, ctx, _number in rows]
     found: dict[int, MemoryMatch] = {}
     pending, start, window = [i for i in ranked if ranked[i]], 0, 3
     while pending:
