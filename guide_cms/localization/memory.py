@@ -121,7 +121,8 @@ def exact_matches(language: str, queries: list[tuple[Content, str, str]]) -> dic
     hashes = {key_hash(c) for c, _g, _x in queries}
     guides = {g for _c, g, _x in queries}
     base = MemoryEntry.objects.filter(language=language, source_hash__in=hashes)
-    best = base.annotate(
+    # Only the keys go through the window (the texts would be sorted with them).
+    best = base.values(*_KEY_FIELDS).annotate(
         rank=Window(RowNumber(), partition_by=[F("source_hash")],
                     order_by=[F("signed").desc(), F("version_number").desc(nulls_last=True), F("pk").desc()]),
     ).filter(rank__lte=_CANDIDATES)
