@@ -48,6 +48,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 
 from .lexicon import DURATIONS, Lexicon, fold_with_offsets, lexicon, spaced_letter
 from .numbers import ascii_digit, scan_numbers, separators_for, space_joins
@@ -566,8 +567,13 @@ def _quantity(value, unit, period: _Mention | None, start: int, end: int, writte
                     start=start, end=end, **flags)
 
 
+@lru_cache(maxsize=4096)
 def read_quantities(text: str, language: str) -> Reading:
-    """Every quantity in `text` (plain text: strip Markdown first), with the other readings of "1 000"."""
+    """Every quantity in `text` (plain text: strip Markdown first), with the other readings of "1 000".
+
+    Kept by (text, language): the reading is frozen and the lexicon fixed for the process, and a
+    source sentence is read again for every language it is translated into.
+    """
     reading, original, offsets = fold_with_offsets(text, ascii_digit)
     lex = lexicon(language)
 
