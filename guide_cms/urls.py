@@ -10,6 +10,7 @@ admin.site.site_title = "guide_cms"
 admin.site.index_title = _("Patient guides")
 # Lists with a column per language need the width: the index page and the breadcrumbs lead everywhere.
 admin.site.enable_nav_sidebar = False
+admin.site.login_form = core_views.LoginForm
 # "View site": the exported site, served here in the demo, at its configured address in production.
 admin.site.site_url = "/site/" if settings.GUIDE_CMS_SERVE_SITE else settings.GUIDE_CMS_SITE_URL
 

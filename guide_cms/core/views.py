@@ -1,9 +1,10 @@
 """Pages every part of the admin shares: a refusal, a login lockout, changing one's own password."""
 from django.contrib import admin
-from django.contrib.admin.forms import AdminPasswordChangeForm
+from django.contrib.admin.forms import AdminAuthenticationForm, AdminPasswordChangeForm
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -52,6 +53,20 @@ def locked_out(request, original_response=None, credentials=None):
     username = (credentials or {}).get("username") or request.POST.get("username", "")
     message = logins.lock_message(logins.locked_until(request, username))
     return render(request, "core/locked_out.html", _admin_context(request, title=_("Locked"), message=message), status=429)
+
+
+class LoginForm(AdminAuthenticationForm):
+    """The admin's login form, with the username's length checked before any password is.
+
+    Django sets the field's max_length after building it, so no validator enforces
+    it: a longer username reached the password check and the login throttle, whose
+    column is shorter (a crash on PostgreSQL).
+    """
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        MaxLengthValidator(self.fields["username"].max_length)(username)
+        return username
 
 
 class OwnPasswordChangeForm(AdminPasswordChangeForm):

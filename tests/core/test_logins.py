@@ -179,3 +179,10 @@ def test_without_a_proxy_forwarded_headers_are_ignored(rf):
     request = rf.get("/", REMOTE_ADDR="198.51.100.20", HTTP_X_FORWARDED_FOR="6.6.6.6")
 
     assert client_address(request) == "198.51.100.20"
+
+
+def test_a_username_longer_than_any_account_is_refused_before_any_password_check(client):
+    """Django does not enforce the login form's max_length; the throttle's column is 255 wide."""
+    response = login(client, "x" * 300, WRONG)
+    assert response.status_code == 200 and "at most 150 characters" in page_text(response)
+    assert not AccessAttempt.objects.exists()  # not a password check: nothing counted, nothing hashed
