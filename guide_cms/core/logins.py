@@ -52,10 +52,10 @@ def _recent_attempts():
     return AccessAttempt.objects.filter(attempt_time__gt=timezone.now() - settings.LOGIN_LOCK)
 
 
-def _limits(username: str | None, address: str | None) -> list[tuple[Q, int]]:
-    """What locks, and at how many recent failures: the username, and the address."""
-    limits = [(Q(username=username), settings.LOGIN_FAILURE_LIMIT)] if username else []
-    return limits + ([(Q(ip_address=address), settings.LOGIN_ADDRESS_FAILURE_LIMIT)] if address else [])
+def _limits(username: str | None, address: str | None) -> list[tuple[str, Q, int]]:
+    """What locks, and at how many recent failures: ("username", key, limit), ("address", key, limit)."""
+    limits = [("username", Q(username=username), settings.LOGIN_FAILURE_LIMIT)] if username else []
+    return limits + ([("address", Q(ip_address=address), settings.LOGIN_ADDRESS_FAILURE_LIMIT)] if address else [])
 
 
 def _recent_failures(key: Q) -> dict:
@@ -71,25 +71,35 @@ def failures(username: str | None, address: str | None) -> int:
     return count
 
 
-def locked_until(request, username: str) -> datetime.datetime | None:
-    """When the lock on username, or on the request's address, ends; None if neither is locked."""
+def current_lock(request, username: str) -> tuple[datetime.datetime, str] | None:
+    """(when it ends, "username" or "address") for the lock that ends last on username or on the
+    request's address (the username's when both end together); None if neither is locked."""
     address = client_address(request) if request is not None else None
-    ends = []
-    for key, limit in _limits(username, address):
+    locks = []
+    for what, key, limit in _limits(username, address):
         totals = _recent_failures(key)
         if (totals["failures"] or 0) >= limit:
-            ends.append(totals["last"] + settings.LOGIN_LOCK)
-    return max(ends) if ends else None
+            locks.append((totals["last"] + settings.LOGIN_LOCK, what == "username", what))
+    if not locks:
+        return None
+    until, _username_first, what = max(locks)
+    return until, what
 
 
-def lock_message(until: datetime.datetime | None) -> str:
-    if until is None:
+def lock_message(lock: tuple[datetime.datetime, str] | None) -> str:
+    """What a locked person reads: whose lock (their account's, or their network address's, which
+    colleagues on a shared connection share), until when, and that an administrator can lift it."""
+    if lock is None:
         return _("Too many wrong passwords: logging in and signing are locked for %(minutes)d minutes.") % {
             "minutes": settings.LOGIN_LOCK.total_seconds() // 60
         }
-    return _("Too many wrong passwords: logging in and signing are locked until %(time)s UTC.") % {
-        "time": until.astimezone(datetime.timezone.utc).strftime("%H:%M")
-    }
+    until, what = lock
+    time = until.astimezone(datetime.timezone.utc).strftime("%H:%M")
+    if what == "address":
+        return _("Too many wrong passwords from this network address, which people on a shared connection also use: "
+                 "logging in and signing from it are locked until %(time)s UTC. An administrator can lift the lock sooner.") % {"time": time}
+    return _("Too many wrong passwords for this account: logging in and signing are locked until %(time)s UTC. "
+             "An administrator can lift the lock sooner.") % {"time": time}
 
 
 def lockout_parameters(request_or_attempt, credentials=None) -> list[str]:
@@ -121,6 +131,6 @@ def verify_password(*, request, user, password: str) -> bool:
     request = request if request is not None else offline_request()
     username = user.get_username()
     if is_locked(request, username):
-        raise LoginLocked(lock_message(locked_until(request, username)))
+        raise LoginLocked(lock_message(current_lock(request, username)))
     authenticated = authenticate(request, username=username, password=password or "")
     return authenticated is not None and authenticated.pk == user.pk

@@ -51,7 +51,7 @@ def locked_out(request, original_response=None, credentials=None):
     if original_response is not None and request.path != reverse("admin:login"):
         return original_response
     username = (credentials or {}).get("username") or request.POST.get("username", "")
-    message = logins.lock_message(logins.locked_until(request, username))
+    message = logins.lock_message(logins.current_lock(request, username))
     return render(request, "core/locked_out.html", _admin_context(request, title=_("Locked"), message=message), status=429)
 
 

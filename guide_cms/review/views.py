@@ -110,7 +110,7 @@ def _sign_context(request, version, form_data=None):
     lock = None
     if refusal is None and logins.is_locked(request, user.get_username()):
         # Said before a password is typed: a locked signer is never asked for one.
-        lock = logins.lock_message(logins.locked_until(request, user.get_username()))
+        lock = logins.lock_message(logins.current_lock(request, user.get_username()))
     approval = services.own_approval(version, user)
     decisions = services.allowed_decisions(version, user)
     form = SignForm(form_data, initial={"content_hash": version.content_hash}, decisions=decisions)

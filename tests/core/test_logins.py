@@ -68,6 +68,7 @@ def test_five_wrong_logins_lock_the_username_and_the_login_page_no_longer_checks
     assert not logged_in(client)
     assert right.status_code == wrong.status_code == 429
     assert "locked until" in page_text(right) and "locked until" in page_text(wrong)
+    assert "for this account" in page_text(right)
     assert page_text(right) == page_text(wrong)
 
 
@@ -86,7 +87,9 @@ def test_twenty_wrong_logins_from_one_address_lock_the_address_for_every_usernam
     client.logout()
     login(client, "guess19", WRONG, address="203.0.113.9")
 
-    assert login(client, reviewer.username, PASSWORD, address="203.0.113.9").status_code == 429
+    locked = login(client, reviewer.username, PASSWORD, address="203.0.113.9")
+    assert locked.status_code == 429
+    assert "from this network address" in page_text(locked) and "An administrator can lift the lock sooner." in page_text(locked)
     assert not logged_in(client)
     assert login(client, reviewer.username, PASSWORD, address="10.0.0.1").status_code == 302
 
