@@ -137,6 +137,15 @@ def format_duration(delta: datetime.timedelta) -> str:
     return format_timedelta(delta, locale=interface_locale())
 
 
+def format_moment(value: datetime.datetime) -> str:
+    """A moment in the interface language: CLDR's long form, with its time zone (the project's):
+    "November 29, 2026, 4:50:00 PM UTC", "29 نوفمبر 2026، 4:50:00 م التوقيت العالمي"."""
+    from babel.dates import format_datetime
+    from django.utils import timezone
+
+    return format_datetime(value, "long", tzinfo=timezone.get_current_timezone(), locale=interface_locale())
+
+
 def language_choices() -> list[tuple[str, str]]:
     """Choices for language fields, named in the interface language at the time they are read
     (Django calls this again for each list, filter and form): "inglés" to a Spanish admin."""

@@ -61,7 +61,7 @@ def test_after_approving_the_reviewer_sees_their_approval_not_the_sign_form(clie
     html = page(client, critical_version).content.decode()
 
     when = re.search(r"You approved this version on ([^<\n]*)", html).group(1).strip()
-    assert when.endswith(".") and not when.endswith("..")  # "… 4:30 p.m.": the abbreviation's period ends the sentence
+    assert when.endswith(" UTC.") and not when.endswith("..")  # "… 4:30:00 PM UTC.": one period, and the time zone
     assert "It needs 1 more approval from another reviewer." in html
     assert "1 of 2 approvals" in html
     # Only a request for changes is left to them, folded away.
