@@ -120,6 +120,21 @@ def test_with_the_index_in_shards_the_search_page_merges_them(served_site):
     assert second == ("1 guía encontrada.", [[OTHER["es"][0], "../es/sleep/index.html"]])
 
 
+def test_an_index_that_cannot_be_loaded_is_said_so(served_site):
+    """Served over HTTP but the bundle is gone: not the page's "opened from a file" explanation."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    base, site = served_site
+    shutil.rmtree(site / "pagefind")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        said = search(browser.new_page(), base, "es", "somnolencia")
+        browser.close()
+    assert said == ("No se pudo cargar el índice de búsqueda. La lista de todas las guías funciona.", [])
+
+
 def test_the_search_bundle_is_part_of_the_export_and_the_same_every_time(settings, tmp_path):
     settings.GUIDE_CMS_SITE_SEARCH = True
     entries = sample.demo_entries()
