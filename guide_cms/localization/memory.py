@@ -103,32 +103,27 @@ def _match(entry: MemoryEntry, query: Content, score: int) -> MemoryMatch | None
 # best few whose codes fit; more are read only when none of these fit.
 _CANDIDATES = 8
 _KEY_FIELDS = ("pk", "source_hash", "signed", "guide_slug", "context", "version_number")
+_SENTENCES_A_QUERY = 200  # SQLite allows 500 SELECTs in one statement
 
 
 def exact_matches(language: str, queries: list[tuple[Content, str, str]]) -> dict[int, MemoryMatch]:
     """query index -> the best exact match, for (content, guide slug, unit id) queries.
 
-    A common sentence has a pair in every guide that says it: the database ranks
-    each sentence's pairs by key (signed, newest version) and returns the best
-    few, with every pair of the queries' own guides (the in-context ones), so a
-    lookup reads the same number of rows however many guides share a sentence.
+    A common sentence has a pair in every guide that says it: the database
+    returns each sentence's best few by key (signed, newest version) from an
+    index in that order, with every pair of the queries' own guides (the
+    in-context ones), so a lookup reads the same number of rows however many
+    guides share a sentence.
     Only the best few of each are read whole. Queries: three, or a few more
     when the best candidates' codes do not fit the query.
     """
-    from django.db.models import F, Window
-    from django.db.models.functions import RowNumber
-
-    hashes = {key_hash(c) for c, _g, _x in queries}
+    hashes = sorted({key_hash(c) for c, _g, _x in queries})
     guides = {g for _c, g, _x in queries}
     base = MemoryEntry.objects.filter(language=language, source_hash__in=hashes)
-    # Only the keys go through the window (the texts would be sorted with them).
-    best = base.values(*_KEY_FIELDS).annotate(
-        rank=Window(RowNumber(), partition_by=[F("source_hash")],
-                    order_by=[F("signed").desc(), F("version_number").desc(nulls_last=True), F("pk").desc()]),
-    ).filter(rank__lte=_CANDIDATES)
+    best = _best_few(language, hashes)
     keys: dict[str, dict[int, tuple]] = {}
     first: dict[str, set[int]] = {}  # each sentence's best few by key
-    for row in best.values_list(*_KEY_FIELDS):
+    for row in best:
         keys.setdefault(row[1], {})[row[0]] = row
         first.setdefault(row[1], set()).add(row[0])
     for row in base.filter(guide_slug__in=guides).values_list(*_KEY_FIELDS):
@@ -144,6 +139,29 @@ def exact_matches(language: str, queries: list[tuple[Content, str, str]]) -> dic
             every.setdefault(row[1], {})[row[0]] = row
         found.update(_best_fitting(queries, rest, every, {}))
     return found
+
+
+def _best_few(language: str, hashes: list[str]) -> list[tuple]:
+    """Each sentence's best _CANDIDATES pairs by key (signed, newest version, newest pair), as
+    _KEY_FIELDS rows: one short range of the index memory_sentence_ranked a sentence, in one
+    statement for up to _SENTENCES_A_QUERY sentences. Raw SQL: Django refuses LIMIT inside a
+    UNION on SQLite."""
+    from django.db import connection
+
+    table = connection.ops.quote_name(MemoryEntry._meta.db_table)
+    # Pairs without a version number (imported ones) rank last, as 0 would: SQLite puts NULL last
+    # in a descending order by itself, PostgreSQL must be told.
+    nulls = " NULLS LAST" if connection.vendor == "postgresql" else ""
+    one = (f"SELECT * FROM (SELECT id, source_hash, signed, guide_slug, context, version_number FROM {table} "
+           f"WHERE language = %s AND source_hash = %s ORDER BY signed DESC, version_number DESC{nulls}, id DESC "
+           f"LIMIT {_CANDIDATES}) AS best")
+    rows = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(hashes), _SENTENCES_A_QUERY):
+            chunk = hashes[start:start + _SENTENCES_A_QUERY]
+            cursor.execute(" UNION ALL ".join([one] * len(chunk)), [value for digest in chunk for value in (language, digest)])
+            rows += [(pk, digest, bool(signed), slug, context, number) for pk, digest, signed, slug, context, number in cursor.fetchall()]
+    return rows
 
 
 def _best_fitting(queries, indexes, keys: dict[str, dict[int, tuple]], partial: dict[str, set[int]]) -> dict[int, MemoryMatch]:

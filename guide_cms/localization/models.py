@@ -101,7 +101,12 @@ class MemoryEntry(models.Model):
     class Meta:
         verbose_name = _("translation memory entry")
         verbose_name_plural = _("translation memory")
-        indexes = [models.Index(fields=["language", "source_hash"], name="memory_language_source")]
+        indexes = [
+            # A sentence's pairs, in the order exact matches rank them (memory._best_few).
+            models.Index(fields=["language", "source_hash", "-signed", "-version_number", "-id"], name="memory_sentence_ranked"),
+            # One guide's pairs (the in-context candidates; a signed version's pairs signed again).
+            models.Index(fields=["language", "guide_slug", "source_hash"], name="memory_guide_sentence"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["language", "source_hash", "target_hash", "guide_slug", "context", "signed"], name="memory_pair_once_per_context"
