@@ -15,7 +15,7 @@ which made the index the slowest part of every export.
 The index can be split into shards by guide (settings.GUIDE_CMS_SEARCH_SHARDS,
 a bundle each under pagefind/<shard>/): a publication rebuilds only the shard
 of its guide, so the time from a corrected page to a corrected search excerpt
-need not grow with the library (one index over 2,500 pages takes about 17 s
+need not grow with the library (one index over 2,500 pages takes about 12 s
 here). The search page loads the first shard that holds pages in its
 language and merges the others in the browser (Pagefind's mergeIndex). One
 shard is the default: Pagefind matches a Chinese word that a shard lacks by
