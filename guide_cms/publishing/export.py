@@ -471,7 +471,7 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
             stub = item.stub
             eid, key = entry_id(stub), channel.entry_key(stub)
             old = previous_entries.get(eid)
-            intact = bool(old) and all(path not in damaged and path in previous_files for path in old["files"])
+            intact = bool(old) and _intact(old["files"], previous_files, damaged)
             if intact and (old["key"] == key or (only is not None and stub.slug not in only)):
                 # For the shared files (index): the title exported with these files, not read again.
                 if not isinstance(stub, PublishedGuide):

@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from guide_cms.core.languages import format_duration, format_moment, get_language
+from guide_cms.core.languages import format_duration, get_language
 from guide_cms.core.permissions import can_edit_language, require_read_history
 from guide_cms.guides.markdown import render_markdown
 from guide_cms.core import logins
@@ -113,8 +113,7 @@ def _sign_context(request, version, form_data=None):
     approval = services.own_approval(version, user)
     decisions = services.allowed_decisions(version, user)
     form = SignForm(form_data, initial={"content_hash": version.content_hash}, decisions=decisions)
-    approved_on = format_moment(approval.signed_at) if approval else ""  # CLDR's form, with the time zone
-    return {"refusal": refusal, "lock": lock, "own_approval": approval, "approved_on": approved_on, "form": form,
+    return {"refusal": refusal, "lock": lock, "own_approval": approval, "form": form,
             "approvals": services.approvals_count(version), "approvals_missing": max(0, version.approvals_required - services.approvals_count(version))}
 
 

@@ -1,4 +1,6 @@
 """The reviewer's day, as the review queue and the review page show it (issue 12)."""
+import datetime
+import html as html_module
 import re
 
 import pytest
@@ -53,6 +55,22 @@ def test_a_wrong_password_is_said_at_the_top_of_the_page_and_the_password_field_
     # The form posts back to its own anchor, and the password is focused to type again.
     assert 'action="#sign-off"' in html
     assert re.search(r'<input[^>]*name="password"[^>]*autofocus', html)
+
+
+def test_every_moment_on_the_review_page_is_in_the_readers_calendar_form_with_its_time_zone(client, reviewer, critical_version):
+    """CLDR's long form through Babel: Django's Arabic format put the month first and the time zone nowhere."""
+    from babel.dates import format_datetime
+
+    approve(critical_version, reviewer)
+    client.force_login(reviewer)
+    html = html_module.unescape(client.get(reverse("review:version", args=[critical_version.pk]), HTTP_ACCEPT_LANGUAGE="ar").content.decode())
+    signed = critical_version.signatures.get()
+    expected = format_datetime(signed.signed_at, "long", tzinfo=datetime.timezone.utc, locale="ar")
+    assert "التوقيت العالمي" in expected
+    approved = re.search(r'class="gc-approved"[^>]*>([^<]*)', html).group(1)
+    signatures = re.search(r"<li><bdi>[^<]*</bdi>([^<]*)", html).group(1)
+    assert expected in approved and expected in signatures
+    assert format_datetime(critical_version.created_at, "long", tzinfo=datetime.timezone.utc, locale="ar") in html  # submitted
 
 
 def test_after_approving_the_reviewer_sees_their_approval_not_the_sign_form(client, reviewer, critical_version):
