@@ -256,11 +256,12 @@ def seal_fields_digest(signature) -> str:
     return sha256_hex(sealed_fields(signature))
 
 
-def plan_entries(channel: str, *, today: datetime.date | None = None) -> list[PlannedEntry]:
-    """Every live publication on channel as an entry without its text, read from keys only
-    (publications, versions' numbers and content hashes, signatures' facts, source titles):
-    enough for the channel's entry_key to say which files must change. An entry's text is
-    read, checked against its content hash and seals, and rendered only when it is loaded.
+def plan_entries(channel: str, *, today: datetime.date | None = None, guides=None) -> list[PlannedEntry]:
+    """Every live publication on channel (of the guides whose slugs are in `guides`, if given) as
+    an entry without its text, read from keys only (publications, versions' numbers and content
+    hashes, signatures' facts, source titles): enough for the channel's entry_key to say which
+    files must change. An entry's text is read, checked against its content hash and seals, and
+    rendered only when it is loaded.
 
     Withdrawn translations become notices; translations behind a clinical change
     live in the source language carry a notice.
@@ -268,7 +269,7 @@ def plan_entries(channel: str, *, today: datetime.date | None = None) -> list[Pl
     from guide_cms.review.models import Decision, Signature
 
     today = today or timezone.localdate()
-    publications = list(
+    publications = (
         Publication.objects.live()
         .filter(channel=channel)
         .select_related("guide", "version", "version__source_version")
@@ -277,7 +278,12 @@ def plan_entries(channel: str, *, today: datetime.date | None = None) -> list[Pl
                *Version.heavy_fields("version__source_version__"))
         .order_by("guide__slug", "language")
     )
+    if guides is not None:
+        publications = publications.filter(guide__slug__in=list(guides))
+    publications = list(publications)
     guide_ids = {p.guide_id for p in publications}
+    if guides is not None:  # a guide whose rows were all deleted is still compared with the trail
+        guide_ids |= set(Guide.objects.filter(slug__in=list(guides)).values_list("pk", flat=True))
     # What is live, and every fact of the live versions, as the sealed audit trail says.
     from .records import publication_problems
 

@@ -39,6 +39,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from .channels.base import Channel, ChannelError, Entry, PublishedGuide, _plain
+from .patching import Patch, interrupted, recover
 
 logger = logging.getLogger(__name__)
 
@@ -177,7 +178,53 @@ def _entry_record(entry: Entry, key: str, files: list[str]) -> dict:
         )
     else:
         record.update(version=entry.withdrawn_version_number)
+    record["shared"] = _shared_facts(entry)
     return record
+
+
+def _shared_facts(entry: Entry) -> dict:
+    """What the shared files (home pages, index, sitemap) read of an entry besides its title and
+    summary: recorded, so that a publication of one guide need not plan the others (_recorded_entry)."""
+    if isinstance(entry, PublishedGuide):
+        return {
+            "approved_on": entry.approved_on.isoformat(),
+            "next_review_due": entry.next_review_due.isoformat() if entry.next_review_due else None,
+            "alternates": [language.code for language in entry.alternates],
+            "source_language": entry.source_language.code,
+            "outdated_title": entry.outdated.source_title if entry.outdated else None,
+        }
+    return {"source_language": entry.source_language.code, "source_title": entry.source_title}
+
+
+def _recorded_entry(eid: str, record: dict, today) -> Entry | None:
+    """The entry as the manifest records it, for the shared files only: no sections or signatures.
+    None when the record is older than its shared facts, or names a language no longer configured."""
+    import datetime
+
+    from .channels.base import LanguageFacts, OutdatedNotice, WithdrawnGuide
+
+    code, slug = eid.split("/", 1)
+    facts = record.get("shared")
+    if facts is None:
+        return None
+    try:
+        language, source = LanguageFacts.of(code), LanguageFacts.of(facts["source_language"])
+        if record["withdrawn"]:
+            return WithdrawnGuide(slug=slug, language=language, source_language=source, source_title=facts["source_title"],
+                                  withdrawn_version_number=record["version"])
+        due = datetime.date.fromisoformat(facts["next_review_due"]) if facts["next_review_due"] else None
+        outdated = None
+        if record.get("outdated_by") is not None:
+            outdated = OutdatedNotice(source_language=source, source_version_number=record["outdated_by"], source_title=facts["outdated_title"] or "")
+        return PublishedGuide(
+            slug=slug, language=language, version_number=record["version"], content_hash=record["content_hash"],
+            title=record["title"], summary=record["summary"], sections=(), signatures=(),
+            approved_on=datetime.date.fromisoformat(facts["approved_on"]), next_review_due=due,
+            review_overdue=due is not None and due < today, source_version_number=None,
+            alternates=tuple(LanguageFacts.of(c) for c in facts["alternates"]), source_language=source, outdated=outdated,
+        )
+    except (KeyError, LookupError, TypeError, ValueError):
+        return None
 
 
 def _entry_version(entry: Entry) -> int:
@@ -310,13 +357,24 @@ def _write_stamps(root: Path, name: str, folder: Path, stamps: dict[str, list[in
 
 
 class _Tree:
-    """The new folder, made when the first file is put in it: written files, and hard links to unchanged ones."""
+    """The new folder, made when the first file is put in it: written files, and hard links to unchanged ones.
 
-    def __init__(self, root: Path, name: str):
-        self.root, self.name = root, name
+    With live (a patch of the live folder, patching.py), it holds the written files only: an unchanged
+    file stays where it is, and link() does nothing.
+    """
+
+    def __init__(self, root: Path, name: str, live: Path | None = None):
+        self.root, self.name, self.live = root, name, live
         self.folder: Path | None = None
         self._dirs: set[str] = set()
         self.paths: set[str] = set()  # every file put in it (their stamps are taken once it is live)
+        self.written: set[str] = set()
+
+    def source(self, path: str) -> Path:
+        """Where the file at path can be read now: staged here, or (a patch) still live."""
+        if self.live is not None and path not in self.written:
+            return self.live / path
+        return self.folder / path
 
     def _target(self, path: str) -> str:
         if self.folder is None:
@@ -332,8 +390,11 @@ class _Tree:
         with open(target, "xb") as handle:
             handle.write(content)
         self.paths.add(path)
+        self.written.add(path)
 
     def link(self, source: Path, path: str) -> None:
+        if self.live is not None:
+            return
         target = self._target(path)
         try:
             os.link(source / path, target)
@@ -347,22 +408,32 @@ class _Tree:
 
 
 class StagedExport:
-    """A channel's complete new output, built beside the live one; swap() makes it live.
+    """A channel's new output, staged beside the live one; swap() makes it live.
 
+    Either a complete new folder, which swap() puts live by pointing <root>/<channel>
+    at it (the first export, or one that trusts nothing of the live output), or a
+    patch: the changed files only, which swap() moves into the live folder with a
+    journal to undo it (patching.py).
     The channel's lock must be held from stage_channel() to finish() or undo().
     An export that changes nothing has no new folder: swap() and finish() do nothing.
     """
 
     def __init__(self, channel: Channel, root: Path, current: Path | None, staging: Path | None, report: ChannelReport,
-                 paths=()):
+                 paths=(), patch: Patch | None = None, stamps: dict[str, list[int]] | None = None):
         self.channel, self.root, self.current, self.staging, self.report = channel, root, current, staging, report
         self.link = root / channel.name
         self.swapped = False
         self.paths = set(paths)
+        self.patch = patch
+        self.stamps = stamps or {}  # a patch: the stamps of the live files it keeps
 
     def swap(self) -> None:
-        """Point <root>/<channel> at the new folder in one rename (if anything changed)."""
+        """Point <root>/<channel> at the new folder in one rename, or apply the patch (if anything changed)."""
         if not self.report.changed or self.staging is None:
+            return
+        if self.patch is not None:
+            self.patch.apply()
+            self.swapped = True
             return
         os.chmod(self.staging, 0o755)
         temp_link = self.root / f".{self.channel.name}.link-{os.getpid()}"
@@ -374,6 +445,10 @@ class StagedExport:
 
     def undo(self) -> None:
         """Put the previous output back (the publication it was for was not recorded)."""
+        if self.patch is not None:
+            self.patch.roll_back()
+            self.swapped = False
+            return
         if self.swapped:
             if self.current is not None:
                 temp_link = self.root / f".{self.channel.name}.link-{os.getpid()}"
@@ -389,6 +464,17 @@ class StagedExport:
 
     def finish(self) -> None:
         """Remove whichever folder is no longer live, and record the live files' stamps."""
+        if self.patch is not None:
+            if self.swapped:
+                self.patch.finish()
+                stamps = {path: stamp for path, stamp in self.stamps.items() if path not in self.patch.removed}
+                for path in self.patch.moved:  # a rename changes a file's change time: taken now
+                    with contextlib.suppress(FileNotFoundError):
+                        stamps[path] = _stamp(os.stat(self.patch.live / path))
+                _write_stamps(self.root, self.channel.name, self.patch.live, stamps)
+            else:
+                self.patch.roll_back()
+            return
         if self.swapped:
             if self.current and self.current != self.staging.resolve() and self.current.parent == self.root.resolve():
                 shutil.rmtree(self.current, ignore_errors=True)
@@ -432,9 +518,17 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
     next export (publish_versions runs one at once) builds the index.
     With distrust (its manifest was edited, checkpoints.distrust_altered_output),
     nothing of the live output is reused: every file is rendered again.
+
+    entries may instead be a planner: a callable that plans the entries of a
+    set of guide slugs (None: every guide), as entries.plan_entries. With a
+    planner and `only`, only the guides in `only`, and those whose files were
+    damaged or failed, are planned; every other guide's entries are what the
+    live manifest records (files kept, facts for the shared files read from
+    it), so that a publication's work does not grow with the library.
     """
     from .rendering import render_stream
 
+    recover(root, channel.name)  # an export that died while it replaced files: its previous files go back first
     link = root / channel.name
     current = link.resolve() if link.exists() else None
     previous = read_manifest(current) if current and not distrust else None
@@ -446,11 +540,20 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
     report = ChannelReport(channel=channel.name, path=link, repaired=sorted(damaged))
     _remove_abandoned(root, channel.name, current)
 
-    tree = _Tree(root, channel.name)
+    recorded: dict[str, Entry] = {}  # entries of guides left unplanned, as the manifest records them
+    if callable(entries):
+        planned_slugs = None
+        if only is not None and previous is not None:
+            recorded = _recorded_entries(previous, previous_files, damaged, set(only))
+            planned_slugs = {eid.split("/", 1)[1] for eid in set(previous_entries) | set(previous.get("failures", {}))} - {
+                eid.split("/", 1)[1] for eid in recorded} | set(only)
+        entries = entries(planned_slugs)
+
+    # A live output whose manifest is trusted is patched in place: its unchanged files are not touched.
+    tree = _Tree(root, channel.name, live=current if previous is not None else None)
     try:
         manifest_entries, failures, served, files, kept = {}, {}, {}, {}, []
         planned = [_planned(e) for e in entries]
-        order = {entry_id(p.stub): n for n, p in enumerate(planned)}
         to_render = []
         done = 0
 
@@ -458,7 +561,8 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
             kept.extend(old["files"])
             for path in old["files"]:
                 files[path] = previous_files[path]
-            manifest_entries[eid] = old
+            # The shared facts the shared files are rendered from (recorded by manifests since they exist).
+            manifest_entries[eid] = {**old, "shared": _shared_facts(entry)}
             served[eid] = entry
 
         def tick(eid):
@@ -487,6 +591,11 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
                 tick(eid)
             else:
                 to_render.append((item, key, old, intact))
+        for eid, entry in recorded.items():
+            keep(eid, previous_entries[eid], entry)
+            report.reused.append(eid)
+            if eid in previous.get("failures", {}):
+                failures[eid] = previous["failures"][eid]
 
         def loaded():
             entries = load_entries([item for item, *_rest in to_render])  # ExportRefused stops everything here
@@ -518,7 +627,7 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
                 served[eid] = entry
             tick(eid)
         try:
-            shared = channel.render_shared([served[eid] for eid in sorted(served, key=order.get)])
+            shared = channel.render_shared([served[eid] for eid in sorted(served, key=_guide_order)])
         except Exception as exc:  # noqa: BLE001 - a template or code error: the channel keeps its previous output
             raise ChannelError(f"its shared files (index, sitemap…) cannot be rendered: {type(exc).__name__}: {exc}") from exc
         shared_kept = []
@@ -566,7 +675,7 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
                 # The index reads the staged pages themselves: no text is loaded for it.
                 record = index["shards"][shard]
                 try:
-                    built = channel.render_index(tree.folder, record["pages"], shard)
+                    built = channel.render_index({page: tree.source(page) for page in record["pages"]}, shard)
                 except Exception as exc:  # noqa: BLE001 - the channel keeps its previous output
                     raise ChannelError(f"its search index cannot be built: {type(exc).__name__}: {exc}") from exc
                 for item in built:
@@ -596,7 +705,38 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
     except BaseException:
         tree.remove()
         raise
-    return StagedExport(channel, root, current, tree.folder if report.changed else None, report, paths=tree.paths)
+    if not report.changed:
+        return StagedExport(channel, root, current, None, report)
+    if tree.live is None:
+        return StagedExport(channel, root, current, tree.folder, report, paths=tree.paths)
+    patch = Patch(root=root, name=channel.name, live=current, staging=tree.folder, moved=sorted(tree.written - {MANIFEST}),
+                  removed=sorted((set(previous_files) | set(damaged)) - set(files)))
+    return StagedExport(channel, root, current, tree.folder, report, patch=patch, stamps=on_disk)
+
+
+def _guide_order(eid: str) -> tuple[str, str]:
+    """Entries by guide slug, then language code: the order plan_entries gives them."""
+    code, slug = eid.split("/", 1)
+    return slug, code
+
+
+def _recorded_entries(previous: dict, previous_files: dict, damaged: dict, only: set[str]) -> dict[str, Entry]:
+    """{entry id: entry as recorded} for the live entries of guides outside `only` whose files are intact,
+    if every entry of such a guide is recorded with its shared facts (else the guide is planned)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    by_guide: dict[str, dict[str, Entry | None]] = {}
+    for eid, record in previous.get("entries", {}).items():
+        slug = eid.split("/", 1)[1]
+        if slug in only:
+            continue
+        intact = _intact(record["files"], previous_files, damaged)
+        by_guide.setdefault(slug, {})[eid] = _recorded_entry(eid, record, today) if intact else None
+    for eid in previous.get("failures", {}):
+        if eid not in previous.get("entries", {}):  # failed with no files kept: tried again
+            by_guide.setdefault(eid.split("/", 1)[1], {})[eid] = None
+    return {eid: entry for group in by_guide.values() if None not in group.values() for eid, entry in group.items()}
 
 
 def _plan_index(channel: Channel, served: dict, files: dict, previous: dict | None, damaged: dict) -> tuple[dict | None, list, list]:
@@ -651,6 +791,9 @@ def verify_exports(output_dir=None) -> list[str]:
         folder = root / name
         if not folder.exists():
             continue
+        if interrupted(root, name):
+            problems.append(f"export {name}: an export died while it replaced files; run export_channels, which puts the previous "
+                            "files back and exports again")
         manifest = read_manifest(folder)
         if manifest is None:
             problems.append(f"export {name}: manifest.json is missing or unreadable")

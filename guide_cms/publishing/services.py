@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -175,11 +176,12 @@ def publish_versions(*, versions: list[Version], user, channels: list[str] | Non
     # The pages are live; the search index, which reads all of them, follows at once (on the queue, if there is one).
     behind = [r.channel for r in result.reports if r.index_deferred]
     if behind:
-        if queue_configured() and (task := _queued_or_none(channels=behind, output_dir=root, user=user)):
+        only = sorted({v.guide.slug for v in result.versions})
+        if queue_configured() and (task := _queued_or_none(channels=behind, output_dir=root, user=user, only=only)):
             result.index_task = task
             return result
         try:
-            result.index_reports = export_channels(channels=behind, output_dir=root, user=user)
+            result.index_reports = export_channels(channels=behind, output_dir=root, user=user, only=only)
         except ExportRefused as exc:
             logger.error("The search index was not brought up to date; run export_channels: %s", exc)
         for report in result.index_reports:
@@ -188,12 +190,12 @@ def publish_versions(*, versions: list[Version], user, channels: list[str] | Non
     return result
 
 
-def queue_export(*, channels: list[str] | None = None, output_dir=None, user=None):
+def queue_export(*, channels: list[str] | None = None, output_dir=None, user=None, only=None):
     """export_channels as a task on the queue (tasks.export); returns Celery's AsyncResult, whose
     .get() is the task's answer. Raises whatever Celery raises when the broker cannot be reached."""
     from .tasks import export as export_task
 
-    return export_task.delay(channels, str(output_dir) if output_dir else None, getattr(user, "pk", None))
+    return export_task.delay(channels, str(output_dir) if output_dir else None, getattr(user, "pk", None), only)
 
 
 def _queued_or_none(**kwargs):
@@ -279,8 +281,8 @@ def _publish_and_stage(*, versions, user, channels, root, progress, staged, dist
     for name in channels:
         channel = export.get_channel(name)
         try:
-            entries = plan_entries(name)
-            staged.append(export.stage_channel(channel, entries, root, progress=progress, required=required,
+            # Only the published guides are planned; the others' files are kept as the live manifest records them.
+            staged.append(export.stage_channel(channel, partial(_plan, name), root, progress=progress, required=required,
                                                only=None if name in distrusted else only, defer_index=True,
                                                distrust=name in distrusted))
         except ChannelError as exc:
@@ -366,8 +368,18 @@ class ExportReports(list):
     checkpoint: checkpoints.CheckpointResult | None = None
 
 
-def export_channels(*, channels: list[str] | None = None, output_dir=None, user=None, progress=None) -> list[export.ChannelReport]:
+def _plan(channel: str, guides=None):
+    return plan_entries(channel, guides=guides)
+
+
+def export_channels(*, channels: list[str] | None = None, output_dir=None, user=None, progress=None, only=None,
+                    ) -> list[export.ChannelReport]:
     """Rebuild each channel's output from the live publications (incrementally).
+
+    With `only` (guide slugs: the index export that follows a publication), the
+    other guides' entries are taken as the live manifest records them (not
+    planned from the database, files kept): their search index shards and the
+    shared files are still brought up to date.
 
     Files altered or deleted on disk are rendered again. An entry that cannot
     be rendered keeps its previous files and is reported in its channel's
@@ -384,9 +396,9 @@ def export_channels(*, channels: list[str] | None = None, output_dir=None, user=
         with export.channel_locks(root, [name]):
             distrusted.update(before_export(root, [name]))
             # Entries are read under the lock: a publication committed while we waited is included.
-            entries = plan_entries(name)
             try:
-                stage = export.stage_channel(channel, entries, root, progress=progress, distrust=name in distrusted)
+                stage = export.stage_channel(channel, partial(_plan, name), root, progress=progress, distrust=name in distrusted,
+                                             only=only)
             except ChannelError as exc:
                 reports.append(export.ChannelReport(channel=name, path=root / name, changed=False, error=str(exc)))
                 continue

@@ -67,8 +67,10 @@ def submit_render(path: str, entry, values: dict):
 
 
 @app.task(name="guide_cms.publishing.export")
-def export(channels: list[str] | None = None, output_dir: str | None = None, user_id: int | None = None) -> dict:
-    """export_channels on this worker; the answer: {"worker", "reports": [summary, ...], "checkpoint"} (JSON)."""
+def export(channels: list[str] | None = None, output_dir: str | None = None, user_id: int | None = None, only: list[str] | None = None,
+           ) -> dict:
+    """export_channels on this worker (only: as export_channels'); the answer: {"worker", "reports": [summary, ...],
+    "checkpoint"} (JSON)."""
     from django.contrib.auth import get_user_model
     from django.test.utils import override_settings
 
@@ -76,7 +78,7 @@ def export(channels: list[str] | None = None, output_dir: str | None = None, use
 
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     with override_settings(GUIDE_CMS_TASK_QUEUE=""):  # render here: never wait on the queue from a task
-        reports = export_channels(channels=channels, output_dir=output_dir, user=user)
+        reports = export_channels(channels=channels, output_dir=output_dir, user=user, only=only)
     checkpoint = reports.checkpoint
     return {
         "worker": f"{export.request.hostname or ''}/{os.getpid()}",

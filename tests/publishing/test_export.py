@@ -231,10 +231,11 @@ def test_a_change_of_one_guide_writes_its_files_index_sitemap_and_manifest_only(
     (report,) = export_channels(channels=["site"], output_dir=tmp_path)
     assert report.rendered == ["es/baclofen"] and sorted(report.reused) == ["en/baclofen", "en/diazepam", "es/diazepam"]
     new = (tmp_path / "site").resolve()
-    assert new != old
+    assert new == old  # patched in place: no new tree
+    assert not list(tmp_path.glob(".site-*-undo-*")) and not (tmp_path / ".site.journal.json").exists()
     now = {p.relative_to(new).as_posix(): p.stat().st_ino for p in new.rglob("*") if p.is_file()}
     rewritten = sorted(path for path, inode in now.items() if inodes.get(path) != inode)
-    # The other guide's files (and English, whose page did not change) are the same files, not copies.
+    # The other guide's files (and English, whose page did not change) are the same files, untouched.
     assert set(rewritten) <= {"es/baclofen/index.html", "es/baclofen.json", "index.html", "sitemap.xml", "manifest.json"}
     assert {"es/baclofen/index.html", "es/baclofen.json", "manifest.json"} <= set(rewritten)
     assert verify_exports(tmp_path) == []

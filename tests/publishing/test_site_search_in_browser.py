@@ -45,7 +45,7 @@ def write_site(folder, entries):
     for path in (path for e in entries for path in channel.indexed_files(e)):
         shards.setdefault(channel.index_shard(path), []).append(path)
     for shard, pages in shards.items():
-        write(channel.render_index(folder, pages, shard))
+        write(channel.render_index({page: folder / page for page in pages}, shard))
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 

@@ -92,11 +92,18 @@ class LanguageFacts:
 
     @classmethod
     def of(cls, code: str) -> "LanguageFacts":
-        """The facts of a configured language, from the registry."""
-        from guide_cms.core.languages import get_language
+        """The facts of a configured language, from the registry (kept: an export asks for them per entry).
+        Raises core.languages.UnknownLanguage."""
+        return _language_facts(code)
 
-        lang = get_language(code)
-        return cls(code=lang.code, bcp47=lang.bcp47, direction=lang.direction, native_name=lang.native_name, english_name=lang.english_name)
+
+@cache
+def _language_facts(code: str) -> LanguageFacts:
+    from guide_cms.core.languages import get_language
+
+    lang = get_language(code)
+    return LanguageFacts(code=lang.code, bcp47=lang.bcp47, direction=lang.direction, native_name=lang.native_name,
+                         english_name=lang.english_name)
 
 
 @dataclass(frozen=True)
@@ -355,8 +362,9 @@ class Channel(ABC):
         on its own, and only when one of its files changed (one shard, "0", by default)."""
         return "0"
 
-    def render_index(self, folder: Path, paths: list[str], shard: str) -> list[RenderedFile]:
-        """One shard of the search index, over the files at paths (relative to folder, the staged output)."""
+    def render_index(self, pages: dict[str, Path], shard: str) -> list[RenderedFile]:
+        """One shard of the search index over the indexed files: {path in the output: the file to read
+        now (staged, or still live)}."""
         return []
 
     def entry_key(self, entry: Entry) -> str:

@@ -77,9 +77,9 @@ def indexer_version() -> str:
         return "unknown"
 
 
-def build_index(site: Path, pages: list[str], shard: str) -> list[RenderedFile]:
-    """The Pagefind bundle of one shard (paths under pagefind/<shard>/) for pages, paths relative
-    to site (a folder laid out as the site channel's output). Raises SearchIndexError."""
+def build_index(pages: dict[str, Path], shard: str) -> list[RenderedFile]:
+    """The Pagefind bundle of one shard (paths under pagefind/<shard>/) for pages: {path in the
+    site ("es/baclofen/index.html"): the file to read}. Raises SearchIndexError."""
     from pagefind.service import get_executable
 
     binary = get_executable()
@@ -92,9 +92,9 @@ def build_index(site: Path, pages: list[str], shard: str) -> list[RenderedFile]:
             target = source / page
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
-                os.link(site / page, target)
+                os.link(pages[page], target)
             except OSError:  # a file system without hard links
-                shutil.copyfile(site / page, target)
+                shutil.copyfile(pages[page], target)
         output = Path(folder, "bundle")
         command = [str(binary), "--site", str(source), "--output-path", str(output), "--keep-index-url", "--silent"]
         try:

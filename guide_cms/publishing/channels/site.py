@@ -511,11 +511,11 @@ class SiteChannel(Channel):
 
         return shard_of(path.split("/")[1])
 
-    def render_index(self, folder: Path, paths: list[str], shard: str) -> list[RenderedFile]:
-        """Pagefind's bundle of one shard over the live guide pages staged in folder, each in its own language."""
+    def render_index(self, pages: dict[str, Path], shard: str) -> list[RenderedFile]:
+        """Pagefind's bundle of one shard over the live guide pages ({path in the site: file to read}), each in its own language."""
         from .search import build_index
 
-        return build_index(folder, paths, shard) if paths else []
+        return build_index(pages, shard) if pages else []
 
     def _index_language(self, entries: list[Entry]) -> LanguageFacts:
         sources = {e.source_language.code: e.source_language for e in entries}

@@ -1,0 +1,120 @@
+"""A publication plans only the guides it publishes: the others' entries are what the live manifest records.
+
+Its work must not grow with the library, and what it writes must be what a
+full export would write.
+"""
+import copy
+import difflib
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from guide_cms.guides.models import ChangeClass, Guide
+from guide_cms.publishing import export as export_module
+from guide_cms.publishing.entries import forget_verified_texts
+from guide_cms.publishing.export import verify_exports
+from guide_cms.publishing.services import export_channels
+from tests.factories import SectionFactory
+
+
+@pytest.fixture
+def wf(workflow):
+    workflow.publish(workflow.approve("en"))
+    workflow.publish(workflow.approve("es"))
+    return workflow
+
+
+def site_files(root):
+    folder = (root / "site").resolve()
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def another_guide(wf, slug, *, clinical_change=False):
+    """A guide live in English and Spanish; with clinical_change, its English is at v2 (a clinical change)
+    while its Spanish still translates v1 (the page carries the outdated notice)."""
+    guide = Guide.objects.create(slug=slug, title_en=slug.title(), title_es=slug.title(), summary_es="Un resumen.", summary_en="A summary.")
+    SectionFactory(guide=guide, key="dosing", position=1, title_en="Dosing", body_en="Take 2 mg.", title_es="Dosis", body_es="Tome 2 mg.")
+    flow = copy.copy(wf)
+    flow.guide = guide
+    flow.publish(flow.approve("en"))
+    flow.publish(flow.approve("es"))
+    if clinical_change:
+        flow.edit("dosing", "en", "Take 4 mg at night.")
+        flow.publish(flow.approve("en", ChangeClass.CLINICAL))
+    return flow
+
+
+def publish_spanish_edit(wf, body):
+    wf.edit("dosing", "es", body)
+    version = wf.approve("es")
+    forget_verified_texts()  # as a new process: the published text is read and checked
+    with CaptureQueriesContext(connection) as queries:
+        result = wf.publish(version)
+    return result, queries.captured_queries
+
+
+def test_a_publication_writes_what_a_full_export_writes(wf, settings, tmp_path):
+    """Pages, home pages, index, sitemap, search index and manifest: a notice and a review date of
+    another guide are read from the manifest, and must come out as a full export renders them."""
+    settings.GUIDE_CMS_SITE_SEARCH = True
+    another_guide(wf, "diazepam", clinical_change=True)
+    another_guide(wf, "tizanidine")
+    result, _queries = publish_spanish_edit(wf, "Tome 5 mg por la noche.")
+    (report,) = result.reports
+    assert report.rendered == ["es/baclofen"]
+    assert sorted(report.reused) == ["en/baclofen", "en/diazepam", "en/tizanidine", "es/diazepam", "es/tizanidine"]
+    exports = settings.GUIDE_CMS_EXPORT_DIR
+    published = site_files(exports)
+    assert "Tome 5 mg por la noche." in published["es/baclofen/index.html"].decode()
+    assert "Take 4 mg at night." in published["en/diazepam/index.html"].decode()
+    export_channels(channels=["site"], output_dir=tmp_path / "full")
+    assert published == site_files(tmp_path / "full")
+    assert verify_exports(exports) == []
+
+
+def test_a_publication_costs_the_same_queries_with_more_guides_live(wf):
+    another_guide(wf, "diazepam")
+    _result, with_one = publish_spanish_edit(wf, "Tome 5 mg por la noche.")
+    another_guide(wf, "tizanidine")
+    another_guide(wf, "cyclobenzaprine", clinical_change=True)
+    _result, with_three = publish_spanish_edit(wf, "Tome 5 mg por la mañana.")
+    def shapes(queries):
+        return [re.sub(r"\d+", "N", q["sql"])[:80] for q in queries]
+
+    assert len(with_three) == len(with_one), "\n".join(difflib.unified_diff(shapes(with_one), shapes(with_three), lineterm=""))
+
+
+def test_guides_recorded_without_their_shared_facts_are_planned_and_then_recorded(wf, settings, monkeypatch, tmp_path):
+    """A manifest written before the shared facts were recorded: the publication plans those guides."""
+    original = export_module._entry_record
+
+    def without_shared(*args, **kwargs):
+        record = original(*args, **kwargs)
+        record.pop("shared")
+        return record
+
+    monkeypatch.setattr(export_module, "_entry_record", without_shared)
+    another_guide(wf, "diazepam", clinical_change=True)
+    monkeypatch.undo()
+    exports = settings.GUIDE_CMS_EXPORT_DIR
+    assert "shared" not in export_module.read_manifest(exports / "site")["entries"]["es/diazepam"]
+    publish_spanish_edit(wf, "Tome 5 mg por la noche.")
+    entries = export_module.read_manifest(exports / "site")["entries"]
+    assert entries["es/diazepam"]["shared"]["approved_on"] and entries["en/diazepam"]["shared"]["source_language"] == "en"
+    export_channels(channels=["site"], output_dir=tmp_path / "full")
+    assert site_files(exports) == site_files(tmp_path / "full")
+
+
+def test_a_publication_repairs_a_damaged_page_of_another_guide(wf, settings):
+    another_guide(wf, "diazepam")
+    exports = settings.GUIDE_CMS_EXPORT_DIR
+    page = (exports / "site").resolve() / "es/diazepam/index.html"
+    good = page.read_bytes()
+    page.unlink()
+    result, _queries = publish_spanish_edit(wf, "Tome 5 mg por la noche.")
+    (report,) = result.reports
+    assert sorted(report.rendered) == ["es/baclofen", "es/diazepam"] and "es/diazepam/index.html" in report.repaired
+    assert ((exports / "site").resolve() / "es/diazepam/index.html").read_bytes() == good
+    assert verify_exports(exports) == []
