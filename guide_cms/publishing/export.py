@@ -282,7 +282,9 @@ def folder_problems(folder: Path, manifest: dict) -> dict[str, str]:
 
 def _walk(folder: Path) -> dict[str, os.stat_result]:
     found = {}
-    for directory, _dirs, names in os.walk(folder):
+    for directory, dirs, names in os.walk(folder):
+        # A symbolic link to a folder is listed (and so removed as not in the manifest), never followed.
+        names = names + [name for name in dirs if os.path.islink(os.path.join(directory, name))]
         for name in names:
             path = os.path.join(directory, name)
             found[os.path.relpath(path, folder).replace(os.sep, "/")] = os.stat(path, follow_symlinks=False)

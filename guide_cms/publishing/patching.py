@@ -100,6 +100,8 @@ class Patch:
             target = self.live / path
             if not target.parent.is_dir():
                 target.parent.mkdir(parents=True)
+            elif target.is_dir() and not target.is_symlink():  # a folder put where a file belongs, by hand
+                shutil.rmtree(target)
             os.replace(self.staging / path, target)
         for path in self.removed:
             with contextlib.suppress(FileNotFoundError):

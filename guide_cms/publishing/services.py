@@ -18,7 +18,7 @@ from guide_cms.guides.models import ChangeClass, Guide, Version, VersionStatus
 from guide_cms.guides.services import draft_scope
 from guide_cms.localization.staleness import changed_keys, outdating_versions
 
-from . import checkpoints, export
+from . import checkpoints, export, patching
 from .channels.base import ChannelError
 from .entries import ExportRefused, entry_for_version, outdating_live_source, plan_entries
 from .models import Publication
@@ -219,7 +219,13 @@ def report_summary(report: export.ChannelReport) -> dict:
 
 def before_export(root, channels) -> dict[str, str]:
     """What every export does first, under the channels' locks: refuse if the audit trail was rewritten since
-    the last checkpoint, and never reuse files of a channel whose manifest was edited ({channel: why})."""
+    the last checkpoint, and never reuse files of a channel whose manifest was edited ({channel: why}).
+    An export of these channels that died while it replaced files is rolled back first (patching.recover)."""
+    for channel in channels:
+        try:
+            patching.recover(root, channel)
+        except ChannelError:
+            pass  # a journal that cannot be trusted: stage_channel refuses the channel and says why
     try:
         latest = checkpoints.latest_checkpoint(root)
     except ValueError as exc:
