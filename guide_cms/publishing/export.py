@@ -123,7 +123,7 @@ class ChannelReport:
     error: str = ""  # the whole channel failed: its previous output was kept
     written: list[str] = field(default_factory=list)  # files whose bytes were written (manifest.json included)
     changed_files: list[str] = field(default_factory=list)  # files added, removed or with other bytes than before
-    index_deferred: bool = False  # the search index still reads the previous pages (stage_channel's defer_index)
+    index_deferred: bool = False  # the search index or the shared files still read the previous pages (stage_channel's defer_index)
 
 
 def entry_id(entry: Entry) -> str:
@@ -298,11 +298,20 @@ def _stamp(stat: os.stat_result) -> list[int]:
     return [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]
 
 
-def _folder_problems(folder: Path, manifest: dict, known: dict[str, list[int]], intact: dict | None = None) -> dict[str, str]:
+def _folder_problems(folder: Path, manifest: dict, known: dict[str, list[int]], intact: dict | None = None,
+                     paths: set[str] | None = None) -> dict[str, str]:
     """As folder_problems, but a file whose size, modification and change times and inode are as `known`
-    is not hashed; the stamps of the files found intact are put in `intact`."""
+    is not hashed; the stamps of the files found intact are put in `intact`. With paths, only those
+    of the manifest's files are checked (no walk: files not in the manifest are not looked for)."""
     listed = manifest.get("files", {})
-    on_disk = _walk(folder)
+    if paths is not None:
+        listed = {path: listed[path] for path in paths if path in listed}
+        on_disk = {}
+        for path in listed:
+            with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+                on_disk[path] = os.stat(folder / path, follow_symlinks=False)
+    else:
+        on_disk = _walk(folder)
     problems = {}
     for path, digest in sorted(listed.items()):
         stat = on_disk.get(path)
@@ -517,7 +526,10 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
     seals do not verify (ExportRefused) stops the export: nothing is staged.
     With defer_index, a search index that the changed pages outdate keeps its
     previous files (report.index_deferred): the pages go live first, and the
-    next export (publish_versions runs one at once) builds the index.
+    next export (publish_versions runs one at once) builds the index. With
+    `only` too (a publication), the shared files (home pages, sitemap) wait
+    for that export as well (the manifest's shared_behind), and only the
+    files of the guides in `only` are checked on disk.
     With distrust (its manifest was edited, checkpoints.distrust_altered_output),
     nothing of the live output is reused: every file is rendered again.
 
@@ -538,7 +550,11 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
     previous_files = (previous or {}).get("files", {})
     known = _read_stamps(root, channel.name, current) if previous is not None else {}
     on_disk: dict[str, list[int]] = {}
-    damaged = _folder_problems(current, previous, known, on_disk) if previous is not None else {}
+    # A publication (defer_index, only) checks and writes its own guides' files only: the shared files and
+    # the index wait for the export that follows it, which checks every file.
+    quick = defer_index and only is not None and previous is not None
+    checked = {path for eid, old in previous_entries.items() if eid.split("/", 1)[1] in only for path in old["files"]} if quick else None
+    damaged = _folder_problems(current, previous, known, on_disk, paths=checked) if previous is not None else {}
     report = ChannelReport(channel=channel.name, path=link, repaired=sorted(damaged))
     _remove_abandoned(root, channel.name, current)
 
@@ -628,10 +644,17 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
                 report.rendered.append(eid)
                 served[eid] = entry
             tick(eid)
-        try:
-            shared = channel.render_shared([served[eid] for eid in sorted(served, key=_guide_order)])
-        except Exception as exc:  # noqa: BLE001 - a template or code error: the channel keeps its previous output
-            raise ChannelError(f"its shared files (index, sitemap…) cannot be rendered: {type(exc).__name__}: {exc}") from exc
+        shared_behind = quick and channel.has_shared_files
+        if shared_behind:
+            shared = []
+            kept += _shared_paths(previous)
+            files.update({path: previous_files[path] for path in _shared_paths(previous)})
+            report.index_deferred = True
+        else:
+            try:
+                shared = channel.render_shared([served[eid] for eid in sorted(served, key=_guide_order)])
+            except Exception as exc:  # noqa: BLE001 - a template or code error: the channel keeps its previous output
+                raise ChannelError(f"its shared files (index, sitemap…) cannot be rendered: {type(exc).__name__}: {exc}") from exc
         shared_kept = []
         for item in shared:
             digest = hashlib.sha256(item.content).hexdigest()
@@ -650,6 +673,8 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
         }
         if index is not None:
             manifest["index"] = index
+        if shared_behind:
+            manifest["shared_behind"] = True  # its shared files list the previous entries: the next export renders them
         if defer_index and rebuild:
             # A shard whose pages changed keeps its previous files, marked behind: the next export builds it.
             old_shards = _index_shards(previous)
@@ -691,7 +716,8 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
                 record["files"] = sorted(item.path for item in built)
             manifest["files"] = dict(sorted(files.items()))
             report.files = len(files)
-            tree.write(MANIFEST, (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
+            # Compact: at thousands of entries, an indented manifest takes ten times as long to write.
+            tree.write(MANIFEST, (json.dumps(manifest, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8"))
             report.written.append(MANIFEST)
             tree.paths.discard(MANIFEST)
             before = dict(previous_files)
@@ -713,7 +739,16 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
         return StagedExport(channel, root, current, tree.folder, report, paths=tree.paths)
     patch = Patch(root=root, name=channel.name, live=current, staging=tree.folder, moved=sorted(tree.written - {MANIFEST}),
                   removed=sorted((set(previous_files) | set(damaged)) - set(files)))
-    return StagedExport(channel, root, current, tree.folder, report, patch=patch, stamps=on_disk)
+    # The stamps of the files left unchecked (a publication's) stay as they were: nothing touched those files.
+    stamps = on_disk if checked is None else {**{p: s for p, s in known.items() if p not in checked}, **on_disk}
+    return StagedExport(channel, root, current, tree.folder, report, patch=patch, stamps=stamps)
+
+
+def _shared_paths(manifest: dict) -> list[str]:
+    """The files of a manifest that are neither an entry's nor the search index's (home pages, sitemap…)."""
+    own = {path for record in manifest.get("entries", {}).values() for path in record["files"]}
+    own |= {path for shard in _index_shards(manifest).values() for path in shard["files"]}
+    return sorted(set(manifest.get("files", {})) - own)
 
 
 def _guide_order(eid: str) -> tuple[str, str]:

@@ -152,7 +152,12 @@ def export_problems(guide_ids=None, output_dir=None) -> list[ExportProblem]:
                 report(message % {"live": live, "source": expected or 0, "channel": channel})
     if guide_ids is None:
         for channel, manifest in manifests.items():
-            if ((manifest or {}).get("index") or {}).get("behind"):
+            if (manifest or {}).get("shared_behind"):
+                problems.append(ExportProblem(None, "", "", channel, _(
+                    "its home pages, sitemap and search index were built from earlier pages (the export that follows "
+                    "a publication did not finish). Run export_channels."
+                )))
+            elif ((manifest or {}).get("index") or {}).get("behind"):
                 problems.append(ExportProblem(None, "", "", channel, _(
                     "its search index was built from earlier pages (the index that follows a publication did not "
                     "finish). Run export_channels."

@@ -171,22 +171,30 @@ def publish_versions(*, versions: list[Version], user, channels: list[str] | Non
     changed = [r for r in result.reports if r.changed]
     if changed:
         _audit_export(user, changed, root, distrusted)
-    result.checkpoint = checkpoints.after_export(root=root)
-    _log_checkpoint(result.checkpoint)
-    # The pages are live; the search index, which reads all of them, follows at once (on the queue, if there is one).
+    # The pages are live; the shared files and the search index, which read all of them, follow at once (on the
+    # queue, if there is one). One checkpoint is written for both exports, after the one that follows here.
     behind = [r.channel for r in result.reports if r.index_deferred]
-    if behind:
-        only = sorted({v.guide.slug for v in result.versions})
-        if queue_configured() and (task := _queued_or_none(channels=behind, output_dir=root, user=user, only=only)):
+    only = sorted({v.guide.slug for v in result.versions})
+    if behind and queue_configured():
+        result.checkpoint = checkpoints.after_export(root=root)
+        _log_checkpoint(result.checkpoint)
+        if task := _queued_or_none(channels=behind, output_dir=root, user=user, only=only):
             result.index_task = task
             return result
-        try:
-            result.index_reports = export_channels(channels=behind, output_dir=root, user=user, only=only)
-        except ExportRefused as exc:
-            logger.error("The search index was not brought up to date; run export_channels: %s", exc)
-        for report in result.index_reports:
-            if report.error:
-                logger.error("The %s search index was not brought up to date; run export_channels: %s", report.channel, report.error)
+    try:
+        if behind:
+            try:
+                result.index_reports = export_channels(channels=behind, output_dir=root, user=user, only=only, checkpoint=False)
+            except ExportRefused as exc:
+                logger.error("The search index and shared files were not brought up to date; run export_channels: %s", exc)
+            for report in result.index_reports:
+                if report.error:
+                    logger.error("The %s search index and shared files were not brought up to date; run export_channels: %s",
+                                 report.channel, report.error)
+    finally:
+        if result.checkpoint is None:
+            result.checkpoint = checkpoints.after_export(root=root)
+            _log_checkpoint(result.checkpoint)
     return result
 
 
@@ -379,13 +387,14 @@ def _plan(channel: str, guides=None):
 
 
 def export_channels(*, channels: list[str] | None = None, output_dir=None, user=None, progress=None, only=None,
-                    ) -> list[export.ChannelReport]:
+                    checkpoint: bool = True) -> list[export.ChannelReport]:
     """Rebuild each channel's output from the live publications (incrementally).
 
     With `only` (guide slugs: the index export that follows a publication), the
     other guides' entries are taken as the live manifest records them (not
     planned from the database, files kept): their search index shards and the
-    shared files are still brought up to date.
+    shared files are still brought up to date. With checkpoint False, the
+    caller writes the checkpoint (publish_versions, once for both exports).
 
     Files altered or deleted on disk are rendered again. An entry that cannot
     be rendered keeps its previous files and is reported in its channel's
@@ -414,6 +423,7 @@ def export_channels(*, channels: list[str] | None = None, output_dir=None, user=
     changed = [r for r in reports if r.changed]
     if changed:
         _audit_export(user, changed, root, distrusted)
-    reports.checkpoint = checkpoints.after_export(root=root)
-    _log_checkpoint(reports.checkpoint)
+    if checkpoint:
+        reports.checkpoint = checkpoints.after_export(root=root)
+        _log_checkpoint(reports.checkpoint)
     return reports

@@ -387,8 +387,8 @@ def test_a_publication_puts_its_pages_live_first_and_an_index_left_behind_is_rep
     assert {p: d for p, d in files.items() if p.startswith("pagefind/")} == before  # the previous index, whole
     assert verify_exports(tmp_path) == []
     assert [str(p) for p in export_problems(output_dir=tmp_path)] == [
-        "site: its search index was built from earlier pages (the index that follows a publication did not finish). "
-        "Run export_channels."
+        "site: its home pages, sitemap and search index were built from earlier pages (the export that follows a "
+        "publication did not finish). Run export_channels."
     ]
     monkeypatch.undo()
     (report,) = export_channels(channels=["site"], output_dir=tmp_path)

@@ -339,6 +339,11 @@ class Channel(ABC):
         return []
 
     @property
+    def has_shared_files(self) -> bool:
+        """Whether render_shared writes anything (the channel overrides it)."""
+        return type(self).render_shared is not Channel.render_shared
+
+    @property
     def shared_needs_text(self) -> bool:
         """Whether render_shared reads every entry's sections: then the export loads the
         text of reused entries too (checked, and cached by content hash)."""
