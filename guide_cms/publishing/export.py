@@ -1,15 +1,19 @@
 """Write channel output atomically and incrementally, with a manifest.
 
 Each channel's output lives in a folder of its own that <export dir>/<channel>
-points to through a symlink. An export builds a complete new folder beside
-it, then swaps the symlink in one rename: a crash at any moment leaves the
-previous output whole.
+points to through a symlink. The first export (and one that trusts nothing of
+the live output) builds a complete folder beside it, then swaps the symlink in
+one rename. Every other export stages only the files it writes and patches the
+live folder: each file renamed over its live path, manifest.json last, with a
+journal and backups that undo it (patching.py). Either way a crash leaves the
+previous output whole once the channel is exported again, and no reader ever
+gets part of a file; the unchanged files are never touched.
 
 What changed is decided from keys only (plan_entries, Channel.entry_key):
 nothing is read, checked or rendered for an entry whose key is the one in
-the live manifest. Only entries whose key changed are rendered and written;
-the files of the others are hard links to the live ones (no byte copied), and
-their SHA-256 is the manifest's. Files altered or deleted on disk are
+the live manifest. Only entries whose key changed are rendered and written.
+A publication plans only its own guides: the others' entries are taken as the
+live manifest records them. Files altered or deleted on disk are
 rendered again (an export repairs its output): a file whose size, times
 (modification and change) and inode are those recorded after the last export,
 in a stamps file keyed with the application's secret, is taken as intact; any
@@ -550,9 +554,10 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
     previous_files = (previous or {}).get("files", {})
     known = _read_stamps(root, channel.name, current) if previous is not None else {}
     on_disk: dict[str, list[int]] = {}
-    # A publication (defer_index, only) checks and writes its own guides' files only: the shared files and
-    # the index wait for the export that follows it, which checks every file.
-    quick = defer_index and only is not None and previous is not None
+    # A publication (defer_index, only) on a channel with shared files checks and writes its own guides' files
+    # only: the shared files and the index wait for the export that follows it, which checks every file.
+    # (A channel without shared files has no export that follows: its publication checks every file.)
+    quick = defer_index and only is not None and previous is not None and channel.has_shared_files
     checked = {path for eid, old in previous_entries.items() if eid.split("/", 1)[1] in only for path in old["files"]} if quick else None
     damaged = _folder_problems(current, previous, known, on_disk, paths=checked) if previous is not None else {}
     report = ChannelReport(channel=channel.name, path=link, repaired=sorted(damaged))
@@ -644,7 +649,7 @@ def stage_channel(channel: Channel, entries: list, root: Path, progress=None, re
                 report.rendered.append(eid)
                 served[eid] = entry
             tick(eid)
-        shared_behind = quick and channel.has_shared_files
+        shared_behind = quick
         if shared_behind:
             shared = []
             kept += _shared_paths(previous)

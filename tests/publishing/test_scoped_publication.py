@@ -114,3 +114,34 @@ def test_a_publication_repairs_a_damaged_page_of_another_guide(wf, settings):
     assert following.rendered == ["es/diazepam"] and following.repaired == ["es/diazepam/index.html"]
     assert ((exports / "site").resolve() / "es/diazepam/index.html").read_bytes() == good
     assert verify_exports(exports) == []
+
+
+def test_a_publication_on_a_channel_without_shared_files_still_checks_every_file(wf, settings):
+    """The handouts have no export after a publication: the publication itself repairs another guide's PDF."""
+    other = another_guide(wf, "diazepam")
+    other.publish(other.guide.versions.get(language="es", status="approved"), channels=("handouts",))
+    exports = settings.GUIDE_CMS_EXPORT_DIR
+    pdf = (exports / "handouts").resolve() / "es/diazepam.pdf"
+    good = pdf.read_bytes()
+    pdf.write_bytes(good[: len(good) // 2])  # a damaged handout
+    wf.edit("dosing", "es", "Tome 5 mg por la noche.")
+    result = wf.publish(wf.approve("es"), channels=("handouts",))
+    (report,) = result.reports
+    assert sorted(report.rendered) == ["es/baclofen", "es/diazepam"] and report.repaired == ["es/diazepam.pdf"]
+    assert pdf.read_bytes() == good and verify_exports(exports) == []
+
+
+def test_a_symbolic_link_planted_in_the_output_is_removed_and_what_it_points_to_left_alone(wf, settings, tmp_path):
+    exports = settings.GUIDE_CMS_EXPORT_DIR
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("not the site's")
+    live = (exports / "site").resolve()
+    (live / "es" / "extra").symlink_to(outside, target_is_directory=True)
+    (live / "es" / "page.html").symlink_to(outside / "keep.txt")
+    assert {"es/extra", "es/page.html"} <= {p.split(" ")[2] for p in verify_exports(exports)}
+    (report,) = export_channels(channels=["site"])
+    assert sorted(report.repaired) == ["es/extra", "es/page.html"]
+    assert not (live / "es" / "extra").is_symlink() and not (live / "es" / "page.html").exists()
+    assert (outside / "keep.txt").read_text() == "not the site's"
+    assert verify_exports(exports) == []
