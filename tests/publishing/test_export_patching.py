@@ -8,6 +8,7 @@ from guide_cms.publishing import patching
 from guide_cms.publishing.export import verify_exports
 from guide_cms.publishing.models import Publication
 from guide_cms.publishing.services import export_channels, publish_versions
+from tests.publishing.publishing_helpers import files
 
 
 @pytest.fixture
@@ -18,8 +19,7 @@ def wf(workflow):
 
 
 def live_files(root):
-    folder = (root / "site").resolve()
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    return files(root, "site")
 
 
 def leftovers(root):

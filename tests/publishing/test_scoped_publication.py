@@ -17,6 +17,7 @@ from guide_cms.publishing.entries import forget_verified_texts
 from guide_cms.publishing.export import verify_exports
 from guide_cms.publishing.services import export_channels
 from tests.factories import SectionFactory
+from tests.publishing.publishing_helpers import files
 
 
 @pytest.fixture
@@ -27,8 +28,7 @@ def wf(workflow):
 
 
 def site_files(root):
-    folder = (root / "site").resolve()
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    return files(root, "site")
 
 
 def another_guide(wf, slug, *, clinical_change=False):
