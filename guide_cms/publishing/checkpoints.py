@@ -32,6 +32,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -189,8 +190,13 @@ def latest_checkpoint(root: Path) -> Checkpoint | None:
 
 
 def manifest_digest(root: Path, channel: str) -> str | None:
+    """SHA-256 of the channel's live manifest.json; None if there is none, or if it is not a regular
+    file (a pipe put in its place would never end)."""
+    path = Path(root) / channel / export.MANIFEST
     try:
-        return hashlib.sha256((Path(root) / channel / export.MANIFEST).read_bytes()).hexdigest()
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
+        return hashlib.sha256(path.read_bytes()).hexdigest()
     except (FileNotFoundError, NotADirectoryError):
         return None
 
@@ -253,7 +259,7 @@ def untrusted_manifests(root: Path, channels, checkpoint: Checkpoint | None, ear
 def _lock(root: Path):
     target = folder(root)
     target.mkdir(parents=True, exist_ok=True)
-    with open(target / ".lock", "w") as handle:
+    with export.open_lock_file(target / ".lock") as handle:  # never through a link planted at its name
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

@@ -33,6 +33,7 @@ import json
 import logging
 import os
 import shutil
+import stat
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -43,7 +44,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from .channels.base import Channel, ChannelError, Entry, PublishedGuide, _plain
-from .patching import Patch, interrupted, recover
+from .patching import ROLLED_BACK, Patch, interrupted, recover, write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -143,9 +144,12 @@ def sha256_file(path: Path) -> str:
 
 
 def read_manifest(folder: Path) -> dict | None:
+    """The folder's manifest, or None if it is missing, unreadable or not a regular file (a pipe would never end)."""
     try:
+        if not stat.S_ISREG(os.lstat(folder / MANIFEST).st_mode):
+            return None
         return json.loads((folder / MANIFEST).read_text("utf-8"))
-    except (FileNotFoundError, NotADirectoryError, json.JSONDecodeError):
+    except (FileNotFoundError, NotADirectoryError, json.JSONDecodeError, UnicodeDecodeError):
         return None
 
 
@@ -250,13 +254,27 @@ def _channel_lock(root: Path, name: str):
     PostgreSQL, an advisory lock for every machine that exports from the same database."""
     from .locks import database_lock
 
-    with open(root / f".{name}.lock", "w") as handle:
+    with open_lock_file(root / f".{name}.lock") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             with database_lock(f"guide_cms.export.{name}"):
                 yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def open_lock_file(path: Path):
+    """The lock file opened without following a link planted at its name (which would truncate or
+    lock whatever it points to): such a link is removed first."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW
+    try:
+        handle = os.open(path, flags, 0o600)
+    except OSError:
+        if not os.path.islink(path):
+            raise
+        os.unlink(path)
+        handle = os.open(path, flags, 0o600)
+    return os.fdopen(handle, "r+")
 
 
 @contextmanager
@@ -267,6 +285,12 @@ def channel_locks(root: Path, names):
         for name in sorted(set(names)):
             stack.enter_context(_channel_lock(root, name))
         yield
+
+
+def _own_folder(root: Path, name: str, folder: Path) -> bool:
+    """Whether folder (the link's target, resolved) is one of the channel's, directly in root: only
+    such a folder is patched in place or removed."""
+    return folder.parent == root.resolve() and folder.name.startswith(f".{name}-") and folder.is_dir()
 
 
 def _remove_abandoned(root: Path, name: str, keep: Path | None) -> None:
@@ -318,13 +342,15 @@ def _folder_problems(folder: Path, manifest: dict, known: dict[str, list[int]], 
         on_disk = _walk(folder)
     problems = {}
     for path, digest in sorted(listed.items()):
-        stat = on_disk.get(path)
-        if stat is None:
+        found = on_disk.get(path)
+        if found is None:
             problems[path] = "is missing"
-        elif known.get(path) != _stamp(stat) and sha256_file(folder / path) != digest:
+        elif not stat.S_ISREG(found.st_mode):  # a link, a pipe or a device: never read (a pipe would never end)
+            problems[path] = "is not a regular file (a link, a pipe or a device put in its place)"
+        elif known.get(path) != _stamp(found) and sha256_file(folder / path) != digest:
             problems[path] = "was changed after export (SHA-256 differs from the manifest)"
         elif intact is not None:
-            intact[path] = _stamp(stat)
+            intact[path] = _stamp(found)
     for path in sorted(set(on_disk) - set(listed)):
         problems[path] = "is not in the manifest"
     return problems
@@ -359,12 +385,9 @@ def _write_stamps(root: Path, name: str, folder: Path, stamps: dict[str, list[in
     # A cache only: when it cannot be written (a full disk after the swap), the next
     # export hashes the files instead; the export that is already live stays done.
     target = _stamps_file(root, name)
-    temp = target.with_name(f"{target.name}.{os.getpid()}")
     try:
-        temp.write_text(json.dumps({"folder": folder.name, "files": stamps, "mac": _stamps_mac(folder.name, stamps)}), "utf-8")
-        os.replace(temp, target)
+        write_atomically(target, json.dumps({"folder": folder.name, "files": stamps, "mac": _stamps_mac(folder.name, stamps)}).encode("utf-8"))
     except OSError as exc:
-        temp.unlink(missing_ok=True)
         logger.warning("The %s channel's file stamps were not saved (%s): the next export hashes its files.", name, exc)
 
 
@@ -396,7 +419,12 @@ class _Tree:
             self.folder = Path(tempfile.mkdtemp(prefix=f".{self.name}-", dir=self.root))
         parent = os.path.dirname(_safe(path))
         if parent and parent not in self._dirs:
-            os.makedirs(self.folder / parent, exist_ok=True)
+            made = self.folder
+            for part in Path(parent).parts:  # each made 0755 whatever the umask: the web server reads them
+                made = made / part
+                if not made.is_dir():
+                    made.mkdir()
+                    os.chmod(made, 0o755)
             self._dirs.add(parent)
         return os.path.join(self.folder, path)
 
@@ -404,6 +432,7 @@ class _Tree:
         target = self._target(path)
         with open(target, "xb") as handle:
             handle.write(content)
+        os.chmod(target, 0o644)
         self.paths.add(path)
         self.written.add(path)
 
@@ -461,7 +490,10 @@ class StagedExport:
     def undo(self) -> None:
         """Put the previous output back (the publication it was for was not recorded)."""
         if self.patch is not None:
-            self.patch.roll_back()
+            try:
+                self.patch.roll_back()
+            except (ChannelError, OSError) as exc:  # the journal stays: the next export rolls it back
+                logger.error("The %s channel's files were not put back (%s); the next export does it.", self.channel.name, exc)
             self.swapped = False
             return
         if self.swapped:
@@ -488,7 +520,7 @@ class StagedExport:
                         stamps[path] = _stamp(os.stat(self.patch.live / path))
                 _write_stamps(self.root, self.channel.name, self.patch.live, stamps)
             else:
-                self.patch.roll_back()
+                self.undo()
             return
         if self.swapped:
             if self.current and self.current != self.staging.resolve() and self.current.parent == self.root.resolve():
@@ -546,9 +578,17 @@ def stage_channel(channel: Channel, entries: list | Callable, root: Path, progre
     """
     from .rendering import render_stream
 
-    recover(root, channel.name)  # an export that died while it replaced files: its previous files go back first
+    # An export that died while it replaced files: its previous files go back first.
+    recovery = recover(root, channel.name)
+    if recovery == ROLLED_BACK:
+        only = None  # the files put back may be older than what is live: every guide is planned
+    elif recovery:
+        distrust = True
     link = root / channel.name
     current = link.resolve() if link.exists() else None
+    if current is not None and not _own_folder(root, channel.name, current):
+        logger.error("%s points to %s, not to a folder of the channel's in %s: it is not used; a new folder is built.", link, current, root)
+        current = None
     previous = read_manifest(current) if current and not distrust else None
     previous_entries = (previous or {}).get("entries", {})
     previous_files = (previous or {}).get("files", {})

@@ -22,7 +22,9 @@ import json
 import logging
 import os
 import shutil
+import stat
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,23 +33,85 @@ from .channels.base import ChannelError
 logger = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
+ROLLED_BACK = "rolled back"
 
 
 def journal_path(root: Path, name: str) -> Path:
     return root / f".{name}.journal.json"
 
 
-def _safe(path: str) -> str:
-    if not path or ".." in Path(path).parts or Path(path).is_absolute():
+def _safe(path) -> str:
+    if not isinstance(path, str) or not path or ".." in Path(path).parts or Path(path).is_absolute():
         raise ChannelError(f"refusing to write outside the export folder: {path!r}")
     return path
 
 
-def _folder(root: Path, name: str, folder: str) -> Path:
-    """A folder the journal names: only one of this channel's, directly in root."""
-    if "/" in folder or not folder.startswith(f".{name}-"):
+def _folder(root: Path, name: str, folder) -> Path:
+    """A folder the journal names: one of this channel's, directly in root, and a real folder, never a
+    symbolic link (gone is allowed: nothing is left in it to put back)."""
+    if not isinstance(folder, str) or "/" in folder or not folder.startswith(f".{name}-"):
         raise ChannelError(f"the {name} export journal names a folder that is not the channel's: {folder!r}")
-    return root / folder
+    path = root / folder
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return path
+    if not stat.S_ISDIR(mode):
+        raise ChannelError(f"the {name} export journal names {folder!r}, which is not a folder of the channel's (a link or a file)")
+    return path
+
+
+def _parents(folder: Path, path: str, make: bool) -> bool:
+    """Whether every folder on the way to path inside folder is a real folder (never a link, which
+    could lead outside). With make, they are made so: what stands in the way (a link, a file put
+    there by hand) is removed, and missing folders are created (0755, whatever the umask)."""
+    current = folder
+    for part in Path(path).parts[:-1]:
+        current = current / part
+        try:
+            mode = os.lstat(current).st_mode
+        except FileNotFoundError:
+            mode = None
+        if mode is not None and stat.S_ISDIR(mode):
+            continue
+        if not make:
+            return False
+        if mode is not None:
+            os.unlink(current)
+        os.mkdir(current)
+        os.chmod(current, 0o755)
+    return True
+
+
+def _is_file(path: Path) -> bool:
+    """A regular file or a link (never followed), which a backup can keep; not a folder or a pipe."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return False
+    return stat.S_ISREG(mode) or stat.S_ISLNK(mode)
+
+
+def _remove(path: Path) -> None:
+    """Whatever is at path, never following a link."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(mode):
+        shutil.rmtree(path)
+    else:
+        os.unlink(path)
+
+
+def _put(source: Path, folder: Path, path: str) -> None:
+    """Rename source to path inside folder, replacing whatever is there (a folder put there by hand too)."""
+    _parents(folder, path, make=True)
+    target = folder / path
+    with contextlib.suppress(FileNotFoundError):
+        if stat.S_ISDIR(os.lstat(target).st_mode):
+            shutil.rmtree(target)
+    os.replace(source, target)
 
 
 def _prune(live: Path, path: str) -> None:
@@ -78,35 +142,29 @@ class Patch:
         """Move the staged files in, delete the removed ones, then the manifest. Raises OSError
         (then call roll_back()); ChannelError for a path outside the folder."""
         paths = [_safe(p) for p in self.moved + self.removed] + [MANIFEST]
-        existed = [p for p in paths if os.path.lexists(self.live / p)]
+        # Only files (and links, never followed) are kept to be put back: a folder or a pipe where a file
+        # belongs was put there by hand, and is removed.
+        existed = [p for p in paths if _parents(self.live, p, make=False) and _is_file(self.live / p)]
         self.backup = Path(tempfile.mkdtemp(prefix=f".{self.name}-undo-", dir=self.root))
         journal = {
             "live": self.live.name, "staging": self.staging.name, "backup": self.backup.name,
             "moved": self.moved, "removed": self.removed, "existed": existed,
         }
-        _write_atomically(journal_path(self.root, self.name), json.dumps(journal).encode("utf-8"))
+        write_atomically(journal_path(self.root, self.name), json.dumps(journal).encode("utf-8"))
         self.started = True
-        made: set[Path] = set()
         for path in existed:
             saved = self.backup / path
-            if saved.parent not in made:
-                saved.parent.mkdir(parents=True, exist_ok=True)
-                made.add(saved.parent)
+            saved.parent.mkdir(parents=True, exist_ok=True)
             try:
-                os.link(self.live / path, saved)
+                os.link(self.live / path, saved, follow_symlinks=False)
             except OSError:  # a file system without hard links
-                shutil.copy2(self.live / path, saved)
+                shutil.copy2(self.live / path, saved, follow_symlinks=False)
         for path in self.moved:
-            target = self.live / path
-            if not target.parent.is_dir():
-                target.parent.mkdir(parents=True)
-            elif target.is_dir() and not target.is_symlink():  # a folder put where a file belongs, by hand
-                shutil.rmtree(target)
-            os.replace(self.staging / path, target)
+            _put(self.staging / path, self.live, path)
         for path in self.removed:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(self.live / path)
-            _prune(self.live, path)
+            if _parents(self.live, path, make=False):
+                _remove(self.live / path)
+                _prune(self.live, path)
         os.replace(self.staging / MANIFEST, self.live / MANIFEST)
 
     def roll_back(self) -> None:
@@ -127,51 +185,77 @@ class Patch:
 def roll_back(root: Path, name: str) -> bool:
     """Undo the patch the channel's journal records, if there is one (True then). Safe to run again
     after it was interrupted: a file whose backup is gone was put back already. Raises ChannelError
-    for a journal that cannot be read or names paths outside the channel's folders."""
+    for a journal that cannot be read, or that names paths or folders other than the channel's."""
     journal_file = journal_path(root, name)
     try:
-        journal = json.loads(journal_file.read_text("utf-8"))
+        journal = json.loads(journal_file.read_bytes() if _is_file(journal_file) and not journal_file.is_symlink() else b"")
         live, backup, staging = (_folder(root, name, journal[key]) for key in ("live", "backup", "staging"))
-        moved, removed, existed = journal["moved"], journal["removed"], set(journal["existed"])
+        moved, removed, existed = journal["moved"], journal["removed"], journal["existed"]
+        paths = [_safe(path) for path in [*moved, *removed, MANIFEST]]
+        existed = {_safe(path) for path in existed}
     except FileNotFoundError:
         return False
-    except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
-        raise ChannelError(f"the {name} export journal ({journal_file}) cannot be read ({exc}); "
-                           "its files are checked against the manifest and repaired by the next export once it is removed") from exc
-    for path in [*moved, *removed, MANIFEST]:
-        _safe(path)
+    except (json.JSONDecodeError, KeyError, TypeError, AttributeError, OSError) as exc:
+        if not os.path.lexists(journal_file):
+            return False
+        raise ChannelError(f"the {name} export journal cannot be read ({type(exc).__name__}: {exc})") from exc
+    if not os.path.lexists(live):
+        raise ChannelError(f"the {name} export journal names a live folder that is gone ({live.name})")
+    for path in paths:
         if path in existed:
             saved = backup / path
-            if os.path.lexists(saved):
-                (live / path).parent.mkdir(parents=True, exist_ok=True)
-                os.replace(saved, live / path)
-        else:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(live / path)
+            if _parents(backup, path, make=False) and os.path.lexists(saved):
+                _put(saved, live, path)
+        elif _parents(live, path, make=False):
+            _remove(live / path)
             _prune(live, path)
     journal_file.unlink()
-    shutil.rmtree(backup, ignore_errors=True)
-    shutil.rmtree(staging, ignore_errors=True)
+    for folder in (backup, staging):
+        if os.path.lexists(folder):
+            shutil.rmtree(folder, ignore_errors=True)
     return True
 
 
-def recover(root: Path, name: str) -> None:
-    """Roll back an export of the channel that died while it replaced files (under the channel's lock)."""
-    if roll_back(root, name):
+def recover(root: Path, name: str) -> str:
+    """Under the channel's lock, before an export: '' when no export of the channel was interrupted;
+    ROLLED_BACK when one died while it replaced files and its previous files were put back (the live
+    output is the one before it: plan every guide); otherwise why the live folder cannot be trusted (a
+    journal that cannot be read or names what is not the channel's, set aside as *.rejected-<time>):
+    the export must render every file into a new folder (stage_channel's distrust)."""
+    for stale in root.glob(f".{name}.journal.json.*.tmp"):  # a journal whose writer died before its rename
+        with contextlib.suppress(OSError):
+            if not stat.S_ISDIR(os.lstat(stale).st_mode):
+                stale.unlink()
+    try:
+        rolled = roll_back(root, name)
+    except (ChannelError, OSError) as exc:
+        journal_file = journal_path(root, name)
+        aside = journal_file.with_name(f"{journal_file.name}.rejected-{time.strftime('%Y%m%dT%H%M%S')}")
+        with contextlib.suppress(OSError):
+            os.replace(journal_file, aside)
+        logger.error("The %s channel's export journal was not rolled back (%s); it is set aside as %s and every file is "
+                     "rendered again into a new folder.", name, exc, aside.name)
+        return f"an interrupted export left a journal that could not be rolled back ({exc}); set aside as {aside.name}"
+    if rolled:
         logger.warning("An export of the %s channel was interrupted while it replaced files: the previous files were put back.", name)
+        return ROLLED_BACK
+    return ""
 
 
 def interrupted(root: Path, name: str) -> bool:
     """Whether an export of the channel died while it replaced files (the next export rolls it back)."""
-    return journal_path(root, name).exists()
+    return os.path.lexists(journal_path(root, name))
 
 
-def _write_atomically(target: Path, content: bytes) -> None:
-    # Whole or absent after a crash of the process (no fsync: like the staged files, not made to outlive a power cut).
-    temp = target.with_name(f"{target.name}.{os.getpid()}")
+def write_atomically(target: Path, content: bytes) -> None:
+    """Write target whole or not at all, through a new temporary file (never through a link planted
+    at a guessable name). No fsync: like the staged files, not made to outlive a power cut."""
+    handle, temp = tempfile.mkstemp(prefix=f"{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        temp.write_bytes(content)
+        with os.fdopen(handle, "wb") as f:
+            f.write(content)
         os.replace(temp, target)
     except BaseException:
-        temp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
         raise

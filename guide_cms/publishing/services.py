@@ -154,23 +154,27 @@ def publish_versions(*, versions: list[Version], user, channels: list[str] | Non
     # File locks before row locks, as export_channels takes them: no deadlock.
     with export.channel_locks(root, channels):
         try:
-            distrusted = before_export(root, channels)
+            distrusted, rolled_back = before_export(root, channels)
         except ExportRefused as exc:
             raise PublishRefused(str(exc)) from exc
         try:
             result = _publish_and_stage(versions=versions, user=user, channels=channels, root=root, progress=progress, staged=staged,
-                                        distrusted=distrusted)
+                                        distrusted=distrusted, rolled_back=rolled_back)
         except BaseException:
             for stage in reversed(staged):
                 stage.undo()
             raise
-        # Swapped in and committed: patients get the new files from here on. What follows is housekeeping.
+        # Swapped in and committed: patients get the new files from here on. What follows is housekeeping,
+        # which must not fail the publication (it is recorded): what it leaves undone, the next export does.
         result.pages_live_after = time.perf_counter() - started
-        for stage in staged:
-            stage.finish()
-    changed = [r for r in result.reports if r.changed]
-    if changed:
-        _audit_export(user, changed, root, distrusted)
+        try:
+            for stage in staged:
+                stage.finish()
+            changed = [r for r in result.reports if r.changed]
+            if changed:  # recorded under the lock: an export after it finds its manifest accounted for
+                _audit_export(user, changed, root, distrusted)
+        except Exception:  # noqa: BLE001 - logged with its traceback; the publication stands
+            logger.exception("Published, but the export's housekeeping failed; run export_channels.")
     # The pages are live; the shared files and the search index, which read all of them, follow at once (on the
     # queue, if there is one). One checkpoint is written for both exports, after the one that follows here.
     behind = [r.channel for r in result.reports if r.index_deferred]
@@ -185,8 +189,9 @@ def publish_versions(*, versions: list[Version], user, channels: list[str] | Non
         if behind:
             try:
                 result.index_reports = export_channels(channels=behind, output_dir=root, user=user, only=only, checkpoint=False)
-            except ExportRefused as exc:
-                logger.error("The search index and shared files were not brought up to date; run export_channels: %s", exc)
+            except Exception as exc:  # noqa: BLE001 - the publication is recorded and its pages live: this must not undo its report
+                logger.error("The search index and shared files were not brought up to date; run export_channels: %s: %s",
+                             type(exc).__name__, exc)
             for report in result.index_reports:
                 if report.error:
                     logger.error("The %s search index and shared files were not brought up to date; run export_channels: %s",
@@ -225,15 +230,19 @@ def report_summary(report: export.ChannelReport) -> dict:
     }
 
 
-def before_export(root, channels) -> dict[str, str]:
-    """What every export does first, under the channels' locks: refuse if the audit trail was rewritten since
-    the last checkpoint, and never reuse files of a channel whose manifest was edited ({channel: why}).
-    An export of these channels that died while it replaced files is rolled back first (patching.recover)."""
+def before_export(root, channels) -> tuple[dict[str, str], set[str]]:
+    """What every export does first, under the channels' locks: put back the files of an export of these
+    channels that died while it replaced them (patching.recover), refuse if the audit trail was rewritten
+    since the last checkpoint, and never reuse files of a channel whose manifest was edited, or whose
+    interrupted export cannot be rolled back. Returns ({channel: why not reused}, {channel rolled back:
+    every guide of it is planned, not only a publication's})."""
+    rolled_back, unrecoverable = set(), {}
     for channel in channels:
-        try:
-            patching.recover(root, channel)
-        except ChannelError:
-            pass  # a journal that cannot be trusted: stage_channel refuses the channel and says why
+        recovery = patching.recover(root, channel)
+        if recovery == patching.ROLLED_BACK:
+            rolled_back.add(channel)
+        elif recovery:
+            unrecoverable[channel] = recovery
     try:
         latest = checkpoints.latest_checkpoint(root)
     except ValueError as exc:
@@ -243,10 +252,10 @@ def before_export(root, channels) -> dict[str, str]:
     if walk.problems:
         raise ExportRefused(_("The audit trail was altered (%(problems)s): nothing is exported until verify_integrity passes.") % {
             "problems": "; ".join(p.message for p in walk.problems)})
-    distrusted = checkpoints.distrust_altered_output(root, channels)
+    distrusted = {**checkpoints.distrust_altered_output(root, channels), **unrecoverable}
     for channel, why in distrusted.items():
         logger.error("The %s channel's files are not reused, every file is rendered again: %s", channel, why)
-    return distrusted
+    return distrusted, rolled_back
 
 
 def _log_checkpoint(result) -> None:
@@ -255,7 +264,7 @@ def _log_checkpoint(result) -> None:
 
 
 @transaction.atomic
-def _publish_and_stage(*, versions, user, channels, root, progress, staged, distrusted=()) -> PublishResult:
+def _publish_and_stage(*, versions, user, channels, root, progress, staged, distrusted=(), rolled_back=()) -> PublishResult:
     locked = []
     for version in sorted(versions, key=lambda v: v.pk):
         version = Version.objects.select_for_update(of=("self",)).select_related("guide", "source_version").get(pk=version.pk)
@@ -297,7 +306,7 @@ def _publish_and_stage(*, versions, user, channels, root, progress, staged, dist
         try:
             # Only the published guides are planned; the others' files are kept as the live manifest records them.
             staged.append(export.stage_channel(channel, partial(_plan, name), root, progress=progress, required=required,
-                                               only=None if name in distrusted else only, defer_index=True,
+                                               only=None if name in distrusted or name in rolled_back else only, defer_index=True,
                                                distrust=name in distrusted))
         except ChannelError as exc:
             raise PublishRefused(
@@ -405,24 +414,25 @@ def export_channels(*, channels: list[str] | None = None, output_dir=None, user=
     names = channels or export.channel_names()
     root = export.export_root(output_dir)
     reports = ExportReports()
-    distrusted = {}
-    for name in names:
-        channel = export.get_channel(name)
-        with export.channel_locks(root, [name]):
-            distrusted.update(before_export(root, [name]))
+    # Every channel's lock, for the whole export: its audit event (the manifests' digests) is written before
+    # another export can look at those manifests.
+    with export.channel_locks(root, names):
+        distrusted, rolled_back = before_export(root, names)
+        for name in names:
+            channel = export.get_channel(name)
             # Entries are read under the lock: a publication committed while we waited is included.
             try:
                 stage = export.stage_channel(channel, partial(_plan, name), root, progress=progress, distrust=name in distrusted,
-                                             only=only)
+                                             only=None if name in rolled_back else only)
             except ChannelError as exc:
                 reports.append(export.ChannelReport(channel=name, path=root / name, changed=False, error=str(exc)))
                 continue
             stage.swap()
             stage.finish()
             reports.append(stage.report)
-    changed = [r for r in reports if r.changed]
-    if changed:
-        _audit_export(user, changed, root, distrusted)
+        changed = [r for r in reports if r.changed]
+        if changed:
+            _audit_export(user, changed, root, distrusted)
     if checkpoint:
         reports.checkpoint = checkpoints.after_export(root=root)
         _log_checkpoint(reports.checkpoint)

@@ -1,6 +1,8 @@
 """An incremental export patches the live folder in place: a failure or a crash mid-way leaves the previous files."""
 import json
 import os
+import shutil
+import signal
 
 import pytest
 
@@ -129,11 +131,181 @@ def test_rolling_back_twice_puts_back_the_same_files(wf, settings, monkeypatch):
     assert leftovers(exports) == []
 
 
-def test_a_journal_naming_a_folder_outside_the_channel_is_refused(wf, settings):
+@pytest.fixture
+def victim(tmp_path):
+    """A folder outside the export folder, which nothing an export does may touch."""
+    folder = tmp_path / "victim"
+    folder.mkdir()
+    (folder / "important.txt").write_text("precious")
+    (folder / "other.txt").write_text("not the site's")
+    return folder
+
+
+def victim_intact(folder):
+    return sorted(p.name for p in folder.iterdir()) == ["important.txt", "other.txt"] and (
+        (folder / "important.txt").read_text(), (folder / "other.txt").read_text()) == ("precious", "not the site's")
+
+
+def planted_journal(exports, **journal):
+    (exports / ".site.journal.json").write_text(json.dumps(
+        {"live": (exports / "site").resolve().name, "staging": ".site-st", "backup": ".site-bk", "moved": [], "removed": [],
+         "existed": [], **journal}))
+
+
+def rejected_journals(exports):
+    return list(exports.glob(".site.journal.json.rejected-*"))
+
+
+@pytest.mark.parametrize("journal", [
+    {"live": "../../etc", "removed": ["passwd"]},
+    {"live": "/etc", "removed": ["passwd"]},
+    {"moved": ["../x"]},
+    {"moved": [1]},
+    "{garbage",
+    "folder",
+], ids=["live outside", "live absolute", "a path with ..", "a path that is not text", "not JSON", "a folder"])
+def test_a_journal_that_cannot_be_trusted_is_set_aside_and_the_channel_rendered_again(wf, settings, journal):
+    """Never followed, never blocking: the live folder is not trusted, every file is rendered into a new one."""
     exports = settings.GUIDE_CMS_EXPORT_DIR
     before = live_files(exports)
-    (exports / ".site.journal.json").write_text(json.dumps(
-        {"live": "../../etc", "staging": ".site-x", "backup": ".site-y", "moved": [], "removed": ["passwd"], "existed": []}))
+    if journal == "folder":
+        (exports / ".site.journal.json").mkdir()
+    elif isinstance(journal, str):
+        (exports / ".site.journal.json").write_text(journal)
+    else:
+        planted_journal(exports, **journal)
     (report,) = export_channels(channels=["site"])
-    assert "journal names a folder that is not the channel's" in report.error
+    assert report.error == "" and len(report.rendered) == 2  # everything rendered again
     assert live_files(exports) == before
+    assert rejected_journals(exports) and not os.path.lexists(exports / ".site.journal.json")
+    assert verify_exports(exports) == []
+
+
+def test_a_journal_whose_folders_are_links_to_elsewhere_touches_nothing_there(wf, settings, victim):
+    exports = settings.GUIDE_CMS_EXPORT_DIR
+    (exports / ".site-evil").symlink_to(victim, target_is_directory=True)
+    (exports / ".site-bk").mkdir()
+    (exports / ".site-bk" / "other.txt").write_text("ATTACKER CONTENT")
+    planted_journal(exports, live=".site-evil", moved=["important.txt", "other.txt"], existed=["other.txt"])
+    export_channels(channels=["site"])
+    assert victim_intact(victim)
+    assert verify_exports(exports) == []
+
+
+def test_a_journal_path_through_a_link_in_the_live_folder_touches_nothing_behind_it(wf, settings, victim):
+    exports = settings.GUIDE_CMS_EXPORT_DIR
+    live = (exports / "site").resolve()
+    (live / "zz").symlink_to(victim, target_is_directory=True)
+    (exports / ".site-bk" / "zz").mkdir(parents=True)
+    (exports / ".site-bk" / "zz" / "other.txt").write_text("ATTACKER CONTENT")
+    planted_journal(exports, moved=["zz/important.txt", "zz/other.txt"], existed=["zz/other.txt"])
+    (report,) = export_channels(channels=["site"])
+    assert victim_intact(victim)
+    assert not os.path.lexists(live / "zz") and verify_exports(exports) == []
+
+
+@pytest.mark.parametrize("damage", ["a folder where a page belongs", "a file where a guide's folder belongs",
+                                    "a link to elsewhere where a guide's folder belongs", "a pipe where a page belongs"])
+def test_something_of_the_wrong_kind_at_an_exported_path_is_replaced_by_the_next_export_and_publication(wf, settings, victim, damage):
+    exports = settings.GUIDE_CMS_EXPORT_DIR
+    before = live_files(exports)
+    live = (exports / "site").resolve()
+    page = live / "en/baclofen/index.html"
+    if damage == "a folder where a page belongs":
+        page.unlink()
+        page.mkdir()
+    elif damage == "a file where a guide's folder belongs":
+        shutil.rmtree(live / "es/baclofen")
+        (live / "es/baclofen").write_text("x")
+    elif damage == "a link to elsewhere where a guide's folder belongs":
+        shutil.rmtree(live / "es/baclofen")
+        (live / "es/baclofen").symlink_to(victim, target_is_directory=True)
+    else:
+        page.unlink()
+        os.mkfifo(page)  # read, it would never end: nothing may read it
+    signal.alarm(120)  # a hang fails the test instead of the suite
+    try:
+        assert verify_exports(exports)  # reported
+        wf.edit("dosing", "es", "Tome 5 mg por la noche.")
+        result = wf.publish(wf.approve("es"))
+        assert "Tome 5 mg por la noche." in live_files(exports)["es/baclofen/index.html"].decode()
+        assert result.index_reports and not result.index_reports[0].error
+    finally:
+        signal.alarm(0)
+    assert victim_intact(victim)
+    after = live_files(exports)
+    assert after["en/baclofen/index.html"] == before["en/baclofen/index.html"]
+    assert verify_exports(exports) == [] and leftovers(exports) == []
+
+
+def test_a_link_planted_at_the_lock_files_name_is_not_followed(wf, settings, victim):
+    exports = settings.GUIDE_CMS_EXPORT_DIR
+    (exports / ".site.lock").unlink(missing_ok=True)
+    (exports / ".site.lock").symlink_to(victim / "important.txt")
+    (exports / "checkpoints" / ".lock").unlink(missing_ok=True)
+    (exports / "checkpoints" / ".lock").symlink_to(victim / "other.txt")
+    wf.edit("dosing", "es", "Tome 5 mg por la noche.")
+    wf.publish(wf.approve("es"))
+    assert victim_intact(victim)
+
+
+def test_the_site_link_pointed_outside_the_export_folder_is_not_followed(wf, settings, victim):
+    """Its target is neither patched nor emptied: a new folder is built and the link put back."""
+    exports = settings.GUIDE_CMS_EXPORT_DIR
+    before = live_files(exports)
+    shutil.copy((exports / "site").resolve() / "manifest.json", victim / "manifest.json")
+    (exports / "site").unlink()
+    (exports / "site").symlink_to(victim, target_is_directory=True)
+    export_channels(channels=["site"])
+    (victim / "manifest.json").unlink()
+    assert victim_intact(victim)
+    assert (exports / "site").resolve().parent == exports.resolve() and live_files(exports) == before
+    assert verify_exports(exports) == []
+
+
+def test_a_publication_killed_after_its_commit_is_exported_again_by_the_next_publication(wf, settings, monkeypatch):
+    """Its files are put back by the next export (its journal was left), which then plans every guide,
+    not only its own: the first publication's pages come back at once."""
+    exports = settings.GUIDE_CMS_EXPORT_DIR
+    from guide_cms.publishing import export
+
+    wf.edit("dosing", "en", "Take 5 mg at night.")
+    english = wf.approve("en", "clinical")
+    with monkeypatch.context() as m:
+        m.setattr(export.StagedExport, "finish", lambda self: (_ for _ in ()).throw(SystemExit("killed after the commit")))
+        with pytest.raises(SystemExit):
+            publish_versions(versions=[english], user=wf.publisher, channels=["site"])
+    assert Publication.objects.live().filter(version=english).exists()
+    wf.edit("dosing", "es", "Tome 5 mg por la noche.")
+    wf.publish(wf.approve("es"))
+    files = live_files(exports)
+    assert "Take 5 mg at night." in files["en/baclofen/index.html"].decode()
+    assert "Tome 5 mg por la noche." in files["es/baclofen/index.html"].decode()
+    assert verify_exports(exports) == [] and leftovers(exports) == []
+
+
+def test_housekeeping_that_fails_after_the_commit_does_not_report_the_publication_as_refused(wf, settings, monkeypatch, caplog):
+    from guide_cms.publishing import services
+
+    def full_disk(**kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(services, "export_channels", full_disk)
+    wf.edit("dosing", "es", "Tome 5 mg por la noche.")
+    spanish = wf.approve("es")
+    result = publish_versions(versions=[spanish], user=wf.publisher, channels=["site"])
+    assert result.pages_live_after is not None and Publication.objects.live().filter(version=spanish).exists()
+    assert "No space left on device" in caplog.text
+
+
+def test_files_a_publication_writes_are_readable_by_the_web_server_whatever_the_umask(wf, settings):
+    exports = settings.GUIDE_CMS_EXPORT_DIR
+    wf.edit("dosing", "es", "Tome 5 mg por la noche.")
+    old = os.umask(0o077)
+    try:
+        wf.publish(wf.approve("es"))
+    finally:
+        os.umask(old)
+    page = (exports / "site").resolve() / "es/baclofen/index.html"
+    assert page.stat().st_mode & 0o777 == 0o644
+    assert (page.parent.stat().st_mode & 0o777) == 0o755
