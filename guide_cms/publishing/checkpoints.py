@@ -228,13 +228,24 @@ def _anchor_event_id(checkpoint: Checkpoint | None) -> int:
 def untrusted_manifests(root: Path, channels, checkpoint: Checkpoint | None, earlier=()) -> dict[str, str]:
     """{channel: why} for manifests that are neither the one `checkpoint` signed nor one an export recorded since.
 
-    With no checkpoint yet (an export folder written before checkpoints), the
-    manifests are taken as they are: the first checkpoint vouches for them.
+    With no checkpoint (an export folder written before checkpoints, or whose
+    checkpoints were deleted), a manifest must be one that a sealed export event
+    recorded for this folder; a channel no event recorded (written before
+    exports were recorded) is taken as it is: the first checkpoint vouches for it.
     earlier: older checkpoints whose manifests are genuine too (an older copy of
     a channel put back is stale, which verify_integrity reports as such, not forged).
     """
     if checkpoint is None:
-        return {}
+        recorded = exported_manifests(root, 0)
+        untrusted = {}
+        for channel in channels:
+            digest = manifest_digest(root, channel)
+            if digest is not None and recorded.get(channel) and digest not in recorded[channel]:
+                untrusted[channel] = (
+                    f"its manifest.json (SHA-256 {digest[:12]}…) is not one an export recorded in the audit trail, and there is "
+                    "no checkpoint to compare it with (the checkpoints folder was removed?): the manifest was edited on disk"
+                )
+        return untrusted
     recorded = exported_manifests(root, _anchor_event_id(checkpoint))
     for older in earlier:
         for channel, digest in older.manifests.items():

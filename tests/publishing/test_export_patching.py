@@ -309,3 +309,26 @@ def test_files_a_publication_writes_are_readable_by_the_web_server_whatever_the_
     page = (exports / "site").resolve() / "es/baclofen/index.html"
     assert page.stat().st_mode & 0o777 == 0o644
     assert (page.parent.stat().st_mode & 0o777) == 0o755
+
+
+def test_a_page_and_manifest_edited_with_the_checkpoints_deleted_are_caught_and_rendered_again(wf, settings):
+    """The sealed audit trail records every manifest an export wrote: without checkpoints it is the reference."""
+    import hashlib
+
+    from tests.tamper import verify_integrity
+
+    exports = settings.GUIDE_CMS_EXPORT_DIR
+    before = live_files(exports)
+    live = (exports / "site").resolve()
+    page = live / "es/baclofen/index.html"
+    page.write_bytes(page.read_bytes().replace("Tome 5 mg.".encode(), "Tome 50 mg.".encode()))
+    manifest = json.loads((live / "manifest.json").read_text())
+    manifest["files"]["es/baclofen/index.html"] = hashlib.sha256(page.read_bytes()).hexdigest()
+    (live / "manifest.json").write_text(json.dumps(manifest))
+    shutil.rmtree(exports / "checkpoints")
+    code, output = verify_integrity()
+    assert code == 1 and "is not one an export recorded in the audit trail" in output
+    (report,) = export_channels(channels=["site"])
+    assert sorted(report.rendered) == ["en/baclofen", "es/baclofen"]
+    assert live_files(exports) == before
+    assert verify_integrity()[0] == 0

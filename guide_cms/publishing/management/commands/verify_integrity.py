@@ -40,6 +40,8 @@ class Command(BaseCommand):
                 report.problems.append(f"export {channel}: {why}")
         else:
             report.notes.append(f"No checkpoint in {folder(root)} yet: the next export (or manage.py checkpoint) writes one.")
+            for channel, why in untrusted_manifests(root, channel_names(), None).items():
+                report.problems.append(f"export {channel}: {why}")
         report.problems += publication_problems()
         report.problems += verify_exports(output)
         report.problems += [f"publication {problem}" for problem in export_problems(output_dir=output)]
