@@ -607,7 +607,7 @@ def stage_channel(channel: Channel, entries: list | Callable, root: Path, progre
     if callable(entries):
         planned_slugs = None
         if only is not None and previous is not None:
-            recorded = _recorded_entries(previous, previous_files, damaged, set(only))
+            recorded = _recorded_entries(previous, previous_files, damaged, set(only), as_records=quick)
             planned_slugs = {eid.split("/", 1)[1] for eid in set(previous_entries) | set(previous.get("failures", {}))} - {
                 eid.split("/", 1)[1] for eid in recorded} | set(only)
         entries = entries(planned_slugs)
@@ -624,6 +624,9 @@ def stage_channel(channel: Channel, entries: list | Callable, root: Path, progre
             kept.extend(old["files"])
             for path in old["files"]:
                 files[path] = previous_files[path]
+            if entry is None:  # a publication's other guides: their records as they are, nothing rendered from them
+                manifest_entries[eid] = old
+                return
             # The shared facts the shared files are rendered from (recorded by manifests since they exist).
             manifest_entries[eid] = {**old, "shared": _shared_facts(entry)}
             served[eid] = entry
@@ -655,7 +658,7 @@ def stage_channel(channel: Channel, entries: list | Callable, root: Path, progre
             else:
                 to_render.append((item, key, old, intact))
         for eid, entry in recorded.items():
-            keep(eid, previous_entries[eid], entry)
+            keep(eid, previous_entries[eid], None if quick else entry)
             report.reused.append(eid)
             if eid in previous.get("failures", {}):
                 failures[eid] = previous["failures"][eid]
@@ -708,7 +711,10 @@ def stage_channel(channel: Channel, entries: list | Callable, root: Path, progre
                 shared_kept.append(item.path)
             else:
                 shared_kept.append(None)
-        index, index_kept, rebuild = _plan_index(channel, served, files, previous, damaged)
+        if quick:  # the index waits with the shared files: its files and record as they are, marked behind
+            index, index_kept, rebuild = _index_left_behind(previous, previous_files, files)
+        else:
+            index, index_kept, rebuild = _plan_index(channel, served, files, previous, damaged)
         manifest = {
             "channel": channel.name,
             "output_version": channel.output_version,
@@ -802,23 +808,40 @@ def _guide_order(eid: str) -> tuple[str, str]:
     return slug, code
 
 
-def _recorded_entries(previous: dict, previous_files: dict, damaged: dict, only: set[str]) -> dict[str, Entry]:
+def _recorded_entries(previous: dict, previous_files: dict, damaged: dict, only: set[str], as_records: bool = False,
+                      ) -> dict[str, Entry | dict]:
     """{entry id: entry as recorded} for the live entries of guides outside `only` whose files are intact,
-    if every entry of such a guide is recorded with its shared facts (else the guide is planned)."""
+    if every entry of such a guide is recorded with its shared facts (else the guide is planned). With
+    as_records (nothing will be rendered from them: a publication's), {entry id: its record}, shared facts
+    or not."""
     from django.utils import timezone
 
     today = timezone.localdate()
-    by_guide: dict[str, dict[str, Entry | None]] = {}
+    by_guide: dict[str, dict[str, Entry | dict | None]] = {}
     for eid, record in previous.get("entries", {}).items():
         slug = eid.split("/", 1)[1]
         if slug in only:
             continue
-        intact = _intact(record["files"], previous_files, damaged)
-        by_guide.setdefault(slug, {})[eid] = _recorded_entry(eid, record, today) if intact else None
+        if not _intact(record["files"], previous_files, damaged):
+            recorded = None
+        else:
+            recorded = record if as_records else _recorded_entry(eid, record, today)
+        by_guide.setdefault(slug, {})[eid] = recorded
     for eid in previous.get("failures", {}):
         if eid not in previous.get("entries", {}):  # failed with no files kept: tried again
             by_guide.setdefault(eid.split("/", 1)[1], {})[eid] = None
     return {eid: entry for group in by_guide.values() if None not in group.values() for eid, entry in group.items()}
+
+
+def _index_left_behind(previous: dict, previous_files: dict, files: dict) -> tuple[dict | None, list, list]:
+    """As _plan_index, for a publication whose index waits for the export that follows it: the live
+    index's record and files as they are, marked behind (decided without reading any page's digest)."""
+    if not previous.get("index"):
+        return None, [], []
+    index = {**previous["index"], "behind": True}
+    kept = [path for shard in _index_shards(previous).values() for path in shard["files"]]
+    files.update({path: previous_files[path] for path in kept if path in previous_files})
+    return index, kept, []
 
 
 def _plan_index(channel: Channel, served: dict, files: dict, previous: dict | None, damaged: dict) -> tuple[dict | None, list, list]:
