@@ -371,10 +371,13 @@ def _read_stamps(root: Path, name: str, folder: Path) -> dict[str, list[int]]:
     if the stamps were written by anyone without the application's key: then every file is hashed)."""
     from django.utils.crypto import constant_time_compare
 
+    path = _stamps_file(root, name)
     try:
-        data = json.loads(_stamps_file(root, name).read_text("utf-8"))
+        if not stat.S_ISREG(os.lstat(path).st_mode):  # a link or a pipe put in its place: never read
+            return {}
+        data = json.loads(path.read_bytes())
         folder_name, files, mac = data["folder"], data["files"], data["mac"]
-    except (FileNotFoundError, json.JSONDecodeError, KeyError, TypeError):
+    except (OSError, ValueError, RecursionError, KeyError, TypeError):
         return {}
     if folder_name != folder.name or not constant_time_compare(mac, _stamps_mac(folder_name, files)):
         return {}

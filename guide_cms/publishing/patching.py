@@ -41,7 +41,7 @@ def journal_path(root: Path, name: str) -> Path:
 
 
 def _safe(path) -> str:
-    if not isinstance(path, str) or not path or ".." in Path(path).parts or Path(path).is_absolute():
+    if not isinstance(path, str) or not path or "\x00" in path or ".." in Path(path).parts or Path(path).is_absolute():
         raise ChannelError(f"refusing to write outside the export folder: {path!r}")
     return path
 
@@ -49,7 +49,7 @@ def _safe(path) -> str:
 def _folder(root: Path, name: str, folder) -> Path:
     """A folder the journal names: one of this channel's, directly in root, and a real folder, never a
     symbolic link (gone is allowed: nothing is left in it to put back)."""
-    if not isinstance(folder, str) or "/" in folder or not folder.startswith(f".{name}-"):
+    if not isinstance(folder, str) or "/" in folder or "\x00" in folder or not folder.startswith(f".{name}-"):
         raise ChannelError(f"the {name} export journal names a folder that is not the channel's: {folder!r}")
     path = root / folder
     try:
@@ -159,12 +159,13 @@ class Patch:
                 os.link(self.live / path, saved, follow_symlinks=False)
             except OSError:  # a file system without hard links
                 shutil.copy2(self.live / path, saved, follow_symlinks=False)
-        for path in self.moved:
-            _put(self.staging / path, self.live, path)
+        # Removed first: a removed path may stand where a moved file's folder belongs (a file put there by hand).
         for path in self.removed:
             if _parents(self.live, path, make=False):
                 _remove(self.live / path)
                 _prune(self.live, path)
+        for path in self.moved:
+            _put(self.staging / path, self.live, path)
         os.replace(self.staging / MANIFEST, self.live / MANIFEST)
 
     def roll_back(self) -> None:
@@ -195,7 +196,7 @@ def roll_back(root: Path, name: str) -> bool:
         existed = {_safe(path) for path in existed}
     except FileNotFoundError:
         return False
-    except (json.JSONDecodeError, KeyError, TypeError, AttributeError, OSError) as exc:
+    except (ValueError, RecursionError, KeyError, TypeError, AttributeError, OSError) as exc:  # ValueError: bad JSON or text
         if not os.path.lexists(journal_file):
             return False
         raise ChannelError(f"the {name} export journal cannot be read ({type(exc).__name__}: {exc})") from exc
@@ -228,7 +229,7 @@ def recover(root: Path, name: str) -> str:
                 stale.unlink()
     try:
         rolled = roll_back(root, name)
-    except (ChannelError, OSError) as exc:
+    except (ChannelError, OSError, ValueError) as exc:
         journal_file = journal_path(root, name)
         aside = journal_file.with_name(f"{journal_file.name}.rejected-{time.strftime('%Y%m%dT%H%M%S')}")
         with contextlib.suppress(OSError):

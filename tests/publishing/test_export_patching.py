@@ -161,15 +161,21 @@ def rejected_journals(exports):
     {"live": "/etc", "removed": ["passwd"]},
     {"moved": ["../x"]},
     {"moved": [1]},
+    {"moved": ["a\u0000b"]},
     "{garbage",
+    "[" * 200_000,
+    b"\xff\xfe\xfa\x00{",
     "folder",
-], ids=["live outside", "live absolute", "a path with ..", "a path that is not text", "not JSON", "a folder"])
+], ids=["live outside", "live absolute", "a path with ..", "a path that is not text", "a NUL in a path", "not JSON",
+        "nested too deeply", "not UTF-8", "a folder"])
 def test_a_journal_that_cannot_be_trusted_is_set_aside_and_the_channel_rendered_again(wf, settings, journal):
     """Never followed, never blocking: the live folder is not trusted, every file is rendered into a new one."""
     exports = settings.GUIDE_CMS_EXPORT_DIR
     before = live_files(exports)
     if journal == "folder":
         (exports / ".site.journal.json").mkdir()
+    elif isinstance(journal, bytes):
+        (exports / ".site.journal.json").write_bytes(journal)
     elif isinstance(journal, str):
         (exports / ".site.journal.json").write_text(journal)
     else:
@@ -332,3 +338,39 @@ def test_a_page_and_manifest_edited_with_the_checkpoints_deleted_are_caught_and_
     assert sorted(report.rendered) == ["en/baclofen", "es/baclofen"]
     assert live_files(exports) == before
     assert verify_integrity()[0] == 0
+
+
+@pytest.mark.parametrize("damage", ["a file", "a link to elsewhere"])
+def test_one_export_puts_back_a_guide_folder_replaced_by_something_else(wf, settings, victim, damage):
+    exports = settings.GUIDE_CMS_EXPORT_DIR
+    before = live_files(exports)
+    live = (exports / "site").resolve()
+    shutil.rmtree(live / "es/baclofen")
+    if damage == "a file":
+        (live / "es/baclofen").write_text("junk")
+    else:
+        (live / "es/baclofen").symlink_to(victim, target_is_directory=True)
+    (report,) = export_channels(channels=["site"])
+    assert "es/baclofen" in report.repaired
+    assert live_files(exports) == before and verify_exports(exports) == []
+    assert victim_intact(victim)
+
+
+@pytest.mark.parametrize("stamps", ["a pipe", "not UTF-8", "a folder"])
+def test_a_stamps_file_that_cannot_be_read_means_every_file_is_hashed(wf, settings, stamps):
+    exports = settings.GUIDE_CMS_EXPORT_DIR
+    before = live_files(exports)
+    path = exports / ".site.stamps.json"
+    path.unlink()
+    if stamps == "a pipe":
+        os.mkfifo(path)
+    elif stamps == "a folder":
+        path.mkdir()
+    else:
+        path.write_bytes(b"\xff\xfe{")
+    signal.alarm(120)  # a hang fails the test instead of the suite
+    try:
+        (report,) = export_channels(channels=["site"])
+    finally:
+        signal.alarm(0)
+    assert report.error == "" and report.rendered == [] and live_files(exports) == before
