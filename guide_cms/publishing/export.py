@@ -44,7 +44,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from .channels.base import Channel, ChannelError, Entry, PublishedGuide, _plain
-from .patching import ROLLED_BACK, Patch, interrupted, recover, write_atomically
+from .patching import ROLLED_BACK, Patch, interrupted, recover, safe_path, write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -239,12 +239,6 @@ def _entry_version(entry: Entry) -> int:
     return entry.version_number if isinstance(entry, PublishedGuide) else entry.withdrawn_version_number
 
 
-def _safe(path: str) -> str:
-    if ".." in Path(path).parts or Path(path).is_absolute():
-        raise ChannelError(f"refusing to write outside the export folder: {path}")
-    return path
-
-
 # --- locks ------------------------------------------------------------------
 
 
@@ -420,7 +414,7 @@ class _Tree:
     def _target(self, path: str) -> str:
         if self.folder is None:
             self.folder = Path(tempfile.mkdtemp(prefix=f".{self.name}-", dir=self.root))
-        parent = os.path.dirname(_safe(path))
+        parent = os.path.dirname(safe_path(path))
         if parent and parent not in self._dirs:
             made = self.folder
             for part in Path(parent).parts:  # each made 0755 whatever the umask: the web server reads them
@@ -698,8 +692,9 @@ def stage_channel(channel: Channel, entries: list | Callable, root: Path, progre
         shared_behind = quick
         if shared_behind:
             shared = []
-            kept += _shared_paths(previous)
-            files.update({path: previous_files[path] for path in _shared_paths(previous)})
+            shared_paths = _shared_paths(previous)
+            kept += shared_paths
+            files.update({path: previous_files[path] for path in shared_paths})
             report.index_deferred = True
         else:
             try:
@@ -709,7 +704,7 @@ def stage_channel(channel: Channel, entries: list | Callable, root: Path, progre
         shared_kept = []
         for item in shared:
             digest = hashlib.sha256(item.content).hexdigest()
-            files[_safe(item.path)] = digest
+            files[safe_path(item.path)] = digest
             if previous_files.get(item.path) == digest and item.path not in damaged:
                 shared_kept.append(item.path)
             else:
@@ -761,7 +756,7 @@ def stage_channel(channel: Channel, entries: list | Callable, root: Path, progre
                     raise ChannelError(f"its search index cannot be built: {type(exc).__name__}: {exc}") from exc
                 for item in built:
                     digest = hashlib.sha256(item.content).hexdigest()
-                    files[_safe(item.path)] = digest
+                    files[safe_path(item.path)] = digest
                     if previous_files.get(item.path) == digest and item.path not in damaged:
                         tree.link(current, item.path)  # Pagefind's chunks are named by content
                     else:

@@ -40,7 +40,8 @@ def journal_path(root: Path, name: str) -> Path:
     return root / f".{name}.journal.json"
 
 
-def _safe(path) -> str:
+def safe_path(path) -> str:
+    """path, if it is a relative path inside an export folder (text, no "..", no NUL); else ChannelError."""
     if not isinstance(path, str) or not path or "\x00" in path or ".." in Path(path).parts or Path(path).is_absolute():
         raise ChannelError(f"refusing to write outside the export folder: {path!r}")
     return path
@@ -139,9 +140,9 @@ class Patch:
     started: bool = field(default=False, init=False)  # the journal is written: roll_back() undoes what was done
 
     def apply(self) -> None:
-        """Move the staged files in, delete the removed ones, then the manifest. Raises OSError
+        """Delete the removed files, move the staged ones in, then the manifest. Raises OSError
         (then call roll_back()); ChannelError for a path outside the folder."""
-        paths = [_safe(p) for p in self.moved + self.removed] + [MANIFEST]
+        paths = [safe_path(p) for p in self.moved + self.removed] + [MANIFEST]
         # Only files (and links, never followed) are kept to be put back: a folder or a pipe where a file
         # belongs was put there by hand, and is removed.
         existed = [p for p in paths if _parents(self.live, p, make=False) and _is_file(self.live / p)]
@@ -188,17 +189,19 @@ def roll_back(root: Path, name: str) -> bool:
     after it was interrupted: a file whose backup is gone was put back already. Raises ChannelError
     for a journal that cannot be read, or that names paths or folders other than the channel's."""
     journal_file = journal_path(root, name)
+    if not os.path.lexists(journal_file):
+        return False
     try:
-        journal = json.loads(journal_file.read_bytes() if _is_file(journal_file) and not journal_file.is_symlink() else b"")
+        if not stat.S_ISREG(os.lstat(journal_file).st_mode):  # a link, folder or pipe: never followed or read
+            raise ChannelError(f"the {name} export journal ({journal_file.name}) is not a regular file")
+        journal = json.loads(journal_file.read_bytes())
         live, backup, staging = (_folder(root, name, journal[key]) for key in ("live", "backup", "staging"))
         moved, removed, existed = journal["moved"], journal["removed"], journal["existed"]
-        paths = [_safe(path) for path in [*moved, *removed, MANIFEST]]
-        existed = {_safe(path) for path in existed}
-    except FileNotFoundError:
-        return False
+        paths = [safe_path(path) for path in [*moved, *removed, MANIFEST]]
+        existed = {safe_path(path) for path in existed}
+    except ChannelError:
+        raise
     except (ValueError, RecursionError, KeyError, TypeError, AttributeError, OSError) as exc:  # ValueError: bad JSON or text
-        if not os.path.lexists(journal_file):
-            return False
         raise ChannelError(f"the {name} export journal cannot be read ({type(exc).__name__}: {exc})") from exc
     if not os.path.lexists(live):
         raise ChannelError(f"the {name} export journal names a live folder that is gone ({live.name})")
