@@ -301,10 +301,13 @@ class CheckpointResult:
     problems: list[str] = field(default_factory=list)
 
 
-def checkpoint_record(*, root=None, reason: str = "checkpoint") -> CheckpointResult:
+def checkpoint_record(*, root=None, reason: str = "checkpoint", verified: Anchor | None = None) -> CheckpointResult:
     """Sign and write a checkpoint of the audit chain and root's manifests; CheckpointRefused if they cannot be vouched for.
 
     Nothing is written when nothing changed since the previous checkpoint.
+    verified: a point of the chain this process walked up to just now (before_export, at the start of
+    the export being checkpointed): the chain is walked on from there, not again from the previous
+    checkpoint (after a first export, that is the whole history twice).
     """
     root = export.export_root(root)
     with _lock(root):
@@ -313,7 +316,10 @@ def checkpoint_record(*, root=None, reason: str = "checkpoint") -> CheckpointRes
             raise CheckpointRefused(problems)
         previous = checkpoints[-1] if checkpoints else None
         head = AuditChainHead.objects.filter(pk=1).first()
-        walk = walk_chain(after=previous.anchor if previous else None)
+        start = previous.anchor if previous else None
+        if verified is not None and verified.count >= (start.count if start else 0):
+            start = verified
+        walk = walk_chain(after=start)
         if walk.problems:
             raise CheckpointRefused([f"audit: {p.message}" for p in walk.problems])
         channels = export.channel_names()
@@ -366,11 +372,12 @@ def _publish_keys(target: Path) -> None:
         _write_atomically(target / "public-key.pem", pem)
 
 
-def after_export(*, root=None) -> CheckpointResult | None:
+def after_export(*, root=None, verified: Anchor | None = None) -> CheckpointResult | None:
     """Checkpoint an export that just finished (publishing calls it last); a refusal is returned, never raised:
-    the export itself is done, and verify_integrity and the next export deal with what is wrong."""
+    the export itself is done, and verify_integrity and the next export deal with what is wrong.
+    verified: as checkpoint_record's."""
     try:
-        return checkpoint_record(root=root, reason="export")
+        return checkpoint_record(root=root, reason="export", verified=verified)
     except CheckpointRefused as exc:
         return CheckpointResult(checkpoint=None, written=False, problems=exc.problems)
     except OSError as exc:

@@ -38,6 +38,8 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import orjson
 from typing import Callable, Iterator
 
 from django.conf import settings
@@ -144,13 +146,32 @@ def sha256_file(path: Path) -> str:
 
 
 def read_manifest(folder: Path) -> dict | None:
-    """The folder's manifest, or None if it is missing, unreadable or not a regular file (a pipe would never end)."""
+    """The folder's manifest, or None if it is missing, unreadable, not a regular file (a pipe would
+    never end) or not shaped as an export writes it (its readers index into it without further checks)."""
     try:
         if not stat.S_ISREG(os.lstat(folder / MANIFEST).st_mode):
             return None
-        return json.loads((folder / MANIFEST).read_text("utf-8"))
-    except (FileNotFoundError, NotADirectoryError, json.JSONDecodeError, UnicodeDecodeError):
+        manifest = orjson.loads((folder / MANIFEST).read_bytes())  # not UTF-8 or nested past 1,024: JSONDecodeError
+    except (FileNotFoundError, NotADirectoryError, orjson.JSONDecodeError):
         return None
+    return manifest if _well_formed(manifest) else None
+
+
+def _well_formed(manifest) -> bool:
+    """The types every reader of a manifest relies on: {files: {path: digest}, entries: {id: {files: [path], ...}},
+    failures: {id: {...}}, index: {...} or none}."""
+    if not isinstance(manifest, dict):
+        return False
+    files, entries = manifest.get("files", {}), manifest.get("entries", {})
+    failures, index = manifest.get("failures", {}), manifest.get("index")
+    return (
+        isinstance(files, dict) and all(isinstance(digest, str) for digest in files.values())
+        and isinstance(entries, dict)
+        and all(isinstance(record, dict) and isinstance(record.get("files"), list) and all(isinstance(path, str) for path in record["files"])
+                for record in entries.values())
+        and isinstance(failures, dict) and all(isinstance(failure, dict) for failure in failures.values())
+        and (index is None or isinstance(index, dict))
+    )
 
 
 _MANIFESTS: dict[str, tuple[tuple, dict | None]] = {}
@@ -357,7 +378,7 @@ def _stamps_file(root: Path, name: str) -> Path:
 def _stamps_mac(folder: str, files: dict) -> str:
     from django.utils.crypto import salted_hmac
 
-    return salted_hmac("guide_cms.export.stamps", json.dumps([folder, files], sort_keys=True), algorithm="sha256").hexdigest()
+    return salted_hmac("guide_cms.export.stamps", orjson.dumps([folder, files], option=orjson.OPT_SORT_KEYS), algorithm="sha256").hexdigest()
 
 
 def _read_stamps(root: Path, name: str, folder: Path) -> dict[str, list[int]]:
@@ -369,7 +390,7 @@ def _read_stamps(root: Path, name: str, folder: Path) -> dict[str, list[int]]:
     try:
         if not stat.S_ISREG(os.lstat(path).st_mode):  # a link or a pipe put in its place: never read
             return {}
-        data = json.loads(path.read_bytes())
+        data = orjson.loads(path.read_bytes())
         folder_name, files, mac = data["folder"], data["files"], data["mac"]
     except (OSError, ValueError, RecursionError, KeyError, TypeError):
         return {}
@@ -383,7 +404,7 @@ def _write_stamps(root: Path, name: str, folder: Path, stamps: dict[str, list[in
     # export hashes the files instead; the export that is already live stays done.
     target = _stamps_file(root, name)
     try:
-        write_atomically(target, json.dumps({"folder": folder.name, "files": stamps, "mac": _stamps_mac(folder.name, stamps)}).encode("utf-8"))
+        write_atomically(target, orjson.dumps({"folder": folder.name, "files": stamps, "mac": _stamps_mac(folder.name, stamps)}))
     except OSError as exc:
         logger.warning("The %s channel's file stamps were not saved (%s): the next export hashes its files.", name, exc)
 
@@ -765,8 +786,9 @@ def stage_channel(channel: Channel, entries: list | Callable, root: Path, progre
                 record["files"] = sorted(item.path for item in built)
             manifest["files"] = dict(sorted(files.items()))
             report.files = len(files)
-            # Compact: at thousands of entries, an indented manifest takes ten times as long to write.
-            tree.write(MANIFEST, (json.dumps(manifest, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8"))
+            # Compact, sorted UTF-8 (what json.dumps(sort_keys, ensure_ascii=False, separators) writes, six times faster):
+            # at thousands of entries, the manifest is megabytes.
+            tree.write(MANIFEST, orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE))
             report.written.append(MANIFEST)
             tree.paths.discard(MANIFEST)
             before = dict(previous_files)

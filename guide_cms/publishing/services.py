@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guide_cms.core.audit import audit_append, walk_chain
+from guide_cms.core.audit import Anchor, audit_append, walk_chain
 from guide_cms.core.languages import all_languages
 from guide_cms.core.permissions import can_publish
 from guide_cms.guides.models import ChangeClass, Guide, Version, VersionStatus
@@ -154,7 +154,7 @@ def publish_versions(*, versions: list[Version], user, channels: list[str] | Non
     # File locks before row locks, as export_channels takes them: no deadlock.
     with export.channel_locks(root, channels):
         try:
-            distrusted, rolled_back = before_export(root, channels)
+            distrusted, rolled_back, verified = before_export(root, channels)
         except ExportRefused as exc:
             raise PublishRefused(str(exc)) from exc
         try:
@@ -180,7 +180,7 @@ def publish_versions(*, versions: list[Version], user, channels: list[str] | Non
     behind = [r.channel for r in result.reports if r.index_deferred]
     only = sorted({v.guide.slug for v in result.versions})
     if behind and queue_configured():
-        result.checkpoint = checkpoints.after_export(root=root)
+        result.checkpoint = checkpoints.after_export(root=root, verified=verified)
         _log_checkpoint(result.checkpoint)
         if task := _queued_or_none(channels=behind, output_dir=root, user=user, only=only):
             result.index_task = task
@@ -198,7 +198,7 @@ def publish_versions(*, versions: list[Version], user, channels: list[str] | Non
                                  report.channel, report.error)
     finally:
         if result.checkpoint is None:
-            result.checkpoint = checkpoints.after_export(root=root)
+            result.checkpoint = checkpoints.after_export(root=root, verified=verified)
             _log_checkpoint(result.checkpoint)
     return result
 
@@ -230,12 +230,13 @@ def report_summary(report: export.ChannelReport) -> dict:
     }
 
 
-def before_export(root, channels) -> tuple[dict[str, str], set[str]]:
+def before_export(root, channels) -> tuple[dict[str, str], set[str], Anchor]:
     """What every export does first, under the channels' locks: put back the files of an export of these
     channels that died while it replaced them (patching.recover), refuse if the audit trail was rewritten
     since the last checkpoint, and never reuse files of a channel whose manifest was edited, or whose
     interrupted export cannot be rolled back. Returns ({channel: why not reused}, {channel rolled back:
-    every guide of it is planned, not only a publication's})."""
+    every guide of it is planned, not only a publication's}, the end of the audit chain found intact:
+    the checkpoint after the export walks on from there, not again from the previous checkpoint)."""
     rolled_back, unrecoverable = set(), {}
     for channel in channels:
         recovery = patching.recover(root, channel)
@@ -255,7 +256,7 @@ def before_export(root, channels) -> tuple[dict[str, str], set[str]]:
     distrusted = {**checkpoints.distrust_altered_output(root, channels), **unrecoverable}
     for channel, why in distrusted.items():
         logger.error("The %s channel's files are not reused, every file is rendered again: %s", channel, why)
-    return distrusted, rolled_back
+    return distrusted, rolled_back, Anchor(walk.checked, walk.head_hash)
 
 
 def _log_checkpoint(result) -> None:
@@ -417,7 +418,7 @@ def export_channels(*, channels: list[str] | None = None, output_dir=None, user=
     # Every channel's lock, for the whole export: its audit event (the manifests' digests) is written before
     # another export can look at those manifests.
     with export.channel_locks(root, names):
-        distrusted, rolled_back = before_export(root, names)
+        distrusted, rolled_back, verified = before_export(root, names)
         for name in names:
             channel = export.get_channel(name)
             # Entries are read under the lock: a publication committed while we waited is included.
@@ -434,6 +435,6 @@ def export_channels(*, channels: list[str] | None = None, output_dir=None, user=
         if changed:
             _audit_export(user, changed, root, distrusted)
     if checkpoint:
-        reports.checkpoint = checkpoints.after_export(root=root)
+        reports.checkpoint = checkpoints.after_export(root=root, verified=verified)
         _log_checkpoint(reports.checkpoint)
     return reports

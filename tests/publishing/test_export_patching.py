@@ -374,3 +374,17 @@ def test_a_stamps_file_that_cannot_be_read_means_every_file_is_hashed(wf, settin
     finally:
         signal.alarm(0)
     assert report.error == "" and report.rendered == [] and live_files(exports) == before
+
+
+@pytest.mark.parametrize("manifest", [
+    b"\xff\xfe{", b"[" * 5000 + b"]" * 5000, b'{"entries": ', b"[]\n", b'{"files": 5}', b'{"entries": {"en/baclofen": {"files": "x"}}}',
+    b'{"failures": {"en/baclofen": []}}', b'{"files": {"en/baclofen.json": null}}',
+])
+def test_a_live_manifest_that_cannot_be_read_is_reported_and_the_next_export_renders_the_channel_again(wf, settings, manifest):
+    exports = settings.GUIDE_CMS_EXPORT_DIR
+    before = live_files(exports)
+    (exports / "site/manifest.json").write_bytes(manifest)
+    assert verify_exports(exports) != []
+    (report,) = export_channels(channels=["site"])
+    assert report.error == "" and sorted(report.rendered) == ["en/baclofen", "es/baclofen"]
+    assert live_files(exports) == before and verify_exports(exports) == []
