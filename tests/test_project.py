@@ -111,16 +111,21 @@ def test_hsts_and_the_ssl_redirect_are_set_from_the_environment_behind_a_tls_pro
 
 
 def test_passwords_are_hashed_with_argon2_and_old_pbkdf2_hashes_still_verify():
-    from django.contrib.auth.hashers import PBKDF2PasswordHasher, check_password, make_password
+    from django.contrib.auth.hashers import Argon2PasswordHasher, PBKDF2PasswordHasher, check_password, make_password
     from django.test import override_settings
 
     from guide_cms.settings import base
 
     legacy = PBKDF2PasswordHasher().encode("guide-demo-2026", "legacysalt", iterations=1000)
+    djangos = Argon2PasswordHasher().encode("guide-demo-2026", "djangosargon2")  # Django's costs: 100 MiB, 8 lanes
     with override_settings(PASSWORD_HASHERS=base.PASSWORD_HASHERS):
-        assert make_password("guide-demo-2026").startswith("argon2$argon2id$")
-        assert check_password("guide-demo-2026", legacy)
-        assert not check_password("guide-demo-2025", legacy)
+        # OWASP's Password Storage Cheat Sheet: Argon2id, 19 MiB, 2 iterations, 1 lane.
+        assert make_password("guide-demo-2026").startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+        for old in (legacy, djangos):
+            rehashed = []
+            assert check_password("guide-demo-2026", old, setter=rehashed.append)  # as a login checks it
+            assert rehashed == ["guide-demo-2026"]  # re-hashed with OWASP's costs at the owner's next login
+            assert not check_password("guide-demo-2025", old)
 
 
 def test_sqlite_writers_wait_for_the_lock_instead_of_failing():

@@ -77,12 +77,15 @@ class _Hashing:
     def __enter__(self):
         from django.contrib.auth.hashers import get_hashers
 
+        patched = set()
         for hasher in get_hashers():
-            cls = type(hasher)
             for name in ("encode", "verify", "harden_runtime"):
-                original = cls.__dict__.get(name)
-                if original is None:
+                # The class that defines it (a hasher that only sets its costs inherits them).
+                cls = next((c for c in type(hasher).__mro__ if name in c.__dict__), None)
+                if cls is None or (cls, name) in patched:
                     continue
+                patched.add((cls, name))
+                original = cls.__dict__[name]
 
                 def timed(*args, __original=original, __name=name, **kwargs):
                     start = time.perf_counter()
@@ -99,6 +102,16 @@ class _Hashing:
     def __exit__(self, *exc):
         for cls, name, original in reversed(self._patched):
             setattr(cls, name, original)
+
+
+def _hasher_name() -> str:
+    """The password hasher new hashes are made with, and its costs: "Argon2id, m = 19 MiB, t = 2, p = 1"."""
+    from django.contrib.auth.hashers import get_hasher
+
+    hasher = get_hasher()
+    if hasher.algorithm == "argon2":
+        return f"Argon2id, m = {hasher.memory_cost // 1024} MiB, t = {hasher.time_cost}, p = {hasher.parallelism}"
+    return type(hasher).__name__
 
 
 def _reset_peak() -> bool:
@@ -612,7 +625,7 @@ class Benchmark:
             "database": connection.vendor,
             "rows": [row.as_dict() for row in self.rows],
             "password_hashing": {"seconds": self.hashing.seconds, "checks": self.hashing.calls,
-                                 "hasher": settings.PASSWORD_HASHERS[0].rsplit(".", 1)[-1]},
+                                 "hasher": _hasher_name()},
             "peak_memory_mb": self.peak_memory,
             "goals": self.goals(),
             "facts": self.facts,
