@@ -59,3 +59,15 @@ def render_answer(path: str, entry, values: dict) -> dict:
 def render(path: str, entry, values: dict) -> dict:
     """The pool's task: render entry with the channel at path."""
     return render_answer(path, entry, values)
+
+
+def trial(path: str, entry, values: dict, language: str) -> list:
+    """The pool's task for a submission: channel.trial(entry) (a list of RenderProblem), its messages in language."""
+    from django.utils import translation
+
+    channel = _CHANNELS.get(path)
+    if channel is None:
+        channel = _CHANNELS[path] = import_string(path)()
+    _apply(values)
+    with translation.override(language):
+        return channel.trial(entry)

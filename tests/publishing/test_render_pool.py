@@ -51,3 +51,36 @@ def test_entries_travel_as_json_and_come_back_equal():
 
     for entry in demo_entries(withdrawn=("ar",)):
         assert entry_from_data(json.loads(json.dumps(entry_to_data(entry)))) == entry
+
+
+def _trial_setup():
+    from guide_cms.publishing.rendering import trials
+
+    entry = with_extra_section(published_guide("vi"), "Uống 1 viên 💊 mỗi tối.")  # no handout font draws 💊
+    return trials, entry, [SiteChannel(), HandoutChannel()]
+
+
+def test_a_submissions_handout_trial_is_laid_out_by_a_render_worker_in_the_users_language(pool, monkeypatch):
+    from django.utils import translation
+
+    trials, entry, channels = _trial_setup()
+    with translation.override("en"):
+        english = [channel.trial(entry) for channel in channels]
+    with translation.override("es"):
+        spanish = [channel.trial(entry) for channel in channels]
+        monkeypatch.setattr(HandoutChannel, "trial", lambda self, entry: pytest.fail("laid out in the web process"))
+        pooled = trials(channels, entry)
+    assert pooled == spanish != english
+    assert [problem.code for problem in pooled[1]] == ["unprintable"] and "💊" in pooled[1][0].message
+
+
+def test_a_trial_whose_worker_died_is_done_in_this_process(pool):
+    from guide_cms.publishing.render_worker import ping
+
+    trials, entry, channels = _trial_setup()
+    expected = [channel.trial(entry) for channel in channels]
+    executor = render_pool(2)
+    executor.submit(ping).result()
+    for process in list(executor._processes.values()):  # killed, as the kernel's OOM killer would
+        process.kill()
+    assert trials(channels, entry) == expected
