@@ -328,6 +328,7 @@ class ImportReport:
     stale: list[str] = field(default_factory=list)  # source changed since export: not applied
     incomplete: list[tuple[str, list[str]]] = field(default_factory=list)  # a CAT tool's sub-segments left empty: not applied
     missing: list[str] = field(default_factory=list)  # source segments the file does not have
+    absent: list[str] = field(default_factory=list)  # translated segments the file does not have: kept as they are
     joined: list[tuple[str, list[str]]] = field(default_factory=list)  # a CAT tool joined our sentences into one: not applied
     needs_review: list[str] = field(default_factory=list)  # applied, still to be reviewed (fuzzy, needs review)
     ignored_approvals: list[str] = field(default_factory=list)
@@ -364,6 +365,21 @@ def _joined_sentences(unit: ExchangeUnit, current: dict) -> list[str]:
         text += "".join(plain(current[f"{block}.{n}"][0]).split())
         n += 1
     return ids if len(ids) > 1 and text == wanted else []
+
+
+def _refuse_cut_off(filename: str, items: list, covered: list) -> None:
+    """ImportRefused if a file exported from the current source lacks its last segments: it was cut off (a PO
+    file cut between two lines still parses, and its last msgstr may be cut short too)."""
+    if not covered:
+        raise ImportRefused(_("%(file)s: the file has none of the guide's %(count)d segments: it is empty or cut off. "
+                              "Nothing was imported.") % {"file": filename, "count": len(items)})
+    after = items[items.index(covered[-1]) + 1:]
+    if after:
+        raise ImportRefused(_(
+            "%(file)s: the file ends with segment %(last)s; the %(count)d segments after it (%(first)s … %(final)s) are not in "
+            "it. It looks cut off, and its last segment may be cut short too. Nothing was imported: send the whole file, or "
+            "export the guide again."
+        ) % {"file": filename, "last": covered[-1].id, "count": len(after), "first": after[0].id, "final": after[-1].id})
 
 
 def _claimed_state(unit: ExchangeUnit, source: Content, target: Content, language: str) -> tuple[str, int | None, str]:
@@ -462,6 +478,10 @@ def translation_import(*, document: ExchangeDocument, user, filename: str, dry_r
         report.applied.append(AppliedSegment(item_id, unit.unit, block_index, old_target, target, old_state, state))
         if state in (NEEDS_REVIEW, FUZZY):
             report.needs_review.append(item_id)
+    named = seen | {u.id for u in document.units}
+    covered = [item for item in draft.items if item.id in named or item.id.rsplit(".", 1)[0] in named]  # a tool may name a whole block
+    if document.source_version == source_version.number and draft.items:
+        _refuse_cut_off(filename, draft.items, covered)
     if refused:
         raise ImportRefused(
             _("%(file)s: nothing was imported:\n%(problems)s") % {"file": filename, "problems": "\n".join(f"  - {p}" for p in refused)}
@@ -471,8 +491,9 @@ def translation_import(*, document: ExchangeDocument, user, filename: str, dry_r
             _("%(file)s: the source of %(ids)s changed since the export; with --strict nothing was imported. Export again.")
             % {"file": filename, "ids": ", ".join(report.stale)}
         )
-    named = seen | {u.id for u in document.units}
-    report.missing = [item.id for item in draft.items if item.id not in named and not item.target]
+    covered_ids = {item.id for item in covered}
+    report.missing = [item.id for item in draft.items if item.id not in covered_ids and not item.target]
+    report.absent = [item.id for item in draft.items if item.id not in covered_ids and item.target]
     if changes:
         try:
             segments_save(guide=guide, language=lang.code, user=user, changes=changes, draft=draft)

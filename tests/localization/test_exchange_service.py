@@ -96,3 +96,61 @@ def test_an_approved_state_in_the_file_is_not_a_sign_off(wf):
     edited = data.replace(b'state="translated"', b'state="final" approved="yes"').replace("Tome 5 mg.".encode(), "Tome 5 mg hoy.".encode())
     reimport(wf, edited, name)
     assert not Version.objects.filter(language="es").exists()
+
+
+def _without_units(data: bytes, fmt: str, ids: list[str]) -> bytes:
+    """The exported file with the units of ids taken out, still well formed (as a tool that dropped them would write it)."""
+    import re
+
+    text = data.decode()
+    for uid in ids:
+        if fmt == "po":
+            text = re.sub(rf'(?:#[^\n]*\n)*msgctxt "{re.escape(uid)}"\n(?:[^\n]+\n)*\n?', "", text)
+        elif fmt == "xliff":
+            text = re.sub(rf'<trans-unit id="{re.escape(uid)}".*?</trans-unit>\s*', "", text, flags=re.S)
+        else:  # XLIFF 2: the group of the segment's field (one unit of one segment here)
+            text = re.sub(rf'<group id="{re.escape(uid.rsplit(".", 2)[0])}".*?</group>\s*', "", text, flags=re.S)
+    assert all(uid not in text for uid in ids)
+    return text.encode()
+
+
+def test_a_po_file_cut_between_two_lines_of_a_msgstr_is_refused_whole(wf):
+    data, name = export(wf, "po")
+    two_lines = data.replace(b'msgstr "Tome 5 mg."', b'msgstr ""\n"Tome 5 mg por la noche, "\n"con un vaso de agua."')
+    cut = two_lines[: two_lines.index(b'"con un vaso de agua."')]  # a transfer that stopped at a line end: still valid PO
+    with pytest.raises(ImportRefused) as refused:
+        reimport(wf, cut, name)
+    assert str(refused.value) == (
+        f"{name}: the file ends with segment dosing.body.1.1; the 2 segments after it (warnings.title.1.1 … warnings.body.1.1) "
+        "are not in it. It looks cut off, and its last segment may be cut short too. Nothing was imported: send the whole "
+        "file, or export the guide again."
+    )
+    assert Section.objects.get(key="dosing").body_es == "Tome 5 mg."
+    assert not AuditEvent.objects.filter(action__in=["draft.edit", "translation.import"]).exists()
+
+
+@pytest.mark.parametrize("fmt", ["xliff", "xliff2", "po"])
+def test_a_well_formed_file_without_its_last_segments_is_refused_and_one_without_any_too(wf, fmt):
+    data, name = export(wf, fmt)
+    edited = data.replace("Tome 5 mg.".encode(), "Tome 5 mg hoy.".encode())
+    with pytest.raises(ImportRefused, match=r"ends with segment dosing\.body\.1\.1; the 2 segments after it"):
+        reimport(wf, _without_units(edited, fmt, ["warnings.title.1.1", "warnings.body.1.1"]), name)
+    everything = ["guide.title.1.1", "guide.summary.1.1", "dosing.title.1.1", "dosing.body.1.1", "warnings.title.1.1", "warnings.body.1.1"]
+    with pytest.raises(ImportRefused, match="has none of the guide's 6 segments: it is empty or cut off"):
+        reimport(wf, _without_units(edited, fmt, everything), name)
+    assert Section.objects.get(key="dosing").body_es == "Tome 5 mg."
+
+
+def test_segments_a_file_leaves_out_before_its_end_are_kept_and_named_in_the_preview(wf, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data, name = export(wf)
+    edited = _without_units(data, "xliff", ["dosing.title.1.1"]).replace("Tome 5 mg.".encode(), "Tome 5 mg hoy.".encode())
+    emptied = edited.replace("No conduzca.</target>".encode(), b"</target>")
+    client.force_login(wf.translator_es)
+    page = client.post("/admin/review/translate/upload/", {"file": SimpleUploadedFile(name, emptied)}).content.decode()
+    assert "Not in the file: kept as they are</h2><ul><li><code>dosing.title.1.1</code>" in page
+    assert "Not applied: empty in the file (the draft is kept)</h2><ul><li><code>warnings.body.1.1</code>" in page
+    report = reimport(wf, emptied, name)
+    assert (report.applied_ids, report.absent, report.kept_empty) == (["dosing.body.1.1"], ["dosing.title.1.1"], ["warnings.body.1.1"])
+    assert Section.objects.get(key="dosing").title_es == "Dosis" and Section.objects.get(key="warnings").body_es.endswith("> No conduzca.")

@@ -47,6 +47,8 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(f"  NOT applied, the CAT tool joined sentences {', '.join(ids)} into one: {uid}"))
         for uid in report.kept_empty:
             self.stdout.write(f"  empty in the file, draft kept: {uid}")
+        for uid in report.absent:
+            self.stdout.write(f"  not in the file, kept as it is: {uid}")
         for uid in report.missing:
             self.stdout.write(f"  not in the file and not translated yet: {uid}")
         if report.ignored_approvals:
