@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext
 
 from guide_cms.guides.markdown import callout_kinds, find_problems
@@ -364,6 +365,41 @@ def _callouts(blocks) -> list[tuple[str, object, str]]:
     return [(group[0].kind, group[0], " ".join(b.text for b in group)) for _index, group in sorted(grouped.items())]
 
 
+# Marks that end a sentence in the configured languages' scripts, and the closing quotes and brackets that may follow one.
+_SENTENCE_END = frozenset(".!?…。！？؟")
+_AFTER_SENTENCE_END = frozenset("\"'»”’」』")
+
+
+def _ends_a_sentence(text: str) -> str:
+    """The mark that ends text's last sentence, or "" if it stops without one."""
+    text = text.rstrip()
+    while text and (text[-1] in _AFTER_SENTENCE_END or unicodedata.category(text[-1]) in ("Pe", "Pf")):
+        text = text[:-1].rstrip()
+    return text[-1] if text and text[-1] in _SENTENCE_END else ""
+
+
+def _last_words(text: str, limit: int = 30) -> str:
+    """The end of text, about limit characters, from a word's start where words are spaced."""
+    text = text.rstrip()
+    if len(text) <= limit:
+        return text
+    end = text[-limit:]
+    return end.split(" ", 1)[1] if " " in end[1:] else end
+
+
+@check("cut-short", fields=("summary", "body"))
+def check_cut_short(source: TextUnit, target: TextUnit, ctx: CheckContext) -> Iterable[Finding]:
+    """A block whose source ends a sentence must end one in the translation too: text cut short (a file cut
+    off in transfer, a slip in a CAT tool) stops mid-sentence, and no other check may see it."""
+    for where, source_text, target_text in _compared_parts(source, target):
+        mark = _ends_a_sentence(source_text)
+        if mark and target_text.strip() and not _ends_a_sentence(target_text):
+            yield _finding("cut-short", WARNING, target, gettext(
+                "%(where)s stops in the middle of a sentence (“…%(end)s”), where the source ends with “%(mark)s”: check that "
+                "it was not cut short."
+            ) % {"where": capfirst(where) if where else gettext("The text"), "end": _last_words(target_text), "mark": mark})
+
+
 @check("numbers-mismatch")
 def check_quantities(source: TextUnit, target: TextUnit, ctx: CheckContext) -> Iterable[Finding]:
     """Doses, times, frequencies and other quantities must match the source, with their units.
@@ -584,6 +620,7 @@ CHECKS: list[Check] = [
     check_quantities,
     check_glossary,
     check_length_ratio,
+    check_cut_short,
     check_readability,
 ]
 

@@ -1,0 +1,39 @@
+"""Text cut short (a file cut off in transfer, a slip in a CAT tool) stops mid-sentence: the cut-short check says where."""
+import pytest
+
+from guide_cms.localization.qa import check_translation
+
+SOURCE_BODY = "You can expect quick relief to last 4 to 8 hours.\n\n> [!WARNING]\n> Do not drive after the first dose."
+SOURCE = {"title": "Baclofen", "summary": "What to expect.", "sections": [{"key": "relief", "title": "Relief", "body": SOURCE_BODY}]}
+
+
+def translation(body=None, summary="Qué esperar."):
+    body = body if body is not None else "Puede esperar que el alivio rápido dure de 4 a 8 horas.\n\n> [!WARNING]\n> No conduzca después de la primera dosis."
+    return {"title": "Baclofeno", "summary": summary, "sections": [{"key": "relief", "title": "Alivio", "body": body}]}
+
+
+def cut_short(target, language="es"):
+    return [(f.section, f.field, f.severity, f.message) for f in check_translation(SOURCE, target, language=language) if f.code == "cut-short"]
+
+
+def test_a_paragraph_cut_between_two_words_is_reported_where_it_stops():
+    target = translation("Puede esperar que el alivio rápido dure de 4 a 8 horas, pero la \n\n> [!WARNING]\n> No conduzca después de la primera dosis.")
+    assert cut_short(target) == [("relief", "body", "warning",
+                                 "Paragraph 1 stops in the middle of a sentence (“…dure de 4 a 8 horas, pero la”), where the source "
+                                 "ends with “.”: check that it was not cut short.")]
+
+
+def test_a_cut_warning_and_a_cut_summary_are_reported_too():
+    target = translation("Puede esperar que el alivio rápido dure de 4 a 8 horas.\n\n> [!WARNING]\n> No conduzca después de la", summary="Qué")
+    assert [(section, field, message.split(" stops")[0]) for section, field, _severity, message in cut_short(target)] == [
+        ("", "summary", "The text"), ("relief", "body", "The warning (block 2)")]
+
+
+@pytest.mark.parametrize(("language", "body"), [
+    ("es", "Puede esperar que el alivio rápido dure de 4 a 8 horas.\n\n> [!WARNING]\n> No conduzca después de la primera dosis."),
+    ("es", "¿Alivio? «Dura de 4 a 8 horas.»\n\n> [!WARNING]\n> ¡No conduzca después de la primera dosis!"),
+    ("zh-hans", "您可以期待快速缓解持续 4 到 8 小时。\n\n> [!WARNING]\n> 首次服药后请勿驾驶。"),
+    ("ar", "يمكنك أن تتوقع أن يستمر الارتياح السريع من 4 إلى 8 ساعات.\n\n> [!WARNING]\n> لا تقد السيارة بعد الجرعة الأولى."),
+])
+def test_sentences_ended_with_their_scripts_marks_and_closing_quotes_are_not_reported(language, body):
+    assert cut_short(translation(body), language) == []
