@@ -192,7 +192,10 @@ def code_problems(source: Content, target: Content) -> list[str]:
                 stack.pop()
     for key, code in expected.items():
         if key not in seen:
-            problems.append(_("code %(code)s of the source is missing (%(what)s).") % {"code": code.tag(), "what": CODE_NAMES.get(code.type, code.type)})
+            if code.type:
+                problems.append(_("code %(code)s of the source is missing (%(what)s).") % {"code": code.tag(), "what": CODE_NAMES.get(code.type, code.type)})
+            else:  # a code read from a PO placeholder: what it stands for is known only to the source in the database
+                problems.append(_("code %(code)s of the source is missing.") % {"code": code.tag()})
     return problems
 
 

@@ -39,7 +39,7 @@ def test_codes_are_numbered_placeholders_and_a_lookalike_is_escaped():
 @pytest.mark.parametrize(
     "msgstr, expected",
     [
-        ('Toma <1>2</1> y <2>folleto</2>', "<3/> of the source is missing"),
+        ('Toma <1>2</1> y <2>folleto</2>', "code <3/> of the source is missing. Keep"),  # no "()": a placeholder says no more
         ('Toma <1>2 <2>folleto</1></2> <3/>', "misnested"),
         ('Toma <1>2</1> <1>x</1> <2>folleto</2> <3/>', "more than once"),
     ],
