@@ -53,6 +53,7 @@ test: check-deploy test-sqlite test-postgres
 ## (a throwaway key; production refuses to start with a weak one).
 check-deploy: $(STAMP)
 	DJANGO_SETTINGS_MODULE=guide_cms.settings.production DATABASE_URL=sqlite:///:memory: ALLOWED_HOSTS=guides.example.org \
+	GUIDE_CMS_SITE_URL=https://guides.clinic.test/ \
 	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	GUIDE_CMS_AUDIT_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	GUIDE_CMS_CHECKPOINT_KEY="$$($(BIN)/python scripts/new-checkpoint-key.py)" \

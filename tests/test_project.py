@@ -30,6 +30,7 @@ PRODUCTION = {
     "GUIDE_CMS_CHECKPOINT_KEY": new_checkpoint_key(),
     "DATABASE_URL": "sqlite:///:memory:",
     "ALLOWED_HOSTS": "guides.example.org",
+    "GUIDE_CMS_SITE_URL": "https://guides.clinic.test",
 }
 
 
@@ -38,6 +39,24 @@ def test_production_settings_refuse_to_start_without_secrets():
     result = run_manage("check", env=env)
     assert result.returncode != 0
     assert "Set the SECRET_KEY environment variable for production" in result.stderr
+
+
+@pytest.mark.parametrize("url, reason", [
+    ("", "Set the GUIDE_CMS_SITE_URL environment variable"),
+    ("https://guides.example.org/", "placeholder address"),
+    ("guides.clinic.test", "must be an absolute http(s) address"),
+    ("javascript:alert(1)", "must be an absolute http(s) address"),
+])
+def test_production_refuses_a_missing_placeholder_or_relative_site_address(url, reason):
+    """The address is printed in patients' handouts: never the development settings' placeholder."""
+    result = run_manage("check", env={**PRODUCTION, "GUIDE_CMS_SITE_URL": url})
+    assert result.returncode != 0 and reason in result.stderr
+
+
+def test_production_site_address_ends_with_a_slash():
+    result = run_manage("shell", "-c", "from django.conf import settings; print(settings.GUIDE_CMS_SITE_URL)", env=PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "https://guides.clinic.test/"
 
 
 @pytest.mark.parametrize(

@@ -92,6 +92,22 @@ GUIDE_CMS_CHECKPOINT_KEY = _checkpoint_key("GUIDE_CMS_CHECKPOINT_KEY", _checkpoi
 GUIDE_CMS_CHECKPOINT_KEY_FALLBACKS = [
     _checkpoint_key("GUIDE_CMS_CHECKPOINT_KEY_FALLBACKS", pem, private=False) for pem in pem_from_environment("GUIDE_CMS_CHECKPOINT_KEY_FALLBACKS")
 ]
+def _site_url(name: str) -> str:
+    """The published site's absolute address: printed in handouts (a translation's notice sends patients
+    there) and in sitemap.xml, so never the placeholder of the development settings."""
+    from urllib.parse import urlsplit
+
+    value = _required(name)
+    parts = urlsplit(value)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ImproperlyConfigured(f"{name} must be an absolute http(s) address such as https://guides.your-clinic.org/, not {value!r}.")
+    if parts.hostname == "example.org" or parts.hostname.endswith((".example.org", ".example.com", ".example.net")) or parts.hostname in (
+            "example.com", "example.net"):
+        raise ImproperlyConfigured(f"{name} is a placeholder address ({parts.hostname}); set the address patients reach the site at.")
+    return value if value.endswith("/") else value + "/"
+
+
+GUIDE_CMS_SITE_URL = _site_url("GUIDE_CMS_SITE_URL")
 ALLOWED_HOSTS = [h.strip() for h in _required("ALLOWED_HOSTS").split(",") if h.strip()]
 DATABASES = {"default": database(_required("DATABASE_URL"))}
 DEBUG = False
