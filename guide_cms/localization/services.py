@@ -417,6 +417,11 @@ def translation_import(*, document: ExchangeDocument, user, filename: str, dry_r
     if document.source_version != source_version.number:
         report.source_note = _("The file was exported from source version %(old)d; the current approved source is version %(new)d.") % {
             "old": document.source_version, "new": source_version.number}
+    elif document.source_hash != source_version.content_hash:
+        report.source_note = _(
+            "The file's source hash is not that of source version %(number)d: its header was changed after the export. Each "
+            "segment was matched by its source text, and a segment whose source differs is not applied."
+        ) % {"number": source_version.number}
 
     # Everything the current source has that a file may name: segments and whole blocks.
     current: dict[str, tuple[Content, int, str]] = {}

@@ -154,3 +154,12 @@ def test_segments_a_file_leaves_out_before_its_end_are_kept_and_named_in_the_pre
     report = reimport(wf, emptied, name)
     assert (report.applied_ids, report.absent, report.kept_empty) == (["dosing.body.1.1"], ["dosing.title.1.1"], ["warnings.body.1.1"])
     assert Section.objects.get(key="dosing").title_es == "Dosis" and Section.objects.get(key="warnings").body_es.endswith("> No conduzca.")
+
+
+def test_a_file_whose_source_hash_was_changed_says_so_and_is_matched_by_its_source_text(wf):
+    data, name = export(wf)
+    real = wf.guide.versions.get(language="en", number=1).content_hash
+    edited = data.replace(real.encode(), ("0" * 64).encode()).replace("Tome 5 mg.".encode(), "Tome 5 mg hoy.".encode())
+    report = reimport(wf, edited, name)
+    assert report.source_note.startswith("The file's source hash is not that of source version 1: its header was changed")
+    assert report.applied_ids == ["dosing.body.1.1"]
