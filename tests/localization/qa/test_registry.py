@@ -25,6 +25,7 @@ STABLE_CODES = [
     "numbers-mismatch",
     "glossary",
     "length-ratio",
+    "cut-short",
     "readability",
 ]
 
