@@ -72,13 +72,16 @@ class PublishingVersionAdmin(VersionAdmin):
         if request.POST.get("confirmed") == "yes":
             return self._publish_with_progress(request, versions)
         live = {(p.guide_id, p.language, p.channel): p.version.number for p in Publication.objects.live().select_related("version")}
+        blockers = {version.pk: publish_blockers(version) for version in versions}
+        # A translation published in the same batch replaces its live version: that one is not left outdated.
+        replaced_too = {(version.guide_id, version.language) for version in versions if not blockers[version.pk]}
         rows = []
         for version in versions:
-            blockers = publish_blockers(version)
             changes = [(export.get_channel(c).label, live.get((version.guide_id, version.language, c))) for c in export.channel_names()]
-            left = [] if blockers else translations_left_outdated(version)
+            left = [] if blockers[version.pk] else [
+                item for item in translations_left_outdated(version) if (version.guide_id, item.language) not in replaced_too]
             rows.append({
-                "version": version, "blockers": blockers, "changes": changes,
+                "version": version, "blockers": blockers[version.pk], "changes": changes,
                 "left_outdated": [(get_language(item.language).display_name, item) for item in left],
             })
         publishable = sum(1 for row in rows if not row["blockers"])

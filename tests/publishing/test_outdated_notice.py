@@ -118,6 +118,17 @@ def test_the_publish_confirmation_lists_the_translations_it_leaves_outdated(clin
     assert "Arabic v1: stays live with a notice" in page
 
 
+def test_a_translation_published_in_the_same_batch_is_not_listed_as_left_outdated(clinical_change, client):
+    wf = clinical_change
+    wf.edit("dosing", "es", "Tome 5 mg 30 minutos antes de acostarse.")
+    spanish_v2 = wf.approve("es")
+    client.force_login(wf.publisher)
+    page = client.post(reverse("admin:guides_version_changelist"),
+                       {"action": "publish", "_selected_action": [wf.english_v2.pk, spanish_v2.pk]}).content.decode()
+    assert "Arabic v1: stays live with a notice" in page
+    assert "Spanish v1" not in page  # replaced by Spanish v2 in the same publication
+
+
 @pytest.mark.parametrize("code", ["es", "ar"])
 def test_publishing_the_change_puts_a_notice_on_the_translations_page_json_and_handout(clinical_change, export_dir, code):
     wf = clinical_change
