@@ -163,3 +163,15 @@ def test_a_file_whose_source_hash_was_changed_says_so_and_is_matched_by_its_sour
     report = reimport(wf, edited, name)
     assert report.source_note.startswith("The file's source hash is not that of source version 1: its header was changed")
     assert report.applied_ids == ["dosing.body.1.1"]
+
+
+def test_a_file_that_changes_nothing_offers_nothing_to_apply(wf, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data, name = export(wf)
+    client.force_login(wf.translator_es)
+    unchanged = client.post("/admin/review/translate/upload/", {"file": SimpleUploadedFile(name, data)}).content.decode()
+    assert "there is nothing to apply" in unchanged and "Apply these changes" not in unchanged
+    edited = data.replace("Tome 5 mg.".encode(), "Tome 5 mg hoy.".encode())
+    changed = client.post("/admin/review/translate/upload/", {"file": SimpleUploadedFile(name, edited)}).content.decode()
+    assert "Apply these changes" in changed and "there is nothing to apply" not in changed
