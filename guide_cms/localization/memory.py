@@ -14,6 +14,7 @@ they stay fast at 100,000 pairs (see `python manage.py benchmark`).
 """
 from __future__ import annotations
 
+from array import array
 import hashlib
 import re
 import threading
@@ -219,9 +220,11 @@ class FuzzyIndex:
     """Entry texts of one language, with a word (or CJK character-pair) index to find candidates."""
 
     def __init__(self, rows=()):
-        self.ids: list[int] = []
+        # Machine integers, not lists of Python ints: at 100,000 pairs a language, 1.5 million postings take
+        # 6 MB instead of 40 (the index is kept in every process that offers matches, for every language).
+        self.ids = array("q")
         self.texts: list[str] = []
-        self.postings: dict[str, list[int]] = {}
+        self.postings: dict[str, array] = {}
         self.add(rows)
 
     def add(self, rows) -> None:
@@ -230,7 +233,10 @@ class FuzzyIndex:
             self.ids.append(pk)
             self.texts.append(text)
             for token in _tokens(text):
-                self.postings.setdefault(token, []).append(position)
+                postings = self.postings.get(token)
+                if postings is None:
+                    postings = self.postings[token] = array("I")
+                postings.append(position)
 
     def search(self, text: str, *, limit: int = 3, cutoff: int = FUZZY_THRESHOLD) -> list[tuple[int, int]]:
         """(entry id, score) of the closest texts, best first.
