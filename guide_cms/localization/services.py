@@ -483,8 +483,9 @@ def translation_import(*, document: ExchangeDocument, user, filename: str, dry_r
         report.applied.append(AppliedSegment(item_id, unit.unit, block_index, old_target, target, old_state, state))
         if state in (NEEDS_REVIEW, FUZZY):
             report.needs_review.append(item_id)
-    named = seen | {u.id for u in document.units}
-    covered = [item for item in draft.items if item.id in named or item.id.rsplit(".", 1)[0] in named]  # a tool may name a whole block
+    # What the file answers for: segments it names (a tool may name a whole block), and sentences a tool joined into one.
+    named = seen | {u.id for u in document.units} | {i for _uid, ids in report.joined for i in ids}
+    covered = [item for item in draft.items if item.id in named or item.id.rsplit(".", 1)[0] in named]
     if document.source_version == source_version.number and draft.items:
         _refuse_cut_off(filename, draft.items, covered)
     if refused:

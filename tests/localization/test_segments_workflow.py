@@ -180,6 +180,24 @@ def test_sentences_a_tool_joined_into_one_segment_are_reported_not_applied(wf):
     assert Section.objects.get(key="dosing").body_es == BODY_ES
 
 
+def test_sentences_joined_at_the_very_end_of_the_guide_are_reported_not_taken_for_a_cut_off_file(workflow):
+    from guide_cms.localization.exchange import write_xliff2
+
+    Section.objects.filter(key="warnings").update(body_en="Do not drive. Avoid alcohol.", body_es="No conduzca. Evite el alcohol.")
+    workflow.approve("en")
+    document = translation_document(guide=workflow.guide, language="es", user=workflow.translator_es)
+    data = write_xliff2(document)
+    joined = re.sub(
+        rb'<segment id="warnings.body.1.1".*?</segment>\s*<ignorable>.*?</ignorable>\s*<segment id="warnings.body.1.2".*?</segment>',
+        '<segment id="warnings.body.1.1" state="translated"><source>Do not drive. Avoid alcohol.</source>'
+        '<target>No conduzca ni beba alcohol.</target></segment>'.encode(),
+        data, flags=re.S,
+    )
+    assert joined != data
+    report = reimport(workflow, joined, "joined.xlf")
+    assert report.joined == [("warnings.body.1.1", ["warnings.body.1.1", "warnings.body.1.2"])] and report.absent == []
+
+
 def test_the_dashboard_overview_follows_a_changed_segment_state(approved_workflow, translator_es):
     """Overviews keep the segments of unchanged drafts: a state written since is shown all the same."""
     from guide_cms.localization.exchange.base import NEEDS_REVIEW
