@@ -114,10 +114,26 @@ def _without_units(data: bytes, fmt: str, ids: list[str]) -> bytes:
     return text.encode()
 
 
-def test_a_po_file_cut_between_two_lines_of_a_msgstr_is_refused_whole(wf):
+def _without_end_marker(data: bytes) -> bytes:
+    """A PO file as exported before files carried an end marker."""
+    from guide_cms.localization.exchange.po import END_MARKER_LINES, HEADER_END_MARKER
+
+    data = data[: data.index(END_MARKER_LINES[0].encode())]
+    return data.replace(f'"{HEADER_END_MARKER}: guide_cms:end\\n"\n'.encode(), b"")
+
+
+@pytest.mark.parametrize("marked", [True, False], ids=["exported now", "exported before the end marker"])
+def test_a_po_file_cut_between_two_lines_of_a_msgstr_is_refused_whole(wf, marked):
+    from guide_cms.localization.exchange import ExchangeError
+
     data, name = export(wf, "po")
+    data = data if marked else _without_end_marker(data)
     two_lines = data.replace(b'msgstr "Tome 5 mg."', b'msgstr ""\n"Tome 5 mg por la noche, "\n"con un vaso de agua."')
     cut = two_lines[: two_lines.index(b'"con un vaso de agua."')]  # a transfer that stopped at a line end: still valid PO
+    if marked:
+        with pytest.raises(ExchangeError, match="does not end with the entry that ends every exported file"):
+            reimport(wf, cut, name)
+        return
     with pytest.raises(ImportRefused) as refused:
         reimport(wf, cut, name)
     assert str(refused.value) == (

@@ -58,6 +58,12 @@ HEADER_SOURCE_LANGUAGE = "X-Guide-CMS-Source-Language"
 HEADER_SOURCE_VERSION = "X-Guide-CMS-Source-Version"
 HEADER_SOURCE_HASH = "X-Guide-CMS-Source-Hash"
 _REQUIRED_HEADERS = ("Language", HEADER_GUIDE, HEADER_SOURCE_LANGUAGE, HEADER_SOURCE_VERSION, HEADER_SOURCE_HASH)
+# A PO file cut between two lines still parses, and a cut inside its last msgstr leaves no other trace: every
+# export ends with this obsolete entry (kept by gettext tools, never shown for translation), and a file whose
+# header says so must end with it.
+HEADER_END_MARKER = "X-Guide-CMS-End-Marker"
+END_MARKER_CONTEXT = "guide_cms:end"
+END_MARKER_LINES = ('#~ msgctxt "guide_cms:end"', '#~ msgid "End of the file: keep this entry last."', '#~ msgstr ""')
 FLAG_MEMORY = "gc-memory"
 FLAG_FUZZY_MATCH = "gc-fuzzy-match"
 _KIND_COMMENT = "gc:kind "
@@ -118,13 +124,15 @@ def write_po(doc: ExchangeDocument) -> bytes:
             f"# {source_tag} -> {language_tag(doc.target_language)}, source version {doc.source_version}.\n"
             "# One entry per sentence. Translate msgstr as plain text; keep every msgctxt (the segment id)\n"
             "# and every placeholder: <1>text</1> is emphasis or a link, <2/> a line break or a code.\n"
-            '# "fuzzy" marks a translation that needs review; "gc-memory" one from the translation memory.'
+            '# "fuzzy" marks a translation that needs review; "gc-memory" one from the translation memory.\n'
+            f'# The last entry ("{END_MARKER_CONTEXT}") marks the end of the file: keep it.'
         ),
         extra_headers=[
             (HEADER_GUIDE, doc.guide),
             (HEADER_SOURCE_LANGUAGE, source_tag),
             (HEADER_SOURCE_VERSION, str(doc.source_version)),
             (HEADER_SOURCE_HASH, doc.source_hash),
+            (HEADER_END_MARKER, END_MARKER_CONTEXT),
         ],
     )
     from .xliff12 import describe_codes
@@ -154,7 +162,7 @@ def write_po(doc: ExchangeDocument) -> bytes:
         catalog[source] = message
     buffer = io.BytesIO()
     babel_write_po(buffer, catalog, width=76, no_location=True, include_previous=True)
-    return buffer.getvalue()
+    return buffer.getvalue() + ("\n".join(END_MARKER_LINES) + "\n").encode("utf-8")
 
 
 # Reading ------------------------------------------------------------------------
@@ -290,6 +298,13 @@ def read_po(data: bytes, filename: str) -> ExchangeDocument:
         return value
 
     values = {name: header(name) for name in _REQUIRED_HEADERS}
+    if headers.get(HEADER_END_MARKER.lower()) and [line.strip() for line in lines if line.strip()][-3:] != list(END_MARKER_LINES):
+        raise ExchangeError(
+            _("the file does not end with the entry that ends every exported file (#~ msgctxt \"%(marker)s\"): it was cut off, "
+              "and its last translation may be cut short too. Nothing was imported: send the whole file, or export the guide "
+              "again (if your tool removed obsolete entries, it removed that one too).") % {"marker": END_MARKER_CONTEXT},
+            filename=filename, line=len(lines),
+        )
     languages = {}
     notices = []
     for field in ("Language", HEADER_SOURCE_LANGUAGE):

@@ -8,6 +8,7 @@ import pytest
 from babel.messages.pofile import read_po as babel_read_po
 
 from guide_cms.localization.exchange import ExchangeError, read_po, write_po
+from guide_cms.localization.exchange.po import END_MARKER_LINES, HEADER_END_MARKER
 
 from .documents import NOTE, SOURCE_HASH, by_id, demo_document, same_units
 
@@ -143,10 +144,16 @@ def test_duplicated_msgctxt_is_refused_naming_the_unit_and_both_lines():
     assert f"first at line {first}" in error.reason
 
 
+def _with_entry(data: bytes, entry: bytes) -> bytes:
+    """data with entry added as its last entry before the end marker (as a tool would add one)."""
+    end = data.index(END_MARKER_LINES[0].encode())
+    return data[:end] + entry.strip(b"\n") + b"\n\n" + data[end:]
+
+
 def test_duplicated_entry_with_the_same_msgid_is_refused_too():
     data = write_po(demo_document())
     entry = data[data.index(b'msgctxt "guide.title.1.1"') : data.index(b"\n\n", data.index(b'msgctxt "guide.title.1.1"'))]
-    error = _error(data + b"\n" + entry.replace("肌肉".encode(), "另一个".encode()) + b"\n")
+    error = _error(_with_entry(data, entry.replace("肌肉".encode(), "另一个".encode())))
     assert error.unit == "guide.title.1.1"
 
 
@@ -179,14 +186,14 @@ def test_unknown_po_language_is_refused():
 
 
 def test_plural_entries_are_refused():
-    data = write_po(demo_document()) + b'\nmsgctxt "x.title"\nmsgid "one"\nmsgid_plural "many"\nmsgstr[0] ""\n'
+    data = _with_entry(write_po(demo_document()), b'msgctxt "x.title"\nmsgid "one"\nmsgid_plural "many"\nmsgstr[0] ""\n')
     assert _error(data).unit == "x.title"
 
 
 def test_po_in_a_declared_charset_is_read():
     data = write_po(demo_document("ar"))
     header = data[: data.index(b"\n\n")].replace(b"charset=utf-8", b"charset=iso-8859-1")
-    latin = header + '\n\nmsgctxt "guide.title"\nmsgid "Caf\xe9"\nmsgstr "Caf\xe9 \xe9"\n'.encode("latin-1")
+    latin = header + '\n\nmsgctxt "guide.title"\nmsgid "Caf\xe9"\nmsgstr "Caf\xe9 \xe9"\n\n'.encode("latin-1") + "\n".join(END_MARKER_LINES).encode()
     assert read_po(latin, "latin.po").units[0].target == ("Café é",)
 
 
@@ -200,3 +207,26 @@ def test_a_regional_po_language_is_read_as_its_language_and_said():
     data = write_po(demo_document("ar")).replace(b'"Language: ar\\n"', b'"Language: ar_EG\\n"')
     document = read_po(data, "guide.po")
     assert document.target_language == "ar" and any("ar_EG" in notice for notice in document.notices)
+
+
+def test_a_po_file_cut_between_two_lines_of_its_last_msgstr_is_refused():
+    """Nothing else shows such a cut: the file parses, and it has every entry."""
+    data = write_po(demo_document("es"))
+    last = data.rindex(b'msgstr "')
+    cut = data[:last] + b'msgstr ""\n"Tome 5 mg por la noche, "\n'  # the transfer stopped after this line
+    error = _error(cut)
+    assert "does not end with the entry that ends every exported file" in error.reason and "cut off" in error.reason
+    assert error.line == cut.decode().count("\n") + 1
+
+
+def test_a_po_file_whose_end_marker_a_tool_removed_is_refused_and_says_why():
+    data = write_po(demo_document("es"))
+    error = _error(data[: data.index(END_MARKER_LINES[0].encode())])
+    assert "if your tool removed obsolete entries, it removed that one too" in error.reason
+
+
+def test_a_po_file_exported_before_the_end_marker_is_read_without_it():
+    data = write_po(demo_document("es"))
+    old = data[: data.index(END_MARKER_LINES[0].encode())].replace(f'"{HEADER_END_MARKER}: guide_cms:end\\n"\n'.encode(), b"")
+    assert HEADER_END_MARKER.encode() not in old
+    assert same_units(read_po(old, "old.po"), demo_document("es"))
