@@ -387,17 +387,47 @@ def _last_words(text: str, limit: int = 30) -> str:
     return end.split(" ", 1)[1] if " " in end[1:] else end
 
 
+# A block this much shorter than the band's lower end (a fifth of the source's length between alphabetic
+# languages) has lost text: a warning reduced to "Never." is an error, not a style question.
+LOST_TEXT_FACTOR = 0.4
+
+
+def _has_letters(text: str) -> bool:
+    return any(unicodedata.category(c).startswith("L") for c in text)
+
+
 @check("cut-short", fields=("summary", "body"))
 def check_cut_short(source: TextUnit, target: TextUnit, ctx: CheckContext) -> Iterable[Finding]:
-    """A block whose source ends a sentence must end one in the translation too: text cut short (a file cut
-    off in transfer, a slip in a CAT tool) stops mid-sentence, and no other check may see it."""
+    """Each block (paragraph, list item, callout; the summary) must keep its source's text: a block with no
+    words, or a fifth of its source's length, lost text (an error); one that stops mid-sentence where its
+    source ends a sentence, or is below the length band, may have been cut short (a warning). The whole-field
+    length-ratio check cannot see one block lost among many."""
+    if _blank(target.text):
+        return  # the empty check says so
+    low, _high = length_band(ctx.source_language, ctx.language)
     for where, source_text, target_text in _compared_parts(source, target):
+        if not _has_letters(source_text):
+            continue  # no words to keep
+        named = capfirst(where) if where else gettext("The text")
+        if not _has_letters(target_text):
+            yield _finding("cut-short", ERROR, target, gettext(
+                "%(where)s has no words (“%(text)s”) where the source has “%(source)s”: its text was lost. Translate it."
+            ) % {"where": named, "text": _shorten(target_text.strip(), 30), "source": _shorten(source_text, 60)})
+            continue
+        source_length, target_length = len(normalise_space(source_text)), len(normalise_space(target_text))
+        if source_length >= MIN_LENGTH_FOR_RATIO and target_length / source_length < low * LOST_TEXT_FACTOR:
+            yield _finding("cut-short", ERROR, target, gettext(
+                "%(where)s is %(ratio)s times the length of the source (“%(text)s” for “%(source)s”): text was left out. "
+                "Translate all of it."
+            ) % {"where": named, "ratio": f"{target_length / source_length:.2f}", "text": _shorten(target_text, 40),
+                 "source": _shorten(source_text, 60)})
+            continue
         mark = _ends_a_sentence(source_text)
-        if mark and target_text.strip() and not _ends_a_sentence(target_text):
+        if mark and not _ends_a_sentence(target_text):
             yield _finding("cut-short", WARNING, target, gettext(
                 "%(where)s stops in the middle of a sentence (“…%(end)s”), where the source ends with “%(mark)s”: check that "
                 "it was not cut short."
-            ) % {"where": capfirst(where) if where else gettext("The text"), "end": _last_words(target_text), "mark": mark})
+            ) % {"where": named, "end": _last_words(target_text), "mark": mark})
 
 
 @check("numbers-mismatch")

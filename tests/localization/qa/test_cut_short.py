@@ -3,12 +3,18 @@ import pytest
 
 from guide_cms.localization.qa import check_translation
 
-SOURCE_BODY = "You can expect quick relief to last 4 to 8 hours.\n\n> [!WARNING]\n> Do not drive after the first dose."
+SOURCE_BODY = (
+    "You can expect quick relief to last 4 to 8 hours.\n\n"
+    "> [!WARNING]\n> Do not drive or use machines after the first dose until you know how it affects you."
+)
 SOURCE = {"title": "Baclofen", "summary": "What to expect.", "sections": [{"key": "relief", "title": "Relief", "body": SOURCE_BODY}]}
 
 
 def translation(body=None, summary="Qué esperar."):
-    body = body if body is not None else "Puede esperar que el alivio rápido dure de 4 a 8 horas.\n\n> [!WARNING]\n> No conduzca después de la primera dosis."
+    body = body if body is not None else (
+        "Puede esperar que el alivio rápido dure de 4 a 8 horas.\n\n"
+        "> [!WARNING]\n> No conduzca ni use máquinas después de la primera dosis hasta saber cómo le afecta."
+    )
     return {"title": "Baclofeno", "summary": summary, "sections": [{"key": "relief", "title": "Alivio", "body": body}]}
 
 
@@ -37,3 +43,13 @@ def test_a_cut_warning_and_a_cut_summary_are_reported_too():
 ])
 def test_sentences_ended_with_their_scripts_marks_and_closing_quotes_are_not_reported(language, body):
     assert cut_short(translation(body), language) == []
+
+
+@pytest.mark.parametrize("warning", [".", "…", "**.**", "Nunca."])  # "-" under the marker reads as a heading: a markup error
+def test_a_warning_reduced_to_punctuation_or_a_word_is_an_error(warning):
+    body = f"Puede esperar que el alivio rápido dure de 4 a 8 horas.\n\n> [!WARNING]\n> {warning}"
+    findings = [f for f in check_translation(SOURCE, translation(body), language="es") if f.code == "cut-short"]
+    assert [(f.section, f.severity) for f in findings] == [("relief", "error")]
+    assert findings[0].message.startswith("The warning (block 2) ")
+    assert ("has no words" in findings[0].message) == (warning != "Nunca.")
+    assert ("0.07 times the length of the source" in findings[0].message) == (warning == "Nunca.")
