@@ -274,3 +274,31 @@ def describe_undecodable(data: bytes, error: UnicodeDecodeError, encoding: str) 
         "byte": byte,
         "line": line_of_offset(data, error.start),
     }
+
+
+def refuse_misdeclared_utf8(data: bytes, declared: str, filename: str) -> None:
+    """ExchangeError if a file that declares a one-byte encoding (ISO-8859-1, cp1252…) is UTF-8 text: read as
+    declared, every accented letter would be stored garbled ("página" as "pÃ¡gina"), and no check could tell."""
+    import codecs
+
+    try:
+        name = codecs.lookup(declared).name
+    except LookupError:
+        return
+    if name.startswith(("utf-8", "utf-16", "utf-32")) or data.isascii():
+        return
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return  # not UTF-8: read as declared
+    index = next(n for n, c in enumerate(text) if ord(c) > 127)
+    start = max(text.rfind(" ", 0, index), text.rfind("\n", 0, index), text.rfind(">", 0, index), text.rfind('"', 0, index)) + 1
+    end = min((i for i in (text.find(" ", index), text.find("\n", index), text.find("<", index), text.find('"', index)) if i != -1),
+              default=len(text))
+    word = text[start:end][:30]
+    raise ExchangeError(
+        _("the file declares the encoding %(declared)s, but its text is UTF-8: read as declared, “%(word)s” would be stored "
+          "as “%(garbled)s”. Declare UTF-8 in the file (or save it as %(declared)s) and import it again.")
+        % {"declared": declared, "word": word, "garbled": word.encode("utf-8").decode(name, errors="replace")},
+        filename=filename, line=text.count("\n", 0, index) + 1,
+    )

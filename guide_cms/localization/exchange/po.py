@@ -48,6 +48,7 @@ from .base import (
     parse_source_hash,
     parse_source_version,
     raise_problems,
+    refuse_misdeclared_utf8,
 )
 from .xml import tidy
 
@@ -193,6 +194,7 @@ def _decode(data: bytes, filename: str) -> str:
             filename=filename,
             line=data.count(b"\n", 0, declared.start()) + 1,
         ) from None
+    refuse_misdeclared_utf8(data, charset, filename)
     try:
         return data.decode(name)
     except UnicodeDecodeError as error:

@@ -14,7 +14,7 @@ from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, Ext
 from defusedxml.ElementTree import DefusedXMLParser
 from django.utils.translation import gettext as _
 
-from .base import ExchangeError, describe_undecodable
+from .base import ExchangeError, describe_undecodable, refuse_misdeclared_utf8
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -78,6 +78,8 @@ def _check_encoding(data: bytes, filename: str) -> None:
             data.decode("utf-8")
         except UnicodeDecodeError as error:
             raise ExchangeError(describe_undecodable(data, error, "UTF-8"), filename=filename) from None
+    else:
+        refuse_misdeclared_utf8(data, declared.group(1).decode("ascii"), filename)
 
 
 def parse_xml(data: bytes, filename: str):

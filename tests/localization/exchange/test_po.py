@@ -230,3 +230,10 @@ def test_a_po_file_exported_before_the_end_marker_is_read_without_it():
     old = data[: data.index(END_MARKER_LINES[0].encode())].replace(f'"{HEADER_END_MARKER}: guide_cms:end\\n"\n'.encode(), b"")
     assert HEADER_END_MARKER.encode() not in old
     assert same_units(read_po(old, "old.po"), demo_document("es"))
+
+
+def test_a_utf8_po_file_that_declares_latin1_is_refused_not_stored_garbled():
+    data = write_po(demo_document("es")).replace(b"charset=utf-8", b"charset=ISO-8859-1")
+    error = _error(data)
+    assert "declares the encoding ISO-8859-1, but its text is UTF-8" in error.reason and "Ã" in error.reason
+    assert error.line is not None

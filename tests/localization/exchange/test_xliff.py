@@ -261,3 +261,11 @@ def test_read_xliff_detailed_reports_what_the_file_claimed():
     assert result.ignored_approvals == ["guide.title.1.1"] == list(result.document.ignored_approvals)
     assert result.file_states["guide.title.1.1"].approved is True
     assert by_id(result.document)["guide.title.1.1"].state == "translated"
+
+
+@pytest.mark.parametrize("encoding", ["ISO-8859-1", "windows-1252"])
+def test_a_utf8_xliff_that_declares_a_one_byte_encoding_is_refused_not_stored_garbled(encoding):
+    data = write_xliff(demo_document("es")).replace(b'encoding="UTF-8"', f'encoding="{encoding}"'.encode())
+    assert encoding.encode() in data
+    error = _error(data)
+    assert f"declares the encoding {encoding}, but its text is UTF-8" in error.reason
