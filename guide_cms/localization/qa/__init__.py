@@ -9,7 +9,7 @@ Snapshots are dicts {"title", "summary", "sections": [{"key", "title", "body"}]}
 summary, section titles and bodies). Codes are stable: empty,
 invisible-characters, untranslated, markup, callouts-missing,
 numbers-mismatch (quantities: numbers with their units), glossary,
-length-ratio, cut-short, readability, and section-missing / section-extra from
+length-ratio, cut-short, wrong-script, readability, and section-missing / section-extra from
 check_translation.
 """
 from .checks import (

@@ -16,6 +16,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext
@@ -430,6 +431,60 @@ def check_cut_short(source: TextUnit, target: TextUnit, ctx: CheckContext) -> It
             ) % {"where": named, "end": _last_words(target_text), "mark": mark})
 
 
+# ISO 15924 scripts (as CLDR's likely subtags give them through Babel) -> the first word of the Unicode names
+# of their letters. Greek is left out of "another script": β and µ are written in clinical text of any language.
+_SCRIPT_WORDS = {
+    "Latn": ("LATIN",), "Arab": ("ARABIC",), "Hans": ("CJK",), "Hant": ("CJK",), "Jpan": ("CJK", "HIRAGANA", "KATAKANA"),
+    "Kore": ("HANGUL", "CJK"), "Cyrl": ("CYRILLIC",), "Hebr": ("HEBREW",), "Deva": ("DEVANAGARI",), "Thai": ("THAI",),
+}
+_OTHER_SCRIPT_WORDS = frozenset(word for words in _SCRIPT_WORDS.values() for word in words) - {"LATIN"}
+MIN_LETTERS_OF_ANOTHER_SCRIPT = 3
+MIN_LATIN_LETTERS_ALONE = 12
+
+
+@cache
+def _script_words(language: str) -> tuple[str, ...]:
+    """The name words of the letters language is written in ("es" -> ("LATIN",)), or () when not known."""
+    from babel import Locale
+    from babel.core import get_global
+    from django.utils.translation import to_locale
+
+    try:
+        locale = Locale.parse(to_locale(language))
+    except (ValueError, LookupError):
+        return ()
+    script = locale.script or (get_global("likely_subtags").get(locale.language, "").split("_") + ["", ""])[1]
+    return _SCRIPT_WORDS.get(script, ())
+
+
+def _letters_by_script(text: str) -> Counter:
+    return Counter(unicodedata.name(c, "").split(" ", 1)[0] for c in text if unicodedata.category(c).startswith("L"))
+
+
+@check("wrong-script")
+def check_script(source: TextUnit, target: TextUnit, ctx: CheckContext) -> Iterable[Finding]:
+    """Letters of another script than the language's (text pasted from another language's file), or, in a
+    language not written in Latin letters, a block of Latin words only where the source has other words."""
+    expected = _script_words(ctx.language)
+    if not expected or _base(ctx.language) == _base(ctx.source_language):
+        return
+    for where, source_text, target_text in _compared_parts(source, target):
+        scripts = _letters_by_script(target_text)
+        named = capfirst(where) if where else gettext("The text")
+        foreign = [c for c in target_text if unicodedata.name(c, "").split(" ", 1)[0] in _OTHER_SCRIPT_WORDS - set(expected)]
+        if len(foreign) >= MIN_LETTERS_OF_ANOTHER_SCRIPT:
+            yield _finding("wrong-script", ERROR, target, gettext(
+                "%(where)s has letters of a script %(language)s is not written in (“%(sample)s”): is it text from another "
+                "language's file? Write it in %(language)s."
+            ) % {"where": named, "language": _language_name(ctx.language), "sample": "".join(foreign[:12])})
+        elif ("LATIN" not in expected and not any(scripts[word] for word in expected) and scripts["LATIN"] >= MIN_LATIN_LETTERS_ALONE
+              and normalise_space(target_text) != normalise_space(source_text)):
+            yield _finding("wrong-script", ERROR, target, gettext(
+                "%(where)s has no %(language)s letters, only Latin ones (“%(sample)s”): is it text from another language's file? "
+                "Write it in %(language)s."
+            ) % {"where": named, "language": _language_name(ctx.language), "sample": _shorten(normalise_space(target_text), 40)})
+
+
 @check("numbers-mismatch")
 def check_quantities(source: TextUnit, target: TextUnit, ctx: CheckContext) -> Iterable[Finding]:
     """Doses, times, frequencies and other quantities must match the source, with their units.
@@ -651,6 +706,7 @@ CHECKS: list[Check] = [
     check_glossary,
     check_length_ratio,
     check_cut_short,
+    check_script,
     check_readability,
 ]
 

@@ -26,6 +26,7 @@ STABLE_CODES = [
     "glossary",
     "length-ratio",
     "cut-short",
+    "wrong-script",
     "readability",
 ]
 
