@@ -218,7 +218,7 @@ def text_problems(text: str, *, kind: str = MARKDOWN, max_chars: int | None = No
             problems.append(
                 TextProblem(
                     line, column, "html",
-                    _("HTML is not allowed here (found %(html)s): titles and summaries are plain text.") % {"html": match.group()[:40]},
+                    _("HTML is not allowed here (found %(html)s): write plain text.") % {"html": match.group()[:40]},
                 )
             )
     elif limits:

@@ -268,7 +268,8 @@ def _check_syntax(lines: list[str], filename: str) -> dict[int, int]:
 
 def read_po(data: bytes, filename: str) -> ExchangeDocument:
     """Parse a PO exchange file; raise ExchangeError naming the file and line or unit."""
-    text = _decode(data, filename)
+    # CRLF (Windows) and a lone CR (old Mac tools) end lines too; a CR inside a quoted string is not valid PO anyway.
+    text = _decode(data, filename).replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")  # not splitlines(): U+2028 and friends are text, not line ends
     entry_starts = _check_syntax(lines, filename)
     catalog = _ExchangeCatalog()

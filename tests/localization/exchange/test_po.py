@@ -237,3 +237,9 @@ def test_a_utf8_po_file_that_declares_latin1_is_refused_not_stored_garbled():
     error = _error(data)
     assert "declares the encoding ISO-8859-1, but its text is UTF-8" in error.reason and "Ã" in error.reason
     assert error.line is not None
+
+
+@pytest.mark.parametrize("line_end", [b"\r\n", b"\r"], ids=["CRLF", "CR"])
+def test_po_files_with_windows_or_old_mac_line_ends_read_the_same(line_end):
+    data = write_po(demo_document("es"))
+    assert same_units(read_po(data.replace(b"\n", line_end), "tool.po"), demo_document("es"))
