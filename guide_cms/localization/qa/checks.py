@@ -400,9 +400,10 @@ def _has_letters(text: str) -> bool:
 @check("cut-short", fields=("summary", "body"))
 def check_cut_short(source: TextUnit, target: TextUnit, ctx: CheckContext) -> Iterable[Finding]:
     """Each block (paragraph, list item, callout; the summary) must keep its source's text: a block with no
-    words, or a fifth of its source's length, lost text (an error); one that stops mid-sentence where its
-    source ends a sentence, or is below the length band, may have been cut short (a warning). The whole-field
-    length-ratio check cannot see one block lost among many."""
+    words, or under two fifths of the length band's lower end (a fifth of its source's length between
+    alphabetic languages), lost text (an error); one that stops mid-sentence where its source ends a
+    sentence may have been cut short (a warning). The whole-field length-ratio check cannot see one block
+    lost among many."""
     if _blank(target.text):
         return  # the empty check says so
     low, _high = length_band(ctx.source_language, ctx.language)
