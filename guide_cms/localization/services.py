@@ -310,6 +310,7 @@ class AppliedSegment:
     new: Content
     old_state: str
     state: str
+    kind: str = "paragraph"  # its block's: "title", "summary", "paragraph", "list item", "warning", "tip", "quote"
 
     @property
     def diff_html(self):
@@ -341,15 +342,18 @@ class ImportReport:
     def applied_ids(self) -> list[str]:
         return [a.id for a in self.applied]
 
-    def blocks(self) -> list[tuple[str, int, list[AppliedSegment]]]:
-        """The applied segments grouped by unit and block, in order (for a preview that keeps paragraphs)."""
-        groups: list[tuple[str, int, list[AppliedSegment]]] = []
+    def blocks(self) -> list[tuple[str, str, list[AppliedSegment]]]:
+        """The applied segments grouped by unit and block, in order, with the block named as the QA findings name
+        it ("the warning (block 2)"): for a preview that keeps paragraphs."""
+        from .qa.checks import block_name
+
+        groups: list[tuple[str, int, str, list[AppliedSegment]]] = []
         for applied in self.applied:
             if groups and groups[-1][:2] == (applied.unit, applied.block):
-                groups[-1][2].append(applied)
+                groups[-1][3].append(applied)
             else:
-                groups.append((applied.unit, applied.block, [applied]))
-        return groups
+                groups.append((applied.unit, applied.block, applied.kind, [applied]))
+        return [(unit, block_name(kind, block), segments) for unit, block, kind, segments in groups]
 
 
 def _joined_sentences(unit: ExchangeUnit, current: dict) -> list[str]:
@@ -455,7 +459,7 @@ def translation_import(*, document: ExchangeDocument, user, filename: str, dry_r
                     report.stale.append(unit.id)
                 continue
         seen.add(item_id)
-        source, block_index, _kind = current[item_id]
+        source, block_index, block_kind = current[item_id]
         if unit.incomplete:
             report.incomplete.append((unit.id, list(unit.incomplete)))
             continue
@@ -480,7 +484,7 @@ def translation_import(*, document: ExchangeDocument, user, filename: str, dry_r
             report.unchanged.append(unit.id)
             continue
         changes.append(SegmentChange(item_id, target, state, score, origin))
-        report.applied.append(AppliedSegment(item_id, unit.unit, block_index, old_target, target, old_state, state))
+        report.applied.append(AppliedSegment(item_id, unit.unit, block_index, old_target, target, old_state, state, block_kind))
         if state in (NEEDS_REVIEW, FUZZY):
             report.needs_review.append(item_id)
     # What the file answers for: segments it names (a tool may name a whole block), and sentences a tool joined into one.

@@ -191,3 +191,14 @@ def test_a_file_that_changes_nothing_offers_nothing_to_apply(wf, client):
     edited = data.replace("Tome 5 mg.".encode(), "Tome 5 mg hoy.".encode())
     changed = client.post("/admin/review/translate/upload/", {"file": SimpleUploadedFile(name, edited)}).content.decode()
     assert "Apply these changes" in changed and "there is nothing to apply" not in changed
+
+
+def test_the_preview_names_each_changed_block_by_its_kind(wf, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data, name = export(wf)
+    edited = data.replace("Tome 5 mg.".encode(), "Tome 5 mg hoy.".encode()).replace("No conduzca.".encode(), "No conduzca nunca.".encode())
+    client.force_login(wf.translator_es)
+    page = client.post("/admin/review/translate/upload/", {"file": SimpleUploadedFile(name, edited)}).content.decode()
+    assert "<code>dosing.body</code> · paragraph 1" in page
+    assert "<code>warnings.body</code> · the warning (block 1)" in page

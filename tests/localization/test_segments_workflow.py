@@ -163,37 +163,34 @@ def test_markdown_typed_by_a_translator_stays_text(wf):
     assert "<em>nunca</em>" not in render_markdown(body) and "*nunca*" in render_markdown(body)
 
 
-def test_sentences_a_tool_joined_into_one_segment_are_reported_not_applied(wf):
+def _joined_by_a_tool(wf, first: str, second: str, source: str, target: str) -> bytes:
+    """The guide's XLIFF 2 file with segments first and second (consecutive) joined into one, as a tool would."""
     from guide_cms.localization.exchange import write_xliff2
 
-    document = translation_document(guide=wf.guide, language="es", user=wf.translator_es)
-    data = write_xliff2(document)
+    data = write_xliff2(translation_document(guide=wf.guide, language="es", user=wf.translator_es))
     joined = re.sub(
-        rb'<segment id="dosing.body.1.2".*?</segment>\s*<ignorable>.*?</ignorable>\s*<segment id="dosing.body.1.3".*?</segment>',
-        '<segment id="dosing.body.1.2" state="translated"><source>Read <pc id="2" type="link">the leaflet</pc> first. '
-        'Do not drive afterwards.</source><target>Lea <pc id="2" type="link">el folleto</pc> y no conduzca.</target></segment>'.encode(),
+        rf'<segment id="{re.escape(first)}".*?</segment>\s*<ignorable>.*?</ignorable>\s*<segment id="{re.escape(second)}".*?</segment>'.encode(),
+        f'<segment id="{first}" state="translated"><source>{source}</source><target>{target}</target></segment>'.encode(),
         data, flags=re.S,
     )
     assert joined != data
+    return joined
+
+
+def test_sentences_a_tool_joined_into_one_segment_are_reported_not_applied(wf):
+    joined = _joined_by_a_tool(
+        wf, "dosing.body.1.2", "dosing.body.1.3", 'Read <pc id="2" type="link">the leaflet</pc> first. Do not drive afterwards.',
+        'Lea <pc id="2" type="link">el folleto</pc> y no conduzca.',
+    )
     report = reimport(wf, joined, "joined.xlf")
     assert report.joined == [("dosing.body.1.2", ["dosing.body.1.2", "dosing.body.1.3"])]
     assert Section.objects.get(key="dosing").body_es == BODY_ES
 
 
 def test_sentences_joined_at_the_very_end_of_the_guide_are_reported_not_taken_for_a_cut_off_file(workflow):
-    from guide_cms.localization.exchange import write_xliff2
-
     Section.objects.filter(key="warnings").update(body_en="Do not drive. Avoid alcohol.", body_es="No conduzca. Evite el alcohol.")
     workflow.approve("en")
-    document = translation_document(guide=workflow.guide, language="es", user=workflow.translator_es)
-    data = write_xliff2(document)
-    joined = re.sub(
-        rb'<segment id="warnings.body.1.1".*?</segment>\s*<ignorable>.*?</ignorable>\s*<segment id="warnings.body.1.2".*?</segment>',
-        '<segment id="warnings.body.1.1" state="translated"><source>Do not drive. Avoid alcohol.</source>'
-        '<target>No conduzca ni beba alcohol.</target></segment>'.encode(),
-        data, flags=re.S,
-    )
-    assert joined != data
+    joined = _joined_by_a_tool(workflow, "warnings.body.1.1", "warnings.body.1.2", "Do not drive. Avoid alcohol.", "No conduzca ni beba alcohol.")
     report = reimport(workflow, joined, "joined.xlf")
     assert report.joined == [("warnings.body.1.1", ["warnings.body.1.1", "warnings.body.1.2"])] and report.absent == []
 

@@ -275,12 +275,15 @@ def check_callouts(source: TextUnit, target: TextUnit, ctx: CheckContext) -> Ite
         )
 
 
-def _block_name(kind: str, index: int) -> str:
+def block_name(kind: str, index: int) -> str:
+    """How a finding names block index of a text: "paragraph 2", "the warning (block 3)"."""
     names = {
         "paragraph": gettext("paragraph %(number)d"),
         "list item": gettext("list item %(number)d"),
         "warning": gettext("the warning (block %(number)d)"),
         "tip": gettext("the tip (block %(number)d)"),
+        "title": gettext("the title"),
+        "summary": gettext("the summary"),
     }
     return names.get(kind, gettext("block %(number)d")) % {"number": index}
 
@@ -345,12 +348,12 @@ def _compared_parts(source: TextUnit, target: TextUnit) -> list[tuple[str, str, 
         return [("", source.text, target.text)]
     source_blocks, target_blocks = body_blocks(source.text), body_blocks(target.text)
     if [b.kind for b in source_blocks] == [b.kind for b in target_blocks]:
-        return [(_block_name(s.kind, i), s.text, t.text) for i, (s, t) in enumerate(zip(source_blocks, target_blocks), start=1)]
+        return [(block_name(s.kind, i), s.text, t.text) for i, (s, t) in enumerate(zip(source_blocks, target_blocks), start=1)]
     parts = []
     source_callouts, target_callouts = _callouts(source_blocks), _callouts(target_blocks)
     if [kind for kind, _first, _text in source_callouts] == [kind for kind, _first, _text in target_callouts]:
         for (kind, first, source_text), (_kind, _first, target_text) in zip(source_callouts, target_callouts):
-            parts.append((_block_name(kind, source_blocks.index(first) + 1), source_text, target_text))
+            parts.append((block_name(kind, source_blocks.index(first) + 1), source_text, target_text))
         source_blocks = [b for b in source_blocks if b.callout is None]
         target_blocks = [b for b in target_blocks if b.callout is None]
     parts.append(("", " ".join(b.text for b in source_blocks), " ".join(b.text for b in target_blocks)))
