@@ -80,6 +80,16 @@ class Language:
         return "rtl" if self.locale.character_order == "right-to-left" else "ltr"
 
     @property
+    def script(self) -> str:
+        """The ISO 15924 script it is written in ("Latn", "Arab", "Hans"), from the locale or CLDR's likely subtags."""
+        from babel.core import get_global
+
+        if self.locale.script:
+            return self.locale.script
+        likely = get_global("likely_subtags").get(self.locale.language, "").split("_")
+        return likely[1] if len(likely) > 1 else ""
+
+    @property
     def is_source(self) -> bool:
         return self.code == settings.SOURCE_LANGUAGE
 

@@ -131,25 +131,19 @@ def _one_process_handouts(entries, htmls) -> list[tuple]:
 
 
 def _in_a_process_of_its_own(function, *args):
-    """function(*args) in a new process started as the render workers are (rendering.render_pool); its answer."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    """function(*args) in a new process started as the render workers are; its answer."""
+    from guide_cms.publishing.rendering import worker_processes
 
-    from guide_cms.publishing.render_worker import start
-
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["guide_cms.publishing.render_worker"])
-    with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=start) as executor:
+    with worker_processes(1) as executor:
         return executor.submit(function, *args).result()
 
 
 def _render_worker_peaks() -> list[float]:
     """The peak resident size (MB) of each process of this process's render pool, while it runs."""
-    from guide_cms.publishing import rendering
+    from guide_cms.publishing.rendering import render_worker_pids
 
-    pool = rendering._POOL
     peaks = []
-    for pid in list(getattr(pool, "_processes", None) or {}):
+    for pid in render_worker_pids():
         try:
             with open(f"/proc/{pid}/status") as handle:
                 peaks += [int(line.split()[1]) / 1024 for line in handle if line.startswith("VmHWM:")]

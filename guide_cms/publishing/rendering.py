@@ -201,23 +201,31 @@ _POOL_SIZE = 0
 _POOL_LOCK = threading.Lock()
 
 
+def worker_processes(size: int):
+    """A new ProcessPoolExecutor of size render workers (Django set up, fonts loaded); the caller shuts it down.
+
+    forkserver: workers are forked from a fresh, single-threaded process that has imported Django and
+    WeasyPrint once, never from this (threaded) one.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .render_worker import start
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["guide_cms.publishing.render_worker"])
+    return ProcessPoolExecutor(max_workers=size, mp_context=context, initializer=start)
+
+
 def render_pool(size: int):
     """The process's pool of render workers (started once, kept warm)."""
     global _POOL, _POOL_SIZE
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     with _POOL_LOCK:
         if _POOL is None or _POOL_SIZE != size:
             if _POOL is not None:
                 _POOL.shutdown(wait=False, cancel_futures=True)
-            # forkserver: workers are forked from a fresh, single-threaded process that
-            # has imported Django and WeasyPrint once, never from this (threaded) one.
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["guide_cms.publishing.render_worker"])
-            from .render_worker import start
-
-            _POOL = ProcessPoolExecutor(max_workers=size, mp_context=context, initializer=start)
+            _POOL = worker_processes(size)
             _POOL_SIZE = size
             global _EXIT_REGISTERED
             if not _EXIT_REGISTERED:
@@ -229,6 +237,12 @@ def render_pool(size: int):
 
 
 _EXIT_REGISTERED = False
+
+
+def render_worker_pids() -> list[int]:
+    """The process ids of this process's render workers (none without a pool)."""
+    with _POOL_LOCK:
+        return list(getattr(_POOL, "_processes", None) or {})
 
 
 def warm_pool() -> None:

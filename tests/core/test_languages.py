@@ -19,6 +19,11 @@ def test_arabic_is_right_to_left_and_others_left_to_right():
     assert directions == {"en": "ltr", "es": "ltr", "ar": "rtl", "zh-hans": "ltr", "vi": "ltr"}
 
 
+def test_scripts_come_from_cldr():
+    """What the wrong-script check expects each language's letters to be written in."""
+    assert {lang.code: lang.script for lang in all_languages()} == {"en": "Latn", "es": "Latn", "ar": "Arab", "zh-hans": "Hans", "vi": "Latn"}
+
+
 def test_names_come_from_cldr_in_english_and_in_the_language_itself():
     assert get_language("es").english_name == "Spanish"
     assert get_language("es").native_name == "español"

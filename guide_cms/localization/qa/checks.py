@@ -16,7 +16,6 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext
@@ -413,7 +412,7 @@ def check_cut_short(source: TextUnit, target: TextUnit, ctx: CheckContext) -> It
     for where, source_text, target_text in _compared_parts(source, target):
         if not _has_letters(source_text):
             continue  # no words to keep
-        named = capfirst(where) if where else gettext("The text")
+        named = _named(where)
         if not _has_letters(target_text):
             yield _finding("cut-short", ERROR, target, gettext(
                 "%(where)s has no words (“%(text)s”) where the source has “%(source)s”: its text was lost. Translate it."
@@ -446,23 +445,24 @@ MIN_LETTERS_OF_ANOTHER_SCRIPT = 3
 MIN_LATIN_LETTERS_ALONE = 12
 
 
-@cache
 def _script_words(language: str) -> tuple[str, ...]:
     """The name words of the letters language is written in ("es" -> ("LATIN",)), or () when not known."""
-    from babel import Locale
-    from babel.core import get_global
-    from django.utils.translation import to_locale
+    from guide_cms.core.languages import UnknownLanguage, get_language
 
     try:
-        locale = Locale.parse(to_locale(language))
-    except (ValueError, LookupError):
+        return _SCRIPT_WORDS.get(get_language(language).script, ())
+    except UnknownLanguage:
         return ()
-    script = locale.script or (get_global("likely_subtags").get(locale.language, "").split("_") + ["", ""])[1]
-    return _SCRIPT_WORDS.get(script, ())
 
 
-def _letters_by_script(text: str) -> Counter:
-    return Counter(unicodedata.name(c, "").split(" ", 1)[0] for c in text if unicodedata.category(c).startswith("L"))
+def _script_word(char: str) -> str:
+    """The first word of char's Unicode name: its script for a letter ("LATIN", "ARABIC", "CJK")."""
+    return unicodedata.name(char, "").split(" ", 1)[0]
+
+
+def _named(where: str) -> str:
+    """A block's name for the start of a finding ("Paragraph 2"), or "The text" for a whole one-line field."""
+    return capfirst(where) if where else gettext("The text")
 
 
 @check("wrong-script")
@@ -473,9 +473,9 @@ def check_script(source: TextUnit, target: TextUnit, ctx: CheckContext) -> Itera
     if not expected or _base(ctx.language) == _base(ctx.source_language):
         return
     for where, source_text, target_text in _compared_parts(source, target):
-        scripts = _letters_by_script(target_text)
-        named = capfirst(where) if where else gettext("The text")
-        foreign = [c for c in target_text if unicodedata.name(c, "").split(" ", 1)[0] in _OTHER_SCRIPT_WORDS - set(expected)]
+        scripts = Counter(_script_word(c) for c in target_text if unicodedata.category(c).startswith("L"))
+        named = _named(where)
+        foreign = [c for c in target_text if _script_word(c) in _OTHER_SCRIPT_WORDS - set(expected)]
         if len(foreign) >= MIN_LETTERS_OF_ANOTHER_SCRIPT:
             yield _finding("wrong-script", ERROR, target, gettext(
                 "%(where)s has letters of a script %(language)s is not written in (“%(sample)s”): is it text from another "
