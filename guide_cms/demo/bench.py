@@ -248,6 +248,7 @@ class Benchmark:
             self._admin_pages("")
             if self.scale > 1:
                 self._scale_up()
+            self._admin_saves()
         self._checks_and_memory()
         self.facts["render worker peak MB"] = max(_render_worker_peaks(), default=None)
         return self.report()
@@ -548,6 +549,40 @@ class Benchmark:
                                  note="median of 3"))
             self.out(f"  {name}: {median * 1000:.0f} ms, {queries} queries")
 
+    def _admin_saves(self):
+        """One save of a guide's change page with one section body changed: merged onto the page's revisions under
+        one lock of the guide. Its queries must not grow with the sections (a guide of the library's size, then 50)."""
+        from django.test import Client
+        from django.urls import reverse
+
+        from guide_cms.guides.services import guide_create, section_create
+
+        self.out("Admin saves (merge onto the page's revisions)")
+        editor = self.users["editor"]
+        for count in sorted({self.sections, 50}):
+            guide = guide_create(user=editor, slug=f"bench-save-{count}", title="Saving")
+            for n in range(count):
+                section_create(guide=guide, user=editor, key=f"part-{n}", title=f"Part {n}", body=f"Take {n + 1} mg.")
+            client = Client()
+            client.force_login(editor)
+            url = reverse("admin:guides_guide_change", args=[guide.pk])
+            timings, queries = [], None
+            for attempt in range(3):
+                data = _change_page_post(client.get(url))
+                data["sections-0-body_en"] = f"Take {attempt + 10} mg."
+                counter = _Queries()
+                start = time.perf_counter()
+                with connection.execute_wrapper(counter):
+                    response = client.post(url, data)
+                timings.append(time.perf_counter() - start)
+                queries = counter.count
+                if response.status_code != 302:
+                    raise RuntimeError(f"{url}: the save answered {response.status_code}")
+            median = statistics.median(timings)
+            self.rows.append(Row(name=f"guide page save, 1 of {count} sections changed", wall=median, units=1, unit="saves",
+                                 queries=queries, note="median of 3"))
+            self.out(f"  {count} sections: {median * 1000:.0f} ms, {queries} queries")
+
     def _in_review(self):
         """New English versions of a page of the library's guides, in review (rows made directly, as in
         _scale_up: the review queue has a page to show at both sizes; nothing published changes)."""
@@ -755,6 +790,22 @@ class Benchmark:
     def peak_memory(self) -> float | None:
         peaks = [row.peak_mb for row in self.rows if row.peak_mb is not None]
         return max(peaks) if peaks else _peak_mb()
+
+
+def _change_page_post(response) -> dict:
+    """The POST a browser sends from an admin change page: every field the page renders, as rendered."""
+    html, data = response.content.decode(), {"_save": "Save"}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update({management.add_prefix(name): management[name].value() for name in management.fields})
+        forms += inline.formset.forms
+    for form in forms:
+        for name in form.fields:
+            key, value = form.add_prefix(name), form[name].value()
+            if value not in (None, False) and f'name="{key}"' in html:
+                data[key] = "on" if value is True else value
+    return data
 
 
 def format_table(report: dict) -> str:

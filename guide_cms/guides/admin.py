@@ -5,7 +5,7 @@ guide_cms.core.permissions; writes go through guide_cms.guides.services.
 """
 from django import forms
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -17,13 +17,15 @@ from guide_cms.core import permissions
 from guide_cms.core.admin import InvalidPostIsBadRequest
 from guide_cms.core.languages import get_language
 
-from . import services
+from guide_cms.core.merge import rebase_token
+
+from . import edits, services
+from .edits import GUIDE_SETTINGS, SECTION_STRUCTURE
 from .models import Guide, Section
 from .text_fields import FIELD_KINDS, FIELD_MAX_CHARS, GUIDE_TEXT_FIELDS, SECTION_TEXT_FIELDS, columns_for, split_column
 from .text_rules import TextRefused, clean_text
 
-GUIDE_SETTINGS = ("slug", "safety_critical", "review_interval_months")
-SECTION_STRUCTURE = ("key", "position")
+SECTION_FIELDS = ("key", *SECTION_STRUCTURE)
 _MODEL_FIELDS = {f.name for model in (Guide, Section) for f in model._meta.get_fields()}
 
 
@@ -70,52 +72,166 @@ def _clean_text_columns(form, fields) -> None:
             form.add_error(column, exc)
 
 
+def _shown(value) -> str:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return str(value) if value not in (None, "") else _("(empty)")
+
+
+def _merge_or_refuse(form, plan, scope: str) -> None:
+    """Put a merge's conflicts on the form: each conflicting box shows their value beside the user's, kept as typed.
+
+    The form's base moves to their value for those boxes only, so saving
+    again keeps what the user then chooses; nothing of this save is written.
+    """
+    if not plan.conflicts:
+        return
+    for conflict in plan.conflicts:
+        form.add_error(conflict.unit, ValidationError(format_html(
+            '{}<div class="gc-theirs" dir="auto">{}</div>',
+            _("Someone else saved this after you opened the page. Their saved value:"), _shown(conflict.theirs),
+        ), code="conflict"))
+    form.add_error(None, ValidationError(plan.conflict_message(), code="conflict"))
+    form.data = form.data.copy()
+    key = form.add_prefix("base")
+    form.data[key] = rebase_token(form.data.get(key, ""), scope, {c.unit: c.theirs for c in plan.conflicts})
+
+
 class GuideForm(forms.ModelForm):
+    # The revisions of the page's units when it was loaded (guides.edits): a save merges onto them.
+    base = forms.CharField(widget=forms.HiddenInput, required=False)
+    merge = None
+
     class Meta:
         model = Guide
         fields = "__all__"
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.fields["base"].initial = edits.guide_base(self.instance, self.units())
+
+    def units(self) -> list[str]:
+        """The editable fields this page shows that a save merges (settings and text columns)."""
+        return [n for n in self.fields if (n in GUIDE_SETTINGS or split_column(n, GUIDE_TEXT_FIELDS)) and not self.fields[n].disabled]
+
     def clean(self):
         cleaned = super().clean()
         _clean_text_columns(self, GUIDE_TEXT_FIELDS)
+        if self.instance.pk:
+            locked = edits.lock_guide(self.instance)
+            self.instance._merge_locked = True  # the sections' formset reads under this lock
+            values = {unit: cleaned[unit] for unit in self.units() if unit in cleaned}
+            try:
+                self.merge = edits.merge_guide(locked=locked, token=cleaned.get("base"), values=values)
+            except edits.BaseRevisionError as exc:
+                raise ValidationError(str(exc), code="base_revision") from None
+            _merge_or_refuse(self, self.merge, edits.guide_scope_token(locked))
         return cleaned
 
 
 class SectionForm(forms.ModelForm):
-    # The drafts' fingerprint when the page was loaded (see services.section_draft_fingerprint).
-    fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The revisions of this section's units when the page was loaded (guides.edits).
+    base = forms.CharField(widget=forms.HiddenInput, required=False)
+    merge = None
 
     class Meta:
         model = Section
         fields = "__all__"
 
+    def units(self) -> list[str]:
+        return [n for n in self.fields if (n in SECTION_STRUCTURE or split_column(n, SECTION_TEXT_FIELDS)) and not self.fields[n].disabled]
+
     def clean(self):
         cleaned = super().clean()
         _clean_text_columns(self, SECTION_TEXT_FIELDS)
-        section = self.instance
-        if section.pk and self.has_changed() and cleaned.get("fingerprint"):
-            current = Section.objects.select_related("guide").get(pk=section.pk)
-            try:
-                services.section_check_fingerprint(current, self.user, cleaned["fingerprint"])
-            except services.ConcurrentEdit as exc:
-                raise ValidationError(str(exc), code="concurrent_edit") from None
         return cleaned
+
+
+class _PostedSection(forms.ModelChoiceField):
+    """The hidden id of a section form, looked up in the formset's one read of the guide's sections.
+
+    Django's own field asks the database once per form (a save's queries
+    would grow with the sections); a section removed meanwhile is named.
+    """
+
+    def __init__(self, *args, sections: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sections = sections
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self.sections[int(value)]
+        except (KeyError, TypeError, ValueError):
+            raise ValidationError(
+                _("Someone else removed this section after you opened the page; your changes to it were not saved."), code="removed"
+            ) from None
+
+
+class SectionFormSet(forms.BaseInlineFormSet):
+    """Merges every section form of the page onto the sections as stored, read once under the guide's lock."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        pk = self._pk_field.name
+        if pk in form.fields and isinstance(form.fields[pk], forms.ModelChoiceField):
+            old = form.fields[pk]
+            if not hasattr(self, "_posted_sections"):
+                self._posted_sections = {s.pk: s for s in self.get_queryset()}
+            form.fields[pk] = _PostedSection(
+                old.queryset, initial=old.initial, required=False, widget=old.widget, sections=self._posted_sections,
+            )
+
+    def clean(self):
+        super().clean()
+        existing = [f for f in self.forms if f.instance.pk and hasattr(f, "cleaned_data")]
+        if not existing or not self.instance.pk:
+            return
+        if not getattr(self.instance, "_merge_locked", False):
+            edits.lock_guide(self.instance)
+        current = {s.pk: s for s in Section.objects.filter(guide=self.instance)}
+        refused = []  # a deleted form's own errors are not shown: refusing a deletion is the formset's error
+        for form in existing:
+            section = current.get(form.instance.pk)
+            if section is None:
+                form.add_error(None, _("Someone else removed this section after you opened the page; your changes to it were not saved."))
+                continue
+            token = form.cleaned_data.get("base")
+            try:
+                if form.cleaned_data.get("DELETE"):
+                    changed = edits.section_deletion_conflict(current=section, token=token)
+                    if changed:
+                        refused.append(_(
+                            "Someone else changed %(units)s after you opened the page: the section was not removed. Reload the page "
+                            "to see their text before removing it."
+                        ) % {"units": ", ".join(changed)})
+                    continue
+                values = {unit: form.cleaned_data[unit] for unit in form.units() if unit in form.cleaned_data}
+                form.merge = edits.merge_section(current=section, token=token, values=values)
+            except edits.BaseRevisionError as exc:
+                refused.append(str(exc))
+                continue
+            _merge_or_refuse(form, form.merge, edits.section_scope_token(section))
+        if refused:
+            raise ValidationError(refused)
 
 
 class SectionInline(admin.StackedInline):
     model = Section
     form = SectionForm
+    formset = SectionFormSet
     extra = 0
     ordering = ("position", "id")
 
     def get_fields(self, request, obj=None):
-        structure = list(SECTION_STRUCTURE)
-        return [*structure, *_text_columns(SECTION_TEXT_FIELDS, request.user, obj), "fingerprint"]
+        return [*SECTION_FIELDS, *_text_columns(SECTION_TEXT_FIELDS, request.user, obj), "base"]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = _readonly_text_columns(SECTION_TEXT_FIELDS, request.user, obj)
         if not permissions.can_manage_guides(request.user):
-            readonly = [*SECTION_STRUCTURE, *readonly]
+            readonly = [*SECTION_FIELDS, *readonly]
         return readonly
 
     def get_fieldsets(self, request, obj=None):
@@ -136,17 +252,15 @@ class SectionInline(admin.StackedInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        user = request.user
 
         class UserSectionForm(formset.form):
             def __init__(self, *args, **kw):
                 super().__init__(*args, **kw)
-                self.user = user
                 if self.instance.pk and "key" in self.fields:
                     # Translation files and versions refer to the key: fixed once created.
                     self.fields["key"].disabled = True
-                if self.instance.pk and "fingerprint" in self.fields:
-                    self.fields["fingerprint"].initial = services.section_draft_fingerprint(self.instance, user)
+                if self.instance.pk and not self.is_bound:
+                    self.fields["base"].initial = edits.section_base(self.instance)
 
         formset.form = UserSectionForm
         return formset
@@ -191,7 +305,8 @@ class GuideAdmin(InvalidPostIsBadRequest, admin.ModelAdmin):
         return due
 
     def get_fields(self, request, obj=None):
-        return [*GUIDE_SETTINGS, *_text_columns(GUIDE_TEXT_FIELDS, request.user, obj), "last_approved_on"]
+        base = ["base"] if obj is not None else []  # the revisions the page was loaded with (GuideForm)
+        return [*GUIDE_SETTINGS, *_text_columns(GUIDE_TEXT_FIELDS, request.user, obj), "last_approved_on", *base]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = [*_readonly_text_columns(GUIDE_TEXT_FIELDS, request.user, obj), "last_approved_on"]
@@ -231,12 +346,7 @@ class GuideAdmin(InvalidPostIsBadRequest, admin.ModelAdmin):
         if request.method == "POST":
             obj = self.get_object(request, object_id) if object_id else None
             self._refuse_fields_not_editable(request, obj)
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except services.ConcurrentEdit as exc:
-            # Lost the race after the form's own check: the transaction rolled back.
-            self.message_user(request, str(exc), messages.ERROR)
-            return self.response_post_save_change(request, None) if object_id else self.response_post_save_add(request, None)
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def _refuse_fields_not_editable(self, request, obj):
         """A POST naming a field this user cannot edit is forged: refuse it whole."""
@@ -257,7 +367,6 @@ class GuideAdmin(InvalidPostIsBadRequest, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         user = request.user
         data = form.cleaned_data
-        text = {c: data[c] or "" for c in form.changed_data if split_column(c, GUIDE_TEXT_FIELDS)}
         if not change:
             source = get_language(obj.source_language)
             created = services.guide_create(
@@ -271,7 +380,10 @@ class GuideAdmin(InvalidPostIsBadRequest, admin.ModelAdmin):
             # The inline formsets were bound to obj; give it the new row's identity.
             obj.pk, obj._state.adding = created.pk, False
             return
-        settings_changed = {f: data[f] for f in GUIDE_SETTINGS if f in form.changed_data}
+        # Only what this user changed since loading the page (the merge in GuideForm.clean), never the rest of the form.
+        writes = form.merge.writes
+        settings_changed = {f: v for f, v in writes.items() if f in GUIDE_SETTINGS}
+        text = {c: v or "" for c, v in writes.items() if split_column(c, GUIDE_TEXT_FIELDS)}
         if settings_changed:
             services.guide_update_settings(guide=obj, user=user, **settings_changed)
         if text:
@@ -279,6 +391,7 @@ class GuideAdmin(InvalidPostIsBadRequest, admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         user, guide = request.user, form.instance
+        texts: dict[str, dict[str, str]] = {}
         for section_form in formset.forms:
             section = section_form.instance
             data = getattr(section_form, "cleaned_data", {})
@@ -300,11 +413,13 @@ class GuideAdmin(InvalidPostIsBadRequest, admin.ModelAdmin):
                         body=data.get(source.field("body")) or "",
                     )
                 continue
-            if "position" in section_form.changed_data:
-                services.section_move(section=section, user=user, position=data["position"])
-            text = {c: data[c] or "" for c in section_form.changed_data if split_column(c, SECTION_TEXT_FIELDS)}
+            # Only what this user changed since loading the page (SectionFormSet.clean's merge).
+            writes = section_form.merge.writes
+            if "position" in writes:
+                services.section_move(section=section, user=user, position=writes["position"])
+            text = {c: v or "" for c, v in writes.items() if split_column(c, SECTION_TEXT_FIELDS)}
             if text:
-                services.section_update_drafts(
-                    section=section, user=user, values=text, expected_fingerprint=data.get("fingerprint") or None
-                )
+                texts[section.key] = text
+        if texts:
+            services.sections_update_drafts(guide=guide, user=user, values=texts)
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []

@@ -5,8 +5,6 @@ changes, and writes only the columns that changed.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -16,16 +14,12 @@ from django.utils.translation import gettext as _
 from guide_cms.core.audit import audit_append, audit_append_many
 from guide_cms.core.models import AuditEvent
 from guide_cms.core.languages import Language, get_language, source_language
-from guide_cms.core.permissions import editable_languages, require_edit_language, require_manage_guides
+from guide_cms.core.permissions import require_edit_language, require_manage_guides
 
 from .importer import ParsedGuide
 from .models import Guide, Section
 from .text_fields import FIELD_KINDS, FIELD_MAX_CHARS, GUIDE_TEXT_FIELDS, SECTION_TEXT_FIELDS, field_label, split_column
 from .text_rules import TextRefused, clean_text, normalise
-
-
-class ConcurrentEdit(Exception):
-    """The row changed since the editor loaded it; their edit was not saved."""
 
 
 class ImportConflict(ValueError):
@@ -105,39 +99,27 @@ def _audit_text_edits(user, obj, guide: Guide, old: dict, changed: list[str], fi
     audit_append_many(_text_edit_events(user, obj, guide, old, changed, fields))
 
 
-def section_draft_fingerprint(section: Section, user) -> str:
-    """A hash of the section's drafts in the languages user may edit.
+def lock_guide(guide: Guide | int) -> Guide:
+    """The guide's row, locked until the transaction ends.
 
-    An edit form carries it; if it no longer matches at save time, someone
-    else changed that text meanwhile. Other languages do not count, so an
-    editor and a translator never block each other.
+    Every writer of a guide's settings, sections or drafts takes this lock
+    first, so a merge (guides.edits, localization) reads what it compares under
+    it and nobody writes between that read and its write.
     """
-    columns = sorted(
-        lang.field(name) for lang in map(get_language, editable_languages(user, section.guide)) for name in SECTION_TEXT_FIELDS
-    )
-    payload = json.dumps({c: _stored(c, getattr(section, c), SECTION_TEXT_FIELDS) for c in columns}, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(payload.encode()).hexdigest()
-
-
-def section_check_fingerprint(section: Section, user, expected: str) -> None:
-    if section_draft_fingerprint(section, user) != expected:
-        raise ConcurrentEdit(
-            _("Section '%(title)s' was changed by someone else while you edited it. Copy your text, reload the page to see theirs, and edit again; nothing was saved.")
-            % {"title": section.title_en or section.key}
-        )
+    return Guide.objects.select_for_update().get(pk=getattr(guide, "pk", guide))
 
 
 @transaction.atomic
-def section_update_drafts(*, section: Section, user, values: dict[str, str], expected_fingerprint: str | None = None) -> list[str]:
+def section_update_drafts(*, section: Section, user, values: dict[str, str]) -> list[str]:
     """Write draft text columns of one section (e.g. {"body_es": ...}); return the columns changed.
 
-    Refuses columns of languages the user may not edit, and (with
-    expected_fingerprint) an edit of text that changed since it was loaded.
+    Writes the values given, whatever the section holds now: callers that
+    write what a person typed merge it first (guides.edits). Raises
+    PermissionDenied for a language the user may not edit, TextRefused.
     """
     values = _clean_columns(user, section.guide, values, SECTION_TEXT_FIELDS, owner=section.key)
-    locked = Section.objects.select_for_update(of=("self",)).select_related("guide").get(pk=section.pk)
-    if expected_fingerprint is not None:
-        section_check_fingerprint(locked, user, expected_fingerprint)
+    lock_guide(section.guide_id)
+    locked = Section.objects.select_related("guide").get(pk=section.pk)
     changed = [column for column, value in values.items() if _stored(column, getattr(locked, column), SECTION_TEXT_FIELDS) != value]
     if changed:
         old = {column: getattr(locked, column) for column in changed}
@@ -155,7 +137,8 @@ def sections_update_drafts(*, guide: Guide, user, values: dict[str, dict[str, st
     one lock, a write per section that changed, and their audit events in one INSERT.
     Returns the columns changed; raises as section_update_drafts does, writing nothing."""
     cleaned = {key: _clean_columns(user, guide, columns, SECTION_TEXT_FIELDS, owner=key) for key, columns in values.items()}
-    locked = {s.key: s for s in Section.objects.select_for_update(of=("self",)).filter(guide=guide, key__in=list(cleaned))}
+    lock_guide(guide)
+    locked = {s.key: s for s in Section.objects.filter(guide=guide, key__in=list(cleaned))}
     changed_columns, events = [], []
     for key, columns in cleaned.items():
         section = locked[key]
@@ -176,7 +159,7 @@ def sections_update_drafts(*, guide: Guide, user, values: dict[str, dict[str, st
 def guide_update_drafts(*, guide: Guide, user, values: dict[str, str]) -> list[str]:
     """Write draft title/summary columns of a guide; return the columns changed."""
     values = _clean_columns(user, guide, values, GUIDE_TEXT_FIELDS, owner="")
-    locked = Guide.objects.select_for_update().get(pk=guide.pk)
+    locked = lock_guide(guide)
     changed = [column for column, value in values.items() if _stored(column, getattr(locked, column), GUIDE_TEXT_FIELDS) != value]
     if changed:
         old = {column: getattr(locked, column) for column in changed}
@@ -214,7 +197,7 @@ def guide_update_settings(*, guide: Guide, user, **settings_values) -> list[str]
     unknown = set(settings_values) - allowed
     if unknown:
         raise ValueError(f"not guide settings: {sorted(unknown)}")
-    locked = Guide.objects.select_for_update().get(pk=guide.pk)
+    locked = lock_guide(guide)
     changed = [name for name, value in settings_values.items() if getattr(locked, name) != value]
     if changed:
         old = {name: getattr(locked, name) for name in changed}
@@ -234,6 +217,7 @@ def guide_update_settings(*, guide: Guide, user, **settings_values) -> list[str]
 def section_create(*, guide: Guide, user, key: str, title: str, body: str, position: int | None = None) -> Section:
     """Add a section with its source-language text (editors only)."""
     require_manage_guides(user)
+    lock_guide(guide)
     source = get_language(guide.source_language)
     if position is None:
         position = (guide.sections.order_by("-position").values_list("position", flat=True).first() or 0) + 1
@@ -254,6 +238,7 @@ def section_create(*, guide: Guide, user, key: str, title: str, body: str, posit
 @transaction.atomic
 def section_move(*, section: Section, user, position: int) -> None:
     require_manage_guides(user)
+    lock_guide(section.guide_id)
     old = section.position
     if Section.objects.filter(pk=section.pk).exclude(position=position).update(position=position):
         audit_append(actor=user, action="section.move", obj=section, scope=guide_scope(section.guide), data={"key": section.key, "old": old, "new": position})
@@ -264,7 +249,8 @@ def section_move(*, section: Section, user, position: int) -> None:
 def section_delete(*, section: Section, user) -> None:
     """Remove a section and its drafts in every language (editors only)."""
     require_manage_guides(user)
-    locked = Section.objects.select_for_update().get(pk=section.pk)
+    lock_guide(section.guide_id)
+    locked = Section.objects.get(pk=section.pk)
     texts = {f.name: getattr(locked, f.name) for f in Section._meta.concrete_fields if split_column(f.name, SECTION_TEXT_FIELDS)}
     audit_append(actor=user, action="section.delete", obj=locked, scope=guide_scope(locked.guide), data={"key": locked.key, "old": texts})
     locked.delete()

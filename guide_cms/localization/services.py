@@ -18,7 +18,8 @@ from guide_cms.core.audit import audit_append
 from guide_cms.core.languages import get_language
 from guide_cms.core.permissions import require_edit_glossary, require_edit_language, visible_languages
 from guide_cms.guides.models import Guide, Section, Version, VersionStatus
-from guide_cms.guides.services import draft_scope, guide_update_drafts, sections_update_drafts
+from guide_cms.core.merge import BaseRevisionError, Conflict, Merge, rebase_token
+from guide_cms.guides.services import draft_scope, guide_update_drafts, lock_guide, sections_update_drafts
 from guide_cms.guides.text_limits import MAX_BODY_CHARS
 from guide_cms.guides.text_rules import TextRefused, clean_text
 
@@ -28,6 +29,7 @@ from .exchange import (
     FORMATS, FUZZY, MEMORY, NEEDS_REVIEW, NEW, TRANSLATED, ExchangeDocument, ExchangeError, ExchangeUnit, Match,
 )
 from .inline import Content, code_problems, plain, with_source_codes
+from .merging import block_changed_since, merge_segments, segment_bases, segments_base, segments_scope
 from .memory import IN_CONTEXT, entry_values, exact_matches, fuzzy_matches, verified_memory
 from .models import GlossaryTerm, MemoryEntry, SegmentDraft
 from .qa import Finding
@@ -263,14 +265,18 @@ def translation_document(*, guide: Guide, language: str, user) -> ExchangeDocume
     source_version = current_source_version(guide)
     if source_version is None:
         raise ExchangeError(_("The source of '%(guide)s' has no approved version yet: there is nothing to translate.") % {"guide": guide.slug})
+    guide.refresh_from_db()  # the file's base revisions are those of the stored drafts, never of a caller's older copy
     draft = translation_draft(guide, lang.code)
     offers = prefill_from_memory(draft)
     units = []
+    shown = {}  # memory proposals written in place of the stored target: an import never applies one over a newer save
     for item in draft.items:
         target, state, match, note = item.target, item.state, None, UNIT_NOTE
         offer = offers.get(item.id)
         if offer is not None:
             target, state, match = offer.target, offer.state, offer.match
+            if target != item.target:
+                shown[item.id] = target
         elif item.stale:
             state = NEEDS_REVIEW
         if item.stale:
@@ -279,6 +285,7 @@ def translation_document(*, guide: Guide, language: str, user) -> ExchangeDocume
     return ExchangeDocument(
         guide=guide.slug, source_language=guide.source_language, target_language=lang.code,
         source_version=source_version.number, source_hash=source_version.content_hash, units=tuple(units),
+        base=segments_base(draft, shown),
     )
 
 
@@ -327,6 +334,9 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     kept_empty: list[str] = field(default_factory=list)  # empty in the file: the draft was kept
     stale: list[str] = field(default_factory=list)  # source changed since export: not applied
+    # Saved here since the export and left as exported in the file: kept, the file's older text not applied.
+    kept: list[str] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)  # changed in the file *and* here since the export: not applied
     incomplete: list[tuple[str, list[str]]] = field(default_factory=list)  # a CAT tool's sub-segments left empty: not applied
     missing: list[str] = field(default_factory=list)  # source segments the file does not have
     absent: list[str] = field(default_factory=list)  # translated segments the file does not have: kept as they are
@@ -412,6 +422,14 @@ def translation_import(*, document: ExchangeDocument, user, filename: str, dry_r
     if lang.code == guide.source_language:
         raise ImportRefused(_("%(file)s: its target language is the source language; source text is edited by editors, not imported.") % {"file": filename})
     require_edit_language(user, lang.code, guide)
+    lock_guide(guide)  # the drafts the merge compares stay as read until the import commits
+    try:
+        bases = segment_bases(document.base, guide, lang.code)
+    except BaseRevisionError as exc:
+        raise ImportRefused(_(
+            "%(file)s: %(reason)s The file must carry the revisions it was exported with (the X-Guide-CMS-Base header of a PO "
+            "file, the gc:base attribute of an XLIFF file's <file>): without them an older file could undo newer work."
+        ) % {"file": filename, "reason": exc}) from None
     source_version = current_source_version(guide)
     if source_version is None:
         raise ImportRefused(_("%(file)s: the source of '%(guide)s' has no approved version.") % {"file": filename, "guide": guide.slug})
@@ -483,6 +501,22 @@ def translation_import(*, document: ExchangeDocument, user, filename: str, dry_r
         if old and not old.stale and plain(old_target) == plain(target) and old_target == target and old_state == state:
             report.unchanged.append(unit.id)
             continue
+        if old_target != target and unit.id not in bases:  # a whole block, its sentences joined by the tool
+            changed_since = block_changed_since(draft, bases, item_id)
+            if changed_since is None:
+                refused.append(_("unit '%(unit)s': the file does not say which revision it was exported with.") % {"unit": unit.id})
+                continue
+            if changed_since:
+                report.conflicts.append(Conflict(item_id, item_id, plain(target), _("(a sentence of it was saved since the export)")))
+                continue
+        elif old_target != target:  # a text change: merged onto the revision the file was exported with
+            plan = merge_segments(draft, {item_id: bases[unit.id]}, {item_id: target})
+            if plan.conflicts:
+                report.conflicts += plan.conflicts
+                continue
+            if item_id not in plan.writes:
+                report.kept.append(item_id)
+                continue
         changes.append(SegmentChange(item_id, target, state, score, origin))
         report.applied.append(AppliedSegment(item_id, unit.unit, block_index, old_target, target, old_state, state, block_kind))
         if state in (NEEDS_REVIEW, FUZZY):
@@ -514,6 +548,7 @@ def translation_import(*, document: ExchangeDocument, user, filename: str, dry_r
     audit_append(
         actor=user, action="translation.import", obj=guide, scope=draft_scope(guide, lang.code),
         data={"file": filename, "applied": report.applied_ids, "stale": report.stale, "incomplete": [u for u, _m in report.incomplete],
+              "conflicts": [c.unit for c in report.conflicts], "kept": report.kept,
               "needs_review": report.needs_review, "dry_run": dry_run},
     )
     report.findings, _source = draft_findings(guide, lang.code)
@@ -629,9 +664,16 @@ class EditorRow:
     source: str  # the source, with the same placeholders
     offer: MemoryOffer | None  # the memory's proposal
     prefilled: bool  # value comes from the memory, not from the draft
+    theirs: str | None = None  # after a conflict: the target someone else saved meanwhile
 
 
-def segment_editor_rows(*, guide: Guide, language: str, user) -> list[EditorRow]:
+@dataclass
+class EditorPage:
+    rows: list[EditorRow]
+    base: str  # the revisions the page shows (merging.segments_base): a save merges onto them
+
+
+def segment_editor_page(*, guide: Guide, language: str, user) -> EditorPage:
     """What the editor shows: each sentence's source, its translation or the memory's, and the memory's proposal."""
     from .inline import to_tagged
 
@@ -640,13 +682,15 @@ def segment_editor_rows(*, guide: Guide, language: str, user) -> list[EditorRow]
         raise PermissionDenied(_("You may not read the %(language)s drafts.") % {"language": lang.display_name})
     draft = mark_signed_text(translation_draft(guide, lang.code))
     offers = memory_offers(draft, draft.items) if draft.items else {}
-    rows = []
+    rows, shown = [], {}
     for item in draft.items:
         offer = offers.get(item.id)
         prefill = offer is not None and (not item.target or item.stale)
         value = offer.target if prefill else item.target
+        if prefill:
+            shown[item.id] = value
         rows.append(EditorRow(item, to_tagged(value, po=True), to_tagged(item.source, po=True), offer, prefill))
-    return rows
+    return EditorPage(rows, segments_base(draft, shown))
 
 
 class SegmentsRefused(Exception):
@@ -657,51 +701,94 @@ class SegmentsRefused(Exception):
         super().__init__("; ".join(f"{uid}: {message}" for uid, message in problems))
 
 
-def segments_edit(*, guide: Guide, language: str, user, values: dict[str, str], reviewed: set[str] = frozenset()) -> list[str]:
-    """Save the editor's sentences: changed text is translated (or from memory when it is the memory's proposal
-    unchanged); a sentence ticked reviewed is translated. All or nothing; returns the columns changed."""
+class SegmentsConflict(Exception):
+    """Someone else saved some of the same sentences since the page was loaded; nothing was saved.
+
+    .merge: its conflicts (with both targets); .base: the page's token moved
+    to their targets for those sentences only, so saving again is deliberate.
+    """
+
+    def __init__(self, plan: Merge, base: str):
+        self.merge, self.base = plan, base
+        super().__init__(plan.conflict_message())
+
+
+def _editor_targets(draft: TranslationDraft, values: dict[str, str]) -> tuple[dict[str, Content], list[tuple[str, str]]]:
+    """The editor's boxes read as targets ({segment id: target}; an empty box is no target), and their problems."""
     from .exchange.xml import tidy
     from .inline import TaggedError, from_tagged
 
-    lang = get_language(language)
-    require_edit_language(user, lang.code, guide)
-    draft = translation_draft(guide, lang.code)
-    offers = memory_offers(draft, draft.items) if draft.items else {}
-    changes, problems = [], []
-    for item in draft.items:
-        if item.id not in values:
-            continue
+    sources = {item.id: item.source for item in draft.items}
+    targets, problems = {}, []
+    for item_id, value in values.items():
+        source = sources.get(item_id)
         try:
-            target = tidy(from_tagged(values[item.id], po=True))
+            target = tidy(from_tagged(value, po=True))
         except TaggedError as error:
-            problems.append((item.id, _("%(code)s is not a placeholder.") % {"code": error.args[0]}))
+            problems.append((item_id, _("%(code)s is not a placeholder.") % {"code": error.args[0]}))
             continue
         if not plain(target).strip():
+            targets[item_id] = ()
             continue
-        bad = code_problems(item.source, target)
+        if source is None:  # re-paired since the page was loaded: the merge names it
+            targets[item_id] = target
+            continue
+        bad = code_problems(source, target)
         if bad:
-            problems.append((item.id, " ".join(bad)))
+            problems.append((item_id, " ".join(bad)))
             continue
         try:
-            clean_text(plain(target), kind="line", field=item.id, max_chars=MAX_BODY_CHARS)  # the field's limits apply when written
+            clean_text(plain(target), kind="line", field=item_id, max_chars=MAX_BODY_CHARS)  # the field's limits apply when written
         except TextRefused as exc:
-            problems += [(item.id, message) for message in exc.messages]
+            problems += [(item_id, message) for message in exc.messages]
             continue
-        target = with_source_codes(item.source, target)
-        offer = offers.get(item.id)
-        if target == item.target and not item.stale:
-            if item.id in reviewed and item.state != TRANSLATED and item.state != MEMORY:
-                changes.append(SegmentChange(item.id, target, TRANSLATED))
-            continue
-        if target == item.target and item.stale and item.id in reviewed:
-            changes.append(SegmentChange(item.id, target, TRANSLATED))
-        elif offer is not None and target == offer.target:
-            state = TRANSLATED if item.id in reviewed else offer.state
-            changes.append(SegmentChange(item.id, target, state, offer.match.score, offer.match.origin))
-        elif target != item.target:
-            changes.append(SegmentChange(item.id, target, TRANSLATED))
+        targets[item_id] = with_source_codes(source, target)
+    return targets, problems
+
+
+@transaction.atomic
+def segments_edit(*, guide: Guide, language: str, user, values: dict[str, str], base: str | None,
+                  reviewed: set[str] = frozenset()) -> list[str]:
+    """Save the editor's sentences ({segment id: text with placeholders}) onto the page's base (merging).
+
+    A sentence the translator changed is translated (or from memory when it is
+    the memory's proposal unchanged); one ticked reviewed is translated; a
+    sentence left as shown is not written, whatever happened to it since. All
+    or nothing; returns the columns changed. Raises SegmentsRefused (bad
+    text), SegmentsConflict (someone else saved one of the same sentences
+    since), BaseRevisionError (a missing or altered base), PermissionDenied.
+    """
+    lang = get_language(language)
+    require_edit_language(user, lang.code, guide)
+    lock_guide(guide)  # what the merge reads stays as read until this save commits
+    draft = translation_draft(guide, lang.code)
+    bases = segment_bases(base, guide, lang.code)
+    targets, problems = _editor_targets(draft, values)
     if problems:
         raise SegmentsRefused(problems)
+    # An emptied box is never a deletion here (a draft's sentence is removed in the admin's text field).
+    plan = merge_segments(draft, bases, {item_id: target for item_id, target in targets.items() if target})
+    if plan.conflicts:
+        scope = segments_scope(guide, lang.code)
+        raise SegmentsConflict(plan, rebase_token(base, scope, {c.unit: c.theirs or "" for c in plan.conflicts}))
+    offers = memory_offers(draft, draft.items) if draft.items else {}
+    changes = []
+    for item in draft.items:
+        target = targets.get(item.id)
+        if not target:
+            continue
+        offer = offers.get(item.id)
+        if item.id in plan.writes:
+            if offer is not None and target == offer.target:
+                state = TRANSLATED if item.id in reviewed else offer.state
+                changes.append(SegmentChange(item.id, target, state, offer.match.score, offer.match.origin))
+            else:
+                changes.append(SegmentChange(item.id, target, TRANSLATED))
+        elif target == item.target:  # the text stays; only its state may change
+            if item.id in reviewed and (item.stale or item.state not in (TRANSLATED, MEMORY)):
+                changes.append(SegmentChange(item.id, target, TRANSLATED))
+            elif item.stale and offer is not None and target == offer.target:  # an outdated sentence the memory confirms
+                changes.append(SegmentChange(item.id, target, offer.state, offer.match.score, offer.match.origin))
     if not changes:
         return []
     return segments_save(guide=guide, language=lang.code, user=user, changes=changes, draft=draft)

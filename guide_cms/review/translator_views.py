@@ -122,6 +122,10 @@ def upload(request):
         return _dashboard(request, upload_error=_("Refused, nothing imported: %(error)s") % {"error": exc}, status=400)
     if not dry_run:
         messages.success(request, _("Imported %(count)d change(s) from %(file)s.") % {"count": len(report.applied), "file": filename})
+        if report.conflicts:
+            messages.warning(request, _(
+                "Not applied, because they were saved here after the export and changed in the file too: %(units)s. Their saved text stays."
+            ) % {"units": ", ".join(c.label for c in report.conflicts)})
         return redirect("review:translate")
     context = _context(
         request, title=_("Preview of %(file)s") % {"file": filename}, report=report, filename=filename,
@@ -132,27 +136,47 @@ def upload(request):
 
 @staff_member_required
 def segments(request, slug, language):
-    """The sentence-by-sentence editor: the source, the translation (or the memory's), its state and the memory's matches."""
-    from guide_cms.localization.services import SegmentsRefused, segment_editor_rows, segments_edit
+    """The sentence-by-sentence editor: the source, the translation (or the memory's), its state and the memory's matches.
+
+    A save merges onto the revisions the page was loaded with; after a refusal
+    or a conflict the page keeps every box as the translator typed it.
+    """
+    from guide_cms.core.merge import BaseRevisionError
+    from guide_cms.localization.services import SegmentsConflict, SegmentsRefused, segment_editor_page, segments_edit
 
     guide, lang = _guide_language(request, slug, language)
     editable = lang.code != guide.source_language and lang.code in assigned_languages(request.user, Role.TRANSLATOR)
     errors: list[tuple[str, str]] = []
+    typed: dict[str, str] = {}
+    theirs: dict[str, str] = {}
+    base = None
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
-        values = {key[len("target-"):]: value for key, value in request.POST.items() if key.startswith("target-")}
+        typed = {key[len("target-"):]: value for key, value in request.POST.items() if key.startswith("target-")}
         reviewed = {key[len("reviewed-"):] for key in request.POST if key.startswith("reviewed-")}
+        base = request.POST.get("base")
         try:
-            changed = segments_edit(guide=guide, language=lang.code, user=request.user, values=values, reviewed=reviewed)
+            changed = segments_edit(guide=guide, language=lang.code, user=request.user, values=typed, base=base, reviewed=reviewed)
         except SegmentsRefused as exc:
             errors = exc.problems
+        except SegmentsConflict as exc:
+            errors = [("", str(exc))]
+            theirs = {c.unit: c.theirs for c in exc.merge.conflicts}
+            base = exc.base
+        except BaseRevisionError as exc:
+            errors, base = [("", str(exc))], None  # the page's own base is unusable: the reloaded one replaces it
         else:
             messages.success(request, _("Saved: %(count)d text(s) changed.") % {"count": len(changed)})
             return redirect("review:segments", slug=guide.slug, language=lang.code)
-    rows = segment_editor_rows(guide=guide, language=lang.code, user=request.user)
+    page = segment_editor_page(guide=guide, language=lang.code, user=request.user)
+    for row in page.rows:
+        if row.item.id in typed:
+            row.value = typed[row.item.id]  # nothing typed is lost
+        row.theirs = theirs.get(row.item.id)
     context = _context(
         request, title=_("%(guide)s: %(language)s, sentence by sentence") % {"guide": guide, "language": lang.display_name},
-        guide=guide, language=lang, source_language=get_language(guide.source_language), rows=rows, errors=errors, editable=editable,
+        guide=guide, language=lang, source_language=get_language(guide.source_language), rows=page.rows, errors=errors,
+        editable=editable, base=base or page.base,
     )
     return render(request, "review/segments.html", context, status=400 if errors else 200)

@@ -19,6 +19,7 @@ ROWS = [
     "then on the handouts",
     "verify_integrity", "guide list, 2 guides", "review queue, 2 guides", "translator dashboard, 2 guides", "translation editor, 2 guides",
     "guide list, 6 guides", "review queue, 6 guides", "translator dashboard, 6 guides", "translation editor, 6 guides",
+    "guide page save, 1 of 2 sections changed", "guide page save, 1 of 50 sections changed",
     "QA checks, the demo guide's 10-section sample [es]", "QA checks, the demo guide's 10-section sample [ar]",
     "translation memory: index build, 2,000 pairs", "translation memory: exact matches, one guide", "translation memory: fuzzy matches, one guide",
 ]
@@ -47,6 +48,8 @@ def test_run_benchmark_prints_every_row_and_writes_the_json(tmp_path):
         large = next(r for n, r in rows.items() if n.startswith(f"{page}, 6 guides"))
         assert small["queries"] == large["queries"], page
     # Nothing changed: nothing written. One edit: files written are files changed, that guide's only.
+    # A save merges onto the page's revisions with the same queries whatever the number of sections.
+    assert rows["guide page save, 1 of 2 sections changed"]["queries"] == rows["guide page save, 1 of 50 sections changed"]["queries"]
     assert rows["site export, nothing changed"]["written"] == 0
     # The search index that follows a publication writes the index files that changed, and no page.
     for index in (r for n, r in rows.items() if n.startswith("  then the search index")):

@@ -1,24 +1,9 @@
 """The translator's pages sentence by sentence: dashboard, editor with memory matches, import preview."""
-import pytest
 
-from guide_cms.guides.models import ChangeClass, Section
+from guide_cms.guides.models import Section
 from guide_cms.localization.drafts import translation_draft
 
-BODY_EN = "Take *5 mg* at night. Read [the leaflet](https://example.org/leaflet) first. Do not drive afterwards."
-BODY_ES = "Tome *5 mg* por la noche. Lea [el prospecto](https://example.org/leaflet) antes. No conduzca después."
-URL = "/admin/review/translate/baclofen/es/"
-
-
-@pytest.fixture
-def changed(workflow, client):
-    """Spanish signed; then one English sentence changed clinically."""
-    Section.objects.filter(key="dosing").update(body_en=BODY_EN, body_es=BODY_ES)
-    workflow.approve("en")
-    workflow.approve("es")
-    workflow.edit("dosing", "en", BODY_EN.replace("Do not drive afterwards.", "Do not drive for 8 hours afterwards."))
-    workflow.approve("en", ChangeClass.CLINICAL)
-    client.force_login(workflow.translator_es)
-    return workflow
+from tests.review.segment_editor_fixtures import BODY_ES, URL, save
 
 
 def test_the_dashboard_shows_only_the_changed_sentence_as_outdated(changed, client):
@@ -30,13 +15,13 @@ def test_the_dashboard_shows_only_the_changed_sentence_as_outdated(changed, clie
 
 def test_the_editor_prefills_from_memory_and_marks_it(changed, client):
     html = client.get(URL).content.decode()
-    assert 'value="No conduzca después."' in html  # the old translation, offered as a fuzzy match
+    assert '>No conduzca después.</textarea>' in html  # the old translation, offered as a fuzzy match
     assert "fuzzy match" in html and "signed by" in html
-    assert 'value="Tome &lt;1&gt;5 mg&lt;/1&gt; por la noche."' in html
+    assert '>Tome &lt;1&gt;5 mg&lt;/1&gt; por la noche.</textarea>' in html
 
 
 def test_saving_the_editor_stores_states_and_writes_the_markdown(changed, client):
-    response = client.post(URL, {
+    response = save(client, {
         "target-dosing.body.1.3": "No conduzca durante 8 horas después.",
         "target-dosing.body.1.1": "Tome <1>5 mg</1> por la noche.",
     })
@@ -48,16 +33,16 @@ def test_saving_the_editor_stores_states_and_writes_the_markdown(changed, client
 
 
 def test_an_untouched_fuzzy_prefill_must_be_ticked_reviewed(changed, client):
-    client.post(URL, {"target-dosing.body.1.3": "No conduzca después."})
+    save(client, {"target-dosing.body.1.3": "No conduzca después."})
     assert translation_draft(changed.guide, "es").item("dosing.body.1.3").state == "fuzzy"
     html = client.get("/admin/review/translate/").content.decode()
     assert "1 to review" in html
-    client.post(URL, {"target-dosing.body.1.3": "No conduzca después.", "reviewed-dosing.body.1.3": "on"})
+    save(client, {"target-dosing.body.1.3": "No conduzca después.", "reviewed-dosing.body.1.3": "on"})
     assert translation_draft(changed.guide, "es").item("dosing.body.1.3").state == "translated"
 
 
 def test_the_editor_refuses_a_lost_placeholder_naming_the_sentence(changed, client):
-    response = client.post(URL, {"target-dosing.body.1.2": "Lea el prospecto antes."})
+    response = save(client, {"target-dosing.body.1.2": "Lea el prospecto antes."})
     assert response.status_code == 400
     assert "dosing.body.1.2" in response.content.decode() and "&lt;2&gt; of the source is missing" in response.content.decode()
     assert Section.objects.get(key="dosing").body_es == BODY_ES
@@ -76,7 +61,7 @@ def test_the_reviewer_sees_which_sentences_came_from_memory(changed, client):
     from guide_cms.guides.models import Version
     from guide_cms.review.services import version_submit
 
-    client.post(URL, {"target-dosing.body.1.3": "No conduzca durante 8 horas después.",
+    save(client, {"target-dosing.body.1.3": "No conduzca durante 8 horas después.",
                       "target-dosing.body.1.1": "Tome <1>5 mg</1> por la noche."})
     version = version_submit(guide=changed.guide, language="es", user=changed.translator_es)
     assert version.segment_states["dosing.body.1.1"]["state"] == "memory"
@@ -88,13 +73,13 @@ def test_the_reviewer_sees_which_sentences_came_from_memory(changed, client):
 
 
 def test_the_editor_refuses_a_direction_override_naming_the_sentence(changed, client):
-    response = client.post(URL, {"target-dosing.body.1.3": "No conduzca durante \u202e8\u202c horas."})
+    response = save(client, {"target-dosing.body.1.3": "No conduzca durante \u202e8\u202c horas."})
     assert response.status_code == 400 and "dosing.body.1.3" in response.content.decode()
     assert Section.objects.get(key="dosing").body_es == BODY_ES
 
 
 def test_the_submit_page_lists_the_sentences_still_to_review(changed, client):
-    client.post(URL, {"target-dosing.body.1.3": "No conduzca después."})  # the fuzzy match left as it is
+    save(client, {"target-dosing.body.1.3": "No conduzca después."})  # the fuzzy match left as it is
     html = client.get(f"/admin/review/guides/{changed.guide.pk}/submit/es/").content.decode()
     assert "Segment dosing.body.1.3 is a fuzzy memory match" in html
 

@@ -87,6 +87,9 @@ class ExchangeDocument:
     source_version: int  # the approved source version the units come from
     source_hash: str  # that version's content hash (SHA-256 hex)
     units: tuple[ExchangeUnit, ...]
+    # The signed revisions of the drafts the file was exported from (guide_cms.core.merge): an import merges onto them,
+    # so an older file never reverts a sentence saved since. Checked by the importer, not the readers.
+    base: str = ""
     # What reading the file noticed (not part of the document's content).
     ignored_approvals: tuple[str, ...] = field(default=(), compare=False)
     notices: tuple[str, ...] = field(default=(), compare=False)

@@ -63,6 +63,7 @@ _REQUIRED_HEADERS = ("Language", HEADER_GUIDE, HEADER_SOURCE_LANGUAGE, HEADER_SO
 # export ends with this obsolete entry (kept by gettext tools, never shown for translation), and a file whose
 # header says so must end with it.
 HEADER_END_MARKER = "X-Guide-CMS-End-Marker"
+HEADER_BASE = "X-Guide-CMS-Base"  # the drafts' revisions at export (ExchangeDocument.base)
 END_MARKER_CONTEXT = "guide_cms:end"
 END_MARKER_LINES = ('#~ msgctxt "guide_cms:end"', '#~ msgid "End of the file: keep this entry last."', '#~ msgstr ""')
 FLAG_MEMORY = "gc-memory"
@@ -134,6 +135,7 @@ def write_po(doc: ExchangeDocument) -> bytes:
             (HEADER_SOURCE_VERSION, str(doc.source_version)),
             (HEADER_SOURCE_HASH, doc.source_hash),
             (HEADER_END_MARKER, END_MARKER_CONTEXT),
+            *([(HEADER_BASE, doc.base)] if doc.base else []),
         ],
     )
     from .xliff12 import describe_codes
@@ -396,4 +398,5 @@ def read_po(data: bytes, filename: str) -> ExchangeDocument:
         source_hash=source_hash,
         units=tuple(units),
         notices=tuple(notices),
+        base=headers.get(HEADER_BASE.lower(), ""),
     )

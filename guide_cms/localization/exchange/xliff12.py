@@ -167,6 +167,7 @@ def write_xliff(doc: ExchangeDocument) -> bytes:
                 ("datatype", "plaintext"),
                 ("gc:source-version", str(doc.source_version)),
                 ("gc:source-hash", doc.source_hash),
+                ("gc:base", doc.base or None),
             ]
         )
         + ">",
@@ -426,7 +427,7 @@ def read_xliff_detailed(data: bytes, filename: str) -> XliffReadResult:
 
     document = ExchangeDocument(
         guide=guide, source_language=source_language, target_language=target_language, source_version=version,
-        source_hash=source_hash, units=tuple(units),
+        source_hash=source_hash, units=tuple(units), base=file.get(_GC + "base") or "",
         ignored_approvals=tuple(uid for uid, claim in states.items() if claim.claims_approval), notices=tuple(notices),
     )
     return XliffReadResult(document=document, file_states=states)

@@ -94,7 +94,7 @@ def write_xliff2(doc: ExchangeDocument) -> bytes:
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<xliff xmlns="{XLIFF2_NS}" xmlns:mtc="{MTC_NS}" xmlns:gc="{GC_NS}" version="2.0"'
         f"{attrs([('srcLang', language_tag(doc.source_language)), ('trgLang', language_tag(doc.target_language))])}>",
-        f"  <file{attrs([('id', 'f1'), ('original', doc.guide), ('canResegment', 'no'), ('gc:source-version', doc.source_version), ('gc:source-hash', doc.source_hash)])}>",
+        f"  <file{attrs([('id', 'f1'), ('original', doc.guide), ('canResegment', 'no'), ('gc:source-version', doc.source_version), ('gc:source-hash', doc.source_hash), ('gc:base', doc.base or None)])}>",
         f'    <notes><note category="{NOTE_CATEGORY}">'
         + escape_text(
             f"guide_cms guide '{doc.guide}', source version {doc.source_version} (SHA-256 {doc.source_hash}). "
@@ -288,7 +288,7 @@ def read_xliff2_tree(root, lines, filename: str) -> ExchangeDocument:
     raise_problems(problems, filename)
     return ExchangeDocument(
         guide=guide, source_language=languages["srcLang"], target_language=languages["trgLang"], source_version=version,
-        source_hash=source_hash, units=tuple(units), ignored_approvals=tuple(approvals), notices=tuple(notices),
+        source_hash=source_hash, units=tuple(units), base=file.get(_GC + "base") or "", ignored_approvals=tuple(approvals), notices=tuple(notices),
     )
 
 

@@ -41,6 +41,12 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(f"  still to review before submitting: {uid}"))
         for uid in report.stale:
             self.stdout.write(self.style.WARNING(f"  NOT applied, source changed since export: {uid}"))
+        for conflict in report.conflicts:
+            self.stdout.write(self.style.WARNING(
+                f"  NOT applied, changed in the file and here since the export ({conflict.label}): {conflict.unit}\n"
+                f"      here now:    {conflict.theirs}\n      in the file: {conflict.mine}"))
+        for uid in report.kept:
+            self.stdout.write(f"  saved here since the export and unchanged in the file, kept: {uid}")
         for uid, marks in report.incomplete:
             self.stdout.write(self.style.WARNING(f"  NOT applied, segment(s) {', '.join(marks)} left empty in the CAT tool: {uid}"))
         for uid, ids in report.joined:
