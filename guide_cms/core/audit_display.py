@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "guide.create": gettext_lazy("guide created"),
     "guide.delete": gettext_lazy("guide deleted"),
     "guide.settings": gettext_lazy("guide settings changed"),
+    "guide.document_import": gettext_lazy("guide document imported"),
     "section.create": gettext_lazy("section added"),
     "section.move": gettext_lazy("section moved"),
     "section.delete": gettext_lazy("section removed"),

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from guide_cms.core.audit import audit_append, audit_append_many
+from guide_cms.core.merge import Base, Edit, merge, revision
 from guide_cms.core.models import AuditEvent
 from guide_cms.core.languages import Language, get_language, source_language
 from guide_cms.core.permissions import require_edit_language, require_manage_guides
@@ -281,6 +282,8 @@ class ImportReport:
     # (key kept, old heading, new heading): a renamed heading keeps its section and translations
     sections_renamed: list[tuple[str, str, str]] = field(default_factory=list)
     dry_run: bool = False
+    # Changed in the admin since the document's last import and left as it was in the document: kept.
+    kept: list[str] = field(default_factory=list)
 
     @property
     def changed_anything(self) -> bool:
@@ -329,8 +332,51 @@ def match_renamed_sections(existing: list[tuple[str, str, str]], document: list)
     return renames
 
 
+DOCUMENT_IMPORT_ACTION = "guide.document_import"  # records what an import wrote: the next one's base
+
+
+def _document_units(document: ParsedGuide, keys: list[str], source: Language) -> dict[str, str]:
+    """{unit: text} of a document: "title_en", "summary_en", "<section key>.title_en", "<section key>.body_en"."""
+    units = {source.field("title"): normalise(document.title, kind=FIELD_KINDS["title"]),
+             source.field("summary"): normalise(document.summary, kind=FIELD_KINDS["summary"])}
+    for key, parsed in zip(keys, document.sections):
+        units[f"{key}.{source.field('title')}"] = normalise(parsed.title, kind=FIELD_KINDS["title"])
+        units[f"{key}.{source.field('body')}"] = normalise(parsed.body, kind=FIELD_KINDS["body"])
+    return units
+
+
+def _last_document_import(guide: Guide) -> dict[str, str]:
+    """{unit: revision} the guide's last document import wrote ({} if none)."""
+    last = AuditEvent.objects.filter(action=DOCUMENT_IMPORT_ACTION, scope=guide_scope(guide)).order_by("-pk").first()
+    return (last.data or {}).get("revisions", {}) if last else {}
+
+
+def _document_merge(guide: Guide, existing: dict, units: dict[str, str], recorded: dict[str, str], replace: bool):
+    """The merge of a re-imported document onto the guide, based on what the guide's last import wrote.
+
+    A unit the document leaves as it last imported it is not written (an edit made
+    in the admin since stays); one both changed is a conflict. Without a last
+    import (the guide was written in the admin) every unit that differs is one,
+    unless replace: the editor chose the document's text over the drafts.
+    """
+    edits = []
+    for unit, mine in units.items():
+        owner, _dot, column = unit.rpartition(".")
+        row = existing.get(owner) if owner else guide
+        if row is None:  # a section the document adds
+            continue
+        fields = SECTION_TEXT_FIELDS if owner else GUIDE_TEXT_FIELDS
+        theirs = _stored(column, getattr(row, column), fields)
+        base = recorded.get(unit)
+        if base is None or replace:  # "none" is no revision: a unit that differs is a conflict
+            base = revision(theirs) if replace or mine == theirs else "none"
+        label = field_label(owner, split_column(column, fields)[0], split_column(column, fields)[1])
+        edits.append(Edit(unit, label, Base(base), mine, theirs))
+    return merge(edits)
+
+
 @transaction.atomic
-def guide_import(*, document: ParsedGuide, slug: str, user, dry_run: bool = False) -> ImportReport:
+def guide_import(*, document: ParsedGuide, slug: str, user, dry_run: bool = False, replace: bool = False) -> ImportReport:
     """Create or update a guide's source-language drafts from a parsed document.
 
     Sections are matched by key (from the heading, or an explicit
@@ -362,10 +408,20 @@ def guide_import(*, document: ParsedGuide, slug: str, user, dry_run: bool = Fals
               "in place or keeps its text; to remove a section, remove it in the admin first. Nothing was imported.")
             % {"slug": slug, "keys": ", ".join(missing)}
         )
+    units = _document_units(document, keys, source)
+    writes, recorded = units, _last_document_import(guide)
     if not report.created:
-        guide_update_drafts(
-            guide=guide, user=user, values={source.field("title"): document.title, source.field("summary"): document.summary}
-        )
+        plan = _document_merge(guide, existing, units, recorded, replace)
+        if plan.conflicts:
+            raise ImportConflict(_(
+                "These texts of guide '%(slug)s' were changed here since the document was last imported, and the document "
+                "changes them too: %(units)s. Nothing was imported. Put the changes made here into the document, or import "
+                "it with --replace to write the document's text over them."
+            ) % {"slug": slug, "units": "; ".join(c.label for c in plan.conflicts)})
+        writes, report.kept = plan.writes, plan.kept
+        guide_values = {c: writes[c] for c in (source.field("title"), source.field("summary")) if c in writes}
+        if guide_values:
+            guide_update_drafts(guide=guide, user=user, values=guide_values)
     for position, (key, parsed) in enumerate(zip(keys, document.sections), start=1):
         section = existing.get(key)
         if section is None:
@@ -376,13 +432,15 @@ def guide_import(*, document: ParsedGuide, slug: str, user, dry_run: bool = Fals
             section_move(section=section, user=user, position=position)
             report.sections_moved.append(key)
         old_title = getattr(section, source.field("title")) or ""
-        changed = section_update_drafts(
-            section=section, user=user, values={source.field("title"): parsed.title, source.field("body"): parsed.body}
-        )
+        values = {c: writes[f"{key}.{c}"] for c in (source.field("title"), source.field("body")) if f"{key}.{c}" in writes}
+        changed = section_update_drafts(section=section, user=user, values=values) if values else []
         if key != parsed.key and old_title != parsed.title:
             report.sections_renamed.append((key, old_title, parsed.title))
         if changed:
             report.sections_changed.append(key)
+    revisions = {unit: revision(text) for unit, text in units.items()}
+    if revisions != recorded:  # the same document imported again records nothing
+        audit_append(actor=user, action=DOCUMENT_IMPORT_ACTION, obj=guide, scope=guide_scope(guide), data={"revisions": revisions})
     if dry_run:
         transaction.set_rollback(True)
     return report

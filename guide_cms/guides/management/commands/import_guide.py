@@ -18,8 +18,12 @@ class Command(BaseCommand):
         parser.add_argument("--slug", required=True, help="The guide's slug (created if new).")
         parser.add_argument("--user", help="Username of the editor importing (recorded as the author).")
         parser.add_argument("--dry-run", action="store_true", help="Show what would change (renamed headings included); write nothing.")
+        parser.add_argument(
+            "--replace", action="store_true",
+            help="Write the document's text over texts changed in the admin since its last import (refused without it).",
+        )
 
-    def handle(self, *args, file, slug, user, dry_run=False, **options):
+    def handle(self, *args, file, slug, user, dry_run=False, replace=False, **options):
         if slugify(slug) != slug:
             raise CommandError(f"--slug {slug!r} is not a slug; try {slugify(slug)!r}.")
         actor = COMMAND_LINE
@@ -36,15 +40,17 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: not UTF-8 text (byte {exc.start}). Save the document as UTF-8 Markdown.") from None
         try:
             document = parse_guide_document(text, source=str(file))
-            report = guide_import(document=document, slug=slug, user=actor, dry_run=dry_run)
+            report = guide_import(document=document, slug=slug, user=actor, dry_run=dry_run, replace=replace)
         except DocumentRefused as exc:
             raise CommandError("Refused, nothing imported:\n" + "\n".join(f"  {file}: {p}" for p in exc.problems)) from None
         except (ImportConflict, PermissionDenied) as exc:
             raise CommandError(str(exc)) from None
         except ValidationError as exc:
             raise CommandError(f"{file}: " + "; ".join(exc.messages)) from None
+        for unit in report.kept:
+            self.stdout.write(f"  kept: {unit} was changed here since the last import and the document leaves it as it was")
         if not report.changed_anything:
-            self.stdout.write(f"Guide '{slug}' is unchanged: the document matches its current text.")
+            self.stdout.write(f"Guide '{slug}' is unchanged: the document changes nothing since its last import.")
             return
         verb = ("Would create" if dry_run else "Created") if report.created else ("Would update" if dry_run else "Updated")
         self.stdout.write(self.style.SUCCESS(f"{verb} guide '{slug}' ({len(document.sections)} sections)."))
