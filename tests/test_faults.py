@@ -94,11 +94,12 @@ def test_a_database_error_in_the_middle_of_a_markdown_import_leaves_nothing(guid
     text = "# Baclofen\n\n## Dosing\n\nTake 10 mg.\n\n## Warnings\n\n> **Warning:** Never drive.\n\n## Storage\n\nKeep it dry.\n"
     before = written()
     # The two existing sections are updated first; creating the third fails.
+    # The guide was written in the admin, not imported: the editor chooses the document's text (replace).
     with database_fails_on("section.create"), pytest.raises(DatabaseError, match="injected fault"):
-        guide_import(document=parse_guide_document(text), slug=guide.slug, user=editor)
+        guide_import(document=parse_guide_document(text), slug=guide.slug, user=editor, replace=True)
     assert written() == before
 
-    report = guide_import(document=parse_guide_document(text), slug=guide.slug, user=editor)
+    report = guide_import(document=parse_guide_document(text), slug=guide.slug, user=editor, replace=True)
     assert report.sections_added == ["storage"] and report.sections_changed == ["dosing", "warnings"]
 
 

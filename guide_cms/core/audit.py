@@ -27,10 +27,20 @@ from .hashing import canonical_json, canonical_time, legacy_time, sha256_hex, to
 GENESIS = "0" * 64
 
 
+COMMAND_LINE_MARK = "(command line: "  # in the label of an account a management command acted as (--user)
+
+
 def actor_label(actor) -> str:
+    """How the trail names who acted: the username, marked when a command acted as that account from a shell
+    ("translator_es (command line: import_translation)"), since whoever ran it need not be that person."""
     if actor is None:
         return "system"
-    return getattr(actor, "username", None) or str(actor)
+    label = getattr(actor, "username", None) or str(actor)
+    command = getattr(actor, "acting_from_command", "")
+    if not command:
+        return label
+    mark = f" {COMMAND_LINE_MARK}{command})"
+    return label[: 150 - len(mark)] + mark  # the column's length: the mark is never cut off
 
 
 def _storable(value):

@@ -1,8 +1,11 @@
 """Password checks through one throttle (django-axes), wherever a password is entered.
 
 The login page, the password-change page and the signing form all count
-their wrong passwords here: 5 for one username lock it, and 20 from one
-address lock the address, for 15 minutes after the last
+their wrong passwords here: 5 for one username from one address lock that
+username at that address, and 20 from one address lock the address, for 15
+minutes after the last. A stranger elsewhere therefore cannot lock a
+reviewer out of signing (a denial of signing); guessing one password from
+many addresses meets each address's own limit
 (settings.LOGIN_FAILURE_LIMIT, LOGIN_ADDRESS_FAILURE_LIMIT, LOGIN_LOCK;
 core/throttle.py gives django-axes the two limits). While locked no password
 is checked at all, so no page can tell whether one was right.
@@ -53,8 +56,12 @@ def _recent_attempts():
 
 
 def _limits(username: str | None, address: str | None) -> list[tuple[str, Q, int]]:
-    """What locks, and at how many recent failures: ("username", key, limit), ("address", key, limit)."""
-    limits = [("username", Q(username=username), settings.LOGIN_FAILURE_LIMIT)] if username else []
+    """What locks, and at how many recent failures: ("username", key, limit), ("address", key, limit).
+
+    The username's key is the username at this address (everywhere when there is no address: code that
+    signs outside a web request)."""
+    key = Q(username=username, ip_address=address) if address else Q(username=username)
+    limits = [("username", key, settings.LOGIN_FAILURE_LIMIT)] if username else []
     return limits + ([("address", Q(ip_address=address), settings.LOGIN_ADDRESS_FAILURE_LIMIT)] if address else [])
 
 
@@ -64,8 +71,9 @@ def _recent_failures(key: Q) -> dict:
 
 def failures(username: str | None, address: str | None) -> int:
     """The count django-axes compares with LOGIN_FAILURE_LIMIT (core/throttle.py): the username's
-    recent failures, or that limit itself once the address has reached its own."""
-    count = (_recent_failures(Q(username=username))["failures"] or 0) if username else 0
+    recent failures at this address, or that limit itself once the address has reached its own."""
+    key = Q(username=username, ip_address=address) if address else Q(username=username)
+    count = (_recent_failures(key)["failures"] or 0) if username else 0
     if address and (_recent_failures(Q(ip_address=address))["failures"] or 0) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
         return max(count, settings.LOGIN_FAILURE_LIMIT)
     return count
@@ -103,7 +111,8 @@ def lock_message(lock: tuple[datetime.datetime, str] | None) -> str:
 
 
 def lockout_parameters(request_or_attempt, credentials=None) -> list[str]:
-    """What a lock is keyed by (AXES_LOCKOUT_PARAMETERS): the username, and the address when there is one.
+    """What a lock is keyed by (AXES_LOCKOUT_PARAMETERS): the username and address together, and the
+    address alone, when there is one (django-axes' combined parameters).
 
     Code that signs without a web request (offline_request) has no address;
     its failures lock only the username.
@@ -112,7 +121,7 @@ def lockout_parameters(request_or_attempt, credentials=None) -> list[str]:
         address = getattr(request_or_attempt, "axes_ip_address", None) or client_address(request_or_attempt)
     else:
         address = getattr(request_or_attempt, "ip_address", None)
-    return ["username", "ip_address"] if address else ["username"]
+    return [["username", "ip_address"], "ip_address"] if address else ["username"]
 
 
 def is_locked(request, username: str) -> bool:

@@ -21,8 +21,11 @@ def language_or_error(code: str) -> Language:
         raise CommandError(str(exc)) from None
 
 
-def user_or_error(username: str):
+def user_or_error(username: str, *, command: str):
+    """The account a command acts as (--user), marked with the command's name: every audit event it causes
+    says it came from the command line (core.audit.actor_label), and the review page shows it."""
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
         raise CommandError(f"No user named {username!r}.")
+    user.acting_from_command = command
     return user

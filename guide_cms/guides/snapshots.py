@@ -32,6 +32,9 @@ def build_snapshot(guide, language: str, sections) -> dict:
             # written before those rules from hashing differently from their text.
             "title": normalise(getattr(guide, lang.field("title")), kind=LINE),
             "summary": normalise(getattr(guide, lang.field("summary")), kind=LINE),
+            # The settings that decide how the version is signed and when it is due again: signed with the text,
+            # shown in the review diff, and in force for the next versions only once this one is approved.
+            "settings": settings_of(guide),
             "sections": [
                 {
                     "key": section.key,
@@ -42,6 +45,12 @@ def build_snapshot(guide, language: str, sections) -> dict:
                 for section in sorted(sections, key=lambda s: (s.position, s.key))
             ],
         }
+
+
+def settings_of(guide) -> dict:
+    """{"safety_critical": bool, "review_interval_months": int}: the guide's sign-off settings as a version freezes them
+    (the slug is the snapshot's "guide")."""
+    return {"safety_critical": bool(guide.safety_critical), "review_interval_months": int(guide.review_interval_months)}
 
 
 def content_hash(snapshot: dict) -> str:
@@ -73,7 +82,8 @@ def draft_facts(guide, language: str, sections) -> DraftFacts:
     lang = get_language(language)
     digest = hashlib.blake2b(digest_size=32)
     with fallbacks(False):
-        parts = [guide.slug, lang.code, getattr(guide, lang.field("title")), getattr(guide, lang.field("summary"))]
+        parts = [guide.slug, lang.code, getattr(guide, lang.field("title")), getattr(guide, lang.field("summary")),
+                 str(bool(guide.safety_critical)), str(guide.review_interval_months)]
         for section in sorted(sections, key=lambda s: (s.position, s.key)):
             parts += [section.key, str(section.position), getattr(section, lang.field("title")), getattr(section, lang.field("body"))]
     for part in parts:

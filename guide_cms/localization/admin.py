@@ -64,6 +64,10 @@ class MemoryEntryAdmin(admin.ModelAdmin):
     list_filter = ("language", "signed")
     search_fields = ("source_text", "target", "guide_slug")
 
+    def get_queryset(self, request):
+        # Signed text and its signers are history: each user reads the languages they may read, as elsewhere.
+        return permissions.readable_history(request.user, super().get_queryset(request))
+
     def has_module_permission(self, request):
         return permissions.can_view_content(request.user)
 

@@ -46,7 +46,20 @@ def publish_blockers(version: Version, channels: list[str] | None = None) -> tup
     if version.status != VersionStatus.APPROVED:
         return _("Version %(number)d is %(status)s: only signed-off, approved versions are published.") % {
             "number": version.number, "status": version.get_status_display()}, []
-    if version.source_version_id is not None:
+    if version.source_version_id is None:
+        # Putting back source text that an approved clinical or safety change replaced undoes that change: it is a
+        # decision with a signature, so it goes through review as a new version, never as a re-publication.
+        guide = version.guide
+        approved_source = list(Version.objects.for_language(guide, guide.source_language).approved().order_by("-number"))
+        newer = outdating_versions(version.number, approved_source)
+        if newer:
+            sections = sorted(changed_keys(version.snapshot["sections"], approved_source[0].snapshot["sections"]))
+            return _(
+                "Version %(old)d was replaced by version %(new)d, an approved %(change)s change: publishing version %(old)d "
+                "again would undo that change without a signature. To put its text back, copy it into the drafts and submit "
+                "it as a new version for review."
+            ) % {"old": version.number, "new": newer[-1].number, "change": ChangeClass(newer[-1].change_class).label}, sections
+    else:
         guide = version.guide
         approved_source = list(Version.objects.for_language(guide, guide.source_language).approved().order_by("-number"))
         newer = outdating_versions(version.source_version.number, approved_source)

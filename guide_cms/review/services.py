@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guide_cms.core.audit import audit_append
+from guide_cms.core.audit import COMMAND_LINE_MARK, actor_label, audit_append
 from guide_cms.core.hashing import to_milliseconds
 from guide_cms.core.languages import get_language
 from guide_cms.core.logins import LoginLocked, verify_password
@@ -35,7 +35,7 @@ from guide_cms.guides.snapshots import build_snapshot, content_hash
 from .models import Decision, Signature, meaning_of, meaning_text
 from .records import version_record_problems
 from .seals import compute_seal
-from .workflow import Action, TransitionRefused, approvals_required, next_status
+from .workflow import Action, TransitionRefused, approvals_for, approvals_required, next_status
 
 logger = logging.getLogger("guide_cms.review")
 
@@ -98,6 +98,24 @@ def _supersede(version: Version, user, reason: str) -> None:
     version.decided_at = timezone.now()
     version.save(update_fields=["status", "decided_at"])
     audit_append(actor=user, action="version.supersede", obj=version, scope=draft_scope(version.guide, version.language), data={"reason": reason})
+
+
+def command_line_authoring(version: Version) -> list:
+    """The audit events that wrote version's text (since its language's previous approved version) from a server
+    shell, by a command acting as an account (--user): whoever ran it need not be that person. Oldest first."""
+    previous = (Version.objects.for_language(version.guide, version.language).approved().filter(number__lt=version.number)
+                .order_by("-number").first())
+    events = authoring_events(version.guide, version.language).filter(
+        actor_label__contains=COMMAND_LINE_MARK, created_at__lte=version.created_at)
+    if previous is not None:
+        events = events.filter(created_at__gt=previous.created_at)
+    return list(events.order_by("pk")[:100])
+
+
+def approvals_needed(version: Version) -> int:
+    """The approvals version needs now: those frozen at submission, or more if its guide was made safety-critical
+    since (tightening takes effect at once, for versions already in review too)."""
+    return max(version.approvals_required, approvals_for(Guide.objects.values_list("safety_critical", flat=True).get(pk=version.guide_id)))
 
 
 def needs_change_class(guide: Guide, language: str) -> bool:
@@ -165,12 +183,12 @@ def version_submit(*, guide: Guide, language: str, user, change_class: str = "")
         snapshot=snapshot,
         content_hash=digest,
         author=user if getattr(user, "pk", None) else None,
-        author_label=getattr(user, "username", str(user)),
+        author_label=actor_label(user),
         contributor_ids=sorted(contributors),
         created_at=timezone.now(),
         source_version=source_version,
         change_class=change_class,
-        approvals_required=approvals_required(guide),
+        approvals_required=approvals_required(guide, last_approved),
         qa_findings=findings_as_data(findings),
         segment_states=segment_states,
     )
@@ -362,7 +380,7 @@ def _sign(*, version, signer, decision, comment, content_hash_seen, change_class
 
     if decision == Decision.REQUEST_CHANGES:
         _move(version, Action.REQUEST_CHANGES, signer, scope)
-    elif version.signatures.approvals().values("signer").distinct().count() >= version.approvals_required:
+    elif version.signatures.approvals().values("signer").distinct().count() >= approvals_needed(version):
         _move(version, Action.APPROVE, signer, scope)
         if not version.is_source:
             # Signed text becomes translation memory, with its version and signers.

@@ -79,6 +79,28 @@ def _guide_field_diffs(previous, version) -> list[tuple[str, str]]:
             if old.get(name) or version.snapshot.get(name)]
 
 
+def _setting_changes(previous, version) -> list[tuple[str, str, str]]:
+    """(label, old, new) of each sign-off setting this version changes against the last approved one, in words."""
+    from guide_cms.guides.models import Guide
+
+    if previous is None:
+        return []
+    old, new = previous.snapshot.get("settings") or {}, version.snapshot.get("settings") or {}
+    if "safety_critical" not in old:  # approved before versions carried settings: the rule it was signed under
+        old = {**old, "safety_critical": previous.approvals_required >= 2}
+
+    def shown(value):
+        return (_("yes") if value else _("no")) if isinstance(value, bool) else str(value)
+
+    changes = []
+    if previous.snapshot.get("guide") != version.snapshot.get("guide"):
+        changes.append((str(Guide._meta.get_field("slug").verbose_name), previous.snapshot.get("guide"), version.snapshot.get("guide")))
+    for name in ("safety_critical", "review_interval_months"):
+        if name in old and name in new and old[name] != new[name]:
+            changes.append((str(Guide._meta.get_field(name).verbose_name), shown(old[name]), shown(new[name])))
+    return changes
+
+
 def _section_changes(previous, version):
     """Each section's comparison with the last approved version; an unchanged one also rendered
     (shown collapsed, as patients will read it), and every one rendered when there is nothing to compare."""
@@ -114,7 +136,7 @@ def _sign_context(request, version, form_data=None):
     decisions = services.allowed_decisions(version, user)
     form = SignForm(form_data, initial={"content_hash": version.content_hash}, decisions=decisions)
     return {"refusal": refusal, "lock": lock, "own_approval": approval, "form": form,
-            "approvals": services.approvals_count(version), "approvals_missing": max(0, version.approvals_required - services.approvals_count(version))}
+            "approvals": services.approvals_count(version), "approvals_missing": max(0, services.approvals_needed(version) - services.approvals_count(version))}
 
 
 @staff_member_required
@@ -158,13 +180,17 @@ def review_version(request, pk):
         previous=previous,
         sections=_section_changes(previous, version),
         guide_diffs=_guide_field_diffs(previous, version),
+        setting_changes=_setting_changes(previous, version),
+        command_line=services.command_line_authoring(version),
+        relaxes_to=1 if previous and version.snapshot.get("settings", {}).get("safety_critical") is False
+        and version.approvals_required > 1 else None,
         side_by_side=_side_by_side(version),
         # Run now, as at submission: the reviewer sees what the checks say of exactly this text.
         findings=version_findings(version),
         memory_segments=version_memory_segments(version),
         preview=[(s["title"], render_markdown(s["body"], language=version.language)) for s in version.snapshot["sections"]],
         signatures=version.signatures.select_related("signer", "version__source_version").all(),
-        approvals_required=version.approvals_required,
+        approvals_required=services.approvals_needed(version),
         superseded_by=superseded_by,
         superseded_change=ChangeClass(superseded_by.change_class).label if superseded_by else "",
         **sign,

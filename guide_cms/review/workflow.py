@@ -32,6 +32,22 @@ def next_status(status: str, action: str) -> str:
         ) from None
 
 
-def approvals_required(guide) -> int:
-    """Safety-critical guides need two approving signatures from two reviewers."""
-    return 2 if guide.safety_critical else 1
+def approvals_for(safety_critical: bool) -> int:
+    """Safety-critical guides need two approving signatures from two reviewers; others one."""
+    return 2 if safety_critical else 1
+
+
+def safety_critical_in_force(last_approved) -> bool | None:
+    """Whether the rule in force for a language is the safety-critical one: the flag its last approved version
+    carries (a version approved before versions carried settings: whether it needed two). None: none approved."""
+    if last_approved is None:
+        return None
+    carried = (last_approved.snapshot.get("settings") or {}).get("safety_critical")
+    return bool(carried) if carried is not None else last_approved.approvals_required >= 2
+
+
+def approvals_required(guide, last_approved=None) -> int:
+    """The approvals a new version of guide needs: the stricter of the rule its settings now say and the rule in
+    force (that of the language's last approved version, last_approved). Tightening takes effect at once;
+    relaxing (unticking safety-critical) only once a version carrying it is approved under the stricter rule."""
+    return max(approvals_for(guide.safety_critical), approvals_for(bool(safety_critical_in_force(last_approved))))

@@ -72,10 +72,21 @@ def test_five_wrong_logins_lock_the_username_and_the_login_page_no_longer_checks
     assert page_text(right) == page_text(wrong)
 
 
-def test_the_username_lock_holds_from_any_address(client, reviewer):
-    fail_logins(client, reviewer.username, 5, address="10.0.0.1")
+def test_a_stranger_elsewhere_cannot_lock_a_reviewer_out_of_logging_in_or_signing(client, reviewer, version):
+    """A denial of signing: five wrong passwords for the reviewer's name from the attacker's address lock that
+    pair only; the reviewer at their own address logs in and signs."""
+    fail_logins(client, reviewer.username, 5, address="192.0.2.66")
+    assert login(client, reviewer.username, PASSWORD, address="192.0.2.66").status_code == 429
 
-    assert login(client, reviewer.username, PASSWORD, address="192.0.2.7").status_code == 429
+    assert login(client, reviewer.username, PASSWORD, address="10.0.0.1").status_code == 302
+    response = sign_page(client, version, PASSWORD, address="10.0.0.1")
+    assert response.status_code == 302 and version.signatures.filter(signer=reviewer).exists()
+
+
+def test_guessing_from_many_addresses_meets_each_addresss_limit(client, reviewer, settings):
+    for n in range(3):
+        fail_logins(client, reviewer.username, 5, address=f"192.0.2.{70 + n}")
+        assert login(client, reviewer.username, PASSWORD, address=f"192.0.2.{70 + n}").status_code == 429
     assert not logged_in(client)
 
 
@@ -118,7 +129,7 @@ def test_wrong_signing_passwords_count_toward_the_login_lock(client, version, re
         assert "Wrong password" in page_text(response)
     client.logout()
 
-    assert login(client, reviewer.username, PASSWORD, address="192.0.2.7").status_code == 429
+    assert login(client, reviewer.username, PASSWORD, address="10.0.0.1").status_code == 429
     assert not logged_in(client)
 
 
@@ -155,7 +166,7 @@ def test_wrong_old_passwords_on_the_password_change_page_count_and_are_not_store
         response = client.post(reverse("admin:password_change"), {"old_password": WRONG, "new_password1": NEW, "new_password2": NEW})
         assert response.status_code == 400
 
-    assert login(client, reviewer.username, PASSWORD, address="192.0.2.7").status_code == 429
+    assert login(client, reviewer.username, PASSWORD, address="127.0.0.1").status_code == 429  # the test client's address
     stored = " ".join(AccessAttempt.objects.values_list("post_data", flat=True))
     assert WRONG not in stored and NEW not in stored and PASSWORD not in stored
 

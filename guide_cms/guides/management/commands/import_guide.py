@@ -28,7 +28,7 @@ class Command(BaseCommand):
             raise CommandError(f"--slug {slug!r} is not a slug; try {slugify(slug)!r}.")
         actor = COMMAND_LINE
         if user:
-            actor = user_or_error(user)
+            actor = user_or_error(user, command="import_guide")
         path = Path(file)
         try:
             text = path.read_bytes().decode("utf-8")

@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, slug, language, format, output=None, user=None, **options):
         guide, lang = guide_or_error(slug), language_or_error(language)
-        actor = user_or_error(user) if user else None
+        actor = user_or_error(user, command="export_translation") if user else None
         try:
             data, name = translation_export(guide=guide, language=lang.code, fmt=format, user=actor)
         except (ExchangeError, PermissionDenied) as exc:

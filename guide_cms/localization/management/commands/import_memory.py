@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", required=True, help="Username importing: a translator or reviewer of the file's languages.")
 
     def handle(self, *args, file, user, **options):
-        actor = user_or_error(user)
+        actor = user_or_error(user, command="import_memory")
         try:
             data = Path(file).read_bytes()
         except (FileNotFoundError, IsADirectoryError):

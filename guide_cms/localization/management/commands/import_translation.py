@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--strict", action="store_true", help="Refuse the whole file if any unit's source changed since export.")
 
     def handle(self, *args, file, user, dry_run=False, strict=False, **options):
-        actor = user_or_error(user)
+        actor = user_or_error(user, command="import_translation")
         path = Path(file)
         try:
             data = path.read_bytes()

@@ -22,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--channel", action="append", dest="channels", help="Channel name; repeat for several (default: all).")
 
     def handle(self, *args, slug, language, user, version=None, channels=None, **options):
-        lang, guide, publisher = language_or_error(language), guide_or_error(slug), user_or_error(user)
+        lang, guide, publisher = language_or_error(language), guide_or_error(slug), user_or_error(user, command="publish_guide")
         versions = Version.objects.for_language(guide, lang.code)
         if version is not None:
             chosen = versions.filter(number=version).first()
