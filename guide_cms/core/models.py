@@ -60,6 +60,22 @@ class StaffProfile(models.Model):
     def __str__(self):
         return self.printed_name
 
+    def clean(self):
+        """A printed name and credentials are one line of plain text that prints as stored (no line break, no
+        invisible or direction character, no emoji): a signature must never print as another name."""
+        from django.core.exceptions import ValidationError
+
+        from .unicode_data import plain_line_problems
+
+        errors = {}
+        for name in ("printed_name", "credentials"):
+            problems = plain_line_problems(getattr(self, name) or "")
+            if problems:
+                errors[name] = _("Only letters, numbers, punctuation and spaces, on one line: remove %(chars)s.") % {
+                    "chars": ", ".join(problems)}
+        if errors:
+            raise ValidationError(errors)
+
 
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):

@@ -42,6 +42,15 @@ def bad_request(request, reason: str):
     return render(request, "400.html", _admin_context(request, title=_("Not understood"), reason=reason), status=400)
 
 
+def database_busy(request):
+    """A request that waited too long for a database lock another request held: nothing of it was saved."""
+    reason = _("The database is busy: another save has held it for too long. Nothing of what you sent was saved; "
+               "your page is as you left it: go back and send it again in a minute.")
+    response = render(request, "400.html", _admin_context(request, title=_("Busy"), reason=reason), status=503)
+    response["Retry-After"] = "30"
+    return response
+
+
 def locked_out(request, original_response=None, credentials=None):
     """AXES_LOCKOUT_CALLABLE: the login page while a username or address is locked.
 

@@ -44,6 +44,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from guide_cms.core.unicode_data import default_ignorable, prints_like_a_digit
+
 from .text_limits import MAX_BODY_CHARS, MAX_LINE_CHARS, markdown_limit_problems, size_problem
 
 __all__ = [
@@ -69,14 +71,15 @@ _INVISIBLE = BIDI_MARKS | ZERO_WIDTH
 _LINE_BREAKS = re.compile("\r\n|\r|\u2028|\u2029|\x85")
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--")
 _REFERENCE = re.compile(r"&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-# A letter O of any script ending a number ("5O mg", "5օ mg") or inside one ("1O5"): it prints as a zero.
+# A letter that prints like a digit, ending a number ("5O mg", "5Ο mg") or inside one ("1O5"): read as 50 or 105.
 # Formulas keep theirs: "H2O", "O2".
-_LOOKALIKE_NAME = re.compile(r"\b(?:LETTER|CAPITAL)(?: SMALL)?(?: CAPITAL)? O(?:H)?$|^IDEOGRAPHIC NUMBER ZERO$|^WHITE CIRCLE$")
 
 
 @lru_cache(maxsize=1)
 def _lookalike() -> re.Pattern:
-    letters = "".join(chr(c) for c in range(0x80, 0x10000) if _LOOKALIKE_NAME.search(unicodedata.name(chr(c), "")))
+    """A letter that prints like a digit written against a number: ASCII O and o, and every letter Unicode's
+    confusables data (UTS #39 skeletons, core.unicode_data) maps to a digit (Greek omicron, Cyrillic o, ...)."""
+    letters = "".join(chr(c) for c in range(0x80, 0x30000) if prints_like_a_digit(chr(c)))
     return re.compile(rf"(?<=\d)[Oo{re.escape(letters)}](?![^\W\d_])")
 _DECIMAL_MARKS = ".,\u066b\u066c"
 
@@ -85,7 +88,7 @@ _DECIMAL_MARKS = ".,\u066b\u066c"
 class TextProblem:
     line: int
     column: int
-    # "bidi-override" | "invisible-in-number" | "zero-width" | "control" | "reference" | "lookalike" | "html"
+    # "bidi-override" | "invisible-in-number" | "zero-width" | "invisible" | "control" | "reference" | "lookalike" | "html"
     # | "too-long" | "nesting" | "inline-nesting" | "markup-run" (text_limits)
     code: str
     message: str
@@ -119,6 +122,21 @@ def _is_spaced_letter(char: str) -> bool:
     if not char.isalpha():
         return False
     return unicodedata.name(char, "").startswith(("LATIN", "GREEK", "CYRILLIC"))
+
+
+# Default-ignorable characters that scripts need: variation selectors after a visible character (CJK and emoji
+# forms) and Mongolian's free variation selectors after a Mongolian letter.
+_VARIATION_SELECTORS = frozenset(chr(c) for c in [*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)])
+_MONGOLIAN_SELECTORS = frozenset("\u180b\u180c\u180d\u180f")
+
+
+def _needed_ignorable(text: str, index: int) -> bool:
+    char, before = text[index], text[index - 1] if index else ""
+    if char in _VARIATION_SELECTORS:
+        return bool(before) and not before.isspace() and not _is_digit(before) and before not in default_ignorable()
+    if char in _MONGOLIAN_SELECTORS:
+        return unicodedata.name(before, "").startswith("MONGOLIAN")
+    return False
 
 
 def _neighbours(text: str, index: int) -> tuple[str, str, str]:
@@ -179,6 +197,12 @@ def text_problems(text: str, *, kind: str = MARKDOWN, max_chars: int | None = No
                     "the invisible character %(char)s is inside a number or a word (such as a drug name), "
                     "where it hides the word from the checks. Remove it."
                 ) % {"char": _code_point(char)}
+        elif char in default_ignorable() and not _needed_ignorable(text, index):
+            code = "invisible"
+            message = _(
+                "the invisible character %(char)s prints as nothing and can hide or change what patients read "
+                "(Unicode's default-ignorable characters). Remove it."
+            ) % {"char": _code_point(char)}
         elif unicodedata.category(char) == "Cc" and char not in "\t\n":
             code = "control"
             message = _("the control character %(char)s cannot be printed. Remove it.") % {"char": f"U+{ord(char):04X}"}

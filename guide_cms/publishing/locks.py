@@ -26,7 +26,13 @@ def database_lock(name: str):
         return
     key = lock_key(name)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [key])
+        # An export waits for the one before it however long it takes: not bound by the connection's lock_timeout
+        # (settings.database), which is for requests. RESET restores the connection's own setting.
+        cursor.execute("SET lock_timeout = 0")
+        try:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [key])
+        finally:
+            cursor.execute("RESET lock_timeout")
     try:
         yield
     finally:

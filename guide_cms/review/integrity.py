@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from guide_cms.core.audit import ChainWalk, SealedHistory, walk_chain
+from guide_cms.core.models import AuditEvent
 from guide_cms.guides.models import Guide, Version
 from guide_cms.guides.records import guide_problems, guide_settings_records
 from guide_cms.guides.snapshots import content_hash
 
 from .models import Signature
-from .records import version_problems, version_records
+from .records import VERSION_OBJECT, version_problems, version_records
 from .seals import is_legacy_seal, seal_is_valid
 
 
@@ -27,6 +28,20 @@ class IntegrityReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+def deleted_versions(existing: set[int], history: SealedHistory) -> list[str]:
+    """Versions the sealed trail says were submitted whose rows are gone (deleted with their signatures behind the
+    application's back: nothing in the application deletes a version). One problem each, naming it."""
+    problems = []
+    submitted = AuditEvent.objects.filter(object_type=VERSION_OBJECT, action="version.submit").order_by("id")
+    for event in submitted:
+        if not event.object_id.isdigit() or int(event.object_id) in existing or not history.is_sealed(event):
+            continue
+        number = (event.data or {}).get("number")
+        problems.append(f"version v{number} of {event.scope} (id {event.object_id}) was submitted (audit event {event.id}) "
+                        "but its row is gone: deleted behind the application's back, with any signatures it had")
+    return problems
 
 
 def check_integrity(*, positions=()) -> IntegrityReport:
@@ -61,6 +76,8 @@ def check_integrity(*, positions=()) -> IntegrityReport:
             report.problems.append(f"version {version} (id {version.pk}): its snapshot no longer matches its content hash")
         # The facts beside the text: status, signatures, author, contributors, approvals required.
         report.problems += version_problems(version, records[version.pk], signatures_of.get(version.pk, []))
+
+    report.problems += deleted_versions({v.pk for v in versions}, history)
 
     settings_records, settings_problems = guide_settings_records(history=history)
     report.problems += settings_problems + guide_problems(Guide.objects.order_by("slug"), settings_records)

@@ -43,6 +43,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # A NUL character anywhere in a request is a 400, never a database error.
     "guide_cms.core.middleware.RejectNulCharactersMiddleware",
+    # A lock waited on too long is a 503 with a message, never a server error.
+    "guide_cms.core.middleware.DatabaseBusyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -78,10 +80,19 @@ def database(url: str) -> dict:
     config = dj_database_url.parse(url, conn_max_age=60)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # A lock waited on for 20 s ends the statement (SQLSTATE 55P03): the request answers that the database is
+        # busy and nothing was saved (core.middleware.DatabaseBusyMiddleware), never hangs or fails with a 500.
+        options = config.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c lock_timeout={POSTGRES_LOCK_TIMEOUT_MS}".strip()
     return config
 
 
+# A translation file's preview is confirmed by sending the file (up to 5 MB) back base64-encoded in a form
+# field: 6.7 MB, past Django's 2.5 MB default for form data, which answered a bare 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+POSTGRES_LOCK_TIMEOUT_MS = 20_000
 DATABASES = {"default": database(os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'guide_cms.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

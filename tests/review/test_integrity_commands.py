@@ -100,3 +100,24 @@ def test_guide_status_prints_each_language(signed, guide):
 def test_guide_status_unknown_slug_is_an_error(db):
     with pytest.raises(CommandError, match="No guide with slug 'nope'"):
         call_command("guide_status", "nope")
+
+
+@pytest.mark.parametrize("decision", ["in review", "changes requested"])
+def test_a_version_deleted_with_its_signatures_is_caught(signed, editor, decision):
+    from guide_cms.guides.models import Section, Version
+    from guide_cms.guides.services import section_update_drafts
+    from guide_cms.review.services import version_sign, version_submit
+    from tests.factories import PASSWORD
+
+    section_update_drafts(section=Section.objects.get(guide=signed.guide, key="dosing"), user=editor, values={"body_en": "Take 50 mg."})
+    second = version_submit(guide=signed.guide, language="en", user=editor, change_class="clinical")
+    if decision == "changes requested":
+        reviewer = Signature.objects.get(version=signed).signer
+        version_sign(version=second, signer=reviewer, password=PASSWORD, decision="request_changes", comment="Check the dose.")
+    assert verify_integrity()[0] == 0
+    sql("DELETE FROM review_signature WHERE version_id = %s", [second.pk])
+    sql("DELETE FROM guides_version WHERE id = %s", [second.pk])
+    assert not Version.objects.filter(pk=second.pk).exists()
+    code, output = verify_integrity()
+    assert code == 1
+    assert f"version v2 of guide:{signed.guide.pk}:en (id {second.pk}) was submitted" in output and "its row is gone" in output

@@ -41,20 +41,34 @@ def namespace(tag: str) -> str:
     return tag[1:].split("}")[0] if tag.startswith("{") else ""
 
 
+# How deep an exchange file's elements may nest: XLIFF's own structure is under 10 levels and a text's inline
+# codes at most a few (text_limits); the readers walk codes recursively, so depth is checked while parsing.
+MAX_XML_DEPTH = 50
+
+
+class _TooDeep(Exception):
+    pass
+
+
 class _LineRecorder:
-    """TreeBuilder target that remembers the line each element starts on."""
+    """TreeBuilder target that remembers the line each element starts on, and refuses nesting past MAX_XML_DEPTH."""
 
     def __init__(self):
         self._builder = TreeBuilder()
         self.lines: dict[object, int] = {}
         self.expat = None  # the pyexpat parser, set once the XMLParser exists
+        self.depth = 0
 
     def start(self, tag, attrs):
+        self.depth += 1
+        if self.depth > MAX_XML_DEPTH:
+            raise _TooDeep
         element = self._builder.start(tag, attrs)
         self.lines[element] = self.expat.CurrentLineNumber
         return element
 
     def end(self, tag):
+        self.depth -= 1
         return self._builder.end(tag)
 
     def data(self, data):
@@ -91,6 +105,12 @@ def parse_xml(data: bytes, filename: str):
     try:
         parser.feed(data)
         root = parser.close()
+    except _TooDeep:
+        raise ExchangeError(
+            _("the file nests elements more than %(depth)d deep (inline codes inside inline codes): no guide's text "
+              "does, and it was not read.") % {"depth": MAX_XML_DEPTH},
+            filename=filename, line=parser.parser.CurrentLineNumber,
+        ) from None
     except ParseError as error:
         line, column = error.position
         raise ExchangeError(
