@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from . import audit_display, permissions, services
 from .languages import UnknownLanguage, get_language
 from .models import AuditEvent, LanguageAssignment, StaffProfile
-from .roles import ROLE_GROUPS, Role
+from .roles import GROUP_ROLES, ROLE_GROUPS, Role
 from .views import bad_request
 
 User = get_user_model()
@@ -78,7 +78,34 @@ class AccountManagersOnly:
 
 @admin.register(Group)
 class RoleGroupAdmin(AccountManagersOnly, GroupAdmin):
-    """The role groups: their permissions are managed by superusers only, like accounts."""
+    """The role groups: their permissions are managed by superusers only, like accounts; a role's group keeps
+    its name and cannot be deleted (roles are read from group names); every change is audited (core.services)."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("name",) if obj is not None and obj.name in GROUP_ROLES else ()
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or obj.name not in GROUP_ROLES)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # bulk deletion would bypass the service
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        try:
+            services.group_save(actor=request.user, group=obj, name=obj.name, permissions=form.cleaned_data.get("permissions", []))
+        except services.RoleGroupFixed as exc:
+            raise PermissionDenied(str(exc)) from None
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the permissions were set with the group, by the service
+
+    def delete_model(self, request, obj):
+        try:
+            services.group_delete(actor=request.user, group=obj)
+        except services.RoleGroupFixed as exc:
+            raise PermissionDenied(str(exc)) from None
 
 
 @admin.register(User)

@@ -56,18 +56,24 @@ class Base:
 
     stored: str
     shown: str | None = None  # a proposal (translation memory) shown instead of the stored value
+    text: str | None = None  # the stored text itself, for a text a merge may combine sentence by sentence
 
 
-def base_token(scope: str, stored: Mapping[str, object], shown: Mapping[str, object] | None = None) -> str:
+def base_token(scope: str, stored: Mapping[str, object], shown: Mapping[str, object] | None = None,
+               texts: Mapping[str, str] | None = None) -> str:
     """A signed token of the bases of the units a page or file shows.
 
     scope: what the units belong to ("guide:12", "segments:12:es"); stored:
     {unit: value as stored now}; shown: {unit: value shown instead} for
-    proposals. Returns a URL-safe string (Django signing, compressed).
+    proposals; texts: {unit: stored text} of the units whose concurrent
+    changes merge sentence by sentence (merge_text). Returns a URL-safe
+    string (Django signing, compressed).
     """
     payload = {"s": scope, "r": {unit: revision(value) for unit, value in stored.items()}}
     if shown:
         payload["p"] = {unit: revision(value) for unit, value in shown.items()}
+    if texts:
+        payload["t"] = dict(texts)
     return signing.dumps(payload, salt=_SALT, compress=True)
 
 
@@ -87,8 +93,8 @@ def read_base(token: str | None, scope: str) -> dict[str, Base]:
         ) from None
     if not isinstance(payload, dict) or payload.get("s") != scope or not isinstance(payload.get("r"), dict):
         raise BaseRevisionError(_("The page or file was made for another guide or language; open it again. Nothing was saved."))
-    shown = payload.get("p") or {}
-    return {unit: Base(rev, shown.get(unit)) for unit, rev in payload["r"].items()}
+    shown, texts = payload.get("p") or {}, payload.get("t") or {}
+    return {unit: Base(rev, shown.get(unit), texts.get(unit)) for unit, rev in payload["r"].items()}
 
 
 def rebase_token(token: str, scope: str, units: Mapping[str, object]) -> str:
@@ -102,9 +108,13 @@ def rebase_token(token: str, scope: str, units: Mapping[str, object]) -> str:
     stored = {unit: base.stored for unit, base in bases.items()}
     stored.update({unit: revision(value) for unit, value in units.items()})
     shown = {unit: base.shown for unit, base in bases.items() if base.shown and unit not in units}
+    texts = {unit: base.text for unit, base in bases.items() if base.text is not None}
+    texts.update({unit: value for unit, value in units.items() if unit in texts})
     payload = {"s": scope, "r": stored}
     if shown:
         payload["p"] = shown
+    if texts:
+        payload["t"] = texts
     return signing.dumps(payload, salt=_SALT, compress=True)
 
 
@@ -125,6 +135,11 @@ class Conflict:
     label: str
     mine: object
     theirs: object
+    # For a text merged sentence by sentence: theirs with every change of mine applied, mine kept where both
+    # changed the same sentences (what the box shows after the conflict: saving it again reverts nothing else
+    # of theirs), and their version of those sentences.
+    resolved: object = None
+    their_sentences: tuple[str, ...] = ()
 
 
 @dataclass
@@ -142,7 +157,12 @@ class Merge:
 
 
 def merge(edits: Iterable[Edit]) -> Merge:
-    """The three-way merge of each edit (the rules in this module's docstring)."""
+    """The three-way merge of each edit (the rules in this module's docstring).
+
+    A text unit whose base text is known (Base.text) and that both changed
+    merges sentence by sentence (merge_text): changes to different sentences
+    are both written; only changes to the same sentences conflict.
+    """
     result = Merge()
     for edit in edits:
         mine, theirs = revision(edit.mine), revision(edit.theirs)
@@ -155,6 +175,76 @@ def merge(edits: Iterable[Edit]) -> Merge:
                 result.kept.append(edit.unit)
         elif theirs == edit.base.stored:
             result.writes[edit.unit] = edit.mine
+        elif isinstance(edit.mine, str) and isinstance(edit.theirs, str) and edit.base.text is not None \
+                and revision(edit.base.text) == edit.base.stored:
+            merged, theirs_only = merge_text(edit.base.text, edit.mine, edit.theirs)
+            if not theirs_only:
+                result.writes[edit.unit] = merged
+            else:
+                result.conflicts.append(Conflict(edit.unit, edit.label, edit.mine, edit.theirs, merged, theirs_only))
         else:
             result.conflicts.append(Conflict(edit.unit, edit.label, edit.mine, edit.theirs))
     return result
+
+
+def sentences(text: str) -> list[str]:
+    """text cut into its sentences (ICU's sentence breaks, any script) and the spaces and line breaks between them,
+    each a piece of its own, so that a sentence reflowed to the end of a line is the same sentence:
+    "".join(sentences(text)) == text."""
+    from icu4py.breakers import SentenceBreaker
+    from icu4py.locale import Locale
+
+    pieces = []
+    for line in text.splitlines(keepends=True):
+        for piece in SentenceBreaker(line, Locale("und")):
+            core = piece.rstrip()
+            pieces += [part for part in (core, piece[len(core):]) if part]
+    return pieces
+
+
+def merge_text(base: str, mine: str, theirs: str) -> tuple[str, tuple[str, ...]]:
+    """A three-way merge of a text, sentence by sentence (diff3 over sentences()).
+
+    Returns (merged, their sentences where both changed the same ones):
+    merged is theirs with every change of mine applied, and mine's version
+    where both changed the same sentences differently; the tuple is empty
+    when the changes did not overlap, and merged then loses nothing of either.
+    """
+    from difflib import SequenceMatcher
+
+    old, a, b = sentences(base), sentences(mine), sentences(theirs)
+    a_blocks = SequenceMatcher(None, old, a, autojunk=False).get_matching_blocks()
+    b_blocks = SequenceMatcher(None, old, b, autojunk=False).get_matching_blocks()
+    # Stable regions: stretches of the base that both sides kept unchanged (diff3's sync regions).
+    regions, ia, ib = [], 0, 0
+    while ia < len(a_blocks) and ib < len(b_blocks):
+        a_old, a_at, a_len = a_blocks[ia]
+        b_old, b_at, b_len = b_blocks[ib]
+        start, end = max(a_old, b_old), min(a_old + a_len, b_old + b_len)
+        if start < end:
+            regions.append((start, end, a_at + start - a_old, b_at + start - b_old))
+        if a_old + a_len < b_old + b_len:
+            ia += 1
+        else:
+            ib += 1
+    regions.append((len(old), len(old), len(a), len(b)))
+    merged: list[str] = []
+    conflicts: list[str] = []
+    o_at = a_at = b_at = 0
+    for start, end, a_start, b_start in regions:
+        o_chunk, a_chunk, b_chunk = old[o_at:start], a[a_at:a_start], b[b_at:b_start]
+        if a_chunk == b_chunk or b_chunk == o_chunk:
+            merged += a_chunk
+        elif a_chunk == o_chunk:
+            merged += b_chunk
+        elif len(o_chunk) == len(a_chunk) == len(b_chunk):  # neighbouring sentences, each rewritten in place
+            for o_one, a_one, b_one in zip(o_chunk, a_chunk, b_chunk):
+                merged.append(b_one if a_one == o_one else a_one)
+                if a_one not in (o_one, b_one) and b_one != o_one:
+                    conflicts.append(b_one)
+        else:
+            merged += a_chunk
+            conflicts += b_chunk or ["∅"]
+        merged += old[start:end]
+        o_at, a_at, b_at = end, a_start + (end - start), b_start + (end - start)
+    return "".join(merged), tuple(piece.strip() for piece in conflicts if piece.strip())

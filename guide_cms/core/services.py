@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.utils import timezone
 
 from .audit import audit_append
@@ -76,6 +77,49 @@ def account_set_roles(*, actor, user, groups=None, permissions=None, languages=N
 
 
 # --- accounts -----------------------------------------------------------------------
+
+
+class RoleGroupFixed(PermissionError):
+    """A role's group keeps its name and stays: roles are read from group names (core.roles)."""
+
+
+@transaction.atomic
+def group_save(*, actor, group, name: str, permissions) -> None:
+    """Create or change a group (name, permissions), audited ("group.create", "group.change").
+
+    Raises RoleGroupFixed for renaming a role's group (that would take the role from every member) or naming
+    another group after a role (that would grant it to every member).
+    """
+    from django.contrib.auth.models import Group
+
+    from .roles import GROUP_ROLES
+
+    old_name = Group.objects.filter(pk=group.pk).values_list("name", flat=True).first() if group.pk else None
+    if old_name in GROUP_ROLES and name != old_name:
+        raise RoleGroupFixed(_("'%(name)s' carries a role: it cannot be renamed.") % {"name": old_name})
+    if name in GROUP_ROLES and name != old_name:
+        raise RoleGroupFixed(_("'%(name)s' is the name of a role's group: choose another name.") % {"name": name})
+    old_permissions = sorted(group.permissions.values_list("codename", flat=True)) if group.pk else []
+    group.name = name
+    group.save()
+    group.permissions.set(permissions)
+    new_permissions = sorted(group.permissions.values_list("codename", flat=True))
+    if old_name is None:
+        audit_append(actor=actor, action="group.create", obj=group, data={"name": name, "permissions": new_permissions})
+    elif (old_name, old_permissions) != (name, new_permissions):
+        audit_append(actor=actor, action="group.change", obj=group, data={
+            "name": {"old": old_name, "new": name}, "permissions": {"old": old_permissions, "new": new_permissions}})
+
+
+@transaction.atomic
+def group_delete(*, actor, group) -> None:
+    """Delete a group that carries no role, audited; RoleGroupFixed for a role's group."""
+    from .roles import GROUP_ROLES
+
+    if group.name in GROUP_ROLES:
+        raise RoleGroupFixed(_("'%(name)s' carries a role: it cannot be deleted.") % {"name": group.name})
+    audit_append(actor=actor, action="group.delete", obj=group, data={"name": group.name})
+    group.delete()
 
 
 def _audit_account(actor, user, action: str, **data) -> None:

@@ -86,13 +86,26 @@ def _merge_or_refuse(form, plan, scope: str) -> None:
     """
     if not plan.conflicts:
         return
-    for conflict in plan.conflicts:
-        form.add_error(conflict.unit, ValidationError(format_html(
-            '{}<div class="gc-theirs" dir="auto">{}</div>',
-            _("Someone else saved this after you opened the page. Their saved value:"), _shown(conflict.theirs),
-        ), code="conflict"))
-    form.add_error(None, ValidationError(plan.conflict_message(), code="conflict"))
     form.data = form.data.copy()
+    for conflict in plan.conflicts:
+        if conflict.their_sentences:
+            # The box now holds their text with every change of yours applied (yours kept where you both changed
+            # the same sentences): saving it again reverts nothing else they saved.
+            form.data[form.add_prefix(conflict.unit)] = conflict.resolved
+            error = format_html(
+                '{}<div class="gc-theirs" dir="auto">{}</div>{}',
+                _("Someone else changed the same sentences after you opened the page. Their version of them:"),
+                " … ".join(conflict.their_sentences),
+                _("The box below now holds their saved text with all your changes in it, yours where you both changed "
+                  "a sentence: check those sentences and save again."),
+            )
+        else:
+            error = format_html(
+                '{}<div class="gc-theirs" dir="auto">{}</div>',
+                _("Someone else saved this after you opened the page. Their saved value:"), _shown(conflict.theirs),
+            )
+        form.add_error(conflict.unit, ValidationError(error, code="conflict"))
+    form.add_error(None, ValidationError(plan.conflict_message(), code="conflict"))
     key = form.add_prefix("base")
     form.data[key] = rebase_token(form.data.get(key, ""), scope, {c.unit: c.theirs for c in plan.conflicts})
 
@@ -173,6 +186,46 @@ class _PostedSection(forms.ModelChoiceField):
 class SectionFormSet(forms.BaseInlineFormSet):
     """Merges every section form of the page onto the sections as stored, read once under the guide's lock."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Sections someone removed after the page was loaded: their forms are dropped (a save of the rest goes on);
+        # what this user typed into one is refused in clean(), shown in the message.
+        self.removed_meanwhile: list[tuple[str, list[str]]] = []
+        if self.is_bound and self.instance.pk:
+            self._drop_removed_sections()
+
+    def _drop_removed_sections(self) -> None:
+        prefix, data = self.prefix, self.data
+        try:
+            total, initial = int(data.get(f"{prefix}-TOTAL_FORMS", 0)), int(data.get(f"{prefix}-INITIAL_FORMS", 0))
+        except ValueError:
+            return  # Django's management form reports it
+        posted = {i: data.get(f"{prefix}-{i}-id", "") for i in range(initial)}
+        ids = [int(pk) for pk in posted.values() if pk.isdigit()]
+        found = set(Section.objects.filter(guide=self.instance, pk__in=ids).values_list("pk", flat=True))
+        dropped = sorted(i for i, pk in posted.items() if pk.isdigit() and int(pk) not in found)
+        if not dropped:
+            return
+        kept = data.copy()
+        for key in list(kept.keys()):
+            parts = key.split("-", 2)
+            if len(parts) == 3 and parts[0] == prefix and parts[1].isdigit():
+                del kept[key]
+        for i in range(total):
+            if i in dropped:
+                values = {key.split("-", 2)[2]: data.get(key) for key in data if key.startswith(f"{prefix}-{i}-")}
+                changed = edits.section_changed_on_page(int(posted[i]), values.get("base"), values)
+                title = next((v for k, v in values.items() if split_column(k, SECTION_TEXT_FIELDS) and k.startswith("title") and v), "")
+                self.removed_meanwhile.append((title or posted[i], changed))
+                continue
+            new_index = i - sum(1 for d in dropped if d < i)
+            for key in data:
+                if key.startswith(f"{prefix}-{i}-"):
+                    kept.setlist(f"{prefix}-{new_index}-{key.split('-', 2)[2]}", data.getlist(key))
+        kept[f"{prefix}-TOTAL_FORMS"] = str(total - len(dropped))
+        kept[f"{prefix}-INITIAL_FORMS"] = str(initial - len(dropped))
+        self.data = kept
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
         pk = self._pk_field.name
@@ -186,13 +239,32 @@ class SectionFormSet(forms.BaseInlineFormSet):
 
     def clean(self):
         super().clean()
+        if not self.instance.pk:
+            return
+        refused = []  # a deleted form's own errors are not shown: refusing a deletion is the formset's error
+        for title, typed in self.removed_meanwhile:
+            if typed:
+                refused.append(_(
+                    "Someone else removed the section '%(title)s' after you opened the page. What you typed in it was not "
+                    "saved: %(typed)s"
+                ) % {"title": title, "typed": " / ".join(typed)})
         existing = [f for f in self.forms if f.instance.pk and hasattr(f, "cleaned_data")]
-        if not existing or not self.instance.pk:
+        added = [f for f in self.forms if not f.instance.pk and getattr(f, "cleaned_data", None) and f.has_changed()
+                 and not f.cleaned_data.get("DELETE")]
+        if not existing and not added:
+            if refused:
+                raise ValidationError(refused)
             return
         if not getattr(self.instance, "_merge_locked", False):
             edits.lock_guide(self.instance)
         current = {s.pk: s for s in Section.objects.filter(guide=self.instance)}
-        refused = []  # a deleted form's own errors are not shown: refusing a deletion is the formset's error
+        keys = {s.key for s in current.values()}
+        for form in added:  # a key taken meanwhile by someone else's new section, or twice on this page
+            key = form.cleaned_data.get("key")
+            if key in keys:
+                form.add_error("key", _("A section with the key '%(key)s' exists already (someone may have added it after you "
+                                        "opened the page): choose another key.") % {"key": key})
+            keys.add(key)
         for form in existing:
             section = current.get(form.instance.pk)
             if section is None:

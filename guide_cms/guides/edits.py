@@ -31,7 +31,7 @@ SECTION_STRUCTURE = ("position",)
 
 __all__ = [
     "GUIDE_SETTINGS", "SECTION_STRUCTURE", "BaseRevisionError", "Merge", "guide_base", "section_base", "lock_guide", "merge_guide",
-    "merge_section", "section_deletion_conflict", "section_units", "guide_scope_token", "section_scope_token", "EditConflict", "edit_guide",
+    "merge_section", "section_deletion_conflict", "section_units", "section_changed_on_page", "guide_scope_token", "section_scope_token", "EditConflict", "edit_guide",
 ]
 
 
@@ -58,9 +58,15 @@ def _mine(unit: str, value, fields: tuple[str, ...]):
     return normalise(value, kind=FIELD_KINDS[parsed[0]])
 
 
+def _texts(values: Mapping[str, object], fields: tuple[str, ...]) -> dict[str, str]:
+    """The text units' stored texts: two people's changes to different sentences of one text both apply."""
+    return {unit: value for unit, value in values.items() if split_column(unit, fields) is not None and isinstance(value, str)}
+
+
 def guide_base(guide: Guide, units: Iterable[str]) -> str:
     """The base token of guide's units as stored now (the units a page shows editable)."""
-    return base_token(guide_scope_token(guide), {unit: _value(guide, unit, GUIDE_TEXT_FIELDS) for unit in units})
+    values = {unit: _value(guide, unit, GUIDE_TEXT_FIELDS) for unit in units}
+    return base_token(guide_scope_token(guide), values, texts=_texts(values, GUIDE_TEXT_FIELDS))
 
 
 def section_units() -> list[str]:
@@ -76,7 +82,8 @@ def section_base(section: Section) -> str:
     Every language is in it, whatever the page shows: removing a section
     removes its text in every language, so a removal is checked against all.
     """
-    return base_token(section_scope_token(section), {unit: _value(section, unit, SECTION_TEXT_FIELDS) for unit in section_units()})
+    values = {unit: _value(section, unit, SECTION_TEXT_FIELDS) for unit in section_units()}
+    return base_token(section_scope_token(section), values, texts=_texts(values, SECTION_TEXT_FIELDS))
 
 
 def _label(owner: str, unit: str, fields: tuple[str, ...], model) -> str:
@@ -190,3 +197,15 @@ def edit_guide(*, guide: Guide, user, base: str | None = None, values: Mapping[s
         written += [f"{key}.{column}" for key, columns in texts.items() for column in columns if column in changed]
     guide.refresh_from_db()
     return written
+
+
+def section_changed_on_page(pk: int, token: str | None, posted: Mapping[str, object]) -> list[str]:
+    """The texts a page changed in a section that no longer exists ({field: value} as posted, the page's base
+    token for section pk): what the user typed into it, so that it is shown, never silently dropped."""
+    try:
+        bases = read_base(token, f"section:{pk}")
+    except BaseRevisionError:
+        bases = {}
+    return [str(value) for unit, value in posted.items()
+            if split_column(unit, SECTION_TEXT_FIELDS) is not None and unit in bases
+            and revision(_mine(unit, value, SECTION_TEXT_FIELDS)) != bases[unit].stored]

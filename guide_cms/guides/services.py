@@ -345,10 +345,28 @@ def _document_units(document: ParsedGuide, keys: list[str], source: Language) ->
     return units
 
 
-def _last_document_import(guide: Guide) -> dict[str, str]:
-    """{unit: revision} the guide's last document import wrote ({} if none)."""
+def _last_document_import(guide: Guide) -> tuple[dict[str, str], dict[str, int]]:
+    """({unit: revision}, {section key: position}) the guide's last document import wrote ({} if none)."""
     last = AuditEvent.objects.filter(action=DOCUMENT_IMPORT_ACTION, scope=guide_scope(guide)).order_by("-pk").first()
-    return (last.data or {}).get("revisions", {}) if last else {}
+    data = (last.data or {}) if last else {}
+    return data.get("revisions", {}), data.get("positions", {})
+
+
+def _removed_since_last_import(keys, existing, units, recorded, title_unit: str, slug: str) -> set[str]:
+    """The document's sections that were removed here since its last import and that it leaves as it was then
+    (not added back); ImportConflict for one the document changed meanwhile."""
+    removed = set()
+    for key in keys:
+        if key in existing or f"{key}.{title_unit}" not in recorded:
+            continue
+        changed = [unit for unit in units if unit.startswith(f"{key}.") and revision(units[unit]) != recorded.get(unit)]
+        if changed:
+            raise ImportConflict(_(
+                "Section '%(key)s' of guide '%(slug)s' was removed here since the document was last imported, and the "
+                "document changes it. Nothing was imported: take it out of the document, or import with --replace to add it back."
+            ) % {"key": key, "slug": slug})
+        removed.add(key)
+    return removed
 
 
 def _document_merge(guide: Guide, existing: dict, units: dict[str, str], recorded: dict[str, str], replace: bool):
@@ -401,7 +419,10 @@ def guide_import(*, document: ParsedGuide, slug: str, user, dry_run: bool = Fals
         [(s.key, getattr(s, source.field("title")) or "", getattr(s, source.field("body")) or "") for s in ordered], document.sections
     )
     keys = [renames.get(index, parsed.key) for index, parsed in enumerate(document.sections)]
-    missing = sorted(set(existing) - set(keys))
+    recorded, recorded_positions = _last_document_import(guide)
+    title_unit = source.field("title")
+    # A section added here since the last import is not one the document dropped: it stays.
+    missing = sorted(key for key in set(existing) - set(keys) if not recorded or f"{key}.{title_unit}" in recorded)
     if missing:
         raise ImportConflict(
             _("The document no longer has these sections of guide '%(slug)s': %(keys)s. A renamed heading is recognised when it stays "
@@ -409,7 +430,9 @@ def guide_import(*, document: ParsedGuide, slug: str, user, dry_run: bool = Fals
             % {"slug": slug, "keys": ", ".join(missing)}
         )
     units = _document_units(document, keys, source)
-    writes, recorded = units, _last_document_import(guide)
+    writes = units
+    removed_here = _removed_since_last_import(keys, existing, units, recorded, title_unit, slug) if not replace else set()
+    report.kept += sorted(removed_here)
     if not report.created:
         plan = _document_merge(guide, existing, units, recorded, replace)
         if plan.conflicts:
@@ -418,19 +441,31 @@ def guide_import(*, document: ParsedGuide, slug: str, user, dry_run: bool = Fals
                 "changes them too: %(units)s. Nothing was imported. Put the changes made here into the document, or import "
                 "it with --replace to write the document's text over them."
             ) % {"slug": slug, "units": "; ".join(c.label for c in plan.conflicts)})
-        writes, report.kept = plan.writes, plan.kept
+        writes = plan.writes
+        report.kept += plan.kept
         guide_values = {c: writes[c] for c in (source.field("title"), source.field("summary")) if c in writes}
         if guide_values:
             guide_update_drafts(guide=guide, user=user, values=guide_values)
     for position, (key, parsed) in enumerate(zip(keys, document.sections), start=1):
         section = existing.get(key)
+        if key in removed_here:  # removed here since the last import, and the document leaves it as it was
+            continue
         if section is None:
             section_create(guide=guide, user=user, key=key, title=parsed.title, body=parsed.body, position=position)
             report.sections_added.append(key)
             continue
-        if section.position != position:
+        moved_here = not replace and recorded_positions.get(key) not in (None, section.position)
+        if section.position != position and not (moved_here and recorded_positions.get(key) == position):
+            if moved_here:  # moved here since the last import, and moved in the document too
+                raise ImportConflict(_(
+                    "Section '%(key)s' of guide '%(slug)s' was moved here since the document was last imported, and the "
+                    "document moves it too. Nothing was imported: order the document as the guide is now, or import it "
+                    "with --replace."
+                ) % {"key": key, "slug": slug})
             section_move(section=section, user=user, position=position)
             report.sections_moved.append(key)
+        elif moved_here and section.position != position:
+            report.kept.append(f"{key}.position")
         old_title = getattr(section, source.field("title")) or ""
         values = {c: writes[f"{key}.{c}"] for c in (source.field("title"), source.field("body")) if f"{key}.{c}" in writes}
         changed = section_update_drafts(section=section, user=user, values=values) if values else []
@@ -439,8 +474,10 @@ def guide_import(*, document: ParsedGuide, slug: str, user, dry_run: bool = Fals
         if changed:
             report.sections_changed.append(key)
     revisions = {unit: revision(text) for unit, text in units.items()}
-    if revisions != recorded:  # the same document imported again records nothing
-        audit_append(actor=user, action=DOCUMENT_IMPORT_ACTION, obj=guide, scope=guide_scope(guide), data={"revisions": revisions})
+    positions = {key: position for position, key in enumerate(keys, start=1)}
+    if (revisions, positions) != (recorded, recorded_positions):  # the same document imported again records nothing
+        audit_append(actor=user, action=DOCUMENT_IMPORT_ACTION, obj=guide, scope=guide_scope(guide),
+                     data={"revisions": revisions, "positions": positions})
     if dry_run:
         transaction.set_rollback(True)
     return report

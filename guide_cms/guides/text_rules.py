@@ -135,7 +135,7 @@ def _needed_ignorable(text: str, index: int) -> bool:
     if char in _VARIATION_SELECTORS:
         return bool(before) and not before.isspace() and not _is_digit(before) and before not in default_ignorable()
     if char in _MONGOLIAN_SELECTORS:
-        return unicodedata.name(before, "").startswith("MONGOLIAN")
+        return bool(before) and unicodedata.name(before, "").startswith("MONGOLIAN")
     return False
 
 

@@ -25,6 +25,7 @@ from guide_cms.guides.markdown import render_markdown
 from guide_cms.guides.models import Guide, Version, VersionStatus, add_months
 from guide_cms.guides.snapshots import content_hash
 from guide_cms.localization.staleness import outdating_versions, withdrawn_by_safety
+from guide_cms.guides.records import guide_problems, guide_settings_records
 from guide_cms.review.records import version_problems, version_records
 from guide_cms.review.seals import seal_is_valid
 
@@ -290,6 +291,12 @@ def plan_entries(channel: str, *, today: datetime.date | None = None, guides=Non
     history = SealedHistory()
     if problems := publication_problems(guide_ids, channel=channel, history=history):
         raise ExportRefused(f"the live publications differ from the audit trail ({'; '.join(problems)}); run verify_integrity")
+    # The slug (the pages' addresses) and the review interval (the next-review date printed for patients) are
+    # published too: never from a row edited behind the application's back.
+    settings_records, settings_problems = guide_settings_records(guide_ids, history=history)
+    live_guides = sorted({p.guide_id: p.guide for p in publications}.values(), key=lambda guide: guide.slug)  # rows read above
+    if problems := settings_problems + guide_problems(live_guides, settings_records):
+        raise ExportRefused(f"a guide's settings differ from the audit trail ({'; '.join(problems)}); run verify_integrity")
     records = version_records({p.version_id for p in publications}, history)
     signatures = defaultdict(list)
     versions = {p.version_id: p.version for p in publications}

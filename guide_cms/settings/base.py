@@ -46,9 +46,28 @@ MIDDLEWARE = [
     # A lock waited on too long is a 503 with a message, never a server error.
     "guide_cms.core.middleware.DatabaseBusyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy on every page (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     # Last: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Every page's Content-Security-Policy (django-csp): scripts, styles, fonts and images from this site only,
+# nothing inline, no plugins, forms posted here only. The exported site's pages carry their own in a <meta>
+# (publishing.channels.site), allowing their one inline style and script by hash, and Pagefind's WebAssembly.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'wasm-unsafe-eval'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 ROOT_URLCONF = "guide_cms.urls"
 WSGI_APPLICATION = "guide_cms.wsgi.application"

@@ -20,7 +20,7 @@ from tests.review.segment_editor_fixtures import changed  # noqa: F401 (a fixtur
 # Transactional like the story: the live server's thread must see the fixtures' rows.
 pytestmark = [needs_chromium, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-SAVED = "Someone else saved this after you opened the page. Their saved value:"
+SAVED = "Someone else changed the same sentences after you opened the page. Their version of them:"
 SENTENCE_SAVED = "Someone else saved this sentence after you opened the page. Their saved text:"
 
 

@@ -72,3 +72,35 @@ def test_the_command_says_what_was_kept_and_refuses_a_conflict_naming_the_text(e
     with pytest.raises(CommandError, match=r"section 'stopping', text \(English\)"):
         call_command("import_guide", str(path), slug="baclofen", user=editor.username, stdout=StringIO())
     assert body("stopping") == "Do not stop taking it suddenly."
+
+
+def test_a_section_removed_in_the_admin_is_not_added_back_by_an_older_document(editor):
+    from guide_cms.guides.services import section_delete
+
+    imported(editor)
+    section_delete(section=Section.objects.get(key="stopping"), user=editor)
+    report = imported(editor, DOC.replace("Take 5 mg.", "Take 5 mg at night."))
+    assert "stopping" in report.kept and report.sections_added == []
+    assert list(Section.objects.values_list("key", "body_en")) == [("dosing", "Take 5 mg at night.")]
+    # A document that changes the removed section is refused: it must say whether the section comes back.
+    with pytest.raises(ImportConflict, match="'stopping' .* was removed here since"):
+        imported(editor, DOC.replace("Do not stop suddenly.", "Never stop suddenly."))
+
+
+def test_sections_reordered_in_the_admin_stay_in_their_order(editor):
+    from guide_cms.guides.services import section_move
+
+    imported(editor)
+    section_move(section=Section.objects.get(key="dosing"), user=editor, position=3)
+    report = imported(editor, DOC.replace("Take 5 mg.", "Take 5 mg at night."))
+    assert report.sections_moved == [] and "dosing.position" in report.kept
+    assert list(Section.objects.order_by("position").values_list("key", flat=True)) == ["stopping", "dosing"]
+
+
+def test_a_section_added_in_the_admin_is_kept_by_an_older_document(editor):
+    from guide_cms.guides.services import section_create
+
+    imported(editor)
+    section_create(guide=Guide.objects.get(slug="baclofen"), user=editor, key="storage", title="Storage", body="Keep it dry.")
+    imported(editor, DOC.replace("Take 5 mg.", "Take 5 mg at night."))
+    assert list(Section.objects.order_by("position").values_list("key", flat=True)) == ["dosing", "stopping", "storage"]

@@ -65,7 +65,29 @@ _REQUIRED_HEADERS = ("Language", HEADER_GUIDE, HEADER_SOURCE_LANGUAGE, HEADER_SO
 HEADER_END_MARKER = "X-Guide-CMS-End-Marker"
 HEADER_BASE = "X-Guide-CMS-Base"  # the drafts' revisions at export (ExchangeDocument.base)
 END_MARKER_CONTEXT = "guide_cms:end"
-END_MARKER_LINES = ('#~ msgctxt "guide_cms:end"', '#~ msgid "End of the file: keep this entry last."', '#~ msgstr ""')
+# Its msgstr is not empty: GNU gettext's msgcat and msgattrib drop obsolete entries left untranslated, and kept
+# it then only by chance. Files exported with an empty one still read.
+END_MARKER_LINES = ('#~ msgctxt "guide_cms:end"', '#~ msgid "End of the file: keep this entry last."', '#~ msgstr "End of the file."')
+_END_MARKER = (END_MARKER_CONTEXT, "End of the file: keep this entry last.")
+_QUOTED = r'(?:"(?:[^"\\]|\\.)*"\s*)+'
+_LAST_OBSOLETE = re.compile(rf"msgctxt\s+({_QUOTED})msgid\s+({_QUOTED})msgstr\s+({_QUOTED})$")
+
+
+def _ends_with_end_marker(lines: list[str]) -> bool:
+    """Whether the file's last entry is the end marker, however a tool wrapped its lines (msgcat --width)."""
+    tail = []
+    for line in reversed([line.strip() for line in lines if line.strip()]):
+        if not line.startswith("#~"):
+            break
+        tail.append(line[2:].strip())
+    match = _LAST_OBSOLETE.search(" ".join(reversed(tail)))
+    if match is None:
+        return False
+
+    def value(group: str) -> str:
+        return "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', group))
+
+    return (value(match.group(1)), value(match.group(2))) == _END_MARKER and value(match.group(3)) in ("End of the file.", "")
 FLAG_MEMORY = "gc-memory"
 FLAG_FUZZY_MATCH = "gc-fuzzy-match"
 _KIND_COMMENT = "gc:kind "
@@ -303,7 +325,7 @@ def read_po(data: bytes, filename: str) -> ExchangeDocument:
         return value
 
     values = {name: header(name) for name in _REQUIRED_HEADERS}
-    if headers.get(HEADER_END_MARKER.lower()) and [line.strip() for line in lines if line.strip()][-3:] != list(END_MARKER_LINES):
+    if headers.get(HEADER_END_MARKER.lower()) and not _ends_with_end_marker(lines):
         raise ExchangeError(
             _("the file does not end with the entry that ends every exported file (#~ msgctxt \"%(marker)s\"): it was cut off, "
               "and its last translation may be cut short too. Nothing was imported: send the whole file, or export the guide "

@@ -22,8 +22,11 @@ carries a notice (page and JSON) in its language, linking to the source page.
 """
 from __future__ import annotations
 
+import base64
 import datetime
+import hashlib
 import json
+import re
 from collections import defaultdict
 from pathlib import Path
 from html.parser import HTMLParser
@@ -72,7 +75,29 @@ SEARCH_RESULTS = 20  # the most a search page lists (search.html)
 def _render(template_name: str, context: dict, language: str) -> bytes:
     with translation.override(language):
         html = template_engine().get_template(template_name).render(Context(context, autoescape=True))
-    return _tidy(html).encode("utf-8")
+    html = _tidy(html)
+    return (with_content_security_policy(html) if template_name.endswith(".html") else html).encode("utf-8")
+
+
+_INLINE = re.compile(r"<(style|script)(?:\s[^>]*)?>(.*?)</\1>", re.S)
+
+
+def with_content_security_policy(html: str) -> str:
+    """The page with a Content-Security-Policy <meta> first in its <head>: everything from the site itself,
+    the page's own inline style and script allowed by their SHA-256 (nothing else inline runs), Pagefind's
+    WebAssembly, no plugins, forms sent to the site only. A static host serves the pages as they are, so the
+    policy travels in the page."""
+    hashes: dict[str, list[str]] = {"style": [], "script": []}
+    for match in _INLINE.finditer(html):
+        digest = base64.b64encode(hashlib.sha256(match.group(2).encode("utf-8")).digest()).decode("ascii")
+        hashes[match.group(1)].append(f"'sha256-{digest}'")
+    policy = "; ".join([
+        "default-src 'self'",
+        " ".join(["script-src 'self' 'wasm-unsafe-eval'", *hashes["script"]]),
+        " ".join(["style-src 'self'", *hashes["style"]]),
+        "img-src 'self' data:", "object-src 'none'", "base-uri 'self'", "form-action 'self'",
+    ])
+    return html.replace("<head>\n", f'<head>\n<meta http-equiv="Content-Security-Policy" content="{policy}">\n', 1)
 
 
 def _tidy(text: str) -> str:
