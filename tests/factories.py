@@ -3,7 +3,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from guide_cms.core.models import LanguageAssignment, StaffProfile
+from guide_cms.core.models import StaffProfile
 from guide_cms.core.roles import ROLE_GROUPS, Role
 from guide_cms.guides.models import Guide, Section
 
@@ -45,10 +45,12 @@ def make_user(role: Role | None = None, languages: tuple[str, ...] = (), **kwarg
     """A staff user in role's group, assigned to languages."""
     user = UserFactory(**kwargs)
     if role is not None:
-        # get_or_create: transactional tests flush the groups the migration made.
-        user.groups.add(Group.objects.get_or_create(name=ROLE_GROUPS[role])[0])
-        for language in languages:
-            LanguageAssignment.objects.create(user=user, role=role.value, language=language)
+        from guide_cms.core.services import account_set_roles
+
+        # get_or_create: transactional tests flush the groups the migration made. Through the audited service,
+        # as the admin does: roles are sealed facts (verify_integrity compares them with the trail).
+        group = Group.objects.get_or_create(name=ROLE_GROUPS[role])[0]
+        account_set_roles(actor=None, user=user, groups=[group], languages=[(role.value, language) for language in languages])
     return user
 
 

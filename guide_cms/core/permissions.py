@@ -61,9 +61,10 @@ def grants(user) -> Grants:
 
 
 def forget_grants(user) -> None:
-    """Drop the cache after the user's groups or assignments change."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    """Drop the caches after the user's groups or assignments change (also review's check of them against the trail)."""
+    for attribute in (_CACHE_ATTR, "_roles_as_sealed"):
+        if hasattr(user, attribute):
+            delattr(user, attribute)
 
 
 def has_role(user, role: Role) -> bool:

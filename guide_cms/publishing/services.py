@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guide_cms.core.account_records import role_problems
 from guide_cms.core.audit import Anchor, audit_append, walk_chain
 from guide_cms.core.languages import all_languages
 from guide_cms.core.permissions import can_publish
@@ -152,6 +153,9 @@ def publish_versions(*, versions: list[Version], user, channels: list[str] | Non
     The result names the first version; .versions has them all."""
     if not can_publish(user):
         raise PermissionDenied(_("Only publishers may publish."))
+    if getattr(user, "pk", None) is not None and role_problems([user.pk]):
+        raise PermissionDenied(_("Your roles differ from the audit trail (changed outside the application), so you cannot "
+                                 "publish until verify_integrity passes. Tell your administrator."))
     if not versions:
         raise PublishRefused(_("Nothing to publish."))
     keys = [(v.guide_id, v.language) for v in versions]

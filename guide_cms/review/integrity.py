@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from guide_cms.core.account_records import role_problems
 from guide_cms.core.audit import ChainWalk, SealedHistory, walk_chain
 from guide_cms.core.models import AuditEvent
 from guide_cms.guides.models import Guide, Version
@@ -78,6 +79,9 @@ def check_integrity(*, positions=()) -> IntegrityReport:
         report.problems += version_problems(version, records[version.pk], signatures_of.get(version.pk, []))
 
     report.problems += deleted_versions({v.pk for v in versions}, history)
+
+    # Who may sign and publish: accounts' groups, permissions and language assignments as the sealed trail says.
+    report.problems += role_problems(history=history)
 
     settings_records, settings_problems = guide_settings_records(history=history)
     report.problems += settings_problems + guide_problems(Guide.objects.order_by("slug"), settings_records)

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from guide_cms.core.account_records import role_problems
 from guide_cms.core.audit import COMMAND_LINE_MARK, actor_label, audit_append
 from guide_cms.core.hashing import to_milliseconds
 from guide_cms.core.languages import get_language
@@ -281,11 +282,24 @@ def superseding_source(version: Version) -> Version | None:
     return newer[0] if newer else None
 
 
+def _roles_as_sealed(user) -> bool:
+    """Whether user's roles agree with the sealed trail (core.account_records), read once per user object: a page
+    that asks for every version of a queue reads them once."""
+    if getattr(user, "pk", None) is None:
+        return True
+    if not hasattr(user, "_roles_as_sealed"):
+        user._roles_as_sealed = not role_problems([user.pk])
+    return user._roles_as_sealed
+
+
 def signing_refusal(version: Version, signer) -> str | None:
     """Why signer may not sign version now, or None. Shared by the review page and the service."""
     language = get_language(version.language).display_name
     if not can_review(signer, version.language):
         return _("You are not a clinical reviewer for %(language)s.") % {"language": language}
+    if not _roles_as_sealed(signer):
+        return _("Your roles differ from the audit trail (changed outside the application), so you cannot sign until "
+                 "verify_integrity passes. Tell your administrator.")
     if not password_is_owners(signer):
         return _(
             "Your password was set by someone else (an administrator or a command), so it cannot sign. "

@@ -20,12 +20,14 @@ def also_in_role(user, role, languages=()):
     """Give user a second role (an editor who is also a reviewer, say)."""
     from django.contrib.auth.models import Group
 
-    from guide_cms.core.models import LanguageAssignment
     from guide_cms.core.permissions import forget_grants
     from guide_cms.core.roles import ROLE_GROUPS
 
-    user.groups.add(Group.objects.get_or_create(name=ROLE_GROUPS[role])[0])
-    for language in languages:
-        LanguageAssignment.objects.create(user=user, role=role.value, language=language)
+    from guide_cms.core.services import account_set_roles
+
+    # Through the audited service, as the admin does (roles are sealed facts).
+    groups = [*user.groups.all(), Group.objects.get_or_create(name=ROLE_GROUPS[role])[0]]
+    assignments = [*user.language_assignments.values_list("role", "language"), *((role.value, language) for language in languages)]
+    account_set_roles(actor=None, user=user, groups=groups, languages=assignments)
     forget_grants(user)
     return user

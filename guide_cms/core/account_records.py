@@ -1,0 +1,68 @@
+"""Accounts' roles re-derived from the sealed audit trail (roles.change events), and compared with the rows.
+
+A role is a group membership, a direct permission or a language assignment
+(core.services.role_summary); every change made through the application
+appends a keyed roles.change event in the same transaction. A membership
+inserted by SQL (a publisher added to the reviewers' group, a reviewer
+account made from nothing) or a role group renamed behind the application's
+back therefore differs from the trail. Used by verify_integrity and signing.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib.auth import get_user_model
+
+from .audit import SealedHistory
+from .models import AuditEvent, LanguageAssignment
+
+USER_OBJECT = "auth.user"
+EMPTY = {"groups": [], "permissions": [], "languages": []}
+
+
+def role_records(user_ids=None, history: SealedHistory | None = None) -> tuple[dict[int, dict], list[str]]:
+    """({user id: roles as the last sealed roles.change event says}, problems: events whose seal does not verify)."""
+    history = history or SealedHistory()
+    events = AuditEvent.objects.filter(object_type=USER_OBJECT, action="roles.change").order_by("id")
+    if user_ids is not None:
+        events = events.filter(object_id__in=[str(pk) for pk in user_ids])
+    records, problems = {}, []
+    for event in events:
+        if not history.is_sealed(event):
+            problems.append(f"audit event {event.id} (roles.change) does not verify, so account {event.object_id}'s roles cannot be trusted")
+            continue
+        records[int(event.object_id)] = (event.data or {}).get("new", EMPTY)
+    return records, problems
+
+
+def current_roles(user_ids=None) -> dict[int, dict]:
+    """{user id: its roles as the rows hold them} in three queries (core.services.role_summary's shape)."""
+    user_model = get_user_model()
+    roles: dict[int, dict] = defaultdict(lambda: {"groups": [], "permissions": [], "languages": []})
+    memberships = user_model.groups.through.objects.select_related("group")
+    permissions = user_model.user_permissions.through.objects.select_related("permission__content_type")
+    assignments = LanguageAssignment.objects.all()
+    if user_ids is not None:
+        memberships, permissions, assignments = (q.filter(user_id__in=list(user_ids)) for q in (memberships, permissions, assignments))
+    for row in memberships:
+        roles[row.user_id]["groups"].append(row.group.name)
+    for row in permissions:
+        roles[row.user_id]["permissions"].append(f"{row.permission.content_type.app_label}.{row.permission.codename}")
+    for row in assignments:
+        roles[row.user_id]["languages"].append(f"{row.role}:{row.language}")
+    return {pk: {name: sorted(values) for name, values in summary.items()} for pk, summary in roles.items()}
+
+
+def role_problems(user_ids=None, history: SealedHistory | None = None) -> list[str]:
+    """How accounts' roles differ from the sealed trail ([] when they agree): one line per account, naming it."""
+    records, problems = role_records(user_ids, history)
+    current = current_roles(user_ids)
+    names = dict(get_user_model().objects.filter(pk__in=set(records) | set(current)).values_list("pk", "username"))
+    for pk in sorted(set(records) | set(current)):
+        now, sealed = current.get(pk, EMPTY), records.get(pk, EMPTY)
+        if now != sealed and pk in names:
+            problems.append(
+                f"account {names[pk]} (id {pk}): its roles are {now}, but the sealed audit trail says {sealed} "
+                "(changed behind the application's back)"
+            )
+    return problems
