@@ -5,7 +5,7 @@ guide_cms.core.permissions; writes go through guide_cms.guides.services.
 """
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -17,7 +17,7 @@ from guide_cms.core import permissions
 from guide_cms.core.admin import InvalidPostIsBadRequest
 from guide_cms.core.languages import get_language
 
-from guide_cms.core.merge import rebase_token
+from guide_cms.core.merge import Merge, rebase_token
 
 from . import edits, services
 from .edits import GUIDE_SETTINGS, SECTION_STRUCTURE
@@ -286,6 +286,9 @@ class SectionFormSet(forms.BaseInlineFormSet):
                 refused.append(str(exc))
                 continue
             _merge_or_refuse(form, form.merge, edits.section_scope_token(section))
+            if form.merge.conflicts:
+                # Said at the top of the page too (GuideAdmin.render_change_form): a long guide's section is far below.
+                self.instance._section_conflicts = [*getattr(self.instance, "_section_conflicts", []), *form.merge.conflicts]
         if refused:
             raise ValidationError(refused)
 
@@ -419,6 +422,12 @@ class GuideAdmin(InvalidPostIsBadRequest, admin.ModelAdmin):
             obj = self.get_object(request, object_id) if object_id else None
             self._refuse_fields_not_editable(request, obj)
         return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        conflicts = getattr(context["adminform"].form.instance, "_section_conflicts", None)
+        if conflicts and request.method == "POST":
+            self.message_user(request, Merge(conflicts=conflicts).conflict_message(), messages.ERROR)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _refuse_fields_not_editable(self, request, obj):
         """A POST naming a field this user cannot edit is forged: refuse it whole."""

@@ -103,6 +103,8 @@ def test_two_tabs_changing_the_same_section_text_the_second_is_refused_and_keeps
     b.page.fill(BODY, "Take 20 mg at bedtime.")
     assert b.submit("input[name=_continue]").status == 400
     page = b.page
+    # Said at the top of the page too, where a long guide's section is far below.
+    expect(page.locator(".messagelist .error")).to_contain_text("Someone else saved section 'dosing', text (English)")
     expect(page.locator("#content")).to_contain_text(
         "Someone else saved section 'dosing', text (English) after you opened this; your change there was not saved."
     )
