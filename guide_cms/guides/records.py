@@ -50,3 +50,17 @@ def guide_problems(guides, records: dict[int, dict]) -> list[str]:
 def guide_record_problems(guide: Guide) -> list[str]:
     records, problems = guide_settings_records([guide.pk])
     return problems + guide_problems([guide], records)
+
+
+def guide_by_slug(slug: str) -> Guide | None:
+    """The guide whose slug is or was slug (a page or file made before a rename still finds its guide): the current
+    slug first, then the sealed guide.settings events that renamed one; None if no guide ever had it."""
+    guide = Guide.objects.filter(slug=slug).first()
+    if guide is not None:
+        return guide
+    history = SealedHistory()
+    for event in AuditEvent.objects.filter(object_type="guides.guide", action="guide.settings").order_by("-id"):
+        change = (event.data or {}).get("slug")
+        if isinstance(change, dict) and change.get("old") == slug and history.is_sealed(event):
+            return Guide.objects.filter(pk=int(event.object_id)).first()
+    return None

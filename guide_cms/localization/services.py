@@ -19,6 +19,7 @@ from guide_cms.core.languages import get_language
 from guide_cms.core.permissions import require_edit_glossary, require_edit_language, visible_languages
 from guide_cms.guides.models import Guide, Section, Version, VersionStatus
 from guide_cms.core.merge import BaseRevisionError, Conflict, Merge, rebase_token
+from guide_cms.guides.records import guide_by_slug
 from guide_cms.guides.services import draft_scope, guide_update_drafts, lock_guide, sections_update_drafts
 from guide_cms.guides.text_limits import MAX_BODY_CHARS
 from guide_cms.guides.text_rules import TextRefused, clean_text
@@ -415,7 +416,7 @@ def translation_import(*, document: ExchangeDocument, user, filename: str, dry_r
     changed is not a change. States are kept (needs review, fuzzy; "from
     memory" only for a signed pair); "approved"/"final" claims are ignored.
     """
-    guide = Guide.objects.filter(slug=document.guide).first()
+    guide = guide_by_slug(document.guide)  # a file exported before a slug change still finds its guide
     if guide is None:
         raise ImportRefused(_("%(file)s: it is for a guide '%(guide)s' that does not exist here.") % {"file": filename, "guide": document.guide})
     lang = get_language(document.target_language)

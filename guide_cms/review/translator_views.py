@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,6 +16,7 @@ from guide_cms.core.languages import UnknownLanguage, get_language
 from guide_cms.core.permissions import assigned_languages, visible_languages
 from guide_cms.core.roles import Role
 from guide_cms.guides.models import Guide, sections_by_guide
+from guide_cms.guides.records import guide_by_slug
 from guide_cms.localization.exchange import FORMATS, ExchangeError, read_exchange_file
 from guide_cms.localization.selectors import translation_overviews
 from guide_cms.localization.services import ImportRefused, translation_export, translation_import
@@ -54,7 +55,9 @@ def dashboard(request):
 
 
 def _guide_language(request, slug, language):
-    guide = get_object_or_404(Guide, slug=slug)
+    guide = guide_by_slug(slug)  # a page opened before a slug change still saves to its guide
+    if guide is None:
+        raise Http404(slug)
     try:
         lang = get_language(language)
     except UnknownLanguage:
