@@ -112,3 +112,9 @@ def test_in_an_arabic_editor_the_english_source_keeps_its_own_direction(workflow
 
     assert '<td lang="en" dir="ltr">Take 5 mg.' in html
     assert 'lang="ar" dir="rtl">' in html
+
+
+def test_memory_matches_say_what_kind_of_match_they_are_not_101_percent(changed, client):
+    html = client.get(URL).content.decode()
+    assert "in-context match (this very sentence, signed in this guide and text): baclofen v1, signed by" in html
+    assert "101%" not in html
