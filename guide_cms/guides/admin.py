@@ -335,7 +335,7 @@ class SectionInline(admin.StackedInline):
                     # Translation files and versions refer to the key: fixed once created.
                     self.fields["key"].disabled = True
                 if self.instance.pk and not self.is_bound:
-                    self.fields["base"].initial = edits.section_base(self.instance)
+                    self.fields["base"].initial = edits.section_base(self.instance, editable=self.units())
 
         formset.form = UserSectionForm
         return formset

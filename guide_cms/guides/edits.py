@@ -76,14 +76,19 @@ def section_units() -> list[str]:
     return [*SECTION_STRUCTURE, *(lang.field(name) for lang in all_languages() for name in SECTION_TEXT_FIELDS)]
 
 
-def section_base(section: Section) -> str:
+def section_base(section: Section, editable: Iterable[str] = ()) -> str:
     """The base token of every unit of section as stored now (section_units).
 
-    Every language is in it, whatever the page shows: removing a section
-    removes its text in every language, so a removal is checked against all.
+    Every language's revision is in it, whatever the page shows: removing a
+    section removes its text in every language, so a removal is checked
+    against all. The texts themselves (for merging sentence by sentence) are
+    only those of the editable units the page shows: the token is signed, not
+    encrypted, and a user reads only their languages' drafts.
     """
     values = {unit: _value(section, unit, SECTION_TEXT_FIELDS) for unit in section_units()}
-    return base_token(section_scope_token(section), values, texts=_texts(values, SECTION_TEXT_FIELDS))
+    shown = set(editable)
+    texts = {unit: text for unit, text in _texts(values, SECTION_TEXT_FIELDS).items() if unit in shown}
+    return base_token(section_scope_token(section), values, texts=texts)
 
 
 def _label(owner: str, unit: str, fields: tuple[str, ...], model) -> str:

@@ -56,3 +56,34 @@ def test_after_a_same_sentence_conflict_saving_again_keeps_their_other_changes(e
     assert again["sections-0-body_en"] == "Take 5 mg at bedtime. Do not drive or cycle afterwards. Drink a glass of water with it."
     assert save(tab_b, guide, again).status_code == 302
     assert body("en") == "Take 5 mg at bedtime. Do not drive or cycle afterwards. Drink a glass of water with it."
+
+
+def test_a_pages_base_tokens_carry_no_draft_of_a_language_its_user_may_not_read(translator_es, guide):
+    """The tokens are signed, not encrypted: anyone can read them, so they hold texts of the page's own boxes only."""
+    import json
+    import re
+    import zlib
+
+    from django.core import signing
+
+    Section.objects.filter(key="dosing").update(body_ar="نص عربي لم يُنشر بعد.")
+    page = change_page_html(translator_es, guide)
+    tokens = re.findall(r'name="[^"]*base" value="([^"]+)"', page)
+    assert tokens
+    texts = {}
+    for token in tokens:
+        payload = token.split(":")[0]
+        raw = signing.b64_decode(payload.lstrip(".").encode())
+        texts.update(json.loads(zlib.decompress(raw) if payload.startswith(".") else raw).get("t", {}))
+    assert "sections-0-body_es" not in texts and "body_es" in texts  # the translator's own box merges by sentence
+    assert "body_ar" not in texts and not any("نص عربي" in text for text in texts.values())
+
+
+def change_page_html(user, guide):
+    from django.test import Client
+
+    from .test_admin_languages import change_url
+
+    client = Client()
+    client.force_login(user)
+    return client.get(change_url(guide)).content.decode()
