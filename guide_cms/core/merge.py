@@ -69,11 +69,17 @@ def base_token(scope: str, stored: Mapping[str, object], shown: Mapping[str, obj
     changes merge sentence by sentence (merge_text). Returns a URL-safe
     string (Django signing, compressed).
     """
-    payload = {"s": scope, "r": {unit: revision(value) for unit, value in stored.items()}}
+    return _signed(scope, {unit: revision(value) for unit, value in stored.items()},
+                   {unit: revision(value) for unit, value in (shown or {}).items()}, dict(texts or {}))
+
+
+def _signed(scope: str, stored: dict[str, str], shown: dict[str, str], texts: dict[str, str]) -> str:
+    """The token of revisions already computed (stored and shown: {unit: revision})."""
+    payload = {"s": scope, "r": stored}
     if shown:
-        payload["p"] = {unit: revision(value) for unit, value in shown.items()}
+        payload["p"] = shown
     if texts:
-        payload["t"] = dict(texts)
+        payload["t"] = texts
     return signing.dumps(payload, salt=_SALT, compress=True)
 
 
@@ -110,12 +116,7 @@ def rebase_token(token: str, scope: str, units: Mapping[str, object]) -> str:
     shown = {unit: base.shown for unit, base in bases.items() if base.shown and unit not in units}
     texts = {unit: base.text for unit, base in bases.items() if base.text is not None}
     texts.update({unit: value for unit, value in units.items() if unit in texts})
-    payload = {"s": scope, "r": stored}
-    if shown:
-        payload["p"] = shown
-    if texts:
-        payload["t"] = texts
-    return signing.dumps(payload, salt=_SALT, compress=True)
+    return _signed(scope, stored, shown, texts)
 
 
 @dataclass(frozen=True)

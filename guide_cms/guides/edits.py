@@ -22,11 +22,12 @@ from guide_cms.core.merge import Base, BaseRevisionError, Edit, Merge, base_toke
 
 from . import services
 from .models import Guide, Section
+from .records import SEALED_SETTINGS
 from .services import lock_guide
 from .text_fields import FIELD_KINDS, GUIDE_TEXT_FIELDS, SECTION_TEXT_FIELDS, field_label, split_column
 from .text_rules import normalise
 
-GUIDE_SETTINGS = ("slug", "safety_critical", "review_interval_months")
+GUIDE_SETTINGS = SEALED_SETTINGS  # the settings a guide page edits are those its audit trail seals
 SECTION_STRUCTURE = ("position",)
 
 __all__ = [

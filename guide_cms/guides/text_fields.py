@@ -32,9 +32,14 @@ def split_column(column: str, fields: tuple[str, ...]) -> tuple[str, Language] |
     return None
 
 
+def field_names() -> dict[str, str]:
+    """How messages name each translated field, in the active language: {"title": "title", "body": "text", ...}."""
+    return {"title": _("title"), "summary": _("summary"), "body": _("text")}
+
+
 def field_label(owner: str, name: str, language: Language) -> str:
     """How messages name a field: "guide title (Spanish)", "section 'dosing', body (Arabic)"."""
-    names = {"title": _("title"), "summary": _("summary"), "body": _("text")}
+    names = field_names()
     if not owner:
         return _("guide %(field)s (%(language)s)") % {"field": names[name], "language": language.display_name}
     return _("section '%(key)s', %(field)s (%(language)s)") % {"key": owner, "field": names[name], "language": language.display_name}

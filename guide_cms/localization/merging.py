@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from guide_cms.core.merge import Base, BaseRevisionError, Edit, Merge, base_token, merge, read_base, revision
 from guide_cms.guides.models import Guide
+from guide_cms.guides.text_fields import field_names
 
 from .drafts import DraftSegment, TranslationDraft
 from .inline import Content, to_tagged
@@ -54,8 +55,7 @@ def segment_label(item: DraftSegment) -> str:
 
     owner, field = item.unit.split(".")
     parts = item.id.split(".")
-    names = {"title": _("title"), "summary": _("summary"), "body": _("text")}
-    where = _("the guide's %(field)s") % {"field": names[field]} if owner == "guide" else _("section '%(key)s'") % {"key": owner}
+    where = _("the guide's %(field)s") % {"field": field_names()[field]} if owner == "guide" else _("section '%(key)s'") % {"key": owner}
     block = block_name(item.kind, item.block)
     if len(parts) == 4:
         return _("sentence %(number)s of %(block)s, %(where)s") % {"number": parts[3], "block": block, "where": where}

@@ -151,6 +151,7 @@ def segments(request, slug, language):
     editable = lang.code != guide.source_language and lang.code in assigned_languages(request.user, Role.TRANSLATOR)
     errors: list[tuple[str, str]] = []
     typed: dict[str, str] = {}
+    unsaved: dict[str, str] = {}
     theirs: dict[str, str] = {}
     base = None
     if request.method == "POST":
@@ -168,7 +169,9 @@ def segments(request, slug, language):
             theirs = {c.unit: c.theirs for c in exc.merge.conflicts}
             base = exc.base
         except BaseRevisionError as exc:
-            errors, base = [("", str(exc))], None  # the page's own base is unusable: the reloaded one replaces it
+            # The page's own base is unusable: the boxes show the stored text again under a fresh base (a stale box
+            # kept under it would read as a change and revert someone's save); what was typed is listed, not lost.
+            errors, base, unsaved, typed = [("", str(exc))], None, typed, {}
         else:
             messages.success(request, _("Saved: %(count)d text(s) changed.") % {"count": len(changed)})
             return redirect("review:segments", slug=guide.slug, language=lang.code)
@@ -176,6 +179,8 @@ def segments(request, slug, language):
     for row in page.rows:
         if row.item.id in typed:
             row.value = typed[row.item.id]  # nothing typed is lost
+        elif unsaved.get(row.item.id, row.value) != row.value:
+            errors.append((row.item.id, _("Not saved, as you typed it: %(text)s") % {"text": unsaved[row.item.id]}))
         row.theirs = theirs.get(row.item.id)
     context = _context(
         request, title=_("%(guide)s: %(language)s, sentence by sentence") % {"guide": guide, "language": lang.display_name},

@@ -22,6 +22,7 @@ from guide_cms.localization.checking import current_source_version, version_find
 from guide_cms.localization.services import submission_segments
 
 from . import services
+from .workflow import relaxes_sign_off
 from guide_cms.core.diffs import diff_sections
 from .forms import SignForm, SubmitForm
 from .models import Decision
@@ -182,8 +183,7 @@ def review_version(request, pk):
         guide_diffs=_guide_field_diffs(previous, version),
         setting_changes=_setting_changes(previous, version),
         command_line=services.command_line_authoring(version),
-        relaxes_to=1 if previous and version.snapshot.get("settings", {}).get("safety_critical") is False
-        and version.approvals_required > 1 else None,
+        relaxes_sign_off=relaxes_sign_off(version),
         side_by_side=_side_by_side(version),
         # Run now, as at submission: the reviewer sees what the checks say of exactly this text.
         findings=version_findings(version),

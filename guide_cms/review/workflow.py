@@ -51,3 +51,9 @@ def approvals_required(guide, last_approved=None) -> int:
     force (that of the language's last approved version, last_approved). Tightening takes effect at once;
     relaxing (unticking safety-critical) only once a version carrying it is approved under the stricter rule."""
     return max(approvals_for(guide.safety_critical), approvals_for(bool(safety_critical_in_force(last_approved))))
+
+
+def relaxes_sign_off(version) -> bool:
+    """Whether version carries an unticked safety-critical flag while it is signed under a stricter rule in force
+    (approvals_required): once it is approved, the language's next versions need fewer approvals."""
+    return (version.snapshot.get("settings") or {}).get("safety_critical") is False and version.approvals_required > 1

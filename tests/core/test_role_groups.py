@@ -41,7 +41,7 @@ def test_the_service_refuses_to_rename_a_role_group_or_to_name_a_group_after_a_r
     with pytest.raises(services.RoleGroupFixed):
         services.group_save(actor=None, group=group, name="Authors", permissions=[])
     with pytest.raises(services.RoleGroupFixed):
-        services.group_save(actor=None, group=Group(), name=ROLE_GROUPS[Role.EDITOR] + "", permissions=[])
+        services.group_save(actor=None, group=Group(), name=ROLE_GROUPS[Role.EDITOR], permissions=[])
 
 
 def test_every_group_change_is_audited(admin_client):

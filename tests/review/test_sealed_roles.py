@@ -58,6 +58,6 @@ def test_role_groups_swapped_by_sql_are_named_and_the_publisher_cannot_publish(w
         publish_version(version=version, user=reviewer, channels=["site"])
 
 
-def test_roles_given_through_the_admin_verify(workflow, client):
+def test_roles_given_through_the_audited_service_verify(workflow):
     make_user(Role.TRANSLATOR, ("ar",))
     assert verify_integrity()[0] == 0

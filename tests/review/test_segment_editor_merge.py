@@ -53,7 +53,17 @@ def test_a_missing_or_forged_base_is_refused_and_writes_nothing(changed, client)
         if base is not None:
             data["base"] = base
         response = client.post(URL, data)
+        page = response.content.decode()
         assert response.status_code == 400
-        assert "Nothing was saved" in response.content.decode()
-        assert "Tome &lt;1&gt;50 mg&lt;/1&gt; por la noche.</textarea>" in response.content.decode()
+        assert "Nothing was saved" in page
+        # What was typed is listed, and the boxes show the stored text under a fresh base.
+        assert "Not saved, as you typed it: Tome &lt;1&gt;50 mg&lt;/1&gt; por la noche." in page
+        assert "Tome &lt;1&gt;5 mg&lt;/1&gt; por la noche.</textarea>" in page
     assert Section.objects.get(key="dosing").body_es == BODY_ES
+    # Someone saves a sentence; the refused page, saved as it now stands, reverts nothing.
+    other = open_tab(client)
+    other["target-dosing.body.1.2"] = "Lea <2>el prospecto</2> primero."
+    assert client.post(URL, other).status_code == 302
+    again = {"base": response.context["base"], **{f"target-{row.item.id}": row.value for row in response.context["rows"]}}
+    assert client.post(URL, again).status_code == 302
+    assert "Lea [el prospecto](https://example.org/leaflet) primero." in Section.objects.get(key="dosing").body_es
