@@ -139,6 +139,72 @@ def is_legacy_event(event) -> bool:
     return event_seal(event) == Seal.UNKEYED_MICROSECONDS
 
 
+def head_seal(count: int, last_hash: str, checkpoints: dict, key: str | None = None) -> str:
+    """The chain head's seal: HMAC-SHA256 under the audit key over its count, newest hash and the
+    checkpoints recorded in it. Whoever writes the database without the key cannot move the head
+    (drop the newest events, rewrite the whole chain) or forget a checkpoint."""
+    return _hmac(key or audit_keys()[0], canonical_json({"count": count, "last_hash": last_hash, "checkpoints": checkpoints}))
+
+
+def head_is_sealed(head) -> bool:
+    """Whether head's seal verifies under the audit key or one of its fallbacks."""
+    return any(hmac.compare_digest(head.seal or "", head_seal(head.count, head.last_hash, head.checkpoints or {}, key=key))
+               for key in audit_keys())
+
+
+def _seal_head(head) -> None:
+    head.seal = head_seal(head.count, head.last_hash, head.checkpoints or {})
+
+
+def checkpoint_remember(output: str, sequence: int, digest: str) -> None:
+    """Record in the sealed chain head that checkpoint `sequence` (SHA-256 `digest` of its file) was
+    written to the export folder `output`: deleting checkpoint files then shows (recorded_checkpoint).
+    ValueError if the head's seal does not verify (a moved head is never resealed)."""
+    from .models import AuditChainHead
+
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS})
+        if head.seal and not head_is_sealed(head):
+            raise ValueError("the audit chain head is not sealed with the audit key")
+        recorded = dict(head.checkpoints or {})
+        if recorded.get(output, {}).get("sequence", 0) >= sequence:
+            return
+        recorded[output] = {"sequence": sequence, "digest": digest}
+        head.checkpoints = recorded
+        _seal_head(head)
+        head.save(update_fields=["checkpoints", "seal"])
+
+
+def checkpoint_forget(output: str) -> dict | None:
+    """Drop the checkpoint recorded for `output` from the sealed head (a history restarted on purpose:
+    publishing.checkpoints.checkpoint_record's restart); returns what was recorded. ValueError as checkpoint_remember."""
+    from .models import AuditChainHead
+
+    with transaction.atomic():
+        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            return None
+        if head.seal and not head_is_sealed(head):
+            raise ValueError("the audit chain head is not sealed with the audit key")
+        recorded = dict(head.checkpoints or {})
+        dropped = recorded.pop(output, None)
+        head.checkpoints = recorded
+        _seal_head(head)
+        head.save(update_fields=["checkpoints", "seal"])
+    return dropped
+
+
+def recorded_checkpoint(output: str) -> dict | None:
+    """{"sequence": int, "digest": hex} of the newest checkpoint the sealed head says was written to `output`;
+    None if none was, or if the head's seal does not verify (walk_chain reports that)."""
+    from .models import AuditChainHead
+
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is None or not head_is_sealed(head):
+        return None
+    return (head.checkpoints or {}).get(output)
+
+
 def audit_append(*, actor, action: str, obj=None, scope: str = "", data: dict | None = None, object_type: str = "", object_id: str = ""):
     """Append one event to the chain, inside the caller's transaction."""
     (event,) = audit_append_many([dict(actor=actor, action=action, obj=obj, scope=scope, data=data, object_type=object_type,
@@ -179,7 +245,8 @@ def audit_append_many(events: list[dict]) -> list:
         AuditEvent.objects.bulk_create(made)
         head.last_hash = last_hash
         head.count += len(made)
-        head.save(update_fields=["last_hash", "count"])
+        _seal_head(head)
+        head.save(update_fields=["last_hash", "count", "seal"])
         # Later apps act on events (notifications), named in settings so core imports none of them.
         for subscriber in _subscribers():
             for event in made:
@@ -298,6 +365,11 @@ def walk_chain(*, positions=(), after: Anchor | None = None, until_keyed: bool =
             walk.problems.append(
                 ChainProblem(None, f"the chain ends at {walk.checked} events, but {head.count} were written: the newest events were deleted or the head was altered")
             )
+        if not head_is_sealed(head):
+            walk.problems.append(ChainProblem(None, (
+                "the chain head is not sealed with the audit key: it was moved or rewritten by someone without the key "
+                "(the newest events deleted, the chain rewritten, or a checkpoint record removed)"
+            )))
     elif walk.checked:
         walk.problems.append(ChainProblem(None, "the chain head is missing"))
     return walk

@@ -133,6 +133,10 @@ class AuditChainHead(models.Model):
 
     last_hash = models.CharField(max_length=64)
     count = models.PositiveBigIntegerField(default=0)
+    # {export folder: {"sequence": n, "digest": hex}}: the newest checkpoint written there, so that
+    # deleting checkpoint files shows (core.audit.checkpoint_remember).
+    checkpoints = models.JSONField(default=dict)
+    seal = models.CharField(max_length=64, blank=True, default="")  # core.audit.head_seal
 
     class Meta:
         verbose_name = _("audit chain head")

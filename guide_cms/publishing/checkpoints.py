@@ -43,15 +43,21 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from django.conf import settings
 from django.utils import timezone
 
-from guide_cms.core.audit import Anchor, SealedHistory, walk_chain
+from guide_cms.core.audit import Anchor, SealedHistory, audit_append, checkpoint_forget, checkpoint_remember, recorded_checkpoint, walk_chain
 from guide_cms.core.models import AuditChainHead, AuditEvent
 
 from . import export
 
 FOLDER = "checkpoints"
 FORMAT = "guide-cms-checkpoint/1"
+# Beside each channel's manifest, published with it: the newest checkpoint's number and digest, so that a
+# copy of the channel downstream shows a checkpoint history deleted here. Not in the manifest (it is
+# written after the checkpoint that signs the manifest).
+PUBLISHED_RECORD = export.CHECKPOINT_RECORD
+RECORD_FORMAT = "guide-cms-checkpoint-record/1"
 NAME = re.compile(r"^(\d{8})\.json$")
 EXPORT_ACTION = "export.channels"
+RESTART_ACTION = "checkpoint.restart"
 
 
 class CheckpointRefused(Exception):
@@ -301,8 +307,39 @@ class CheckpointResult:
     problems: list[str] = field(default_factory=list)
 
 
+def checkpoint_restart(*, root=None, reason: str, actor=None) -> list[str]:
+    """Accept that checkpoints recorded for root are missing, on purpose: the database was restored from an
+    older backup and the newer checkpoints moved aside, or the folder was lost with its disk.
+
+    An audit event by actor records the reason and what was missing; the sealed head and the channels'
+    published records then no longer name the missing checkpoints, and the series goes on from the files
+    that are there. Returns what was missing; CheckpointRefused if nothing is (there is nothing to accept)
+    or if the chain head is not sealed.
+    """
+    root = export.export_root(root)
+    with _lock(root):
+        missing = history_problems(root)
+        if not missing:
+            raise CheckpointRefused([f"no checkpoint recorded for {folder(root)} is missing: there is nothing to restart"])
+        try:
+            recorded = checkpoint_forget(output_name(root))
+        except ValueError as exc:
+            raise CheckpointRefused([f"audit: {exc}"]) from None
+        published = {}
+        for channel in export.channel_names():
+            path = Path(root) / channel / PUBLISHED_RECORD
+            if (record := _read_record(path)) is not None:
+                published[channel] = record
+                path.unlink()
+        audit_append(actor=actor, action=RESTART_ACTION, object_type="publishing.checkpoints", object_id=output_name(root),
+                     data={"output": output_name(root), "reason": reason, "recorded": recorded, "published": published,
+                           "missing": missing})
+    return missing
+
+
 def checkpoint_record(*, root=None, reason: str = "checkpoint", verified: Anchor | None = None) -> CheckpointResult:
-    """Sign and write a checkpoint of the audit chain and root's manifests; CheckpointRefused if they cannot be vouched for.
+    """Sign and write a checkpoint of the audit chain and root's manifests; CheckpointRefused if they cannot be vouched for
+    (checkpoints recorded as written are missing included: checkpoint_restart says why, on purpose).
 
     Nothing is written when nothing changed since the previous checkpoint.
     verified: a point of the chain this process walked up to just now (before_export, at the start of
@@ -312,6 +349,7 @@ def checkpoint_record(*, root=None, reason: str = "checkpoint", verified: Anchor
     root = export.export_root(root)
     with _lock(root):
         checkpoints, problems = read_checkpoints(root)
+        problems += history_problems(root)
         if problems:
             raise CheckpointRefused(problems)
         previous = checkpoints[-1] if checkpoints else None
@@ -356,7 +394,65 @@ def checkpoint_record(*, root=None, reason: str = "checkpoint", verified: Anchor
         path = target / f"{sequence:08d}.json"
         _write_atomically(path, content)
         _write_atomically(target / "latest.json", content)
-        return CheckpointResult(_parse(path, trusted_keys()), written=True)
+        written = _parse(path, trusted_keys())
+        # The file first, then the record: a crash between leaves the folder ahead of the database, which is no loss.
+        try:
+            checkpoint_remember(output_name(root), written.sequence, written.digest)
+        except ValueError as exc:
+            raise CheckpointRefused([f"audit: {exc}"]) from None
+        _publish_record(root, channels, written)
+        return CheckpointResult(written, written=True)
+
+
+def _publish_record(root: Path, channels, checkpoint: Checkpoint) -> None:
+    """Write PUBLISHED_RECORD into each exported channel's folder."""
+    record = {"format": RECORD_FORMAT, "sequence": checkpoint.sequence, "digest": checkpoint.digest,
+              "key_id": checkpoint.key_id, "audit_events": checkpoint.count, "created_at": checkpoint.created_at}
+    content = (json.dumps(record, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    for channel in channels:
+        channel_folder = Path(root) / channel
+        # The live folder, which the export swaps a link to; never through a link planted to elsewhere.
+        if channel_folder.is_dir() and channel_folder.resolve().parent == Path(root).resolve():
+            _write_atomically(channel_folder / PUBLISHED_RECORD, content)
+
+
+def history_problems(root: Path) -> list[str]:
+    """What is missing from root's checkpoint history: the newest checkpoint the sealed audit head recorded for
+    this folder, and the one each channel's published record names, must be there with the same digest (only
+    those files are read). A folder ahead of both (a database restored from an older backup) is not a problem here."""
+    claims = []
+    recorded = recorded_checkpoint(output_name(root))
+    if recorded:
+        claims.append(("the audit trail", recorded.get("sequence"), recorded.get("digest")))
+    for channel in export.channel_names():
+        record = _read_record(Path(root) / channel / PUBLISHED_RECORD)
+        if record:
+            claims.append((f"the {channel} channel's {PUBLISHED_RECORD}", record.get("sequence"), record.get("digest")))
+    problems = []
+    for source, sequence, digest in claims:
+        path = folder(root) / f"{sequence:08d}.json" if isinstance(sequence, int) else None
+        try:
+            found = hashlib.sha256(path.read_bytes()).hexdigest() if path else None
+        except OSError:
+            found = None
+        if found is None:
+            problems.append(
+                f"{source} records that checkpoint {sequence} was written to {folder(root)}, but it is not there: "
+                "checkpoint history was deleted"
+            )
+        elif found != digest:
+            problems.append(f"checkpoint {sequence} in {folder(root)} is not the one {source} records: it was replaced")
+    return problems
+
+
+def _read_record(path: Path) -> dict | None:
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
+        record = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) and record.get("format") == RECORD_FORMAT else None
 
 
 def _publish_keys(target: Path) -> None:

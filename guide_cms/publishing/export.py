@@ -51,6 +51,7 @@ from .patching import ROLLED_BACK, Patch, interrupted, recover, safe_path, write
 logger = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
+CHECKPOINT_RECORD = "checkpoint.json"  # written beside the manifest after each checkpoint (publishing.checkpoints)
 
 
 def channel_names() -> list[str]:
@@ -332,6 +333,7 @@ def _walk(folder: Path) -> dict[str, os.stat_result]:
             path = os.path.join(directory, name)
             found[os.path.relpath(path, folder).replace(os.sep, "/")] = os.stat(path, follow_symlinks=False)
     found.pop(MANIFEST, None)
+    found.pop(CHECKPOINT_RECORD, None)
     return found
 
 

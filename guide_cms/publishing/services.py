@@ -267,9 +267,10 @@ def before_export(root, channels) -> tuple[dict[str, str], set[str], Anchor]:
         latest = None
         logger.error("Exporting to %s: %s", root, exc)
     walk = walk_chain(after=latest.anchor if latest else None)
-    if walk.problems:
+    problems = [p.message for p in walk.problems] + checkpoints.history_problems(root)
+    if problems:
         raise ExportRefused(_("The audit trail was altered (%(problems)s): nothing is exported until verify_integrity passes.") % {
-            "problems": "; ".join(p.message for p in walk.problems)})
+            "problems": "; ".join(problems)})
     distrusted = {**checkpoints.distrust_altered_output(root, channels), **unrecoverable}
     for channel, why in distrusted.items():
         logger.error("The %s channel's files are not reused, every file is rendered again: %s", channel, why)

@@ -86,8 +86,9 @@ def test_events_written_before_the_chain_was_keyed_verify_before_the_first_keyed
     sql("UPDATE core_auditevent SET data = %s, hash = %s WHERE id = %s", ['{"n": "changed"}', unkeyed_event_hash(last), last.pk])
     AuditChainHead.objects.filter(pk=1).update(last_hash=unkeyed_event_hash(last))
     _checked, problems = verify_chain()
-    assert [p.event_id for p in problems] == [last.pk]
+    assert [p.event_id for p in problems] == [last.pk, None]
     assert "not sealed with the audit key, though events before it are" in problems[0].message
+    assert "the chain head is not sealed with the audit key" in problems[1].message
 
 
 def test_the_verify_command_says_how_many_events_predate_the_key(monkeypatch):

@@ -32,8 +32,10 @@ def edit(guide, key, **bodies):
 
 
 def files(root, channel):
+    """{path: content} of the channel's exported files (the checkpoint record beside the manifest, which every
+    checkpoint rewrites, left out)."""
     folder = (root / channel).resolve()
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file() and p.name != "checkpoint.json"}
 
 
 def pdf_text(content: bytes) -> str:

@@ -196,6 +196,7 @@ def test_a_restore_older_than_the_newest_checkpoint_is_reported_until_its_checkp
     """README, Backups: going back to an older state is data loss, said as such; moving aside the checkpoints
     it does not contain and exporting again is the documented way on."""
     out = StringIO()
+    head_in_the_backup = AuditChainHead.objects.values("last_hash", "count", "checkpoints", "seal").get()
     published.edit("dosing", "en", "Take 5 mg at night.")
     call_command("checkpoint", stdout=out)
     assert "Checkpoint 3 written" in out.getvalue()
@@ -203,7 +204,7 @@ def test_a_restore_older_than_the_newest_checkpoint_is_reported_until_its_checkp
     signed = checkpoints.read_checkpoints(export_dir)[0][1]
     newer = list(AuditEvent.objects.filter(pk__gt=AuditEvent.objects.get(hash=signed.head).pk).order_by("id"))
     sql("DELETE FROM core_auditevent WHERE id >= %s", [newer[0].pk])
-    AuditChainHead.objects.filter(pk=1).update(last_hash=signed.head, count=signed.count)
+    AuditChainHead.objects.filter(pk=1).update(**head_in_the_backup)
 
     code, output = verify_integrity()
     assert code == 1 and f"signed {signed.count + len(newer)} audit events, the database has {signed.count}" in output
@@ -213,6 +214,12 @@ def test_a_restore_older_than_the_newest_checkpoint_is_reported_until_its_checkp
     aside = export_dir.parent / "checkpoints-after-the-restore"
     aside.mkdir()
     (export_dir / "checkpoints" / "00000003.json").rename(aside / "00000003.json")
+    # The channels published checkpoint 3: its absence is deleted history until the restore is said to be one.
+    with pytest.raises(Exception, match="checkpoint 3 was written .* but it is not there"):
+        export_channels()
+    call_command("checkpoint", restart="restored the database backup taken at checkpoint 2", stdout=StringIO())
+    restart = AuditEvent.objects.get(action="checkpoint.restart")
+    assert restart.data["reason"] == "restored the database backup taken at checkpoint 2"
     export_channels()
 
     assert verify_integrity()[0] == 0

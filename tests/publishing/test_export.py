@@ -34,7 +34,10 @@ def test_export_writes_pages_json_index_sitemap_and_manifest(wf, tmp_path):
     manifest = json.loads(files["manifest.json"])
     assert manifest["entries"]["es/baclofen"]["version"] == 1
     assert manifest["entries"]["es/baclofen"]["signatures"][0]["printed_name"] == wf.reviewer.staff_profile.printed_name
-    assert set(manifest["files"]) == set(files) - {"manifest.json"}
+    # Everything else is in the manifest; the checkpoint that signed it is published beside it.
+    assert set(manifest["files"]) == set(files) - {"manifest.json", "checkpoint.json"}
+    record = json.loads(files["checkpoint.json"])
+    assert (record["format"], record["sequence"]) == ("guide-cms-checkpoint-record/1", 1)
     assert verify_exports(tmp_path) == []
 
 
@@ -236,7 +239,7 @@ def test_a_change_of_one_guide_writes_its_files_index_sitemap_and_manifest_only(
     now = {p.relative_to(new).as_posix(): p.stat().st_ino for p in new.rglob("*") if p.is_file()}
     rewritten = sorted(path for path, inode in now.items() if inodes.get(path) != inode)
     # The other guide's files (and English, whose page did not change) are the same files, untouched.
-    assert set(rewritten) <= {"es/baclofen/index.html", "es/baclofen.json", "index.html", "sitemap.xml", "manifest.json"}
+    assert set(rewritten) <= {"es/baclofen/index.html", "es/baclofen.json", "index.html", "sitemap.xml", "manifest.json", "checkpoint.json"}
     assert {"es/baclofen/index.html", "es/baclofen.json", "manifest.json"} <= set(rewritten)
     assert verify_exports(tmp_path) == []
 

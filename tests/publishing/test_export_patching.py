@@ -1,12 +1,15 @@
 """An incremental export patches the live folder in place: a failure or a crash mid-way leaves the previous files."""
 import json
+from io import StringIO
 import os
 import shutil
 import signal
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from guide_cms.publishing import patching
+from guide_cms.publishing.entries import ExportRefused
 from guide_cms.publishing.export import verify_exports
 from guide_cms.publishing.models import Publication
 from guide_cms.publishing.services import export_channels, publish_versions
@@ -334,6 +337,12 @@ def test_a_page_and_manifest_edited_with_the_checkpoints_deleted_are_caught_and_
     shutil.rmtree(exports / "checkpoints")
     code, output = verify_integrity()
     assert code == 1 and "is not one an export recorded in the audit trail" in output
+    assert "the audit trail records that checkpoint 2 was written" in output and "checkpoint history was deleted" in output
+    with pytest.raises(ExportRefused, match="checkpoint history was deleted"):
+        export_channels(channels=["site"])
+    # The operator says the folder was lost (checkpoint --restart); the edited manifest is still refused as such.
+    with pytest.raises(CommandError, match="No checkpoint was written"):
+        call_command("checkpoint", restart="the checkpoints folder was lost", stdout=StringIO(), stderr=StringIO())
     (report,) = export_channels(channels=["site"])
     assert sorted(report.rendered) == ["en/baclofen", "es/baclofen"]
     assert live_files(exports) == before

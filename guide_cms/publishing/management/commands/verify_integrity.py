@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from guide_cms.publishing.checkpoints import folder, read_checkpoints, untrusted_manifests
+from guide_cms.publishing.checkpoints import folder, history_problems, read_checkpoints, untrusted_manifests
 from guide_cms.publishing.export import channel_names, export_root, verify_exports
 from guide_cms.publishing.records import publication_problems
 from guide_cms.publishing.selectors import export_problems
@@ -23,6 +23,8 @@ class Command(BaseCommand):
         checkpoints, checkpoint_problems = read_checkpoints(root)
         report = check_integrity(positions={c.count for c in checkpoints})
         report.problems += checkpoint_problems
+        missing = history_problems(root)
+        report.problems += missing
         for checkpoint in checkpoints:
             where = f"checkpoint {checkpoint.sequence} ({checkpoint.created_at})"
             if checkpoint.count > report.events:
@@ -39,7 +41,8 @@ class Command(BaseCommand):
             for channel, why in untrusted_manifests(root, channel_names(), latest, earlier=checkpoints[:-1]).items():
                 report.problems.append(f"export {channel}: {why}")
         else:
-            report.notes.append(f"No checkpoint in {folder(root)} yet: the next export (or manage.py checkpoint) writes one.")
+            if not missing:
+                report.notes.append(f"No checkpoint in {folder(root)} yet: the next export (or manage.py checkpoint) writes one.")
             for channel, why in untrusted_manifests(root, channel_names(), None).items():
                 report.problems.append(f"export {channel}: {why}")
         report.problems += publication_problems()
