@@ -124,6 +124,12 @@ class GuideForm(forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.fields["base"].initial = edits.guide_base(self.instance, self.units())
 
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug")
+        if slug and (problem := services.address_problem(slug, self.instance if self.instance.pk else None)):
+            raise ValidationError(problem, code="address_taken")
+        return slug
+
     def units(self) -> list[str]:
         """The editable fields this page shows that a save merges (settings and text columns)."""
         return [n for n in self.fields if (n in GUIDE_SETTINGS or split_column(n, GUIDE_TEXT_FIELDS)) and not self.fields[n].disabled]

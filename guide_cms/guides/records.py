@@ -52,6 +52,25 @@ def guide_record_problems(guide: Guide) -> list[str]:
     return problems + guide_problems([guide], records)
 
 
+def former_slugs(guide_ids=None, history: SealedHistory | None = None) -> dict[int, list[str]]:
+    """{guide id: slugs it had before its current one, oldest first}, from the sealed guide.settings events that
+    renamed it (an event that does not verify is not evidence). The addresses given out under those slugs stay
+    valid: the site channel redirects them (publishing)."""
+    history = history or SealedHistory()
+    events = AuditEvent.objects.filter(object_type="guides.guide", action="guide.settings", data__has_key="slug").order_by("id")
+    if guide_ids is not None:
+        events = events.filter(object_id__in=[str(pk) for pk in guide_ids])
+    found: dict[int, list[str]] = {}
+    for event in events:
+        change = (event.data or {}).get("slug")
+        if not isinstance(change, dict) or not isinstance(change.get("old"), str) or not history.is_sealed(event):
+            continue
+        slugs = found.setdefault(int(event.object_id), [])
+        if change["old"] and change["old"] not in slugs:
+            slugs.append(change["old"])
+    return found
+
+
 def guide_by_slug(slug: str) -> Guide | None:
     """The guide whose slug is or was slug (a page or file made before a rename still finds its guide): the current
     slug first, then the sealed guide.settings events that renamed one; None if no guide ever had it."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from guide_cms.core.permissions import require_edit_language, require_manage_gui
 
 from .importer import ParsedGuide
 from .models import Guide, Section
+from .records import guide_by_slug
 from .text_fields import FIELD_KINDS, FIELD_MAX_CHARS, GUIDE_TEXT_FIELDS, SECTION_TEXT_FIELDS, field_label, split_column
 from .text_rules import TextRefused, clean_text, normalise
 
@@ -172,10 +174,26 @@ def guide_update_drafts(*, guide: Guide, user, values: dict[str, str]) -> list[s
     return changed
 
 
+def address_problem(slug: str, guide: Guide | None = None) -> str | None:
+    """Why slug cannot be guide's (None: it can): another guide had it, and the addresses given out under it
+    (printed handouts, links) lead to that guide for good (publishing redirects them)."""
+    owner = guide_by_slug(slug)
+    if owner is None or (guide is not None and owner.pk == guide.pk) or owner.slug == slug:
+        return None  # a guide's own current slug is the model's uniqueness to check
+    return _("The address %(slug)s belonged to the guide %(guide)s before a rename; its old links lead there for good. "
+             "Choose another slug.") % {"slug": slug, "guide": owner.slug}
+
+
+def _refuse_taken_address(slug: str, guide: Guide | None) -> None:
+    if problem := address_problem(slug, guide):
+        raise ValidationError({"slug": problem})
+
+
 @transaction.atomic
 def guide_create(*, user, slug: str, title: str, summary: str = "", safety_critical: bool = False, review_interval_months: int = 12) -> Guide:
     require_manage_guides(user)
     source = source_language()
+    _refuse_taken_address(slug, None)
     guide = Guide(slug=slug, safety_critical=safety_critical, review_interval_months=review_interval_months)
     text = _clean_columns(user, guide, {source.field("title"): title, source.field("summary"): summary}, GUIDE_TEXT_FIELDS, owner="")
     title, summary = text[source.field("title")], text[source.field("summary")]
@@ -200,6 +218,8 @@ def guide_update_settings(*, guide: Guide, user, **settings_values) -> list[str]
         raise ValueError(f"not guide settings: {sorted(unknown)}")
     locked = lock_guide(guide)
     changed = [name for name, value in settings_values.items() if getattr(locked, name) != value]
+    if "slug" in changed:
+        _refuse_taken_address(settings_values["slug"], locked)
     if changed:
         old = {name: getattr(locked, name) for name in changed}
         for name in changed:

@@ -25,7 +25,7 @@ from guide_cms.guides.markdown import render_markdown
 from guide_cms.guides.models import Guide, Version, VersionStatus, add_months
 from guide_cms.guides.snapshots import content_hash
 from guide_cms.localization.staleness import outdating_versions, withdrawn_by_safety
-from guide_cms.guides.records import guide_problems, guide_settings_records
+from guide_cms.guides.records import former_slugs, guide_problems, guide_settings_records
 from guide_cms.review.records import version_problems, version_records
 from guide_cms.review.seals import seal_is_valid
 
@@ -257,6 +257,16 @@ def seal_fields_digest(signature) -> str:
     return sha256_hex(sealed_fields(signature))
 
 
+def guide_aliases(guide_ids, history: SealedHistory | None = None) -> dict[int, tuple[str, ...]]:
+    """{guide id: its former slugs that still lead to it}: every slug it had (guides.records.former_slugs) but
+    its own and any other guide's current one (a slug taken since belongs to that guide)."""
+    former = former_slugs(guide_ids, history=history)
+    if not former:
+        return {}
+    taken = set(Guide.objects.filter(slug__in={slug for slugs in former.values() for slug in slugs}).values_list("slug", flat=True))
+    return {pk: tuple(slug for slug in slugs if slug not in taken) for pk, slugs in former.items()}
+
+
 def plan_entries(channel: str, *, today: datetime.date | None = None, guides=None) -> list[PlannedEntry]:
     """Every live publication on channel (of the guides whose slugs are in `guides`, if given) as
     an entry without its text, read from keys only (publications, versions' numbers and content
@@ -297,6 +307,7 @@ def plan_entries(channel: str, *, today: datetime.date | None = None, guides=Non
     live_guides = sorted({p.guide_id: p.guide for p in publications}.values(), key=lambda guide: guide.slug)  # rows read above
     if problems := settings_problems + guide_problems(live_guides, settings_records):
         raise ExportRefused(f"a guide's settings differ from the audit trail ({'; '.join(problems)}); run verify_integrity")
+    aliases = guide_aliases(guide_ids, history=history)
     records = version_records({p.version_id for p in publications}, history)
     signatures = defaultdict(list)
     versions = {p.version_id: p.version for p in publications}
@@ -347,12 +358,13 @@ def plan_entries(channel: str, *, today: datetime.date | None = None, guides=Non
             source = approved_source[guide.pk][0]
             stub = WithdrawnGuide(
                 slug=guide.slug, language=LanguageFacts.of(publication.language), source_language=LanguageFacts.of(guide.source_language),
-                source_title=source.title, withdrawn_version_number=version.number,
+                source_title=source.title, withdrawn_version_number=version.number, aliases=aliases.get(guide.pk, ()),
             )
             planned.append(PlannedEntry(stub))
             continue
         alternates = [LanguageFacts.of(code) for code in sorted(live_languages[guide.pk], key=lambda code: order.get(code, len(order)))]
-        stub = _published_stub(version, guide, approvals[version.pk], alternates, today, outdated=notice(publication))
+        stub = dataclasses.replace(_published_stub(version, guide, approvals[version.pk], alternates, today, outdated=notice(publication)),
+                                   aliases=aliases.get(guide.pk, ()))
         planned.append(PlannedEntry(stub, load_text=partial(_load, stub, version, tuple(approvals[version.pk])), version_id=version.pk,
                                     text_key=(version.content_hash, stub.language.code)))
     return planned

@@ -197,6 +197,8 @@ def live_manifest(link: Path) -> dict | None:
 
 def _entry_record(entry: Entry, key: str, files: list[str]) -> dict:
     record = {"key": key, "files": sorted(files), "withdrawn": not isinstance(entry, PublishedGuide)}
+    if entry.aliases:
+        record["aliases"] = list(entry.aliases)  # former slugs whose addresses lead to this entry
     if isinstance(entry, PublishedGuide):
         record.update(
             version=entry.version_number,

@@ -16,6 +16,7 @@ from guide_cms.core.audit import Anchor, audit_append, walk_chain
 from guide_cms.core.languages import all_languages
 from guide_cms.core.permissions import can_publish
 from guide_cms.guides.models import ChangeClass, Guide, Version, VersionStatus
+from guide_cms.guides.records import former_slugs
 from guide_cms.guides.services import draft_scope
 from guide_cms.localization.staleness import changed_keys, outdating_versions
 
@@ -195,7 +196,7 @@ def publish_versions(*, versions: list[Version], user, channels: list[str] | Non
     # The pages are live; the shared files and the search index, which read all of them, follow at once (on the
     # queue, if there is one). One checkpoint is written for both exports, after the one that follows here.
     behind = [r.channel for r in result.reports if r.index_deferred]
-    only = sorted({v.guide.slug for v in result.versions})
+    only = sorted(_addresses_of({v.guide for v in result.versions}))
     if behind and queue_configured():
         result.checkpoint = checkpoints.after_export(root=root, verified=verified)
         _log_checkpoint(result.checkpoint)
@@ -277,6 +278,13 @@ def before_export(root, channels) -> tuple[dict[str, str], set[str], Anchor]:
     return distrusted, rolled_back, Anchor(walk.checked, walk.head_hash)
 
 
+def _addresses_of(guides) -> set[str]:
+    """The slugs a publication of these guides re-plans: their own and their former ones (the entries an export
+    made under a slug before a rename are replaced by the redirects at those addresses)."""
+    former = former_slugs([guide.pk for guide in guides])
+    return {guide.slug for guide in guides} | {slug for slugs in former.values() for slug in slugs}
+
+
 def _log_checkpoint(result) -> None:
     for problem in (result.problems if result else []):
         logger.error("No checkpoint was written after the export: %s", problem)
@@ -319,7 +327,7 @@ def _publish_and_stage(*, versions, user, channels, root, progress, staged, dist
         replaced_all.append(replaced)
     # The exports see the rows written above; the versions themselves must render on every channel.
     required = {f"{version.language}/{version.guide.slug}" for version in locked}
-    only = {version.guide.slug for version in locked}
+    only = _addresses_of({version.guide for version in locked})
     for name in channels:
         channel = export.get_channel(name)
         try:

@@ -138,6 +138,8 @@ class PublishedGuide:
     source_language: LanguageFacts
     # Set while a clinical change to the source, live in the source language, is not in this translation yet.
     outdated: OutdatedNotice | None = None
+    # The guide's former slugs (oldest first): addresses given out before a rename, which keep working.
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,7 @@ class WithdrawnGuide:
     source_language: LanguageFacts
     source_title: str  # the current source-language title
     withdrawn_version_number: int
+    aliases: tuple[str, ...] = ()  # as PublishedGuide's
 
 
 Entry = PublishedGuide | WithdrawnGuide

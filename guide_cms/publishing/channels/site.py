@@ -8,7 +8,8 @@ Layout of the output (every file servable as it is, under any path prefix):
     <lang>/index.html               the language's home page: its guides, summaries, last reviewed
     <lang>/search.html              full-text search in that language (Pagefind, no server)
     <lang>/<slug>/index.html        the guide page, or a withdrawal notice
-    <lang>/<slug>.json              the same guide as data for downstream apps
+    <lang>/<slug>.json              the same guide as data for downstream apps ("aliases": its former slugs)
+    <lang>/<former slug>/index.html a guide's address before a rename: a redirect to its page (and <former slug>.json, "moved")
     pagefind/<shard>/               the search index, in shards by guide (channels/search.py; settings.GUIDE_CMS_SITE_SEARCH)
 
 Every page carries the language switcher. Pages link only with relative URLs
@@ -275,7 +276,25 @@ class SiteChannel(Channel):
             ]
         else:  # pragma: no cover - the Entry union is closed
             raise TypeError(f"SiteChannel cannot render {type(entry).__name__}")
+        for alias in entry.aliases:  # addresses given out before a rename (printed handouts, links) keep working
+            files += [
+                RenderedFile(f"{entry.language.code}/{alias}/index.html", self._moved_page(entry, alias)),
+                RenderedFile(f"{entry.language.code}/{alias}.json", self._moved_json(entry, alias)),
+            ]
         return sorted(files, key=lambda f: f.path)
+
+    def _moved_page(self, entry: Entry, alias: str) -> bytes:
+        """The page at a former address: a redirect (no script: a refresh and a link) to the guide's page."""
+        target = f"../{quote(entry.slug)}/index.html"
+        canonical = site_url() + _page_path(entry.language.code, entry.slug)
+        context = {"language": entry.language, "target": target, "canonical": canonical, "alias": alias}
+        return _render("publishing/site/moved.html", context, entry.language.code)
+
+    def _moved_json(self, entry: Entry, alias: str) -> bytes:
+        return _dumps({
+            "slug": alias, "language": _language_data(entry.language), "moved": True, "current_slug": entry.slug,
+            "page": _page_path(entry.language.code, entry.slug), "json": _json_path(entry.language.code, entry.slug),
+        })
 
     def _alternates(self, entry: PublishedGuide) -> list[dict]:
         return [
@@ -339,6 +358,7 @@ class SiteChannel(Channel):
     def _guide_json(self, entry: PublishedGuide) -> bytes:
         data = {
             "slug": entry.slug,
+            "aliases": list(entry.aliases),
             "language": _language_data(entry.language),
             "source_language": _language_data(entry.source_language),
             "version": entry.version_number,
@@ -420,6 +440,7 @@ class SiteChannel(Channel):
     def _withdrawn_json(self, entry: WithdrawnGuide) -> bytes:
         data = {
             "slug": entry.slug,
+            "aliases": list(entry.aliases),
             "language": _language_data(entry.language),
             "withdrawn": True,
             "withdrawn_version": entry.withdrawn_version_number,
