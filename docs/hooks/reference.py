@@ -631,3 +631,44 @@ def formats_page() -> str:
 
 def changelog_page() -> str:
     return (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+# --- the apps' imports (For developers, Architecture) ----------------------------------------------------
+
+IMPORTS_MARKER = "<!-- generated: app imports -->"
+APPS = ("core", "guides", "localization", "review", "publishing", "notifications", "demo")
+
+
+def on_page_markdown(markdown, page, config, files):
+    if IMPORTS_MARKER in markdown:
+        markdown = markdown.replace(IMPORTS_MARKER, imports_table())
+    return markdown
+
+
+def imports_table() -> str:
+    """Which guide_cms apps each app imports, from its source: at module level, and inside functions only."""
+    rows = ["| app | imports (module level) | imports inside a function only |\n| --- | --- | --- |\n"]
+    for app in APPS:
+        top, inner = set(), set()
+        for path in sorted((ROOT / "guide_cms" / app).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            module_level = {id(node) for node in tree.body}
+            for node in ast.walk(tree):
+                names = []
+                if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    names = [node.module]
+                elif isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                for name in names:
+                    parts = name.split(".")
+                    if parts[0] == "guide_cms" and len(parts) > 1 and parts[1] in APPS and parts[1] != app:
+                        (top if id(node) in module_level else inner).add(parts[1])
+        inner -= top
+        order = {name: index for index, name in enumerate(APPS)}
+        rows.append(
+            f"| `{app}` | {', '.join(f'`{a}`' for a in sorted(top, key=order.get)) or '—'} "
+            f"| {', '.join(f'`{a}`' for a in sorted(inner, key=order.get)) or '—'} |\n"
+        )
+    return "".join(rows)
