@@ -30,8 +30,17 @@ from mkdocs.structure.files import File
 ROOT = Path(__file__).resolve().parents[2]
 log = logging.getLogger("mkdocs.hooks.reference")
 
-# Django's options that every command takes: listed once, not under each command.
-COMMON_OPTIONS = {"help", "version", "verbosity", "settings", "pythonpath", "traceback", "no_color", "force_color", "skip_checks"}
+
+def common_options() -> set[tuple]:
+    """Django's options that every command takes (listed once, not under each command), as (option strings, help)."""
+    from django.core.management.base import BaseCommand
+
+    return {(tuple(a.option_strings), a.help) for a in BaseCommand().create_parser("manage.py", "command")._actions}
+
+
+def own_actions(parser) -> list:
+    common = common_options()
+    return [a for a in parser._actions if (tuple(a.option_strings), a.help) not in common]
 
 
 def on_config(config):
@@ -108,15 +117,15 @@ def commands_page() -> str:
         out.append(f"| [{code(name)}](#{name.replace('_', '-')}) | `{app}` | {cell(first_sentence(summary))} |\n")
     for app, name, parser in parsers:
         out.append(f"\n## {code(name)} {{#{name.replace('_', '-')}}}\n\n")
-        out.append(f"{(parser.description or '').strip()}\n\n")
-        usage = parser.format_usage().replace("usage: ", "", 1)
-        usage = re.sub(r"\s*\[--version\].*$", " [common options]", " ".join(usage.split()))
+        out.append(f"{prose((parser.description or '').strip())}\n\n")
+        formatter = parser._get_formatter()
+        own = own_actions(parser)
+        formatter.add_usage(None, own, parser._mutually_exclusive_groups, prefix="")
+        usage = " ".join(formatter.format_help().split()) + " [common options]"
         out.append(f"```text\n{usage}\n```\n\n")
         rows = []
         formatter = parser._get_formatter()
-        for action in parser._actions:
-            if action.dest in COMMON_OPTIONS:
-                continue
+        for action in own:
             name_cell = ", ".join(action.option_strings) or action.dest
             if action.metavar or (action.option_strings and action.nargs != 0):
                 metavar = action.metavar or action.dest.upper()
@@ -128,8 +137,8 @@ def commands_page() -> str:
                 if "default" not in help_text.lower():
                     help_text += f" Default: {action.default}."
             required = "required" if (action.required or not action.option_strings) else ""
-            if action.option_strings and action.nargs != 0 and not help_text:
-                log.warning("the option %s of %s has no help text", name_cell, name)
+            if not help_text:
+                log.warning("the argument %s of %s has no help text", name_cell, name)
             rows.append(f"| {code(name_cell)} | {required} | {cell(help_text)} |\n")
         if rows:
             out.append("| argument | | meaning |\n| --- | --- | --- |\n")
@@ -137,6 +146,12 @@ def commands_page() -> str:
         else:
             out.append("No arguments besides the common options.\n")
     return "".join(out)
+
+
+def prose(text: str) -> str:
+    """Help text as Markdown shows it: nothing in it read as HTML or markup."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    return re.sub(r"([\\`*_\[\]])", r"\\\1", text)
 
 
 def first_sentence(text: str) -> str:
