@@ -512,9 +512,11 @@ MANIFEST_KEYS = {
     "output_version": "The version of the channel's output, raised when its code changes what it writes: a change "
     "renders every entry again.",
     "entries": "Per language and guide (`<language>/<slug>`), what is live: see *Entries* below.",
-    "failures": "Per guide and language, why the last export could not render it (its previous files are kept).",
+    "failures": "Per language and guide that the last export could not render: the version it tried (`version`), the "
+    "version whose files are kept (`kept_version`) and the reason (`error`).",
     "files": "Every file of the channel with its SHA-256.",
-    "index": "The search index (site channel): its shards and their files.",
+    "index": "The search index (site channel): `shards`, each with the hash of its pages (`key`), the pages it indexes "
+    "and its files; `behind` while a publication's index is still to be built.",
     "shared_behind": "Present and true while a publication's shared files (home pages, `index.html`, `sitemap.xml`, "
     "the search index) still list the previous entries; the export that follows renders them.",
 }
@@ -526,7 +528,8 @@ ENTRY_KEYS = {
     "withdrawn": "True when a safety change withdrew the translation: its files are the withdrawal notice.",
     "version": "The version number live (or withdrawn).",
     "content_hash": "The version's content hash (SHA-256 of its canonical text).",
-    "signatures": "The version's signatures: printed name, credentials, meaning, decision, time.",
+    "signatures": "The version's approving signatures, as printed: printed name, credentials, meaning (code and text), "
+    "time (UTC) and, for a translation, the source version number.",
     "outdated_by": "The source version number that made this translation outdated (its pages carry the notice), or null.",
     "title": "The guide's title in this language, for the shared files.",
     "summary": "The guide's summary in this language, for the shared files.",
@@ -550,10 +553,10 @@ CHECKPOINT_ENVELOPE_KEYS = {
 CHECKPOINT_PAYLOAD_KEYS = {
     "sequence": "The checkpoint's number (its file is `NNNNNNNN.json`).",
     "created_at": "When it was written (UTC, ISO 8601).",
-    "reason": "Why: `checkpoint` (the command or cron) or an export.",
+    "reason": "`checkpoint` (written by the command, from cron) or `export` (written after an export).",
     "audit": "`count`: the number of audit events; `head`: the newest event's hash.",
     "manifests": "Per channel, the SHA-256 of its `manifest.json` (null: never exported).",
-    "output": "The export folder it covers.",
+    "output": "The export folder it covers (its absolute path).",
     "previous": "The SHA-256 of the previous checkpoint's file (null for the first): the series is a chain.",
 }
 
