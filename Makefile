@@ -1,5 +1,6 @@
 # guide_cms: `make demo` runs the demo, `make test` runs the whole suite
-# (SQLite, then PostgreSQL). Both build the environment they need first.
+# (SQLite, then PostgreSQL) and builds the documentation. Both build the
+# environment they need first. `make docs` builds the documentation alone.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -11,7 +12,7 @@ PYTEST_WORKERS ?= 2
 PORT ?= 8000
 export GUIDE_CMS_ADMIN_SITE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: setup system-packages demo serve test test-sqlite test-postgres check-deploy messages check benchmark clean
+.PHONY: setup system-packages demo serve docs test test-sqlite test-postgres check-deploy messages check benchmark clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,7 +36,7 @@ demo: setup
 	$(MAKE) serve
 
 serve:
-	@echo "guide_cms admin: http://127.0.0.1:$(PORT)/admin/ (accounts in README.md)"
+	@echo "guide_cms admin: http://127.0.0.1:$(PORT)/admin/ (demo accounts in README.md)"
 	@echo "exported site:   http://127.0.0.1:$(PORT)/site/ (the admin's View site)"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
@@ -43,11 +44,16 @@ check: setup
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-## The issue-13 benchmark on a 50-guide × 10-section × 5-language library (40 minutes on 2 busy cores; README, Performance).
+## The benchmark on a 50-guide × 10-section × 5-language library (40 minutes on 2 busy cores; docs: For developers, The benchmark).
 benchmark: setup
 	$(BIN)/python manage.py run_benchmark --guides 50 --sections 10 --languages 5 --json var/benchmark.json
 
-test: check-deploy test-sqlite test-postgres
+## The documentation site (docs/, mkdocs.yml) into var/docs-site/, offline. Strict: a broken link, a page
+## left out of the nav or a reference the code no longer matches fails the build.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --clean --site-dir var/docs-site
+
+test: check-deploy docs test-sqlite test-postgres
 
 ## Django's deployment checks on the production settings, warnings included
 ## (a throwaway key; production refuses to start with a weak one).
@@ -61,7 +67,7 @@ check-deploy: $(STAMP)
 
 test-sqlite: $(STAMP) messages
 	scripts/ensure-system-packages.sh --browser
-	$(BIN)/ruff check guide_cms tests
+	$(BIN)/ruff check guide_cms tests docs
 	DATABASE_URL= $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
 
 test-postgres: $(STAMP) messages

@@ -1,7 +1,7 @@
 """How large and how deeply nested guide text may be (pure: no database).
 
 The renderers give way on text far smaller than a patient guide needs, and
-they do it silently or slowly (measured on this stack, see the README):
+they do it silently or slowly (measured on this stack, see docs/explanation/quality-checks.md):
 
 - markdown-it drops the innermost text of lists nested 10 levels deep and of
   quotes nested 20 levels deep (its token nesting stops at 20);

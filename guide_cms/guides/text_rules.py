@@ -98,6 +98,30 @@ class TextProblem:
         return f"{field}, {where}: {self.message}" if field else f"{where}: {self.message}"
 
 
+# What each TextProblem code means, for people (the documentation's reference is built from it; a test
+# checks that every code given here and in text_limits is listed). Users see the message, with its line and
+# character, when a field, an import or a submission is refused. Nothing here changes what is refused.
+PROBLEM_CODES: dict[str, str] = {
+    "bidi-override": "A direction override or embedding (U+202A–U+202E): the text would print differently from what is "
+    "stored (15 printed as 51). The page sets the direction itself.",
+    "invisible-in-number": "An invisible character (a direction isolate or mark, a zero-width character) inside a number, "
+    "where it can change how the number reads.",
+    "zero-width": "A zero-width character inside a number or a Latin-script word such as a drug name, where it hides the "
+    "word from the checks.",
+    "invisible": "Another character Unicode marks as default-ignorable (it prints as nothing: U+2063 INVISIBLE SEPARATOR, "
+    "the tag characters…); the joiners and variation selectors scripts need are kept.",
+    "control": "A control character other than tab and line break: it cannot be printed.",
+    "reference": "A character reference (&#x202E;) that writes one of the invisible characters above.",
+    "lookalike": "A letter written against a number that prints like a digit (\"5O mg\", a Greek omicron): Unicode's "
+    "confusables data (UTS #39). Formulas such as H2O are fine.",
+    "html": "HTML in a title or the summary, which are one line of plain text.",
+    "too-long": "The field or the guide is over its size limit; it is refused without being read further.",
+    "nesting": "Lists, quotes and callouts nested deeper than the limit.",
+    "inline-nesting": "Emphasis, bold text, links and code nested inside one another deeper than the limit.",
+    "markup-run": "More * or _ in a row than emphasis uses (***bold italic***); write \\* to print the character.",
+}
+
+
 class TextRefused(ValidationError):
     """The text cannot be stored; .problems lists (field label, problem) pairs."""
 

@@ -28,6 +28,23 @@ from .rendering import trials
 
 # RenderProblem.code -> the finding's code.
 _CODES = {"dropped": "render-dropped", "overflow": "render-overflow", "unprintable": "unprintable", "render-failed": "render-failed"}
+# What each code of submission_findings means, and what to do (the documentation's reference of finding codes
+# is built from it; a test checks that every code given here is listed). Every one is an error.
+SUBMISSION_CODES: dict[str, tuple[str, str]] = {
+    "render-limit": ("A section, or the whole guide in one language, is over the size or nesting limits "
+                     "(text stored before the limits existed).",
+                     "Shorten the text or flatten the nested lists, quotes or emphasis the message names."),
+    "render-dropped": ("A paragraph, list item or callout would not appear on the site page or in the handout "
+                       "(a line the Markdown renderer drops, such as a link reference definition \"[1]: …\").",
+                       "Rewrite the line the message quotes as a paragraph or a list item."),
+    "render-overflow": ("Text would be laid out beyond the handout's margins (a very long word or address).",
+                        "Break the long word or address, or shorten it."),
+    "unprintable": ("A character has no glyph in the handout fonts of the language (an emoji such as 💊, Chinese in a "
+                    "Vietnamese title).",
+                    "Remove or replace the characters the message names."),
+    "render-failed": ("The site page or the handout could not be rendered at all.",
+                      "Report it to your administrator with the message: it is a fault of the product or its fonts."),
+}
 
 
 def _shown_line(text: str, limit: int = 60) -> str:

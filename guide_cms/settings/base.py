@@ -241,7 +241,7 @@ GUIDE_CMS_SITE_SEARCH = True
 # The search index is built in this many shards, by guide: a publication rebuilds only its
 # guide's. One index ranks best (Pagefind matches a Chinese word absent from a shard by its
 # characters, so a shard can add weaker results); past about 1,000 pages, when rebuilding
-# the index takes seconds, more shards keep it quick (README, "Performance").
+# the index takes seconds, more shards keep it quick (docs: For developers, The benchmark).
 GUIDE_CMS_SEARCH_SHARDS = int(os.environ.get("GUIDE_CMS_SEARCH_SHARDS", "1"))
 
 # Called with each audit event, inside its transaction (notifications are written with the event).

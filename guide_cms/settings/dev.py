@@ -40,6 +40,6 @@ def _new_checkpoint_key() -> str:
 
 
 SECRET_KEY = _development_secret()
-# Outside the database, as in production (README: the audit key and the checkpoint key).
+# Outside the database, as in production (docs: How-to, Keys and rotation).
 GUIDE_CMS_AUDIT_KEY = _development_key("audit_key", lambda: secrets.token_urlsafe(50)).strip()
 GUIDE_CMS_CHECKPOINT_KEY = _development_key("checkpoint_key.pem", _new_checkpoint_key)

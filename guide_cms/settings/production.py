@@ -1,7 +1,7 @@
 """Production: every secret and host from the environment; refuses to start without them.
 
 `python manage.py check --deploy --fail-level WARNING` passes on these
-settings (make test runs it). Behind a TLS proxy, see the README for
+settings (make test runs it). Behind a TLS proxy, see the documentation (How-to, Deploy on PostgreSQL) for
 GUIDE_CMS_TLS_PROXY_HEADER, GUIDE_CMS_PROXY_COUNT and the HSTS variables.
 """
 import os
@@ -53,7 +53,7 @@ SECRET_KEY = _strong_secret("SECRET_KEY", _required("SECRET_KEY"))
 SECRET_KEY_FALLBACKS = [_strong_secret("SECRET_KEY_FALLBACKS", k.strip()) for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()]
 
 # The audit chain's HMAC key and the checkpoints' Ed25519 key: outside the
-# database (README: Keys outside the database). Each from its variable or a
+# database (docs: How-to, Keys and rotation). Each from its variable or a
 # file named by <variable>_FILE; older keys in the _FALLBACKS variables.
 def _one_key(name: str) -> str:
     keys = secret_from_environment(name)

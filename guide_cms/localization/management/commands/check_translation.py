@@ -12,8 +12,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("slug")
-        parser.add_argument("language")
+        parser.add_argument("slug", help="The guide's slug.")
+        parser.add_argument("language", help="Django language code of the translation, e.g. es or zh-hans.")
 
     def handle(self, *args, slug, language, **options):
         guide, lang = guide_or_error(slug), language_or_error(language)

@@ -12,9 +12,11 @@ class Command(BaseCommand):
     help = "Export a guide's translation segments for one language as XLIFF 1.2, XLIFF 2.0 or PO, for CAT tools."
 
     def add_arguments(self, parser):
-        parser.add_argument("slug")
-        parser.add_argument("language")
-        parser.add_argument("--format", choices=["xliff", "xliff2", "po"], default="xliff")
+        parser.add_argument("slug", help="The guide's slug.")
+        parser.add_argument("language", help="Django language code of the translation, e.g. es or zh-hans.")
+        parser.add_argument(
+            "--format", choices=["xliff", "xliff2", "po"], default="xliff", help="XLIFF 1.2 (xliff), XLIFF 2.0 (xliff2) or PO (po)."
+        )
         parser.add_argument("-o", "--output", help="File to write (default: a name with guide, language and source version).")
         parser.add_argument("--user", help="Username exporting (recorded in the audit trail).")
 

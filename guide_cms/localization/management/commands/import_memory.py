@@ -12,7 +12,7 @@ class Command(BaseCommand):
     help = "Add a TMX 1.4 file's pairs to the translation memory, marked not clinically signed (all or nothing)."
 
     def add_arguments(self, parser):
-        parser.add_argument("file")
+        parser.add_argument("file", help="The TMX 1.4 file to read.")
         parser.add_argument("--user", required=True, help="Username importing: a translator or reviewer of the file's languages.")
 
     def handle(self, *args, file, user, **options):

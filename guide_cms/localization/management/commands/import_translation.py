@@ -12,7 +12,7 @@ class Command(BaseCommand):
     help = "Import an XLIFF (1.2 or 2.0) or PO file from a CAT tool into the translation drafts (all or nothing; never a sign-off)."
 
     def add_arguments(self, parser):
-        parser.add_argument("file")
+        parser.add_argument("file", help="The XLIFF 1.2, XLIFF 2.0 or PO file from the CAT tool (the format is detected).")
         parser.add_argument("--user", required=True, help="Username of the translator importing (checked and audited).")
         parser.add_argument("--dry-run", action="store_true", help="Show what would change; write nothing.")
         parser.add_argument("--strict", action="store_true", help="Refuse the whole file if any unit's source changed since export.")

@@ -76,23 +76,23 @@ class Command(BaseCommand):
 
         if not queue_configured():
             raise CommandError("--queue needs a task queue: set GUIDE_CMS_TASK_QUEUE=celery and CELERY_BROKER_URL "
-                               "(README: Exports and handouts on a task queue).")
+                               "(documentation: How-to, Run the task queue).")
         try:
             from guide_cms.publishing.tasks import app
         except ImportError:
-            raise CommandError('Celery is not installed: pip install -e ".[queue]" (README: Exports and handouts on a task queue).') from None
+            raise CommandError('Celery is not installed: pip install -e ".[queue]" (documentation: How-to, Run the task queue).') from None
         broker = app.conf.broker_url
         if not broker:
             raise CommandError("GUIDE_CMS_TASK_QUEUE is celery but CELERY_BROKER_URL is not set: give the broker's address, "
-                               "redis://HOST:6379/0 (README: Exports and handouts on a task queue).")
+                               "redis://HOST:6379/0 (documentation: How-to, Run the task queue).")
         try:
             task = queue_export(channels=channels, output_dir=output)
             self.stdout.write(f"export queued as task {task.id}; waiting for a worker…")
             answer = task.get(timeout=timeout)
         except Exception as exc:  # noqa: BLE001 - the broker, the worker or the export: say which, keep nothing half-done
             raise CommandError(f"The export on the queue failed ({type(exc).__name__}): {exc}. Is the broker at "
-                               f"{broker} running, and a worker started (README: Exports and handouts on a "
-                               f"task queue)?") from None
+                               f"{broker} running, and a worker started (documentation: How-to, Run the task "
+                               f"queue)?") from None
         problems = 0
         for report in answer["reports"]:
             if report["error"]:

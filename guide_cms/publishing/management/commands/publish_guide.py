@@ -15,7 +15,7 @@ class Command(BaseCommand):
             super().add_base_argument(parser, *args, **kwargs)
 
     def add_arguments(self, parser):
-        parser.add_argument("slug")
+        parser.add_argument("slug", help="The guide's slug.")
         parser.add_argument("language", help="Django language code, e.g. es or zh-hans.")
         parser.add_argument("--user", required=True, help="Username of the publisher (recorded in the audit trail).")
         parser.add_argument("--version", type=int, help="Version number (default: the latest approved). An earlier one re-publishes it.")
