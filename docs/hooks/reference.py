@@ -526,6 +526,8 @@ ENTRY_KEYS = {
     "when its key changed.",
     "files": "The files of this entry.",
     "withdrawn": "True when a safety change withdrew the translation: its files are the withdrawal notice.",
+    "aliases": "The guide's former slugs, oldest first (present after a rename): each former address holds a redirect "
+    "page and a `moved` JSON leading to this entry.",
     "version": "The version number live (or withdrawn).",
     "content_hash": "The version's content hash (SHA-256 of its canonical text).",
     "signatures": "The version's approving signatures, as printed: printed name, credentials, meaning (code and text), "
@@ -543,6 +545,15 @@ SHARED_KEYS = {
     "source_language": "The guide's source language.",
     "outdated_title": "For an outdated translation: the source's title the notice names.",
     "source_title": "For a withdrawn translation: the source's title the notice names.",
+}
+CHECKPOINT_RECORD_KEYS = {
+    "format": "The format's name and version.",
+    "sequence": "The number of the newest checkpoint written after this channel's export.",
+    "digest": "The SHA-256 of that checkpoint's file: a reader holding a copy of the channel sees checkpoint history "
+    "deleted on the server (verify_integrity and every export compare it too).",
+    "key_id": "The id of the key that signed it.",
+    "audit_events": "The number of audit events it covers.",
+    "created_at": "When it was written (UTC, ISO 8601).",
 }
 CHECKPOINT_ENVELOPE_KEYS = {
     "format": "The format's name and version.",
@@ -624,6 +635,12 @@ def formats_page() -> str:
     out.append(keys_table(dict_keys(export_py, "_entry_record", "record"), ENTRY_KEYS, "export._entry_record"))
     out.append("\n### The `shared` facts of an entry\n\n")
     out.append(keys_table(dict_keys(export_py, "_shared_facts"), SHARED_KEYS, "export._shared_facts"))
+    out.append(f"\n## `<channel>/{export.CHECKPOINT_RECORD}`\n\n")
+    out.append(
+        "Beside each channel's manifest, not listed in it (it is written after the checkpoint that signs the manifest): "
+        f"the newest checkpoint, format `{checkpoints.RECORD_FORMAT}`.\n\n"
+    )
+    out.append(keys_table(dict_keys(checkpoints_py, "_publish_record", "record"), CHECKPOINT_RECORD_KEYS, "checkpoints._publish_record"))
     out.append(f"\n## `{checkpoints.FOLDER}/NNNNNNNN.json` and `{checkpoints.FOLDER}/latest.json`\n\n")
     out.append(
         f"A checkpoint is a JSON envelope of format `{checkpoints.FORMAT}`. The folder also holds `public-key.pem` "
