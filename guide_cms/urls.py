@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,12 @@ urlpatterns = [
     # One's own password: the old one is checked through the login throttle,
     # and only a password its owner set can sign (before the admin's own view).
     path("admin/password_change/", admin.site.admin_view(core_views.password_change)),
+    # Credentials are (re)set only by a one-time link to the owner's address (core.credentials).
+    path("admin/password_reset/", core_views.OwnerPasswordResetView.as_view(), name="admin_password_reset"),
+    path("admin/password_reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("admin/reset/<uidb64>/<token>/", core_views.OwnerPasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("admin/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("admin/account/address/", admin.site.admin_view(core_views.address_confirm), name="address_confirm"),
     path("admin/", admin.site.urls),
 ]
 

@@ -5,7 +5,7 @@ Every write goes through core.services, which audits it; this is glue.
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.utils import unquote
-from django.contrib.auth import get_user_model, update_session_auth_hash
+from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
@@ -17,7 +17,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from . import audit_display, permissions, services
+from django import forms
+from django.shortcuts import render
+
+from . import audit_display, credentials, permissions, services
 from .languages import UnknownLanguage, get_language
 from .models import AuditEvent, LanguageAssignment, StaffProfile
 from .roles import GROUP_ROLES, ROLE_GROUPS, Role
@@ -108,21 +111,40 @@ class RoleGroupAdmin(AccountManagersOnly, GroupAdmin):
             raise PermissionDenied(str(exc)) from None
 
 
+class AccountCreationForm(forms.ModelForm):
+    """A new account: who it is and where its owner reads mail. No password: its owner sets one through the
+    link sent to that address (core.credentials); an administrator never knows it."""
+
+    class Meta:
+        model = User
+        fields = ("username", "email", "first_name", "last_name")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["email"].help_text = _lazy("The owner's own address: the link to set a password is sent there.")
+
+
 @admin.register(User)
 class UserAdmin(AccountManagersOnly, InvalidPostIsBadRequest, DjangoUserAdmin):
     inlines = [StaffProfileInline, LanguageAssignmentInline]
     list_display = ("username", "printed_name", "is_active", "roles", "languages")
     list_filter = ("groups", "is_active", "language_assignments__language")
     readonly_fields = ("last_login", "date_joined")
-
+    add_form = AccountCreationForm
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "email", "first_name", "last_name")}),)
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         if not change:
-            password = data.get("password1") if data.get("set_usable_password", True) else None
-            created = services.account_create(actor=request.user, username=data["username"], password=password or None)
+            created = services.account_create(
+                actor=request.user, username=data["username"], password=None,
+                email=data["email"], first_name=data.get("first_name", ""), last_name=data.get("last_name", ""),
+                is_staff=True,  # every role works in the admin: an account that cannot log in there is no account
+            )
             # The inline formsets were bound to obj; give it the new row's identity.
             obj.pk, obj.password, obj._state.adding = created.pk, created.password, False
+            obj._send_password_link = True
             return
         values = {name: data[name] for name in services.ACCOUNT_FIELDS if name in form.changed_data}
         if values:
@@ -151,6 +173,18 @@ class UserAdmin(AccountManagersOnly, InvalidPostIsBadRequest, DjangoUserAdmin):
         services.account_set_roles(
             actor=request.user, user=form.instance, groups=data.get("groups"), permissions=data.get("user_permissions"), languages=languages
         )
+        if getattr(form.instance, "_send_password_link", False):
+            self._send_link(request, form.instance)
+
+    def _send_link(self, request, user) -> bool:
+        try:
+            address = credentials.send_password_link(actor=request.user, user=user, request=request)
+        except credentials.CredentialRefused as exc:
+            messages.error(request, str(exc))
+            return False
+        messages.success(request, _("A one-time link to set a password was sent to %(address)s. Only its owner can use it.") % {
+            "address": address})
+        return True
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not StaffProfile:
@@ -164,34 +198,27 @@ class UserAdmin(AccountManagersOnly, InvalidPostIsBadRequest, DjangoUserAdmin):
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def user_change_password(self, request, id, form_url=""):
-        """Set another user's password (through the audited service); Django renders the form."""
+        """Another user's password: never typed here. Send its owner a one-time link, or disable password login."""
+        user = self.get_object(request, unquote(id))
+        if user is None:
+            raise Http404
+        if not self.has_change_permission(request, user):
+            raise PermissionDenied
+        if user.pk == request.user.pk:
+            return HttpResponseRedirect(reverse("admin:password_change"))
         if request.method == "POST":
-            user = self.get_object(request, unquote(id))
-            if user is None:
-                raise Http404
-            if not self.has_change_permission(request, user):
-                raise PermissionDenied
-            form = self.change_password_form(user, request.POST)
-            if form.is_valid() and (form.cleaned_data["set_usable_password"] or "unset-password" in request.POST):
-                password = form.cleaned_data["password1"] if form.cleaned_data["set_usable_password"] else None
-                services.account_set_password(actor=request.user, user=user, password=password)
-                self.log_change(request, user, self.construct_change_message(request, form, None))
-                if password is None:
-                    messages.success(request, _("Password-based authentication was disabled."))
-                elif user.pk == request.user.pk:
-                    messages.success(request, _("Password changed successfully."))
-                else:
-                    messages.success(
-                        request,
-                        _("Password set. %(user)s cannot sign until they have changed it themself.") % {"user": user.get_username()},
-                    )
-                if user.pk == request.user.pk:
-                    update_session_auth_hash(request, user)
-                return HttpResponseRedirect(reverse(f"{self.admin_site.name}:auth_user_change", args=[user.pk]))
-        response = super().user_change_password(request, id, form_url)
-        if request.method == "POST" and response.status_code == 200:
-            response.status_code = 400  # the form came back with errors
-        return response
+            if "unset-password" in request.POST:
+                services.account_set_password(actor=request.user, user=user, password=None)
+                messages.success(request, _("Password-based authentication was disabled."))
+            elif "send-link" in request.POST:
+                if not self._send_link(request, user):
+                    return HttpResponseRedirect(request.path)
+            else:
+                return bad_request(request, _("Nothing was asked for."))
+            return HttpResponseRedirect(reverse(f"{self.admin_site.name}:auth_user_change", args=[user.pk]))
+        context = {**self.admin_site.each_context(request), "title": _("Password of %(user)s") % {"user": user.get_username()},
+                   "account": user, "hold": credentials.address_hold(user), "opts": self.opts}
+        return render(request, "core/password_link.html", context)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("staff_profile").prefetch_related("groups", "language_assignments")

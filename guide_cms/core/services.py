@@ -176,18 +176,21 @@ def account_update(*, actor, user, values: dict) -> list[str]:
     for name in changed:
         setattr(user, name, values[name])
     forget_grants(user)
+    user.__dict__.pop("_address_hold", None)  # core.credentials reads it again
     return changed
 
 
 @transaction.atomic
-def account_set_password(*, actor, user, password: str | None, owner_chosen: bool | None = None) -> None:
+def account_set_password(*, actor, user, password: str | None, owner_chosen: bool | None = None, via_link: bool = False) -> None:
     """Set user's password (None: disable password login), recording who set it.
 
-    Only a password the user set themself can sign: by default that is when
-    actor is user. owner_chosen=True is for the demo loader, whose accounts'
-    password is published as theirs.
+    Only a password its owner set can sign (core.credentials): the user themself through a one-time link
+    sent to their address (via_link), or the user changing a password that was already theirs. A password
+    someone else set stays someone else's when "changed" with it. owner_chosen=True is for the demo loader,
+    whose accounts' password is published as theirs.
     """
-    by_owner = owner_chosen if owner_chosen is not None else (getattr(actor, "pk", None) is not None and actor.pk == user.pk)
+    is_user = getattr(actor, "pk", None) is not None and actor.pk == user.pk
+    by_owner = owner_chosen if owner_chosen is not None else is_user and (via_link or password_is_owners(user))
     locked = get_user_model().objects.select_for_update().get(pk=user.pk)
     if password is None:
         locked.set_unusable_password()
@@ -197,8 +200,24 @@ def account_set_password(*, actor, user, password: str | None, owner_chosen: boo
     user.password = locked.password
     if by_owner and password is not None:
         owner_password_record(locked)
+    else:
+        OwnerPassword.objects.filter(user_id=user.pk).delete()
     _forget_owner(user)
-    _audit_account(actor, locked, "account.password.set", by_owner=by_owner, usable=password is not None)
+    data = {"by_owner": by_owner, "usable": password is not None}
+    if via_link:
+        data["via_link"] = True
+    _audit_account(actor, locked, "account.password.set", **data)
+
+
+@transaction.atomic
+def account_confirm_address(*, user) -> None:
+    """The owner confirms the address on record (after someone else changed it); only with their own password."""
+    from .credentials import ADDRESS_CONFIRM
+
+    if not password_is_owners(user):
+        raise PermissionError("only with a password its owner set")
+    _audit_account(user, user, ADDRESS_CONFIRM, email=user.email)
+    user.__dict__.pop("_address_hold", None)
 
 
 @transaction.atomic

@@ -1,16 +1,25 @@
 """Pages every part of the admin shares: a refusal, a login lockout, changing one's own password."""
+from django import forms
 from django.contrib import admin
+from django.contrib import messages as django_messages
 from django.contrib.admin.forms import AdminAuthenticationForm, AdminPasswordChangeForm
 from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth.views import PasswordChangeView
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.views import (
+    INTERNAL_RESET_SESSION_TOKEN,
+    PasswordChangeView,
+    PasswordResetConfirmView,
+    PasswordResetView,
+)
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from . import logins, services
+from . import credentials, logins, services
 from .audit import audit_append
 
 
@@ -119,3 +128,66 @@ def password_change(request):
     return OwnPasswordChangeView.as_view(
         success_url=reverse("admin:password_change_done"), extra_context=admin.site.each_context(request)
     )(request)
+
+
+# --- credentials set by their owner (core.credentials) ------------------------------------
+
+
+class OwnerPasswordResetForm(PasswordResetForm):
+    """"Forgotten your password?": a link to the address on record, through core.credentials (never to an
+    address someone else changed and its owner has not confirmed; Django's form says nothing either way)."""
+
+    def save(self, *args, request=None, **kwargs):
+        for user in self.get_users(self.cleaned_data["email"]):
+            try:
+                credentials.send_password_link(actor=None, user=user, request=request)
+            except credentials.CredentialRefused:
+                continue
+
+
+class OwnerPasswordResetView(PasswordResetView):
+    form_class = OwnerPasswordResetForm
+    success_url = reverse_lazy("password_reset_done")
+
+
+class OwnerPasswordResetConfirmView(PasswordResetConfirmView):
+    """The link's page: the password set here is its owner's (the link reached their address)."""
+
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):
+        user = form.user
+        services.account_set_password(actor=user, user=user, password=form.cleaned_data["new_password1"], via_link=True)
+        del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class AddressConfirmForm(forms.Form):
+    password = forms.CharField(label=_lazy("Your password"), widget=forms.PasswordInput, strip=False)
+
+
+def address_confirm(request):
+    """The owner confirms their address on record after someone else changed it (core.credentials)."""
+    user = request.user
+    hold = credentials.address_hold(user)
+    form = AddressConfirmForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and hold is not None:
+        if form.is_valid():
+            try:
+                right = logins.verify_password(request=request, user=user, password=form.cleaned_data["password"])
+            except logins.LoginLocked as exc:
+                form.add_error("password", str(exc))
+            else:
+                if not right:
+                    form.add_error("password", _("Your password was entered incorrectly."))
+                elif not services.password_is_owners(user):
+                    form.add_error(None, _("Your password was set by someone else: set your own with "
+                                           "'Forgotten your password?' on the login page first."))
+                else:
+                    services.account_confirm_address(user=user)
+                    django_messages.success(request, _("Your address on record is confirmed: %(email)s.") % {"email": user.email})
+                    return HttpResponseRedirect(reverse("admin:index"))
+        status = 400
+    context = _admin_context(request, title=_("Your address on record"), hold=hold, form=form, email=user.email)
+    return render(request, "core/address_confirm.html", context, status=status)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from guide_cms.core.account_records import role_problems
 from guide_cms.core.audit import ChainWalk, SealedHistory, walk_chain
+from guide_cms.core.credentials import describe, signature_touches
 from guide_cms.core.models import AuditEvent
 from guide_cms.guides.models import Guide, Version
 from guide_cms.guides.records import guide_problems, guide_settings_records
@@ -96,6 +97,15 @@ def check_integrity(*, positions=()) -> IntegrityReport:
             report.problems.append(f"{label}: its seal does not match its fields (altered, or moved from another version)")
         elif is_legacy_seal(signature):
             legacy_signatures += 1
+    # A signature made while someone else had set its signer's credentials (signing refuses that; one found was
+    # made behind the application's back, or before the rule): named, for a clinician to re-sign.
+    for pk, touches in signature_touches(all_signatures, history).items():
+        signature = next(s for s in all_signatures if s.pk == pk)
+        report.problems.append(
+            f"signature {pk} by {signature.printed_name} on {signature.version}: made while "
+            + "; ".join(describe(t) for t in touches)
+            + ": someone other than its signer may have signed"
+        )
     if legacy_events or legacy_signatures:
         report.notes.append(
             f"{len(legacy_events)} audit events and {legacy_signatures} signatures were recorded with microsecond timestamps, "

@@ -21,6 +21,7 @@ from guide_cms.core.hashing import to_milliseconds
 from guide_cms.core.languages import get_language
 from guide_cms.core.logins import LoginLocked, verify_password
 from guide_cms.core.permissions import can_review, require_edit_language
+from guide_cms.core.credentials import address_hold
 from guide_cms.core.services import password_is_owners
 from guide_cms.guides.text_limits import guide_size_problem, snapshot_length
 from guide_cms.localization.checking import current_source_version, findings_as_data, snapshot_findings
@@ -303,8 +304,13 @@ def signing_refusal(version: Version, signer) -> str | None:
     if not password_is_owners(signer):
         return _(
             "Your password was set by someone else (an administrator or a command), so it cannot sign. "
-            "Change your password yourself (Change password, at the top of the page), then sign."
+            "Set your own with the one-time link: 'Forgotten your password?' on the login page, or ask an administrator to send it."
         )
+    if (hold := address_hold(signer)) is not None:
+        return _(
+            "Your address on record was changed by %(actor)s and you have not confirmed it, so you cannot sign. "
+            "Confirm it on your account page (Your address, at the top of the page)."
+        ) % {"actor": hold.actor}
     if version.author_id == signer.pk or signer.pk in version.contributor_ids:
         return _("You wrote or edited this text, so you cannot sign it: another reviewer must.")
     if version.status != VersionStatus.IN_REVIEW:

@@ -23,6 +23,7 @@ from guide_cms.localization.services import submission_segments
 
 from . import services
 from .workflow import relaxes_sign_off
+from guide_cms.core.credentials import signature_touches
 from guide_cms.core.diffs import diff_sections
 from .forms import SignForm, SubmitForm
 from .models import Decision
@@ -78,6 +79,15 @@ def _guide_field_diffs(previous, version) -> list[tuple[str, str]]:
     labels = {"title": _("Guide title"), "summary": _("Guide summary")}
     return [(labels[name], diff_words(old.get(name, ""), version.snapshot.get(name, ""))) for name in ("title", "summary")
             if old.get(name) or version.snapshot.get(name)]
+
+
+def _with_touches(signatures) -> list:
+    """The signatures, each with .touches: changes of its signer's credentials by someone else open when it was made."""
+    signatures = list(signatures)
+    touches = signature_touches(signatures)
+    for signature in signatures:
+        signature.touches = touches.get(signature.pk, [])
+    return signatures
 
 
 def _setting_changes(previous, version) -> list[tuple[str, str, str]]:
@@ -189,7 +199,7 @@ def review_version(request, pk):
         findings=version_findings(version),
         memory_segments=version_memory_segments(version),
         preview=[(s["title"], render_markdown(s["body"], language=version.language)) for s in version.snapshot["sections"]],
-        signatures=version.signatures.select_related("signer", "version__source_version").all(),
+        signatures=_with_touches(version.signatures.select_related("signer", "version__source_version").all()),
         approvals_required=services.approvals_needed(version),
         superseded_by=superseded_by,
         superseded_change=ChangeClass(superseded_by.change_class).label if superseded_by else "",

@@ -42,11 +42,13 @@ def events(action):
     return list(AuditEvent.objects.filter(action=action).order_by("id"))
 
 
-def test_creating_a_user_records_who_created_it_and_that_they_set_its_password(admin_client):
+def test_creating_an_account_types_no_password_and_sends_its_owner_a_one_time_link(admin_client, mailoutbox):
     response = admin_client.post(
         reverse("admin:auth_user_add"),
         {
-            "username": "new_reviewer", "usable_password": "true", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD,
+            "username": "new_reviewer", "email": "new.reviewer@clinic.test",
+            # A password posted anyway (a forged form) is not set: the form has no such field.
+            "usable_password": "true", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD,
             "staff_profile-TOTAL_FORMS": "1", "staff_profile-INITIAL_FORMS": "0", "staff_profile-MIN_NUM_FORMS": "0", "staff_profile-MAX_NUM_FORMS": "1",
             "staff_profile-0-printed_name": "Dr New Reviewer", "staff_profile-0-credentials": "MD",
             "language_assignments-TOTAL_FORMS": "0", "language_assignments-INITIAL_FORMS": "0",
@@ -57,30 +59,35 @@ def test_creating_a_user_records_who_created_it_and_that_they_set_its_password(a
 
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
     user = get_user_model().objects.get(username="new_reviewer")
-    assert user.check_password(NEW_PASSWORD)
+    assert not user.has_usable_password() and not user.check_password(NEW_PASSWORD)
+    assert user.is_staff  # the new account can log in to the admin once its owner has a password
     assert user.staff_profile.printed_name == "Dr New Reviewer"
     created, password_set, profile = events("account.create")[0], events("account.password.set")[0], events("account.profile")[0]
     for event in (created, password_set, profile):
         assert event.actor == admin_client.admin and event.object_id == str(user.pk) and event.data["user"] == "new_reviewer"
-    assert password_set.data == {"user": "new_reviewer", "by_owner": False, "usable": True}
-    assert profile.data["fields"]["printed_name"] == {"old": "", "new": "Dr New Reviewer"}
+    assert password_set.data == {"user": "new_reviewer", "by_owner": False, "usable": False}
+    [link] = events("account.password.link")
+    assert link.data == {"user": "new_reviewer", "to": "new.reviewer@clinic.test"}
+    [mail] = mailoutbox
+    assert mail.to == ["new.reviewer@clinic.test"] and "/admin/reset/" in mail.body
 
 
-def test_setting_another_users_password_is_recorded_as_set_by_the_administrator(admin_client):
-    reviewer = make_user(Role.REVIEWER, ("en",), username="rev")
+def test_the_admin_never_sets_another_users_password_it_sends_a_link(admin_client, mailoutbox):
+    reviewer = make_user(Role.REVIEWER, ("en",), username="rev", email="rev@clinic.test")
+    url = reverse("admin:auth_user_password_change", args=[reviewer.pk])
+    before = get_user_model().objects.get(pk=reviewer.pk).password
 
-    response = admin_client.post(
-        reverse("admin:auth_user_password_change", args=[reviewer.pk]),
-        {"usable_password": "true", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "set-password": "Change password"},
-    )
+    page = admin_client.get(url).content.decode()
+    assert 'name="password1"' not in page and "Send a link to set a password" in page
+    response = admin_client.post(url, {"usable_password": "true", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert response.status_code == 400
+    assert get_user_model().objects.get(pk=reviewer.pk).password == before
+    assert not events("account.password.set")
 
-    assert response.status_code == 302
-    reviewer.refresh_from_db()
-    assert reviewer.check_password(NEW_PASSWORD)
-    [event] = events("account.password.set")
-    assert event.actor == admin_client.admin
-    assert event.object_id == str(reviewer.pk)
-    assert event.data == {"user": "rev", "by_owner": False, "usable": True}
+    assert admin_client.post(url, {"send-link": "1"}).status_code == 302
+    [mail] = mailoutbox
+    assert mail.to == ["rev@clinic.test"]
+    assert events("account.password.link")[0].actor == admin_client.admin
 
 
 @pytest.mark.parametrize(
