@@ -331,7 +331,7 @@ def checkpoint_restart(*, root=None, reason: str, actor=None) -> list[str]:
             if (record := _read_record(path)) is not None:
                 published[channel] = record
                 path.unlink()
-        audit_append(actor=actor, action=RESTART_ACTION, object_type="publishing.checkpoints", object_id=output_name(root),
+        audit_append(actor=actor, action=RESTART_ACTION, object_type="publishing.checkpoints",
                      data={"output": output_name(root), "reason": reason, "recorded": recorded, "published": published,
                            "missing": missing})
     return missing

@@ -31,8 +31,9 @@ def queue(settings):
 
 
 def _files(folder):
+    """The channel's exported files (the checkpoint record beside the manifest, numbered per export folder, left out)."""
     folder = folder.resolve()  # the channel's folder is a link to its latest export
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "checkpoint.json"}
 
 
 def test_an_export_through_two_queue_workers_writes_the_same_bytes(db, queue, tmp_path, settings):  # db: the channel lock
