@@ -28,6 +28,7 @@ urlpatterns = [
     path("admin/reset/<uidb64>/<token>/", core_views.OwnerPasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("admin/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("admin/account/address/", admin.site.admin_view(core_views.address_confirm), name="address_confirm"),
+    path("admin/account/second-factor/", admin.site.admin_view(core_views.second_factor_setup), name="second_factor"),
     path("admin/", admin.site.urls),
 ]
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django import forms
 from django.shortcuts import render
 
-from . import audit_display, credentials, permissions, services
+from . import audit_display, credentials, permissions, second_factor, services
 from .languages import UnknownLanguage, get_language
 from .models import AuditEvent, LanguageAssignment, StaffProfile
 from .roles import GROUP_ROLES, ROLE_GROUPS, Role
@@ -210,6 +210,10 @@ class UserAdmin(AccountManagersOnly, InvalidPostIsBadRequest, DjangoUserAdmin):
             if "unset-password" in request.POST:
                 services.account_set_password(actor=request.user, user=user, password=None)
                 messages.success(request, _("Password-based authentication was disabled."))
+            elif "remove-second-factor" in request.POST:
+                second_factor.remove(actor=request.user, user=user)
+                messages.success(request, _("The authenticator app of %(user)s was removed: they set up a new one themself.") % {
+                    "user": user.get_username()})
             elif "send-link" in request.POST:
                 if not self._send_link(request, user):
                     return HttpResponseRedirect(request.path)
@@ -217,7 +221,8 @@ class UserAdmin(AccountManagersOnly, InvalidPostIsBadRequest, DjangoUserAdmin):
                 return bad_request(request, _("Nothing was asked for."))
             return HttpResponseRedirect(reverse(f"{self.admin_site.name}:auth_user_change", args=[user.pk]))
         context = {**self.admin_site.each_context(request), "title": _("Password of %(user)s") % {"user": user.get_username()},
-                   "account": user, "hold": credentials.address_hold(user), "opts": self.opts}
+                   "account": user, "hold": credentials.address_hold(user), "opts": self.opts,
+                   "has_second_factor": second_factor.confirmed_device(user) is not None}
         return render(request, "core/password_link.html", context)
 
     def get_queryset(self, request):

@@ -22,6 +22,8 @@ ACTION_LABELS = {
     "account.password.set": gettext_lazy("password set"),
     "account.password.link": gettext_lazy("link to set a password sent"),
     "account.address.confirm": gettext_lazy("address on record confirmed by its owner"),
+    "account.second_factor.set": gettext_lazy("authenticator app set up"),
+    "account.second_factor.remove": gettext_lazy("authenticator app removed"),
     "checkpoint.restart": gettext_lazy("missing checkpoints accepted (checkpoint --restart)"),
     "account.profile": gettext_lazy("signature name or credentials changed"),
     "account.staff.grant": gettext_lazy("staff access granted"),

@@ -1,4 +1,6 @@
 """Pages every part of the admin shares: a refusal, a login lockout, changing one's own password."""
+import base64
+
 from django import forms
 from django.contrib import admin
 from django.contrib import messages as django_messages
@@ -17,9 +19,10 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _lazy
 
-from . import credentials, logins, services
+from . import credentials, logins, second_factor, services
 from .audit import audit_append
 
 
@@ -191,3 +194,40 @@ def address_confirm(request):
         status = 400
     context = _admin_context(request, title=_("Your address on record"), hold=hold, form=form, email=user.email)
     return render(request, "core/address_confirm.html", context, status=status)
+
+
+class SecondFactorForm(forms.Form):
+    password = forms.CharField(label=_lazy("Your password"), widget=forms.PasswordInput, strip=False)
+    code = forms.CharField(label=_lazy("Code from your authenticator app"), max_length=8,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 8}))
+
+
+def second_factor_setup(request):
+    """Set up an authenticator app (TOTP) to sign with: scan the code, type what the app shows, with one's own password."""
+    user = request.user
+    device = second_factor.confirmed_device(user)
+    form = SecondFactorForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                right = logins.verify_password(request=request, user=user, password=form.cleaned_data["password"])
+            except logins.LoginLocked as exc:
+                form.add_error("password", str(exc))
+            else:
+                if not right:
+                    form.add_error("password", _("Your password was entered incorrectly."))
+                elif not services.password_is_owners(user):
+                    form.add_error(None, _("Your password was set by someone else: set your own with "
+                                           "'Forgotten your password?' on the login page first."))
+                elif not second_factor.confirm_enrolment(user, form.cleaned_data["code"]):
+                    form.add_error("code", _("That is not the code your app shows now: type the six digits it shows, before they change."))
+                else:
+                    django_messages.success(request, _("Your authenticator app is set up: signing now asks for its code."))
+                    return HttpResponseRedirect(reverse("admin:index"))
+        status = 400
+    pending = second_factor.enrolment(user)
+    context = _admin_context(request, title=_("Second factor for signing"), device=device, form=form,
+                             qr_code=mark_safe(second_factor.qr_code_svg(pending)),  # SVG made here from the device's key
+                             secret=base64.b32encode(pending.bin_key).decode("ascii"))
+    return render(request, "core/second_factor.html", context, status=status)

@@ -19,8 +19,16 @@ class SignForm(forms.Form):
         help_text=_("Re-enter your password to sign. Your signature is bound to exactly this text."),
     )
 
-    def __init__(self, *args, decisions=None, **kwargs):
+    code = forms.CharField(
+        label=_("Code from your authenticator app"), max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 8}),
+        help_text=_("The six digits your authenticator app shows now."),
+    )
+
+    def __init__(self, *args, decisions=None, second_factor: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not second_factor:
+            del self.fields["code"]  # asked only of a signer who set up an app
         if decisions is not None:
             self.fields["decision"].choices = [(value, label) for value, label in Decision.choices if value in decisions]
             if len(decisions) == 1:

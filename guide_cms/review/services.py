@@ -21,6 +21,7 @@ from guide_cms.core.hashing import to_milliseconds
 from guide_cms.core.languages import get_language
 from guide_cms.core.logins import LoginLocked, verify_password
 from guide_cms.core.permissions import can_review, require_edit_language
+from guide_cms.core import second_factor
 from guide_cms.core.credentials import address_hold
 from guide_cms.core.services import password_is_owners
 from guide_cms.guides.text_limits import guide_size_problem, snapshot_length
@@ -306,6 +307,9 @@ def signing_refusal(version: Version, signer) -> str | None:
             "Your password was set by someone else (an administrator or a command), so it cannot sign. "
             "Set your own with the one-time link: 'Forgotten your password?' on the login page, or ask an administrator to send it."
         )
+    if second_factor.missing(signer):
+        return _("Signing here needs a code from an authenticator app as well as your password: set one up "
+                 "(Second factor, at the top of the page), then sign.")
     if (hold := address_hold(signer)) is not None:
         return _(
             "Your address on record was changed by %(actor)s and you have not confirmed it, so you cannot sign. "
@@ -322,7 +326,7 @@ def signing_refusal(version: Version, signer) -> str | None:
 
 def version_sign(
     *, version: Version, signer, password: str, decision: str, comment: str = "", content_hash_seen: str | None = None,
-    change_class_confirmed: str = "", request=None,
+    change_class_confirmed: str = "", request=None, code: str = "",
 ) -> Signature:
     """Record signer's decision on version, sealed to its content hash.
 
@@ -330,7 +334,8 @@ def version_sign(
     (core.logins) with the request it came in (None: code with no client,
     such as the demo loader): a wrong one is refused, audited and counted
     with wrong logins, and while the username or address is locked no
-    password is checked.
+    password is checked. A signer who set up an authenticator app also gives
+    its current code (core.second_factor). SignatureRefused says why not.
     """
     try:
         right = verify_password(request=request, user=signer, password=password)
@@ -340,6 +345,9 @@ def version_sign(
     if not right:
         _record_failed_signature(version, signer, "wrong password")
         raise SignatureRefused(_("Wrong password: the signature was not recorded."))
+    if second_factor.confirmed_device(signer) is not None and not second_factor.verify(signer, code):
+        _record_failed_signature(version, signer, "wrong code")
+        raise SignatureRefused(_("Wrong or missing code from your authenticator app: the signature was not recorded."))
     return _sign(version=version, signer=signer, decision=decision, comment=comment, content_hash_seen=content_hash_seen, change_class_confirmed=change_class_confirmed)
 
 

@@ -23,6 +23,7 @@ from guide_cms.localization.services import submission_segments
 
 from . import services
 from .workflow import relaxes_sign_off
+from guide_cms.core import second_factor
 from guide_cms.core.credentials import signature_touches
 from guide_cms.core.diffs import diff_sections
 from .forms import SignForm, SubmitForm
@@ -145,7 +146,8 @@ def _sign_context(request, version, form_data=None):
         lock = logins.lock_message(logins.current_lock(request, user.get_username()))
     approval = services.own_approval(version, user)
     decisions = services.allowed_decisions(version, user)
-    form = SignForm(form_data, initial={"content_hash": version.content_hash}, decisions=decisions)
+    form = SignForm(form_data, initial={"content_hash": version.content_hash}, decisions=decisions,
+                    second_factor=second_factor.confirmed_device(user) is not None)
     return {"refusal": refusal, "lock": lock, "own_approval": approval, "form": form,
             "approvals": services.approvals_count(version), "approvals_missing": max(0, services.approvals_needed(version) - services.approvals_count(version))}
 
@@ -166,6 +168,7 @@ def review_version(request, pk):
                     version=version,
                     signer=request.user,
                     password=data["password"],
+                    code=data.get("code", ""),
                     decision=data["decision"],
                     comment=data["comment"],
                     content_hash_seen=data["content_hash"],

@@ -24,6 +24,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     # Login throttling (django-axes), shared with the signing form's password check.
     "axes",
+    # TOTP authenticator apps as a second factor for signing (guide_cms.core.second_factor).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "guide_cms.core",
     "guide_cms.guides",
     "guide_cms.localization",
@@ -250,6 +253,10 @@ GUIDE_CMS_AUDIT_SUBSCRIBERS = ["guide_cms.notifications.services.on_audit_event"
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "guide_cms <guides@localhost>")
 # The admin's address, for links in emails.
+# Who must confirm a signature with a code from an authenticator app (TOTP), besides their password: "" (nobody:
+# offered to everyone, and required of whoever set one up) or "reviewers" (every clinical reviewer; production).
+GUIDE_CMS_SIGNING_SECOND_FACTOR = os.environ.get("GUIDE_CMS_SIGNING_SECOND_FACTOR", "")
+OTP_TOTP_ISSUER = "guide_cms"
 GUIDE_CMS_ADMIN_SITE_URL = os.environ.get("GUIDE_CMS_ADMIN_SITE_URL", "http://127.0.0.1:8000")
 
 # Who may run the demo loader (it creates accounts with published passwords).

@@ -112,6 +112,9 @@ ALLOWED_HOSTS = [h.strip() for h in _required("ALLOWED_HOSTS").split(",") if h.s
 DATABASES = {"default": database(_required("DATABASE_URL"))}
 DEBUG = False
 DEMO_ALLOWED = False
+# Every clinical reviewer confirms a signature with a code from their authenticator app (TOTP) as well as their
+# password; GUIDE_CMS_SIGNING_SECOND_FACTOR= (empty) turns the requirement off (it stays offered).
+GUIDE_CMS_SIGNING_SECOND_FACTOR = os.environ.get("GUIDE_CMS_SIGNING_SECOND_FACTOR", "reviewers")
 
 # HTTPS only. Behind a TLS-terminating proxy, name the header it sets
 # (GUIDE_CMS_TLS_PROXY_HEADER=X-Forwarded-Proto) so Django knows the request
