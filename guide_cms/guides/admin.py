@@ -387,10 +387,11 @@ class GuideAdmin(InvalidPostIsBadRequest, admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         base = ["base"] if obj is not None else []  # the revisions the page was loaded with (GuideForm)
-        return [*GUIDE_SETTINGS, *_text_columns(GUIDE_TEXT_FIELDS, request.user, obj), "last_approved_on", *base]
+        requested = ["slug_requested"] if obj is not None and obj.slug_requested else []
+        return [*GUIDE_SETTINGS, *requested, *_text_columns(GUIDE_TEXT_FIELDS, request.user, obj), "last_approved_on", *base]
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = [*_readonly_text_columns(GUIDE_TEXT_FIELDS, request.user, obj), "last_approved_on"]
+        readonly = [*_readonly_text_columns(GUIDE_TEXT_FIELDS, request.user, obj), "last_approved_on", "slug_requested"]
         if not permissions.can_manage_guides(request.user):
             readonly = [*GUIDE_SETTINGS, *readonly]
         return readonly
@@ -471,8 +472,11 @@ class GuideAdmin(InvalidPostIsBadRequest, admin.ModelAdmin):
         writes = form.merge.writes
         settings_changed = {f: v for f, v in writes.items() if f in GUIDE_SETTINGS}
         text = {c: v or "" for c, v in writes.items() if split_column(c, GUIDE_TEXT_FIELDS)}
-        if settings_changed:
-            services.guide_update_settings(guide=obj, user=user, **settings_changed)
+        if settings_changed and "slug_requested" in services.guide_update_settings(guide=obj, user=user, **settings_changed):
+            obj.refresh_from_db(fields=["slug", "slug_requested"])
+            if obj.slug_requested:
+                messages.info(request, _("The new slug %(slug)s is signed with the next version: it takes effect when that version is "
+                                         "approved, and the old addresses then redirect to it.") % {"slug": obj.slug_requested})
         if text:
             services.guide_update_drafts(guide=obj, user=user, values=text)
 

@@ -27,7 +27,8 @@ from .services import lock_guide
 from .text_fields import FIELD_KINDS, GUIDE_TEXT_FIELDS, SECTION_TEXT_FIELDS, field_label, split_column
 from .text_rules import normalise
 
-GUIDE_SETTINGS = SEALED_SETTINGS  # the settings a guide page edits are those its audit trail seals
+# The settings a guide page edits: those its audit trail seals, but the slug awaiting approval (set by a slug change).
+GUIDE_SETTINGS = tuple(name for name in SEALED_SETTINGS if name != "slug_requested")
 SECTION_STRUCTURE = ("position",)
 
 __all__ = [

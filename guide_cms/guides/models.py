@@ -29,6 +29,12 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 class Guide(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    # A new slug for a guide with an approved version: its addresses are signed content, so the new one is
+    # frozen into the next versions and takes effect when one of them is approved (guides.services).
+    slug_requested = models.SlugField(
+        _("new slug, awaiting approval"), max_length=80, blank=True, default="", editable=False,
+        help_text=_("Takes effect when a version carrying it is approved; the old addresses then redirect to it."),
+    )
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
     source_language = models.CharField(

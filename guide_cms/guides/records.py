@@ -12,7 +12,7 @@ from guide_cms.core.models import AuditEvent
 
 from .models import Guide
 
-SEALED_SETTINGS = ("slug", "safety_critical", "review_interval_months")
+SEALED_SETTINGS = ("slug", "safety_critical", "review_interval_months", "slug_requested")
 
 
 def guide_settings_records(guide_ids=None, history: SealedHistory | None = None) -> tuple[dict[int, dict], list[str]]:

@@ -19,7 +19,7 @@ from guide_cms.core.languages import Language, get_language, source_language
 from guide_cms.core.permissions import require_edit_language, require_manage_guides
 
 from .importer import ParsedGuide
-from .models import Guide, Section
+from .models import Guide, Section, Version, VersionStatus
 from .records import guide_by_slug
 from .text_fields import FIELD_KINDS, FIELD_MAX_CHARS, GUIDE_TEXT_FIELDS, SECTION_TEXT_FIELDS, field_label, split_column
 from .text_rules import TextRefused, clean_text, normalise
@@ -174,12 +174,46 @@ def guide_update_drafts(*, guide: Guide, user, values: dict[str, str]) -> list[s
     return changed
 
 
+def _has_approved_source(guide: Guide) -> bool:
+    return Version.objects.filter(guide=guide, language=guide.source_language, status=VersionStatus.APPROVED).exists()
+
+
+@transaction.atomic
+def guide_apply_approved_slug(*, version, user) -> bool:
+    """After version (of the source) is approved: if it carries the guide's requested slug, that slug is now the
+    guide's (the old one is a former address, redirected); returns whether it changed. Called by review."""
+    locked = lock_guide(version.guide)
+    approved = version.snapshot.get("guide")
+    if not locked.slug_requested or approved != locked.slug_requested or approved == locked.slug:
+        return False
+    old = {"slug": locked.slug, "slug_requested": locked.slug_requested}
+    locked.slug, locked.slug_requested = approved, ""
+    locked.full_clean()
+    locked.save(update_fields=["slug", "slug_requested", "updated_at"])
+    # By the system, naming the approval: the signer wrote nothing (an author of a settings change is an
+    # author of every language's next version, and may not sign it).
+    audit_append(
+        actor=None, action="guide.settings", obj=locked, scope=guide_scope(locked),
+        data={"slug": {"old": old["slug"], "new": approved}, "slug_requested": {"old": old["slug_requested"], "new": ""},
+              "approved_version": version.number, "approved_by": getattr(user, "username", "")},
+    )
+    version.guide.slug, version.guide.slug_requested = locked.slug, ""
+    return True
+
+
 def address_problem(slug: str, guide: Guide | None = None) -> str | None:
     """Why slug cannot be guide's (None: it can): another guide had it, and the addresses given out under it
     (printed handouts, links) lead to that guide for good (publishing redirects them)."""
-    owner = guide_by_slug(slug)
-    if owner is None or (guide is not None and owner.pk == guide.pk) or owner.slug == slug:
-        return None  # a guide's own current slug is the model's uniqueness to check
+    owner = guide_by_slug(slug) or Guide.objects.filter(slug_requested=slug).first()
+    if owner is None or (guide is not None and owner.pk == guide.pk):
+        return None
+    if owner.slug == slug:
+        if guide is None or guide.slug == slug:
+            return None  # a guide's own current slug is the model's uniqueness to check
+        return _("The address %(slug)s is the guide %(guide)s's. Choose another slug.") % {"slug": slug, "guide": owner.slug}
+    if owner.slug_requested == slug:
+        return _("The address %(slug)s is awaiting approval for the guide %(guide)s. Choose another slug.") % {
+            "slug": slug, "guide": owner.slug}
     return _("The address %(slug)s belonged to the guide %(guide)s before a rename; its old links lead there for good. "
              "Choose another slug.") % {"slug": slug, "guide": owner.slug}
 
@@ -212,14 +246,20 @@ def guide_create(*, user, slug: str, title: str, summary: str = "", safety_criti
 def guide_update_settings(*, guide: Guide, user, **settings_values) -> list[str]:
     """Change slug, safety-critical flag or review interval (editors only)."""
     require_manage_guides(user)
-    allowed = {"slug", "safety_critical", "review_interval_months"}
+    allowed = {"slug", "safety_critical", "review_interval_months"}  # a slug change may become a requested slug
     unknown = set(settings_values) - allowed
     if unknown:
         raise ValueError(f"not guide settings: {sorted(unknown)}")
     locked = lock_guide(guide)
+    if "slug" in settings_values and _has_approved_source(locked):
+        # Its addresses are signed content: the new slug is frozen into the next versions and takes
+        # effect when one of them is approved (guide_apply_approved_slug); until then the old one stays.
+        slug = settings_values.pop("slug")
+        settings_values["slug_requested"] = "" if slug == locked.slug else slug
     changed = [name for name, value in settings_values.items() if getattr(locked, name) != value]
-    if "slug" in changed:
-        _refuse_taken_address(settings_values["slug"], locked)
+    for name in ("slug", "slug_requested"):
+        if name in changed and settings_values[name]:
+            _refuse_taken_address(settings_values[name], locked)
     if changed:
         old = {name: getattr(locked, name) for name in changed}
         for name in changed:

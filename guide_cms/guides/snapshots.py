@@ -26,7 +26,8 @@ def build_snapshot(guide, language: str, sections) -> dict:
     with fallbacks(False):
         return {
             "format": SNAPSHOT_FORMAT,
-            "guide": guide.slug,
+            # The address it is published at: a new slug awaiting approval is signed with the text.
+            "guide": guide.slug_requested or guide.slug,
             "language": lang.code,
             # Drafts are stored clean (text_rules); normalising again keeps rows
             # written before those rules from hashing differently from their text.

@@ -32,7 +32,7 @@ from guide_cms.localization.source_changes import quantity_changes
 from guide_cms.localization.staleness import outdating_versions
 from guide_cms.guides.models import ChangeClass, Guide, Version, VersionStatus
 from guide_cms.guides.records import guide_record_problems
-from guide_cms.guides.services import authoring_events, draft_scope
+from guide_cms.guides.services import authoring_events, draft_scope, guide_apply_approved_slug
 from guide_cms.guides.snapshots import build_snapshot, content_hash
 
 from .models import Decision, Signature, meaning_of, meaning_text
@@ -417,6 +417,8 @@ def _sign(*, version, signer, decision, comment, content_hash_seen, change_class
             guide = version.guide
             guide.last_approved_on = timezone.now().date()
             guide.save(update_fields=["last_approved_on"])
+            # A new slug signed with this text is now the guide's (its old addresses redirect).
+            guide_apply_approved_slug(version=version, user=signer)
             # Later apps act on a new source approval (publishing withdraws
             # translations after a safety change); named in settings so
             # review does not import them.

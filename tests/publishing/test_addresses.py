@@ -26,8 +26,61 @@ def live(approved_workflow, export_dir):
 
 
 def rename(wf, slug):
+    """Change the slug and get a version carrying it approved: addresses are signed content."""
     services.guide_update_settings(guide=wf.guide, user=wf.editor, slug=slug)
     wf.guide.refresh_from_db()
+    if wf.guide.slug != slug:
+        version = wf.approve("en", change_class="editorial")  # an address is no clinical change
+        assert version.snapshot["guide"] == slug
+        wf.guide.refresh_from_db()
+    assert wf.guide.slug == slug
+
+
+def test_a_slug_change_of_a_live_guide_waits_for_a_signature_and_shows_on_the_review_page(live, export_dir, client):
+    import html
+
+    from guide_cms.review.services import version_submit
+    from guide_cms.review.views import _setting_changes
+
+    services.guide_update_settings(guide=live.guide, user=live.editor, slug="baclofen-tablets")
+    live.guide.refresh_from_db()
+    assert (live.guide.slug, live.guide.slug_requested) == ("baclofen", "baclofen-tablets")
+    export_channels()
+    assert "es/baclofen/index.html" in files(export_dir, "site")  # nothing moved yet
+    assert "es/baclofen-tablets/index.html" not in files(export_dir, "site")
+
+    version = version_submit(guide=live.guide, language="en", user=live.editor, change_class="editorial")
+    assert version.snapshot["guide"] == "baclofen-tablets"
+    previous = Version.objects.filter(language="en", status="approved").latest("number")
+    assert ("slug", "baclofen", "baclofen-tablets") in [(str(label), old, new) for label, old, new in _setting_changes(previous, version)]
+    client.force_login(live.reviewer)
+    page = html.unescape(client.get(f"/admin/review/versions/{version.pk}/").content.decode())
+    assert "baclofen-tablets" in page
+
+    from tests.factories import PASSWORD
+    from guide_cms.review.services import version_sign
+
+    version_sign(version=version, signer=live.reviewer, password=PASSWORD, decision="approve", change_class_confirmed="editorial")
+    live.guide.refresh_from_db()
+    assert (live.guide.slug, live.guide.slug_requested) == ("baclofen-tablets", "")
+    live.publish(Version.objects.get(pk=version.pk), channels=("site", "handouts"))
+    assert redirect_target(files(export_dir, "site")["en/baclofen/index.html"]) == "../baclofen-tablets/index.html"
+
+
+def test_a_guide_never_approved_changes_its_slug_at_once(guide, editor):
+    services.guide_update_settings(guide=guide, user=editor, slug="baclofen-oral")
+    guide.refresh_from_db()
+    assert (guide.slug, guide.slug_requested) == ("baclofen-oral", "")
+
+
+def test_a_requested_slug_changed_behind_the_application_is_reported(live):
+    from guide_cms.guides.models import Guide
+    from tests.tamper import verify_integrity
+
+    services.guide_update_settings(guide=live.guide, user=live.editor, slug="baclofen-tablets")
+    Guide.objects.filter(pk=live.guide.pk).update(slug_requested="somewhere-else")
+    code, output = verify_integrity()
+    assert code == 1 and "slug requested" in output
 
 
 def redirect_target(page: bytes) -> str:
