@@ -169,3 +169,11 @@ def test_migration_names_say_what_they_do():
 
     names = [p.name for p in Path(settings.BASE_DIR, "guide_cms").glob("*/migrations/0*.py")]
     assert names and not [n for n in names if "auto_" in n]
+
+
+def test_the_demo_prints_the_demo_servers_address_for_patients_never_a_placeholder():
+    """`make demo PORT=8001` serves the site at /site/: pages, sitemap and handouts give that address."""
+    env = {"DJANGO_SETTINGS_MODULE": "guide_cms.settings.dev", "GUIDE_CMS_ADMIN_SITE_URL": "http://127.0.0.1:8001", "GUIDE_CMS_SITE_URL": ""}
+    result = run_manage("shell", "-c", "from django.conf import settings; print(settings.GUIDE_CMS_SITE_URL)", env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "http://127.0.0.1:8001/site/"

@@ -1,14 +1,18 @@
 """Local development and the demo: SQLite under var/, a secret generated on first run."""
 import secrets
 
+import os
+
 from .base import *  # noqa: F403
-from .base import VAR_DIR
+from .base import GUIDE_CMS_ADMIN_SITE_URL, VAR_DIR
 
 DEBUG = True
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 DEMO_ALLOWED = True
 # The demo serves the exported site at http://127.0.0.1:8000/site/ ("View site" in the admin).
 GUIDE_CMS_SERVE_SITE = True
+# ... and that is the address its pages, sitemap and printed handouts give patients (never a placeholder).
+GUIDE_CMS_SITE_URL = os.environ.get("GUIDE_CMS_SITE_URL") or GUIDE_CMS_ADMIN_SITE_URL.rstrip("/") + "/site/"
 
 
 def _development_secret() -> str:

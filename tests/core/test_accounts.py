@@ -224,3 +224,14 @@ def test_removing_a_language_assignment_is_recorded(admin_client):
     assert event.data["old"]["languages"] == ["translator:ar", "translator:es"]
     assert len(event.data["new"]["languages"]) == 1
     assert user.language_assignments.count() == 1
+
+
+@pytest.mark.parametrize("role, queue, dashboard", [
+    (Role.EDITOR, False, False), (Role.REVIEWER, True, False), (Role.TRANSLATOR, False, True), (Role.PUBLISHER, False, False),
+])
+def test_each_role_is_offered_the_pages_it_works_on_only(client, role, queue, dashboard):
+    languages = ("es",) if role in (Role.REVIEWER, Role.TRANSLATOR) else ()
+    client.force_login(make_user(role, languages, username=f"someone_{role.value}"))
+    page = client.get(reverse("admin:index")).content.decode()
+    assert ("Review queue" in page) == queue
+    assert ("Translation dashboard" in page) == dashboard
