@@ -66,3 +66,61 @@ def role_problems(user_ids=None, history: SealedHistory | None = None) -> list[s
                 "(changed behind the application's back)"
             )
     return problems
+
+
+def _identity_records(user_ids, history: SealedHistory) -> dict[int, dict]:
+    """{user id: {fact: value}} of the identity facts the sealed trail last recorded: "email", "printed_name",
+    "credentials", "second_factor" (SHA-256 of the authenticator app's key, or "" once removed). A fact never
+    recorded (an account made before it was) is left out, so it is not compared."""
+    actions = ["account.create", "account.change", "account.profile", "account.second_factor.set", "account.second_factor.remove"]
+    events = AuditEvent.objects.filter(object_type=USER_OBJECT, action__in=actions).order_by("id")
+    if user_ids is not None:
+        events = events.filter(object_id__in=[str(pk) for pk in user_ids])
+    records: dict[int, dict] = defaultdict(dict)
+    for event in events:
+        if not history.is_sealed(event):
+            continue  # role_records names events that do not verify
+        data, record = event.data or {}, records[int(event.object_id)]
+        if event.action == "account.create" and "email" in data:
+            record["email"] = data["email"]
+        elif event.action in ("account.change", "account.profile"):
+            for name, change in (data.get("fields") or {}).items():
+                if name in ("email", "printed_name", "credentials") and isinstance(change, dict):
+                    record[name] = change.get("new", "")
+        elif event.action == "account.second_factor.set":
+            record["second_factor"] = data.get("key_sha256", "")
+        elif event.action == "account.second_factor.remove":
+            record["second_factor"] = ""
+    return records
+
+
+def identity_problems(user_ids=None, history: SealedHistory | None = None) -> list[str]:
+    """How accounts' address on record, printed name, credentials and authenticator app differ from the sealed
+    trail ([] when they agree): changed behind the application's back, they would let a link reach someone else,
+    print another name on a signature, or accept another person's codes. One line per fact, naming the account."""
+    import hashlib
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .models import StaffProfile
+
+    records = _identity_records(user_ids, history or SealedHistory())
+    users = get_user_model().objects.all() if user_ids is None else get_user_model().objects.filter(pk__in=list(user_ids))
+    profiles = {p.user_id: p for p in StaffProfile.objects.filter(user_id__in=[u.pk for u in users])}
+    devices = {d.user_id: hashlib.sha256(d.key.encode()).hexdigest()
+               for d in TOTPDevice.objects.filter(user_id__in=[u.pk for u in users], confirmed=True)}
+    problems = []
+    for user in users:
+        record = records.get(user.pk, {})
+        profile = profiles.get(user.pk)
+        now = {"email": user.email, "printed_name": profile.printed_name if profile else "",
+               "credentials": profile.credentials if profile else "", "second_factor": devices.get(user.pk, "")}
+        if "second_factor" not in record and now["second_factor"]:
+            record = {**record, "second_factor": ""}  # an app no event set up
+        for fact, sealed in record.items():
+            if now[fact] != sealed:
+                label = {"email": "address on record", "printed_name": "printed name", "credentials": "credentials",
+                         "second_factor": "authenticator app"}[fact]
+                problems.append(f"account {user.username} (id {user.pk}): its {label} differs from the sealed audit trail "
+                                "(changed behind the application's back)")
+    return problems

@@ -150,6 +150,13 @@ def send_password_link(*, actor, user, request=None) -> str:
             "The address of %(user)s was changed by %(actor)s and its owner has not confirmed it: no link is sent to it. "
             "The owner confirms it on their account page, logged in with their own password."
         ) % {"user": user.get_username(), "actor": hold.actor})
+    from .account_records import identity_problems
+
+    if identity_problems([user.pk]):
+        raise CredentialRefused(_(
+            "The account %(user)s differs from the audit trail (its address or profile was changed outside the "
+            "application): no link is sent until verify_integrity passes."
+        ) % {"user": user.get_username()})
     base = urlsplit(request.build_absolute_uri("/") if request is not None else settings.GUIDE_CMS_ADMIN_SITE_URL)
     context = {
         "email": user.email, "domain": base.netloc, "site_name": "guide_cms", "uid": urlsafe_base64_encode(force_bytes(user.pk)),

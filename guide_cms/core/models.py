@@ -73,6 +73,15 @@ class StaffProfile(models.Model):
             if problems:
                 errors[name] = _("Only letters, numbers, punctuation and spaces, on one line: remove %(chars)s.") % {
                     "chars": ", ".join(problems)}
+        if not errors and self.printed_name:
+            from .unicode_data import name_skeleton
+
+            # A signature names one person: no two active accounts print the same (or a lookalike) name.
+            skeleton = name_skeleton(self.printed_name)
+            others = StaffProfile.objects.filter(user__is_active=True).exclude(user_id=self.user_id).values_list("printed_name", flat=True)
+            if any(name_skeleton(other) == skeleton for other in others if other):
+                errors["printed_name"] = _("Another account already prints this name (or one that looks the same) on its "
+                                           "signatures: a signature must name one person.")
         if errors:
             raise ValidationError(errors)
 

@@ -8,6 +8,8 @@ password cannot add an app of their own to sign with.
 """
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.db import transaction
 
@@ -59,7 +61,9 @@ def confirm_enrolment(user, token: str) -> bool:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     user.__dict__.pop("_totp_device", None)
-    audit_append(actor=user, action="account.second_factor.set", obj=user, data={"user": user.get_username()})
+    # The key's SHA-256 (never the key): an app's key swapped behind the application's back shows (account_records).
+    audit_append(actor=user, action="account.second_factor.set", obj=user,
+                 data={"user": user.get_username(), "key_sha256": hashlib.sha256(device.key.encode()).hexdigest()})
     return True
 
 

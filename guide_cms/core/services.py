@@ -142,7 +142,7 @@ def account_create(*, actor, username: str, password: str | None, **fields):
     else:
         user.set_password(password)
     user.save()
-    _audit_account(actor, user, "account.create", **{name: getattr(user, name) for name in ACCOUNT_FLAGS})
+    _audit_account(actor, user, "account.create", email=user.email, **{name: getattr(user, name) for name in ACCOUNT_FLAGS})
     _audit_account(actor, user, "account.password.set", by_owner=False, usable=password is not None)
     return user
 

@@ -97,3 +97,10 @@ def joins_letters(text: str, index: int) -> bool:
         return char.isalpha() and not unicodedata.name(char, "").startswith(("LATIN", "GREEK", "CYRILLIC"))
 
     return needs_joiners(text[index - 1]) and needs_joiners(text[index + 1])
+
+
+def name_skeleton(text: str) -> str:
+    """A name as it reads (UTS #39 confusable skeleton, case and spacing folded): two names with one skeleton print
+    alike ("Dr Elena Ruiz" and "Dr Еlena Ruiz" with a Cyrillic Е)."""
+    folded = " ".join(text.casefold().split())
+    return _spoof_checker().getSkeleton(0, folded)

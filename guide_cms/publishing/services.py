@@ -17,6 +17,7 @@ from guide_cms.core.languages import all_languages
 from guide_cms.core.permissions import can_publish
 from guide_cms.guides.models import ChangeClass, Guide, Version, VersionStatus
 from guide_cms.guides.records import former_slugs
+from guide_cms.review.services import approvals_short_of_rules_in_force
 from guide_cms.guides.services import draft_scope
 from guide_cms.localization.staleness import changed_keys, outdating_versions
 
@@ -74,6 +75,12 @@ def publish_blockers(version: Version, channels: list[str] | None = None) -> tup
         entry = entry_for_version(version)
     except ExportRefused as exc:
         return str(exc), []
+    if short := approvals_short_of_rules_in_force(version):
+        return _(
+            "Version %(number)d was approved with %(have)d approving signature(s); the rules in force now require %(need)d. "
+            "Publishing it would put text before patients with fewer signatures than required: submit its text as a new "
+            "version for review."
+        ) % {"number": version.number, "have": short[0], "need": short[1]}, []
     problems = [p for name in (channels or export.channel_names()) for p in export.get_channel(name).quick_check(entry)]
     if problems:
         return _("It cannot be printed: %(problems)s") % {"problems": " ".join(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from guide_cms.core.account_records import role_problems
+from guide_cms.core.account_records import identity_problems, role_problems
 from guide_cms.core.audit import ChainWalk, SealedHistory, walk_chain
 from guide_cms.core.credentials import describe, signature_touches
 from guide_cms.core.models import AuditEvent
@@ -83,6 +83,7 @@ def check_integrity(*, positions=()) -> IntegrityReport:
 
     # Who may sign and publish: accounts' groups, permissions and language assignments as the sealed trail says.
     report.problems += role_problems(history=history)
+    report.problems += identity_problems(history=history)
 
     settings_records, settings_problems = guide_settings_records(history=history)
     report.problems += settings_problems + guide_problems(Guide.objects.order_by("slug"), settings_records)

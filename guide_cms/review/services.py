@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guide_cms.core.account_records import role_problems
+from guide_cms.core.account_records import identity_problems, role_problems
 from guide_cms.core.audit import COMMAND_LINE_MARK, actor_label, audit_append
 from guide_cms.core.hashing import to_milliseconds
 from guide_cms.core.languages import get_language
@@ -115,6 +115,22 @@ def command_line_authoring(version: Version) -> list:
     return list(events.order_by("pk")[:100])
 
 
+def rule_source_version(guide: Guide) -> Version | None:
+    """The newest approved source version: the guide's sign-off settings in force for every language (they are
+    changed by editors and signed with the source)."""
+    return Version.objects.for_language(guide, guide.source_language).approved().order_by("-number").first()
+
+
+def approvals_short_of_rules_in_force(version: Version) -> tuple[int, int] | None:
+    """(approvals it has, approvals the rules in force now require) if approved `version` has fewer than a new
+    version would need today (the guide made safety-critical since it was signed): publishing it again would put
+    text before patients with fewer signatures than the rules require. None if it has enough."""
+    guide = version.guide
+    need = approvals_required(guide, rule_source_version(guide))
+    have = version.signatures.approvals().values("signer").distinct().count()
+    return (have, need) if have < need else None
+
+
 def approvals_needed(version: Version) -> int:
     """The approvals version needs now: those frozen at submission, or more if its guide was made safety-critical
     since (tightening takes effect at once, for versions already in review too)."""
@@ -191,7 +207,7 @@ def version_submit(*, guide: Guide, language: str, user, change_class: str = "")
         created_at=timezone.now(),
         source_version=source_version,
         change_class=change_class,
-        approvals_required=approvals_required(guide, last_approved),
+        approvals_required=approvals_required(guide, last_approved, rule_source_version(guide)),
         qa_findings=findings_as_data(findings),
         segment_states=segment_states,
     )
@@ -290,7 +306,8 @@ def _roles_as_sealed(user) -> bool:
     if getattr(user, "pk", None) is None:
         return True
     if not hasattr(user, "_roles_as_sealed"):
-        user._roles_as_sealed = not role_problems([user.pk])
+        # Roles, and the identity a signature rests on: address on record, printed name, credentials, app.
+        user._roles_as_sealed = not role_problems([user.pk]) and not identity_problems([user.pk])
     return user._roles_as_sealed
 
 
@@ -300,8 +317,9 @@ def signing_refusal(version: Version, signer) -> str | None:
     if not can_review(signer, version.language):
         return _("You are not a clinical reviewer for %(language)s.") % {"language": language}
     if not _roles_as_sealed(signer):
-        return _("Your roles differ from the audit trail (changed outside the application), so you cannot sign until "
-                 "verify_integrity passes. Tell your administrator.")
+        return _("Your roles or your account's identity (address, printed name, credentials, authenticator app) differ "
+                 "from the audit trail (changed outside the application), so you cannot sign until verify_integrity passes. "
+                 "Tell your administrator.")
     if not password_is_owners(signer):
         return _(
             "Your password was set by someone else (an administrator or a command), so it cannot sign. "

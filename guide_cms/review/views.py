@@ -194,7 +194,8 @@ def review_version(request, pk):
         previous=previous,
         sections=_section_changes(previous, version),
         guide_diffs=_guide_field_diffs(previous, version),
-        setting_changes=_setting_changes(previous, version),
+        # A first translation is compared with the settings in force: the source's (they are the guide's).
+        setting_changes=_setting_changes(previous or (None if version.is_source else services.rule_source_version(version.guide)), version),
         command_line=services.command_line_authoring(version),
         relaxes_sign_off=relaxes_sign_off(version),
         side_by_side=_side_by_side(version),

@@ -46,11 +46,13 @@ def safety_critical_in_force(last_approved) -> bool | None:
     return bool(carried) if carried is not None else last_approved.approvals_required >= 2
 
 
-def approvals_required(guide, last_approved=None) -> int:
-    """The approvals a new version of guide needs: the stricter of the rule its settings now say and the rule in
-    force (that of the language's last approved version, last_approved). Tightening takes effect at once;
-    relaxing (unticking safety-critical) only once a version carrying it is approved under the stricter rule."""
-    return max(approvals_for(guide.safety_critical), approvals_for(bool(safety_critical_in_force(last_approved))))
+def approvals_required(guide, *in_force) -> int:
+    """The approvals a new version of guide needs: the stricter of the rule its settings now say and every rule in
+    force (in_force: the approved versions whose settings are in force: the language's last approved version, and
+    for a translation the source's, since the settings are the guide's and are signed with the source). Tightening
+    takes effect at once; relaxing (unticking safety-critical) only once a version carrying it is approved under
+    the stricter rule."""
+    return max(approvals_for(guide.safety_critical), *(approvals_for(bool(safety_critical_in_force(v))) for v in in_force))
 
 
 def relaxes_sign_off(version) -> bool:

@@ -235,3 +235,17 @@ def test_each_role_is_offered_the_pages_it_works_on_only(client, role, queue, da
     page = client.get(reverse("admin:index")).content.decode()
     assert ("Review queue" in page) == queue
     assert ("Translation dashboard" in page) == dashboard
+
+
+@pytest.mark.parametrize("name", ["Dr Elena Ruiz", "dr  elena ruiz", "Dr \u0415lena Ruiz"])  # the same, spaced, a Cyrillic Е
+def test_no_two_accounts_print_the_same_or_a_lookalike_name_on_signatures(name):
+    """Found by an attacker: an administrator made a second account printing a real reviewer's name and credentials."""
+    from django.core.exceptions import ValidationError
+
+    from guide_cms.core.services import staff_profile_update
+
+    admin = make_user(None, username="root", is_superuser=True)
+    staff_profile_update(actor=admin, user=make_user(Role.REVIEWER, ("en",), username="ruiz"), printed_name="Dr Elena Ruiz", credentials="MD")
+    copy = make_user(Role.REVIEWER, ("en",), username="eruiz")
+    with pytest.raises(ValidationError, match="Another account already prints this name"):
+        staff_profile_update(actor=admin, user=copy, printed_name=name, credentials="MD, PharmD")

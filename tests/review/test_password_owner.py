@@ -218,3 +218,36 @@ def test_a_signature_made_behind_the_rules_is_named_by_verify_integrity_and_the_
     client.force_login(make_user(Role.REVIEWER, ("en",), username="other_reviewer"))
     page = html.unescape(client.get(reverse("review:version", args=[version.pk])).content.decode())
     assert "Signed while the signer's password had been set by root" in page
+
+
+@pytest.mark.parametrize("statement, fact", [
+    ("UPDATE auth_user SET email = 'attacker@evil.test' WHERE id = %s", "address on record"),
+    ("UPDATE core_staffprofile SET printed_name = 'Dr Elena Ruiz' WHERE user_id = %s", "printed name"),
+    ("UPDATE core_staffprofile SET credentials = 'MD, PharmD' WHERE user_id = %s", "credentials"),
+])
+def test_identity_changed_by_sql_stops_signing_and_links_and_is_reported(client, version, mailoutbox, statement, fact):
+    """Found by an attacker with database access: an address changed by SQL received a reset link; a printed name
+    changed by SQL was printed on a signature. Both are sealed facts now."""
+    from guide_cms.core.services import account_create, account_set_password, staff_profile_update
+    from tests.tamper import sql, verify_integrity
+
+    admin = make_user(None, username="root", is_superuser=True)
+    signer = account_create(actor=admin, username="dr_nasser", password=None, email="nasser@clinic.test", is_staff=True)
+    staff_profile_update(actor=admin, user=signer, printed_name="Dr Amal Nasser", credentials="MD")
+    from guide_cms.core.services import account_set_roles
+    from django.contrib.auth.models import Group
+    from guide_cms.core.roles import ROLE_GROUPS
+
+    account_set_roles(actor=admin, user=signer, groups=[Group.objects.get_or_create(name=ROLE_GROUPS[Role.REVIEWER])[0]],
+                      languages=[("reviewer", "en")])
+    account_set_password(actor=signer, user=signer, password=OWN_NEW, via_link=True)
+    assert verify_integrity()[0] == 0
+
+    sql(statement, [signer.pk])
+
+    code, output = verify_integrity()
+    assert code == 1 and f"account dr_nasser (id {signer.pk}): its {fact} differs from the sealed audit trail" in output
+    with pytest.raises(SignatureRefused, match="identity"):
+        sign(version, get_user_model().objects.get(pk=signer.pk), OWN_NEW)
+    client.post(reverse("admin_password_reset"), {"email": get_user_model().objects.get(pk=signer.pk).email})
+    assert mailoutbox == []

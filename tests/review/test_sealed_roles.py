@@ -26,7 +26,7 @@ def test_a_publisher_added_to_the_reviewers_group_by_sql_is_named_and_cannot_sig
     assert code == 1 and f"account {wf.publisher.username} (id {wf.publisher.pk}): its roles are" in output
     assert "changed behind the application's back" in output
     publisher = get_user_model().objects.get(pk=wf.publisher.pk)
-    with pytest.raises(SignatureRefused, match="Your roles differ from the audit trail"):
+    with pytest.raises(SignatureRefused, match="Your roles or your account's identity .* differ from the audit trail"):
         version_sign(version=version, signer=publisher, password=PASSWORD, decision="approve")
     assert not version.signatures.exists()
 

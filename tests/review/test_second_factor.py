@@ -116,3 +116,28 @@ def test_a_wrong_code_is_refused_and_recorded(client, version, reviewer):
         version_sign(version=version, signer=signer, password=PASSWORD, decision="approve", code=wrong)
     assert not Signature.objects.exists()
     assert AuditEvent.objects.filter(action="signature.failed", data__reason="wrong code").exists()
+
+
+def test_an_app_key_swapped_by_sql_is_reported_and_cannot_sign(client, version, reviewer):
+    """Found by an attacker with database access: their own key written into a reviewer's app row signed as them."""
+    from tests.tamper import sql, verify_integrity
+
+    device = set_up_app(client, reviewer)
+    attacker_key = "3132333435363738393031323334353637383930"
+    sql("UPDATE otp_totp_totpdevice SET key = %s, last_t = -1 WHERE id = %s", [attacker_key, device.pk])
+
+    code, output = verify_integrity()
+    assert code == 1 and f"account {reviewer.username} (id {reviewer.pk}): its authenticator app differs" in output
+    device.refresh_from_db()
+    with pytest.raises(SignatureRefused, match="identity"):
+        version_sign(version=version, signer=type(reviewer).objects.get(pk=reviewer.pk), password=PASSWORD, decision="approve",
+                     code=current_code(device, steps_ahead=1))
+    assert not Signature.objects.exists()
+
+
+def test_an_app_row_inserted_by_sql_is_reported(reviewer):
+    from tests.tamper import verify_integrity
+
+    TOTPDevice.objects.create(user=reviewer, name="planted", confirmed=True)
+    code, output = verify_integrity()
+    assert code == 1 and "its authenticator app differs" in output

@@ -2,6 +2,8 @@
 stricter rule; tightening takes effect at once; the reviewer sees every setting change."""
 import html
 
+import pytest
+
 from guide_cms.core.roles import Role
 from guide_cms.guides.models import Section, VersionStatus
 from guide_cms.guides.services import guide_update_settings, section_update_drafts
@@ -79,3 +81,36 @@ def test_a_translation_needs_two_approvals_until_a_translation_carrying_the_rela
     # The Spanish rule in force is still the one its last approved version was signed under.
     Section.objects.filter(guide=wf.guide, key="dosing").update(body_es="Tome 5 mg con agua.")
     assert version_submit(guide=wf.guide, language="es", user=wf.translator_es).approvals_required == 2
+
+
+def test_a_first_translation_is_signed_under_the_rule_the_source_carries_not_the_unticked_flag(workflow, client):
+    """Found by an attacker: the flag unticked, a language never approved before needed one approval."""
+    wf = workflow
+    second = safety_critical_guide(wf)
+    guide_update_settings(guide=wf.guide, user=wf.editor, safety_critical=False)
+    spanish = version_submit(guide=wf.guide, language="es", user=wf.translator_es)
+
+    assert spanish.approvals_required == 2
+    assert sign(spanish, wf.reviewer).status == VersionStatus.IN_REVIEW
+    client.force_login(second)
+    page = html.unescape(client.get(f"/admin/review/versions/{spanish.pk}/").content.decode())
+    assert "Safety-critical: yes → no" in page
+    assert sign(spanish, second).status == VersionStatus.APPROVED
+
+
+def test_a_version_signed_under_a_weaker_rule_is_not_published_again_once_the_guide_is_safety_critical(workflow):
+    """Found by an attacker: v1 approved by one reviewer; the guide made safety-critical and v2 approved by two;
+    re-publishing v1 would put one signature before patients where two are required."""
+    from guide_cms.publishing.services import PublishRefused, publish_version
+
+    wf = workflow
+    v1 = wf.approve("en")
+    assert v1.approvals_required == 1
+    wf.publish(v1)
+    second = make_user(Role.REVIEWER, ("en", "es"), username="second_reviewer")
+    guide_update_settings(guide=wf.guide, user=wf.editor, safety_critical=True)
+    v2 = sign(sign(edit_and_submit(wf, "Please take 5 mg.", change_class="editorial"), wf.reviewer), second)
+    wf.publish(v2)
+
+    with pytest.raises(PublishRefused, match="approved with 1 approving signature.*the rules in force now require 2"):
+        publish_version(version=v1, user=wf.publisher, channels=["site"])
