@@ -22,6 +22,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
+from .signals import audit_events_appended
 from .hashing import canonical_json, canonical_time, legacy_time, sha256_hex, to_milliseconds
 
 GENESIS = "0" * 64
@@ -247,18 +248,10 @@ def audit_append_many(events: list[dict]) -> list:
         head.count += len(made)
         _seal_head(head)
         head.save(update_fields=["last_hash", "count", "seal"])
-        # Later apps act on events (notifications), named in settings so core imports none of them.
-        for subscriber in _subscribers():
-            for event in made:
-                subscriber(event)
+        # Later apps act on events (notifications), connected in their own ready() so core imports none of them.
+        audit_events_appended.send(sender=AuditEvent, events=made)
     return made
 
-
-def _subscribers():
-    from django.conf import settings
-    from django.utils.module_loading import import_string
-
-    return [import_string(path) for path in getattr(settings, "GUIDE_CMS_AUDIT_SUBSCRIBERS", ())]
 
 
 @dataclass(frozen=True)

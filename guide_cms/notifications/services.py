@@ -23,6 +23,12 @@ from .rules import notifications_for
 logger = logging.getLogger("guide_cms.notifications")
 
 
+def on_audit_events(sender=None, *, events, **kwargs) -> None:
+    """core.signals.audit_events_appended: the notifications each appended event calls for."""
+    for event in events:
+        on_audit_event(event)
+
+
 def on_audit_event(event) -> list[Notification]:
     """Write the notifications an audit event calls for; email the immediate ones after commit."""
     planned = notifications_for(event)

@@ -1,6 +1,6 @@
 """Signed text is rendered text: the checks a version must pass before it can be submitted.
 
-Named in settings.GUIDE_CMS_SUBMIT_CHECKS and called by review.services for
+Connected to review.signals.submission_checks (publishing.reactions) and called by review.services for
 every submission (and by the submit page), so that a reviewer never signs
 text that a channel would drop, cut off or fail to print:
 

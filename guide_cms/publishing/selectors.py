@@ -172,7 +172,7 @@ def export_problems(guide_ids=None, output_dir=None) -> list[ExportProblem]:
 
 
 def export_problems_by_language(guide_ids) -> dict[tuple[int, str], list[str]]:
-    """{(guide id, language): [problem, ...]} for the state views (settings.GUIDE_CMS_EXPORT_PROBLEMS)."""
+    """{(guide id, language): [problem, ...]} for the state views (review.signals.export_problems)."""
     result: dict[tuple[int, str], list[str]] = {}
     for problem in export_problems(guide_ids):
         result.setdefault((problem.guide_id, problem.language), []).append(f"{problem.channel}: {problem.message}")

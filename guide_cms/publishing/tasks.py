@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guide_cms.settings.dev")
+# As wsgi.py: a worker started without a settings module runs with the production settings (their checks refuse
+# to start without the keys), never with the development ones and their keys under var/.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guide_cms.settings.production")
 
 from celery import Celery, signals  # noqa: E402
 

@@ -6,3 +6,6 @@ class ReviewConfig(AppConfig):
     name = "guide_cms.review"
     label = "review"
     verbose_name = _("Clinical review")
+
+    def ready(self):
+        from . import checks  # noqa: F401 - registers the system check

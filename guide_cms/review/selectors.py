@@ -4,7 +4,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.conf import settings
-from django.utils.module_loading import import_string
 
 from guide_cms.core.languages import all_languages
 from guide_cms.core.permissions import assigned_languages
@@ -12,6 +11,7 @@ from guide_cms.core.roles import Role
 from guide_cms.guides.models import Version, VersionStatus, sections_by_guide
 from guide_cms.guides.snapshots import draft_facts
 
+from . import signals as review_signals
 from .status import LanguageStatus, VersionRow, language_status
 
 
@@ -23,17 +23,15 @@ def guide_statuses(guides, published: dict[tuple[int, str], int] | None = None, 
     (guides.models.sections_by_guide); otherwise read here.
 
     published maps (guide id, language) to the live version number; by
-    default it comes from settings.GUIDE_CMS_LIVE_VERSIONS (publishing, which
-    review does not import), and the export problems of live publications
-    from settings.GUIDE_CMS_EXPORT_PROBLEMS.
+    default it comes from review.signals.live_versions (publishing answers: review
+    does not import it), and the export problems of live publications from
+    review.signals.export_problems.
     """
     guides = list(guides)
     ids = [g.pk for g in guides]
     if published is None:
-        lookup = getattr(settings, "GUIDE_CMS_LIVE_VERSIONS", None)
-        published = import_string(lookup)(ids) if lookup else {}
-    lookup = getattr(settings, "GUIDE_CMS_EXPORT_PROBLEMS", None)
-    export_problems = import_string(lookup)(ids) if lookup and ids else {}
+        published = review_signals.merged(review_signals.live_versions, guide_ids=ids)
+    export_problems = review_signals.merged(review_signals.export_problems, guide_ids=ids) if ids else {}
     if sections is None:
         sections = sections_by_guide(ids)
     versions: dict[tuple[int, str], list[VersionRow]] = defaultdict(list)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
-from django.utils.module_loading import import_string
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +33,7 @@ from guide_cms.guides.records import guide_record_problems
 from guide_cms.guides.services import authoring_events, draft_scope, guide_apply_approved_slug
 from guide_cms.guides.snapshots import build_snapshot, content_hash
 
+from . import signals as review_signals
 from .models import Decision, Signature, meaning_of, meaning_text
 from .records import version_record_problems
 from .seals import compute_seal
@@ -73,14 +72,14 @@ def submission_problems(snapshot: dict, findings) -> list[tuple[str, str]]:
 
 
 def submit_findings(snapshot: dict, *, guide: Guide, source_version: Version | None) -> list:
-    """The QA findings of a snapshot, plus those of the checks in settings.GUIDE_CMS_SUBMIT_CHECKS
+    """The QA findings of a snapshot, plus those of the apps connected to review.signals.submission_checks
     (publishing's trial renders: every paragraph reaches every channel, every character prints)."""
     if too_large := guide_size_problem(snapshot_length(snapshot)):
         # Not read further: every check would spend its time on text that is refused anyway.
         return [Finding("render-limit", ERROR, "", too_large)]
     findings = list(snapshot_findings(snapshot, guide=guide, source_version=source_version))
-    for path in getattr(settings, "GUIDE_CMS_SUBMIT_CHECKS", ()):
-        findings += import_string(path)(snapshot=snapshot, guide=guide, source_version=source_version)
+    for _receiver, found in review_signals.submission_checks.send(sender=None, snapshot=snapshot, guide=guide, source_version=source_version):
+        findings += found or []
     return findings
 
 
@@ -437,11 +436,9 @@ def _sign(*, version, signer, decision, comment, content_hash_seen, change_class
             guide.save(update_fields=["last_approved_on"])
             # A new slug signed with this text is now the guide's (its old addresses redirect).
             guide_apply_approved_slug(version=version, user=signer)
-            # Later apps act on a new source approval (publishing withdraws
-            # translations after a safety change); named in settings so
-            # review does not import them.
-            for path in settings.GUIDE_CMS_AFTER_SOURCE_APPROVAL:
-                import_string(path)(source_version=version, user=signer)
+            # Later apps act on a new source approval (publishing withdraws translations after a safety
+            # change), connected in their own ready(): review imports none of them (review.checks makes sure).
+            review_signals.source_approved.send(sender=Version, source_version=version, user=signer)
     return signature
 
 

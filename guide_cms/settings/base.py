@@ -208,16 +208,6 @@ GUIDE_CMS_CHANNELS = {
     "site": "guide_cms.publishing.channels.site.SiteChannel",
     "handouts": "guide_cms.publishing.channels.handouts.HandoutChannel",
 }
-# Called with (snapshot=, guide=, source_version=) for every submission (and by
-# the submit page); each returns QA findings, whose errors block it. Review
-# does not import publishing: the channels' trial renders are named here.
-GUIDE_CMS_SUBMIT_CHECKS = ["guide_cms.publishing.checks.submission_findings"]
-# Called with (source_version=, user=) when a source version is approved.
-GUIDE_CMS_AFTER_SOURCE_APPROVAL = ["guide_cms.publishing.services.withdraw_after_safety_change"]
-# {(guide id, language): live version number}, for the "published" state.
-GUIDE_CMS_LIVE_VERSIONS = "guide_cms.publishing.selectors.live_versions"
-# {(guide id, language): [message]}: live publications the channels' files do not carry.
-GUIDE_CMS_EXPORT_PROBLEMS = "guide_cms.publishing.selectors.export_problems_by_language"
 # Where exports are written: <dir>/<channel>/ (a symlink swapped atomically).
 GUIDE_CMS_EXPORT_DIR = Path(os.environ.get("GUIDE_CMS_EXPORT_DIR") or VAR_DIR / "exports")
 # Worker processes that render slow channels (the handouts' PDFs): the machine's cores by
@@ -247,16 +237,14 @@ GUIDE_CMS_SITE_SEARCH = True
 # the index takes seconds, more shards keep it quick (docs: For developers, The benchmark).
 GUIDE_CMS_SEARCH_SHARDS = int(os.environ.get("GUIDE_CMS_SEARCH_SHARDS", "1"))
 
-# Called with each audit event, inside its transaction (notifications are written with the event).
-GUIDE_CMS_AUDIT_SUBSCRIBERS = ["guide_cms.notifications.services.on_audit_event"]
 # Email: Django's mail framework. Development prints messages on the console; production sets SMTP.
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "guide_cms <guides@localhost>")
-# The admin's address, for links in emails.
 # Who must confirm a signature with a code from an authenticator app (TOTP), besides their password: "" (nobody:
 # offered to everyone, and required of whoever set one up) or "reviewers" (every clinical reviewer; production).
 GUIDE_CMS_SIGNING_SECOND_FACTOR = os.environ.get("GUIDE_CMS_SIGNING_SECOND_FACTOR", "")
 OTP_TOTP_ISSUER = "guide_cms"
+# The admin's address, for links in emails.
 GUIDE_CMS_ADMIN_SITE_URL = os.environ.get("GUIDE_CMS_ADMIN_SITE_URL", "http://127.0.0.1:8000")
 
 # Who may run the demo loader (it creates accounts with published passwords).

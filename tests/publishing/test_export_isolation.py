@@ -116,8 +116,19 @@ def test_a_withdrawal_notice_that_cannot_be_rendered_never_keeps_the_withdrawn_t
     assert "es/diazepam/index.html" in site
 
 
+
+@pytest.fixture
+def without_submission_trial():
+    """As before this release: no trial render at submission (publishing's reaction disconnected, then put back)."""
+    from guide_cms.publishing import reactions
+    from guide_cms.review.signals import submission_checks
+
+    assert submission_checks.disconnect(dispatch_uid="guide_cms.publishing.submission-checks")
+    yield
+    submission_checks.connect(reactions._submission_checks, dispatch_uid="guide_cms.publishing.submission-checks")
+
 def test_text_signed_before_the_limits_is_refused_at_once_naming_the_section_and_the_rest_is_exported(
-    two_guides, export_dir, settings
+    two_guides, export_dir, settings, without_submission_trial
 ):
     import time
 
@@ -125,7 +136,6 @@ def test_text_signed_before_the_limits_is_refused_at_once_naming_the_section_and
     from guide_cms.publishing.services import PublishRefused
 
     wf = two_guides
-    settings.GUIDE_CMS_SUBMIT_CHECKS = []  # as before this release: no trial render at submission
     edit(wf.guide, "dosing", body_es="*" * 800 + "Tome 5 mg." + "*" * 800)  # 1.6 KB that makes WeasyPrint recurse
     legacy = wf.approve("es")
     started = time.monotonic()

@@ -748,3 +748,20 @@ def test_seals_made_after_a_rotation_use_the_new_key(source_version, reviewer, s
         assert signature.seal == compute_seal(signature, new_key)
         assert seal_is_valid(signature)
     assert not seal_is_valid(signature)
+
+
+def test_a_deployment_without_the_safety_withdrawal_does_not_pass_its_system_checks():
+    """The withdrawal of translations after a safety change is connected by publishing's ready(), not named in
+    settings a deployment could override: without it, manage.py check fails."""
+    from guide_cms.review.checks import safety_withdrawal_registered
+    from guide_cms.review.signals import SAFETY_WITHDRAWAL, source_approved
+
+    assert safety_withdrawal_registered() == []
+    receiver = next(entry[1]() for entry in source_approved.receivers if entry[0][0] == SAFETY_WITHDRAWAL)
+    source_approved.disconnect(dispatch_uid=SAFETY_WITHDRAWAL)
+    try:
+        [error] = safety_withdrawal_registered()
+        assert error.id == "review.E001" and "safety change" in error.msg
+    finally:
+        source_approved.connect(receiver, dispatch_uid=SAFETY_WITHDRAWAL)
+    assert safety_withdrawal_registered() == []

@@ -1,0 +1,25 @@
+"""What review asks of the apps above it, which connect in their own AppConfig.ready() (review imports none of them).
+
+Each signal is sent with keyword arguments and, where it asks for something, merges what the receivers return.
+"""
+from django.dispatch import Signal
+
+# The dispatch_uid the safety withdrawal connects with: a system check (review.checks) refuses to start without it.
+SAFETY_WITHDRAWAL = "guide_cms.safety-withdrawal"
+
+# source_version=, user=: a source version was approved (publishing withdraws translations after a safety change).
+source_approved = Signal()
+# snapshot=, guide=, source_version= -> [Finding]: checks of a submission beyond QA (publishing's trial renders).
+submission_checks = Signal()
+# guide_ids= -> {(guide id, language): live version number}, for the states pages.
+live_versions = Signal()
+# guide_ids= -> {(guide id, language): [message]}: live publications the channels' files do not carry.
+export_problems = Signal()
+
+
+def merged(signal: Signal, **kwargs) -> dict:
+    """The receivers' dicts, merged (for live_versions and export_problems)."""
+    result: dict = {}
+    for _receiver, answer in signal.send(sender=None, **kwargs):
+        result.update(answer or {})
+    return result
