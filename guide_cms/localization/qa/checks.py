@@ -24,6 +24,7 @@ from guide_cms.guides.markdown import callout_kinds, find_problems
 from guide_cms.guides.text_rules import LINE, MARKDOWN, strip_marks, text_problems
 
 from ..units import TextUnit, snapshot_units, unit_id
+from .facts import FactDifference, compare_facts, missing_fact_kinds, read_facts
 from .numbers import foreign_digits, format_value
 from .quantities import CLOCK, Difference, compare_quantities, read_quantities
 from .readability import GRADE_TARGET, measure_readability, readability_supported
@@ -527,6 +528,107 @@ def check_quantities(source: TextUnit, target: TextUnit, ctx: CheckContext) -> I
             yield _finding("numbers-mismatch", severity, source, message)
 
 
+def aligned_sentences(source: TextUnit, target: TextUnit, ctx: CheckContext) -> list[tuple[str, str, str]]:
+    """(where, source, translation) at the finest alignment the translation allows, each text once: the
+    sentences of each block where the block has as many sentences on both sides, else the block (or the
+    whole text, when the blocks do not match)."""
+    parts = []
+    for where, source_text, target_text in _compared_parts(source, target):
+        source_sentences = split_sentences(source_text, ctx.source_language)
+        target_sentences = split_sentences(target_text, ctx.language)
+        if len(source_sentences) == len(target_sentences) > 1:
+            label = where or gettext("The text")
+            parts += [
+                (gettext("%(where)s, sentence %(number)d") % {"where": label, "number": number}, s, t)
+                for number, (s, t) in enumerate(zip(source_sentences, target_sentences), start=1)
+            ]
+        else:
+            parts.append((where, source_text, target_text))
+    return parts
+
+
+def _fact_words(facts) -> str:
+    return ", ".join(dict.fromkeys(f"“{f.text}”" for f in facts))
+
+
+def _describe_fact(difference: FactDifference, source_text: str, target_text: str) -> str:
+    """One sentence about a fact that differs, naming both sides' words and both sentences."""
+    values = {"source_words": _fact_words(difference.source), "target_words": _fact_words(difference.target),
+              "source": _shorten(source_text, 120), "target": _shorten(target_text, 120)}
+    messages = {
+        "reversed": gettext("the translation says the opposite of the source: %(target_words)s where the source says "
+                            "%(source_words)s (source: “%(source)s”; translation: “%(target)s”)"),
+        "missing": gettext("the source says %(source_words)s (a prohibition or negation) and the translation has none "
+                           "(source: “%(source)s”; translation: “%(target)s”)"),
+        "added": gettext("the translation says %(target_words)s (a prohibition or negation) where the source has none "
+                         "(source: “%(source)s”; translation: “%(target)s”)"),
+        "changed": gettext("the source says %(source_words)s and the translation says %(target_words)s: another "
+                           "frequency (source: “%(source)s”; translation: “%(target)s”)"),
+        "absent": gettext("%(source_words)s of the source was not found in the translation: check that it says the "
+                          "same (translation: “%(target)s”)"),
+        "fewer": gettext("the source has more negations or prohibitions (%(source_words)s) than the translation "
+                         "(%(target_words)s): check that none was left out (translation: “%(target)s”)"),
+    }
+    return messages[difference.change] % values
+
+
+@check("facts-mismatch")
+def check_facts(source: TextUnit, target: TextUnit, ctx: CheckContext) -> Iterable[Finding]:
+    """What the patient is told to do must say the same, sentence by sentence: prohibitions and negations,
+    thresholds, opposite concepts (warm/cool, before/after...) and frequencies in words (qa.facts).
+
+    Sentences are aligned within blocks that match (`aligned_sentences`). A language whose clinical word
+    list lacks a kind gets a warning saying so (``facts-unchecked``), never silence.
+    """
+    unchecked = [kind for kind in missing_fact_kinds(ctx.language) if kind not in missing_fact_kinds(ctx.source_language)]
+    if unchecked:
+        yield _finding("facts-unchecked", WARNING, target, gettext(
+            "What the patient must or must not do is not fully checked in %(language)s: its clinical word list "
+            "(clinical_facts.toml) has no words of %(kinds)s. Check negations, thresholds, opposite words and "
+            "frequencies against the source by hand."
+        ) % {"language": _language_name(ctx.language), "kinds": ", ".join(_fact_kind_label(k) for k in unchecked)})
+    parts = aligned_sentences(source, target, ctx)
+    found = [(where, s, t, _fact_differences(s, t, ctx)) for where, s, t in parts]
+    if any(d.blocking for *_texts, differences in found for d in differences) and _reordered(source, target, ctx):
+        return  # list items or paragraphs put in another order, each saying what one of the source's says
+    for where, source_text, target_text, differences in found:
+        for blocking, severity in ((True, ERROR), (False, WARNING)):
+            chosen = [d for d in differences if d.blocking == blocking]
+            if not chosen:
+                continue
+            message = gettext("%(where)s: %(differences)s.") % {
+                "where": _named(where), "differences": "; ".join(_describe_fact(d, source_text, target_text) for d in chosen)}
+            if blocking:
+                message += " " + gettext("Translate what the patient must and must not do as the source says it.")
+            yield _finding("facts-mismatch", severity, source, message)
+
+
+def _fact_differences(source_text: str, target_text: str, ctx: CheckContext) -> list[FactDifference]:
+    return compare_facts(read_facts(strip_marks(source_text), ctx.source_language), read_facts(strip_marks(target_text), ctx.language))
+
+
+def _reordered(source: TextUnit, target: TextUnit, ctx: CheckContext) -> bool:
+    """Whether the blocks of the translation are the source's in another order, each saying what one of the
+    source's says (list items reordered). Not with callouts: a fact moved out of a warning is a change, as for
+    quantities."""
+    blocks = _compared_parts(source, target)
+    if len(blocks) < 2 or not all(where for where, _s, _t in blocks) or callout_kinds(source.text):
+        return False
+    targets = [t for _where, _s, t in blocks]
+    for _where, source_text, _target_text in blocks:
+        match = next((t for t in targets if not any(d.blocking for d in _fact_differences(source_text, t, ctx))), None)
+        if match is None:
+            return False
+        targets.remove(match)
+    return True
+
+
+def _fact_kind_label(kind: str) -> str:
+    labels = {"negation": pgettext("clinical fact", "negation"), "frequency": pgettext("clinical fact", "frequency"),
+              "comparator": pgettext("clinical fact", "threshold"), "polarity": pgettext("clinical fact", "opposite words")}
+    return labels.get(kind, kind)
+
+
 def _spaced_script(term: str) -> bool:
     """Whether `term` is written in a script with spaces between words and no attached particles.
 
@@ -707,6 +809,7 @@ CHECKS: list[Check] = [
     check_markup,
     check_callouts,
     check_quantities,
+    check_facts,
     check_glossary,
     check_length_ratio,
     check_cut_short,
@@ -752,14 +855,22 @@ def check_section(
     return findings
 
 
+# Findings about the whole language, repeated in every unit: said once for the guide.
+_LANGUAGE_WIDE = frozenset({"facts-unchecked"})
+
+
 def _collapse_info(findings: list[Finding]) -> list[Finding]:
-    """Info findings repeated in every unit ("readability: not available") become one guide-level finding."""
-    repeated = Counter((f.code, f.message) for f in findings if f.severity == INFO)
-    collapsed: set[tuple[str, str]] = {k for k, n in repeated.items() if n > 1}
+    """Info findings repeated in every unit ("readability: not available"), and findings about the whole
+    language ("facts-unchecked"), become one guide-level finding."""
+    def wide(f: Finding) -> bool:
+        return f.severity == INFO or f.code in _LANGUAGE_WIDE
+
+    repeated = Counter((f.code, f.message) for f in findings if wide(f))
+    collapsed: set[tuple[str, str]] = {k for k, n in repeated.items() if n > 1 or k[0] in _LANGUAGE_WIDE}
     result: list[Finding] = []
     emitted: set[tuple[str, str]] = set()
     for f in findings:
-        if f.severity == INFO and (f.code, f.message) in collapsed:
+        if wide(f) and (f.code, f.message) in collapsed:
             if (f.code, f.message) not in emitted:
                 emitted.add((f.code, f.message))
                 result.append(Finding(f.code, f.severity, "", f.message))

@@ -654,7 +654,9 @@ def _weak(s: Quantity, t: Quantity, curated: bool) -> bool:
     if s.unit is None and t.unit is None:
         return True
     if s.unit is None:
-        return not s.bare  # the source's own word, which the translation names ("2 500 mg tablets": 2 tablets)
+        # The source's own word, which the translation names ("2 500 mg tablets": 2 tablets); or an age the
+        # translation says in years ("children under 12": "menores de 12 años").
+        return not s.bare or t.unit == "duration-year"
     if t.unit is None:
         return t.counted or (not t.bare and not curated)
     return False

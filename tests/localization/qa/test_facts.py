@@ -1,0 +1,185 @@
+"""Clinical facts besides quantities, kind by kind and language by language.
+
+Each row: a source sentence, a translation as a medical translator would write
+it (must pass with no error), and a mutation of that translation (must be an
+error that names the sentence).
+"""
+import pytest
+from django.conf import settings
+
+from guide_cms.localization.qa import check_translation
+from guide_cms.localization.qa.facts import FACT_KINDS, compare_facts, missing_fact_kinds, read_facts
+
+SKIPPED = ("readability", "untranslated", "length-ratio")
+
+
+def findings(language, source, target):
+    return [f for f in check_translation([{"key": "d", "title": "Dosing", "body": source}],
+                                         [{"key": "d", "title": "Dosis", "body": target}], language=language)
+            if f.code not in SKIPPED and f.section == "d" and f.field == "body"]
+
+
+def errors(language, source, target):
+    return [f for f in findings(language, source, target) if f.severity == "error"]
+
+
+# (kind, language, source, correct translation, mutated translation)
+CASES = [
+    # --- prohibitions and negations dropped or added ---------------------------------------------
+    ("negation", "es", "Do not drink alcohol while you take this medicine.",
+     "No beba alcohol mientras tome este medicamento.", "Beba alcohol mientras tome este medicamento."),
+    ("negation", "es", "Take it with a glass of water.", "Tómelo con un vaso de agua.", "No lo tome con un vaso de agua."),
+    ("negation", "es", "Never give aspirin to children.", "No dé nunca aspirina a los niños.", "Dé aspirina a los niños."),
+    ("negation", "ar", "Do not drink alcohol while you take this medicine.",
+     "لا تشرب الكحول أثناء تناول هذا الدواء.", "اشرب الكحول أثناء تناول هذا الدواء."),
+    ("negation", "ar", "Avoid driving after the first dose.", "تجنب القيادة بعد الجرعة الأولى.", "يمكنك القيادة بعد الجرعة الأولى."),
+    ("negation", "zh-hans", "Do not drink alcohol while you take this medicine.",
+     "服用本药期间不要饮酒。", "服用本药期间要饮酒。"),
+    ("negation", "zh-hans", "Never give aspirin to children.", "切勿给儿童服用阿司匹林。", "给儿童服用阿司匹林。"),
+    ("negation", "vi", "Do not drink alcohol while you take this medicine.",
+     "Không uống rượu trong thời gian dùng thuốc này.", "Uống rượu trong thời gian dùng thuốc này."),
+    ("negation", "vi", "Take it with a glass of water.", "Uống thuốc với một cốc nước.", "Đừng uống thuốc với một cốc nước."),
+    ("negation", "fr", "Do not drink alcohol while you take this medicine.",
+     "Ne buvez pas d'alcool pendant le traitement.", "Buvez de l'alcool pendant le traitement."),
+    ("negation", "de", "Do not drink alcohol while you take this medicine.",
+     "Trinken Sie keinen Alkohol, solange Sie dieses Arzneimittel einnehmen.",
+     "Trinken Sie Alkohol, solange Sie dieses Arzneimittel einnehmen."),
+    # --- stop / keep taking -----------------------------------------------------------------------
+    ("polarity", "es", "Stop taking it if you get a rash.", "Deje de tomarlo si le aparece un sarpullido.",
+     "Siga tomándolo si le aparece un sarpullido."),
+    ("polarity", "es", "Do not stop taking it suddenly.", "No deje de tomarlo de golpe.", "Deje de tomarlo de golpe."),
+    ("polarity", "ar", "Stop taking it if you get a rash.", "توقف عن تناوله إذا ظهر لديك طفح جلدي.",
+     "استمر في تناوله إذا ظهر لديك طفح جلدي."),
+    ("polarity", "zh-hans", "Stop taking it if you get a rash.", "如果出现皮疹，请停止服用。", "如果出现皮疹，请继续服用。"),
+    ("polarity", "vi", "Stop taking it if you get a rash.", "Ngừng dùng thuốc nếu bạn bị phát ban.",
+     "Tiếp tục dùng thuốc nếu bạn bị phát ban."),
+    ("polarity", "fr", "Stop taking it if you get a rash.", "Arrêtez de le prendre si une éruption apparaît.",
+     "Continuez de le prendre si une éruption apparaît."),
+    # --- warm / cool --------------------------------------------------------------------------------
+    ("polarity", "es", "Apply a warm compress for 10 minutes.", "Aplique una compresa tibia durante 10 minutos.",
+     "Aplique una compresa fría durante 10 minutos."),
+    ("polarity", "ar", "Apply a warm compress for 10 minutes.", "ضع كمادة دافئة لمدة 10 دقائق.", "ضع كمادة باردة لمدة 10 دقائق."),
+    ("polarity", "zh-hans", "Apply a warm compress for 10 minutes.", "用温热的毛巾敷10分钟。", "用冰冷的毛巾敷10分钟。"),
+    ("polarity", "vi", "Apply a warm compress for 10 minutes.", "Chườm ấm trong 10 phút.", "Chườm lạnh trong 10 phút."),
+    ("polarity", "de", "Apply a warm compress for 10 minutes.", "Legen Sie 10 Minuten lang eine warme Kompresse auf.",
+     "Legen Sie 10 Minuten lang eine kalte Kompresse auf."),
+    # --- before / after -----------------------------------------------------------------------------
+    ("polarity", "es", "Take it 30 minutes before breakfast.", "Tómelo 30 minutos antes del desayuno.",
+     "Tómelo 30 minutos después del desayuno."),
+    ("polarity", "ar", "Take it 30 minutes before breakfast.", "تناوله قبل الإفطار بـ 30 دقيقة.", "تناوله بعد الإفطار بـ 30 دقيقة."),
+    ("polarity", "zh-hans", "Take it 30 minutes before breakfast.", "早餐前30分钟服用。", "早餐后30分钟服用。"),
+    ("polarity", "vi", "Take it 30 minutes before breakfast.", "Uống thuốc 30 phút trước bữa sáng.",
+     "Uống thuốc 30 phút sau bữa sáng."),
+    ("polarity", "fr", "Take it 30 minutes before breakfast.", "Prenez-le 30 minutes avant le petit-déjeuner.",
+     "Prenez-le 30 minutes après le petit-déjeuner."),
+    # --- lowest / highest, increase / decrease ------------------------------------------------------
+    ("polarity", "es", "Start with the lowest dose.", "Empiece con la dosis más baja.", "Empiece con la dosis más alta."),
+    ("polarity", "ar", "Start with the lowest dose.", "ابدأ بأقل جرعة.", "ابدأ بأعلى جرعة."),
+    ("polarity", "zh-hans", "Start with the lowest dose.", "从最低剂量开始。", "从最高剂量开始。"),
+    ("polarity", "vi", "Start with the lowest dose.", "Bắt đầu với liều thấp nhất.", "Bắt đầu với liều cao nhất."),
+    ("polarity", "es", "Your doctor may reduce the dose.", "Su médico puede reducir la dosis.", "Su médico puede aumentar la dosis."),
+    ("polarity", "zh-hans", "Your doctor may reduce the dose.", "医生可能会减少剂量。", "医生可能会增加剂量。"),
+    # --- morning / night, acute / chronic -----------------------------------------------------------
+    ("polarity", "es", "Take it in the morning.", "Tómelo por la mañana.", "Tómelo por la noche."),
+    ("polarity", "ar", "Take it in the morning.", "تناوله في الصباح.", "تناوله في المساء."),
+    ("polarity", "zh-hans", "Take it in the morning.", "早上服用。", "晚上服用。"),
+    ("polarity", "vi", "Take it in the morning.", "Uống thuốc vào buổi sáng.", "Uống thuốc vào buổi tối."),
+    ("polarity", "es", "It is used for acute pain.", "Se usa para el dolor agudo.", "Se usa para el dolor crónico."),
+    ("polarity", "zh-hans", "It is used for acute pain.", "用于急性疼痛。", "用于慢性疼痛。"),
+    ("polarity", "vi", "It is used for acute pain.", "Thuốc dùng cho đau cấp tính.", "Thuốc dùng cho đau mạn tính."),
+    ("polarity", "ar", "It is used for acute pain.", "يستخدم للألم الحاد.", "يستخدم للألم المزمن."),
+    # --- thresholds --------------------------------------------------------------------------------
+    ("comparator", "es", "Call us if your temperature is above 38 °C.", "Llámenos si su temperatura supera los 38 °C.",
+     "Llámenos si su temperatura está por debajo de 38 °C."),
+    ("comparator", "es", "Take no more than 8 tablets a day.", "No tome más de 8 comprimidos al día.",
+     "Tome al menos 8 comprimidos al día."),
+    ("comparator", "es", "Not for children under 12.", "No apto para menores de 12 años.", "No apto para mayores de 12 años."),
+    ("comparator", "ar", "Call us if your temperature is above 38 °C.", "اتصل بنا إذا كانت حرارتك أعلى من 38 °C.",
+     "اتصل بنا إذا كانت حرارتك أقل من 38 °C."),
+    ("comparator", "ar", "Take no more than 8 tablets a day.", "لا تتناول أكثر من 8 أقراص يوميًا.",
+     "تناول على الأقل 8 أقراص يوميًا."),
+    ("comparator", "zh-hans", "Call us if your temperature is above 38 °C.", "如果体温超过38 °C，请给我们打电话。",
+     "如果体温低于38 °C，请给我们打电话。"),
+    ("comparator", "zh-hans", "Take no more than 8 tablets a day.", "每天不超过8片。", "每天至少8片。"),
+    ("comparator", "vi", "Call us if your temperature is above 38 °C.", "Hãy gọi cho chúng tôi nếu nhiệt độ trên 38 °C.",
+     "Hãy gọi cho chúng tôi nếu nhiệt độ dưới 38 °C."),
+    ("comparator", "vi", "Not for children under 12.", "Không dùng cho trẻ dưới 12 tuổi.", "Không dùng cho trẻ trên 12 tuổi."),
+    ("comparator", "fr", "Take no more than 8 tablets a day.", "Ne prenez pas plus de 8 comprimés par jour.",
+     "Prenez au moins 8 comprimés par jour."),
+    ("comparator", "de", "Call us if your temperature is above 38 °C.", "Rufen Sie uns an, wenn Ihre Temperatur über 38 °C liegt.",
+     "Rufen Sie uns an, wenn Ihre Temperatur unter 38 °C liegt."),
+    # --- frequencies in words ------------------------------------------------------------------------
+    ("frequency", "es", "Do the exercises every hour.", "Haga los ejercicios cada hora.", "Haga los ejercicios cada día."),
+    ("frequency", "ar", "Do the exercises every hour.", "قم بالتمارين كل ساعة.", "قم بالتمارين كل يوم."),
+    ("frequency", "zh-hans", "Do the exercises every hour.", "每小时做一次练习。", "每天做一次练习。"),
+    ("frequency", "vi", "Do the exercises every hour.", "Tập các bài tập mỗi giờ.", "Tập các bài tập mỗi ngày."),
+    ("frequency", "fr", "Do the exercises every hour.", "Faites les exercices toutes les heures.",
+     "Faites les exercices tous les jours."),
+    ("frequency", "de", "Do the exercises every hour.", "Machen Sie die Übungen jede Stunde.", "Machen Sie die Übungen jeden Tag."),
+    ("frequency", "es", "Take it once a day.", "Tómelo una vez al día.", "Tómelo dos veces al día."),
+    ("frequency", "vi", "Take it once a day.", "Uống một lần mỗi ngày.", "Uống hai lần mỗi ngày."),
+]
+
+
+@pytest.mark.parametrize(("kind", "language", "source", "correct", "mutated"), CASES)
+def test_a_natural_translation_passes_and_its_mutation_is_an_error(kind, language, source, correct, mutated):
+    assert errors(language, source, correct) == []
+    found = errors(language, source, mutated)
+    assert found, f"{kind} mutation passed in {language}: {mutated}"
+
+
+def test_the_error_names_the_sentence_and_both_sides():
+    source = "Rest well. Do not drink alcohol while you take this medicine."
+    target = "Descanse bien. Beba alcohol mientras tome este medicamento."
+    [finding] = [f for f in errors("es", source, target) if f.code == "facts-mismatch"]
+    assert "sentence 2" in finding.message
+    assert "“Do not”" in finding.message and "Beba alcohol mientras tome este medicamento." in finding.message
+
+
+def test_a_negation_with_its_comparator_is_read_as_the_opposite_threshold():
+    # "do not take more than" is "no more than"; "do not stop" is "continue".
+    assert compare_facts(read_facts("Take no more than 4 g a day.", "en"), read_facts("No tome más de 4 g al día.", "es")) == []
+    assert compare_facts(read_facts("Do not stop taking it.", "en"), read_facts("Siga tomándolo.", "es")) == []
+    assert compare_facts(read_facts("Keep taking it.", "en"), read_facts("No deje de tomarlo.", "es")) == []
+
+
+def test_paraphrases_a_translator_writes_are_not_errors():
+    rows = [
+        ("es", "Gentle, pain-free movements help.", "Los movimientos suaves y sin dolor ayudan."),
+        ("vi", "Gentle, pain-free movements help.", "Các cử động nhẹ nhàng, không gây đau sẽ có ích."),
+        ("zh-hans", "Gentle, pain-free movements help.", "轻柔、无痛的活动会有帮助。"),
+        ("es", "It lowers muscle tone rather than shutting the system down.",
+         "Baja el tono muscular en lugar de apagar el sistema."),
+        ("ar", "Medication is only half the battle.", "الدواء ليس سوى نصف المعركة."),
+        ("es", "Take it with or without food.", "Tómelo con o sin alimentos."),
+        ("zh-hans", "Everyone metabolizes these medicines differently.", "每个人代谢这些药物的情况都不一样。"),
+        ("es", "However, rest helps.", "Sin embargo, el descanso ayuda."),
+    ]
+    for language, source, target in rows:
+        assert errors(language, source, target) == [], (language, target)
+
+
+def test_list_items_in_another_order_are_not_an_error_of_facts():
+    source = "- Apply heat in the morning.\n- Apply ice at night."
+    target = "- Aplique hielo por la noche.\n- Aplique calor por la mañana."
+    assert not [f for f in errors("es", source, target) if f.code == "facts-mismatch"]
+    swapped = "- Aplique calor por la noche.\n- Aplique hielo por la mañana."
+    assert [f for f in errors("es", source, swapped) if f.code == "facts-mismatch"]
+
+
+def test_every_configured_language_has_every_kind_of_fact():
+    for language in settings.LANGUAGE_CODES:
+        assert missing_fact_kinds(language) == (), language
+    assert set(FACT_KINDS) == {"negation", "frequency", "comparator", "polarity"}
+
+
+def test_a_language_without_a_word_list_is_warned_about_never_passed_in_silence():
+    found = findings("ja", "Do not drink alcohol.", "アルコールを飲まないでください。")
+    [warning] = [f for f in check_translation([{"key": "d", "title": "Dosing", "body": "Do not drink alcohol."}],
+                                               [{"key": "d", "title": "用量", "body": "アルコールを飲まないでください。"}], language="ja")
+                 if f.code == "facts-unchecked"]
+    assert warning.severity == "warning" and warning.section == ""  # said once, for the whole guide
+    for kind in ("negation", "frequency", "threshold", "opposite words"):
+        assert kind in warning.message
+    assert not [f for f in found if f.severity == "error" and f.code == "facts-mismatch"]
+
