@@ -324,8 +324,8 @@ def _link(text: str, numbers: list[_Mention], units: list[_Mention], lex: Lexico
 
     def connector(unit: _Mention) -> bool:
         """A one-letter "unit" between two numbers is a word of the range: "de 4 a 8" ("a", a year in Spanish)."""
-        if not _abbreviation(text, unit):
-            return False
+        if not _abbreviation(text, unit) or unit.unit not in DURATIONS:
+            return False  # "1 g three times a day": a gram, not a word of a range
         rest = text[unit.end : unit.end + 8]
         return (unit.end + len(rest) - len(rest.lstrip())) in starts
 
@@ -439,11 +439,22 @@ def _clock_times(text: str, lex: Lexicon) -> list[_Mention]:
                 hour += 12
             elif groups.get("am") and hour == 12:
                 hour = 0
-            if hour > 24 or minute > 59:
+            if hour > 24 or minute > 59 or _dose_follows(text, match.end(), lex):
                 continue
             taken.update(range(match.start(), match.end()))
             found.append(_Mention(match.start(), match.end(), Fraction(hour * 60 + minute), fixed_unit=CLOCK))
     return sorted(found, key=lambda m: m.start)
+
+
+def _dose_follows(text: str, end: int, lex: Lexicon) -> bool:
+    """Whether a unit that is no unit of time follows text[:end]: "at 5 mg", "a las 10 mL" are doses, not times
+    of day (a number followed by a unit is a dose wherever it stands)."""
+    position = end + len(text[end : end + 3]) - len(text[end : end + 3].lstrip(" \u00a0\u202f\u2009-"))
+    match = lex.unit_pattern.match(text, position) if lex.unit_pattern is not None else None
+    if match is None:
+        return False
+    word = lex.unit(match.group())
+    return word is not None and word.unit not in DURATIONS and word.implicit is None
 
 
 def _counted(text: str, end: int, lex: Lexicon) -> bool:

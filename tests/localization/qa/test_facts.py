@@ -183,3 +183,28 @@ def test_a_language_without_a_word_list_is_warned_about_never_passed_in_silence(
         assert kind in warning.message
     assert not [f for f in found if f.severity == "error" and f.code == "facts-mismatch"]
 
+
+# --- a dose is a dose wherever it stands; a time of day needs a clock form or a part of the day -----------
+
+DOSE_NOT_CLOCK = [
+    ("es", "Start at 5 mg a day.", "Empiece con 5 mg al día.", "Empiece a las 5 al día."),
+    ("es", "Start at 10 mL.", "Empiece con 10 mL.", "Empiece a las 10 en punto."),
+    ("es", "Start at 2 tablets.", "Empiece con 2 comprimidos.", "Empiece a las 2."),
+    ("vi", "Start at 5 mg.", "Bắt đầu với 5 mg.", "Bắt đầu lúc 5 giờ."),
+    ("en", "Start at 5 mg.", "Start with 5 mg.", "Start at 5 o'clock."),
+    ("ar", "Start at 5 mg.", "ابدأ بجرعة 5 ملغ.", "ابدأ في الساعة 5."),
+]
+
+
+@pytest.mark.parametrize(("language", "source", "correct", "mutated"), DOSE_NOT_CLOCK)
+def test_a_number_followed_by_a_unit_is_a_dose_not_a_time_of_day(language, source, correct, mutated):
+    assert errors(language, source, correct) == []
+    assert errors(language, source, mutated)
+
+
+def test_a_dose_swapped_with_its_frequency_is_an_error_in_grams_too():
+    for unit, spanish in (("g", "g"), ("mg", "mg"), ("tablet", "comprimido")):
+        found = errors("es", f"Take 1 {unit} three times a day.", f"Tome 3 {spanish}s una vez al día." if unit == "tablet"
+                       else f"Tome 3 {spanish} una vez al día.")
+        assert found, unit
+    assert errors("es", "Take 1 g three times a day.", "Tome 1 g tres veces al día.") == []
