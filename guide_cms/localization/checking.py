@@ -15,9 +15,20 @@ from .qa import Finding, GlossaryEntry, check_source, check_translation
 
 
 def glossary_for(language: str) -> list[GlossaryEntry]:
+    """The glossary a translation into `language` is checked with: the language's own terms, and every
+    do-not-translate term of another language (a drug name stays the same in every language, so a language
+    added later needs no entry of its own), unless the language has its own entry for that term
+    (compared case-insensitively). Ordered by language, then term, so that the same rows give the same list."""
+    own = [t for t in GlossaryTerm.objects.for_language(language).order_by("term", "pk")]
+    terms = {t.term.strip().casefold() for t in own}
+    shared: dict[str, GlossaryTerm] = {}
+    for t in GlossaryTerm.objects.filter(do_not_translate=True).exclude(language=language).order_by("language", "term", "pk"):
+        key = t.term.strip().casefold()
+        if key and key not in terms:
+            shared.setdefault(key, t)
     return [
         GlossaryEntry(term=t.term, approved=t.expected_form, do_not_translate=t.do_not_translate)
-        for t in GlossaryTerm.objects.for_language(language)
+        for t in [*own, *shared.values()]
     ]
 
 

@@ -671,8 +671,9 @@ def check_glossary(source: TextUnit, target: TextUnit, ctx: CheckContext) -> Ite
 
     A term counts as present in the source case-insensitively (whole words in
     Latin, Greek and Cyrillic scripts, substrings otherwise); its approved form
-    must then appear at least once in the translation, case-insensitively, or
-    exactly as in the glossary (case-sensitive) when it is marked do-not-translate.
+    must then appear at least once in the translation, case-insensitively (a
+    drug name written in lower case, "diazepam", is the same drug; one adapted to
+    the language, "baclofeno", is not the do-not-translate form).
     Text and terms are compared in Unicode NFC. Where the translation keeps the
     source's blocks and sentences, each term must be in the same sentence as in
     the source: "Tome Diazepam 5 mg. No tome Baclofen." swaps two drugs.
@@ -718,7 +719,7 @@ def _missing_terms(source_text: str, target_text: str, glossary) -> Iterable[tup
         seen.add((term.casefold(), expected, entry.do_not_translate))
         if not _pattern(term, ignore_case=True).search(source_text):
             continue
-        if _pattern(expected, ignore_case=not entry.do_not_translate).search(target_text):
+        if _pattern(expected, ignore_case=True).search(target_text):
             continue
         if entry.do_not_translate:
             message = gettext(

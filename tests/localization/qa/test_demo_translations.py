@@ -213,10 +213,13 @@ def test_do_not_translate_drug_name_adapted_to_spanish_is_a_glossary_error():
     assert errors(run("es", target)) == [("glossary", OPTIONS)]
 
 
-def test_do_not_translate_term_is_case_sensitive():
+def test_do_not_translate_term_matches_in_any_case():
+    # A drug name in lower case is the same drug (issue: a lowercase drug name was reported missing).
     target = edit(sections("vi"), OPTIONS, "Diazepam", "diazepam")
 
-    assert errors(run("vi", target)) == [("glossary", OPTIONS)]
+    assert not has_errors(run("vi", target))
+    swapped = edit(sections("vi"), OPTIONS, "Diazepam", "baclofen")
+    assert errors(run("vi", swapped)) == [("glossary", OPTIONS)]
 
 
 def test_drug_name_glued_to_chinese_text_still_counts():
