@@ -48,6 +48,7 @@ __all__ = [
     "compare_facts",
     "fact_lexicon",
     "missing_fact_kinds",
+    "negations_joined",
     "read_facts",
 ]
 
@@ -255,11 +256,12 @@ def _turns(reading_gap: str) -> bool:
     return len(reading_gap.split()) <= _CLUSTER_WORDS if spaced else len(reading_gap) <= _CLUSTER_CHARS
 
 
-def _folded(facts: Facts, text: str) -> Facts:
+def negations_joined(facts: Facts) -> Facts:
     """`facts` read with each negation joined to the comparator or negatable concept right after it, which
     it turns over: "do not take more than" as "no more than" (down), "do not stop" as "continue".
 
-    `text` is the text the facts were read from (their offsets are in its reading form)."""
+    Returns new Facts (the same when nothing is joined); never raises."""
+    text = facts.reading
     turned = {UP: DOWN, DOWN: UP}
     negatable = {v for pair in _negatable() for v in pair}
     for a, b in _negatable():
@@ -339,8 +341,8 @@ def compare_facts(source: Facts, target: Facts) -> list[FactDifference]:
     """
     best = _compare(source, target)
     if best:
-        for s in (source, _folded(source, source.reading)):
-            for t in (target, _folded(target, target.reading)):
+        for s in (source, negations_joined(source)):
+            for t in (target, negations_joined(target)):
                 if s is source and t is target:
                     continue
                 candidate = _compare(s, t)
