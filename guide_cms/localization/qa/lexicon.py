@@ -233,6 +233,8 @@ _SCRIPT_LETTERS = {
 def _letters_of(char: str) -> str:
     """A pattern for the letters of `char`'s script ("m" -> Latin letters; not "،", punctuation in the
     Arabic block); any letter if the script is unknown."""
+    if char.isdigit():
+        return r"\d"  # "1日" (per day) after any letter: "1錠を1日3回"
     script = unicodedata.name(char, "").split(" ")[0]
     block = _SCRIPT_LETTERS.get(script)
     return rf"(?=[^\W\d_]){block}" if block else r"[^\W\d_]"

@@ -208,3 +208,26 @@ def test_a_dose_swapped_with_its_frequency_is_an_error_in_grams_too():
                        else f"Tome 3 {spanish} una vez al día.")
         assert found, unit
     assert errors("es", "Take 1 g three times a day.", "Tome 1 g tres veces al día.") == []
+
+
+# --- natural text that was a false error (fractions of an hour in words, ranges, counters) -----------------
+
+NATURAL = [
+    ("es", "Rest for a quarter of an hour.", "Descanse un cuarto de hora.", "Descanse una hora."),
+    ("fr", "Rest for a quarter of an hour.", "Reposez-vous un quart d’heure.", "Reposez-vous une heure."),
+    ("ar", "Rest for a quarter of an hour.", "استرح ربع ساعة.", "استرح ساعة."),
+    ("de", "Wait a quarter of an hour.", "Warten Sie eine Viertelstunde.", "Warten Sie eine Stunde."),
+    ("ru", "Rest for 1.5 hours.", "Отдохните полтора часа.", "Отдохните два часа."),
+    ("zh-hans", "Take 1 to 2 tablets.", "服用1～2片。", "服用1～3片。"),
+    ("ja", "Take 1 to 2 tablets.", "1～2錠を服用してください。", "1～3錠を服用してください。"),
+    ("ar", "Take 1 to 2 tablets.", "تناول من قرص إلى قرصين.", "تناول من قرص إلى ثلاثة أقراص."),
+    ("ja", "Take 1 tablet 3 times a day.", "1錠を1日3回服用してください。", "1錠を1日2回服用してください。"),
+    ("ar", "Take 5 mg at night.", "تناول 5 ملغ ليلًا.", "تناول 5 ملغ صباحًا."),
+    ("vi", "Take 5 mg in the evening.", "Uống 5 mg vào buổi tối.", "Uống 5 mg vào buổi sáng."),
+]
+
+
+@pytest.mark.parametrize(("language", "source", "correct", "mutated"), NATURAL)
+def test_natural_text_is_read_as_a_native_reader_reads_it(language, source, correct, mutated):
+    assert errors(language, source, correct) == []
+    assert errors(language, source, mutated)
