@@ -399,15 +399,17 @@ def test_source_with_raw_html_is_a_markup_error():
 # --- warnings never block ------------------------------------------------------------
 
 
-def test_translation_much_shorter_than_the_source_is_only_a_warning():
-    # The translator summarised the section instead of translating it.
+def test_translation_summarised_instead_of_translated_is_an_error():
+    # The translator summarised the section instead of translating it: text a patient needs is missing
+    # (the issue: a translation with missing sentences cannot be submitted), so it is an error now, and the
+    # reviewer still sees the length warning.
     target = sections("es")
     first = target[0]["body"].split("\n\n")[0]
     target[0]["body"] = first + "\n\nBaclofen es más adecuado para la espasticidad."
 
     findings = run("es", target)
 
-    assert not has_errors(findings)
+    assert ("cut-short", OPTIONS) in errors(findings)
     [finding] = only(findings, "length-ratio")
     assert (finding.severity, finding.section) == (WARNING, OPTIONS)
     assert "much shorter" in finding.message
