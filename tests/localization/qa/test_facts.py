@@ -231,3 +231,14 @@ NATURAL = [
 def test_natural_text_is_read_as_a_native_reader_reads_it(language, source, correct, mutated):
     assert errors(language, source, correct) == []
     assert errors(language, source, mutated)
+
+
+def test_adding_a_language_without_a_word_list_warns_at_start_up(settings):
+    from guide_cms.localization.system_checks import check_fact_words
+
+    assert check_fact_words() == []
+    settings.LANGUAGES = [*settings.LANGUAGES, ("ja", "Japanese")]
+    [warning] = check_fact_words()
+    assert warning.id == "localization.W001" and "'ja'" in warning.msg
+    for kind in FACT_KINDS:
+        assert kind in warning.msg
