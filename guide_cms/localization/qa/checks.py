@@ -281,14 +281,15 @@ def check_callouts(source: TextUnit, target: TextUnit, ctx: CheckContext) -> Ite
 def block_name(kind: str, index: int) -> str:
     """How a finding names block index of a text: "paragraph 2", "the warning (block 3)"."""
     names = {
-        "paragraph": gettext("paragraph %(number)d"),
-        "list item": gettext("list item %(number)d"),
-        "warning": gettext("the warning (block %(number)d)"),
-        "tip": gettext("the tip (block %(number)d)"),
-        "title": gettext("the title"),
-        "summary": gettext("the summary"),
+        "paragraph": lambda: gettext("paragraph %(number)d"),
+        "list item": lambda: gettext("list item %(number)d"),
+        "warning": lambda: gettext("the warning (block %(number)d)"),
+        "tip": lambda: gettext("the tip (block %(number)d)"),
+        "title": lambda: gettext("the title"),
+        "summary": lambda: gettext("the summary"),
     }
-    return names.get(kind, gettext("block %(number)d")) % {"number": index}
+    name = names[kind]() if kind in names else gettext("block %(number)d")
+    return name % {"number": index} if "%(number)d" in name else name
 
 
 def _describe(difference: Difference, language: str) -> str:

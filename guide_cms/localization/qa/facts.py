@@ -206,7 +206,7 @@ def read_facts(text: str, language: str) -> Facts:
     """
     lex = fact_lexicon(language)
     reading, original, offsets = fold_with_offsets(text)
-    reading = reading.replace("\u2019", "'").replace("\u02bc", "'")
+    reading = folded = reading.replace("\u2019", "'").replace("\u02bc", "'")
 
     def written(start: int, end: int) -> str:
         return original[offsets[start] : offsets[end - 1] + 1].strip() if end > start else ""
@@ -242,7 +242,7 @@ def read_facts(text: str, language: str) -> Facts:
     if lex.negation_pattern is not None:
         spans = _clustered(reading, [m.span() for m in lex.negation_pattern.finditer(reading)])
         facts += [Fact(NEGATION, NEGATION, written(start, end), start, end) for start, end in spans]
-    return Facts(tuple(sorted(facts, key=lambda f: (f.start, f.kind))), lex.missing, fold_with_offsets(text)[0])
+    return Facts(tuple(sorted(facts, key=lambda f: (f.start, f.kind))), lex.missing, folded)
 
 
 # --- comparing ----------------------------------------------------------------------

@@ -73,12 +73,29 @@ def fold(text: str) -> str:
     return fold_with_offsets(text)[0]
 
 
-def fold_with_offsets(text: str, convert=lambda ch: ch) -> tuple[str, str, list[int]]:
+def _same(char: str) -> str:
+    return char
+
+
+# Characters the reading form drops or writes with more than one character.
+_CHANGED_LENGTH = re.compile(
+    "[" + "".join(re.escape(ch) for ch in sorted(_DROPPED_CHARS)) + "\u064b-\u065f\u0670\u0640\u2103\u2109]"
+)
+
+
+def fold_with_offsets(text: str, convert=_same) -> tuple[str, str, list[int]]:
     """(reading form, the NFC text it was read from, index in that text of each reading character).
 
     `convert` maps each kept character to its reading (e.g. digits to ASCII).
     """
     text = unicodedata.normalize("NFC", text)
+    if not _CHANGED_LENGTH.search(text):
+        # Nothing dropped or widened: one reading character per character (most text).
+        reading = text.translate(_ARABIC_LETTERS).translate(_SAME_AS)
+        if convert is not _same:
+            reading = "".join(map(convert, reading))
+        if len(reading) == len(text):
+            return reading, text, list(range(len(text)))
     out: list[str] = []
     offsets: list[int] = []
     for index, char in enumerate(text):
