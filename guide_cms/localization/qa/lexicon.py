@@ -328,16 +328,63 @@ def _spelled_numbers(language: str) -> dict[str, Fraction]:
 
 
 def _cldr_units(language: str) -> tuple[dict[str, UnitWord], dict[str, str]]:
-    """Unit words and "per" phrases of the language from CLDR (Babel); ambiguous words dropped."""
+    """Unit words and "per" phrases of the language from CLDR (Babel), in every regional locale of it
+    (`regional_locales`: "millilitre" in en_GB, "mililitro" wherever Spanish is written); ambiguous words dropped."""
     from babel import Locale, UnknownLocaleError
 
     try:
-        data = Locale.parse(_icu_locale(language))._data
+        Locale.parse(_icu_locale(language))
     except (UnknownLocaleError, ValueError):
         return {}, {}
     candidates: dict[str, set[tuple[str, Fraction | None]]] = {}
     prefixes: set[str] = set()  # words CLDR writes before the number
     periods: dict[str, str] = {}
+    own = _icu_locale(language)
+    for identifier in regional_locales(language):
+        if identifier == own:
+            _read_cldr_units(Locale.parse(identifier)._data, candidates, prefixes, periods)
+            continue
+        # Another region's spellings of a unit ("millilitre"), not its short abbreviations ("d.", "a."): those
+        # are words and letters of the language too often.
+        theirs: dict[str, set] = {}
+        _read_cldr_units(Locale.parse(identifier)._data, theirs, set(), {})
+        for words, meanings in theirs.items():
+            if sum(ch.isalpha() for ch in words) >= 3:
+                candidates.setdefault(words, set()).update(meanings)
+    units = {}
+    for words, meanings in candidates.items():
+        kinds = {unit for unit, _implicit in meanings}
+        if len(kinds) != 1:
+            continue  # "m" is minutes and metres in English: say nothing rather than guess
+        if len(words) == 1 and words.isalpha() and not words.isascii() and spaced_letter(words):
+            continue  # a one-letter abbreviation in a script like Arabic ("س", hour) is too often part of a word
+        implicits = {value for _unit, value in meanings if value is not None}
+        units[words] = UnitWord(kinds.pop(), implicits.pop() if len(implicits) == 1 else None, before=words in prefixes)
+    return units, periods
+
+
+def regional_locales(language: str) -> list[str]:
+    """The CLDR locales (Babel identifiers) of `language` in every region, in its script: "en" -> en, en_GB,
+    en_AU…; "zh-hans" -> zh_Hans, zh_Hans_SG…; a unit may be spelt differently in each ("millilitre")."""
+    from babel import localedata
+
+    own = _icu_locale(language)
+    parts = own.split("_")
+    script = parts[1] if len(parts) > 1 and len(parts[1]) == 4 else None
+    found = []
+    for identifier in sorted(localedata.locale_identifiers()):
+        subtags = identifier.split("_")
+        if subtags[0] != parts[0]:
+            continue
+        their_script = subtags[1] if len(subtags) > 1 and len(subtags[1]) == 4 else None
+        if their_script == script:
+            found.append(identifier)
+    return found or [own]
+
+
+def _read_cldr_units(data, candidates: dict, prefixes: set, periods: dict) -> None:
+    """Add one CLDR locale's unit words to `candidates` (words -> {(unit, implicit number)}), its words written
+    before a number to `prefixes` and its "per" phrases to `periods`."""
     patterns, names = data.get("unit_patterns", {}), data.get("unit_display_names", {})
     for unit in CLDR_UNITS:
         for width, forms in patterns.get(unit, {}).items():
@@ -368,16 +415,6 @@ def _cldr_units(language: str) -> tuple[dict[str, UnitWord], dict[str, str]]:
             words = _normal(name)
             if words:
                 candidates.setdefault(words, set()).add((unit, None))
-    units = {}
-    for words, meanings in candidates.items():
-        kinds = {unit for unit, _implicit in meanings}
-        if len(kinds) != 1:
-            continue  # "m" is minutes and metres in English: say nothing rather than guess
-        if len(words) == 1 and words.isalpha() and not words.isascii() and spaced_letter(words):
-            continue  # a one-letter abbreviation in a script like Arabic ("س", hour) is too often part of a word
-        implicits = {value for _unit, value in meanings if value is not None}
-        units[words] = UnitWord(kinds.pop(), implicits.pop() if len(implicits) == 1 else None, before=words in prefixes)
-    return units, periods
 
 
 @lru_cache(maxsize=32)

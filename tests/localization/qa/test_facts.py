@@ -242,3 +242,28 @@ def test_adding_a_language_without_a_word_list_warns_at_start_up(settings):
     assert warning.id == "localization.W001" and "'ja'" in warning.msg
     for kind in FACT_KINDS:
         assert kind in warning.msg
+
+
+# --- units as every region writes them (CLDR through Babel, every regional locale of the language) --------
+
+
+@pytest.mark.parametrize(
+    ("language", "source", "correct", "mutated"),
+    [
+        ("es", "Use 5 millilitres.", "Use 5 ml.", "Use 5 l."),
+        ("es", "Add 2 litres of water.", "Añada 2 litros de agua.", "Añada 2 mililitros de agua."),
+        ("ar", "Use 5 millilitres.", "استخدم 5 مل.", "استخدم 5 لترات."),
+        ("zh-hans", "Use 5 millilitres.", "使用5毫升。", "使用5升。"),
+        ("vi", "Use 5 millilitres.", "Dùng 5 ml.", "Dùng 5 lít."),
+    ],
+)
+def test_a_unit_spelt_as_another_region_spells_it_is_read(language, source, correct, mutated):
+    assert errors(language, source, correct) == []
+    assert errors(language, source, mutated)
+
+
+def test_every_regional_locale_of_a_language_is_read():
+    from guide_cms.localization.qa.lexicon import regional_locales
+
+    assert {"en", "en_GB", "en_AU"} <= set(regional_locales("en"))
+    assert "zh_Hans_SG" in regional_locales("zh-hans") and "zh_Hant" not in regional_locales("zh-hans")
