@@ -110,6 +110,7 @@ class FactLexicon:
     missing: tuple[str, ...]
     proclitics: tuple[str, ...] = ()
     ignore: re.Pattern | None = None
+    ignore_patterns: tuple[re.Pattern, ...] = ()  # "re:" entries: only their group named cue is set aside
     comparators: dict[str, str] | None = None
     comparator_pattern: re.Pattern | None = None
     polarity: dict[str, str] | None = None
@@ -157,7 +158,9 @@ def fact_lexicon(language: str) -> FactLexicon:
     units = lexicon(language)
     proclitics = units.proclitics
     lex = FactLexicon(language=language, missing=missing_fact_kinds(language), proclitics=proclitics)
-    lex.ignore = _alternation({_normal(w) for w in entry.get("ignore", ())}, proclitics)
+    ignore = entry.get("ignore", ())
+    lex.ignore = _alternation({_normal(w) for w in ignore if not w.startswith("re:")}, proclitics)
+    lex.ignore_patterns = tuple(re.compile(w[3:], re.IGNORECASE) for w in ignore if w.startswith("re:"))
     comparators = {_normal(w): direction for direction in (UP, DOWN) for w in entry.get(COMPARATOR, {}).get(direction, ())}
     lex.comparators, lex.comparator_pattern = comparators, _alternation(comparators, proclitics)
     polarity = {_normal(w): concept for concept, words in entry.get(POLARITY, {}).items() for w in words}
@@ -214,6 +217,8 @@ def read_facts(text: str, language: str) -> Facts:
     facts: list[Fact] = []
     if lex.ignore is not None:
         reading = _mask(reading, [m.span() for m in lex.ignore.finditer(reading)])
+    for pattern in lex.ignore_patterns:
+        reading = _mask(reading, [m.span("cue") for m in pattern.finditer(reading)])
     if lex.comparator_pattern is not None:
         found = [(m, _lookup(m.group(), lex.proclitics, lex.comparators)) for m in lex.comparator_pattern.finditer(reading)]
         facts += [Fact(COMPARATOR, d, written(*m.span()), *m.span()) for m, d in found if d]

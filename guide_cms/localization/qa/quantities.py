@@ -368,6 +368,8 @@ def _link(text: str, numbers: list[_Mention], units: list[_Mention], lex: Lexico
     for index in range(len(pairs) - 2, -1, -1):
         first, first_unit = pairs[index]
         second, second_unit = pairs[index + 1]
+        if first.words and first.value == 0:
+            continue  # "không uống hai liều": the Vietnamese zero is "not", no start of a range
         if first_unit is None and second_unit is not None and _RANGE_GAP.fullmatch(text[first.end : second.start]):
             pairs[index] = (first, second_unit)
     inside = {id(extra) for number, _unit in pairs for extra in number.extra}

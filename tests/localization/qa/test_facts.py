@@ -118,6 +118,11 @@ CASES = [
     ("frequency", "de", "Do the exercises every hour.", "Machen Sie die Übungen jede Stunde.", "Machen Sie die Übungen jeden Tag."),
     ("frequency", "es", "Take it once a day.", "Tómelo una vez al día.", "Tómelo dos veces al día."),
     ("frequency", "vi", "Take it once a day.", "Uống một lần mỗi ngày.", "Uống hai lần mỗi ngày."),
+    ("frequency", "es", "Take it every day unless your doctor tells you otherwise.",
+     "Tómelo todos los días, a menos que su médico le indique lo contrario.",
+     "Tómelo todas las semanas, a menos que su médico le indique lo contrario."),
+    ("negation", "fr", "Only use it on the affected skin.", "Ne l'utilisez que sur la peau atteinte.",
+     "Ne l'utilisez pas sur la peau atteinte."),
 ]
 
 
@@ -154,6 +159,14 @@ def test_paraphrases_a_translator_writes_are_not_errors():
         ("es", "Take it with or without food.", "Tómelo con o sin alimentos."),
         ("zh-hans", "Everyone metabolizes these medicines differently.", "每个人代谢这些药物的情况都不一样。"),
         ("es", "However, rest helps.", "Sin embargo, el descanso ayuda."),
+        ("ar", "Take it every day unless your doctor tells you otherwise.", "تناوله كل يوم ما لم يخبرك طبيبك بغير ذلك."),
+        ("zh-hans", "Take it every day unless your doctor tells you otherwise.", "除非医生另有指示，否则请每天服用。"),
+        ("ar", "Babies under 6 months should not use this cream.",
+         "يجب ألا يستخدم الرضع الذين تقل أعمارهم عن 6 أشهر هذا الكريم."),
+        ("fr", "Only use it on the affected skin.", "Ne l'utilisez que sur la peau atteinte."),
+        ("vi", "Do not take two doses at the same time.", "Không uống hai liều cùng một lúc."),
+        ("ar", "Do not take two doses at the same time.", "لا تتناول جرعتين في الوقت نفسه."),
+        ("zh-hans", "Keep out of the reach of children.", "请放在儿童接触不到的地方。"),
     ]
     for language, source, target in rows:
         assert errors(language, source, target) == [], (language, target)
