@@ -91,6 +91,29 @@ def draft_findings(guide: Guide, language: str) -> tuple[list[Finding], Version 
     return snapshot_findings(snapshot, guide=guide, source_version=source_version), source_version
 
 
+def version_fact_rows(version: Version) -> list[dict]:
+    """The clinical facts read on each side of a translation, sentence pair by sentence pair, for its reviewer
+    (qa.checks.fact_rows, with the unit's place: "Section 'dosing', text — paragraph 1, sentence 2").
+    [] for a source version."""
+    from .qa.checks import CheckContext, fact_rows
+    from .units import snapshot_units
+
+    if version.source_version is None:
+        return []
+    source_language = version.source_version.language
+    ctx = CheckContext(source_language, version.language)
+    targets = {unit.id: unit for unit in snapshot_units(version.snapshot)}
+    rows = []
+    for unit in snapshot_units(version.source_version.snapshot):
+        target = targets.get(unit.id)
+        if target is None or not target.text.strip():
+            continue
+        place = Finding("", "", unit.section, "", unit.field).where
+        for row in fact_rows(unit, target, ctx):
+            rows.append({**row, "where": f"{place} — {row['where']}"})
+    return rows
+
+
 def findings_as_data(findings: list[Finding]) -> list[dict]:
     return [asdict(f) for f in findings]
 

@@ -663,6 +663,50 @@ def _reordered(source: TextUnit, target: TextUnit, ctx: CheckContext) -> bool:
     return True
 
 
+def fact_label(kind: str, value: str) -> str:
+    """A fact's name for people, in the interface language: "prohibition or negation", "before", "at or above"."""
+    concepts = {
+        "warm": lambda: pgettext("clinical fact", "warm"), "cool": lambda: pgettext("clinical fact", "cool"),
+        "before": lambda: pgettext("clinical fact", "before"), "after": lambda: pgettext("clinical fact", "after"),
+        "lowest": lambda: pgettext("clinical fact", "lowest"), "highest": lambda: pgettext("clinical fact", "highest"),
+        "start": lambda: pgettext("clinical fact", "start"), "stop": lambda: pgettext("clinical fact", "stop"),
+        "continue": lambda: pgettext("clinical fact", "continue"),
+        "increase": lambda: pgettext("clinical fact", "increase"), "decrease": lambda: pgettext("clinical fact", "decrease"),
+        "morning": lambda: pgettext("clinical fact", "morning"), "evening": lambda: pgettext("clinical fact", "evening or night"),
+        "acute": lambda: pgettext("clinical fact", "acute"), "chronic": lambda: pgettext("clinical fact", "chronic"),
+        "with-food": lambda: pgettext("clinical fact", "with food"),
+        "empty-stomach": lambda: pgettext("clinical fact", "on an empty stomach"),
+        "up": lambda: pgettext("clinical fact", "at or above"), "down": lambda: pgettext("clinical fact", "at or below"),
+    }
+    if kind == "negation":
+        return pgettext("clinical fact", "prohibition or negation")
+    if kind == "frequency":
+        return _fact_kind_label(kind)
+    return concepts[value]() if value in concepts else value
+
+
+def fact_rows(source: TextUnit, target: TextUnit, ctx: CheckContext) -> list[dict]:
+    """For a reviewer: per aligned sentence pair of a unit that has any fact, the facts read on each side.
+
+    Each row: {"where", "source", "target": the sentences; "source_facts", "target_facts": [{"label", "text"}];
+    "differs": "error" | "warning" | ""} (qa.facts; the same alignment as the check).
+    """
+    rows = []
+    for where, source_text, target_text in aligned_sentences(source, target, ctx):
+        source_facts = read_facts(strip_marks(source_text), ctx.source_language)
+        target_facts = read_facts(strip_marks(target_text), ctx.language)
+        if not source_facts.facts and not target_facts.facts:
+            continue
+        differences = compare_facts(source_facts, target_facts)
+        rows.append({
+            "where": _named(where), "source": source_text, "target": target_text,
+            "source_facts": [{"label": fact_label(f.kind, f.value), "text": f.text} for f in source_facts.facts],
+            "target_facts": [{"label": fact_label(f.kind, f.value), "text": f.text} for f in target_facts.facts],
+            "differs": ERROR if any(d.blocking for d in differences) else WARNING if differences else "",
+        })
+    return rows
+
+
 def _fact_kind_label(kind: str) -> str:
     labels = {"negation": pgettext("clinical fact", "negation"), "frequency": pgettext("clinical fact", "frequency"),
               "comparator": pgettext("clinical fact", "threshold"), "polarity": pgettext("clinical fact", "opposite words")}
