@@ -123,6 +123,22 @@ CASES = [
      "Tómelo todas las semanas, a menos que su médico le indique lo contrario."),
     ("negation", "fr", "Only use it on the affected skin.", "Ne l'utilisez que sur la peau atteinte.",
      "Ne l'utilisez pas sur la peau atteinte."),
+    # --- languages added beyond the demo's ----------------------------------------------------------
+    ("negation", "ru", "Do not drink alcohol while you take this medicine.",
+     "Не употребляйте алкоголь во время приёма этого препарата.", "Употребляйте алкоголь во время приёма этого препарата."),
+    ("polarity", "ru", "Keep the medicine in a cool place.", "Храните препарат в прохладном месте.",
+     "Храните препарат в тёплом месте."),
+    ("comparator", "ru", "Children under 12 should not take it.", "Детям младше 12 лет принимать нельзя.",
+     "Детям старше 12 лет принимать нельзя."),
+    ("frequency", "ru", "Do the exercises every hour.", "Выполняйте упражнения каждый час.", "Выполняйте упражнения каждый день."),
+    ("polarity", "pt", "Take the tablet after breakfast.", "Tome o comprimido depois do pequeno-almoço.",
+     "Tome o comprimido antes do pequeno-almoço."),
+    ("comparator", "pt", "Call us if your temperature is above 38 °C.", "Ligue-nos se a temperatura estiver acima de 38 °C.",
+     "Ligue-nos se a temperatura estiver abaixo de 38 °C."),
+    ("negation", "it", "Do not drink alcohol while you take this medicine.", "Non beva alcolici durante il trattamento.",
+     "Beva alcolici durante il trattamento."),
+    ("frequency", "it", "Do the exercises every hour.", "Faccia gli esercizi ogni ora.", "Faccia gli esercizi ogni giorno."),
+    ("polarity", "de", "Take it in the morning.", "Nehmen Sie es morgens ein.", "Nehmen Sie es abends ein."),
 ]
 
 
