@@ -62,7 +62,9 @@ _PLURAL_VALUES = {"one": 1, "two": 2}  # a pattern without "{0}" carries its num
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")  # short vowels, shadda, sukun, superscript alef, tatweel
 _ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي"})
 # Characters that read as another: the micro sign is the Greek mu (µg = μg), the fraction slash a slash.
-_SAME_AS = str.maketrans({"\u00b5": "\u03bc", "\u2044": "/", "\u2215": "/", "\u2103": "°C", "\u2109": "°F"})
+# Russian "ё" is written "е" as often as not (and by ICU's number words: "трех").
+_SAME_AS = str.maketrans({"\u00b5": "\u03bc", "\u2044": "/", "\u2215": "/", "\u2103": "°C", "\u2109": "°F",
+                          "\u0451": "\u0435", "\u0401": "\u0415"})
 _DROPPED_CHARS = BIDI_MARKS | ZERO_WIDTH
 # Scripts written without spaces between words: their words match anywhere, not only between boundaries.
 _UNSPACED_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "THAI", "LAO", "KHMER", "MYANMAR", "TIBETAN", "IDEOGRAPHIC")

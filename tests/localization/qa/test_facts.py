@@ -247,6 +247,7 @@ NATURAL = [
     ("ar", "Rest for a quarter of an hour.", "استرح ربع ساعة.", "استرح ساعة."),
     ("de", "Wait a quarter of an hour.", "Warten Sie eine Viertelstunde.", "Warten Sie eine Stunde."),
     ("ru", "Rest for 1.5 hours.", "Отдохните полтора часа.", "Отдохните два часа."),
+    ("ru", "Take it for three days.", "Принимайте в течение трёх дней.", "Принимайте в течение четырёх дней."),
     ("zh-hans", "Take 1 to 2 tablets.", "服用1～2片。", "服用1～3片。"),
     ("ja", "Take 1 to 2 tablets.", "1～2錠を服用してください。", "1～3錠を服用してください。"),
     ("ar", "Take 1 to 2 tablets.", "تناول من قرص إلى قرصين.", "تناول من قرص إلى ثلاثة أقراص."),
