@@ -630,7 +630,14 @@ def check_facts(source: TextUnit, target: TextUnit, ctx: CheckContext) -> Iterab
     parts = aligned_sentences(source, target, ctx)
     found = [(where, s, t, _fact_differences(s, t, ctx)) for where, s, t in parts]
     if any(d.blocking for *_texts, differences in found for d in differences) and _reordered(source, target, ctx):
-        return  # list items or paragraphs put in another order, each saying what one of the source's says
+        # List items or paragraphs put in another order, each saying what one of the source's says: the order
+        # of the steps of a numbered list is itself a fact.
+        if _NUMBERED_ITEM.search(source.text):
+            yield _finding("facts-mismatch", ERROR, source, gettext(
+                "The steps of a numbered list come in another order than in the source (%(where)s): a patient follows "
+                "them in order. Keep each step where the source has it."
+            ) % {"where": ", ".join(where for where, *_rest, differences in found if any(d.blocking for d in differences))})
+        return
     for where, source_text, target_text, differences in found:
         for blocking, severity in ((True, ERROR), (False, WARNING)):
             chosen = [d for d in differences if d.blocking == blocking]
@@ -641,6 +648,10 @@ def check_facts(source: TextUnit, target: TextUnit, ctx: CheckContext) -> Iterab
             if blocking:
                 message += " " + gettext("Translate what the patient must and must not do as the source says it.")
             yield _finding("facts-mismatch", severity, source, message)
+
+
+# An item of a numbered (ordered) list in the project's Markdown: "1. Wash your hands", "2) …".
+_NUMBERED_ITEM = re.compile(r"^ {0,3}\d{1,9}[.)][ \t]", re.MULTILINE)
 
 
 def _fact_differences(source_text: str, target_text: str, ctx: CheckContext) -> list[FactDifference]:
@@ -654,13 +665,20 @@ def _reordered(source: TextUnit, target: TextUnit, ctx: CheckContext) -> bool:
     blocks = _compared_parts(source, target)
     if len(blocks) < 2 or not all(where for where, _s, _t in blocks) or callout_kinds(source.text):
         return False
-    targets = [t for _where, _s, t in blocks]
-    for _where, source_text, _target_text in blocks:
-        match = next((t for t in targets if not any(d.blocking for d in _fact_differences(source_text, t, ctx))), None)
-        if match is None:
-            return False
-        targets.remove(match)
-    return True
+    fits = [[j for j, (_w, _s, t) in enumerate(blocks) if not any(d.blocking for d in _fact_differences(s, t, ctx))]
+            for _where, s, _t in blocks]
+    matched: dict[int, int] = {}  # target block -> source block
+
+    def place(i: int, seen: set[int]) -> bool:  # Kuhn's augmenting path: each source block to its own target block
+        for j in fits[i]:
+            if j not in seen:
+                seen.add(j)
+                if j not in matched or place(matched[j], seen):
+                    matched[j] = i
+                    return True
+        return False
+
+    return all(place(i, set()) for i in range(len(blocks)))
 
 
 def fact_label(kind: str, value: str) -> str:

@@ -297,3 +297,16 @@ def test_every_regional_locale_of_a_language_is_read():
 
     assert {"en", "en_GB", "en_AU"} <= set(regional_locales("en"))
     assert "zh_Hans_SG" in regional_locales("zh-hans") and "zh_Hant" not in regional_locales("zh-hans")
+
+
+def test_the_steps_of_a_numbered_list_in_another_order_are_an_error():
+    source = "1. Warm the pack before use.\n2. Stop if the skin turns red.\n3. Apply it after the exercises."
+    correct = "1. Caliente la compresa antes de usarla.\n2. Deténgase si la piel se enrojece.\n3. Aplíquela después de los ejercicios."
+    swapped = "1. Aplíquela después de los ejercicios.\n2. Deténgase si la piel se enrojece.\n3. Caliente la compresa antes de usarla."
+    assert errors("es", source, correct) == []
+    [finding] = [f for f in errors("es", source, swapped) if f.code == "facts-mismatch"]
+    assert "another order" in finding.message and "list item 1" in finding.message
+    # A bulleted list may come in another order (the items say the same).
+    bullets = source.replace("1. ", "- ").replace("2. ", "- ").replace("3. ", "- ")
+    assert not [f for f in errors("es", bullets, swapped.replace("1. ", "- ").replace("2. ", "- ").replace("3. ", "- "))
+                if f.code == "facts-mismatch"]
