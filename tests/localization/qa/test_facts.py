@@ -123,6 +123,12 @@ CASES = [
      "Tómelo todas las semanas, a menos que su médico le indique lo contrario."),
     ("negation", "fr", "Only use it on the affected skin.", "Ne l'utilisez que sur la peau atteinte.",
      "Ne l'utilisez pas sur la peau atteinte."),
+    ("negation", "zh-hans", "This medicine is contraindicated in pregnancy.", "孕妇禁用本药。", "孕妇可用本药。"),
+    ("negation", "vi", "This medicine is contraindicated in pregnancy.", "Thuốc này chống chỉ định cho phụ nữ có thai.",
+     "Thuốc này dùng được cho phụ nữ có thai."),
+    ("polarity", "es", "Do not lie down for 30 minutes after taking them.",
+     "No se acueste durante los 30 minutos siguientes a tomarlos.", "No se acueste durante los 30 minutos anteriores a tomarlos."),
+    ("polarity", "es", "Stop if the skin turns red.", "Deténgase si la piel se enrojece.", "Continúe si la piel se enrojece."),
     # --- languages added beyond the demo's ----------------------------------------------------------
     ("negation", "ru", "Do not drink alcohol while you take this medicine.",
      "Не употребляйте алкоголь во время приёма этого препарата.", "Употребляйте алкоголь во время приёма этого препарата."),
