@@ -346,11 +346,24 @@ def compare_facts(source: Facts, target: Facts) -> list[FactDifference]:
     """
     best = _compare(source, target)
     if best:
-        for s in (source, negations_joined(source)):
-            for t in (target, negations_joined(target)):
-                if s is source and t is target:
-                    continue
-                candidate = _compare(s, t)
-                if _weight(candidate) < _weight(best):
-                    best = candidate
+        readings = [(source, target)]
+        joined_source, joined_target = negations_joined(source), negations_joined(target)
+        # A joined reading counts only where the other side says what it turned into: "should not stop" read as
+        # "continue" must meet a "continue" (else a dropped "not" would hide behind it).
+        if _said(joined_source, source, target):
+            readings.append((joined_source, target))
+        if _said(joined_target, target, source):
+            readings.append((source, joined_target))
+        if _said(joined_source, source, joined_target) and _said(joined_target, target, joined_source):
+            readings.append((joined_source, joined_target))
+        for s, t in readings[1:]:
+            candidate = _compare(s, t)
+            if _weight(candidate) < _weight(best):
+                best = candidate
     return best
+
+
+def _said(joined: Facts, raw: Facts, other: Facts) -> bool:
+    """Whether `joined` differs from `raw` and each fact it turned is on the `other` side too."""
+    turned = joined.counts() - raw.counts()
+    return bool(turned) and all(other.counts()[key] >= n for key, n in turned.items())

@@ -129,6 +129,11 @@ CASES = [
     ("polarity", "es", "Do not lie down for 30 minutes after taking them.",
      "No se acueste durante los 30 minutos siguientes a tomarlos.", "No se acueste durante los 30 minutos anteriores a tomarlos."),
     ("polarity", "es", "Stop if the skin turns red.", "Deténgase si la piel se enrojece.", "Continúe si la piel se enrojece."),
+    ("polarity", "ar", "You should not stop taking it suddenly.", "لا ينبغي أن تتوقف عن تناوله فجأة.",
+     "ينبغي أن تتوقف عن تناوله فجأة."),
+    ("comparator", "zh-hans", "Store below 25 °C.", "请在25 °C以下保存。", "请在25 °C以上保存。"),
+    ("negation", "es", "Ask your pharmacist if you are not sure.", "Consulte a su farmacéutico si tiene dudas.",
+     "No consulte a su farmacéutico si tiene dudas."),
     # --- languages added beyond the demo's ----------------------------------------------------------
     ("negation", "ru", "Do not drink alcohol while you take this medicine.",
      "Не употребляйте алкоголь во время приёма этого препарата.", "Употребляйте алкоголь во время приёма этого препарата."),
