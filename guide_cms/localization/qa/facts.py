@@ -29,6 +29,7 @@ as written and as its opposite ("do not take more than" is "no more than";
 Each phrase is read once: ignored phrases first, then comparators, periods,
 polarity words (parts of the day separately) and negations.
 """
+
 from __future__ import annotations
 
 import re
@@ -238,8 +239,11 @@ def read_facts(text: str, language: str) -> Facts:
             facts.append(Fact(FREQUENCY, period, written(start, end), start, end))
     reading = _mask(reading, [span for span, _p in periods])
     if lex.daypart_pattern is not None:
-        facts += [Fact(POLARITY, part, written(*m.span()), *m.span()) for m in lex.daypart_pattern.finditer(reading)
-                  if (part := _lookup(m.group(), lex.proclitics, lex.dayparts))]
+        facts += [
+            Fact(POLARITY, part, written(*m.span()), *m.span())
+            for m in lex.daypart_pattern.finditer(reading)
+            if (part := _lookup(m.group(), lex.proclitics, lex.dayparts))
+        ]
     if lex.polarity_pattern is not None:
         found = [(m, _lookup(m.group(), lex.proclitics, lex.polarity)) for m in lex.polarity_pattern.finditer(reading)]
         facts += [Fact(POLARITY, c, written(*m.span()), *m.span()) for m, c in found if c]
@@ -279,8 +283,9 @@ def negations_joined(facts: Facts) -> Facts:
         if following.kind not in (COMPARATOR, POLARITY) or not _turns(text[negation.end : following.start]):
             continue
         kept.remove(negation)
-        kept[kept.index(following)] = Fact(following.kind, turned[following.value], f"{negation.text} … {following.text}",
-                                           negation.start, following.end)
+        kept[kept.index(following)] = Fact(
+            following.kind, turned[following.value], f"{negation.text} … {following.text}", negation.start, following.end
+        )
     return Facts(tuple(kept), facts.unchecked, facts.reading)
 
 
@@ -327,10 +332,14 @@ def _compare(source: Facts, target: Facts) -> list[FactDifference]:
     target_periods = Counter(f.value for f in target.of(FREQUENCY))
     lost, gained = source_periods - target_periods, target_periods - source_periods
     if lost and gained:
-        differences.append(FactDifference(
-            "changed", FREQUENCY, tuple(f for f in source.of(FREQUENCY) if f.value in lost),
-            tuple(f for f in target.of(FREQUENCY) if f.value in gained),
-        ))
+        differences.append(
+            FactDifference(
+                "changed",
+                FREQUENCY,
+                tuple(f for f in source.of(FREQUENCY) if f.value in lost),
+                tuple(f for f in target.of(FREQUENCY) if f.value in gained),
+            )
+        )
     return differences
 
 

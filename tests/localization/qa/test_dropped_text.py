@@ -4,6 +4,7 @@ The whole-field length check cannot see it among many blocks; each block is meas
 translation's own ratio to its source (what every other block of it shows), so a language that is
 shorter or longer than English is not suspected for being so.
 """
+
 import pytest
 
 from guide_cms.localization.qa import check_translation, has_errors
@@ -12,23 +13,44 @@ from .demo_texts import EXPECT, GLOSSARY, OPTIONS, SELF_CARE, edit, sections
 
 # (language, section, a sentence of a paragraph with several, and (what the warning says, its first half))
 DROPS = {
-    "es": (OPTIONS, "Al comparar estos tratamientos, siempre doy prioridad a la honestidad. ",
-           ("Nunca tome un relajante muscular nuevo antes de su trayecto de la mañana al trabajo ni antes de utilizar maquinaria pesada.",
-            "Nunca tome un relajante muscular nuevo antes de salir.")),
-    "ar": (OPTIONS, "وأحرص دائمًا على الصراحة عند المقارنة بين هذه العلاجات. ",
-           ("لا تتناول أبدًا مرخيًا عضليًا جديدًا قبل توجّهك إلى العمل صباحًا أو قبل تشغيل الآلات الثقيلة.",
-            "لا تتناول أبدًا مرخيًا عضليًا جديدًا صباحًا.")),
-    "zh-hans": (OPTIONS, "在比较这些治疗方法时，我始终坚持实话实说。",
-                ("绝对不要在早上通勤前或操作重型机械前服用新的肌肉松弛剂。", "绝对不要在早上服用新药。")),
-    "vi": (OPTIONS, "Tôi luôn đặt sự trung thực lên hàng đầu khi so sánh các phương pháp điều trị này. ",
-           ("Không bao giờ được dùng một loại thuốc giãn cơ mới trước khi đi làm vào buổi sáng hoặc trước khi vận hành máy móc hạng nặng.",
-            "Không bao giờ được dùng một loại thuốc giãn cơ mới buổi sáng.")),
+    "es": (
+        OPTIONS,
+        "Al comparar estos tratamientos, siempre doy prioridad a la honestidad. ",
+        (
+            "Nunca tome un relajante muscular nuevo antes de su trayecto de la mañana al trabajo ni antes de utilizar maquinaria pesada.",
+            "Nunca tome un relajante muscular nuevo antes de salir.",
+        ),
+    ),
+    "ar": (
+        OPTIONS,
+        "وأحرص دائمًا على الصراحة عند المقارنة بين هذه العلاجات. ",
+        (
+            "لا تتناول أبدًا مرخيًا عضليًا جديدًا قبل توجّهك إلى العمل صباحًا أو قبل تشغيل الآلات الثقيلة.",
+            "لا تتناول أبدًا مرخيًا عضليًا جديدًا صباحًا.",
+        ),
+    ),
+    "zh-hans": (
+        OPTIONS,
+        "在比较这些治疗方法时，我始终坚持实话实说。",
+        ("绝对不要在早上通勤前或操作重型机械前服用新的肌肉松弛剂。", "绝对不要在早上服用新药。"),
+    ),
+    "vi": (
+        OPTIONS,
+        "Tôi luôn đặt sự trung thực lên hàng đầu khi so sánh các phương pháp điều trị này. ",
+        (
+            "Không bao giờ được dùng một loại thuốc giãn cơ mới trước khi đi làm vào buổi sáng hoặc trước khi vận hành máy móc hạng nặng.",
+            "Không bao giờ được dùng một loại thuốc giãn cơ mới buổi sáng.",
+        ),
+    ),
 }
 
 
 def cut_short(language, target):
-    return [f for f in check_translation(sections("en"), target, language=language, glossary=GLOSSARY)
-            if f.code == "cut-short" and f.severity == "error"]
+    return [
+        f
+        for f in check_translation(sections("en"), target, language=language, glossary=GLOSSARY)
+        if f.code == "cut-short" and f.severity == "error"
+    ]
 
 
 @pytest.mark.parametrize("language", sorted(DROPS))
