@@ -441,11 +441,15 @@ def _clock_times(text: str, lex: Lexicon) -> list[_Mention]:
                 hour += 12
             elif groups.get("am") and hour == 12:
                 hour = 0
-            if hour > 24 or minute > 59 or _dose_follows(text, match.end(), lex):
+            if hour > 24 or minute > 59 or _dose_follows(text, match.end(), lex) or _RANGE_START.search(text, 0, match.start()):
                 continue
             taken.update(range(match.start(), match.end()))
             found.append(_Mention(match.start(), match.end(), Fraction(hour * 60 + minute), fixed_unit=CLOCK))
     return sorted(found, key=lambda m: m.start)
+
+
+# A number right before a time's introducer word: "4 à 8 heures" is a range of hours, not 8 o'clock.
+_RANGE_START = re.compile(r"(?<![:.,\d])\d+[ \u00a0]+$")
 
 
 def _dose_follows(text: str, end: int, lex: Lexicon) -> bool:

@@ -413,6 +413,8 @@ NATURAL = [
     ("de", "Wait a quarter of an hour.", "Warten Sie eine Viertelstunde.", "Warten Sie eine Stunde."),
     ("ru", "Rest for 1.5 hours.", "Отдохните полтора часа.", "Отдохните два часа."),
     ("ru", "Take it for three days.", "Принимайте в течение трёх дней.", "Принимайте в течение четырёх дней."),
+    ("fr", "The relief lasts 4 to 8 hours.", "Le soulagement dure de 4 à 8 heures.", "Le soulagement dure de 4 à 9 heures."),
+    ("fr", "Take it at 8 pm.", "Prenez-le à 20 heures.", "Prenez-le à 8 heures."),
     ("zh-hans", "Take 1 to 2 tablets.", "服用1～2片。", "服用1～3片。"),
     ("ja", "Take 1 to 2 tablets.", "1～2錠を服用してください。", "1～3錠を服用してください。"),
     ("ar", "Take 1 to 2 tablets.", "تناول من قرص إلى قرصين.", "تناول من قرص إلى ثلاثة أقراص."),
