@@ -570,13 +570,14 @@ def check_quantities(source: TextUnit, target: TextUnit, ctx: CheckContext) -> I
 
 def aligned_sentences(source: TextUnit, target: TextUnit, ctx: CheckContext) -> list[tuple[str, str, str]]:
     """(where, source, translation) at the finest alignment the translation allows, each text once: the
-    sentences of each block where the block has as many sentences on both sides, else the block (or the
-    whole text, when the blocks do not match)."""
+    sentences of each block where the block has as many sentences on both sides and each pair is of a
+    length like the block's (`SENTENCE_RATIO_SPREAD`), else the block (or the whole text, when the blocks
+    do not match)."""
     parts = []
     for where, source_text, target_text in _compared_parts(source, target):
         source_sentences = split_sentences(source_text, ctx.source_language)
         target_sentences = split_sentences(target_text, ctx.language)
-        if len(source_sentences) == len(target_sentences) > 1:
+        if len(source_sentences) == len(target_sentences) > 1 and _parallel(source_sentences, target_sentences):
             label = where or gettext("The text")
             parts += [
                 (gettext("%(where)s, sentence %(number)d") % {"where": label, "number": number}, s, t)
@@ -585,6 +586,20 @@ def aligned_sentences(source: TextUnit, target: TextUnit, ctx: CheckContext) -> 
         else:
             parts.append((where, source_text, target_text))
     return parts
+
+
+# Sentences of a block are compared pair by pair only when each pair's length ratio is within this factor of
+# the block's: a translator who split one sentence and joined two others keeps the count, not the pairs.
+SENTENCE_RATIO_SPREAD = 2.2
+
+
+def _parallel(source_sentences: list[str], target_sentences: list[str]) -> bool:
+    block = sum(map(len, target_sentences)) / max(sum(map(len, source_sentences)), 1)
+    for s, t in zip(source_sentences, target_sentences):
+        ratio = len(t) / max(len(s), 1)
+        if block and not (block / SENTENCE_RATIO_SPREAD <= ratio <= block * SENTENCE_RATIO_SPREAD):
+            return False
+    return True
 
 
 def _fact_words(facts) -> str:
