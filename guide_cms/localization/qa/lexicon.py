@@ -268,14 +268,34 @@ def _alternation(words, proclitics: tuple[str, ...]) -> re.Pattern | None:
     # not per word: the pattern compiles in a few milliseconds).
     groups: dict[tuple[str, str], list[str]] = {}
     for word in sorted(words, key=lambda w: (-len(w), w)):
-        body = r"\s+".join(map(re.escape, word.split()))
         # A word ends where letters of its own script end: "mg" in "5mg药物" and in "5g을" is a word,
         # "mg" in "mgs" is not. Proclitics attach to words, not to abbreviations ("الي" is "to", not "the d(ay)").
         left = (rf"(?<!{_letters_of(word[0])}){prefix if len(word) >= 3 else ''}") if spaced_letter(word[0]) else ""
         right = rf"(?!{_letters_of(word[-1])})" if spaced_letter(word[-1]) else ""
-        groups.setdefault((left, right), []).append(body)
-    alternatives = [f"{left}(?:{'|'.join(bodies)}){right}" for (left, right), bodies in groups.items()]
+        groups.setdefault((left, right), []).append(" ".join(word.split()))
+    alternatives = [f"{left}(?:{_trie(group)}){right}" for (left, right), group in groups.items()]
     return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
+def _trie(words: list[str]) -> str:
+    """One regular expression for `words` with their common beginnings shared ("un(?:a|o)?"), spaces as any
+    run of spaces: it matches what the alternation of the words, longest first, matches, many times faster
+    (an alternation of hundreds of words is tried word by word at every character)."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [(r"\s+" if char == " " else re.escape(char)) + build(child) for char, child in node.items() if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(root)
 
 
 @lru_cache(maxsize=1)
