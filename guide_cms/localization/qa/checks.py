@@ -16,6 +16,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext
@@ -496,8 +497,10 @@ def _script_words(language: str) -> tuple[str, ...]:
         return ()
 
 
+@lru_cache(maxsize=8192)
 def _script_word(char: str) -> str:
-    """The first word of char's Unicode name: its script for a letter ("LATIN", "ARABIC", "CJK")."""
+    """The first word of char's Unicode name: its script for a letter ("LATIN", "ARABIC", "CJK"). Kept by
+    character: every letter of every text is asked."""
     return unicodedata.name(char, "").split(" ", 1)[0]
 
 
