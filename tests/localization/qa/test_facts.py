@@ -257,6 +257,15 @@ CASES = [
         "Consulte a su farmacéutico si tiene dudas.",
         "No consulte a su farmacéutico si tiene dudas.",
     ),
+    (
+        "comparator",
+        "ar",
+        "Not for children under 12.",
+        "لا يُعطى للأطفال الذين تقل أعمارهم عن 12 عامًا.",
+        "لا يُعطى للأطفال الأكبر من 12 عامًا.",
+    ),
+    ("comparator", "zh-hans", "Not for children under 12.", "不满12岁的儿童禁用。", "12岁以上的儿童禁用。"),
+    ("polarity", "zh-hans", "Take it at night.", "晚间服用。", "早晨服用。"),
     # --- languages added beyond the demo's ----------------------------------------------------------
     (
         "negation",
@@ -494,7 +503,11 @@ def test_a_word_list_is_read_once_per_process_and_a_guide_is_checked_quickly():
     def guide(language, salt):
         base = sections(language)
         return [
-            {"key": f"k{i}", "title": f"{base[i % 3]['title']} {salt}{i}", "body": base[i % 3]["body"].replace("\n\n", f" ({salt}{i})\n\n", 1)}
+            {
+                "key": f"k{i}",
+                "title": f"{base[i % 3]['title']} {salt}{i}",
+                "body": base[i % 3]["body"].replace("\n\n", f" ({salt}{i})\n\n", 1),
+            }
             for i in range(10)
         ]
 
