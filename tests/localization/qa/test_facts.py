@@ -306,6 +306,22 @@ CASES = [
     ),
     ("frequency", "it", "Do the exercises every hour.", "Faccia gli esercizi ogni ora.", "Faccia gli esercizi ogni giorno."),
     ("polarity", "de", "Take it in the morning.", "Nehmen Sie es morgens ein.", "Nehmen Sie es abends ein."),
+    (
+        "negation",
+        "ja",
+        "Do not drink alcohol while you take this medicine.",
+        "この薬を服用している間は、お酒を飲まないでください。",
+        "この薬を服用している間は、お酒を飲んでください。",
+    ),
+    ("polarity", "ja", "Take the tablet after breakfast.", "朝食後に錠剤を服用してください。", "朝食前に錠剤を服用してください。"),
+    (
+        "comparator",
+        "ja",
+        "Call us if your temperature is above 38 °C.",
+        "体温が38 °C以上の場合はご連絡ください。",
+        "体温が38 °C未満の場合はご連絡ください。",
+    ),
+    ("frequency", "ja", "You must take it every day.", "毎日服用しなければなりません。", "毎週服用しなければなりません。"),
 ]
 
 
@@ -368,13 +384,13 @@ def test_every_configured_language_has_every_kind_of_fact():
 
 
 def test_a_language_without_a_word_list_is_warned_about_never_passed_in_silence():
-    found = findings("ja", "Do not drink alcohol.", "アルコールを飲まないでください。")
+    found = findings("ko", "Do not drink alcohol.", "술을 마시지 마세요.")
     [warning] = [
         f
         for f in check_translation(
             [{"key": "d", "title": "Dosing", "body": "Do not drink alcohol."}],
-            [{"key": "d", "title": "用量", "body": "アルコールを飲まないでください。"}],
-            language="ja",
+            [{"key": "d", "title": "용량", "body": "술을 마시지 마세요."}],
+            language="ko",
         )
         if f.code == "facts-unchecked"
     ]
@@ -443,9 +459,9 @@ def test_adding_a_language_without_a_word_list_warns_at_start_up(settings):
     from guide_cms.localization.system_checks import check_fact_words
 
     assert check_fact_words() == []
-    settings.LANGUAGES = [*settings.LANGUAGES, ("ja", "Japanese")]
+    settings.LANGUAGES = [*settings.LANGUAGES, ("ko", "Korean")]
     [warning] = check_fact_words()
-    assert warning.id == "localization.W001" and "'ja'" in warning.msg
+    assert warning.id == "localization.W001" and "'ko'" in warning.msg
     for kind in FACT_KINDS:
         assert kind in warning.msg
 
