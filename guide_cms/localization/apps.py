@@ -6,3 +6,10 @@ class LocalizationConfig(AppConfig):
     name = "guide_cms.localization"
     label = "localization"
     verbose_name = _("Translation")
+
+    def ready(self):
+        from django.core.checks import register
+
+        from .system_checks import check_fact_words
+
+        register(check_fact_words)

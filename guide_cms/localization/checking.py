@@ -15,9 +15,20 @@ from .qa import Finding, GlossaryEntry, check_source, check_translation
 
 
 def glossary_for(language: str) -> list[GlossaryEntry]:
+    """The glossary a translation into `language` is checked with: the language's own terms, and every
+    do-not-translate term of another language (a drug name stays the same in every language, so a language
+    added later needs no entry of its own), unless the language has its own entry for that term
+    (compared case-insensitively). Ordered by language, then term, so that the same rows give the same list."""
+    own = [t for t in GlossaryTerm.objects.for_language(language).order_by("term", "pk")]
+    terms = {t.term.strip().casefold() for t in own}
+    shared: dict[str, GlossaryTerm] = {}
+    for t in GlossaryTerm.objects.filter(do_not_translate=True).exclude(language=language).order_by("language", "term", "pk"):
+        key = t.term.strip().casefold()
+        if key and key not in terms:
+            shared.setdefault(key, t)
     return [
         GlossaryEntry(term=t.term, approved=t.expected_form, do_not_translate=t.do_not_translate)
-        for t in GlossaryTerm.objects.for_language(language)
+        for t in [*own, *shared.values()]
     ]
 
 
@@ -78,6 +89,29 @@ def draft_findings(guide: Guide, language: str) -> tuple[list[Finding], Version 
     source_version = current_source_version(guide)
     snapshot = build_snapshot(guide, language, guide.sections.all())
     return snapshot_findings(snapshot, guide=guide, source_version=source_version), source_version
+
+
+def version_fact_rows(version: Version) -> list[dict]:
+    """The clinical facts read on each side of a translation, sentence pair by sentence pair, for its reviewer
+    (qa.checks.fact_rows, with the unit's place: "Section 'dosing', text — paragraph 1, sentence 2").
+    [] for a source version."""
+    from .qa.checks import CheckContext, fact_rows
+    from .units import snapshot_units
+
+    if version.source_version is None:
+        return []
+    source_language = version.source_version.language
+    ctx = CheckContext(source_language, version.language)
+    targets = {unit.id: unit for unit in snapshot_units(version.snapshot)}
+    rows = []
+    for unit in snapshot_units(version.source_version.snapshot):
+        target = targets.get(unit.id)
+        if target is None or not target.text.strip():
+            continue
+        place = Finding("", "", unit.section, "", unit.field).where
+        for row in fact_rows(unit, target, ctx):
+            rows.append({**row, "where": f"{place} — {row['where']}"})
+    return rows
 
 
 def findings_as_data(findings: list[Finding]) -> list[dict]:

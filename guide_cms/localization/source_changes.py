@@ -2,17 +2,21 @@
 
 An author classifies a source change (guides.models.ChangeClass); an
 "editorial" change leaves every translation current and live. A change
-that alters a quantity a patient acts on (a dose, a time, a frequency) must
-reach the translations, so it can never be editorial: quantity_changes
-finds such changes by reading both texts' quantities with the same reader
-the translation checks use.
+that alters a quantity a patient acts on (a dose, a time, a frequency) or
+another clinical fact (a prohibition, a threshold, an opposite word such as
+before/after, a frequency in words) must reach the translations, so it can
+never be editorial: quantity_changes and fact_changes find such changes by
+reading both texts with the same readers the translation checks use.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from guide_cms.guides.text_rules import strip_marks
 
+from .qa.checks import CheckContext, aligned_sentences
+from .qa.facts import FREQUENCY, Facts, negations_joined, read_facts
 from .qa.quantities import compare_quantities, read_quantities
 from .qa.text import plain_text
 from .units import TextUnit, snapshot_units
@@ -56,4 +60,56 @@ def quantity_changes(before: dict, after: dict, language: str) -> list[QuantityC
                     unit.section, unit.field,
                     difference.source.text if difference.source else "", difference.target.text if difference.target else "",
                 ))
+    return changes
+
+
+@dataclass(frozen=True)
+class FactChange:
+    section: str  # the section key; "" for the guide's title or summary
+    field: str  # "title" | "summary" | "body"
+    before: str  # the fact's words as written before ("Do not", "before"), or "" if added
+    after: str  # as written now, or "" if removed
+
+
+def _signature(facts: Facts) -> Counter:
+    return Counter((f.kind, f.value) for f in facts.facts)
+
+
+def _words(facts: Facts, keys) -> str:
+    return ", ".join(dict.fromkeys(f.text for f in facts.facts if (f.kind, f.value) in keys))
+
+
+def fact_changes(before: dict, after: dict, language: str) -> list[FactChange]:
+    """Clinical facts (qa.facts: negations, thresholds, opposite words, frequencies in words) that differ
+    between two snapshots of the same language, unit by unit and, where both keep a block's sentences,
+    sentence by sentence. A negation moved onto its comparator ("do not take more than" for "take no more
+    than") is no change; a frequency in words whose part also changed a quantity is left to quantity_changes.
+
+    before, after: snapshot-shaped dicts ({"title", "summary", "sections": [{"key", "title", "body"}]}).
+    """
+    old = {unit.id: unit for unit in snapshot_units(before)}
+    new = {unit.id: unit for unit in snapshot_units(after)}
+    ctx = CheckContext(language, language)
+    changes = []
+    for unit_id in [*new, *(i for i in old if i not in new)]:
+        a, b = old.get(unit_id), new.get(unit_id)
+        if a is not None and b is not None and a.text == b.text:
+            continue
+        unit = b or a
+        a = a or TextUnit(unit.id, unit.section, unit.field, "")
+        b = b or TextUnit(unit.id, unit.section, unit.field, "")
+        for _where, text_before, text_after in aligned_sentences(a, b, ctx):
+            facts_before, facts_after = read_facts(strip_marks(text_before), language), read_facts(strip_marks(text_after), language)
+            signatures = [(_signature(x), _signature(y)) for x in (facts_before, negations_joined(facts_before))
+                          for y in (facts_after, negations_joined(facts_after))]
+            if any(x == y for x, y in signatures):
+                continue
+            removed, added = signatures[0][0] - signatures[0][1], signatures[0][1] - signatures[0][0]
+            if any(d.kind in _ALTERING for d in compare_quantities(
+                    read_quantities(strip_marks(text_before), language), read_quantities(strip_marks(text_after), language))):
+                removed = Counter({k: n for k, n in removed.items() if k[0] != FREQUENCY})
+                added = Counter({k: n for k, n in added.items() if k[0] != FREQUENCY})
+                if not removed and not added:
+                    continue
+            changes.append(FactChange(unit.section, unit.field, _words(facts_before, removed), _words(facts_after, added)))
     return changes

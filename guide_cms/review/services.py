@@ -26,7 +26,7 @@ from guide_cms.guides.text_limits import guide_size_problem, snapshot_length
 from guide_cms.localization.checking import current_source_version, findings_as_data, snapshot_findings
 from guide_cms.localization.qa import ERROR, Finding
 from guide_cms.localization.services import memory_add_version, submission_segments
-from guide_cms.localization.source_changes import quantity_changes
+from guide_cms.localization.source_changes import fact_changes, quantity_changes
 from guide_cms.localization.staleness import outdating_versions
 from guide_cms.guides.models import ChangeClass, Guide, Version, VersionStatus
 from guide_cms.guides.records import guide_record_problems
@@ -229,7 +229,8 @@ def version_submit(*, guide: Guide, language: str, user, change_class: str = "")
 
 def _not_editorial(guide: Guide, language: str, snapshot: dict) -> list[tuple[str, str]]:
     """An editorial change leaves translations current and live: refused if it alters a quantity
-    (dose, time, frequency) of the last approved source text, naming each one."""
+    (dose, time, frequency) or another clinical fact (a prohibition, a threshold, an opposite word,
+    a frequency in words) of the last approved source text, naming each one."""
     approved = Version.objects.for_language(guide, language).approved().order_by("-number").first()
     if approved is None:
         return []
@@ -244,6 +245,17 @@ def _not_editorial(guide: Guide, language: str, snapshot: dict) -> list[tuple[st
         problems.append((change.section, _(
             "This change is not editorial: %(what)s. A changed dose, time or frequency must reach the translations: "
             "classify the change as clinical (or safety)."
+        ) % {"what": what}))
+    for change in fact_changes(approved.snapshot, snapshot, language):
+        if change.before and change.after:
+            what = _("“%(before)s” becomes “%(after)s”") % {"before": change.before, "after": change.after}
+        elif change.before:
+            what = _("“%(before)s” is removed") % {"before": change.before}
+        else:
+            what = _("“%(after)s” is added") % {"after": change.after}
+        problems.append((change.section, _(
+            "This change is not editorial: it changes what the patient is told to do (%(what)s). It must reach the "
+            "translations: classify the change as clinical (or safety)."
         ) % {"what": what}))
     return problems
 

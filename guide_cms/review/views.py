@@ -18,7 +18,7 @@ from guide_cms.guides.markdown import render_markdown
 from guide_cms.core import logins
 from guide_cms.guides.models import ChangeClass, Guide, Version
 from guide_cms.guides.snapshots import build_snapshot
-from guide_cms.localization.checking import current_source_version, version_findings, version_memory_segments
+from guide_cms.localization.checking import current_source_version, version_fact_rows, version_findings, version_memory_segments
 from guide_cms.localization.services import submission_segments
 
 from . import services
@@ -202,6 +202,7 @@ def review_version(request, pk):
         # Run now, as at submission: the reviewer sees what the checks say of exactly this text.
         findings=version_findings(version),
         memory_segments=version_memory_segments(version),
+        fact_rows=version_fact_rows(version),
         preview=[(s["title"], render_markdown(s["body"], language=version.language)) for s in version.snapshot["sections"]],
         signatures=_with_touches(version.signatures.select_related("signer", "version__source_version").all()),
         approvals_required=services.approvals_needed(version),

@@ -63,3 +63,19 @@ def test_the_spanish_reviewer_reads_the_spanish_glossary_history_only(client, re
     events = list(client.get(reverse("admin:core_auditevent_changelist")).context["cl"].queryset)
 
     assert [e.scope for e in events] == ["glossary:es"]
+
+
+def test_do_not_translate_terms_apply_to_every_language_and_a_languages_own_entry_wins(db):
+    from guide_cms.localization.checking import glossary_for
+
+    GlossaryTerm.objects.create(language="es", term="Diazepam", do_not_translate=True)
+    GlossaryTerm.objects.create(language="ar", term="diazepam", do_not_translate=True)
+    GlossaryTerm.objects.create(language="es", term="muscle relaxant", approved="relajante muscular")
+    GlossaryTerm.objects.create(language="vi", term="Baclofen", approved="Baclofen (baclofen)")
+    GlossaryTerm.objects.create(language="es", term="Baclofen", do_not_translate=True)
+
+    # Vietnamese has no Diazepam entry: the do-not-translate term of the other languages applies, once.
+    vietnamese = glossary_for("vi")
+    assert [(e.term, e.do_not_translate) for e in vietnamese] == [("Baclofen", False), ("diazepam", True)]
+    # A language added later (no entries at all) gets the drug names, not another language's translations.
+    assert sorted(e.term.casefold() for e in glossary_for("zh-hans")) == ["baclofen", "diazepam"]

@@ -79,3 +79,48 @@ def test_a_quantity_changed_in_the_summary_is_not_editorial(guide, editor, revie
 
     (section, message), = refused.value.problems
     assert section == "" and "“2 weeks” becomes “3 weeks”" in message
+
+
+# --- clinical facts besides quantities ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "named"),
+    [
+        ("Take 5 mg. Do not drink alcohol.", "Take 5 mg. Drink alcohol.", "“Do not” is removed"),
+        ("Take 5 mg before meals.", "Take 5 mg after meals.", "“before” becomes “after”"),
+        ("Take 5 mg. Call us if your temperature is above 38 °C.", "Take 5 mg. Call us if your temperature is below 38 °C.",
+         "“above” becomes “below”"),
+        ("Take 5 mg. Move gently every hour.", "Take 5 mg. Move gently every day.", "“every hour” becomes “every day”"),
+        ("Take 5 mg. Stop taking it if you get a rash.", "Take 5 mg. Keep taking it if you get a rash.", "“Stop” becomes “Keep taking”"),
+        ("Take 5 mg. Apply a warm compress.", "Take 5 mg. Apply a cold compress.", "“warm” becomes “cold”"),
+    ],
+)
+def test_an_editorial_change_that_alters_a_clinical_fact_is_refused_naming_it(guide, editor, reviewer, before, after, named):
+    edit(guide, editor, before)
+    approved_source(guide, editor, reviewer)
+    edit(guide, editor, after)
+
+    with pytest.raises(SubmissionRefused) as refused:
+        version_submit(guide=guide, language="en", user=editor, change_class=ChangeClass.EDITORIAL)
+
+    (section, message), = refused.value.problems
+    assert section == "dosing" and named in message and "what the patient is told to do" in message
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("Take 5 mg. Do not drink alcohol.", "Take 5 mg. Never drink alcohol."),
+        ("Take 5 mg. Take no more than 4 g a day.", "Take 5 mg. Do not take more than 4 g a day."),
+        ("Take 5 mg before meals.", "Swallow 5 mg before you eat."),
+    ],
+)
+def test_rewording_that_keeps_every_fact_stays_editorial(guide, editor, reviewer, before, after):
+    edit(guide, editor, before)
+    approved_source(guide, editor, reviewer)
+    edit(guide, editor, after)
+
+    version = version_submit(guide=guide, language="en", user=editor, change_class=ChangeClass.EDITORIAL)
+
+    assert version.change_class == ChangeClass.EDITORIAL

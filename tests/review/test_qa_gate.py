@@ -49,7 +49,7 @@ def test_arabic_indic_digits_are_the_same_dose(wf, db):
 
 def test_warnings_are_recorded_on_the_version_for_the_reviewer(wf, client):
     wf.edit("dosing", "en", "Take 5 mg with a glass of water after your evening meal.")
-    wf.approve("en", "editorial")
+    wf.approve("en", "clinical")  # "after your evening meal" is a new instruction: not an editorial change
     long_es = "Tome 5 mg con un vaso de agua. " + "Esta frase es una explicación adicional extraordinariamente larga y complicada. " * 8
     Section.objects.filter(key="dosing").update(body_es=long_es)
     version = version_submit(guide=wf.guide, language="es", user=wf.translator_es)

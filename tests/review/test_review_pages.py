@@ -212,3 +212,17 @@ def test_a_new_source_version_asks_its_change_class_on_the_submit_page(client, g
     assert response.status_code == 400 and "editorial, clinical or safety" in response.content.decode()
     assert client.post(url, {"change_class": "clinical"}).status_code == 302
     assert Version.objects.get(language="en", number=2).change_class == "clinical"
+
+
+def test_review_page_shows_the_facts_read_on_each_side_sentence_by_sentence(client, reviewer, spanish_version):
+    client.force_login(reviewer)
+    page = client.get(reverse("review:version", args=[spanish_version.pk])).content.decode()
+    assert "What the patient is told, sentence by sentence" in page
+    facts = page.split('class="gc-segments gc-facts"', 1)[1].split("</table>", 1)[0]
+    # The warning's prohibition, as read in English and in Spanish, in one row.
+    row = next(r for r in facts.split("<tr")[1:] if "No conduzca" in r)
+    assert "prohibition or negation" in row and "“<bdi>No</bdi>”" in row
+    assert "gc-fact-error" not in facts
+    # In the reviewer's language.
+    page = client.get(reverse("review:version", args=[spanish_version.pk]), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Lo que se indica al paciente, oración por oración" in page and "prohibición o negación" in page

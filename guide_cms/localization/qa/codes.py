@@ -56,10 +56,26 @@ FINDING_CODES: dict[str, CodeMeaning] = {
         "Write the quantities the source gives; write in digits a number in words that the message says cannot be read. "
         "A warning is for the reviewer to confirm.",
     ),
+    "facts-mismatch": CodeMeaning(
+        "error or warning",
+        "A sentence tells the patient something else than its source: an error when a prohibition or negation was "
+        "dropped or added, a threshold turned round (above/below, at least/no more than), an opposite word used "
+        "(warm/cool, before/after, morning/evening...), a frequency in words changed, or numbered steps reordered; "
+        "a warning when a threshold is not found or there are fewer negations than in the source.",
+        "Say what the source tells the patient to do, with its negations, limits and words of time; the finding "
+        "quotes both sentences. A warning is for the reviewer to confirm.",
+    ),
+    "facts-unchecked": CodeMeaning(
+        "warning",
+        "The language's clinical word list (qa/clinical_facts.toml) lacks a kind of fact, named: those facts are "
+        "not compared in this language.",
+        "The reviewer checks those facts by reading; an administrator has the word list completed by a native "
+        "clinical translator (docs: Add a language).",
+    ),
     "glossary": CodeMeaning(
         "error",
         "A glossary term (a drug name) of the source is not in the translation in its approved form "
-        "(or unchanged, for a do-not-translate term).",
+        "(or unchanged, for a do-not-translate term, which applies to every language), in any case.",
         "Use the approved form listed under Glossary terms for your language.",
     ),
     "length-ratio": CodeMeaning(
@@ -70,8 +86,9 @@ FINDING_CODES: dict[str, CodeMeaning] = {
     ),
     "cut-short": CodeMeaning(
         "error or warning",
-        "A paragraph, list item, callout or the summary lost its text: an error when it has no words or is a "
-        "small fraction of its source's length; a warning when it stops mid-sentence where its source ends one "
+        "A paragraph, list item, callout or the summary lost its text: an error when it has no words, is a "
+        "small fraction of its source's length, or is much shorter than the translation's own ratio to its source "
+        "predicts (a sentence deleted, a warning cut to half); a warning when it stops mid-sentence where its source ends one "
         "(as text cut off in transfer does).",
         "Restore the missing end of the text.",
     ),

@@ -62,7 +62,9 @@ _PLURAL_VALUES = {"one": 1, "two": 2}  # a pattern without "{0}" carries its num
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")  # short vowels, shadda, sukun, superscript alef, tatweel
 _ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي"})
 # Characters that read as another: the micro sign is the Greek mu (µg = μg), the fraction slash a slash.
-_SAME_AS = str.maketrans({"\u00b5": "\u03bc", "\u2044": "/", "\u2215": "/", "\u2103": "°C", "\u2109": "°F"})
+# Russian "ё" is written "е" as often as not (and by ICU's number words: "трех").
+_SAME_AS = str.maketrans({"\u00b5": "\u03bc", "\u2044": "/", "\u2215": "/", "\u2103": "°C", "\u2109": "°F",
+                          "\u0451": "\u0435", "\u0401": "\u0415"})
 _DROPPED_CHARS = BIDI_MARKS | ZERO_WIDTH
 # Scripts written without spaces between words: their words match anywhere, not only between boundaries.
 _UNSPACED_SCRIPTS = ("CJK", "HIRAGANA", "KATAKANA", "THAI", "LAO", "KHMER", "MYANMAR", "TIBETAN", "IDEOGRAPHIC")
@@ -73,12 +75,29 @@ def fold(text: str) -> str:
     return fold_with_offsets(text)[0]
 
 
-def fold_with_offsets(text: str, convert=lambda ch: ch) -> tuple[str, str, list[int]]:
+def _same(char: str) -> str:
+    return char
+
+
+# Characters the reading form drops or writes with more than one character.
+_CHANGED_LENGTH = re.compile(
+    "[" + "".join(re.escape(ch) for ch in sorted(_DROPPED_CHARS)) + "\u064b-\u065f\u0670\u0640\u2103\u2109]"
+)
+
+
+def fold_with_offsets(text: str, convert=_same) -> tuple[str, str, list[int]]:
     """(reading form, the NFC text it was read from, index in that text of each reading character).
 
     `convert` maps each kept character to its reading (e.g. digits to ASCII).
     """
     text = unicodedata.normalize("NFC", text)
+    if not _CHANGED_LENGTH.search(text):
+        # Nothing dropped or widened: one reading character per character (most text).
+        reading = text.translate(_ARABIC_LETTERS).translate(_SAME_AS)
+        if convert is not _same:
+            reading = "".join(map(convert, reading))
+        if len(reading) == len(text):
+            return reading, text, list(range(len(text)))
     out: list[str] = []
     offsets: list[int] = []
     for index, char in enumerate(text):
@@ -233,6 +252,8 @@ _SCRIPT_LETTERS = {
 def _letters_of(char: str) -> str:
     """A pattern for the letters of `char`'s script ("m" -> Latin letters; not "،", punctuation in the
     Arabic block); any letter if the script is unknown."""
+    if char.isdigit():
+        return r"\d"  # "1日" (per day) after any letter: "1錠を1日3回"
     script = unicodedata.name(char, "").split(" ")[0]
     block = _SCRIPT_LETTERS.get(script)
     return rf"(?=[^\W\d_]){block}" if block else r"[^\W\d_]"
@@ -247,14 +268,34 @@ def _alternation(words, proclitics: tuple[str, ...]) -> re.Pattern | None:
     # not per word: the pattern compiles in a few milliseconds).
     groups: dict[tuple[str, str], list[str]] = {}
     for word in sorted(words, key=lambda w: (-len(w), w)):
-        body = r"\s+".join(map(re.escape, word.split()))
         # A word ends where letters of its own script end: "mg" in "5mg药物" and in "5g을" is a word,
         # "mg" in "mgs" is not. Proclitics attach to words, not to abbreviations ("الي" is "to", not "the d(ay)").
         left = (rf"(?<!{_letters_of(word[0])}){prefix if len(word) >= 3 else ''}") if spaced_letter(word[0]) else ""
         right = rf"(?!{_letters_of(word[-1])})" if spaced_letter(word[-1]) else ""
-        groups.setdefault((left, right), []).append(body)
-    alternatives = [f"{left}(?:{'|'.join(bodies)}){right}" for (left, right), bodies in groups.items()]
+        groups.setdefault((left, right), []).append(" ".join(word.split()))
+    alternatives = [f"{left}(?:{_trie(group)}){right}" for (left, right), group in groups.items()]
     return re.compile("|".join(alternatives), re.IGNORECASE)
+
+
+def _trie(words: list[str]) -> str:
+    """One regular expression for `words` with their common beginnings shared ("un(?:a|o)?"), spaces as any
+    run of spaces: it matches what the alternation of the words, longest first, matches, many times faster
+    (an alternation of hundreds of words is tried word by word at every character)."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [(r"\s+" if char == " " else re.escape(char)) + build(child) for char, child in node.items() if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(root)
 
 
 @lru_cache(maxsize=1)
@@ -309,16 +350,63 @@ def _spelled_numbers(language: str) -> dict[str, Fraction]:
 
 
 def _cldr_units(language: str) -> tuple[dict[str, UnitWord], dict[str, str]]:
-    """Unit words and "per" phrases of the language from CLDR (Babel); ambiguous words dropped."""
+    """Unit words and "per" phrases of the language from CLDR (Babel), in every regional locale of it
+    (`regional_locales`: "millilitre" in en_GB, "mililitro" wherever Spanish is written); ambiguous words dropped."""
     from babel import Locale, UnknownLocaleError
 
     try:
-        data = Locale.parse(_icu_locale(language))._data
+        Locale.parse(_icu_locale(language))
     except (UnknownLocaleError, ValueError):
         return {}, {}
     candidates: dict[str, set[tuple[str, Fraction | None]]] = {}
     prefixes: set[str] = set()  # words CLDR writes before the number
     periods: dict[str, str] = {}
+    own = _icu_locale(language)
+    for identifier in regional_locales(language):
+        if identifier == own:
+            _read_cldr_units(Locale.parse(identifier)._data, candidates, prefixes, periods)
+            continue
+        # Another region's spellings of a unit ("millilitre"), not its short abbreviations ("d.", "a."): those
+        # are words and letters of the language too often.
+        theirs: dict[str, set] = {}
+        _read_cldr_units(Locale.parse(identifier)._data, theirs, set(), {})
+        for words, meanings in theirs.items():
+            if sum(ch.isalpha() for ch in words) >= 3:
+                candidates.setdefault(words, set()).update(meanings)
+    units = {}
+    for words, meanings in candidates.items():
+        kinds = {unit for unit, _implicit in meanings}
+        if len(kinds) != 1:
+            continue  # "m" is minutes and metres in English: say nothing rather than guess
+        if len(words) == 1 and words.isalpha() and not words.isascii() and spaced_letter(words):
+            continue  # a one-letter abbreviation in a script like Arabic ("س", hour) is too often part of a word
+        implicits = {value for _unit, value in meanings if value is not None}
+        units[words] = UnitWord(kinds.pop(), implicits.pop() if len(implicits) == 1 else None, before=words in prefixes)
+    return units, periods
+
+
+def regional_locales(language: str) -> list[str]:
+    """The CLDR locales (Babel identifiers) of `language` in every region, in its script: "en" -> en, en_GB,
+    en_AU…; "zh-hans" -> zh_Hans, zh_Hans_SG…; a unit may be spelt differently in each ("millilitre")."""
+    from babel import localedata
+
+    own = _icu_locale(language)
+    parts = own.split("_")
+    script = parts[1] if len(parts) > 1 and len(parts[1]) == 4 else None
+    found = []
+    for identifier in sorted(localedata.locale_identifiers()):
+        subtags = identifier.split("_")
+        if subtags[0] != parts[0]:
+            continue
+        their_script = subtags[1] if len(subtags) > 1 and len(subtags[1]) == 4 else None
+        if their_script == script:
+            found.append(identifier)
+    return found or [own]
+
+
+def _read_cldr_units(data, candidates: dict, prefixes: set, periods: dict) -> None:
+    """Add one CLDR locale's unit words to `candidates` (words -> {(unit, implicit number)}), its words written
+    before a number to `prefixes` and its "per" phrases to `periods`."""
     patterns, names = data.get("unit_patterns", {}), data.get("unit_display_names", {})
     for unit in CLDR_UNITS:
         for width, forms in patterns.get(unit, {}).items():
@@ -349,16 +437,6 @@ def _cldr_units(language: str) -> tuple[dict[str, UnitWord], dict[str, str]]:
             words = _normal(name)
             if words:
                 candidates.setdefault(words, set()).add((unit, None))
-    units = {}
-    for words, meanings in candidates.items():
-        kinds = {unit for unit, _implicit in meanings}
-        if len(kinds) != 1:
-            continue  # "m" is minutes and metres in English: say nothing rather than guess
-        if len(words) == 1 and words.isalpha() and not words.isascii() and spaced_letter(words):
-            continue  # a one-letter abbreviation in a script like Arabic ("س", hour) is too often part of a word
-        implicits = {value for _unit, value in meanings if value is not None}
-        units[words] = UnitWord(kinds.pop(), implicits.pop() if len(implicits) == 1 else None, before=words in prefixes)
-    return units, periods
 
 
 @lru_cache(maxsize=32)

@@ -57,10 +57,10 @@ __all__ = ["CLOCK", "Difference", "Quantity", "Reading", "compare_quantities", "
 
 CLOCK = "clock-time"  # a time of day, in minutes after midnight
 
-# Between a number and its unit: nothing, a space of any kind, or a hyphen ("5-mg").
-_SPACE = "[ \u00a0\u202f\u2009\t-]?"
-# Between the two numbers of a range: a dash, or one short word ("to", "a", "إلى", "到", "đến").
-_RANGE_GAP = re.compile(r"\s*(?:[-\u2010-\u2015~\u301c]|[^\W\d_]{1,6})\s*")
+# Between a number and its unit: nothing, a space of any kind, a hyphen ("5-mg") or an elision ("un quart d'heure").
+_SPACE = "[ \u00a0\u202f\u2009\t'\u2019-]?"
+# Between the two numbers of a range: a dash (full-width ones too: "1～2片"), or one short word ("to", "a", "إلى", "到", "đến").
+_RANGE_GAP = re.compile(r"\s*(?:[-\u2010-\u2015\u2212~\u301c\uff5e\uff0d]|[^\W\d_]{1,6})\s*")
 # Between a quantity and the half added to it: "una hora y media", "an hour and a half", "ساعة ونصف".
 _HALF_GAP = re.compile(r"\s*(?:[^\W\d_]{1,3}\s+(?:[^\W\d_]{1,2}\s+)?)?")
 # Between a whole number and the fraction added to it: "1 y 1/2", "1 and ½".
@@ -324,8 +324,8 @@ def _link(text: str, numbers: list[_Mention], units: list[_Mention], lex: Lexico
 
     def connector(unit: _Mention) -> bool:
         """A one-letter "unit" between two numbers is a word of the range: "de 4 a 8" ("a", a year in Spanish)."""
-        if not _abbreviation(text, unit):
-            return False
+        if not _abbreviation(text, unit) or unit.unit not in DURATIONS:
+            return False  # "1 g three times a day": a gram, not a word of a range
         rest = text[unit.end : unit.end + 8]
         return (unit.end + len(rest) - len(rest.lstrip())) in starts
 
@@ -368,6 +368,8 @@ def _link(text: str, numbers: list[_Mention], units: list[_Mention], lex: Lexico
     for index in range(len(pairs) - 2, -1, -1):
         first, first_unit = pairs[index]
         second, second_unit = pairs[index + 1]
+        if first.words and first.value == 0:
+            continue  # "không uống hai liều": the Vietnamese zero is "not", no start of a range
         if first_unit is None and second_unit is not None and _RANGE_GAP.fullmatch(text[first.end : second.start]):
             pairs[index] = (first, second_unit)
     inside = {id(extra) for number, _unit in pairs for extra in number.extra}
@@ -439,11 +441,26 @@ def _clock_times(text: str, lex: Lexicon) -> list[_Mention]:
                 hour += 12
             elif groups.get("am") and hour == 12:
                 hour = 0
-            if hour > 24 or minute > 59:
+            if hour > 24 or minute > 59 or _dose_follows(text, match.end(), lex) or _RANGE_START.search(text, 0, match.start()):
                 continue
             taken.update(range(match.start(), match.end()))
             found.append(_Mention(match.start(), match.end(), Fraction(hour * 60 + minute), fixed_unit=CLOCK))
     return sorted(found, key=lambda m: m.start)
+
+
+# A number right before a time's introducer word: "4 à 8 heures" is a range of hours, not 8 o'clock.
+_RANGE_START = re.compile(r"(?<![:.,\d])\d+[ \u00a0]+$")
+
+
+def _dose_follows(text: str, end: int, lex: Lexicon) -> bool:
+    """Whether a unit that is no unit of time follows text[:end]: "at 5 mg", "a las 10 mL" are doses, not times
+    of day (a number followed by a unit is a dose wherever it stands)."""
+    position = end + len(text[end : end + 3]) - len(text[end : end + 3].lstrip(" \u00a0\u202f\u2009-"))
+    match = lex.unit_pattern.match(text, position) if lex.unit_pattern is not None else None
+    if match is None:
+        return False
+    word = lex.unit(match.group())
+    return word is not None and word.unit not in DURATIONS and word.implicit is None
 
 
 def _counted(text: str, end: int, lex: Lexicon) -> bool:
@@ -494,6 +511,8 @@ def _quantities(text: str, numbers: list[_Mention], units: list[_Mention], lex: 
         end = max([number.end, *(e.end for e in number.extra)] + ([unit.end] if unit and unit.start >= number.end else []))
         value = number.value + sum((e.value for e in number.extra), Fraction(0))
         soft = number.words and value == 1 and not number.extra
+        if unit is not None and unit.value is not None and number.words and value == 1 and not number.extra:
+            value, soft = unit.value, False  # "eine Viertelstunde": one quarter of an hour is 15 minutes
         if unit is not None:
             quantities.append(qualified(value, unit.unit, start, end, soft=soft, unreadable=number.unreadable))
             continue
@@ -583,7 +602,10 @@ def read_quantities(text: str, language: str) -> Reading:
 
     clocks = _clock_times(reading, lex)
     in_clocks = {i for c in clocks for i in range(c.start, c.end)}
-    tokens = [t for t in scan_numbers(reading, language) if not any(i in in_clocks for i in range(t.start, t.end))]
+    # A period written with a digit ("1日", per day, in "1日3回") is a period, not a quantity.
+    in_periods = {i for m in (lex.period_pattern.finditer(reading) if lex.period_pattern else ())
+                  if any(ch.isdigit() for ch in m.group()) for i in range(m.start(), m.end())}
+    tokens = [t for t in scan_numbers(reading, language) if not any(i in in_clocks or i in in_periods for i in range(t.start, t.end))]
     digits = [_Mention(t.start, t.end, t.value) for t in tokens]
     words = [w for w in _numbers_in_words(reading, lex, digits) if not any(i in in_clocks for i in range(w.start, w.end))]
     # A period that has a number in its words ("cada dos días", every other day) is one period, not a quantity.
@@ -635,6 +657,8 @@ def _periods_match(s: Quantity, t: Quantity) -> bool:
         return False  # "10 mg in the morning" is not "10 mg por la noche"
     if s.period == t.period:
         return True
+    if {s.period, t.period} == {"duration-night", None} and s.daypart == t.daypart == "evening":
+        return True  # "5 mg at night" (per night, at night) is "5 ملغ ليلًا", "5 mg vào buổi tối" (in the evening)
     if s.period is None or t.period is None:
         # A period said right after its quantity ("1 tablet a day", "5 mg/kg", "twice a day") must be kept;
         # one said further off may sit elsewhere in the translated sentence.
@@ -654,7 +678,9 @@ def _weak(s: Quantity, t: Quantity, curated: bool) -> bool:
     if s.unit is None and t.unit is None:
         return True
     if s.unit is None:
-        return not s.bare  # the source's own word, which the translation names ("2 500 mg tablets": 2 tablets)
+        # The source's own word, which the translation names ("2 500 mg tablets": 2 tablets); or an age the
+        # translation says in years ("children under 12": "menores de 12 años").
+        return not s.bare or t.unit == "duration-year"
     if t.unit is None:
         return t.counted or (not t.bare and not curated)
     return False

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 
@@ -68,10 +69,16 @@ def body_blocks(body: str) -> list[Block]:
     """Each paragraph, list item, callout paragraph, heading or table cell of `body`, in order.
 
     Callout markers and raw HTML are dropped; link text is kept, link
-    destinations are not. Never raises on any string.
+    destinations are not. Never raises on any string. Kept by text: every
+    check of a unit reads its blocks (a fresh list each call; blocks are frozen).
     """
+    return list(_body_blocks(body))
+
+
+@lru_cache(maxsize=2048)
+def _body_blocks(body: str) -> tuple[Block, ...]:
     if not body or not body.strip():
-        return []
+        return ()
     blocks: list[Block] = []
     quotes: list[str] = []  # per open quote: "quote", or its callout kind once its marker is seen
     callouts = -1  # the number of the callout being read
@@ -101,22 +108,29 @@ def body_blocks(body: str) -> list[Block]:
             text = normalise_space(token.content)
             if text:
                 blocks.append(Block("code", text))
-    return blocks
+    return tuple(blocks)
 
 
 def split_sentences(text: str, language: str) -> list[str]:
-    """The sentences of plain `text`, by ICU's sentence break rules for `language` (Chinese, Arabic… too)."""
+    """The sentences of plain `text`, by ICU's sentence break rules for `language` (Chinese, Arabic… too).
+
+    Kept by (text, language): several checks align the same sentences."""
+    return list(_split_sentences(text, language))
+
+
+@lru_cache(maxsize=4096)
+def _split_sentences(text: str, language: str) -> tuple[str, ...]:
     from django.utils.translation import to_locale
     from icu4py.breakers import SentenceBreaker
     from icu4py.locale import Locale
 
     if not text.strip():
-        return []
+        return ()
     try:
         locale = Locale(to_locale(language or "en"))
     except Exception:  # noqa: BLE001 - an unknown locale: ICU's root rules
         locale = Locale("en")
-    return [sentence.strip() for sentence in SentenceBreaker(text, locale) if sentence.strip()]
+    return tuple(sentence.strip() for sentence in SentenceBreaker(text, locale) if sentence.strip())
 
 
 def plain_blocks(body: str) -> list[str]:

@@ -98,7 +98,8 @@ def test_the_import_preview_shows_a_finding_on_the_summary(wf, client):
 
 
 def test_the_review_page_runs_the_checks_on_the_guide_fields(wf, client):
-    long_summary = "Tome 5 mg por la noche, siempre con un vaso de agua, y no conduzca ni maneje máquinas después de tomarlo."
+    # Long, and saying what the source says (no added prohibition: that would be an error of its own).
+    long_summary = "Tome 5 mg por la noche, siempre con un vaso de agua lleno, sentado o de pie, y tómelo a la misma hora de siempre."
     Guide.objects.filter(pk=wf.guide.pk).update(summary_en="Take 5 mg at night with a glass of water.", summary_es=long_summary)
     wf.approve("en", "clinical")
     version = version_submit(guide=wf.guide, language="es", user=wf.translator_es)

@@ -23,6 +23,7 @@ STABLE_CODES = [
     "markup",
     "callouts-missing",
     "numbers-mismatch",
+    "facts-mismatch",
     "glossary",
     "length-ratio",
     "cut-short",
