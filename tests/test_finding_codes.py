@@ -18,7 +18,7 @@ def codes_given_in(path: Path, pattern: str) -> set[str]:
 
 
 def test_every_quality_check_code_has_a_meaning_and_an_action():
-    given = {fn.code for fn in CHECKS} | codes_given_in(APP / "localization/qa/checks.py", r'\bFinding\(\s*"([a-z-]+)"')
+    given = {fn.code for fn in CHECKS} | codes_given_in(APP / "localization/qa/checks.py", r'\b_?[Ff]inding\(\s*"([a-z-]+)"')
     assert given == set(FINDING_CODES)
     assert all(meaning.meaning and meaning.action and meaning.severity for meaning in FINDING_CODES.values())
 

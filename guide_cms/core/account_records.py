@@ -72,7 +72,10 @@ def _identity_records(user_ids, history: SealedHistory) -> dict[int, dict]:
     """{user id: {fact: value}} of the identity facts the sealed trail last recorded: "email", "printed_name",
     "credentials", "second_factor" (SHA-256 of the authenticator app's key, or "" once removed). A fact never
     recorded (an account made before it was) is left out, so it is not compared."""
-    actions = ["account.create", "account.change", "account.profile", "account.second_factor.set", "account.second_factor.remove"]
+    flags = {"account.superuser.grant": ("is_superuser", True), "account.superuser.revoke": ("is_superuser", False),
+             "account.staff.grant": ("is_staff", True), "account.staff.revoke": ("is_staff", False),
+             "account.activate": ("is_active", True), "account.deactivate": ("is_active", False)}
+    actions = ["account.create", "account.change", "account.profile", "account.second_factor.set", "account.second_factor.remove", *flags]
     events = AuditEvent.objects.filter(object_type=USER_OBJECT, action__in=actions).order_by("id")
     if user_ids is not None:
         events = events.filter(object_id__in=[str(pk) for pk in user_ids])
@@ -81,11 +84,15 @@ def _identity_records(user_ids, history: SealedHistory) -> dict[int, dict]:
         if not history.is_sealed(event):
             continue  # role_records names events that do not verify
         data, record = event.data or {}, records[int(event.object_id)]
-        if event.action == "account.create" and "email" in data:
-            record["email"] = data["email"]
+        if event.action == "account.create" and "email" in data:  # recorded since accounts' identity is sealed
+            record.update(email=data["email"], username=data.get("user", ""))
+            record.update({name: bool(data[name]) for name in ("is_superuser", "is_staff", "is_active") if name in data})
+        elif event.action in flags:
+            name, value = flags[event.action]
+            record[name] = value
         elif event.action in ("account.change", "account.profile"):
             for name, change in (data.get("fields") or {}).items():
-                if name in ("email", "printed_name", "credentials") and isinstance(change, dict):
+                if name in ("email", "printed_name", "credentials", "username") and isinstance(change, dict):
                     record[name] = change.get("new", "")
         elif event.action == "account.second_factor.set":
             record["second_factor"] = data.get("key_sha256", "")
@@ -94,12 +101,19 @@ def _identity_records(user_ids, history: SealedHistory) -> dict[int, dict]:
     return records
 
 
-def identity_problems(user_ids=None, history: SealedHistory | None = None) -> list[str]:
-    """How accounts' address on record, printed name, credentials and authenticator app differ from the sealed
-    trail ([] when they agree): changed behind the application's back, they would let a link reach someone else,
-    print another name on a signature, or accept another person's codes. One line per fact, naming the account."""
+def device_fingerprint(device) -> str:
+    """SHA-256 of what decides which codes a TOTP device accepts (its key, step, start, digits and tolerance),
+    never the key itself: sealed when its owner sets it up (core.second_factor)."""
     import hashlib
 
+    return hashlib.sha256(f"{device.key}:{device.step}:{device.t0}:{device.digits}:{device.tolerance}".encode()).hexdigest()
+
+
+def identity_problems(user_ids=None, history: SealedHistory | None = None) -> list[str]:
+    """How accounts' username, flags (superuser, staff, active), address on record, printed name, credentials and
+    authenticator app differ from the sealed
+    trail ([] when they agree): changed behind the application's back, they would let a link reach someone else,
+    print another name on a signature, or accept another person's codes. One line per fact, naming the account."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from .models import StaffProfile
@@ -107,20 +121,38 @@ def identity_problems(user_ids=None, history: SealedHistory | None = None) -> li
     records = _identity_records(user_ids, history or SealedHistory())
     users = get_user_model().objects.all() if user_ids is None else get_user_model().objects.filter(pk__in=list(user_ids))
     profiles = {p.user_id: p for p in StaffProfile.objects.filter(user_id__in=[u.pk for u in users])}
-    devices = {d.user_id: hashlib.sha256(d.key.encode()).hexdigest()
-               for d in TOTPDevice.objects.filter(user_id__in=[u.pk for u in users], confirmed=True)}
+    devices: dict[int, str] = {}
+    for device in TOTPDevice.objects.filter(user_id__in=[u.pk for u in users], confirmed=True):
+        # Two confirmed apps for one account: never set up through the application, which keeps one.
+        devices[device.user_id] = "several" if device.user_id in devices else device_fingerprint(device)
     problems = []
     for user in users:
         record = records.get(user.pk, {})
         profile = profiles.get(user.pk)
         now = {"email": user.email, "printed_name": profile.printed_name if profile else "",
-               "credentials": profile.credentials if profile else "", "second_factor": devices.get(user.pk, "")}
+               "credentials": profile.credentials if profile else "", "second_factor": devices.get(user.pk, ""),
+               "username": user.username, "is_superuser": user.is_superuser, "is_staff": user.is_staff, "is_active": user.is_active}
         if "second_factor" not in record and now["second_factor"]:
             record = {**record, "second_factor": ""}  # an app no event set up
         for fact, sealed in record.items():
             if now[fact] != sealed:
                 label = {"email": "address on record", "printed_name": "printed name", "credentials": "credentials",
-                         "second_factor": "authenticator app"}[fact]
+                         "second_factor": "authenticator app", "username": "username", "is_superuser": "superuser status",
+                         "is_staff": "staff status", "is_active": "active status"}[fact]
                 problems.append(f"account {user.username} (id {user.pk}): its {label} differs from the sealed audit trail "
                                 "(changed behind the application's back)")
     return problems
+
+
+def printed_names_of_others(user_id) -> set[str]:
+    """Every printed name an account other than user_id has, or had (the profile events' old and new values):
+    a name once printed on a signature stays that person's."""
+    from .models import StaffProfile
+
+    names = set(StaffProfile.objects.exclude(user_id=user_id).values_list("printed_name", flat=True))
+    events = AuditEvent.objects.filter(object_type=USER_OBJECT, action="account.profile").exclude(object_id=str(user_id))
+    for data in events.values_list("data", flat=True):
+        change = ((data or {}).get("fields") or {}).get("printed_name")
+        if isinstance(change, dict):
+            names.update(value for value in (change.get("old"), change.get("new")) if value)
+    return {name for name in names if name}

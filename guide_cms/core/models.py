@@ -60,6 +60,13 @@ class StaffProfile(models.Model):
     def __str__(self):
         return self.printed_name
 
+    def _printed_name_clash(self) -> str:
+        """The name of another account (any, deactivated included; now or in the sealed trail) that reads as this one."""
+        from .account_records import printed_names_of_others
+        from .unicode_data import names_clash
+
+        return next((name for name in printed_names_of_others(self.user_id) if names_clash(name, self.printed_name)), "")
+
     def clean(self):
         """A printed name and credentials are one line of plain text that prints as stored (no line break, no
         invisible or direction character, no emoji): a signature must never print as another name."""
@@ -73,15 +80,9 @@ class StaffProfile(models.Model):
             if problems:
                 errors[name] = _("Only letters, numbers, punctuation and spaces, on one line: remove %(chars)s.") % {
                     "chars": ", ".join(problems)}
-        if not errors and self.printed_name:
-            from .unicode_data import name_skeleton
-
-            # A signature names one person: no two active accounts print the same (or a lookalike) name.
-            skeleton = name_skeleton(self.printed_name)
-            others = StaffProfile.objects.filter(user__is_active=True).exclude(user_id=self.user_id).values_list("printed_name", flat=True)
-            if any(name_skeleton(other) == skeleton for other in others if other):
-                errors["printed_name"] = _("Another account already prints this name (or one that looks the same) on its "
-                                           "signatures: a signature must name one person.")
+        if not errors and self.printed_name and (clash := self._printed_name_clash()):
+            errors["printed_name"] = _("Another account prints this name, printed it before, or prints one that reads the "
+                                       "same (%(name)s) on its signatures: a signature must name one person.") % {"name": clash}
         if errors:
             raise ValidationError(errors)
 

@@ -8,11 +8,10 @@ password cannot add an app of their own to sign with.
 """
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
 from django.db import transaction
 
+from .account_records import device_fingerprint
 from .audit import audit_append
 
 DEVICE_NAME = "authenticator app"
@@ -23,7 +22,7 @@ def confirmed_device(user):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     if "_totp_device" not in user.__dict__:
-        user._totp_device = TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).first()
+        user._totp_device = TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).order_by("pk").first()
     return user._totp_device
 
 
@@ -63,7 +62,7 @@ def confirm_enrolment(user, token: str) -> bool:
     user.__dict__.pop("_totp_device", None)
     # The key's SHA-256 (never the key): an app's key swapped behind the application's back shows (account_records).
     audit_append(actor=user, action="account.second_factor.set", obj=user,
-                 data={"user": user.get_username(), "key_sha256": hashlib.sha256(device.key.encode()).hexdigest()})
+                 data={"user": user.get_username(), "key_sha256": device_fingerprint(device)})
     return True
 
 

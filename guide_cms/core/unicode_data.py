@@ -99,8 +99,37 @@ def joins_letters(text: str, index: int) -> bool:
     return needs_joiners(text[index - 1]) and needs_joiners(text[index + 1])
 
 
-def name_skeleton(text: str) -> str:
-    """A name as it reads (UTS #39 confusable skeleton, case and spacing folded): two names with one skeleton print
-    alike ("Dr Elena Ruiz" and "Dr Еlena Ruiz" with a Cyrillic Е)."""
-    folded = " ".join(text.casefold().split())
-    return _spoof_checker().getSkeleton(0, folded)
+# Titles a printed name may start with, which do not tell two people apart.
+HONORIFICS = frozenset({"dr", "dra", "doctor", "prof", "professor", "mr", "mrs", "ms", "mx", "sr", "sra", "srta"})
+
+
+def name_tokens(text: str) -> list[str]:
+    """A printed name's words as they read: accents dropped, case folded, leading titles left out, each word's
+    UTS #39 confusable skeleton ("Dr Elena Ruíz" and "Dr Еlena Ruiz" give ["elena", "ruiz"])."""
+    import re
+    import unicodedata
+
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+    words = [_spoof_checker().getSkeleton(0, word) for word in re.findall(r"[^\W_]+", plain)]
+    while words and words[0] in HONORIFICS:
+        words = words[1:]
+    return words
+
+
+def names_clash(first: str, second: str) -> bool:
+    """Whether two printed names would read as one person's: the letters of one are those of the other's first
+    words (punctuation, spaces, accents, titles and trailing credentials aside): "Elena Ruiz" and "Dr Elena R uiz, MD"
+    clash; "Ana Li" and "Ana Lima" do not."""
+    a, b = name_tokens(first), name_tokens(second)
+    if not a or not b:
+        return False
+    joined_a, joined_b = "".join(a), "".join(b)
+    shorter, longer = (joined_a, b) if len(joined_a) <= len(joined_b) else (joined_b, a)
+    prefix = ""
+    for word in longer:
+        prefix += word
+        if prefix == shorter:
+            return True
+        if len(prefix) >= len(shorter):
+            return False
+    return False

@@ -27,8 +27,9 @@ from .services import lock_guide
 from .text_fields import FIELD_KINDS, GUIDE_TEXT_FIELDS, SECTION_TEXT_FIELDS, field_label, split_column
 from .text_rules import normalise
 
-# The settings a guide page edits: those its audit trail seals, but the slug awaiting approval (set by a slug change).
-GUIDE_SETTINGS = tuple(name for name in SEALED_SETTINGS if name != "slug_requested")
+# The settings a guide page edits: those its audit trail seals, but the slug awaiting approval (set by a slug change)
+# and the source language (fixed at creation).
+GUIDE_SETTINGS = tuple(name for name in SEALED_SETTINGS if name not in ("slug_requested", "source_language"))
 SECTION_STRUCTURE = ("position",)
 
 __all__ = [

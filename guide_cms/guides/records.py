@@ -12,7 +12,8 @@ from guide_cms.core.models import AuditEvent
 
 from .models import Guide
 
-SEALED_SETTINGS = ("slug", "safety_critical", "review_interval_months", "slug_requested")
+# source_language: which version's settings are the rule in force, and which language is the source (review).
+SEALED_SETTINGS = ("slug", "safety_critical", "review_interval_months", "slug_requested", "source_language")
 
 
 def guide_settings_records(guide_ids=None, history: SealedHistory | None = None) -> tuple[dict[int, dict], list[str]]:
@@ -29,6 +30,8 @@ def guide_settings_records(guide_ids=None, history: SealedHistory | None = None)
             continue
         record = records.setdefault(int(event.object_id), {})
         data = event.data or {}
+        if event.action == "guide.create":
+            record["slug_requested"] = ""  # a guide is created with no slug awaiting approval
         for name in SEALED_SETTINGS:
             if name not in data:
                 continue

@@ -237,7 +237,8 @@ def guide_create(*, user, slug: str, title: str, summary: str = "", safety_criti
     guide.save()
     audit_append(
         actor=user, action="guide.create", obj=guide, scope=draft_scope(guide, source.code),
-        data={"slug": slug, "title": title, "summary": summary, "safety_critical": safety_critical, "review_interval_months": review_interval_months},
+        data={"slug": slug, "title": title, "summary": summary, "safety_critical": safety_critical, "review_interval_months": review_interval_months,
+              "source_language": guide.source_language},
     )
     return guide
 

@@ -237,7 +237,10 @@ def test_each_role_is_offered_the_pages_it_works_on_only(client, role, queue, da
     assert ("Translation dashboard" in page) == dashboard
 
 
-@pytest.mark.parametrize("name", ["Dr Elena Ruiz", "dr  elena ruiz", "Dr \u0415lena Ruiz"])  # the same, spaced, a Cyrillic Е
+@pytest.mark.parametrize("name", [
+    "Dr Elena Ruiz", "dr  elena ruiz", "Dr \u0415lena Ruiz", "Dr. Elena Ruiz", "Elena Ruiz", "Dr Elena Ruíz",
+    "Dr Elena Ruiz, MD", "Dr Elena-Ruiz", "Dr Elena R uiz", "Dr Elena Ruiz (PharmD)",
+])  # the same, spaced, a Cyrillic Е, a title, an accent, credentials in the name, split words (found by attackers)
 def test_no_two_accounts_print_the_same_or_a_lookalike_name_on_signatures(name):
     """Found by an attacker: an administrator made a second account printing a real reviewer's name and credentials."""
     from django.core.exceptions import ValidationError
@@ -247,5 +250,24 @@ def test_no_two_accounts_print_the_same_or_a_lookalike_name_on_signatures(name):
     admin = make_user(None, username="root", is_superuser=True)
     staff_profile_update(actor=admin, user=make_user(Role.REVIEWER, ("en",), username="ruiz"), printed_name="Dr Elena Ruiz", credentials="MD")
     copy = make_user(Role.REVIEWER, ("en",), username="eruiz")
-    with pytest.raises(ValidationError, match="Another account already prints this name"):
+    with pytest.raises(ValidationError, match="Another account prints this name"):
         staff_profile_update(actor=admin, user=copy, printed_name=name, credentials="MD, PharmD")
+
+
+def test_a_name_stays_its_persons_when_they_are_deactivated_or_renamed():
+    """Found by an attacker: the real reviewer deactivated, a copy created, the reviewer reactivated; or a reviewer
+    renamed and their old name taken by a new account."""
+    from django.core.exceptions import ValidationError
+
+    from guide_cms.core.services import account_update, staff_profile_update
+
+    admin = make_user(None, username="root", is_superuser=True)
+    ruiz = make_user(Role.REVIEWER, ("en",), username="ruiz")
+    staff_profile_update(actor=admin, user=ruiz, printed_name="Dr Elena Ruiz", credentials="MD")
+    account_update(actor=admin, user=ruiz, values={"is_active": False})
+    with pytest.raises(ValidationError, match="Another account prints this name"):
+        staff_profile_update(actor=admin, user=make_user(Role.REVIEWER, ("en",), username="copy"), printed_name="Dr Elena Ruiz", credentials="MD")
+    staff_profile_update(actor=admin, user=ruiz, printed_name="Dr Elena Ruiz Gómez", credentials="MD")
+    with pytest.raises(ValidationError, match="printed it before"):
+        staff_profile_update(actor=admin, user=make_user(Role.REVIEWER, ("en",), username="copy2"), printed_name="Dr Elena Ruiz", credentials="MD")
+    staff_profile_update(actor=admin, user=make_user(Role.REVIEWER, ("en",), username="lima"), printed_name="Dr Ana Lima", credentials="MD")
