@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 import pytest
 from django.utils import translation
@@ -88,7 +89,8 @@ _DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_
 def pytest_collection_modifyitems(config, items):
     """With GUIDE_CMS_DATABASE_TESTS_ONLY=1 (make test's second, PostgreSQL run), keep only the tests
     that use a database: the others (pure functions: the quantity reader, the renderer) ran on SQLite's run
-    and would give nothing new on PostgreSQL."""
+    and would give nothing new on PostgreSQL. Tests of SLOW_MODULES are marked slow."""
+    _mark_slow(config, items)
     if os.environ.get("GUIDE_CMS_DATABASE_TESTS_ONLY") != "1":
         return
     keep, skip = [], []
@@ -98,3 +100,22 @@ def pytest_collection_modifyitems(config, items):
     if skip:
         config.hook.pytest_deselected(items=skip)
         items[:] = keep
+
+
+# Modules whose tests start processes (manage.py, render workers, Redis and Celery, GNU gettext), browsers
+# (Chromium) or servers: marked slow, so that `pytest -m "not slow"` is a quick developer loop. make test runs all.
+SLOW_MODULES = {
+    "tests/test_sqlite_concurrency.py", "tests/test_project.py", "tests/test_backups.py", "tests/test_interface_strings.py",
+    "tests/publishing/test_export_killed.py", "tests/publishing/test_site_in_browser.py",
+    "tests/publishing/test_site_accessibility.py", "tests/publishing/test_task_queue.py",
+    "tests/publishing/test_content_security_policy.py", "tests/publishing/test_site_search_in_browser.py",
+    "tests/publishing/test_site_from_disk.py", "tests/localization/exchange/test_po_gettext_tools.py",
+    "tests/demo/test_run_benchmark.py", "tests/e2e/test_two_tabs_in_browser.py", "tests/e2e/test_story_in_browser.py",
+}
+
+
+def _mark_slow(config, items) -> None:
+    root = Path(config.rootpath)
+    for item in items:
+        if Path(item.path).relative_to(root).as_posix() in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)

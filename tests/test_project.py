@@ -2,6 +2,7 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 from io import StringIO
 
 import pytest
@@ -177,3 +178,9 @@ def test_the_demo_prints_the_demo_servers_address_for_patients_never_a_placehold
     result = run_manage("shell", "-c", "from django.conf import settings; print(settings.GUIDE_CMS_SITE_URL)", env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "http://127.0.0.1:8001/site/"
+
+
+def test_every_slow_module_exists_so_the_quick_loop_leaves_out_what_it_says():
+    from tests.conftest import SLOW_MODULES
+
+    assert [path for path in sorted(SLOW_MODULES) if not (Path(settings.BASE_DIR) / path).is_file()] == []
