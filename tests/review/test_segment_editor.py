@@ -70,6 +70,9 @@ def test_the_reviewer_sees_which_sentences_came_from_memory(changed, client):
     html = client.get(f"/admin/review/versions/{Version.objects.get(pk=version.pk).pk}/").content.decode()
     assert "Text from the translation memory" in html
     assert "Tome 5 mg por la noche." in html and "baclofen v1, signed by" in html
+    # What changed comes first; the memory's rows follow, folded (found on the tour: 4,500 px down a long page).
+    assert html.index("Changes since approved version") < html.index("Text from the translation memory")
+    assert '<details class="gc-memory">' in html
 
 
 def test_the_editor_refuses_a_direction_override_naming_the_sentence(changed, client):
