@@ -169,6 +169,25 @@ class AddressConfirmForm(forms.Form):
     password = forms.CharField(label=_lazy("Your password"), widget=forms.PasswordInput, strip=False)
 
 
+def _owners_password(request, form) -> bool:
+    """Whether the form's password is the user's own (checked through the login throttle, and set by its owner:
+    core.credentials); if not, the form says why."""
+    user = request.user
+    try:
+        right = logins.verify_password(request=request, user=user, password=form.cleaned_data["password"])
+    except logins.LoginLocked as exc:
+        form.add_error("password", str(exc))
+        return False
+    if not right:
+        form.add_error("password", _("Your password was entered incorrectly."))
+        return False
+    if not services.password_is_owners(user):
+        form.add_error(None, _("Your password was set by someone else: set your own with "
+                               "'Forgotten your password?' on the login page first."))
+        return False
+    return True
+
+
 def address_confirm(request):
     """The owner confirms their address on record after someone else changed it (core.credentials)."""
     user = request.user
@@ -176,21 +195,10 @@ def address_confirm(request):
     form = AddressConfirmForm(request.POST or None)
     status = 200
     if request.method == "POST" and hold is not None:
-        if form.is_valid():
-            try:
-                right = logins.verify_password(request=request, user=user, password=form.cleaned_data["password"])
-            except logins.LoginLocked as exc:
-                form.add_error("password", str(exc))
-            else:
-                if not right:
-                    form.add_error("password", _("Your password was entered incorrectly."))
-                elif not services.password_is_owners(user):
-                    form.add_error(None, _("Your password was set by someone else: set your own with "
-                                           "'Forgotten your password?' on the login page first."))
-                else:
-                    services.account_confirm_address(user=user)
-                    django_messages.success(request, _("Your address on record is confirmed: %(email)s.") % {"email": user.email})
-                    return HttpResponseRedirect(reverse("admin:index"))
+        if form.is_valid() and _owners_password(request, form):
+            services.account_confirm_address(user=user)
+            django_messages.success(request, _("Your address on record is confirmed: %(email)s.") % {"email": user.email})
+            return HttpResponseRedirect(reverse("admin:index"))
         status = 400
     context = _admin_context(request, title=_("Your address on record"), hold=hold, form=form, email=user.email)
     return render(request, "core/address_confirm.html", context, status=status)
@@ -209,22 +217,11 @@ def second_factor_setup(request):
     form = SecondFactorForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                right = logins.verify_password(request=request, user=user, password=form.cleaned_data["password"])
-            except logins.LoginLocked as exc:
-                form.add_error("password", str(exc))
-            else:
-                if not right:
-                    form.add_error("password", _("Your password was entered incorrectly."))
-                elif not services.password_is_owners(user):
-                    form.add_error(None, _("Your password was set by someone else: set your own with "
-                                           "'Forgotten your password?' on the login page first."))
-                elif not second_factor.confirm_enrolment(user, form.cleaned_data["code"]):
-                    form.add_error("code", _("That is not the code your app shows now: type the six digits it shows, before they change."))
-                else:
-                    django_messages.success(request, _("Your authenticator app is set up: signing now asks for its code."))
-                    return HttpResponseRedirect(reverse("admin:index"))
+        if form.is_valid() and _owners_password(request, form):
+            if second_factor.confirm_enrolment(user, form.cleaned_data["code"]):
+                django_messages.success(request, _("Your authenticator app is set up: signing now asks for its code."))
+                return HttpResponseRedirect(reverse("admin:index"))
+            form.add_error("code", _("That is not the code your app shows now: type the six digits it shows, before they change."))
         status = 400
     pending = second_factor.enrolment(user)
     context = _admin_context(request, title=_("Second factor for signing"), device=device, form=form,

@@ -40,20 +40,25 @@ def _plain(unit: TextUnit | None) -> str:
     return strip_marks(plain_text(unit.text) if unit.field == "body" else unit.text)
 
 
+def _changed_units(before: dict, after: dict):
+    """(unit, its text unit before or None, after or None) for each unit whose text differs between two snapshots,
+    sections matched by key: the new ones in order, then those removed."""
+    old = {unit.id: unit for unit in snapshot_units(before)}
+    new = {unit.id: unit for unit in snapshot_units(after)}
+    for unit_id in [*new, *(i for i in old if i not in new)]:
+        a, b = old.get(unit_id), new.get(unit_id)
+        if a is None or b is None or a.text != b.text:
+            yield b or a, a, b
+
+
 def quantity_changes(before: dict, after: dict, language: str) -> list[QuantityChange]:
     """Quantities that differ between two snapshots of the same language, unit by unit
     (sections matched by key; a removed or added unit counts with all its quantities).
 
     before, after: snapshot-shaped dicts ({"title", "summary", "sections": [{"key", "title", "body"}]}).
     """
-    old = {unit.id: unit for unit in snapshot_units(before)}
-    new = {unit.id: unit for unit in snapshot_units(after)}
     changes = []
-    for unit_id in [*new, *(i for i in old if i not in new)]:
-        a, b = old.get(unit_id), new.get(unit_id)
-        if a is not None and b is not None and a.text == b.text:
-            continue
-        unit = b or a
+    for unit, a, b in _changed_units(before, after):
         for difference in compare_quantities(read_quantities(_plain(a), language), read_quantities(_plain(b), language)):
             if difference.kind in _ALTERING:
                 changes.append(QuantityChange(
@@ -87,15 +92,9 @@ def fact_changes(before: dict, after: dict, language: str) -> list[FactChange]:
 
     before, after: snapshot-shaped dicts ({"title", "summary", "sections": [{"key", "title", "body"}]}).
     """
-    old = {unit.id: unit for unit in snapshot_units(before)}
-    new = {unit.id: unit for unit in snapshot_units(after)}
     ctx = CheckContext(language, language)
     changes = []
-    for unit_id in [*new, *(i for i in old if i not in new)]:
-        a, b = old.get(unit_id), new.get(unit_id)
-        if a is not None and b is not None and a.text == b.text:
-            continue
-        unit = b or a
+    for unit, a, b in _changed_units(before, after):
         a = a or TextUnit(unit.id, unit.section, unit.field, "")
         b = b or TextUnit(unit.id, unit.section, unit.field, "")
         for _where, text_before, text_after in aligned_sentences(a, b, ctx):

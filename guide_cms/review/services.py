@@ -227,6 +227,15 @@ def version_submit(*, guide: Guide, language: str, user, change_class: str = "")
     return version
 
 
+def _change_in_words(change) -> str:
+    """A quantity or fact change (.before, .after: the words as written, "" when added or removed), for a message."""
+    if change.before and change.after:
+        return _("“%(before)s” becomes “%(after)s”") % {"before": change.before, "after": change.after}
+    if change.before:
+        return _("“%(before)s” is removed") % {"before": change.before}
+    return _("“%(after)s” is added") % {"after": change.after}
+
+
 def _not_editorial(guide: Guide, language: str, snapshot: dict) -> list[tuple[str, str]]:
     """An editorial change leaves translations current and live: refused if it alters a quantity
     (dose, time, frequency) or another clinical fact (a prohibition, a threshold, an opposite word,
@@ -236,23 +245,13 @@ def _not_editorial(guide: Guide, language: str, snapshot: dict) -> list[tuple[st
         return []
     problems = []
     for change in quantity_changes(approved.snapshot, snapshot, language):
-        if change.before and change.after:
-            what = _("“%(before)s” becomes “%(after)s”") % {"before": change.before, "after": change.after}
-        elif change.before:
-            what = _("“%(before)s” is removed") % {"before": change.before}
-        else:
-            what = _("“%(after)s” is added") % {"after": change.after}
+        what = _change_in_words(change)
         problems.append((change.section, _(
             "This change is not editorial: %(what)s. A changed dose, time or frequency must reach the translations: "
             "classify the change as clinical (or safety)."
         ) % {"what": what}))
     for change in fact_changes(approved.snapshot, snapshot, language):
-        if change.before and change.after:
-            what = _("“%(before)s” becomes “%(after)s”") % {"before": change.before, "after": change.after}
-        elif change.before:
-            what = _("“%(before)s” is removed") % {"before": change.before}
-        else:
-            what = _("“%(after)s” is added") % {"after": change.after}
+        what = _change_in_words(change)
         problems.append((change.section, _(
             "This change is not editorial: it changes what the patient is told to do (%(what)s). It must reach the "
             "translations: classify the change as clinical (or safety)."

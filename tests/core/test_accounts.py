@@ -271,3 +271,11 @@ def test_a_name_stays_its_persons_when_they_are_deactivated_or_renamed():
     with pytest.raises(ValidationError, match="printed it before"):
         staff_profile_update(actor=admin, user=make_user(Role.REVIEWER, ("en",), username="copy2"), printed_name="Dr Elena Ruiz", credentials="MD")
     staff_profile_update(actor=admin, user=make_user(Role.REVIEWER, ("en",), username="lima"), printed_name="Dr Ana Lima", credentials="MD")
+
+
+def test_a_link_is_not_sent_to_an_account_without_an_address_and_the_page_says_why(admin_client, mailoutbox):
+    user = make_user(Role.REVIEWER, ("en",), username="no_mail", email="")
+    url = reverse("admin:auth_user_password_change", args=[user.pk])
+    response = admin_client.post(url, {"send-link": "1"}, follow=True)
+    assert "o_mail has no e-mail address on record" in response.content.decode()  # the admin capitalises messages
+    assert mailoutbox == [] and not events("account.password.link")

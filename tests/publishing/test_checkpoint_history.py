@@ -7,21 +7,13 @@ import pytest
 
 from guide_cms.core.audit import GENESIS, unkeyed_event_hash
 from guide_cms.core.models import AuditChainHead, AuditEvent
-from guide_cms.guides.models import Guide, Version
+from guide_cms.guides.models import Guide
 from guide_cms.publishing import checkpoints
 from guide_cms.publishing.entries import ExportRefused
 from guide_cms.publishing.services import export_channels
 from tests.tamper import sql, verify_integrity
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def published(approved_workflow, export_dir):
-    wf = approved_workflow
-    wf.publish(Version.objects.get(language="en"), channels=("site", "handouts"))
-    wf.publish(wf.approve("es"), channels=("site", "handouts"))
-    return wf
 
 
 def rewrite_whole_chain_unkeyed():
@@ -130,3 +122,12 @@ def test_a_restart_is_refused_when_nothing_is_missing_and_recorded_when_somethin
     assert event.data["recorded"]["sequence"] == 2 and set(event.data["published"]) == {"site", "handouts"}
     export_channels()
     assert verify_integrity()[0] == 0
+
+
+def test_a_restart_without_a_reason_is_refused_and_records_nothing(published, export_dir):
+    from django.core.management import CommandError, call_command
+
+    shutil.rmtree(export_dir / "checkpoints")
+    with pytest.raises(CommandError, match="--restart needs a reason"):
+        call_command("checkpoint", restart="   ")
+    assert not AuditEvent.objects.filter(action="checkpoint.restart").exists()

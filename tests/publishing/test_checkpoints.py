@@ -9,20 +9,11 @@ from django.core.management import CommandError, call_command
 
 from guide_cms.core.audit import GENESIS, event_hash
 from guide_cms.core.models import AuditChainHead, AuditEvent
-from guide_cms.guides.models import Version
 from guide_cms.publishing import checkpoints, verify_manifest
 from guide_cms.publishing.services import export_channels
 from tests.tamper import sql, verify_integrity
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def published(approved_workflow):
-    wf = approved_workflow
-    wf.publish(Version.objects.get(language="en"), channels=("site", "handouts"))
-    wf.publish(wf.approve("es"), channels=("site", "handouts"))
-    return wf
 
 
 def checkpoint_files(export_dir):
