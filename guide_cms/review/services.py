@@ -8,10 +8,12 @@ one transaction.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from guide_cms.core.account_records import identity_problems, role_problems
 from guide_cms.core.audit import COMMAND_LINE_MARK, actor_label, audit_append
@@ -26,7 +28,7 @@ from guide_cms.guides.text_limits import guide_size_problem, snapshot_length
 from guide_cms.localization.checking import current_source_version, findings_as_data, snapshot_findings
 from guide_cms.localization.qa import ERROR, Finding
 from guide_cms.localization.services import memory_add_version, submission_segments
-from guide_cms.localization.source_changes import fact_changes, quantity_changes
+from guide_cms.localization.source_changes import fact_changes, quantity_changes, structure_changes
 from guide_cms.localization.staleness import outdating_versions
 from guide_cms.guides.models import ChangeClass, Guide, Version, VersionStatus
 from guide_cms.guides.records import guide_record_problems
@@ -256,6 +258,18 @@ def _not_editorial(guide: Guide, language: str, snapshot: dict) -> list[tuple[st
             "This change is not editorial: it changes what the patient is told to do (%(what)s). It must reach the "
             "translations: classify the change as clinical (or safety)."
         ) % {"what": what}))
+    kinds = {"warning": pgettext("callout", "warning"), "tip": pgettext("callout", "tip")}
+    for change in structure_changes(approved.snapshot, snapshot):
+        if change.what == "callouts":
+            change = replace(change, before=", ".join(kinds.get(k, k) for k in change.before.split(", ") if k),
+                             after=", ".join(kinds.get(k, k) for k in change.after.split(", ") if k))
+        if change.what == "steps":
+            message = _("This change is not editorial: the numbered steps come in another order (%(before)s, now "
+                        "%(after)s), and a patient follows them in order. Classify the change as clinical (or safety).")
+        else:
+            message = _("This change is not editorial: the warnings and tips change (%(before)s, now %(after)s), and a "
+                        "patient reads a warning as a warning. Classify the change as clinical (or safety).")
+        problems.append((change.section, message % {"before": change.before or "—", "after": change.after or "—"}))
     return problems
 
 

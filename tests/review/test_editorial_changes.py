@@ -94,6 +94,15 @@ def test_a_quantity_changed_in_the_summary_is_not_editorial(guide, editor, revie
         ("Take 5 mg. Move gently every hour.", "Take 5 mg. Move gently every day.", "“every hour” becomes “every day”"),
         ("Take 5 mg. Stop taking it if you get a rash.", "Take 5 mg. Keep taking it if you get a rash.", "“Stop” becomes “Keep taking”"),
         ("Take 5 mg. Apply a warm compress.", "Take 5 mg. Apply a cold compress.", "“warm” becomes “cold”"),
+        # A drug replaced by another, in or out of the glossary, brand or generic name.
+        ("Take 5 mg of Baclofen.", "Take 5 mg of Tizanidine.", "“Baclofen” becomes “Tizanidine”"),
+        ("Take 5 mg. Do not take it with ibuprofen.", "Take 5 mg. Do not take it with paracetamol.",
+         "“ibuprofen” becomes “paracetamol”"),
+        ("Take 5 mg. You may take Tylenol for pain.", "Take 5 mg. You may take Advil for pain.", "“Tylenol” becomes “Advil”"),
+        # "not" added.
+        ("Take 5 mg. You can drive.", "Take 5 mg. You cannot drive.", "“cannot” is added"),
+        # The opposite words of one sentence traded places.
+        ("Take 5 mg before meals, not after.", "Take 5 mg after meals, not before.", "“before” becomes “after”"),
     ],
 )
 def test_an_editorial_change_that_alters_a_clinical_fact_is_refused_naming_it(guide, editor, reviewer, before, after, named):
@@ -114,6 +123,11 @@ def test_an_editorial_change_that_alters_a_clinical_fact_is_refused_naming_it(gu
         ("Take 5 mg. Do not drink alcohol.", "Take 5 mg. Never drink alcohol."),
         ("Take 5 mg. Take no more than 4 g a day.", "Take 5 mg. Do not take more than 4 g a day."),
         ("Take 5 mg before meals.", "Swallow 5 mg before you eat."),
+        # The same drug by another of its names, or in another case.
+        ("Take 5 mg of paracetamol.", "Take 5 mg of acetaminophen."),
+        ("Take 5 mg of baclofen.", "Take 5 mg of Baclofen."),
+        # A step reworded in place.
+        ("1. Wash your hands.\n2. Take 5 mg.", "1. Wash your hands well.\n2. Take 5 mg."),
     ],
 )
 def test_rewording_that_keeps_every_fact_stays_editorial(guide, editor, reviewer, before, after):
@@ -124,3 +138,36 @@ def test_rewording_that_keeps_every_fact_stays_editorial(guide, editor, reviewer
     version = version_submit(guide=guide, language="en", user=editor, change_class=ChangeClass.EDITORIAL)
 
     assert version.change_class == ChangeClass.EDITORIAL
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "named"),
+    [
+        # Numbered steps reversed: each step says what it said, in another order.
+        ("1. Stop taking 5 mg.\n2. Call your doctor.\n3. Rest.", "1. Call your doctor.\n2. Stop taking 5 mg.\n3. Rest.",
+         "the numbered steps come in another order"),
+        ("1. Wash your hands.\n2. Open the pack.\n3. Apply 5 mg of the cream.",
+         "1. Apply 5 mg of the cream.\n2. Open the pack.\n3. Wash your hands.", "the numbered steps come in another order"),
+        # A warning turned into a tip, or dropped.
+        ("Take 5 mg.\n\n> [!WARNING]\n> Do not drive.", "Take 5 mg.\n\n> [!TIP]\n> Do not drive.", "(warning, now tip)"),
+        ("Take 5 mg.\n\n> [!WARNING]\n> Do not drive.", "Take 5 mg.\n\nDo not drive.", "(warning, now —)"),
+    ],
+)
+def test_an_editorial_change_to_the_order_of_steps_or_the_kind_of_a_warning_is_refused(
+        guide, editor, reviewer, before, after, named):
+    edit(guide, editor, before)
+    approved_source(guide, editor, reviewer)
+    edit(guide, editor, after)
+
+    with pytest.raises(SubmissionRefused) as refused:
+        version_submit(guide=guide, language="en", user=editor, change_class=ChangeClass.EDITORIAL)
+
+    assert any(section == "dosing" and named in message for section, message in refused.value.problems), refused.value.problems
+
+
+def test_bullets_in_another_order_stay_editorial(guide, editor, reviewer):
+    edit(guide, editor, "Take 5 mg.\n\n- Rest.\n- Drink water.")
+    approved_source(guide, editor, reviewer)
+    edit(guide, editor, "Take 5 mg.\n\n- Drink water.\n- Rest.")
+
+    assert version_submit(guide=guide, language="en", user=editor, change_class=ChangeClass.EDITORIAL).change_class == "editorial"

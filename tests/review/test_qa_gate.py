@@ -22,7 +22,7 @@ def test_a_changed_dose_blocks_the_translation_naming_section_and_code(wf):
 def test_a_dropped_glossary_term_blocks_the_translation(wf):
     GlossaryTerm.objects.create(language="es", term="Baclofen", do_not_translate=True)
     Section.objects.filter(key="dosing").update(body_en="Take 5 mg of Baclofen.")
-    wf.approve("en", "editorial")
+    wf.approve("en", "clinical")  # naming the drug changes what the patient is told: never editorial
     Section.objects.filter(key="dosing").update(body_es="Tome 5 mg de baclofeno.")
     with pytest.raises(SubmissionRefused, match=r"\[glossary\]"):
         version_submit(guide=wf.guide, language="es", user=wf.translator_es)

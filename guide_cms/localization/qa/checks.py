@@ -365,6 +365,15 @@ def _compared_parts(source: TextUnit, target: TextUnit) -> list[tuple[str, str, 
     return parts
 
 
+def numbered_steps(body: str) -> list[str]:
+    """The text of each item of the numbered lists of a Markdown body, in order ("1. Wash your hands" gives
+    "Wash your hands"); bulleted items are not steps."""
+    return [match.group(1).strip() for match in _NUMBERED_STEP.finditer(body)]
+
+
+_NUMBERED_STEP = re.compile(r"^ {0,3}\d{1,9}[.)][ \t]+(.+)$", re.MULTILINE)
+
+
 def _callouts(blocks) -> list[tuple[str, object, str]]:
     """(kind, first block, text of all its paragraphs) of each callout of a body, in order."""
     grouped: dict[int, list] = {}
@@ -627,6 +636,9 @@ def _describe_fact(difference: FactDifference, source_text: str, target_text: st
         "fewer": gettext("the source has more negations or prohibitions (%(source_words)s) than the translation "
                          "(%(target_words)s): check that none was left out (translation: “%(target)s”)"),
     }
+    if difference.kind == "drug" and difference.change == "changed":
+        return gettext("the source names %(source_words)s and the translation %(target_words)s: another drug "
+                       "(source: “%(source)s”; translation: “%(target)s”)") % values
     return messages[difference.change] % values
 
 
@@ -718,6 +730,8 @@ def fact_label(kind: str, value: str) -> str:
         return pgettext("clinical fact", "prohibition or negation")
     if kind == "frequency":
         return _fact_kind_label(kind)
+    if kind == "drug":
+        return pgettext("clinical fact", "drug: %(name)s") % {"name": value}
     return concepts[value]() if value in concepts else value
 
 
@@ -745,7 +759,8 @@ def fact_rows(source: TextUnit, target: TextUnit, ctx: CheckContext) -> list[dic
 
 def _fact_kind_label(kind: str) -> str:
     labels = {"negation": pgettext("clinical fact", "negation"), "frequency": pgettext("clinical fact", "frequency"),
-              "comparator": pgettext("clinical fact", "threshold"), "polarity": pgettext("clinical fact", "opposite words")}
+              "comparator": pgettext("clinical fact", "threshold"), "polarity": pgettext("clinical fact", "opposite words"),
+              "drug": pgettext("clinical fact", "drug name")}
     return labels.get(kind, kind)
 
 

@@ -16,13 +16,18 @@ through guide_cms.localization.qa.lexicon):
 - ``polarity``: concepts of opposite pairs (warm/cool, before/after,
   lowest/highest, start/stop, continue/stop, increase/decrease,
   morning/evening, acute/chronic, with food/empty stomach);
-- ``frequency``: periods in words ("every hour", "daily", "cada día", "每天").
+- ``frequency``: periods in words ("every hour", "daily", "cada día", "每天");
+- ``drug``: drug and product names written in Latin letters, as their canonical drug
+  ("paracetamol", "Tylenol": acetaminophen; qa.drugs), in every language alike.
 
 Comparison, sentence by sentence (the caller aligns them): a negation on one
 side only, a concept whose opposite replaced it, a threshold turned the other
-way, a period replaced by another are *blocking*; a threshold of the source
-not found in the translation, or fewer negations, are warnings for the
-reviewer. An opposite word left out is not reported: "acute relief" is
+way, a period replaced by another, a drug replaced by another are *blocking*;
+so is a pair of opposites that both sides name with the negation on the other
+one ("before meals, not after" against "after meals, not before"). A threshold
+or an opposite word of the source not found in the translation, fewer
+negations, or a drug named in Latin letters in the source and not in a
+Latin-script translation are warnings for the reviewer: "acute relief" is
 rightly "alivio inmediato". A negation with a comparator or with stop/continue is read both
 as written and as its opposite ("do not take more than" is "no more than";
 "do not stop" is "continue"), and the reading that differs least is kept.
@@ -39,6 +44,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+from .drugs import latin_script, read_drugs
 from .lexicon import DURATIONS, _alternation, _lookup, _normal, fold_with_offsets, lexicon, spaced_letter
 
 __all__ = [
@@ -51,11 +57,12 @@ __all__ = [
     "missing_fact_kinds",
     "negations_joined",
     "read_facts",
+    "swapped_opposites",
 ]
 
 DATA_FILE = Path(__file__).with_name("clinical_facts.toml")
-NEGATION, COMPARATOR, POLARITY, FREQUENCY = "negation", "comparator", "polarity", "frequency"
-FACT_KINDS = (NEGATION, FREQUENCY, COMPARATOR, POLARITY)
+NEGATION, COMPARATOR, POLARITY, FREQUENCY, DRUG = "negation", "comparator", "polarity", "frequency", "drug"
+FACT_KINDS = (NEGATION, FREQUENCY, COMPARATOR, POLARITY)  # per language (clinical_facts.toml); drugs are not
 UP, DOWN = "up", "down"
 _PERIODS = (*DURATIONS, "every-other-day")
 # Punctuation that ends a clause: negation cues on either side of it are two.
@@ -66,8 +73,8 @@ _CLUSTER_CHARS = 4  # ... or this many characters (scripts without spaces)
 
 @dataclass(frozen=True)
 class Fact:
-    kind: str  # "negation" | "comparator" | "polarity" | "frequency"
-    value: str  # "negation"; "up" | "down"; a concept ("warm", "before"); a period ("duration-hour")
+    kind: str  # "negation" | "comparator" | "polarity" | "frequency" | "drug"
+    value: str  # "negation"; "up" | "down"; a concept ("warm", "before"); a period ("duration-hour"); a drug ("baclofen")
     text: str  # as written, for messages: "Do not", "por encima de", "每天"
     start: int = 0
     end: int = 0
@@ -80,6 +87,7 @@ class Facts:
     facts: tuple[Fact, ...]
     unchecked: tuple[str, ...] = ()
     reading: str = ""  # the text's reading form, which the facts' offsets are in
+    negation_follows: bool = False  # the language negates what comes before ("食後ではなく": not after meals)
 
     def counts(self) -> Counter:
         return Counter((f.kind, f.value) for f in self.facts)
@@ -110,6 +118,7 @@ class FactLexicon:
     language: str
     missing: tuple[str, ...]
     proclitics: tuple[str, ...] = ()
+    negation_follows: bool = False
     ignore: re.Pattern | None = None
     ignore_patterns: tuple[re.Pattern, ...] = ()  # "re:" entries: only their group named cue is set aside
     comparators: dict[str, str] | None = None
@@ -142,6 +151,11 @@ def _negatable() -> list[tuple[str, str]]:
     return [tuple(pair) for pair in _data().get("negatable", ())]
 
 
+@cache
+def _reported_if_left_out() -> frozenset[str]:
+    return frozenset(_data().get("reported_if_left_out", ()))
+
+
 def missing_fact_kinds(language: str) -> tuple[str, ...]:
     """The kinds of fact (of `FACT_KINDS`) clinical_facts.toml has no words for in `language`; () when complete."""
     entry = _data().get(language, {})
@@ -158,7 +172,8 @@ def fact_lexicon(language: str) -> FactLexicon:
     entry = _data().get(language, {})
     units = lexicon(language)
     proclitics = units.proclitics
-    lex = FactLexicon(language=language, missing=missing_fact_kinds(language), proclitics=proclitics)
+    lex = FactLexicon(language=language, missing=missing_fact_kinds(language), proclitics=proclitics,
+                      negation_follows=bool(entry.get("negation_follows")))
     ignore = entry.get("ignore", ())
     lex.ignore = _alternation({_normal(w) for w in ignore if not w.startswith("re:")}, proclitics)
     lex.ignore_patterns = tuple(re.compile(w[3:], re.IGNORECASE) for w in ignore if w.startswith("re:"))
@@ -215,7 +230,7 @@ def read_facts(text: str, language: str) -> Facts:
     def written(start: int, end: int) -> str:
         return original[offsets[start] : offsets[end - 1] + 1].strip() if end > start else ""
 
-    facts: list[Fact] = []
+    facts: list[Fact] = [Fact(DRUG, d.canonical, written(d.start, d.end), d.start, d.end) for d in read_drugs(reading)]
     if lex.ignore is not None:
         reading = _mask(reading, [m.span() for m in lex.ignore.finditer(reading)])
     for pattern in lex.ignore_patterns:
@@ -251,7 +266,7 @@ def read_facts(text: str, language: str) -> Facts:
     if lex.negation_pattern is not None:
         spans = _clustered(reading, [m.span() for m in lex.negation_pattern.finditer(reading)])
         facts += [Fact(NEGATION, NEGATION, written(start, end), start, end) for start, end in spans]
-    return Facts(tuple(sorted(facts, key=lambda f: (f.start, f.kind))), lex.missing, folded)
+    return Facts(tuple(sorted(facts, key=lambda f: (f.start, f.kind))), lex.missing, folded, lex.negation_follows)
 
 
 # --- comparing ----------------------------------------------------------------------
@@ -286,7 +301,7 @@ def negations_joined(facts: Facts) -> Facts:
         kept[kept.index(following)] = Fact(
             following.kind, turned[following.value], f"{negation.text} … {following.text}", negation.start, following.end
         )
-    return Facts(tuple(kept), facts.unchecked, facts.reading)
+    return Facts(tuple(kept), facts.unchecked, facts.reading, facts.negation_follows)
 
 
 def _opposites(kind: str) -> list[tuple[str, str]]:
@@ -321,11 +336,14 @@ def _compare(source: Facts, target: Facts) -> list[FactDifference]:
             if value in seen or value in reversed_values or t[(kind, value)]:
                 continue
             seen.add(value)
-            if kind == POLARITY or t[(kind, UP)] or t[(kind, DOWN)]:
-                # An opposite word left out is no finding: "acute relief" is "alivio inmediato"; a threshold said
-                # with another threshold word is the same way round ("above 38" is "38 or more").
+            if kind == COMPARATOR and (t[(kind, UP)] or t[(kind, DOWN)]):
+                # A threshold said with another threshold word is the same way round ("above 38" is "38 or more").
                 continue
+            if kind == POLARITY and value not in _reported_if_left_out():
+                continue  # "acute relief" is rightly "alivio inmediato"
             differences.append(FactDifference("absent", kind, tuple(source.of(kind, value)), ()))
+    differences += swapped_opposites(source, target, reversed_values)
+    differences += _drug_differences(source, target)
     if FREQUENCY in unchecked:
         return differences
     source_periods = Counter(f.value for f in source.of(FREQUENCY))
@@ -341,6 +359,57 @@ def _compare(source: Facts, target: Facts) -> list[FactDifference]:
             )
         )
     return differences
+
+
+def _negated(facts: Facts, concepts: set[str]) -> set[str]:
+    """Which of `concepts` a negation of the same clause turns down: "after" in "before meals, not after".
+
+    A negation turns the nearest such concept it precedes (or, in a language that negates what comes before,
+    follows) within a few words; failing that, the nearest on its other side."""
+    text, found = facts.reading, set()
+    named = [f for f in facts.facts if f.kind == POLARITY and f.value in concepts]
+    for negation in facts.of(NEGATION):
+        after = [f for f in named if f.start >= negation.end and _turns(text[negation.end : f.start])]
+        before = [f for f in named if f.end <= negation.start and _turns(text[f.end : negation.start])]
+        nearest_after = min(after, key=lambda f: f.start, default=None)
+        nearest_before = max(before, key=lambda f: f.end, default=None)
+        first, second = (nearest_before, nearest_after) if facts.negation_follows else (nearest_after, nearest_before)
+        if (chosen := first or second) is not None:
+            found.add(chosen.value)
+    return found
+
+
+def swapped_opposites(source: Facts, target: Facts, reversed_values: frozenset[str] | set[str] = frozenset()) -> list[FactDifference]:
+    """Pairs of opposites both sides name, with the negation on the other one: "before meals, not after"
+    against "after meals, not before" (the same words, counted alike, the opposite instruction).
+
+    Returns "reversed" differences (source: the concept the source says, target: the one the other side
+    says), one per pair, skipping pairs whose concepts are in `reversed_values`; never raises."""
+    negatable = {v for pair in _negatable() for v in pair}
+    s, t = source.counts(), target.counts()
+    differences = []
+    for a, b in pairs():
+        if {a, b} & (reversed_values | negatable) or not all(x[(POLARITY, v)] for x in (s, t) for v in (a, b)):
+            continue
+        in_source, in_target = _negated(source, {a, b}), _negated(target, {a, b})
+        if len(in_source) == len(in_target) == 1 and in_source != in_target:
+            (negated_source,), (negated_target,) = in_source, in_target
+            differences.append(FactDifference(
+                "reversed", POLARITY, tuple(source.of(POLARITY, negated_target)), tuple(target.of(POLARITY, negated_source))))
+    return differences
+
+
+def _drug_differences(source: Facts, target: Facts) -> list[FactDifference]:
+    """A drug of the source replaced by another (blocking), or not found in a translation written in Latin
+    letters (a warning: it may be named another way; the glossary checks do-not-translate names)."""
+    source_drugs, target_drugs = {f.value for f in source.of(DRUG)}, {f.value for f in target.of(DRUG)}
+    lost, gained = source_drugs - target_drugs, target_drugs - source_drugs
+    lost_facts = tuple(f for f in source.of(DRUG) if f.value in lost)
+    if lost and gained:
+        return [FactDifference("changed", DRUG, lost_facts, tuple(f for f in target.of(DRUG) if f.value in gained))]
+    if lost and latin_script(target.reading):
+        return [FactDifference("absent", DRUG, lost_facts, ())]
+    return []
 
 
 def _weight(differences: list[FactDifference]) -> tuple[int, int]:

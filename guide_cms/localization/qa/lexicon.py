@@ -130,9 +130,11 @@ class Lexicon:
     articles: tuple[str, ...] = ()  # words for "a", which say one of a unit no number measures ("an hour")
     dayparts: dict[str, str] = field(default_factory=dict)  # "por la noche" -> "evening"
     curated: bool = False  # clinical_units.toml lists the language's words of frequency
+    per_dose: tuple[str, ...] = ()  # "1回" in "1回1錠": a dose taken at one time, no count of its own
     number_pattern: re.Pattern | None = None
     unit_pattern: re.Pattern | None = None
     period_pattern: re.Pattern | None = None
+    per_dose_pattern: re.Pattern | None = None
     number_parts: frozenset[str] = frozenset()
 
     def compile(self) -> "Lexicon":
@@ -142,6 +144,7 @@ class Lexicon:
         self.daypart_pattern = _alternation(self.dayparts, self.proclitics)
         self.unit_pattern = _alternation(self.units, self.proclitics)
         self.period_pattern = _alternation(self.periods, self.proclitics)
+        self.per_dose_pattern = _alternation(set(self.per_dose), ())
         return self
 
     # Lookups of a matched word; None if case-insensitive matching found a form the folded table lacks.
@@ -454,6 +457,7 @@ def lexicon(language: str) -> Lexicon:
         after_noun=frozenset(Fraction(v) for v in morphology.get("after_noun", ())),
         articles=tuple(_normal(a) for a in morphology.get("articles", ())),
         curated=language in data.get("periods", {}),
+        per_dose=tuple(_normal(w) for w in data.get("per_dose", {}).get(language, ())),
     )
 
     for word, value in _spelled_numbers(language).items():

@@ -463,6 +463,26 @@ def _dose_follows(text: str, end: int, lex: Lexicon) -> bool:
     return word is not None and word.unit not in DURATIONS and word.implicit is None
 
 
+_LEADING_NUMBER = re.compile(r"[ \u00a0]?\d+(?:[.,]\d+)?")
+
+
+def _per_dose_phrases(text: str, lex: Lexicon) -> set[int]:
+    """Offsets of the phrases that say a dose is taken at one time, right before that dose: "1回" in
+    "1回1錠" (one tablet at a time) is no count of its own; in "1日1回" (once a day) it is one."""
+    if lex.per_dose_pattern is None:
+        return set()
+    spans: set[int] = set()
+    for match in lex.per_dose_pattern.finditer(text):
+        if match.start() and text[match.start() - 1].isdigit():
+            continue
+        number = _LEADING_NUMBER.match(text, match.end())
+        if number is None and lex.number_pattern is not None:
+            number = lex.number_pattern.match(text, match.end())
+        if number is not None and _dose_follows(text, number.end(), lex):
+            spans.update(range(match.start(), match.end()))
+    return spans
+
+
 def _counted(text: str, end: int, lex: Lexicon) -> bool:
     """A measure word and nothing more after the number: "两粒" is two (pills), what they are left unsaid."""
     rest = text[end : end + 4].lstrip()
@@ -605,6 +625,7 @@ def read_quantities(text: str, language: str) -> Reading:
     # A period written with a digit ("1日", per day, in "1日3回") is a period, not a quantity.
     in_periods = {i for m in (lex.period_pattern.finditer(reading) if lex.period_pattern else ())
                   if any(ch.isdigit() for ch in m.group()) for i in range(m.start(), m.end())}
+    in_periods |= _per_dose_phrases(reading, lex)
     tokens = [t for t in scan_numbers(reading, language) if not any(i in in_clocks or i in in_periods for i in range(t.start, t.end))]
     digits = [_Mention(t.start, t.end, t.value) for t in tokens]
     words = [w for w in _numbers_in_words(reading, lex, digits) if not any(i in in_clocks for i in range(w.start, w.end))]

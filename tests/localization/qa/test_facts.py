@@ -449,6 +449,22 @@ NATURAL = [
     ("ja", "Take 1 tablet 3 times a day.", "1錠を1日3回服用してください。", "1錠を1日2回服用してください。"),
     ("ar", "Take 5 mg at night.", "تناول 5 ملغ ليلًا.", "تناول 5 ملغ صباحًا."),
     ("vi", "Take 5 mg in the evening.", "Uống 5 mg vào buổi tối.", "Uống 5 mg vào buổi sáng."),
+    # A count per dose written with its counter word: "1回1錠" is one tablet at a time, "每次1片" too.
+    ("ja", "Take 1 tablet 3 times a day.", "1回1錠を1日3回服用してください。", "1回2錠を1日3回服用してください。"),
+    ("ja", "Take 1 tablet 3 times a day.", "1回1錠、1日3回服用してください。", "1回1錠、1日2回服用してください。"),
+    ("ja", "Take 5 mg three times a day.", "1回5 mgを1日3回服用してください。", "1回5 mgを1日1回服用してください。"),
+    ("zh-hans", "Take 2 tablets 3 times a day.", "每次2片，每日3次。", "每次3片，每日3次。"),
+    # The opposite words of one sentence trading places, the negation staying where it was.
+    ("es", "Take it before meals, not after.", "Tómelo antes de las comidas, no después.", "Tómelo después de las comidas, no antes."),
+    ("ja", "Take it before meals, not after.", "食後ではなく食前に服用してください。", "食前ではなく食後に服用してください。"),
+    ("vi", "Use ice, not heat, for the first 2 days.", "Hãy chườm đá, không chườm nóng, trong 2 ngày đầu.",
+     "Hãy chườm nóng, không chườm đá, trong 2 ngày đầu."),
+    # A drug replaced by another that no glossary lists, generic or brand.
+    ("es", "Do not take it with ibuprofen.", "No lo tome con ibuprofeno.", "No lo tome con paracetamol."),
+    ("vi", "You may take Tylenol for the pain.", "Bạn có thể dùng paracetamol để giảm đau.", "Bạn có thể dùng aspirin để giảm đau."),
+    ("fr", "Do not take it with diazepam.", "Ne le prenez pas avec du diazépam.", "Ne le prenez pas avec du lorazépam."),
+    ("de", "Take it with tizanidine.", "Nehmen Sie es mit Tizanidin ein.", "Nehmen Sie es mit Baclofen ein."),
+    ("ar", "Do not take it with Diazepam.", "لا تتناوله مع Diazepam.", "لا تتناوله مع Lorazepam."),
 ]
 
 
@@ -515,3 +531,40 @@ def test_a_word_list_is_read_once_per_process():
     from guide_cms.localization.qa.facts import fact_lexicon
 
     assert fact_lexicon("es") is fact_lexicon("es")
+
+
+@pytest.mark.parametrize(
+    ("language", "source", "target", "named"),
+    [
+        ("es", "Apply a warm compress for 10 minutes.", "Aplique una compresa durante 10 minutos.", "“warm”"),
+        ("vi", "Take it before meals.", "Uống thuốc trong bữa ăn.", "“before”"),
+        # A drug named in Latin letters, then not, in a Latin-script translation.
+        ("es", "Do not take it with ibuprofen.", "No lo tome con otros analgésicos.", "“ibuprofen”"),
+    ],
+)
+def test_an_opposite_word_or_a_drug_left_out_is_a_warning_for_the_reviewer(language, source, target, named):
+    """Left out, not reversed: the translation may say it another way ("acute relief" is "alivio inmediato"),
+    so the reviewer is told, the translator is not blocked."""
+    found = [f for f in findings(language, source, target) if f.code == "facts-mismatch"]
+
+    assert [f.severity for f in found] == ["warning"] and named in found[0].message
+
+
+def test_acute_and_parts_of_the_day_left_out_are_not_reported():
+    assert not [f for f in findings("es", "Take it at bedtime for acute pain.", "Tómelo al acostarse para el dolor.")
+                if f.code == "facts-mismatch"]
+
+
+def test_a_drug_by_another_of_its_names_is_the_same_drug():
+    assert errors("es", "You may take Tylenol for the pain.", "Puede tomar paracetamol para el dolor.") == []
+    assert errors("es", "Take Baclofen 5 mg.", "Tome baclofeno 5 mg.") == []
+    [finding] = errors("es", "Take Baclofen 5 mg.", "Tome Tizanidina 5 mg.")
+    assert "another drug" in finding.message and "“Baclofen”" in finding.message and "“Tizanidina”" in finding.message
+
+
+def test_ordinary_words_that_are_also_brand_names_are_not_drugs():
+    from guide_cms.localization.qa.drugs import read_drugs
+
+    # "Siga" (keep on), "Cambia" (changes), "Rufen" (call): brand names elsewhere, words here.
+    assert read_drugs("Siga tomándolo. Si el dolor cambia, llame. Rufen Sie an.") == ()
+    assert [d.canonical for d in read_drugs("Take Tylenol or paracetamol.")] == ["acetaminophen", "acetaminophen"]
