@@ -26,6 +26,7 @@ from guide_cms.guides.text_rules import LINE, MARKDOWN, strip_marks, text_proble
 
 from ..units import TextUnit, snapshot_units, unit_id
 from .facts import FactDifference, compare_facts, missing_fact_kinds, read_facts
+from .lexicon import lexicon
 from .numbers import foreign_digits, format_value
 from .quantities import CLOCK, Difference, compare_quantities, read_quantities
 from .readability import GRADE_TARGET, measure_readability, readability_supported
@@ -411,6 +412,7 @@ def _last_words(text: str, limit: int = 30) -> str:
 # translation's own ratio.
 LOST_PART_FACTOR = 0.6
 LOST_SENTENCE_FACTOR = 0.85
+LOST_SENTENCE_FACTOR_SHORT = 0.7  # against the language pair's typical ratio, for a text too short to have its own
 MIN_LENGTH_FOR_GUIDE_RATIO = 200
 
 
@@ -466,16 +468,23 @@ def check_cut_short(source: TextUnit, target: TextUnit, ctx: CheckContext) -> It
             ) % {"where": named, "ratio": f"{target_length / source_length:.2f}", "text": _shorten(target_text, 40),
                  "source": _shorten(source_text, 60)})
             continue
-        expected = ctx.length_ratio
+        # A text too short to have a ratio of its own is measured against the language pair's typical one
+        # (the middle of its band), a little more leniently where a sentence is missing.
+        expected, sentence_factor = (ctx.length_ratio, LOST_SENTENCE_FACTOR) if ctx.length_ratio else (
+            typical_length_ratio(ctx.source_language, ctx.language), LOST_SENTENCE_FACTOR_SHORT)
         if expected and source_length >= MIN_LENGTH_FOR_RATIO:
             relative = target_length / source_length / expected
             missing = len(split_sentences(source_text, ctx.source_language)) - len(split_sentences(target_text, ctx.language))
-            if relative < LOST_PART_FACTOR or (missing > 0 and relative < LOST_SENTENCE_FACTOR):
-                yield _finding("cut-short", ERROR, target, gettext(
+            if relative < LOST_PART_FACTOR or (missing > 0 and relative < sentence_factor):
+                message = gettext(
                     "%(where)s is much shorter than the rest of this translation makes it expected (%(percent)d%% of that "
                     "length; “%(text)s” for “%(source)s”): a sentence or part of one was left out. Translate all of it."
-                ) % {"where": named, "percent": round(relative * 100), "text": _shorten(target_text, 60),
-                     "source": _shorten(source_text, 80)})
+                ) if ctx.length_ratio else gettext(
+                    "%(where)s is much shorter than translations into this language usually are (%(percent)d%% of that "
+                    "length; “%(text)s” for “%(source)s”): a sentence or part of one was left out. Translate all of it.")
+                yield _finding("cut-short", ERROR, target, message % {
+                    "where": named, "percent": round(relative * 100), "text": _shorten(target_text, 60),
+                    "source": _shorten(source_text, 80)})
                 continue
         mark = _ends_a_sentence(source_text)
         if mark and not _ends_a_sentence(target_text):
@@ -785,13 +794,16 @@ _WORD_EDGE = (
 )
 
 
-def _pattern(term: str, *, ignore_case: bool) -> re.Pattern[str]:
+def _pattern(term: str, *, ignore_case: bool, endings: tuple[str, ...] = ()) -> re.Pattern[str]:
+    """`term` as a pattern: whole words in spaced scripts, optionally followed by one of `endings` (the case
+    endings of a language that declines names: "Баклофена" is "Баклофен" in the genitive)."""
     flags = re.IGNORECASE if ignore_case else 0
     escaped = re.escape(term.strip())
     if _spaced_script(term):
         # Word boundaries against letters and digits of spaced scripts only, so
         # "使用Diazepam" and "Diazepam。" match but "Diazepamo" does not.
-        return re.compile(rf"(?<!{_WORD_EDGE}){escaped}(?!{_WORD_EDGE})", flags)
+        ending = "(?:" + "|".join(map(re.escape, endings)) + ")?" if endings else ""
+        return re.compile(rf"(?<!{_WORD_EDGE}){escaped}{ending}(?!{_WORD_EDGE})", flags)
     return re.compile(escaped, flags)
 
 
@@ -817,7 +829,7 @@ def check_glossary(source: TextUnit, target: TextUnit, ctx: CheckContext) -> Ite
         return
     reported: set[str] = set()
     for where, source_text, target_text in _sentences(source, target, ctx):
-        for term, message in _missing_terms(_comparable(source_text), _comparable(target_text), ctx.glossary):
+        for term, message in _missing_terms(_comparable(source_text), _comparable(target_text), ctx.glossary, ctx.language):
             if term in reported:
                 continue
             reported.add(term)
@@ -841,8 +853,10 @@ def _sentences(source: TextUnit, target: TextUnit, ctx: CheckContext) -> list[tu
     return parts
 
 
-def _missing_terms(source_text: str, target_text: str, glossary) -> Iterable[tuple[str, str]]:
-    """(term, message) for each glossary term of the source not in the translation in its approved form."""
+def _missing_terms(source_text: str, target_text: str, glossary, language: str = "") -> Iterable[tuple[str, str]]:
+    """(term, message) for each glossary term of the source not in the translation in its approved form
+    (a translated form in any case ending of `language`: clinical_units.toml [morphology] name_endings)."""
+    endings = lexicon(language).name_endings if language else ()
     seen: set[tuple[str, str, bool]] = set()
     for entry in glossary:
         term = _comparable(entry.term or "").strip()
@@ -854,7 +868,7 @@ def _missing_terms(source_text: str, target_text: str, glossary) -> Iterable[tup
         seen.add((term.casefold(), expected, entry.do_not_translate))
         if not _pattern(term, ignore_case=True).search(source_text):
             continue
-        if _pattern(expected, ignore_case=True).search(target_text):
+        if _pattern(expected, ignore_case=True, endings=() if entry.do_not_translate else endings).search(target_text):
             continue
         if entry.do_not_translate:
             message = gettext(
@@ -867,6 +881,19 @@ def _missing_terms(source_text: str, target_text: str, glossary) -> Iterable[tup
                 "is not in the translation."
             ) % {"term": term, "approved": expected}
         yield term, message
+
+
+# Target/source length of a whole translation between alphabetic languages, typically: about even (the middle
+# of their band; the demo's Spanish, Arabic and Vietnamese guides run 0.9 to 1.2).
+_TYPICAL_ALPHABETIC = 1.05
+
+
+def typical_length_ratio(source_language: str, language: str) -> float | None:
+    """The usual target/source length ratio of a language pair (for text too short to measure its own); None
+    between an alphabetic language and Chinese or Japanese, whose ratio varies too much sentence by sentence
+    ("孕妇禁用本药。" is 0.13 of "This medicine is contraindicated in pregnancy.")."""
+    source_dense, target_dense = _base(source_language) in _DENSE_LANGUAGES, _base(language) in _DENSE_LANGUAGES
+    return _TYPICAL_ALPHABETIC if source_dense == target_dense else None
 
 
 def length_band(source_language: str, language: str) -> tuple[float, float]:

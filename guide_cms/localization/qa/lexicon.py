@@ -131,6 +131,7 @@ class Lexicon:
     dayparts: dict[str, str] = field(default_factory=dict)  # "por la noche" -> "evening"
     curated: bool = False  # clinical_units.toml lists the language's words of frequency
     per_dose: tuple[str, ...] = ()  # "1回" in "1回1錠": a dose taken at one time, no count of its own
+    name_endings: tuple[str, ...] = ()  # case endings a declined name takes: "Баклофена", "Баклофеном"
     number_pattern: re.Pattern | None = None
     unit_pattern: re.Pattern | None = None
     period_pattern: re.Pattern | None = None
@@ -183,7 +184,7 @@ def _clock_patterns(language: str, dayparts: dict[str, str], clock: dict) -> lis
     """Patterns of the times of day, each with groups hour, minute and am or pm (one of them may match).
 
     "20:00" and "8:30" everywhere; "8 pm", "8 p. m." with CLDR's a.m./p.m. (Babel), after the hour or,
-    where CLDR writes it first (and in Chinese), before it ("下午8点"); "a las 8 de la noche",
+    where CLDR writes it first (and in Chinese and Japanese), before it ("下午8点", "午後8時"); "a las 8 de la noche",
     "lúc 8 giờ tối", "um 20 Uhr" after a word that introduces a time (clinical_units.toml [clock]),
     with a part of the day ([dayparts]) or an o'clock word.
     """
@@ -193,7 +194,7 @@ def _clock_patterns(language: str, dayparts: dict[str, str], clock: dict) -> lis
     try:
         locale = Locale.parse(_icu_locale(language))
         cldr = locale.day_periods["format"]["abbreviated"]
-        marker_first = locale.time_formats["short"].pattern.lstrip().startswith("a") or language.startswith("zh")
+        marker_first = locale.time_formats["short"].pattern.lstrip().startswith("a") or language.startswith(("zh", "ja"))
     except (UnknownLocaleError, ValueError, KeyError):
         return patterns
     hour = r"(?P<hour>\d{1,2})(?:[:.h](?P<minute>\d{2}))?"
@@ -458,6 +459,7 @@ def lexicon(language: str) -> Lexicon:
         articles=tuple(_normal(a) for a in morphology.get("articles", ())),
         curated=language in data.get("periods", {}),
         per_dose=tuple(_normal(w) for w in data.get("per_dose", {}).get(language, ())),
+        name_endings=tuple(morphology.get("name_endings", ())),
     )
 
     for word, value in _spelled_numbers(language).items():

@@ -465,6 +465,41 @@ NATURAL = [
     ("fr", "Do not take it with diazepam.", "Ne le prenez pas avec du diazépam.", "Ne le prenez pas avec du lorazépam."),
     ("de", "Take it with tizanidine.", "Nehmen Sie es mit Tizanidin ein.", "Nehmen Sie es mit Baclofen ein."),
     ("ar", "Do not take it with Diazepam.", "لا تتناوله مع Diazepam.", "لا تتناوله مع Lorazepam."),
+    # A daily limit "in one day", said "a day" or "in one day" in the translation (a fresh translator's cases).
+    ("es", "Do not take more than 30 mg in one day.", "No tome más de 30 mg al día.", "No tome más de 30 mg a la semana."),
+    ("es", "Do not take more than 30 mg in one day.", "No tome más de 30 mg en un mismo día.", "No tome más de 40 mg en un mismo día."),
+    ("fr", "Do not take more than 30 mg in one day.", "Ne prenez pas plus de 30\u00a0mg par jour.", "Ne prenez pas plus de 30\u00a0mg par semaine."),
+    ("de", "Do not take more than 30 mg in one day.", "Nehmen Sie höchstens 30 mg pro Tag ein.", "Nehmen Sie höchstens 30 mg pro Woche ein."),
+    ("pt", "Do not take more than 30 mg in one day.", "Não tome mais de 30 mg por dia.", "Não tome mais de 30 mg por semana."),
+    ("vi", "Do not take more than 30 mg in one day.", "Không dùng quá 30 mg mỗi ngày.", "Không dùng quá 30 mg mỗi tuần."),
+    ("vi", "Do not take more than 30 mg in one day.", "Không dùng quá 30 mg trong một ngày.", "Không dùng quá 50 mg trong một ngày."),
+    ("ar", "Do not take more than 30 mg in one day.", "لا تتناول أكثر من 30 ملغ في اليوم.", "لا تتناول أكثر من 30 ملغ في الأسبوع."),
+    # Half and quarter hours in words.
+    ("it", "Take your first dose about 30 minutes before bedtime.", "Prenda la prima dose circa mezz'ora prima di coricarsi.",
+     "Prenda la prima dose circa un'ora prima di coricarsi."),
+    ("it", "Apply a warm compress for 15 minutes.", "Applichi un impacco caldo per un quarto d'ora.",
+     "Applichi un impacco caldo per mezz'ora."),
+    ("pt", "Take your first dose about 30 minutes before bedtime.", "Tome a primeira dose cerca de meia hora antes de deitar.",
+     "Tome a primeira dose cerca de uma hora antes de deitar."),
+    # Japanese periods and clock times, Russian "в сутки", and counts in languages without a word list.
+    ("ja", "Do gentle movements every hour while you are awake.", "起きている間は1時間ごとに軽く体を動かしてください。",
+     "起きている間は2時間ごとに軽く体を動かしてください。"),
+    ("ja", "Take it at 8 pm.", "午後8時に服用してください。", "午前8時に服用してください。"),
+    ("ru", "Take 1 tablet once a day.", "Принимайте по 1 таблетке 1 раз в сутки.", "Принимайте по 1 таблетке 2 раза в сутки."),
+    ("tr", "Take 10 mg of Baclofen three times a day.", "Baclofen'i günde üç kez 10 mg alın.", "Baclofen'i günde iki kez 10 mg alın."),
+    ("id", "Take 10 mg of Baclofen three times a day.", "Minum 10 mg Baclofen 3 kali sehari.", "Minum 10 mg Baclofen 2 kali sehari."),
+    # Thresholds and doses in words the first word lists lacked.
+    ("ja", "Call your doctor if your temperature is above 38 °C.", "体温が38℃を超えたら、医師に連絡してください。",
+     "体温が38℃を下回ったら、医師に連絡してください。"),
+    ("pt", "Baclofen is usually started at a low dose.", "O Baclofen geralmente é iniciado com uma dose baixa.",
+     "O Baclofen geralmente é iniciado com uma dose alta."),
+    ("it", "Baclofen is usually started at a low dose.", "Il Baclofen di solito si inizia a basso dosaggio.",
+     "Il Baclofen di solito si inizia ad alto dosaggio."),
+    ("de", "Baclofen is usually started at a low dose.", "Baclofen wird in der Regel niedrig dosiert begonnen.",
+     "Baclofen wird in der Regel hoch dosiert begonnen."),
+    # "finché non" (until) negates nothing: the prohibition dropped before it is seen.
+    ("it", "Do not drive until you know how it affects you.", "Non guidi finché non sa come reagisce al farmaco.",
+     "Guidi finché non sa come reagisce al farmaco."),
 ]
 
 
@@ -568,3 +603,18 @@ def test_ordinary_words_that_are_also_brand_names_are_not_drugs():
     # "Siga" (keep on), "Cambia" (changes), "Rufen" (call): brand names elsewhere, words here.
     assert read_drugs("Siga tomándolo. Si el dolor cambia, llame. Rufen Sie an.") == ()
     assert [d.canonical for d in read_drugs("Take Tylenol or paracetamol.")] == ["acetaminophen", "acetaminophen"]
+
+
+def test_a_translated_drug_name_is_found_declined():
+    """Russian declines names: "Баклофена" (genitive) is the approved "Баклофен"; another drug is not."""
+    from guide_cms.localization.qa import GlossaryEntry
+
+    def glossary_errors(target):
+        return [f for f in check_translation(
+            [{"key": "d", "title": "Dosing", "body": "Do not stop taking Baclofen suddenly."}],
+            [{"key": "d", "title": "Дозировка", "body": target}], language="ru",
+            glossary=[GlossaryEntry("Baclofen", "Баклофен")]) if f.code == "glossary"]
+
+    assert glossary_errors("Не прекращайте приём Баклофена резко.") == []
+    assert glossary_errors("Лечение Баклофеном не прекращают резко.") == []
+    assert glossary_errors("Не прекращайте приём Диазепама резко.")

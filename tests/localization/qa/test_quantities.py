@@ -120,8 +120,7 @@ ADDED = [
     ("uk", "Use 0.5 mL.", "Використовуйте 0,5 мл.", "Використовуйте 5 мл.", [("changed", "0.5 mL", "5 мл")]),
     ("fr", "A 1,000 mg dose.", "Une dose de 1 000 mg.", "Une dose de 1,000 mg.", [("changed", "1,000 mg", "1,000 mg")]),
     ("de", "Take 3 tablets.", "Nehmen Sie drei Tabletten.", "Nehmen Sie zwei Tabletten.", [("changed", "3 tablets", "zwei Tabletten")]),
-    # No clinical units for Italian's pills in words: "tre pillole" may stand for the source's 3, "due" cannot.
-    ("it", "Take 3 pills.", "Prenda tre pillole.", "Prenda due pillole.", [("missing", "3 pills", None)]),
+    ("it", "Take 3 pills.", "Prenda tre pillole.", "Prenda due pillole.", [("changed", "3 pills", "due pillole")]),
 ]
 
 
