@@ -571,6 +571,13 @@ def check_quantities(source: TextUnit, target: TextUnit, ctx: CheckContext) -> I
         whole = compare_quantities(
             read_quantities(strip_marks(_plain(source)), ctx.source_language), read_quantities(strip_marks(_plain(target)), ctx.language)
         )
+        if not any(d.blocking for d in whole) and _NUMBERED_ITEM.search(source.text):
+            # The steps of a numbered list are followed in order: their order is itself a fact.
+            yield _finding("numbers-mismatch", ERROR, source, gettext(
+                "The steps of a numbered list come in another order than in the source (%(where)s): a patient follows "
+                "them in order. Keep each step where the source has it."
+            ) % {"where": ", ".join(where for where, differences in found if any(d.blocking for d in differences))})
+            return
         if not any(d.blocking for d in whole):
             first = next(d for _where, differences in found for d in differences if d.blocking)
             found = [("", [Difference("order", first.source or first.target, first.target or first.source)])]

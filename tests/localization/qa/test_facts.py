@@ -618,3 +618,15 @@ def test_a_translated_drug_name_is_found_declined():
     assert glossary_errors("Не прекращайте приём Баклофена резко.") == []
     assert glossary_errors("Лечение Баклофеном не прекращают резко.") == []
     assert glossary_errors("Не прекращайте приём Диазепама резко.")
+
+
+def test_numbered_steps_with_doses_in_another_order_are_an_error():
+    source = "1. Take 1 tablet with water.\n2. Wait 2 hours.\n3. If the pain is still severe, take 1 more tablet."
+    correct = "1. Tome 1 comprimido con agua.\n2. Espere 2 horas.\n3. Si el dolor sigue siendo intenso, tome 1 comprimido más."
+    swapped = "1. Espere 2 horas.\n2. Tome 1 comprimido con agua.\n3. Si el dolor sigue siendo intenso, tome 1 comprimido más."
+    assert errors("es", source, correct) == []
+    [finding] = errors("es", source, swapped)
+    assert "another order" in finding.message and "list item 1" in finding.message
+    # Bullets listed in another order say the same: the reviewer is told, the translator is not blocked.
+    bullets = [text.replace("1. ", "- ").replace("2. ", "- ").replace("3. ", "- ") for text in (source, swapped)]
+    assert errors("es", *bullets) == []
