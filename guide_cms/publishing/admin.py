@@ -18,8 +18,8 @@ from guide_cms.guides.models import Version
 from guide_cms.review.admin import VersionAdmin
 
 from . import export
-from .jobs import enqueue_publish
-from .models import Publication
+from .jobs import effective_state, enqueue_publish
+from .models import Publication, PublishJob, PublishJobState
 from .selectors import live_channels_by_version
 from .services import publish_blockers, translations_left_outdated
 
@@ -134,3 +134,31 @@ class PublicationAdmin(ReadOnlyAdmin):
     @admin.display(description=gettext_lazy("version"), ordering="version")
     def version_name(self, publication):
         return format_html("<bdi>{}</bdi>", publication.version)
+
+
+@admin.register(PublishJob)
+class PublishJobAdmin(ReadOnlyAdmin):
+    """The publish jobs, newest first, for publishers: each opens its page (publishing.views.publish_job)."""
+
+    list_display = ("requested_at", "requested_by", "state_shown", "batch")
+    list_select_related = ("requested_by",)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.can_publish(request.user)
+
+    def has_module_permission(self, request):
+        return permissions.can_publish(request.user)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if not str(object_id).isdigit():
+            return super().change_view(request, object_id, form_url, extra_context)
+        return HttpResponseRedirect(reverse("publishing:job", args=[object_id]))
+
+    @admin.display(description=gettext_lazy("state"))
+    def state_shown(self, job):
+        return format_html('<a href="{}">{}</a>', reverse("publishing:job", args=[job.pk]),
+                           PublishJobState(effective_state(job)).label)
+
+    @admin.display(description=gettext_lazy("versions"))
+    def batch(self, job):
+        return format_html_join(" · ", "<bdi>{}</bdi>", ((item["label"],) for item in job.versions))

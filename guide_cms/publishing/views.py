@@ -38,7 +38,7 @@ def exported_site(request, path: str):
 
 def _job_for(request, pk: int) -> PublishJob:
     """The job, to the publisher who asked for it or anyone who may publish; 403 to others."""
-    job = get_object_or_404(PublishJob, pk=pk)
+    job = get_object_or_404(PublishJob.objects.select_related("requested_by"), pk=pk)
     if not (job.requested_by_id is not None and job.requested_by_id == request.user.pk) and not can_publish(request.user):
         raise PermissionDenied
     return job

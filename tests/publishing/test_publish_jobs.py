@@ -323,3 +323,15 @@ def test_two_jobs_on_one_export_folder_run_one_after_the_other(guide, editor, tr
     assert {jobs.wait_for_job(first).state, jobs.wait_for_job(second).state} == {PublishJobState.DONE}
     assert overlapped == [False, False]
     assert Publication.objects.live().filter(version__in=[english, spanish]).count() == 2
+
+
+def test_publishers_find_the_jobs_in_a_list_that_leads_to_their_pages(client, wf):
+    english = wf.approve("en")
+    job = jobs.enqueue_publish([english], wf.publisher)
+    page = reverse("publishing:job", args=[job.pk])
+    client.force_login(wf.publisher)
+    html = client.get(reverse("admin:publishing_publishjob_changelist")).content.decode()
+    assert f'href="{page}"' in html and str(english) in html
+    assert client.get(reverse("admin:publishing_publishjob_change", args=[job.pk]))["Location"] == page
+    client.force_login(wf.reviewer)
+    assert client.get(reverse("admin:publishing_publishjob_changelist")).status_code == 403
