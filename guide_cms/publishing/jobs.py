@@ -226,49 +226,55 @@ def run_publish_job(job_id: int) -> PublishJob | None:
     stop = threading.Event()
     beat = threading.Thread(target=_beat, args=(job_id, live, stop), name=f"publish-job-{job_id}-heartbeat", daemon=True)
     beat.start()
-    try:
-        with translation.override(job.language or None):
-            outcome = _run(job, live)
-    finally:
-        stop.set()
-        beat.join()
-        if owned:
-            with _ACTIVE_LOCK:
-                _ACTIVE.pop(job_id, None)
-    outcome.update(finished_at=timezone.now(), heartbeat=timezone.now())
-    _retrying(lambda: PublishJob.objects.filter(pk=job_id).update(**outcome))
+    # The export folder's job lock (taken by _run) is let go once the outcome is written: on SQLite, the
+    # next job's publication would hold the database's write lock while this one waited to write it.
+    with contextlib.ExitStack() as held:
+        try:
+            with translation.override(job.language or None):
+                outcome = _run(job, live, held)
+        finally:
+            stop.set()
+            beat.join()
+            if owned:
+                with _ACTIVE_LOCK:
+                    _ACTIVE.pop(job_id, None)
+        outcome.update(finished_at=timezone.now(), heartbeat=timezone.now())
+        _retrying(lambda: PublishJob.objects.filter(pk=job_id).update(**outcome))
     return PublishJob.objects.get(pk=job_id)
 
 
-def _run(job: PublishJob, live: _Live) -> dict:
-    """Publish the job's versions; the fields that record its outcome."""
+def _run(job: PublishJob, live: _Live, held: contextlib.ExitStack) -> dict:
+    """Publish the job's versions under the export folder's job lock (entered into held); the fields that
+    record its outcome."""
+    refused = []
     try:
-        with job_lock(export.export_root()):
-            live.set(CHECKING)  # the heartbeat writes it
-            order = {pk: n for n, pk in enumerate(job.version_ids)}
-            versions = sorted(Version.objects.filter(pk__in=job.version_ids).select_related("guide", "source_version"),
-                              key=lambda v: order[v.pk])
-            refused, publishable = [], []
-            for version in versions:
-                blockers = publish_blockers(version)
-                if blockers:
-                    refused.append({"id": version.pk, "code": version.code, "label": str(version), "reason": blockers[0],
-                                    "sections": blockers[1]})
-                else:
-                    publishable.append(version)
-            outcome = {"refused": refused, "state": PublishJobState.DONE, "phase": "", "step": ""}
-            if not publishable:
-                return outcome
-            result = publish_versions(versions=publishable, user=job.requested_by, progress=live.tick)
+        held.enter_context(job_lock(export.export_root()))
+        live.set(CHECKING)  # the heartbeat writes it
+        order = {pk: n for n, pk in enumerate(job.version_ids)}
+        versions = sorted(Version.objects.filter(pk__in=job.version_ids).select_related("guide", "source_version"),
+                          key=lambda v: order[v.pk])
+        publishable = []
+        for version in versions:
+            blockers = publish_blockers(version)
+            if blockers:
+                refused.append({"id": version.pk, "code": version.code, "label": str(version), "reason": blockers[0],
+                                "sections": blockers[1]})
+            else:
+                publishable.append(version)
+        outcome = {"refused": refused, "state": PublishJobState.DONE, "phase": "", "step": ""}
+        if not publishable:
+            return outcome
+        result = publish_versions(versions=publishable, user=job.requested_by, progress=live.tick)
     except (PublishRefused, PermissionDenied) as exc:
-        return _failed(job, str(exc))
+        return {**_failed(job, str(exc)), "refused": refused}
     except OSError as exc:  # the export folder: full, read-only, not allowed; rolled back, files untouched
         logger.exception("Publish job %s failed", job.pk)
-        return _failed(job, _("The export folder could not be written. Tell whoever runs guide_cms: %(error)s") % {
-            "error": f"{exc.strerror or exc}: {exc.filename or ''}"})
+        return {**_failed(job, _("The export folder could not be written. Tell whoever runs guide_cms: %(error)s") % {
+            "error": f"{exc.strerror or exc}: {exc.filename or ''}"}), "refused": refused}
     except Exception as exc:  # noqa: BLE001 - the page must say so; the publication's transaction was rolled back
         logger.exception("Publish job %s failed", job.pk)
-        return _failed(job, _("An unexpected error (%(error)s); see the server log.") % {"error": type(exc).__name__})
+        return {**_failed(job, _("An unexpected error (%(error)s); see the server log.") % {"error": type(exc).__name__}),
+                "refused": refused}
     failures = list(result.failures)
     for report in result.index_reports:
         if report.error:
