@@ -6,6 +6,7 @@
   if (!box || box.dataset.finished === "true") { return; }
   var url = box.dataset.stateUrl;
   var wait = 1000;
+  var shown = null;
   function poll() {
     fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}, cache: "no-store"})
       .then(function (response) {
@@ -13,7 +14,7 @@
         return response.json();
       })
       .then(function (state) {
-        box.innerHTML = state.html;
+        if (state.html !== shown) { box.innerHTML = shown = state.html; }  // read out again only when it changed
         wait = 1000;
         if (state.finished) { box.dataset.finished = "true"; } else { window.setTimeout(poll, wait); }
       })
