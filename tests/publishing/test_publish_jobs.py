@@ -278,7 +278,7 @@ def test_a_broker_that_is_down_leaves_the_job_to_a_thread_here(wf, settings, sit
     jobs._ACTIVE.pop(job.pk, None)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # as every transactional test here: the next tests need the migrations' rows
 def test_without_a_queue_the_job_runs_on_a_thread_after_the_commit(client, guide, editor, translator_es, site_only):
     from tests.workflow import Workflow
 
@@ -294,7 +294,7 @@ def test_without_a_queue_the_job_runs_on_a_thread_after_the_commit(client, guide
     assert client.get(reverse("publishing:job-state", args=[job.pk])).json()["state"] == "done"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # as every transactional test here: the next tests need the migrations' rows
 def test_two_jobs_on_one_export_folder_run_one_after_the_other(guide, editor, translator_es, site_only, monkeypatch):
     import threading
 
