@@ -19,6 +19,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/review/", include("guide_cms.review.urls")),
     path("admin/notifications/", include("guide_cms.notifications.urls")),
+    # A publish job's page and its state (publishing.jobs), before the admin's own publishing/ pages.
+    path("admin/publishing/", include("guide_cms.publishing.urls")),
     # One's own password: the old one is checked through the login throttle,
     # and only a password its owner set can sign (before the admin's own view).
     path("admin/password_change/", admin.site.admin_view(core_views.password_change)),

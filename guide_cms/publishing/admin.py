@@ -1,17 +1,15 @@
 """Publishing in the admin: a Publish action on approved versions with a confirmation
-page, a progress page while it runs, publications read-only."""
-import logging
+page, then one background job for the batch (publishing.jobs) and its page; publications read-only."""
 
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.http import StreamingHttpResponse
-from django.template.loader import render_to_string
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from guide_cms.core import permissions
 from guide_cms.core.admin import ReadOnlyAdmin
@@ -20,12 +18,10 @@ from guide_cms.guides.models import Version
 from guide_cms.review.admin import VersionAdmin
 
 from . import export
-from .models import Publication
+from .jobs import effective_state, enqueue_publish
+from .models import Publication, PublishJob, PublishJobState
 from .selectors import live_channels_by_version
-from .services import PublishRefused, publish_blockers, publish_version, translations_left_outdated
-
-logger = logging.getLogger("guide_cms.publishing")
-PROGRESS_MARK, SUMMARY_MARK = "<!-- progress -->", "<!-- summary -->"
+from .services import publish_blockers, translations_left_outdated
 
 
 class LiveChannelsChangeList(ChangeList):
@@ -70,7 +66,7 @@ class PublishingVersionAdmin(VersionAdmin):
             raise PermissionDenied
         versions = list(queryset.select_related("guide", "source_version").order_by("guide__slug", "language", "number"))
         if request.POST.get("confirmed") == "yes":
-            return self._publish_with_progress(request, versions)
+            return self._enqueue(request, versions)
         live = {(p.guide_id, p.language, p.channel): p.version.number for p in Publication.objects.live().select_related("version")}
         blockers = {version.pk: publish_blockers(version) for version in versions}
         # A translation published in the same batch replaces its live version: that one is not left outdated.
@@ -91,65 +87,11 @@ class PublishingVersionAdmin(VersionAdmin):
                    "back": back, "queryset": queryset, "opts": self.model._meta, "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME}
         return TemplateResponse(request, "publishing/confirm_publish.html", context)
 
-    def _publish_with_progress(self, request, versions):
-        """A page that shows each publication as it is done (each renders one guide), never a silent wait."""
-        user = request.user
-        context = {**self.admin_site.each_context(request), "title": _("Publishing"), "total": len(versions), "opts": self.model._meta}
-        page = render_to_string("publishing/publish_progress.html", context, request)
-        head, _mark, rest = page.partition(PROGRESS_MARK)
-        middle, _mark, tail = rest.partition(SUMMARY_MARK)
-        back = reverse("admin:guides_version_changelist")
-
-        def lines():
-            yield head
-            done = refused = 0
-            for number, version in enumerate(versions, start=1):
-                yield format_html(
-                    '<li><span class="gc-step">{}</span> ',
-                    _("%(number)d of %(total)d: %(version)s…") % {"version": version, "number": number, "total": len(versions)},
-                ) + " " * 1024  # past the browsers' first-paint buffer
-                try:
-                    result = publish_version(version=version, user=user)
-                except (PublishRefused, PermissionDenied) as exc:
-                    refused += 1
-                    yield format_html('<strong class="gc-refused">{}</strong> {}</li>\n', _("refused, nothing recorded:"), str(exc))
-                    continue
-                except OSError as exc:  # the export folder: full, read-only, not allowed; rolled back, files untouched
-                    logger.exception("Publishing %s failed", version.code)
-                    refused += 1
-                    yield format_html('<strong class="gc-refused">{}</strong> {}</li>\n', _(
-                        "failed, nothing recorded: the export folder could not be written. Tell whoever runs guide_cms:"
-                    ), f"{exc.strerror or exc}: {exc.filename or ''}")
-                    continue
-                except Exception:  # noqa: BLE001 - the page must say so; the transaction was rolled back
-                    logger.exception("Publishing %s failed", version.code)
-                    refused += 1
-                    yield format_html('<strong class="gc-refused">{}</strong></li>\n', _("failed, nothing recorded; see the server log."))
-                    continue
-                done += 1
-                figures = "; ".join(
-                    _("%(channel)s: %(rendered)d rendered, %(reused)d reused") % {
-                        "channel": export.get_channel(r.channel).label, "rendered": len(r.rendered), "reused": len(r.reused)}
-                    for r in result.reports
-                )
-                yield format_html('<strong class="gc-done">{}</strong> ({})', _("published and exported"), figures)
-                if result.failures:
-                    yield format_html(
-                        '<ul class="gc-failures">{}</ul>',
-                        format_html_join("", "<li>{}</li>", ((f,) for f in result.failures)),
-                    )
-                yield "</li>\n"
-            summary = ngettext("%(done)d version published", "%(done)d versions published", done) % {"done": done}
-            if refused:
-                summary += ", " + ngettext("%(refused)d refused", "%(refused)d refused", refused) % {"refused": refused}
-            yield middle
-            yield format_html('<p role="status"><strong>{}.</strong> <a href="{}">{}</a></p>', summary, back, _("Back to the versions"))
-            yield tail
-
-        response = StreamingHttpResponse(lines(), content_type="text/html; charset=utf-8")
-        response["Cache-Control"] = "no-cache"
-        response["X-Accel-Buffering"] = "no"  # proxies pass each line on at once
-        return response
+    def _enqueue(self, request, versions):
+        """One job for the whole batch, run in the background; its page shows how it goes (303: a reload
+        of that page never posts again)."""
+        job = enqueue_publish(versions, request.user)
+        return HttpResponseRedirect(reverse("publishing:job", args=[job.pk]), status=303)
 
 
 admin.site.unregister(Version)
@@ -192,3 +134,31 @@ class PublicationAdmin(ReadOnlyAdmin):
     @admin.display(description=gettext_lazy("version"), ordering="version")
     def version_name(self, publication):
         return format_html("<bdi>{}</bdi>", publication.version)
+
+
+@admin.register(PublishJob)
+class PublishJobAdmin(ReadOnlyAdmin):
+    """The publish jobs, newest first, for publishers: each opens its page (publishing.views.publish_job)."""
+
+    list_display = ("requested_at", "requested_by", "state_shown", "batch")
+    list_select_related = ("requested_by",)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.can_publish(request.user)
+
+    def has_module_permission(self, request):
+        return permissions.can_publish(request.user)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if not str(object_id).isdigit():
+            return super().change_view(request, object_id, form_url, extra_context)
+        return HttpResponseRedirect(reverse("publishing:job", args=[object_id]))
+
+    @admin.display(description=gettext_lazy("state"))
+    def state_shown(self, job):
+        return format_html('<a href="{}">{}</a>', reverse("publishing:job", args=[job.pk]),
+                           PublishJobState(effective_state(job)).label)
+
+    @admin.display(description=gettext_lazy("versions"))
+    def batch(self, job):
+        return format_html_join(" · ", "<bdi>{}</bdi>", ((item["label"],) for item in job.versions))

@@ -8,7 +8,7 @@ its fonts and its settings:
 
     celery -A guide_cms.publishing.tasks worker --pool solo -n render1@%h
 
-Two kinds of task:
+Three kinds of task:
 
 - render: one entry. The entry travels as JSON (rendering.entry_to_data)
   with the settings its rendering reads, and the files come back as base64,
@@ -19,6 +19,9 @@ Two kinds of task:
   to this task, and `export_channels --queue` runs on it. Its handouts render
   on that worker's own cores (a task waiting for tasks could wait forever on
   a queue with one worker).
+- publish_job: a publish job from the admin (publishing.jobs): the batch
+  published, exported and its search index built on a worker that has the
+  database and the export folder, as the export task.
 
 The lock that serialises a channel's exports is a PostgreSQL advisory lock,
 so exports started on several machines never interleave.
@@ -87,3 +90,17 @@ def export(channels: list[str] | None = None, output_dir: str | None = None, use
         "reports": [report_summary(report) for report in reports],
         "checkpoint": checkpoint.checkpoint.sequence if checkpoint and checkpoint.written else None,
     }
+
+
+@app.task(name="guide_cms.publishing.publish_job")
+def publish_job(job_id: int) -> dict:
+    """A publish job (publishing.jobs.run_publish_job) on this worker, which has the database and the export
+    folder; the answer: {"worker", "state"}. Handed out again after its worker died, it finds the job not
+    queued and leaves it (marked interrupted): a publication is never run twice."""
+    from django.test.utils import override_settings
+
+    from .jobs import run_publish_job
+
+    with override_settings(GUIDE_CMS_TASK_QUEUE=""):  # render and index here: never wait on the queue from a task
+        job = run_publish_job(job_id)
+    return {"worker": f"{publish_job.request.hostname or ''}/{os.getpid()}", "state": job.state if job else None}

@@ -60,8 +60,11 @@ def test_export_channels_reports_and_verify_catches_tampering(wf, export_dir):
         run("export_channels", "--channel", "email")
 
 
-def test_publisher_uses_the_admin_action_with_a_confirmation_page(client, wf, export_dir):
+def test_publisher_uses_the_admin_action_with_a_confirmation_page(client, wf, export_dir, django_capture_on_commit_callbacks):
     from django.urls import reverse
+
+    from guide_cms.publishing.jobs import run_publish_job
+    from guide_cms.publishing.models import PublishJob
 
     version = wf.approve("en")
     client.force_login(wf.publisher)
@@ -70,23 +73,31 @@ def test_publisher_uses_the_admin_action_with_a_confirmation_page(client, wf, ex
     response = client.post(url, data)
     assert response.status_code == 200 and b"first publication" in response.content
     assert not Publication.objects.exists()
-    response = client.post(url, {**data, "confirmed": "yes"})
-    assert response.status_code == 200 and response.streaming  # a page that shows each publication as it is done
-    page = b"".join(response.streaming_content).decode()
-    assert "1 of 1: Baclofen (English, v1)" in page and "published and exported" in page and "1 version published." in page
+    with django_capture_on_commit_callbacks():  # the job is left queued here, and run below
+        response = client.post(url, {**data, "confirmed": "yes"})
+    job = PublishJob.objects.get()
+    assert response.status_code == 303 and response["Location"] == reverse("publishing:job", args=[job.pk])
+    assert not Publication.objects.exists()  # nothing published in the request
+    run_publish_job(job.pk)
+    page = client.get(response["Location"]).content.decode()
+    assert "Baclofen (English, v1)" in page and "published and exported" in page and "1 version published." in page
     assert Publication.objects.live().filter(version=version).count() == 2  # site and handouts
     assert (export_dir / "handouts" / "en" / "baclofen.pdf").exists()
 
 
-def test_the_progress_page_names_the_channels_in_the_publishers_language(client, wf, export_dir):
+def test_the_job_page_names_the_channels_in_the_publishers_language(client, wf):
     from django.urls import reverse
+    from django.utils import timezone
 
-    version = wf.approve("en")
+    from guide_cms.publishing.jobs import enqueue_publish
+    from guide_cms.publishing.models import PublishJob
+
+    job = enqueue_publish([wf.approve("en")], wf.publisher)
+    PublishJob.objects.filter(pk=job.pk).update(state="running", runner="worker.example/7", heartbeat=timezone.now(),
+                                                phase="rendering", step="site en/baclofen", steps_done=1, steps_total=4)
     client.force_login(wf.publisher)
-    data = {"action": "publish", "_selected_action": [version.pk], "confirmed": "yes"}
-    response = client.post(reverse("admin:guides_version_changelist"), data, HTTP_ACCEPT_LANGUAGE="ar")
-    page = b"".join(response.streaming_content).decode()
-    assert "الموقع:" in page and "site:" not in page
+    page = client.get(reverse("publishing:job", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "الموقع:" in page and "site:" not in page and "en/baclofen" in page
 
 
 def test_only_publishers_see_the_publish_action(client, wf):
