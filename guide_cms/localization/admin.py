@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from guide_cms.core import permissions
 from guide_cms.core.admin import InvalidPostIsBadRequest
@@ -14,6 +15,10 @@ class GlossaryTermAdmin(InvalidPostIsBadRequest, admin.ModelAdmin):
     list_display = ("term", "language", "expected_form", "do_not_translate", "note")
     list_filter = ("language", "do_not_translate")
     search_fields = ("term", "approved")
+
+    @admin.display(description=_("expected form"))
+    def expected_form(self, term):
+        return term.expected_form
 
     def _languages(self, request):
         return permissions.glossary_languages(request.user)
