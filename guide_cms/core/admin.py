@@ -30,9 +30,12 @@ from .views import bad_request
 
 User = get_user_model()
 
-# Django's own words that its Arabic catalogue lacks (the user page's password button): the project's catalogues,
+# Django's own words on the user page that its Arabic (and Vietnamese) catalogues lack: the project's catalogues,
 # read first, translate them; named here so that extraction keeps them in the catalogues.
-DJANGO_WORDS = (gettext_noop("Reset password"),)
+DJANGO_WORDS = (
+    gettext_noop("Reset password"),
+    gettext_noop("Raw passwords are not stored, so there is no way to see the user’s password."),
+)
 
 
 class InvalidPostIsBadRequest:
