@@ -1,4 +1,5 @@
 """Every string the interface shows is in each catalogue, with the language's plural forms and words."""
+import re
 import shutil
 import subprocess
 import sys
@@ -62,3 +63,73 @@ def test_a_section_added_in_a_diff_is_not_named_like_a_date_column(language, add
 
 def test_extraction_sees_templates_python_and_the_alias(extracted):
     assert {(None, "who"), (None, "Search the guides"), ("section in a diff", "added"), (None, "Patient guides")} <= extracted
+
+
+INTERFACE_LANGUAGES = ["es", "ar", "zh-hans", "vi"]
+
+
+@pytest.mark.parametrize("language", INTERFACE_LANGUAGES)
+def test_every_role_group_has_a_name_in_the_interface_language(language):
+    from guide_cms.core.roles import ROLE_GROUPS, group_label
+
+    with translation.override(language):
+        untranslated = [name for name in ROLE_GROUPS.values() if group_label(name) == name]
+    assert untranslated == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", INTERFACE_LANGUAGES)
+def test_the_admin_names_role_groups_in_the_interface_language(client, language):
+    """The user page's role picker, the group list, the users' filter and a group's own page: the translated name,
+    never the English one the database keeps (a role group's page shows that too, marked as English)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.urls import reverse
+    from django.utils.html import escape
+
+    from guide_cms.core.roles import ROLE_GROUPS, Role, group_label
+
+    from .factories import make_user
+
+    root = get_user_model().objects.create_superuser("root", "root@clinic.test", "a-long-password-1")
+    client.force_login(root)
+    reviewer = make_user(Role.REVIEWER, ("es",), username="reviewer_groups")
+    group = Group.objects.get(name=ROLE_GROUPS[Role.REVIEWER])
+    with translation.override(language):
+        labels = {name: escape(group_label(name)) for name in ROLE_GROUPS.values()}
+    pages = {
+        "user": reverse("admin:auth_user_change", args=[reviewer.pk]),
+        "groups": reverse("admin:auth_group_changelist"),
+        "users' filter": reverse("admin:auth_user_changelist"),
+        "group": reverse("admin:auth_group_change", args=[group.pk]),
+    }
+    for page, url in pages.items():
+        html = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        if page == "group":
+            assert labels["Clinical reviewers"] in html
+            english = [html[max(0, m.start() - 120):m.end() + 6] for m in re.finditer("Clinical reviewers", html)]
+            assert len(english) == 1 and english[0].endswith('<bdi lang="en" dir="ltr">Clinical reviewers</bdi>'), english
+            continue
+        for name, label in labels.items():
+            assert label in html, (page, name)
+            assert [html[max(0, m.start() - 120):m.end() + 20] for m in re.finditer(name, html)] == [], (page, name)
+
+
+@pytest.mark.parametrize("language", ["es", "ar"])
+def test_block_kinds_and_the_glossary_columns_are_translated(language):
+    from guide_cms.localization.admin import GlossaryTermAdmin
+    from guide_cms.localization.units import block_kind_label
+
+    with translation.override(language):
+        kinds = {kind: block_kind_label(kind) for kind in ("title", "summary", "paragraph", "list item", "warning", "tip", "quote")}
+        column = str(GlossaryTermAdmin.expected_form.short_description)
+    assert [kind for kind, label in kinds.items() if label == kind] == []
+    assert column != "expected form"
+
+
+@pytest.mark.parametrize("language", INTERFACE_LANGUAGES)
+def test_django_words_missing_from_its_catalogues_are_translated(language):
+    from guide_cms.core.admin import DJANGO_WORDS
+
+    with translation.override(language):
+        assert [word for word in DJANGO_WORDS if translation.gettext(word) == word] == []

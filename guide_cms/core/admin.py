@@ -13,9 +13,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_noop
 
 from django import forms
 from django.shortcuts import render
@@ -23,10 +25,17 @@ from django.shortcuts import render
 from . import audit_display, credentials, permissions, second_factor, services
 from .languages import UnknownLanguage, get_language
 from .models import AuditEvent, LanguageAssignment, StaffProfile
-from .roles import GROUP_ROLES, ROLE_GROUPS, Role
+from .roles import GROUP_ROLES, ROLE_GROUPS, Role, group_label
 from .views import bad_request
 
 User = get_user_model()
+
+# Django's own words on the user page that its Arabic (and Vietnamese) catalogues lack: the project's catalogues,
+# read first, translate them; named here so that extraction keeps them in the catalogues.
+DJANGO_WORDS = (
+    gettext_noop("Reset password"),
+    gettext_noop("Raw passwords are not stored, so there is no way to see the user’s password."),
+)
 
 
 class InvalidPostIsBadRequest:
@@ -84,8 +93,21 @@ class RoleGroupAdmin(AccountManagersOnly, GroupAdmin):
     """The role groups: their permissions are managed by superusers only, like accounts; a role's group keeps
     its name and cannot be deleted (roles are read from group names); every change is audited (core.services)."""
 
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))  # the form's fields, then the read-only ones
+        if obj is not None and obj.name in GROUP_ROLES:
+            return ["role_group_name", *(name for name in fields if name not in ("name", "role_group_name"))]
+        return fields
+
     def get_readonly_fields(self, request, obj=None):
-        return ("name",) if obj is not None and obj.name in GROUP_ROLES else ()
+        return ("role_group_name",) if obj is not None and obj.name in GROUP_ROLES else ()
+
+    @admin.display(description=Group._meta.get_field("name").verbose_name)  # Django's "name", in its catalogues
+    def role_group_name(self, group):
+        """A role's group by its name in the interface language, and the English name the database and scripts use."""
+        stored = format_html('<bdi lang="en" dir="ltr">{}</bdi>', group.name)
+        note = mark_safe(conditional_escape(_("Stored as %(name)s (scripts use this name).")) % {"name": stored})  # noqa: S308
+        return format_html('{}<div class="help">{}</div>', group_label(group.name), note)
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and (obj is None or obj.name not in GROUP_ROLES)

@@ -6,3 +6,13 @@ class CoreConfig(AppConfig):
     name = "guide_cms.core"
     label = "core"
     verbose_name = _("Roles and languages")
+
+    def ready(self):
+        from django.contrib.auth.models import Group
+
+        from .roles import group_label
+
+        # The admin prints a group wherever it shows one (the user page's role picker, the group list, the
+        # users' filter, titles and breadcrumbs) with str(): a role's group in the reader's language there.
+        # Only the display: Group.name, which scripts and the role checks read, stays English.
+        Group.__str__ = lambda group: group_label(group.name)

@@ -8,9 +8,11 @@ current source. Output is escaped HTML with <del>/<ins> marks, shown in a
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import groupby
 
 from django.utils.html import escape
@@ -18,30 +20,37 @@ from django.utils.safestring import SafeString, mark_safe
 
 __all__ = ["SectionDiff", "diff_sections", "diff_words", "has_changes", "tokenize"]
 
-# Han, Hiragana/Katakana and Hangul are written without spaces between words,
-# so each character is a token of its own.
-_CJK_RANGES = (
-    (0x1100, 0x11FF),  # Hangul Jamo
-    (0x3040, 0x30FF),  # Hiragana, Katakana
-    (0x3130, 0x318F),  # Hangul Compatibility Jamo
-    (0x31F0, 0x31FF),  # Katakana Phonetic Extensions
-    (0x3400, 0x4DBF),  # CJK Extension A
-    (0x4E00, 0x9FFF),  # CJK Unified Ideographs
-    (0xAC00, 0xD7AF),  # Hangul Syllables
-    (0xF900, 0xFAFF),  # CJK Compatibility Ideographs
-    (0x20000, 0x3134F),  # CJK Extensions B-G
-)
+# Scripts written without spaces between words: ICU finds their words with its
+# dictionaries (Chinese and Japanese, Thai, Lao, Khmer, Burmese). The set is
+# Unicode's own data (Line_Break=Complex_Context, Ideographic, kana), read
+# through ICU, not a table of code points.
+UNSPACED_SCRIPTS = "[[:Line_Break=Complex_Context:][:Ideographic:][:Script=Hiragana:][:Script=Katakana:]]"
 
 
-def _is_cjk(char: str) -> bool:
-    code = ord(char)
-    return any(low <= code <= high for low, high in _CJK_RANGES)
+@lru_cache(maxsize=1)
+def _unspaced() -> re.Pattern:
+    """A pattern matching any character of UNSPACED_SCRIPTS (ICU's set as ranges, so a match is one C scan)."""
+    import icu  # PyICU (pyicu-wheels)
+
+    found = icu.UnicodeSet(UNSPACED_SCRIPTS)
+    ranges = "".join(f"{re.escape(first)}-{re.escape(last)}" for first, last in found.ranges())
+    return re.compile(f"[{ranges}]")
+
+
+def _words(run: str) -> list[str]:
+    """A run of letters and digits cut into words by ICU's word breaker (its dictionaries for Chinese,
+    Japanese, Thai...). ICU's offsets count UTF-16 units, so the text is cut as an ICU string."""
+    import icu
+
+    text = icu.UnicodeString(run)
+    breaker = icu.BreakIterator.createWordInstance(icu.Locale.getRoot())  # a few microseconds; one per call is thread-safe
+    breaker.setText(text)
+    bounds = [0, *breaker]
+    return [str(text[start:end]) for start, end in zip(bounds, bounds[1:]) if end > start]
 
 
 def _kind(char: str) -> str | None:
     """"word", "space", or None for a character that is a token by itself."""
-    if _is_cjk(char):
-        return None
     if char.isspace():
         return "space"
     # Marks (M*) keep Arabic harakat and decomposed Vietnamese accents inside their word.
@@ -51,13 +60,26 @@ def _kind(char: str) -> str | None:
 
 
 def tokenize(text: str) -> list[str]:
-    """Split text into words, whitespace runs, and single punctuation or CJK characters."""
+    """Split text into words, whitespace runs, and single punctuation characters.
+
+    Words are runs of letters, digits and marks, as before ICU, in every script
+    written with spaces ("don't" is three tokens, "3.5" too, "m²" one): a diff of
+    such text is the same whichever ICU is installed. A run holding Chinese,
+    Japanese, Thai or another script written without spaces is cut into words
+    by ICU's word breaker. Whitespace is a token of its own, so the tokens join
+    back to text and a copied diff keeps every space.
+    """
     tokens: list[str] = []
+    unspaced = _unspaced()
     for kind, chars in groupby(text, key=_kind):
         if kind is None:
             tokens.extend(chars)
+            continue
+        run = "".join(chars)
+        if kind == "word" and unspaced.search(run):
+            tokens.extend(_words(run))
         else:
-            tokens.append("".join(chars))
+            tokens.append(run)
     return tokens
 
 

@@ -160,3 +160,30 @@ def language_choices() -> list[tuple[str, str]]:
     """Choices for language fields, named in the interface language at the time they are read
     (Django calls this again for each list, filter and form): "inglés" to a Spanish admin."""
     return [(lang.code, lang.display_name) for lang in all_languages()]
+
+
+def in_language(text, code: str | None, tag: str = "bdi"):
+    """text (escaped unless already safe) marked with its language and direction, for a page in any direction: an
+    English sentence inside the Arabic admin keeps its full stop at its end. A language that is not configured
+    (or not known) gets dir="auto": the browser takes the direction from the text's first strong letter."""
+    from django.utils.html import format_html
+
+    try:
+        lang = get_language(code) if code else None
+    except UnknownLanguage:
+        lang = None
+    if lang is None:
+        return format_html('<{} dir="auto">{}</{}>', tag, text, tag)
+    return format_html('<{} lang="{}" dir="{}">{}</{}>', tag, lang.bcp47, lang.direction, text, tag)
+
+
+def language_attributes(code: str | None):
+    """The lang and dir attributes of text in language code, for templates (dir="auto" if the language is unknown)."""
+    from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
+
+    try:
+        lang = get_language(code) if code else None
+    except UnknownLanguage:
+        lang = None
+    return format_html('lang="{}" dir="{}"', lang.bcp47, lang.direction) if lang else mark_safe('dir="auto"')

@@ -41,9 +41,47 @@ def _text_columns(fields, user, guide):
     return [column for lang in _ordered_languages(visible) for column in columns_for(fields, lang)]
 
 
+# A text column this user reads but cannot edit is shown by a display method of this name, which marks the text with
+# its language and direction (Django's own read-only display would lay English out right to left in the Arabic admin).
+SHOWN = "_shown"
+
+
 def _readonly_text_columns(fields, user, guide):
     editable = permissions.editable_languages(user, guide)
-    return [c for c in _text_columns(fields, user, guide) if split_column(c, fields)[1].code not in editable]
+    return [c + SHOWN for c in _text_columns(fields, user, guide) if split_column(c, fields)[1].code not in editable]
+
+
+def _text_columns_shown(fields, user, guide):
+    """The text columns of the page, each read-only one by its display method's name."""
+    readonly = set(_readonly_text_columns(fields, user, guide))
+    return [c + SHOWN if c + SHOWN in readonly else c for c in _text_columns(fields, user, guide)]
+
+
+def _split_shown(name, fields):
+    return split_column(name.removesuffix(SHOWN), fields)
+
+
+def _shown_column(column, fields):
+    """The display method of a read-only text column: the text in its language and direction, lines kept."""
+    from django.template.defaultfilters import linebreaksbr
+
+    name, lang = split_column(column, fields)
+    model = Section if name == "body" else Guide
+
+    def show(self, obj):
+        value = getattr(obj, column, None) or ""
+        return format_html('<div lang="{}" dir="{}">{}</div>', lang.bcp47, lang.direction, linebreaksbr(value)) if value else "-"
+
+    return admin.display(description=f"{str(model._meta.get_field(name).verbose_name).capitalize()} ({lang.display_name})")(show)
+
+
+def _add_shown_columns(cls, fields):
+    from guide_cms.core.languages import all_languages
+
+    for lang in all_languages():
+        for column in columns_for(fields, lang):
+            setattr(cls, column + SHOWN, _shown_column(column, fields))
+    return cls
 
 
 def _localise_widget(formfield, column, fields):
@@ -307,7 +345,7 @@ class SectionInline(admin.StackedInline):
     ordering = ("position", "id")
 
     def get_fields(self, request, obj=None):
-        return [*SECTION_FIELDS, *_text_columns(SECTION_TEXT_FIELDS, request.user, obj), "base"]
+        return [*SECTION_FIELDS, *_text_columns_shown(SECTION_TEXT_FIELDS, request.user, obj), "base"]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = _readonly_text_columns(SECTION_TEXT_FIELDS, request.user, obj)
@@ -318,10 +356,10 @@ class SectionInline(admin.StackedInline):
     def get_fieldsets(self, request, obj=None):
         """One fieldset per language, side by side: the source beside each translation."""
         fields = self.get_fields(request, obj)
-        columns = {split_column(f, SECTION_TEXT_FIELDS)[1].code: [] for f in fields if split_column(f, SECTION_TEXT_FIELDS)}
+        columns = {_split_shown(f, SECTION_TEXT_FIELDS)[1].code: [] for f in fields if _split_shown(f, SECTION_TEXT_FIELDS)}
         rest = []
         for name in fields:
-            parsed = split_column(name, SECTION_TEXT_FIELDS)
+            parsed = _split_shown(name, SECTION_TEXT_FIELDS)
             (columns[parsed[1].code] if parsed else rest).append(name)
         fieldsets = [(None, {"fields": rest})]
         for code, names in columns.items():
@@ -388,7 +426,7 @@ class GuideAdmin(InvalidPostIsBadRequest, admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         base = ["base"] if obj is not None else []  # the revisions the page was loaded with (GuideForm)
         requested = ["slug_requested"] if obj is not None and obj.slug_requested else []
-        return [*GUIDE_SETTINGS, *requested, *_text_columns(GUIDE_TEXT_FIELDS, request.user, obj), "last_approved_on", *base]
+        return [*GUIDE_SETTINGS, *requested, *_text_columns_shown(GUIDE_TEXT_FIELDS, request.user, obj), "last_approved_on", *base]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = [*_readonly_text_columns(GUIDE_TEXT_FIELDS, request.user, obj), "last_approved_on", "slug_requested"]
@@ -514,3 +552,7 @@ class GuideAdmin(InvalidPostIsBadRequest, admin.ModelAdmin):
         if texts:
             services.sections_update_drafts(guide=guide, user=user, values=texts)
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+
+_add_shown_columns(SectionInline, SECTION_TEXT_FIELDS)
+_add_shown_columns(GuideAdmin, GUIDE_TEXT_FIELDS)

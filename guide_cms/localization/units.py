@@ -79,6 +79,18 @@ def _text(value) -> str:
 # Blocks and sentence segments -----------------------------------------------------
 
 
+def block_kind_label(kind: str) -> str:
+    """A block's kind ("paragraph", "list item"...) as the interface names it, in the active language."""
+    from django.utils.translation import gettext, pgettext
+
+    labels = {
+        "title": lambda: gettext("title"), "summary": lambda: gettext("summary"), "paragraph": lambda: gettext("paragraph"),
+        "list item": lambda: gettext("list item"), "quote": lambda: gettext("quote"),
+        "warning": lambda: pgettext("block kind", "warning"), "tip": lambda: pgettext("block kind", "tip"),
+    }
+    return labels[kind]() if kind in labels else kind
+
+
 @dataclass(frozen=True)
 class Segment:
     id: str  # "dosing.body.2.1"

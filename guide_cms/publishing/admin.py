@@ -120,6 +120,14 @@ class PublicationAdmin(ReadOnlyAdmin):
     def get_queryset(self, request):
         return permissions.readable_history(request.user, super().get_queryset(request))
 
+    def get_fields(self, request, obj=None):
+        # The channel by its name in the interface language on the record's page too, as in the list.
+        fields = [name for name in super().get_fields(request, obj) if name != "channel_label"]
+        return ["channel_label" if name == "channel" else name for name in fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "channel_label"]
+
     @admin.display(description=gettext_lazy("guide"), ordering="guide")
     def guide_title(self, publication):
         return format_html("<bdi>{}</bdi>", publication.guide)

@@ -86,19 +86,20 @@ class SectionWithStatesInline(SectionInline):
         for code, overview in getattr(section, "translation_states", {}).items():
             if not overview:
                 continue
-            lang = get_language(code)
+            lang, source_language = get_language(code), get_language(section.guide.source_language)
+            source = (source_language.bcp47, source_language.direction)  # the diff is of the source: its language, not the page's
             html += format_html('<div class="gc-section-state gc-section-{}">{}: <strong>{}</strong></div>', overview.state, lang.display_name, overview.state.label)
             if overview.stale_segments:
-                pairs = [(seg.id, seg.source_diff_html, lang.bcp47, lang.direction, seg.translation) for seg in overview.stale_segments]
+                pairs = [(seg.id, *source, seg.source_diff_html, lang.bcp47, lang.direction, seg.translation) for seg in overview.stale_segments]
             elif overview.source_diff_html:
-                pairs = [(section.key, overview.source_diff_html, lang.bcp47, lang.direction, overview.body)]
+                pairs = [(section.key, *source, overview.source_diff_html, lang.bcp47, lang.direction, overview.body)]
             else:
                 continue
             html += format_html(
                 '<div class="gc-source-diff"><p>{}</p>{}</div>',
                 _("What changed in the source since the %(language)s translation:") % {"language": lang.display_name},
                 format_html_join(
-                    "", '<div class="gc-pair"><div><code>{}</code><div class="gc-text">{}</div></div>'
+                    "", '<div class="gc-pair"><div><code>{}</code><div class="gc-text" lang="{}" dir="{}">{}</div></div>'
                     '<div lang="{}" dir="{}"><div class="gc-text">{}</div></div></div>', pairs,
                 ),
             )

@@ -20,6 +20,7 @@ from guide_cms.guides.records import guide_by_slug
 from guide_cms.localization.exchange import FORMATS, ExchangeError, read_exchange_file
 from guide_cms.localization.selectors import translation_overviews
 from guide_cms.localization.services import ImportRefused, translation_export, translation_import
+from guide_cms.localization.units import block_kind_label
 
 from .selectors import guide_statuses, page_of
 from .views import _context
@@ -182,6 +183,7 @@ def segments(request, slug, language):
         elif unsaved.get(row.item.id, row.value) != row.value:
             errors.append((row.item.id, _("Not saved, as you typed it: %(text)s") % {"text": unsaved[row.item.id]}))
         row.theirs = theirs.get(row.item.id)
+        row.kind_label = block_kind_label(row.item.kind)
     context = _context(
         request, title=_("%(guide)s: %(language)s, sentence by sentence") % {"guide": guide, "language": lang.display_name},
         guide=guide, language=lang, source_language=get_language(guide.source_language), rows=page.rows, errors=errors,

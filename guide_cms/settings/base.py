@@ -213,6 +213,9 @@ GUIDE_CMS_EXPORT_DIR = Path(os.environ.get("GUIDE_CMS_EXPORT_DIR") or VAR_DIR / 
 # Worker processes that render slow channels (the handouts' PDFs): the machine's cores by
 # default (None); 0 or 1 renders in the exporting process.
 GUIDE_CMS_RENDER_WORKERS = int(os.environ["GUIDE_CMS_RENDER_WORKERS"]) if os.environ.get("GUIDE_CMS_RENDER_WORKERS") else None
+# A server (guide_cms/wsgi.py, runserver) loads the checks' word lists and the handouts' fonts in a background
+# thread when it starts, so its first submit is not the slow one (guide_cms/warmup.py). GUIDE_CMS_WARM_UP=0: off.
+GUIDE_CMS_WARM_UP = os.environ.get("GUIDE_CMS_WARM_UP", "1") != "0"
 # A distributed task queue for exports and handout rendering: "celery" (with CELERY_BROKER_URL,
 # e.g. redis://queue.example.org:6379/0, and workers started as publishing/tasks.py says), or ""
 # (the default): everything in the exporting process and its render pool, nothing to install.

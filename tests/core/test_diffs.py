@@ -75,22 +75,47 @@ def test_changes_separated_by_a_word_stay_separate():
     assert html == f"Take {DEL}30</del>{INS}45</ins> mg every {DEL}8</del>{INS}6</ins> hours."
 
 
-def test_chinese_is_compared_character_by_character():
+def test_chinese_numbers_between_words_are_marked_alone():
     html = diff_words("每天服用5毫克", "每天服用10毫克")
 
     assert html == f"每天服用{DEL}5</del>{INS}10</ins>毫克"
 
 
-def test_a_changed_chinese_character_is_marked_alone():
-    html = diff_words("饭前服用。", "饭后服用。")
+def test_a_changed_chinese_word_is_marked_whole():
+    # "every day" became "every week": the word 每周, not the character 周 inside 每天.
+    assert diff_words("每天服用", "每周服用") == f"{DEL}每天</del>{INS}每周</ins>服用"
 
-    assert html == f"饭{DEL}前</del>{INS}后</ins>服用。"
+
+def test_a_one_character_chinese_word_is_marked_alone():
+    assert diff_words("饭前服用。", "饭后服用。") == f"饭{DEL}前</del>{INS}后</ins>服用。"
 
 
-def test_each_cjk_character_is_a_token():
-    assert tokenize("服用5毫克") == ["服", "用", "5", "毫", "克"]
-    assert tokenize("くすり") == ["く", "す", "り"]
-    assert tokenize("하루") == ["하", "루"]
+def test_chinese_japanese_and_thai_come_out_as_words():
+    # ICU's word breaker, with its dictionaries: not one token per character, not one token per run.
+    assert tokenize("每天服用5毫克") == ["每天", "服用", "5", "毫克"]
+    assert tokenize("くすりを飲む") == ["くすり", "を", "飲む"]
+    assert tokenize("กินยาวันละสองครั้ง") == ["กิน", "ยา", "วัน", "ละ", "สอง", "ครั้ง"]
+
+
+def test_a_changed_thai_word_is_marked_alone():
+    html = diff_words("กินยาวันละสองครั้ง", "กินยาวันละสามครั้ง")
+
+    assert html == f"กินยาวันละ{DEL}สอง</del>{INS}สาม</ins>ครั้ง"
+
+
+def test_korean_words_are_the_words_between_spaces():
+    assert tokenize("하루 두 번") == ["하루", " ", "두", " ", "번"]
+
+
+def test_characters_beyond_the_basic_plane_are_cut_where_icu_cuts():
+    # ICU counts UTF-16 units; the tokens must still be whole characters that join back to the text.
+    text = "𠀀𠀁服用。"
+    assert "".join(tokenize(text)) == text
+    assert tokenize(text)[-2:] == ["服用", "。"]
+
+
+def test_latin_text_is_tokenized_as_before_icu():
+    assert tokenize("Take 3.5 mg, don't 10 m²") == ["Take", " ", "3", ".", "5", " ", "mg", ",", " ", "don", "'", "t", " ", "10", " ", "m²"]
 
 
 def test_words_whitespace_and_punctuation_are_separate_tokens():
@@ -331,3 +356,39 @@ def test_a_first_version_has_changes():
 
 def test_no_sections_have_no_changes():
     assert has_changes([]) is False
+
+
+# What a reader copies from a diff: the new text (without the struck words) or the old one.
+
+def _side(html: str, drop: str) -> str:
+    import html as html_module
+    import re
+
+    kept = re.sub(rf'<{drop} class="diff-{drop}">.*?</{drop}>', "", str(html), flags=re.S)
+    return html_module.unescape(re.sub(r"<[^>]+>", "", kept))
+
+
+@pytest.mark.parametrize("old", ["", "with", "with baclofen", "Take it with food", "with Baclofen"])
+def test_copying_a_diff_of_latin_text_keeps_its_spaces(old):
+    html = diff_words(old, "with Baclofen")
+
+    assert _side(html, "del") == "with Baclofen"
+    assert "withBaclofen" not in _side(html, "del")
+    assert _side(html, "ins") == old
+
+
+def test_copying_a_diff_keeps_its_spaces_in_every_script():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    words = st.sampled_from(["with", "Baclofen", "每天", "服用", "毫克", "กิน", "ยา", "مرتين", "mỗi", "5", "3.5", " ", "\n", "。", ", "])
+    texts = st.lists(words, max_size=12).map("".join)
+
+    @settings(max_examples=150, deadline=None)
+    @given(texts, texts)
+    def check(old, new):
+        html = diff_words(old, new)
+        assert _side(html, "del") == new
+        assert _side(html, "ins") == old
+
+    check()
