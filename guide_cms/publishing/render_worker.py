@@ -18,8 +18,14 @@ from django.utils.module_loading import import_string  # noqa: E402
 _CHANNELS: dict = {}
 
 
-def start() -> None:
-    """Pool initialiser: load every configured language's fonts before the first render."""
+def start(owner: int | None = None) -> None:
+    """Pool initialiser: load every configured language's fonts before the first render, and exit when the
+    process that owns the pool (`owner`, a pid) is gone: a server killed without its shutdown (SIGTERM to
+    runserver) would otherwise leave its workers running."""
+    if owner is not None:
+        import threading
+
+        threading.Thread(target=_exit_with, args=(owner,), daemon=True, name="render-worker-owner").start()
     from . import fonts
     from guide_cms.core.languages import all_languages
 
@@ -29,6 +35,20 @@ def start() -> None:
     from .channels.handouts import warm_fonts
 
     warm_fonts()
+
+
+def _exit_with(owner: int, interval: float = 2.0) -> None:
+    import os
+    import time
+
+    while True:
+        time.sleep(interval)
+        try:
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:
+            pass  # alive, another user's
 
 
 def ping(delay: float = 0.0) -> int:

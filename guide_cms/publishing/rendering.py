@@ -214,7 +214,7 @@ def worker_processes(size: int):
 
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["guide_cms.publishing.render_worker"])
-    return ProcessPoolExecutor(max_workers=size, mp_context=context, initializer=start)
+    return ProcessPoolExecutor(max_workers=size, mp_context=context, initializer=start, initargs=(os.getpid(),))
 
 
 def render_pool(size: int):
