@@ -76,7 +76,7 @@ def test_an_export_that_died_while_it_replaced_files_is_rolled_back_and_redone_b
     published = live_files(exports)
     # The live folder is altered by hand, so that the next export has files to replace.
     page = (exports / "site").resolve() / "es/baclofen/index.html"
-    page.write_bytes(page.read_bytes().replace("Tome 5 mg por la noche.".encode(), "Tome 50 mg por la noche.".encode()))
+    page.write_bytes(page.read_bytes().replace(b"Tome 5 mg por la noche.", b"Tome 50 mg por la noche."))
     altered = live_files(exports)
     from guide_cms.publishing import export
 
@@ -330,7 +330,7 @@ def test_a_page_and_manifest_edited_with_the_checkpoints_deleted_are_caught_and_
     before = live_files(exports)
     live = (exports / "site").resolve()
     page = live / "es/baclofen/index.html"
-    page.write_bytes(page.read_bytes().replace("Tome 5 mg.".encode(), "Tome 50 mg.".encode()))
+    page.write_bytes(page.read_bytes().replace(b"Tome 5 mg.", b"Tome 50 mg."))
     manifest = json.loads((live / "manifest.json").read_text())
     manifest["files"]["es/baclofen/index.html"] = hashlib.sha256(page.read_bytes()).hexdigest()
     (live / "manifest.json").write_text(json.dumps(manifest))

@@ -53,7 +53,7 @@ from .base import (
 from .xml import tidy
 
 # Fixed, so the same document gives the same bytes (never the time of export).
-_FIXED_DATE = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+_FIXED_DATE = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 HEADER_GUIDE = "X-Guide-CMS-Guide"
 HEADER_SOURCE_LANGUAGE = "X-Guide-CMS-Source-Language"
 HEADER_SOURCE_VERSION = "X-Guide-CMS-Source-Version"
