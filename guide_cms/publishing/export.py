@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.utils.module_loading import import_string
