@@ -114,7 +114,7 @@ def segments_save(*, guide: Guide, language: str, user, changes: list[SegmentCha
         owner, column = _column(unit, lang)
         values.setdefault(owner, {})[column] = text
         composed[unit] = (owner, column, items)
-        for item_id, change in unit_changes.items():
+        for item_id in unit_changes:
             if before.get(item_id) != items[item_id].state:
                 state_changes[item_id] = [before.get(item_id, NEW), items[item_id].state]
     # One write per section (its title and body together), the sections' audit events in one INSERT.

@@ -45,8 +45,8 @@ XLIFF2_NS = "urn:oasis:names:tc:xliff:document:2.0"
 MTC_NS = "urn:oasis:names:tc:xliff:matches:2.0"
 GC_NS = "urn:guide-cms:xliff"
 NOTE_CATEGORY = "guide_cms"
-_X = "{%s}" % XLIFF2_NS
-_GC = "{%s}" % GC_NS
+_X = f"{{{XLIFF2_NS}}}"
+_GC = f"{{{GC_NS}}}"
 
 _PAIRED = {EM: ("fmt", "xlf:i"), STRONG: ("fmt", "xlf:b"), LINK: ("link", None)}
 _SINGLE = {BREAK: ("fmt", "xlf:lb"), CODE: ("other", "gc:code"), URL: ("other", "gc:url")}
@@ -242,7 +242,7 @@ def read_xliff2_tree(root, lines, filename: str) -> ExchangeDocument:
         for segment in unit_element.findall(_X + "segment"):
             line = lines.get(segment)
 
-            def problem(reason, at=None, uid=None):
+            def problem(reason, at=None, uid=None, line=line):  # bound now: a closure reads its loop variable late
                 problems.append(ExchangeError(reason, filename=filename, line=lines.get(at, line), unit=uid))
 
             uid = (segment.get("id") or "").strip()
