@@ -41,6 +41,13 @@ def _text_columns(fields, user, guide):
     return [column for lang in _ordered_languages(visible) for column in columns_for(fields, lang)]
 
 
+def _all_text_columns(settings_fields, text_fields) -> list[str]:
+    """settings_fields, then the text columns of text_fields in every configured language (a ModelForm's Meta.fields)."""
+    from guide_cms.core.languages import all_languages
+
+    return [*settings_fields, *(column for lang in all_languages() for column in columns_for(text_fields, lang))]
+
+
 def _readonly_text_columns(fields, user, guide):
     editable = permissions.editable_languages(user, guide)
     return [c for c in _text_columns(fields, user, guide) if split_column(c, fields)[1].code not in editable]
@@ -117,7 +124,8 @@ class GuideForm(forms.ModelForm):
 
     class Meta:
         model = Guide
-        fields = "__all__"
+        # What the page edits (GuideAdmin.get_fields narrows it per user): the settings and every language's text columns.
+        fields = _all_text_columns(GUIDE_SETTINGS, GUIDE_TEXT_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,7 +164,8 @@ class SectionForm(forms.ModelForm):
 
     class Meta:
         model = Section
-        fields = "__all__"
+        # What the inline edits (SectionInline.get_fields narrows it per user): key, position and every language's text columns.
+        fields = _all_text_columns(SECTION_FIELDS, SECTION_TEXT_FIELDS)
 
     def units(self) -> list[str]:
         return [n for n in self.fields if (n in SECTION_STRUCTURE or split_column(n, SECTION_TEXT_FIELDS)) and not self.fields[n].disabled]
