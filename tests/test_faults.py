@@ -124,11 +124,11 @@ def disk_full_after(writes: int, under: pathlib.Path):
     real_open = io.open
 
     def failing_open(file, mode="r", *args, **kwargs):
-        if isinstance(file, (str, bytes, os.PathLike)) and any(flag in mode for flag in "wxa+"):
-            if os.path.realpath(os.fsdecode(file)).startswith(str(under.resolve())):
-                done["n"] += 1
-                if done["n"] > writes:
-                    raise OSError(errno.ENOSPC, "No space left on device", os.fsdecode(file))
+        if (isinstance(file, (str, bytes, os.PathLike)) and any(flag in mode for flag in "wxa+")
+                and os.path.realpath(os.fsdecode(file)).startswith(str(under.resolve()))):
+            done["n"] += 1
+            if done["n"] > writes:
+                raise OSError(errno.ENOSPC, "No space left on device", os.fsdecode(file))
         return real_open(file, mode, *args, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:

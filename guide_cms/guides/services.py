@@ -400,7 +400,7 @@ def _document_units(document: ParsedGuide, keys: list[str], source: Language) ->
     """{unit: text} of a document: "title_en", "summary_en", "<section key>.title_en", "<section key>.body_en"."""
     units = {source.field("title"): normalise(document.title, kind=FIELD_KINDS["title"]),
              source.field("summary"): normalise(document.summary, kind=FIELD_KINDS["summary"])}
-    for key, parsed in zip(keys, document.sections):
+    for key, parsed in zip(keys, document.sections, strict=True):
         units[f"{key}.{source.field('title')}"] = normalise(parsed.title, kind=FIELD_KINDS["title"])
         units[f"{key}.{source.field('body')}"] = normalise(parsed.body, kind=FIELD_KINDS["body"])
     return units
@@ -507,7 +507,7 @@ def guide_import(*, document: ParsedGuide, slug: str, user, dry_run: bool = Fals
         guide_values = {c: writes[c] for c in (source.field("title"), source.field("summary")) if c in writes}
         if guide_values:
             guide_update_drafts(guide=guide, user=user, values=guide_values)
-    for position, (key, parsed) in enumerate(zip(keys, document.sections), start=1):
+    for position, (key, parsed) in enumerate(zip(keys, document.sections, strict=True), start=1):
         section = existing.get(key)
         if key in removed_here:  # removed here since the last import, and the document leaves it as it was
             continue
@@ -561,7 +561,7 @@ def guide_apply_translation_document(*, guide: Guide, language: Language, docume
     changed = guide_update_drafts(
         guide=guide, user=user, values={language.field("title"): document.title, language.field("summary"): document.summary}
     )
-    for section, parsed in zip(sections, document.sections):
+    for section, parsed in zip(sections, document.sections, strict=True):
         changed += section_update_drafts(
             section=section, user=user, values={language.field("title"): parsed.title, language.field("body"): parsed.body}
         )

@@ -687,7 +687,7 @@ def stage_channel(channel: Channel, entries: list | Callable, root: Path, progre
 
         def loaded():
             entries = load_entries([item for item, *_rest in to_render])  # ExportRefused stops everything here
-            for entry, (_item, key, old, intact) in zip(entries, to_render):
+            for entry, (_item, key, old, intact) in zip(entries, to_render, strict=True):
                 yield entry, (key, old, intact)
 
         for entry, (key, old, intact), outcome in render_stream(channel, loaded()):
@@ -766,7 +766,7 @@ def stage_channel(channel: Channel, entries: list | Callable, root: Path, progre
         if report.changed:
             for path in kept + index_kept:
                 tree.link(current, path)
-            for item, same in zip(shared, shared_kept):
+            for item, same in zip(shared, shared_kept, strict=True):
                 if same:
                     tree.link(current, same)
                 else:

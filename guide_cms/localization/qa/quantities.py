@@ -648,7 +648,7 @@ def read_quantities(text: str, language: str) -> Reading:
 
     def build(chosen) -> tuple[Quantity, ...]:
         mentions = list(digits)
-        for use, (first, count, value, _certain) in sorted(zip(chosen, joins), key=lambda c: -c[1][0]):
+        for use, (first, count, value, _certain) in sorted(zip(chosen, joins, strict=True), key=lambda c: -c[1][0]):
             if use:
                 mentions[first : first + count] = [_Mention(digits[first].start, digits[first + count - 1].end, value)]
         numbers = _merge_numbers(reading, sorted(mentions + words + clocks, key=lambda m: m.start), units)
@@ -662,7 +662,7 @@ def read_quantities(text: str, language: str) -> Reading:
     choices = []
     for picked in itertools.product((False, True), repeat=min(len(uncertain), 4)):
         chosen = [True] * len(joins)
-        for index, use in zip(uncertain, picked):
+        for index, use in zip(uncertain, picked, strict=False):
             chosen[index] = use
         choices.append(chosen)
     readings = [build(chosen) for chosen in choices]
