@@ -225,6 +225,13 @@ def _refuse_taken_address(slug: str, guide: Guide | None) -> None:
 
 @transaction.atomic
 def guide_create(*, user, slug: str, title: str, summary: str = "", safety_critical: bool = False, review_interval_months: int = 12) -> Guide:
+    """Create a guide with its title and summary in the source language (editors only); returns the saved guide.
+
+    Raises PermissionDenied if user may not manage guides, ValidationError if
+    the slug is taken or requested by another guide (or a field is invalid),
+    and TextRefused (a ValidationError) listing every problem of the title and
+    summary.
+    """
     require_manage_guides(user)
     source = source_language()
     _refuse_taken_address(slug, None)
@@ -299,6 +306,10 @@ def section_create(*, guide: Guide, user, key: str, title: str, body: str, posit
 
 @transaction.atomic
 def section_move(*, section: Section, user, position: int) -> None:
+    """Give a section a new position (editors only), audited if it changed; section is refreshed from the database.
+
+    Raises PermissionDenied if user may not manage guides.
+    """
     require_manage_guides(user)
     lock_guide(section.guide_id)
     old = section.position
@@ -335,6 +346,8 @@ def guide_delete(*, guide: Guide, user) -> None:
 
 @dataclass
 class ImportReport:
+    """What a document import did (or, with dry_run, would do) to a guide and its sections."""
+
     guide: Guide
     created: bool = False
     sections_added: list[str] = field(default_factory=list)
@@ -348,6 +361,7 @@ class ImportReport:
 
     @property
     def changed_anything(self) -> bool:
+        """Whether the import created the guide or added, changed, moved or renamed a section."""
         return self.created or bool(self.sections_added or self.sections_changed or self.sections_moved or self.sections_renamed)
 
 

@@ -119,6 +119,8 @@ def translations_left_outdated(version: Version) -> list[LeftOutdated]:
 
 @dataclass
 class PublishResult:
+    """What publishing did: the channels, the versions replaced there, the exports, checkpoint and index updates."""
+
     version: Version
     channels: list[str]
     replaced: dict[str, int | None]  # channel -> version number that was live before
