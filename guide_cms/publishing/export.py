@@ -567,7 +567,7 @@ def export_channel(channel: Channel, entries: list, root: Path, progress=None) -
         return staged.report
 
 
-def stage_channel(channel: Channel, entries: list | Callable, root: Path, progress=None, required=(), only=None,
+def stage_channel(channel: Channel, entries: list | Callable, root: Path, progress=None, required=(), only=None,  # noqa: C901 - split later: package under concurrent edits
                   defer_index: bool = False, distrust: bool = False) -> StagedExport:
     """Build channel's complete output for entries (Entry or PlannedEntry) in a new folder beside the live one.
 
