@@ -198,6 +198,16 @@ class _PostedSection(forms.ModelChoiceField):
             ) from None
 
 
+def _refuse_taken_keys(added, keys: set[str]) -> None:
+    """An error on each added section form whose key is in keys or on an earlier added form."""
+    for form in added:  # a key taken meanwhile by someone else's new section, or twice on this page
+        key = form.cleaned_data.get("key")
+        if key in keys:
+            form.add_error("key", _("A section with the key '%(key)s' exists already (someone may have added it after you "
+                                    "opened the page): choose another key.") % {"key": key})
+        keys.add(key)
+
+
 class SectionFormSet(forms.BaseInlineFormSet):
     """Merges every section form of the page onto the sections as stored, read once under the guide's lock."""
 
@@ -273,13 +283,7 @@ class SectionFormSet(forms.BaseInlineFormSet):
         if not getattr(self.instance, "_merge_locked", False):
             edits.lock_guide(self.instance)
         current = {s.pk: s for s in Section.objects.filter(guide=self.instance)}
-        keys = {s.key for s in current.values()}
-        for form in added:  # a key taken meanwhile by someone else's new section, or twice on this page
-            key = form.cleaned_data.get("key")
-            if key in keys:
-                form.add_error("key", _("A section with the key '%(key)s' exists already (someone may have added it after you "
-                                        "opened the page): choose another key.") % {"key": key})
-            keys.add(key)
+        _refuse_taken_keys(added, {s.key for s in current.values()})
         for form in existing:
             section = current.get(form.instance.pk)
             if section is None:

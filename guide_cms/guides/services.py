@@ -468,6 +468,27 @@ def _document_merge(guide: Guide, existing: dict, units: dict[str, str], recorde
     return merge(edits)
 
 
+def _place_imported_section(section: Section, position: int, recorded_position: int | None, *, replace: bool, user, slug: str,
+                            report: ImportReport) -> None:
+    """Move section to its position in the document, unless it was moved here since the last import (then kept, in report).
+
+    Raises ImportConflict if it was moved here since the last import and the document moves it too.
+    """
+    key = section.key
+    moved_here = not replace and recorded_position not in (None, section.position)
+    if section.position != position and not (moved_here and recorded_position == position):
+        if moved_here:  # moved here since the last import, and moved in the document too
+            raise ImportConflict(_(
+                "Section '%(key)s' of guide '%(slug)s' was moved here since the document was last imported, and the "
+                "document moves it too. Nothing was imported: order the document as the guide is now, or import it "
+                "with --replace."
+            ) % {"key": key, "slug": slug})
+        section_move(section=section, user=user, position=position)
+        report.sections_moved.append(key)
+    elif moved_here and section.position != position:
+        report.kept.append(f"{key}.position")
+
+
 @transaction.atomic
 def guide_import(*, document: ParsedGuide, slug: str, user, dry_run: bool = False, replace: bool = False) -> ImportReport:
     """Create or update a guide's source-language drafts from a parsed document.
@@ -529,18 +550,7 @@ def guide_import(*, document: ParsedGuide, slug: str, user, dry_run: bool = Fals
             section_create(guide=guide, user=user, key=key, title=parsed.title, body=parsed.body, position=position)
             report.sections_added.append(key)
             continue
-        moved_here = not replace and recorded_positions.get(key) not in (None, section.position)
-        if section.position != position and not (moved_here and recorded_positions.get(key) == position):
-            if moved_here:  # moved here since the last import, and moved in the document too
-                raise ImportConflict(_(
-                    "Section '%(key)s' of guide '%(slug)s' was moved here since the document was last imported, and the "
-                    "document moves it too. Nothing was imported: order the document as the guide is now, or import it "
-                    "with --replace."
-                ) % {"key": key, "slug": slug})
-            section_move(section=section, user=user, position=position)
-            report.sections_moved.append(key)
-        elif moved_here and section.position != position:
-            report.kept.append(f"{key}.position")
+        _place_imported_section(section, position, recorded_positions.get(key), replace=replace, user=user, slug=slug, report=report)
         old_title = getattr(section, source.field("title")) or ""
         values = {c: writes[f"{key}.{c}"] for c in (source.field("title"), source.field("body")) if f"{key}.{c}" in writes}
         changed = section_update_drafts(section=section, user=user, values=values) if values else []

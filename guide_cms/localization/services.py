@@ -416,7 +416,7 @@ def _claimed_state(unit: ExchangeUnit, source: Content, target: Content, languag
 
 
 @transaction.atomic
-def translation_import(*, document: ExchangeDocument, user, filename: str, dry_run: bool = False, strict: bool = False) -> ImportReport:
+def translation_import(*, document: ExchangeDocument, user, filename: str, dry_run: bool = False, strict: bool = False) -> ImportReport:  # noqa: C901 - one all-or-nothing pass over the file's units; to split later
     """Apply an exchange file's segments to the drafts; all or nothing.
 
     Segments whose source changed since the export are reported and not

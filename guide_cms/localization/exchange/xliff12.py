@@ -310,7 +310,7 @@ def _language(tag, attribute, element, fail, notices):
     return code
 
 
-def read_xliff_detailed(data: bytes, filename: str) -> XliffReadResult:
+def read_xliff_detailed(data: bytes, filename: str) -> XliffReadResult:  # noqa: C901 - one pass over the file, to split later
     """Parse an XLIFF 1.2 or 2.0 exchange file; raise ExchangeError naming the file and line or unit."""
     root, lines = parse_xml(data, filename)
     if local(root.tag) == "xliff" and namespace(root.tag).startswith(XLIFF2_NS_PREFIX):
