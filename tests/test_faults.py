@@ -106,7 +106,7 @@ def test_a_database_error_in_the_middle_of_a_markdown_import_leaves_nothing(guid
 def test_a_database_error_in_the_middle_of_a_translation_import_leaves_nothing(approved_workflow):
     wf = approved_workflow
     data, filename = translation_export(guide=wf.guide, language="es", fmt="po", user=wf.translator_es)
-    data = data.replace("Tome 5 mg.".encode(), "Tome 5 mg con agua.".encode())
+    data = data.replace(b"Tome 5 mg.", b"Tome 5 mg con agua.")
     before = written()
     with database_fails_on("translation.import"), pytest.raises(DatabaseError, match="injected fault"):
         translation_import(document=read_exchange_file(data, filename), user=wf.translator_es, filename=filename)
@@ -124,11 +124,11 @@ def disk_full_after(writes: int, under: pathlib.Path):
     real_open = io.open
 
     def failing_open(file, mode="r", *args, **kwargs):
-        if isinstance(file, (str, bytes, os.PathLike)) and any(flag in mode for flag in "wxa+"):
-            if os.path.realpath(os.fsdecode(file)).startswith(str(under.resolve())):
-                done["n"] += 1
-                if done["n"] > writes:
-                    raise OSError(errno.ENOSPC, "No space left on device", os.fsdecode(file))
+        if (isinstance(file, (str, bytes, os.PathLike)) and any(flag in mode for flag in "wxa+")
+                and os.path.realpath(os.fsdecode(file)).startswith(str(under.resolve()))):
+            done["n"] += 1
+            if done["n"] > writes:
+                raise OSError(errno.ENOSPC, "No space left on device", os.fsdecode(file))
         return real_open(file, mode, *args, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:

@@ -115,7 +115,7 @@ def commands_page() -> str:
         if not summary:
             log.warning("the command %s has no help text", name)
         out.append(f"| [{code(name)}](#{name.replace('_', '-')}) | `{app}` | {cell(first_sentence(summary))} |\n")
-    for app, name, parser in parsers:
+    for _app, name, parser in parsers:
         out.append(f"\n## {code(name)} {{#{name.replace('_', '-')}}}\n\n")
         out.append(f"{prose((parser.description or '').strip())}\n\n")
         formatter = parser._get_formatter()
@@ -133,9 +133,9 @@ def commands_page() -> str:
             help_text = formatter._expand_help(action) if action.help else ""
             if action.choices:
                 help_text += f" Choices: {', '.join(str(c) for c in action.choices)}."
-            if action.option_strings and action.nargs != 0 and action.default not in (None, [], "", "==SUPPRESS=="):
-                if "default" not in help_text.lower():
-                    help_text += f" Default: {action.default}."
+            if (action.option_strings and action.nargs != 0 and action.default not in (None, [], "", "==SUPPRESS==")
+                    and "default" not in help_text.lower()):
+                help_text += f" Default: {action.default}."
             required = "required" if (action.required or not action.option_strings) else ""
             if not help_text:
                 log.warning("the argument %s of %s has no help text", name_cell, name)
@@ -587,18 +587,18 @@ def dict_keys(path: Path, function: str, variable: str | None = None) -> list[st
         if variable is None and isinstance(node, ast.Dict):
             for key in node.keys:
                 add(key)
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == variable for t in node.targets):
-            if isinstance(node.value, ast.Dict):
-                for key in node.value.keys:
-                    add(key)
+        if (isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == variable for t in node.targets)
+                and isinstance(node.value, ast.Dict)):
+            for key in node.value.keys:
+                add(key)
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id == variable:
                     add(target.slice)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "update":
-            if isinstance(node.func.value, ast.Name) and node.func.value.id == variable:
-                for keyword in node.keywords:
-                    add(ast.Constant(keyword.arg))
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "update"
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == variable):
+            for keyword in node.keywords:
+                add(ast.Constant(keyword.arg))
     return keys
 
 

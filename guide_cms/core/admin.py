@@ -210,7 +210,8 @@ class UserAdmin(AccountManagersOnly, InvalidPostIsBadRequest, DjangoUserAdmin):
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not StaffProfile:
-            return super().save_formset(request, form, formset, change)
+            super().save_formset(request, form, formset, change)
+            return
         for profile_form in formset.forms:
             data = getattr(profile_form, "cleaned_data", None)
             if data and profile_form.has_changed():

@@ -285,6 +285,46 @@ class Anchor:
     head: str
 
 
+def _checked_anchor(after: Anchor, walk: ChainWalk):
+    """(the anchor's event, its seal), or None with the problem added to walk: the event is gone, at another position or altered."""
+    from .models import AuditEvent
+
+    anchor = AuditEvent.objects.filter(hash=after.head).first()
+    if anchor is None:
+        walk.problems.append(ChainProblem(
+            None, f"the event a checkpoint recorded as number {after.count} (hash {after.head[:12]}…) is gone: history was deleted or rewritten"
+        ))
+        return None
+    position = AuditEvent.objects.filter(id__lte=anchor.id).count()
+    if position != after.count:
+        walk.problems.append(ChainProblem(
+            anchor.id, f"event {anchor.id} was number {after.count} of the chain at a checkpoint and is now number {position}: "
+            "events before it were deleted or inserted",
+        ))
+        return None
+    seal = event_seal(anchor)
+    if seal is None:
+        walk.problems.append(ChainProblem(anchor.id, f"event {anchor.id} ({anchor.action}) was altered: its content no longer matches its hash"))
+        return None
+    return anchor, seal
+
+
+def _check_head(head, walk: ChainWalk) -> None:
+    """Add to walk's problems a head (AuditChainHead or None) that does not match the walked chain or is not sealed."""
+    if head is not None:
+        if head.last_hash != walk.head_hash or head.count != walk.checked:
+            walk.problems.append(
+                ChainProblem(None, f"the chain ends at {walk.checked} events, but {head.count} were written: the newest events were deleted or the head was altered")
+            )
+        if not head_is_sealed(head):
+            walk.problems.append(ChainProblem(None, (
+                "the chain head is not sealed with the audit key: it was moved or rewritten by someone without the key "
+                "(the newest events deleted, the chain rewritten, or a checkpoint record removed)"
+            )))
+    elif walk.checked:
+        walk.problems.append(ChainProblem(None, "the chain head is missing"))
+
+
 def walk_chain(*, positions=(), after: Anchor | None = None, until_keyed: bool = False) -> ChainWalk:
     """Walk the events in order, checking links, seals and the head.
 
@@ -305,23 +345,10 @@ def walk_chain(*, positions=(), after: Anchor | None = None, until_keyed: bool =
     previous, keyed_seen = GENESIS, False
     events = AuditEvent.objects.order_by("id")
     if after is not None and after.count:
-        anchor = AuditEvent.objects.filter(hash=after.head).first()
-        if anchor is None:
-            walk.problems.append(ChainProblem(
-                None, f"the event a checkpoint recorded as number {after.count} (hash {after.head[:12]}…) is gone: history was deleted or rewritten"
-            ))
+        found = _checked_anchor(after, walk)
+        if found is None:
             return walk
-        position = AuditEvent.objects.filter(id__lte=anchor.id).count()
-        if position != after.count:
-            walk.problems.append(ChainProblem(
-                anchor.id, f"event {anchor.id} was number {after.count} of the chain at a checkpoint and is now number {position}: "
-                "events before it were deleted or inserted",
-            ))
-            return walk
-        seal = event_seal(anchor)
-        if seal is None:
-            walk.problems.append(ChainProblem(anchor.id, f"event {anchor.id} ({anchor.action}) was altered: its content no longer matches its hash"))
-            return walk
+        anchor, seal = found
         previous, keyed_seen, walk.checked = anchor.hash, seal.keyed, after.count
         events = events.filter(id__gt=anchor.id)
     limit = head.count if head is not None else None
@@ -353,18 +380,7 @@ def walk_chain(*, positions=(), after: Anchor | None = None, until_keyed: bool =
             walk.hashes_at[walk.checked] = event.hash
         previous = event.hash
     walk.head_hash = previous
-    if head is not None:
-        if head.last_hash != previous or head.count != walk.checked:
-            walk.problems.append(
-                ChainProblem(None, f"the chain ends at {walk.checked} events, but {head.count} were written: the newest events were deleted or the head was altered")
-            )
-        if not head_is_sealed(head):
-            walk.problems.append(ChainProblem(None, (
-                "the chain head is not sealed with the audit key: it was moved or rewritten by someone without the key "
-                "(the newest events deleted, the chain rewritten, or a checkpoint record removed)"
-            )))
-    elif walk.checked:
-        walk.problems.append(ChainProblem(None, "the chain head is missing"))
+    _check_head(head, walk)
     return walk
 
 

@@ -46,7 +46,7 @@ def _words(run: str) -> list[str]:
     breaker = icu.BreakIterator.createWordInstance(icu.Locale.getRoot())  # a few microseconds; one per call is thread-safe
     breaker.setText(text)
     bounds = [0, *breaker]
-    return [str(text[start:end]) for start, end in zip(bounds, bounds[1:]) if end > start]
+    return [str(text[start:end]) for start, end in zip(bounds, bounds[1:], strict=False) if end > start]
 
 
 def _kind(char: str) -> str | None:

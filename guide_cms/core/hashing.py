@@ -47,7 +47,7 @@ def to_milliseconds(value: datetime.datetime) -> datetime.datetime:
 
 def canonical_time(value: datetime.datetime) -> str:
     """A hashed timestamp: UTC, to the millisecond ("2026-11-29T08:00:00.123+00:00")."""
-    return to_milliseconds(value).astimezone(datetime.timezone.utc).isoformat(timespec="milliseconds")
+    return to_milliseconds(value).astimezone(datetime.UTC).isoformat(timespec="milliseconds")
 
 
 def legacy_time(value: datetime.datetime) -> str:

@@ -102,7 +102,7 @@ def lock_message(lock: tuple[datetime.datetime, str] | None) -> str:
             "minutes": settings.LOGIN_LOCK.total_seconds() // 60
         }
     until, what = lock
-    time = until.astimezone(datetime.timezone.utc).strftime("%H:%M")
+    time = until.astimezone(datetime.UTC).strftime("%H:%M")
     if what == "address":
         return _("Too many wrong passwords from this network address, which people on a shared connection also use: "
                  "logging in and signing from it are locked until %(time)s UTC. An administrator can lift the lock sooner.") % {"time": time}

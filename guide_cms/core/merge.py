@@ -239,7 +239,7 @@ def merge_text(base: str, mine: str, theirs: str) -> tuple[str, tuple[str, ...]]
         elif a_chunk == o_chunk:
             merged += b_chunk
         elif len(o_chunk) == len(a_chunk) == len(b_chunk):  # neighbouring sentences, each rewritten in place
-            for o_one, a_one, b_one in zip(o_chunk, a_chunk, b_chunk):
+            for o_one, a_one, b_one in zip(o_chunk, a_chunk, b_chunk, strict=True):
                 merged.append(b_one if a_one == o_one else a_one)
                 if a_one not in (o_one, b_one) and b_one != o_one:
                     conflicts.append(b_one)

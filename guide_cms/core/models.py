@@ -151,6 +151,9 @@ class AuditChainHead(models.Model):
     class Meta:
         verbose_name = _("audit chain head")
 
+    def __str__(self):
+        return f"audit chain head: {self.count} events, last {self.last_hash[:12]}"
+
 
 class OwnerPassword(models.Model):
     """A keyed fingerprint of a user's password hash as the user last set it themself.
@@ -169,3 +172,6 @@ class OwnerPassword(models.Model):
     class Meta:
         verbose_name = _("password set by its owner")
         verbose_name_plural = _("passwords set by their owners")
+
+    def __str__(self):
+        return f"password set by its owner, user {self.user_id}"

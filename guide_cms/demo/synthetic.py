@@ -68,7 +68,7 @@ def library(*, guides: int, sections: int, languages: tuple[str, ...], seed: int
     source = languages[0]
     callouts = [n for n, b in enumerate(blocks) if b[source].startswith(">")]
     paragraphs = [n for n, b in enumerate(blocks) if n not in callouts]
-    section_titles = [{code: s.title for code, s in zip(languages, parts)} for parts in zip(*(_demo(code).sections for code in languages))]
+    section_titles = [{code: s.title for code, s in zip(languages, parts, strict=True)} for parts in zip(*(_demo(code).sections for code in languages), strict=True)]
     rng = random.Random(seed)
     result = []
     for g in range(1, guides + 1):

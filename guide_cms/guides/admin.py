@@ -46,6 +46,13 @@ def _text_columns(fields, user, guide):
 SHOWN = "_shown"
 
 
+def _all_text_columns(settings_fields, text_fields) -> list[str]:
+    """settings_fields, then the text columns of text_fields in every configured language (a ModelForm's Meta.fields)."""
+    from guide_cms.core.languages import all_languages
+
+    return [*settings_fields, *(column for lang in all_languages() for column in columns_for(text_fields, lang))]
+
+
 def _readonly_text_columns(fields, user, guide):
     editable = permissions.editable_languages(user, guide)
     return [c + SHOWN for c in _text_columns(fields, user, guide) if split_column(c, fields)[1].code not in editable]
@@ -155,7 +162,8 @@ class GuideForm(forms.ModelForm):
 
     class Meta:
         model = Guide
-        fields = "__all__"
+        # What the page edits (GuideAdmin.get_fields narrows it per user): the settings and every language's text columns.
+        fields = _all_text_columns(GUIDE_SETTINGS, GUIDE_TEXT_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -194,7 +202,8 @@ class SectionForm(forms.ModelForm):
 
     class Meta:
         model = Section
-        fields = "__all__"
+        # What the inline edits (SectionInline.get_fields narrows it per user): key, position and every language's text columns.
+        fields = _all_text_columns(SECTION_FIELDS, SECTION_TEXT_FIELDS)
 
     def units(self) -> list[str]:
         return [n for n in self.fields if (n in SECTION_STRUCTURE or split_column(n, SECTION_TEXT_FIELDS)) and not self.fields[n].disabled]
@@ -225,6 +234,16 @@ class _PostedSection(forms.ModelChoiceField):
             raise ValidationError(
                 _("Someone else removed this section after you opened the page; your changes to it were not saved."), code="removed"
             ) from None
+
+
+def _refuse_taken_keys(added, keys: set[str]) -> None:
+    """An error on each added section form whose key is in keys or on an earlier added form."""
+    for form in added:  # a key taken meanwhile by someone else's new section, or twice on this page
+        key = form.cleaned_data.get("key")
+        if key in keys:
+            form.add_error("key", _("A section with the key '%(key)s' exists already (someone may have added it after you "
+                                    "opened the page): choose another key.") % {"key": key})
+        keys.add(key)
 
 
 class SectionFormSet(forms.BaseInlineFormSet):
@@ -302,13 +321,7 @@ class SectionFormSet(forms.BaseInlineFormSet):
         if not getattr(self.instance, "_merge_locked", False):
             edits.lock_guide(self.instance)
         current = {s.pk: s for s in Section.objects.filter(guide=self.instance)}
-        keys = {s.key for s in current.values()}
-        for form in added:  # a key taken meanwhile by someone else's new section, or twice on this page
-            key = form.cleaned_data.get("key")
-            if key in keys:
-                form.add_error("key", _("A section with the key '%(key)s' exists already (someone may have added it after you "
-                                        "opened the page): choose another key.") % {"key": key})
-            keys.add(key)
+        _refuse_taken_keys(added, {s.key for s in current.values()})
         for form in existing:
             section = current.get(form.instance.pk)
             if section is None:

@@ -75,7 +75,7 @@ def _unique_key(title: str, position: int, taken: set[str]) -> str:
     return key
 
 
-def parse_guide_document(text: str, *, source: str = "document") -> ParsedGuide:
+def parse_guide_document(text: str, *, source: str = "document") -> ParsedGuide:  # noqa: C901 - one pass over the document's lines; to split later
     """Split a Markdown document into title, summary and sections, or raise DocumentRefused."""
     problems: list[str] = []
     if "\x00" in text:

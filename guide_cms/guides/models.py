@@ -184,11 +184,6 @@ class Version(models.Model):
     # plans that need a version's numbers and hashes only (heavy_fields).
     HEAVY_FIELDS = ("snapshot", "qa_findings", "segment_states", "contributor_ids")
 
-    @classmethod
-    def heavy_fields(cls, prefix: str = "") -> list[str]:
-        """HEAVY_FIELDS as lookups: prefix "" for versions, "version__" through a relation."""
-        return [f"{prefix}{name}" for name in cls.HEAVY_FIELDS]
-
     class Meta:
         verbose_name = _("version")
         verbose_name_plural = _("versions")
@@ -215,15 +210,6 @@ class Version(models.Model):
             language = self.language
         return gettext("%(guide)s (%(language)s, v%(number)d)") % {"guide": self.guide, "language": language, "number": self.number}
 
-    @property
-    def code(self) -> str:
-        """The technical name, for logs and files: "muscle-relaxants [es] v2"."""
-        return f"{self.guide.slug} [{self.language}] v{self.number}"
-
-    @property
-    def is_source(self) -> bool:
-        return self.language == self.guide.source_language
-
     # Only the review status may move once a version exists; the text it froze may not.
     MUTABLE_FIELDS = frozenset({"status", "decided_at"})
 
@@ -232,3 +218,17 @@ class Version(models.Model):
         if not self._state.adding and (update_fields is None or set(update_fields) - self.MUTABLE_FIELDS):
             raise PermissionError("A version's content is frozen; only its review status changes (save with update_fields).")
         super().save(*args, **kwargs)
+
+    @classmethod
+    def heavy_fields(cls, prefix: str = "") -> list[str]:
+        """HEAVY_FIELDS as lookups: prefix "" for versions, "version__" through a relation."""
+        return [f"{prefix}{name}" for name in cls.HEAVY_FIELDS]
+
+    @property
+    def code(self) -> str:
+        """The technical name, for logs and files: "muscle-relaxants [es] v2"."""
+        return f"{self.guide.slug} [{self.language}] v{self.number}"
+
+    @property
+    def is_source(self) -> bool:
+        return self.language == self.guide.source_language

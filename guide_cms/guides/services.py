@@ -225,6 +225,13 @@ def _refuse_taken_address(slug: str, guide: Guide | None) -> None:
 
 @transaction.atomic
 def guide_create(*, user, slug: str, title: str, summary: str = "", safety_critical: bool = False, review_interval_months: int = 12) -> Guide:
+    """Create a guide with its title and summary in the source language (editors only); returns the saved guide.
+
+    Raises PermissionDenied if user may not manage guides, ValidationError if
+    the slug is taken or requested by another guide (or a field is invalid),
+    and TextRefused (a ValidationError) listing every problem of the title and
+    summary.
+    """
     require_manage_guides(user)
     source = source_language()
     _refuse_taken_address(slug, None)
@@ -299,6 +306,10 @@ def section_create(*, guide: Guide, user, key: str, title: str, body: str, posit
 
 @transaction.atomic
 def section_move(*, section: Section, user, position: int) -> None:
+    """Give a section a new position (editors only), audited if it changed; section is refreshed from the database.
+
+    Raises PermissionDenied if user may not manage guides.
+    """
     require_manage_guides(user)
     lock_guide(section.guide_id)
     old = section.position
@@ -335,6 +346,8 @@ def guide_delete(*, guide: Guide, user) -> None:
 
 @dataclass
 class ImportReport:
+    """What a document import did (or, with dry_run, would do) to a guide and its sections."""
+
     guide: Guide
     created: bool = False
     sections_added: list[str] = field(default_factory=list)
@@ -348,6 +361,7 @@ class ImportReport:
 
     @property
     def changed_anything(self) -> bool:
+        """Whether the import created the guide or added, changed, moved or renamed a section."""
         return self.created or bool(self.sections_added or self.sections_changed or self.sections_moved or self.sections_renamed)
 
 
@@ -400,7 +414,7 @@ def _document_units(document: ParsedGuide, keys: list[str], source: Language) ->
     """{unit: text} of a document: "title_en", "summary_en", "<section key>.title_en", "<section key>.body_en"."""
     units = {source.field("title"): normalise(document.title, kind=FIELD_KINDS["title"]),
              source.field("summary"): normalise(document.summary, kind=FIELD_KINDS["summary"])}
-    for key, parsed in zip(keys, document.sections):
+    for key, parsed in zip(keys, document.sections, strict=True):
         units[f"{key}.{source.field('title')}"] = normalise(parsed.title, kind=FIELD_KINDS["title"])
         units[f"{key}.{source.field('body')}"] = normalise(parsed.body, kind=FIELD_KINDS["body"])
     return units
@@ -452,6 +466,27 @@ def _document_merge(guide: Guide, existing: dict, units: dict[str, str], recorde
         label = field_label(owner, split_column(column, fields)[0], split_column(column, fields)[1])
         edits.append(Edit(unit, label, Base(base), mine, theirs))
     return merge(edits)
+
+
+def _place_imported_section(section: Section, position: int, recorded_position: int | None, *, replace: bool, user, slug: str,
+                            report: ImportReport) -> None:
+    """Move section to its position in the document, unless it was moved here since the last import (then kept, in report).
+
+    Raises ImportConflict if it was moved here since the last import and the document moves it too.
+    """
+    key = section.key
+    moved_here = not replace and recorded_position not in (None, section.position)
+    if section.position != position and not (moved_here and recorded_position == position):
+        if moved_here:  # moved here since the last import, and moved in the document too
+            raise ImportConflict(_(
+                "Section '%(key)s' of guide '%(slug)s' was moved here since the document was last imported, and the "
+                "document moves it too. Nothing was imported: order the document as the guide is now, or import it "
+                "with --replace."
+            ) % {"key": key, "slug": slug})
+        section_move(section=section, user=user, position=position)
+        report.sections_moved.append(key)
+    elif moved_here and section.position != position:
+        report.kept.append(f"{key}.position")
 
 
 @transaction.atomic
@@ -507,7 +542,7 @@ def guide_import(*, document: ParsedGuide, slug: str, user, dry_run: bool = Fals
         guide_values = {c: writes[c] for c in (source.field("title"), source.field("summary")) if c in writes}
         if guide_values:
             guide_update_drafts(guide=guide, user=user, values=guide_values)
-    for position, (key, parsed) in enumerate(zip(keys, document.sections), start=1):
+    for position, (key, parsed) in enumerate(zip(keys, document.sections, strict=True), start=1):
         section = existing.get(key)
         if key in removed_here:  # removed here since the last import, and the document leaves it as it was
             continue
@@ -515,18 +550,7 @@ def guide_import(*, document: ParsedGuide, slug: str, user, dry_run: bool = Fals
             section_create(guide=guide, user=user, key=key, title=parsed.title, body=parsed.body, position=position)
             report.sections_added.append(key)
             continue
-        moved_here = not replace and recorded_positions.get(key) not in (None, section.position)
-        if section.position != position and not (moved_here and recorded_positions.get(key) == position):
-            if moved_here:  # moved here since the last import, and moved in the document too
-                raise ImportConflict(_(
-                    "Section '%(key)s' of guide '%(slug)s' was moved here since the document was last imported, and the "
-                    "document moves it too. Nothing was imported: order the document as the guide is now, or import it "
-                    "with --replace."
-                ) % {"key": key, "slug": slug})
-            section_move(section=section, user=user, position=position)
-            report.sections_moved.append(key)
-        elif moved_here and section.position != position:
-            report.kept.append(f"{key}.position")
+        _place_imported_section(section, position, recorded_positions.get(key), replace=replace, user=user, slug=slug, report=report)
         old_title = getattr(section, source.field("title")) or ""
         values = {c: writes[f"{key}.{c}"] for c in (source.field("title"), source.field("body")) if f"{key}.{c}" in writes}
         changed = section_update_drafts(section=section, user=user, values=values) if values else []
@@ -561,7 +585,7 @@ def guide_apply_translation_document(*, guide: Guide, language: Language, docume
     changed = guide_update_drafts(
         guide=guide, user=user, values={language.field("title"): document.title, language.field("summary"): document.summary}
     )
-    for section, parsed in zip(sections, document.sections):
+    for section, parsed in zip(sections, document.sections, strict=True):
         changed += section_update_drafts(
             section=section, user=user, values={language.field("title"): parsed.title, language.field("body"): parsed.body}
         )

@@ -183,6 +183,43 @@ def _position(text: str, index: int) -> tuple[int, int]:
     return line, index - start + 1
 
 
+def _char_problem(text: str, index: int, char: str) -> tuple[str | None, str | None]:
+    """(code, message) of the character at index of text, or (None, None) if it may be stored."""
+    message = code = None
+    if char in BIDI_CONTROLS:
+        code = "bidi-override"
+        message = _(
+            "the invisible direction control %(char)s makes the text print differently from what "
+            "is stored (for example 15 printed as 51). Remove it; the page sets the direction itself."
+        ) % {"char": _code_point(char)}
+    elif char in _INVISIBLE:
+        before, after, after2 = _neighbours(text, index)
+        if _inside_number(before, after, after2):
+            code = "invisible-in-number"
+            message = _(
+                "the invisible character %(char)s is inside the number %(number)s and can change how it "
+                "reads. Remove it."
+            ) % {"char": _code_point(char), "number": f"{before}…{after}"}
+        elif char in ZERO_WIDTH and (
+            _is_digit(before) or _is_digit(after) or (_is_spaced_letter(before) and _is_spaced_letter(after))
+        ):
+            code = "zero-width"
+            message = _(
+                "the invisible character %(char)s is inside a number or a word (such as a drug name), "
+                "where it hides the word from the checks. Remove it."
+            ) % {"char": _code_point(char)}
+    elif char in default_ignorable() and not _needed_ignorable(text, index):
+        code = "invisible"
+        message = _(
+            "the invisible character %(char)s prints as nothing and can hide or change what patients read "
+            "(Unicode's default-ignorable characters). Remove it."
+        ) % {"char": _code_point(char)}
+    elif unicodedata.category(char) == "Cc" and char not in "\t\n":
+        code = "control"
+        message = _("the control character %(char)s cannot be printed. Remove it.") % {"char": f"U+{ord(char):04X}"}
+    return code, message
+
+
 def text_problems(text: str, *, kind: str = MARKDOWN, max_chars: int | None = None, limits: bool = False) -> list[TextProblem]:
     """Everything in `text` (already NFC, "\\n" line endings) that may not be stored.
 
@@ -198,38 +235,7 @@ def text_problems(text: str, *, kind: str = MARKDOWN, max_chars: int | None = No
             return [TextProblem(*too_long)]
     problems: list[TextProblem] = []
     for index, char in enumerate(text):
-        message = code = None
-        if char in BIDI_CONTROLS:
-            code = "bidi-override"
-            message = _(
-                "the invisible direction control %(char)s makes the text print differently from what "
-                "is stored (for example 15 printed as 51). Remove it; the page sets the direction itself."
-            ) % {"char": _code_point(char)}
-        elif char in _INVISIBLE:
-            before, after, after2 = _neighbours(text, index)
-            if _inside_number(before, after, after2):
-                code = "invisible-in-number"
-                message = _(
-                    "the invisible character %(char)s is inside the number %(number)s and can change how it "
-                    "reads. Remove it."
-                ) % {"char": _code_point(char), "number": f"{before}…{after}"}
-            elif char in ZERO_WIDTH and (
-                _is_digit(before) or _is_digit(after) or (_is_spaced_letter(before) and _is_spaced_letter(after))
-            ):
-                code = "zero-width"
-                message = _(
-                    "the invisible character %(char)s is inside a number or a word (such as a drug name), "
-                    "where it hides the word from the checks. Remove it."
-                ) % {"char": _code_point(char)}
-        elif char in default_ignorable() and not _needed_ignorable(text, index):
-            code = "invisible"
-            message = _(
-                "the invisible character %(char)s prints as nothing and can hide or change what patients read "
-                "(Unicode's default-ignorable characters). Remove it."
-            ) % {"char": _code_point(char)}
-        elif unicodedata.category(char) == "Cc" and char not in "\t\n":
-            code = "control"
-            message = _("the control character %(char)s cannot be printed. Remove it.") % {"char": f"U+{ord(char):04X}"}
+        code, message = _char_problem(text, index, char)
         if code:
             line, column = _position(text, index)
             problems.append(TextProblem(line, column, code, message))

@@ -208,7 +208,7 @@ def _tokens(text: str) -> set[str]:
     for word in _TOKEN.findall(text):
         if _CJK.search(word):
             chars = [ch for ch in word]
-            tokens.update(a + b for a, b in zip(chars, chars[1:]))
+            tokens.update(a + b for a, b in zip(chars, chars[1:], strict=False))
             if len(chars) == 1:
                 tokens.add(word)
         else:

@@ -64,6 +64,9 @@ class SegmentDraft(models.Model):
         verbose_name_plural = _("segment states")
         constraints = [models.UniqueConstraint(fields=["guide", "language"], name="segment_draft_one_per_guide_language")]
 
+    def __str__(self):
+        return f"segment states of guide {self.guide_id} ({self.language})"
+
 
 class MemoryEntryQuerySet(models.QuerySet):
     def for_language(self, language: str):

@@ -74,6 +74,11 @@ def split_content(content: Content, language: str) -> tuple[list[Content], list[
     gaps[-1] trails. A paired code never straddles two segments: the
     sentences it spans stay one segment.
     """
+    return _segments_and_gaps(_keep_codes_paired(_cut_at(content, _sentence_ends(content, language))))
+
+
+def _sentence_ends(content: Content, language: str) -> list[int]:
+    """The offsets in content's text (a code counts one character, a paired code none) where a sentence ends, but the last."""
     # The text ICU reads: placeholders stand for one character, a line break for "\n".
     flat = []
     for item in content:
@@ -86,7 +91,11 @@ def split_content(content: Content, language: str) -> tuple[list[Content], list[
     for sentence in split_sentences(text, language)[:-1]:
         position += len(sentence)
         ends.append(position)
-    # Cut the items at those offsets.
+    return ends
+
+
+def _cut_at(content: Content, ends: list[int]) -> list[list]:
+    """content's items cut at those offsets (a closing code right after a cut stays before it)."""
     pieces: list[list] = [[]]
     offset = 0
     cut_index = 0
@@ -115,7 +124,11 @@ def split_content(content: Content, language: str) -> tuple[list[Content], list[
             if cut_index < len(ends) and ends[cut_index] == offset:
                 pieces.append([])
                 cut_index += 1
-    # Keep paired codes inside one segment.
+    return pieces
+
+
+def _keep_codes_paired(pieces: list[list]) -> list[list]:
+    """The pieces joined so that each paired code opens and closes in one of them."""
     balanced: list[list] = []
     depth = 0
     for piece in pieces:
@@ -128,6 +141,11 @@ def split_content(content: Content, language: str) -> tuple[list[Content], list[
                 depth += 1
             elif isinstance(item, Code) and item.kind == CLOSE:
                 depth -= 1
+    return balanced
+
+
+def _segments_and_gaps(balanced: list[list]) -> tuple[list[Content], list[str]]:
+    """(segments, gaps) of the pieces: their text stripped into segments, the whitespace around them into gaps."""
     segments: list[Content] = []
     gaps: list[str] = [""]
     pending: list = []  # codes with no text around them, before the first sentence: they open it

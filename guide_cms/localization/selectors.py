@@ -30,6 +30,8 @@ class StaleSegment:
 
 @dataclass
 class SectionOverview:
+    """One section of a translation overview: its source and translated text, state and stale sentences."""
+
     key: str
     position: int
     source_title: str
@@ -46,6 +48,8 @@ class SectionOverview:
 
 @dataclass
 class TranslationOverview:
+    """A guide's translation in one language at a glance: its sections, segments and versions."""
+
     guide: object
     language: str
     sections: list[SectionOverview] = field(default_factory=list)
@@ -55,6 +59,7 @@ class TranslationOverview:
     segments: list[DraftSegment] = field(default_factory=list)
 
     def segment_count(self, state: str) -> int:
+        """Translated segments in state (a segment state: MEMORY, FUZZY, NEEDS_REVIEW…)."""
         return sum(1 for item in self.segments if item.target and item.state == state)
 
     @property
@@ -64,25 +69,31 @@ class TranslationOverview:
 
     @property
     def from_memory(self) -> int:
+        """Translated segments taken from the translation memory."""
         return self.segment_count(MEMORY)
 
     @property
     def fuzzy(self) -> int:
+        """Translated segments that are fuzzy matches, still to be checked."""
         return self.segment_count(FUZZY)
 
     @property
     def needs_review(self) -> int:
+        """Translated segments marked as needing review."""
         return self.segment_count(NEEDS_REVIEW)
 
     @property
     def stale_count(self) -> int:
+        """Segments whose source changed since they were translated."""
         return sum(1 for item in self.segments if item.stale)
 
     @property
     def translated_count(self) -> int:
+        """Sections with any translated text (not EMPTY)."""
         return sum(1 for s in self.sections if s.state != SectionState.EMPTY)
 
     def count(self, state: str) -> int:
+        """Sections in state (a SectionState)."""
         return sum(1 for s in self.sections if s.state == state)
 
     @property
@@ -95,6 +106,7 @@ class TranslationOverview:
 
     @property
     def needs_work(self) -> list[SectionOverview]:
+        """Sections that are empty, outdated, updated or changed: what the translator still has to do."""
         return [s for s in self.sections if s.state in (SectionState.EMPTY, SectionState.OUTDATED, SectionState.UPDATED, SectionState.CHANGED)]
 
 

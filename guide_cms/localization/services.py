@@ -54,6 +54,8 @@ def _column(unit_id: str, language) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class SegmentChange:
+    """A new target and state for one segment or block of a draft (segments_save)."""
+
     id: str  # segment or block id
     target: Content  # codes with their source's type and data
     state: str
@@ -114,7 +116,7 @@ def segments_save(*, guide: Guide, language: str, user, changes: list[SegmentCha
         owner, column = _column(unit, lang)
         values.setdefault(owner, {})[column] = text
         composed[unit] = (owner, column, items)
-        for item_id, change in unit_changes.items():
+        for item_id in unit_changes:
             if before.get(item_id) != items[item_id].state:
                 state_changes[item_id] = [before.get(item_id, NEW), items[item_id].state]
     # One write per section (its title and body together), the sections' audit events in one INSERT.
@@ -311,6 +313,8 @@ def translation_export(*, guide: Guide, language: str, fmt: str, user) -> tuple[
 
 @dataclass
 class AppliedSegment:
+    """A segment an import changed: its old and new target and state."""
+
     id: str
     unit: str
     block: int
@@ -322,6 +326,7 @@ class AppliedSegment:
 
     @property
     def diff_html(self):
+        """A word diff of the old target to the new, as HTML."""
         from guide_cms.core.diffs import diff_words
 
         return diff_words(plain(self.old), plain(self.new))
@@ -329,6 +334,8 @@ class AppliedSegment:
 
 @dataclass
 class ImportReport:
+    """What a translation file import applied, kept and refused, segment by segment, with the quality findings."""
+
     guide: Guide
     language: str
     applied: list[AppliedSegment] = field(default_factory=list)
@@ -351,6 +358,7 @@ class ImportReport:
 
     @property
     def applied_ids(self) -> list[str]:
+        """The ids of the applied segments, in order."""
         return [a.id for a in self.applied]
 
     def blocks(self) -> list[tuple[str, str, list[AppliedSegment]]]:
@@ -408,7 +416,7 @@ def _claimed_state(unit: ExchangeUnit, source: Content, target: Content, languag
 
 
 @transaction.atomic
-def translation_import(*, document: ExchangeDocument, user, filename: str, dry_run: bool = False, strict: bool = False) -> ImportReport:
+def translation_import(*, document: ExchangeDocument, user, filename: str, dry_run: bool = False, strict: bool = False) -> ImportReport:  # noqa: C901 - one all-or-nothing pass over the file's units; to split later
     """Apply an exchange file's segments to the drafts; all or nothing.
 
     Segments whose source changed since the export are reported and not
@@ -607,6 +615,8 @@ def memory_export_tmx(*, language: str | None = None, user=None) -> tuple[bytes,
 
 @dataclass
 class MemoryImportReport:
+    """What a TMX import added to the translation memory, what it had already, and notices about the file."""
+
     added: int = 0
     already: int = 0
     notices: list[str] = field(default_factory=list)
@@ -660,6 +670,8 @@ def memory_import_tmx(*, data: bytes, filename: str, user) -> MemoryImportReport
 
 @dataclass
 class EditorRow:
+    """One sentence of the segment editor: its draft item, the text to edit, the source and the memory's offer."""
+
     item: DraftSegment
     value: str  # the target as the translator edits it (placeholders <1>…</1>)
     source: str  # the source, with the same placeholders
@@ -670,6 +682,8 @@ class EditorRow:
 
 @dataclass
 class EditorPage:
+    """The segment editor's rows and the revisions they show (segment_editor_page)."""
+
     rows: list[EditorRow]
     base: str  # the revisions the page shows (merging.segments_base): a save merges onto them
 
@@ -801,6 +815,7 @@ GLOSSARY_FIELDS = ("language", "term", "approved", "do_not_translate", "note")
 
 
 def glossary_scope(language: str) -> str:
+    """The audit scope of a language's glossary ("glossary:es")."""
     return f"glossary:{language}"
 
 
@@ -845,6 +860,11 @@ def glossary_term_save(*, user, term: GlossaryTerm | None = None, values: dict) 
 
 @transaction.atomic
 def glossary_term_delete(*, user, term: GlossaryTerm) -> None:
+    """Delete a glossary term, audited with its values (the language's clinical reviewers only).
+
+    Raises PermissionDenied if user may not edit the term's language's glossary,
+    and GlossaryTerm.DoesNotExist if it was deleted meanwhile.
+    """
     locked = GlossaryTerm.objects.select_for_update().get(pk=term.pk)
     require_edit_glossary(user, locked.language)
     audit_append(actor=user, action="glossary.delete", obj=locked, scope=glossary_scope(locked.language), data=_glossary_values(locked))

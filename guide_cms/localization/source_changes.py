@@ -168,4 +168,4 @@ def _reordered_steps(old: list[str], new: list[str]) -> bool:
         match = process.extractOne(step, new, scorer=fuzz.ratio, score_cutoff=_SAME_STEP)
         if match is not None:
             positions.append(match[2])
-    return any(later <= earlier for earlier, later in zip(positions, positions[1:]))
+    return any(later <= earlier for earlier, later in zip(positions, positions[1:], strict=False))

@@ -291,16 +291,16 @@ def _align_unit(unit: TextUnit, source_language: str, target_text: str, language
         block = source_blocks[0]
         sentences = [s.strip() for s in split_sentences(target_text.strip(), language) if s.strip()]
         if len(sentences) == len(block.segments):
-            return {segment.id: (text,) for segment, text in zip(block.segments, sentences)}
+            return {segment.id: (text,) for segment, text in zip(block.segments, sentences, strict=True)}
         return {block.id: (target_text.strip(),)}
     if [b.kind for b in source_blocks] != [b.kind for b in target_blocks]:
         return {}
     pairs: dict[str, Content] = {}
-    for source, target in zip(source_blocks, target_blocks):
+    for source, target in zip(source_blocks, target_blocks, strict=True):
         if not source.translatable or not target.translatable:
             continue
         if len(source.segments) == len(target.segments):
-            for s, t in zip(source.segments, target.segments):
+            for s, t in zip(source.segments, target.segments, strict=True):
                 pairs[s.id] = _remap_codes(s.content, t.content)
         else:
             pairs[source.id] = _remap_codes(source.content, target.content)

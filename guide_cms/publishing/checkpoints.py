@@ -374,7 +374,7 @@ def checkpoint_record(*, root=None, reason: str = "checkpoint", verified: Anchor
         key = signing_key()
         payload = {
             "sequence": sequence,
-            "created_at": timezone.now().astimezone(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "created_at": timezone.now().astimezone(datetime.UTC).isoformat(timespec="seconds"),
             "reason": reason,
             "audit": {"count": count, "head": head_hash},
             "manifests": manifests,

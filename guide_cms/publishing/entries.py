@@ -267,7 +267,7 @@ def guide_aliases(guide_ids, history: SealedHistory | None = None) -> dict[int, 
     return {pk: tuple(slug for slug in slugs if slug not in taken) for pk, slugs in former.items()}
 
 
-def plan_entries(channel: str, *, today: datetime.date | None = None, guides=None) -> list[PlannedEntry]:
+def plan_entries(channel: str, *, today: datetime.date | None = None, guides=None) -> list[PlannedEntry]:  # noqa: C901 - split later: package under concurrent edits
     """Every live publication on channel (of the guides whose slugs are in `guides`, if given) as
     an entry without its text, read from keys only (publications, versions' numbers and content
     hashes, signatures' facts, source titles): enough for the channel's entry_key to say which

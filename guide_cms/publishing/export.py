@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -567,7 +567,7 @@ def export_channel(channel: Channel, entries: list, root: Path, progress=None) -
         return staged.report
 
 
-def stage_channel(channel: Channel, entries: list | Callable, root: Path, progress=None, required=(), only=None,
+def stage_channel(channel: Channel, entries: list | Callable, root: Path, progress=None, required=(), only=None,  # noqa: C901 - split later: package under concurrent edits
                   defer_index: bool = False, distrust: bool = False) -> StagedExport:
     """Build channel's complete output for entries (Entry or PlannedEntry) in a new folder beside the live one.
 
@@ -687,7 +687,7 @@ def stage_channel(channel: Channel, entries: list | Callable, root: Path, progre
 
         def loaded():
             entries = load_entries([item for item, *_rest in to_render])  # ExportRefused stops everything here
-            for entry, (_item, key, old, intact) in zip(entries, to_render):
+            for entry, (_item, key, old, intact) in zip(entries, to_render, strict=True):
                 yield entry, (key, old, intact)
 
         for entry, (key, old, intact), outcome in render_stream(channel, loaded()):
@@ -766,7 +766,7 @@ def stage_channel(channel: Channel, entries: list | Callable, root: Path, progre
         if report.changed:
             for path in kept + index_kept:
                 tree.link(current, path)
-            for item, same in zip(shared, shared_kept):
+            for item, same in zip(shared, shared_kept, strict=True):
                 if same:
                     tree.link(current, same)
                 else:

@@ -18,7 +18,7 @@ import subprocess
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from typing import Iterable
+from collections.abc import Iterable
 
 from .channels.base import ChannelError
 

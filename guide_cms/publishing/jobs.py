@@ -191,6 +191,7 @@ def _retrying(write, attempts: int = 30):
             if attempt == attempts - 1 or connection.in_atomic_block:
                 raise
             time.sleep(1)
+    return None  # not reached: the last attempt returns or raises
 
 
 def _beat(job_id: int, live: _Live, stop: threading.Event) -> None:
@@ -200,10 +201,8 @@ def _beat(job_id: int, live: _Live, stop: threading.Event) -> None:
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA busy_timeout = 100")
         while not stop.wait(HEARTBEAT_EVERY):
-            try:
+            with contextlib.suppress(DatabaseError):  # a beat missed is taken by the next one
                 PublishJob.objects.filter(pk=job_id, state=PublishJobState.RUNNING).update(heartbeat=timezone.now(), **live.snapshot())
-            except DatabaseError:
-                pass
     finally:
         connections.close_all()
 

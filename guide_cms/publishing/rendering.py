@@ -222,7 +222,7 @@ def render_pool(size: int):
     global _POOL, _POOL_SIZE
 
     with _POOL_LOCK:
-        if _POOL is None or _POOL_SIZE != size:
+        if _POOL is None or size != _POOL_SIZE:
             if _POOL is not None:
                 _POOL.shutdown(wait=False, cancel_futures=True)
             _POOL = worker_processes(size)

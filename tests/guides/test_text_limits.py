@@ -148,7 +148,7 @@ def test_cat_tool_import_refuses_an_oversized_sentence_naming_the_unit(approved_
 
     wf = approved_workflow
     data, name = translation_export(guide=wf.guide, language="es", fmt="po", user=wf.translator_es)
-    hostile = data.replace('msgstr "Tome 5 mg."'.encode(), f'msgstr "{"Tome 5 mg. " * 1200}"'.encode())
+    hostile = data.replace(b'msgstr "Tome 5 mg."', f'msgstr "{"Tome 5 mg. " * 1200}"'.encode())
     assert hostile != data
     with pytest.raises(ImportRefused) as refused:
         translation_import(document=read_exchange_file(hostile, name), user=wf.translator_es, filename=name)
@@ -162,7 +162,7 @@ def test_markup_typed_in_a_cat_tool_is_text_and_can_never_nest(approved_workflow
 
     wf = approved_workflow
     data, name = translation_export(guide=wf.guide, language="es", fmt="po", user=wf.translator_es)
-    hostile = data.replace('msgstr "Tome 5 mg."'.encode(), f'msgstr "{"*" * 800}Tome 5 mg.{"*" * 800}"'.encode())
+    hostile = data.replace(b'msgstr "Tome 5 mg."', f'msgstr "{"*" * 800}Tome 5 mg.{"*" * 800}"'.encode())
     translation_import(document=read_exchange_file(hostile, name), user=wf.translator_es, filename=name)
     body = Section.objects.get(key="dosing").body_es
     assert body.startswith("\\*\\*") and text_problems(body, limits=True) == []  # escaped: printed as stars

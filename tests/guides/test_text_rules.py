@@ -124,7 +124,7 @@ def test_cat_tool_import_refuses_the_file_naming_the_unit(approved_workflow):
 
     wf = approved_workflow
     data, name = translation_export(guide=wf.guide, language="es", fmt="xliff", user=wf.translator_es)
-    hostile = data.replace("Tome 5 mg.".encode(), f"Tome {RLO}51{PDF} mg.".encode())
+    hostile = data.replace(b"Tome 5 mg.", f"Tome {RLO}51{PDF} mg.".encode())
     with pytest.raises(ImportRefused) as refused:
         translation_import(document=read_exchange_file(hostile, name), user=wf.translator_es, filename=name)
     assert "unit 'dosing.body.1.1', line 1, character 6" in str(refused.value)
@@ -137,7 +137,7 @@ def test_cat_tool_import_stores_a_wrapped_title_on_one_line(approved_workflow):
 
     wf = approved_workflow
     data, name = translation_export(guide=wf.guide, language="es", fmt="xliff", user=wf.translator_es)
-    wrapped = data.replace(">Baclofeno<".encode(), ">\n      Baclofeno:\n      guía\n    <".encode())
+    wrapped = data.replace(b">Baclofeno<", ">\n      Baclofeno:\n      guía\n    <".encode())
     assert wrapped != data
     translation_import(document=read_exchange_file(wrapped, name), user=wf.translator_es, filename=name)
     assert Guide.objects.get(pk=wf.guide.pk).title_es == "Baclofeno: guía"

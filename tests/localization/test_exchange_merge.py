@@ -37,7 +37,7 @@ def test_an_older_file_that_leaves_a_corrected_sentence_alone_does_not_revert_it
     data = export(wf, fmt)
     correct_in_the_editor(wf, "warnings.body.1.1", "No conduzca ni maneje máquinas.")
     # The file changes another sentence only.
-    edited = data.replace("Tome 5 mg.".encode(), "Tome 5 mg con agua.".encode())
+    edited = data.replace(b"Tome 5 mg.", b"Tome 5 mg con agua.")
     report = reimport(wf, edited, name)
     assert report.applied_ids == ["dosing.body.1.1"]
     assert report.kept == ["warnings.body.1.1"] and report.conflicts == []
@@ -49,7 +49,7 @@ def test_a_sentence_changed_in_the_file_and_here_is_a_conflict_listed_with_both_
     wf = approved_workflow
     data = export(wf, fmt)
     correct_in_the_editor(wf, "warnings.body.1.1", "No conduzca ni maneje máquinas.")
-    edited = data.replace("No conduzca.".encode(), "Nunca conduzca.".encode()).replace("Tome 5 mg.".encode(), "Tome 5 mg con agua.".encode())
+    edited = data.replace(b"No conduzca.", b"Nunca conduzca.").replace(b"Tome 5 mg.", b"Tome 5 mg con agua.")
     report = reimport(wf, edited, name)
     assert [(c.unit, c.theirs, c.mine) for c in report.conflicts] == [
         ("warnings.body.1.1", "No conduzca ni maneje máquinas.", "Nunca conduzca.")]
@@ -64,7 +64,7 @@ def test_a_correction_made_in_the_admin_text_field_is_not_reverted_either(approv
     wf = approved_workflow
     data = export(wf, "po")
     wf.edit("warnings", "es", "> [!WARNING]\n> No conduzca nunca.")  # through the admin's service
-    report = reimport(wf, data.replace("Tome 5 mg.".encode(), "Tome 5 mg con agua.".encode()), "f.po")
+    report = reimport(wf, data.replace(b"Tome 5 mg.", b"Tome 5 mg con agua."), "f.po")
     assert report.kept == ["warnings.body.1.1"]
     assert bodies() == {"dosing": "Tome 5 mg con agua.", "warnings": "> [!WARNING]\n> No conduzca nunca."}
 
@@ -93,7 +93,7 @@ def _alter_base(data: bytes, fmt: str) -> bytes:
 @pytest.mark.parametrize(("fmt", "name"), FORMATS)
 def test_a_file_without_its_base_or_with_an_altered_one_is_refused_whole(approved_workflow, fmt, name):
     wf = approved_workflow
-    data = export(wf, fmt).replace("Tome 5 mg.".encode(), "Tome 5 mg con agua.".encode())
+    data = export(wf, fmt).replace(b"Tome 5 mg.", b"Tome 5 mg con agua.")
     stripped = _strip_base(data, fmt)
     assert b"X-Guide-CMS-Base" not in stripped and b"gc:base" not in stripped
     with pytest.raises(ImportRefused, match="does not say which revision"):
@@ -112,7 +112,7 @@ def test_a_base_made_for_another_language_is_refused(approved_workflow):
     ar_translator = make_user(Role.TRANSLATOR, ("es", "ar"))
     ar = translation_export(guide=wf.guide, language="ar", fmt="xliff", user=ar_translator)[0]
     token = re.search(rb'gc:base="([^"]*)"', ar).group(1)
-    forged = re.sub(rb'gc:base="[^"]*"', b'gc:base="' + token + b'"', es).replace("Tome 5 mg.".encode(), "Tome 6 mg.".encode())
+    forged = re.sub(rb'gc:base="[^"]*"', b'gc:base="' + token + b'"', es).replace(b"Tome 5 mg.", b"Tome 6 mg.")
     with pytest.raises(ImportRefused, match="another guide or language"):
         reimport(wf, forged, "f.xlf", user=ar_translator)
     assert bodies()["dosing"] == "Tome 5 mg."
@@ -140,7 +140,7 @@ def test_the_upload_preview_shows_a_conflict_with_both_texts(approved_workflow, 
     wf = approved_workflow
     data = export(wf, "xliff")
     correct_in_the_editor(wf, "warnings.body.1.1", "No conduzca ni maneje máquinas.")
-    edited = data.replace("No conduzca.".encode(), "Nunca conduzca.".encode())
+    edited = data.replace(b"No conduzca.", b"Nunca conduzca.")
     client.force_login(wf.translator_es)
     response = client.post("/admin/review/translate/upload/", {"file": SimpleUploadedFile("f.xlf", edited)})
     page = response.content.decode()

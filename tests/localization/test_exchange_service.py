@@ -34,7 +34,7 @@ def test_round_trip_without_edits_changes_nothing(wf, fmt):
 
 def test_an_edited_unit_is_applied_and_audited_with_old_and_new(wf):
     data, name = export(wf)
-    edited = data.replace("Tome 5 mg.".encode(), "Tome 5 mg con agua.".encode())
+    edited = data.replace(b"Tome 5 mg.", b"Tome 5 mg con agua.")
     report = reimport(wf, edited, name)
     assert report.applied_ids == ["dosing.body.1.1"]
     assert Section.objects.get(key="dosing").body_es == "Tome 5 mg con agua."
@@ -44,7 +44,7 @@ def test_an_edited_unit_is_applied_and_audited_with_old_and_new(wf):
 
 def test_dry_run_writes_nothing(wf):
     data, name = export(wf)
-    report = reimport(wf, data.replace("Tome 5 mg.".encode(), "Tome 5 mg hoy.".encode()), name, dry_run=True)
+    report = reimport(wf, data.replace(b"Tome 5 mg.", b"Tome 5 mg hoy."), name, dry_run=True)
     assert len(report.applied) == 1
     assert Section.objects.get(key="dosing").body_es == "Tome 5 mg."
     assert not AuditEvent.objects.filter(action__in=["draft.edit", "translation.import"]).exists()
@@ -54,7 +54,7 @@ def test_units_whose_source_changed_since_export_are_not_applied(wf):
     data, name = export(wf)
     wf.edit("dosing", "en", "Take 5 mg at night.")
     wf.approve("en", ChangeClass.CLINICAL)
-    edited = data.replace("Tome 5 mg.".encode(), "Tome 5 mg hoy.".encode()).replace("No conduzca.".encode(), "No conduzca nunca.".encode())
+    edited = data.replace(b"Tome 5 mg.", b"Tome 5 mg hoy.").replace(b"No conduzca.", b"No conduzca nunca.")
     report = reimport(wf, edited, name)
     assert report.stale == ["dosing.body.1.1"]
     assert report.applied_ids == ["warnings.body.1.1"]
@@ -65,7 +65,7 @@ def test_units_whose_source_changed_since_export_are_not_applied(wf):
 
 def test_import_reports_qa_errors_without_refusing(wf):
     data, name = export(wf)
-    report = reimport(wf, data.replace("Tome 5 mg.".encode(), "Tome 50 mg.".encode()), name)
+    report = reimport(wf, data.replace(b"Tome 5 mg.", b"Tome 50 mg."), name)
     assert any(f.code == "numbers-mismatch" and f.section == "dosing" for f in report.findings)
     assert Section.objects.get(key="dosing").body_es == "Tome 50 mg."
 
@@ -74,7 +74,7 @@ def test_a_file_for_another_guide_or_unknown_units_is_refused_whole(wf):
     data, name = export(wf)
     with pytest.raises(ImportRefused, match="does not exist"):
         reimport(wf, data.replace(b'original="baclofen"', b'original="other-guide"'), name)
-    bad = data.replace(b'id="dosing.body.1.1"', b'id="ghost.body.1.1"').replace("Tome 5 mg.".encode(), "Tome 9 mg.".encode())
+    bad = data.replace(b'id="dosing.body.1.1"', b'id="ghost.body.1.1"').replace(b"Tome 5 mg.", b"Tome 9 mg.")
     with pytest.raises(ImportRefused, match="ghost.body"):
         reimport(wf, bad, name)
     assert Section.objects.get(key="dosing").body_es == "Tome 5 mg."
@@ -93,7 +93,7 @@ def test_an_approved_state_in_the_file_is_not_a_sign_off(wf):
     from guide_cms.guides.models import Version
 
     data, name = export(wf)
-    edited = data.replace(b'state="translated"', b'state="final" approved="yes"').replace("Tome 5 mg.".encode(), "Tome 5 mg hoy.".encode())
+    edited = data.replace(b'state="translated"', b'state="final" approved="yes"').replace(b"Tome 5 mg.", b"Tome 5 mg hoy.")
     reimport(wf, edited, name)
     assert not Version.objects.filter(language="es").exists()
 
@@ -148,7 +148,7 @@ def test_a_po_file_cut_between_two_lines_of_a_msgstr_is_refused_whole(wf, marked
 @pytest.mark.parametrize("fmt", ["xliff", "xliff2", "po"])
 def test_a_well_formed_file_without_its_last_segments_is_refused_and_one_without_any_too(wf, fmt):
     data, name = export(wf, fmt)
-    edited = data.replace("Tome 5 mg.".encode(), "Tome 5 mg hoy.".encode())
+    edited = data.replace(b"Tome 5 mg.", b"Tome 5 mg hoy.")
     with pytest.raises(ImportRefused, match=r"ends with segment dosing\.body\.1\.1; the 2 segments after it"):
         reimport(wf, _without_units(edited, fmt, ["warnings.title.1.1", "warnings.body.1.1"]), name)
     everything = ["guide.title.1.1", "guide.summary.1.1", "dosing.title.1.1", "dosing.body.1.1", "warnings.title.1.1", "warnings.body.1.1"]
@@ -161,8 +161,8 @@ def test_segments_a_file_leaves_out_before_its_end_are_kept_and_named_in_the_pre
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     data, name = export(wf)
-    edited = _without_units(data, "xliff", ["dosing.title.1.1"]).replace("Tome 5 mg.".encode(), "Tome 5 mg hoy.".encode())
-    emptied = edited.replace("No conduzca.</target>".encode(), b"</target>")
+    edited = _without_units(data, "xliff", ["dosing.title.1.1"]).replace(b"Tome 5 mg.", b"Tome 5 mg hoy.")
+    emptied = edited.replace(b"No conduzca.</target>", b"</target>")
     client.force_login(wf.translator_es)
     page = client.post("/admin/review/translate/upload/", {"file": SimpleUploadedFile(name, emptied)}).content.decode()
     assert "Not in the file: kept as they are</h2><ul><li><code>dosing.title.1.1</code>" in page
@@ -175,7 +175,7 @@ def test_segments_a_file_leaves_out_before_its_end_are_kept_and_named_in_the_pre
 def test_a_file_whose_source_hash_was_changed_says_so_and_is_matched_by_its_source_text(wf):
     data, name = export(wf)
     real = wf.guide.versions.get(language="en", number=1).content_hash
-    edited = data.replace(real.encode(), ("0" * 64).encode()).replace("Tome 5 mg.".encode(), "Tome 5 mg hoy.".encode())
+    edited = data.replace(real.encode(), ("0" * 64).encode()).replace(b"Tome 5 mg.", b"Tome 5 mg hoy.")
     report = reimport(wf, edited, name)
     assert report.source_note.startswith("The file's source hash is not that of source version 1: its header was changed")
     assert report.applied_ids == ["dosing.body.1.1"]
@@ -188,7 +188,7 @@ def test_a_file_that_changes_nothing_offers_nothing_to_apply(wf, client):
     client.force_login(wf.translator_es)
     unchanged = client.post("/admin/review/translate/upload/", {"file": SimpleUploadedFile(name, data)}).content.decode()
     assert "there is nothing to apply" in unchanged and "Apply these changes" not in unchanged
-    edited = data.replace("Tome 5 mg.".encode(), "Tome 5 mg hoy.".encode())
+    edited = data.replace(b"Tome 5 mg.", b"Tome 5 mg hoy.")
     changed = client.post("/admin/review/translate/upload/", {"file": SimpleUploadedFile(name, edited)}).content.decode()
     assert "Apply these changes" in changed and "there is nothing to apply" not in changed
 
@@ -197,7 +197,7 @@ def test_the_preview_names_each_changed_block_by_its_kind(wf, client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     data, name = export(wf)
-    edited = data.replace("Tome 5 mg.".encode(), "Tome 5 mg hoy.".encode()).replace("No conduzca.".encode(), "No conduzca nunca.".encode())
+    edited = data.replace(b"Tome 5 mg.", b"Tome 5 mg hoy.").replace(b"No conduzca.", b"No conduzca nunca.")
     client.force_login(wf.translator_es)
     page = client.post("/admin/review/translate/upload/", {"file": SimpleUploadedFile(name, edited)}).content.decode()
     assert "<code>dosing.body</code> · paragraph 1" in page

@@ -49,13 +49,13 @@ def test_translate_toolkit_reads_our_tmx():
 
 
 def test_a_tmx_from_another_tool_is_read_with_its_codes_and_unknown_languages_left_out():
-    data = """<?xml version="1.0" encoding="UTF-8"?>
+    data = b"""<?xml version="1.0" encoding="UTF-8"?>
 <tmx version="1.4"><header creationtool="Other" creationtoolversion="9" segtype="sentence" o-tmf="x" adminlang="en-US" srclang="en-US" datatype="html"/>
 <body>
   <tu tuid="7"><tuv xml:lang="en-US"><seg>Rest for <bpt i="1" x="1">&lt;b&gt;</bpt>one hour<ept i="1">&lt;/b&gt;</ept>.</seg></tuv>
     <tuv xml:lang="es-ES"><seg>Descanse <bpt i="1" x="1">&lt;b&gt;</bpt>una hora<ept i="1">&lt;/b&gt;</ept>.</seg></tuv>
     <tuv xml:lang="fr-FR"><seg>Reposez-vous une heure.</seg></tuv></tu>
-</body></tmx>""".encode()
+</body></tmx>"""
     [pair], notices = read_tmx(data, "other.tmx", source_language="en")
     assert (pair.language, shape(pair.target)) == ("es", ("Descanse ", ("1", "open"), "una hora", ("1", "close"), "."))
     assert notices and "fr-FR" in notices[0]

@@ -42,12 +42,12 @@ def test_a_cat_tool_segment_left_empty_is_reported_and_nothing_of_its_unit_is_ap
     data, name = export(wf)
     # A Trados-like tool cut "dosing.body.1.2" in two and translated only the first half.
     segmented = data.replace(
-        'Read <g id="2" ctype="link">the leaflet</g> first.</source>'.encode(),
-        ('Read <g id="2" ctype="link">the leaflet</g> first.</source>\n          <seg-source><mrk mtype="seg" mid="1">Read '
-         '<g id="2" ctype="link">the leaflet</g></mrk> <mrk mtype="seg" mid="2">first.</mrk></seg-source>').encode(),
+        b'Read <g id="2" ctype="link">the leaflet</g> first.</source>',
+        (b'Read <g id="2" ctype="link">the leaflet</g> first.</source>\n          <seg-source><mrk mtype="seg" mid="1">Read '
+         b'<g id="2" ctype="link">the leaflet</g></mrk> <mrk mtype="seg" mid="2">first.</mrk></seg-source>'),
     ).replace(
-        'Lea <g id="2" ctype="link">el prospecto</g> antes.</target>'.encode(),
-        '<mrk mtype="seg" mid="1">Lea <g id="2" ctype="link">el folleto</g></mrk> <mrk mtype="seg" mid="2"></mrk></target>'.encode(),
+        b'Lea <g id="2" ctype="link">el prospecto</g> antes.</target>',
+        b'<mrk mtype="seg" mid="1">Lea <g id="2" ctype="link">el folleto</g></mrk> <mrk mtype="seg" mid="2"></mrk></target>',
     )
     report = reimport(wf, segmented, name)
     assert report.incomplete == [("dosing.body.1.2", ["2"])]
@@ -78,9 +78,9 @@ def test_a_cat_tool_segment_lost_or_invented_refuses_the_file(wf, lost_or_extra)
 
 def test_a_fuzzy_po_entry_stays_needing_review_through_import_preview_reexport_and_submission(wf, client):
     data, name = export(wf, "po")
-    edited = data.replace('msgstr "No conduzca después."'.encode(), '#, fuzzy\nmsgstr "No conduzca luego."'.encode())
+    edited = data.replace('msgstr "No conduzca después."'.encode(), b'#, fuzzy\nmsgstr "No conduzca luego."')
     edited = re.sub(rb'(#\. gc:kind paragraph\n)((?:#\..*\n)*)(msgctxt "dosing.body.1.3")', rb"\1\2#, fuzzy\n\3", data.replace(
-        'msgstr "No conduzca después."'.encode(), 'msgstr "No conduzca luego."'.encode()))
+        'msgstr "No conduzca después."'.encode(), b'msgstr "No conduzca luego."'))
     assert edited.count(b"#, fuzzy") == 1
     client.force_login(wf.translator_es)
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -101,7 +101,7 @@ def test_a_fuzzy_po_entry_stays_needing_review_through_import_preview_reexport_a
 def test_whitespace_a_tool_reflowed_in_the_source_is_not_a_change(wf):
     data, name = export(wf)
     reflowed = data.replace(b"Take <g", b"\n            Take   <g").replace(b"at night.</source>", b"at\n  night.\n        </source>")
-    reflowed = reflowed.replace("Tome <g id=\"1\" ctype=\"italic\">5 mg</g> por la noche.".encode(), "Tome <g id=\"1\">5 mg</g> cada noche.".encode())
+    reflowed = reflowed.replace(b"Tome <g id=\"1\" ctype=\"italic\">5 mg</g> por la noche.", b"Tome <g id=\"1\">5 mg</g> cada noche.")
     report = reimport(wf, reflowed, name)
     assert report.stale == [] and report.applied_ids == ["dosing.body.1.1"]
     assert Section.objects.get(key="dosing").body_es.startswith("Tome *5 mg* cada noche.")
@@ -137,14 +137,14 @@ def test_after_a_clinical_change_of_one_sentence_only_it_needs_translating(wf):
 def test_a_from_memory_claim_for_text_the_memory_does_not_hold_is_translated(wf):
     data, name = export(wf, "po")
     claimed = data.replace(b'msgctxt "dosing.body.1.1"', b'#, gc-memory\nmsgctxt "dosing.body.1.1"').replace(
-        "Tome <1>5 mg</1> por la noche.".encode(), "Tome <1>5 mg</1> cada noche.".encode())
+        b"Tome <1>5 mg</1> por la noche.", b"Tome <1>5 mg</1> cada noche.")
     reimport(wf, claimed, name)
     assert translation_draft(wf.guide, "es").item("dosing.body.1.1").state == "translated"
 
 
 def test_a_target_missing_a_code_is_refused_naming_the_unit(wf):
     data, name = export(wf, "po")
-    broken = data.replace("Lea <2>el prospecto</2> antes.".encode(), "Lea el prospecto antes.".encode())
+    broken = data.replace(b"Lea <2>el prospecto</2> antes.", b"Lea el prospecto antes.")
     from guide_cms.localization.exchange import ExchangeError
 
     with pytest.raises(ExchangeError, match="dosing.body.1.2") as error:

@@ -23,7 +23,7 @@ def test_an_editor_page_and_a_file_from_before_a_slug_change_still_reach_their_g
     assert response.status_code == 302 and response["Location"].endswith("/baclofen-tablets/es/")
     assert Section.objects.get(key="warnings").body_es == "> [!WARNING]\n> No conduzca ni maneje máquinas."
 
-    edited = data.replace("Tome 5 mg.".encode(), "Tome 5 mg con agua.".encode())
+    edited = data.replace(b"Tome 5 mg.", b"Tome 5 mg con agua.")
     report = translation_import(document=read_exchange_file(edited, name), user=wf.translator_es, filename=name)
     assert report.applied_ids == ["dosing.body.1.1"] and report.guide.slug == "baclofen-tablets"
     assert client.get("/admin/review/translate/never-a-guide/es/").status_code == 404

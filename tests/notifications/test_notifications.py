@@ -1,4 +1,6 @@
 """Nobody has to poll: reviewers, translators, publishers and authors are told by email, in their language."""
+import io
+
 import pytest
 from django.core import mail
 from django.core.management import call_command
@@ -50,7 +52,7 @@ def test_a_digest_reader_gets_one_email_a_day_from_the_command(guide, editor, pe
     assert not sent_to("rev_es")
     assert Notification.objects.filter(recipient=reviewer_es, sent_at__isnull=True).count() == 1
 
-    call_command("send_notifications", "--digest", stdout=open("/dev/null", "w"))
+    call_command("send_notifications", "--digest", stdout=io.StringIO())
 
     [digest] = sent_to("rev_es")
     assert "Revisión pendiente: Baclofen" in digest.body

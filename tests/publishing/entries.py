@@ -30,7 +30,7 @@ SOURCE = "en"
 SOURCE_VERSION = 3
 APPROVED_ON = datetime.date(2025, 3, 14)
 NEXT_REVIEW_DUE = datetime.date(2026, 3, 14)
-SIGNED_AT = datetime.datetime(2025, 3, 14, 9, 30, tzinfo=datetime.timezone.utc)
+SIGNED_AT = datetime.datetime(2025, 3, 14, 9, 30, tzinfo=datetime.UTC)
 
 
 def language_facts(code: str) -> LanguageFacts:

@@ -14,7 +14,7 @@ def test_an_import_run_as_a_translator_from_the_shell_is_shown_on_the_review_pag
     wf = approved_workflow
     data, name = translation_export(guide=wf.guide, language="es", fmt="po", user=wf.translator_es)
     path = tmp_path / name
-    path.write_bytes(data.replace("Tome 5 mg.".encode(), "Tome 5 mg con agua.".encode()))
+    path.write_bytes(data.replace(b"Tome 5 mg.", b"Tome 5 mg con agua."))
     call_command("import_translation", str(path), user=wf.translator_es.username, stdout=StringIO())
 
     edit = AuditEvent.objects.filter(action="draft.edit").latest("pk")

@@ -148,7 +148,7 @@ def make_guides_with_versions(count, author):
         SectionFactory(guide=guide, key="dosing", position=1, title_es="Dosis", body_es="Tome 5 mg.")
         snapshots = {lang: build_snapshot(guide, lang, guide.sections.all()) for lang in ("en", "es")}
 
-        def version(language, number, status, source=None, change_class=""):
+        def version(language, number, status, source=None, change_class="", guide=guide, snapshots=snapshots):
             return Version.objects.create(
                 guide=guide, language=language, number=number, snapshot=snapshots[language], content_hash=content_hash(snapshots[language]),
                 author=author, author_label=author.username, created_at=now, status=status, source_version=source, change_class=change_class, approvals_required=1,

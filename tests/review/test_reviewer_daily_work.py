@@ -65,12 +65,12 @@ def test_every_moment_on_the_review_page_is_in_the_readers_calendar_form_with_it
     client.force_login(reviewer)
     html = html_module.unescape(client.get(reverse("review:version", args=[critical_version.pk]), HTTP_ACCEPT_LANGUAGE="ar").content.decode())
     signed = critical_version.signatures.get()
-    expected = format_datetime(signed.signed_at, "long", tzinfo=datetime.timezone.utc, locale="ar")
+    expected = format_datetime(signed.signed_at, "long", tzinfo=datetime.UTC, locale="ar")
     assert "التوقيت العالمي" in expected
     approved = re.search(r'class="gc-approved"[^>]*>([^<]*)', html).group(1)
     signatures = re.search(r"<li><bdi>[^<]*</bdi>([^<]*)", html).group(1)
     assert expected in approved and expected in signatures
-    assert format_datetime(critical_version.created_at, "long", tzinfo=datetime.timezone.utc, locale="ar") in html  # submitted
+    assert format_datetime(critical_version.created_at, "long", tzinfo=datetime.UTC, locale="ar") in html  # submitted
 
 
 def test_after_approving_the_reviewer_sees_their_approval_not_the_sign_form(client, reviewer, critical_version):

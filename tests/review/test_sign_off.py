@@ -662,7 +662,7 @@ def test_requesting_changes_on_a_classified_change_needs_no_confirmation(clinica
     [
         ("printed_name", "Dr Somebody Else"),
         ("credentials", "PhD"),
-        ("signed_at", datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)),
+        ("signed_at", datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)),
         ("meaning_text", "faithful translation of source version 9"),
         ("comment", "added later"),
         ("content_hash", "a" * 64),

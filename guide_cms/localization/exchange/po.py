@@ -53,7 +53,7 @@ from .base import (
 from .xml import tidy
 
 # Fixed, so the same document gives the same bytes (never the time of export).
-_FIXED_DATE = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+_FIXED_DATE = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 HEADER_GUIDE = "X-Guide-CMS-Guide"
 HEADER_SOURCE_LANGUAGE = "X-Guide-CMS-Source-Language"
 HEADER_SOURCE_VERSION = "X-Guide-CMS-Source-Version"
@@ -225,7 +225,7 @@ def _decode(data: bytes, filename: str) -> str:
         raise ExchangeError(describe_undecodable(data, error, charset), filename=filename) from None
 
 
-def _check_syntax(lines: list[str], filename: str) -> dict[int, int]:
+def _check_syntax(lines: list[str], filename: str) -> dict[int, int]:  # noqa: C901 - one state machine over the lines; to split later
     """Refuse, with its line, whatever Babel's lenient parser would misread or drop.
 
     Returns {line of each msgid: line its entry starts on (its msgctxt)}.
@@ -290,12 +290,8 @@ def _check_syntax(lines: list[str], filename: str) -> dict[int, int]:
     return entry_starts
 
 
-def read_po(data: bytes, filename: str) -> ExchangeDocument:
-    """Parse a PO exchange file; raise ExchangeError naming the file and line or unit."""
-    # CRLF (Windows) and a lone CR (old Mac tools) end lines too; a CR inside a quoted string is not valid PO anyway.
-    text = _decode(data, filename).replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")  # not splitlines(): U+2028 and friends are text, not line ends
-    entry_starts = _check_syntax(lines, filename)
+def _parsed_catalog(lines: list[str], filename: str) -> _ExchangeCatalog:
+    """The lines as Babel parses them, with exactly one header; raises ExchangeError naming the line."""
     catalog = _ExchangeCatalog()
     parser = PoFileParser(catalog, ignore_obsolete=True, abort_invalid=True)
     try:
@@ -308,9 +304,41 @@ def read_po(data: bytes, filename: str) -> ExchangeDocument:
 
     if not catalog.header_lines:
         raise ExchangeError(_("the file has no PO header (the first entry, msgid \"\")."), filename=filename)
-    header_line = catalog.header_lines[0]
     if len(catalog.header_lines) > 1:
         raise ExchangeError(_("the file has two PO headers."), filename=filename, line=catalog.header_lines[1])
+    return catalog
+
+
+def _header_languages(values: dict[str, str], filename: str, header_line: int) -> tuple[dict[str, str], list[str]]:
+    """({"Language": code, HEADER_SOURCE_LANGUAGE: code}, notices of tags read as another code).
+
+    Raises ExchangeError if either header names no configured language.
+    """
+    languages = {}
+    notices = []
+    for field in ("Language", HEADER_SOURCE_LANGUAGE):
+        code = language_from_tag(values[field])
+        if code is not None and values[field].replace("_", "-").lower() != language_tag(code).lower():
+            notices.append(_("The file's %(attribute)s %(tag)s was read as %(code)s.") % {"attribute": field, "tag": values[field], "code": language_tag(code)})
+        if code is None:
+            raise ExchangeError(
+                _("%(field)s: %(tag)r is not a configured language (configured: %(known)s).")
+                % {"field": field, "tag": values[field], "known": configured_tags()},
+                filename=filename,
+                line=header_line,
+            )
+        languages[field] = code
+    return languages, notices
+
+
+def read_po(data: bytes, filename: str) -> ExchangeDocument:
+    """Parse a PO exchange file; raise ExchangeError naming the file and line or unit."""
+    # CRLF (Windows) and a lone CR (old Mac tools) end lines too; a CR inside a quoted string is not valid PO anyway.
+    text = _decode(data, filename).replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")  # not splitlines(): U+2028 and friends are text, not line ends
+    entry_starts = _check_syntax(lines, filename)
+    catalog = _parsed_catalog(lines, filename)
+    header_line = catalog.header_lines[0]
     headers = {name.strip().lower(): value.strip() for name, value in catalog.raw_headers or []}
 
     def header(name):
@@ -332,20 +360,7 @@ def read_po(data: bytes, filename: str) -> ExchangeDocument:
               "again (if your tool removed obsolete entries, it removed that one too).") % {"marker": END_MARKER_CONTEXT},
             filename=filename, line=len(lines),
         )
-    languages = {}
-    notices = []
-    for field in ("Language", HEADER_SOURCE_LANGUAGE):
-        code = language_from_tag(values[field])
-        if code is not None and values[field].replace("_", "-").lower() != language_tag(code).lower():
-            notices.append(_("The file's %(attribute)s %(tag)s was read as %(code)s.") % {"attribute": field, "tag": values[field], "code": language_tag(code)})
-        if code is None:
-            raise ExchangeError(
-                _("%(field)s: %(tag)r is not a configured language (configured: %(known)s).")
-                % {"field": field, "tag": values[field], "known": configured_tags()},
-                filename=filename,
-                line=header_line,
-            )
-        languages[field] = code
+    languages, notices = _header_languages(values, filename, header_line)
     if languages["Language"] == languages[HEADER_SOURCE_LANGUAGE]:
         raise ExchangeError(_("the target language is the source language."), filename=filename, line=header_line)
     version = parse_source_version(values[HEADER_SOURCE_VERSION])

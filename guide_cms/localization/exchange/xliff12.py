@@ -52,8 +52,8 @@ XLIFF2_NS_PREFIX = "urn:oasis:names:tc:xliff:document:2"
 GC_NS = "urn:guide-cms:xliff"
 NOTE_FROM = "guide_cms"  # <note from="guide_cms">: ours; notes a CAT tool adds are not
 CODES_FROM = "guide_cms-codes"  # what each inline code is (written for translators, not read back)
-_X = "{%s}" % XLIFF_NS
-_GC = "{%s}" % GC_NS
+_X = f"{{{XLIFF_NS}}}"
+_GC = f"{{{GC_NS}}}"
 
 _CTYPES = {EM: "italic", STRONG: "bold", LINK: "link", BREAK: "lb", CODE: "x-code", URL: "x-url"}
 _TYPES = {value: key for key, value in _CTYPES.items()}
@@ -310,7 +310,7 @@ def _language(tag, attribute, element, fail, notices):
     return code
 
 
-def read_xliff_detailed(data: bytes, filename: str) -> XliffReadResult:
+def read_xliff_detailed(data: bytes, filename: str) -> XliffReadResult:  # noqa: C901 - one pass over the file, to split later
     """Parse an XLIFF 1.2 or 2.0 exchange file; raise ExchangeError naming the file and line or unit."""
     root, lines = parse_xml(data, filename)
     if local(root.tag) == "xliff" and namespace(root.tag).startswith(XLIFF2_NS_PREFIX):
@@ -360,7 +360,7 @@ def read_xliff_detailed(data: bytes, filename: str) -> XliffReadResult:
     for element in body.iter(_X + "trans-unit"):
         line = lines.get(element)
 
-        def problem(reason, at=None, uid=None):
+        def problem(reason, at=None, uid=None, line=line):  # bound now: a closure reads its loop variable late
             problems.append(ExchangeError(reason, filename=filename, line=lines.get(at, line), unit=uid))
 
         uid = (element.get("id") or "").strip()

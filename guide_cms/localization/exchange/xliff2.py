@@ -45,8 +45,8 @@ XLIFF2_NS = "urn:oasis:names:tc:xliff:document:2.0"
 MTC_NS = "urn:oasis:names:tc:xliff:matches:2.0"
 GC_NS = "urn:guide-cms:xliff"
 NOTE_CATEGORY = "guide_cms"
-_X = "{%s}" % XLIFF2_NS
-_GC = "{%s}" % GC_NS
+_X = f"{{{XLIFF2_NS}}}"
+_GC = f"{{{GC_NS}}}"
 
 _PAIRED = {EM: ("fmt", "xlf:i"), STRONG: ("fmt", "xlf:b"), LINK: ("link", None)}
 _SINGLE = {BREAK: ("fmt", "xlf:lb"), CODE: ("other", "gc:code"), URL: ("other", "gc:url")}
@@ -85,10 +85,37 @@ def content_xml(content: Content) -> str:
     return "".join(out)
 
 
-def write_xliff2(doc: ExchangeDocument) -> bytes:
-    """The document as XLIFF 2.0: same document, same bytes."""
+def _matches_xml(members: list[ExchangeUnit]) -> list[str]:
+    """The <mtc:matches> lines of a unit's segments: the memory's proposals (none if no segment has one)."""
+    matches = [m for m in members if m.match]
+    if not matches:
+        return []
+    out = ["        <mtc:matches>"]
+    for member in matches:
+        match = member.match
+        out.append(
+            f"          <mtc:match{attrs([('ref', '#' + member.id), ('similarity', f'{min(match.score, 100)}.0'), ('origin', match.origin or 'guide_cms memory')])}>"
+            f"<source>{content_xml(match.source)}</source><target>{content_xml(match.target)}</target></mtc:match>"
+        )
+    out.append("        </mtc:matches>")
+    return out
+
+
+def _notes_xml(members: list[ExchangeUnit]) -> list[str]:
+    """The <notes> line of a unit's segments: each one's note and what its inline codes are (none if there are none)."""
     from .xliff12 import describe_codes
 
+    notes = []
+    for member in members:
+        if member.note:
+            notes.append(f'<note{attrs([("category", NOTE_CATEGORY), ("id", "n-" + member.id)])}>{escape_text(member.note)}</note>')
+        if described := describe_codes(member.source):
+            notes.append(f'<note{attrs([("category", NOTE_CATEGORY + "-codes"), ("appliesTo", "source"), ("id", "c-" + member.id)])}>{escape_text(described)}</note>')
+    return ["        <notes>" + "".join(notes) + "</notes>"] if notes else []
+
+
+def write_xliff2(doc: ExchangeDocument) -> bytes:
+    """The document as XLIFF 2.0: same document, same bytes."""
     check_document(doc)
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -119,24 +146,8 @@ def write_xliff2(doc: ExchangeDocument) -> bytes:
             out.append(f"    <group{attrs([('id', group), ('name', group)])}>")
         kind = members[0].kind or None
         out.append(f"      <unit{attrs([('id', block), ('name', block), ('gc:kind', kind)])}>")
-        matches = [m for m in members if m.match]
-        if matches:
-            out.append("        <mtc:matches>")
-            for member in matches:
-                match = member.match
-                out.append(
-                    f"          <mtc:match{attrs([('ref', '#' + member.id), ('similarity', f'{min(match.score, 100)}.0'), ('origin', match.origin or 'guide_cms memory')])}>"
-                    f"<source>{content_xml(match.source)}</source><target>{content_xml(match.target)}</target></mtc:match>"
-                )
-            out.append("        </mtc:matches>")
-        notes = []
-        for member in members:
-            if member.note:
-                notes.append(f'<note{attrs([("category", NOTE_CATEGORY), ("id", "n-" + member.id)])}>{escape_text(member.note)}</note>')
-            if described := describe_codes(member.source):
-                notes.append(f'<note{attrs([("category", NOTE_CATEGORY + "-codes"), ("appliesTo", "source"), ("id", "c-" + member.id)])}>{escape_text(described)}</note>')
-        if notes:
-            out.append("        <notes>" + "".join(notes) + "</notes>")
+        out += _matches_xml(members)
+        out += _notes_xml(members)
         for n, member in enumerate(members):
             if n:
                 out.append('        <ignorable><source xml:space="preserve"> </source></ignorable>')
@@ -194,7 +205,7 @@ def _map_state(state: str | None, sub: str | None, has_text: bool) -> tuple[str 
     return None, False
 
 
-def read_xliff2_tree(root, lines, filename: str) -> ExchangeDocument:
+def read_xliff2_tree(root, lines, filename: str) -> ExchangeDocument:  # noqa: C901 - one pass over the file, to split later
     def fail(reason, element=None, unit=None):
         raise ExchangeError(reason, filename=filename, line=lines.get(element), unit=unit)
 
@@ -242,7 +253,7 @@ def read_xliff2_tree(root, lines, filename: str) -> ExchangeDocument:
         for segment in unit_element.findall(_X + "segment"):
             line = lines.get(segment)
 
-            def problem(reason, at=None, uid=None):
+            def problem(reason, at=None, uid=None, line=line):  # bound now: a closure reads its loop variable late
                 problems.append(ExchangeError(reason, filename=filename, line=lines.get(at, line), unit=uid))
 
             uid = (segment.get("id") or "").strip()

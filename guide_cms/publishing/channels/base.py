@@ -50,7 +50,7 @@ def localized_meaning(signature: SignatureFacts, language: str) -> str:
         return meaning_text(signature.meaning, signature.source_version_number)
 
 
-def outdated_notice_texts(entry: "PublishedGuide") -> dict[str, str]:
+def outdated_notice_texts(entry: PublishedGuide) -> dict[str, str]:
     """The outdated-translation notice in the entry's language (site page, JSON and handout say the same)."""
     from django.utils import translation
 
@@ -91,7 +91,7 @@ class LanguageFacts:
     english_name: str
 
     @classmethod
-    def of(cls, code: str) -> "LanguageFacts":
+    def of(cls, code: str) -> LanguageFacts:
         """The facts of a configured language, from the registry (kept: an export asks for them per entry).
         Raises core.languages.UnknownLanguage."""
         return _language_facts(code)
@@ -203,7 +203,7 @@ def _excerpt(text: str, limit: int = 50) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def missing_from(entry: "PublishedGuide", printed: dict[str, PrintedSection], where: str) -> list[RenderProblem]:
+def missing_from(entry: PublishedGuide, printed: dict[str, PrintedSection], where: str) -> list[RenderProblem]:
     """Every paragraph, list item and callout of entry's sections that `printed` lacks.
 
     The snapshot's Markdown is read again on its own (guides.markdown.text_units)

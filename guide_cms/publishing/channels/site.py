@@ -169,8 +169,8 @@ def _guide_nav(alternates: list[dict]) -> dict:
 
 def _iso_utc(value: datetime.datetime) -> str:
     if value.tzinfo is None:
-        value = value.replace(tzinfo=datetime.timezone.utc)
-    return value.astimezone(datetime.timezone.utc).isoformat().replace("+00:00", "Z")
+        value = value.replace(tzinfo=datetime.UTC)
+    return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
 
 
 def _language_data(language: LanguageFacts) -> dict:
@@ -647,4 +647,4 @@ def _title_key(entry: Entry) -> str:
 def _as_utc_date(value: datetime.datetime) -> datetime.date:
     if value.tzinfo is None:
         return value.date()
-    return value.astimezone(datetime.timezone.utc).date()
+    return value.astimezone(datetime.UTC).date()

@@ -28,7 +28,7 @@ def parse_demo(language: str):
 def snapshot(document, keys=None):
     keys = keys or [s.key for s in document.sections]
     return {"title": document.title, "summary": document.summary,
-            "sections": [{"key": k, "title": s.title, "body": s.body} for k, s in zip(keys, document.sections)]}
+            "sections": [{"key": k, "title": s.title, "body": s.body} for k, s in zip(keys, document.sections, strict=False)]}
 
 
 def demo_units(target_language: str):

@@ -24,7 +24,7 @@ def test_a_po_file_through_gettext_tools_imports(approved_workflow, tmp_path, to
     wf = approved_workflow
     data, name = translation_export(guide=wf.guide, language="es", fmt="po", user=wf.translator_es)
     path = tmp_path / name
-    path.write_bytes(data.replace("Tome 5 mg.".encode(), "Tome 5 mg con agua.".encode()))
+    path.write_bytes(data.replace(b"Tome 5 mg.", b"Tome 5 mg con agua."))
     passed = subprocess.run(TOOLS[tool](path), capture_output=True, check=True, timeout=60).stdout
     assert b'guide_cms:end' in passed
     report = translation_import(document=read_exchange_file(passed, name), user=wf.translator_es, filename=name)

@@ -57,7 +57,7 @@ def test_a_utf16_po_file_is_refused_naming_the_encoding():
 
 def test_a_po_file_in_the_wrong_encoding_names_the_encoding_and_line():
     data = write_po(demo_document()).replace(b"charset=utf-8", b"charset=UTF-8")
-    data = data.replace("肌肉松弛剂：治疗指南".encode(), "Relajantes musculares".encode("utf-8") + b" \xf1")
+    data = data.replace("肌肉松弛剂：治疗指南".encode(), b"Relajantes musculares" + b" \xf1")
     reason = _reason(data, "guide.po")
     line = data[: data.index(b"\xf1")].count(b"\n") + 1
     assert "not valid UTF-8" in reason and f"line {line}" in reason

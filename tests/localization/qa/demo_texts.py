@@ -39,7 +39,7 @@ def sections(language: str) -> list[dict]:
     english = _parsed("en")
     own = _parsed(language)
     assert len(own) == len(english), f"the {language} demo has a different number of sections"
-    return [{**copy.deepcopy(s), "key": e["key"]} for e, s in zip(english, own)]
+    return [{**copy.deepcopy(s), "key": e["key"]} for e, s in zip(english, own, strict=True)]
 
 
 def section(sections_: list[dict], key: str) -> dict:

@@ -42,7 +42,7 @@ def test_correct_demo_translations_have_no_errors(language):
 
 @pytest.mark.parametrize("language", TRANSLATIONS)
 def test_correct_demo_sections_pass_one_by_one(language):
-    for source, target in zip(sections("en"), sections(language)):
+    for source, target in zip(sections("en"), sections(language), strict=True):
         findings = check_section(source, target, source_language="en", language=language, glossary=GLOSSARY)
         assert not has_errors(findings), findings
 

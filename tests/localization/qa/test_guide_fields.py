@@ -87,7 +87,7 @@ def test_the_import_preview_shows_a_finding_on_the_summary(wf, client):
     from guide_cms.localization.services import translation_export
 
     data, name = translation_export(guide=wf.guide, language="es", fmt="xliff", user=wf.translator_es)
-    changed = data.replace("Tome 5 mg por la noche.".encode(), "Tome 50 mg por la noche.".encode())
+    changed = data.replace(b"Tome 5 mg por la noche.", b"Tome 50 mg por la noche.")
     client.force_login(wf.translator_es)
     from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -253,7 +253,7 @@ def test_every_relative_link_in_the_site_resolves_to_a_rendered_file():
             continue
         for node in parse_html(content).iter():
             href = node.attrs.get("href")
-            if not href or href.startswith("#") or "://" in href or href.startswith("mailto:"):
+            if not href or href.startswith(("#", "mailto:")) or "://" in href:
                 continue
             target = posixpath.normpath(posixpath.join(posixpath.dirname(path), href.split("#")[0]))
             if href.endswith("/"):
@@ -266,7 +266,7 @@ def test_each_section_has_its_key_as_id_its_title_as_h2_and_its_body():
     doc = page(entry)
     sections = doc.find("article").find_all("section")
     assert [s.attrs["id"] for s in sections] == [s.key for s in entry.sections]
-    for node, section in zip(sections, entry.sections):
+    for node, section in zip(sections, entry.sections, strict=True):
         assert node.find("h2").text() == section.title
         assert parse_html(section.body_html.encode()).text().split() == node.text().split()[len(section.title.split()) :]
 
@@ -323,7 +323,7 @@ def test_footer_labels_meanings_and_dates_are_in_the_page_language(code):
     assert facts[gettext_in(code, "Content hash")] == [entry.content_hash]
     signed = facts[gettext_in(code, "Signed by")]
     assert len(signed) == len(entry.signatures)
-    for text, signature in zip(signed, entry.signatures):
+    for text, signature in zip(signed, entry.signatures, strict=True):
         assert signature.printed_name in text and signature.credentials in text
         assert localized_meaning(signature, code) in text
 
@@ -488,7 +488,7 @@ def test_index_lists_each_guide_with_native_language_names_and_lang_attributes()
     guide = doc.find("section", id=SLUG)
     links = guide.find("ul", class_="available").find_all("a")
     assert [a.attrs["href"] for a in links] == [f"{code}/{SLUG}/index.html" for code in sample.DEMO_LANGUAGES]
-    for link, code in zip(links, sample.DEMO_LANGUAGES):
+    for link, code in zip(links, sample.DEMO_LANGUAGES, strict=True):
         language = get_language(code)
         assert link.find("span", class_="language-name").text() == language.native_name
         assert link.attrs["lang"] == language.bcp47 and link.attrs["hreflang"] == language.bcp47

@@ -29,6 +29,10 @@ class Command(BaseCommand):
             report = translation_import(document=document, user=actor, filename=path.name, dry_run=dry_run, strict=strict)
         except (ExchangeError, ImportRefused, PermissionDenied) as exc:
             raise CommandError(f"Refused, nothing imported: {exc}") from None
+        self._write_report(report, dry_run)
+
+    def _write_report(self, report, dry_run: bool) -> None:
+        """What the import applied, kept and refused, one line each, then its quality findings."""
         verb = "Would apply" if dry_run else "Applied"
         self.stdout.write(f"{verb} {len(report.applied)} segment(s) to {report.guide.slug} [{report.language}]; {len(report.unchanged)} unchanged.")
         if report.source_note:
@@ -39,6 +43,16 @@ class Command(BaseCommand):
             self.stdout.write(f"  changed: {applied.id} [{applied.state}]")
         for uid in report.needs_review:
             self.stdout.write(self.style.WARNING(f"  still to review before submitting: {uid}"))
+        self._write_not_applied(report)
+        if report.ignored_approvals:
+            self.stdout.write(f"  approvals in the file ignored (an import is never a sign-off): {', '.join(report.ignored_approvals)}")
+        for finding in report.findings:
+            self.stdout.write(f"  {finding.severity}: {finding.unit} [{finding.code}] {finding.message}")
+        if dry_run:
+            self.stdout.write("Dry run: nothing was written.")
+
+    def _write_not_applied(self, report) -> None:
+        """The segments the import left as they were: stale, in conflict, kept, incomplete, joined, empty or absent."""
         for uid in report.stale:
             self.stdout.write(self.style.WARNING(f"  NOT applied, source changed since export: {uid}"))
         for conflict in report.conflicts:
@@ -57,9 +71,3 @@ class Command(BaseCommand):
             self.stdout.write(f"  not in the file, kept as it is: {uid}")
         for uid in report.missing:
             self.stdout.write(f"  not in the file and not translated yet: {uid}")
-        if report.ignored_approvals:
-            self.stdout.write(f"  approvals in the file ignored (an import is never a sign-off): {', '.join(report.ignored_approvals)}")
-        for finding in report.findings:
-            self.stdout.write(f"  {finding.severity}: {finding.unit} [{finding.code}] {finding.message}")
-        if dry_run:
-            self.stdout.write("Dry run: nothing was written.")

@@ -23,7 +23,8 @@ class Command(BaseCommand):
             raise CommandError(f"--output {output} is a file, not a folder: give the folder the channels are exported into.")
         channels = list(dict.fromkeys(channels)) if channels else channels  # --channel site --channel site: once
         if queue:
-            return self._on_queue(channels, output, timeout)
+            self._on_queue(channels, output, timeout)
+            return
         interactive = sys.stdout.isatty()
 
         def progress(channel, entry, done, total):

@@ -37,7 +37,7 @@ class Command(BaseCommand):
             rows.append(cells)
         widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
         for row in [header, *rows]:
-            self.stdout.write("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
+            self.stdout.write("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
         if any(s.changed_since_submitted for per in statuses.values() for s in per.values()):
             self.stdout.write("* changed since submitted")
         if problems:
