@@ -61,9 +61,9 @@ def warm_checks() -> None:
 
 def warm_handouts() -> None:
     """The trial handout layout's fonts: the render workers started (each loads them), or loaded here without a pool."""
-    from guide_cms.publishing import rendering
+    from guide_cms.publishing import rendering, task_queue
 
-    if rendering.queue_configured():
+    if task_queue.queue_configured():
         return  # the task queue's workers load their own fonts
     if rendering.worker_count() > 1:
         rendering.warm_pool()

@@ -13,6 +13,8 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from functools import partial
 
 from django.db.models import F, Max
@@ -32,8 +34,36 @@ from guide_cms.review.seals import seal_is_valid
 from .channels.base import (
     Entry, LanguageFacts, OutdatedNotice, PublishedGuide, SectionContent, SignatureFacts, WithdrawnGuide, text_fingerprint,
 )
-from .export import PlannedEntry
 from .models import Publication
+
+
+@dataclass(frozen=True)
+class PlannedEntry:
+    """An entry as far as its key goes (entries.plan_entries: its text left out), and how to load
+    it whole (text read, checked against its content hash and seals, rendered) when it must be rendered."""
+
+    stub: Entry
+    load_text: Callable[..., Entry] | None = field(default=None, compare=False)  # (snapshot=None) -> Entry
+    version_id: int | None = None  # whose stored text load_text reads (None: nothing to read)
+    text_key: tuple[str, str] | None = None  # (content hash, language): how the checked text is kept
+
+    def load(self, snapshot: dict | None = None) -> Entry:
+        """The whole entry; snapshot: the version's stored text when the caller read it already (load_entries)."""
+        return self.stub if self.load_text is None else self.load_text(snapshot=snapshot)
+
+
+TEXTS_PER_QUERY = 100  # stored texts read together when many entries are rendered (about 50 KB each)
+
+
+def load_entries(items: list[PlannedEntry]) -> Iterator[Entry]:
+    """Each item loaded, in order, the stored texts read TEXTS_PER_QUERY at a time rather than one
+    query an entry (texts already checked and kept by content hash are not read at all)."""
+    for start in range(0, len(items), TEXTS_PER_QUERY):
+        chunk = items[start:start + TEXTS_PER_QUERY]
+        texts = stored_texts([item for item in chunk if item.version_id is not None])
+        for item in chunk:
+            yield item.load(snapshot=texts.get(item.version_id))
+
 
 
 class ExportRefused(Exception):
@@ -202,7 +232,7 @@ def _text_cache_key(content_hash: str, code: str) -> tuple:
 
 
 def stored_texts(items) -> dict[int, dict]:
-    """{version id: stored snapshot} for the planned entries (export.PlannedEntry) whose checked text
+    """{version id: stored snapshot} for the planned entries (PlannedEntry) whose checked text
     is not kept already, in one query."""
     wanted = [item.version_id for item in items if item.text_key is None or _text_cache_key(*item.text_key) not in _TEXTS]
     if not wanted:

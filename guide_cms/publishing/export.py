@@ -40,12 +40,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from django.conf import settings
 from django.utils.module_loading import import_string
 
 from .channels.base import Channel, ChannelError, Entry, PublishedGuide, _plain
+from .entries import PlannedEntry, load_entries
 from .patching import ROLLED_BACK, Patch, interrupted, recover, safe_path, write_atomically
 
 logger = logging.getLogger(__name__)
@@ -82,36 +83,6 @@ class EntryFailure:
     def describe(self, channel: str) -> str:
         kept = f"its previous files (v{self.kept_version}) were kept" if self.kept_version else "it has no files"
         return f"{channel}: {self.entry} v{self.version} could not be exported ({kept}): {self.message}"
-
-
-@dataclass(frozen=True)
-class PlannedEntry:
-    """An entry as far as its key goes (entries.plan_entries: its text left out), and how to load
-    it whole (text read, checked against its content hash and seals, rendered) when it must be rendered."""
-
-    stub: Entry
-    load_text: Callable[..., Entry] | None = field(default=None, compare=False)  # (snapshot=None) -> Entry
-    version_id: int | None = None  # whose stored text load_text reads (None: nothing to read)
-    text_key: tuple[str, str] | None = None  # (content hash, language): how the checked text is kept
-
-    def load(self, snapshot: dict | None = None) -> Entry:
-        """The whole entry; snapshot: the version's stored text when the caller read it already (load_entries)."""
-        return self.stub if self.load_text is None else self.load_text(snapshot=snapshot)
-
-
-TEXTS_PER_QUERY = 100  # stored texts read together when many entries are rendered (about 50 KB each)
-
-
-def load_entries(items: list[PlannedEntry]) -> Iterator[Entry]:
-    """Each item loaded, in order, the stored texts read TEXTS_PER_QUERY at a time rather than one
-    query an entry (texts already checked and kept by content hash are not read at all)."""
-    from .entries import stored_texts
-
-    for start in range(0, len(items), TEXTS_PER_QUERY):
-        chunk = items[start:start + TEXTS_PER_QUERY]
-        texts = stored_texts([item for item in chunk if item.version_id is not None])
-        for item in chunk:
-            yield item.load(snapshot=texts.get(item.version_id))
 
 
 def _planned(entry) -> PlannedEntry:

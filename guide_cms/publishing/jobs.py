@@ -42,8 +42,8 @@ from guide_cms.guides.models import Version
 from . import export
 from .locks import database_lock
 from .models import Publication, PublishJob, PublishJobState
-from .rendering import queue_configured
 from .services import PublishRefused, publish_blockers, publish_versions
+from .task_queue import PUBLISH_JOB, queue_configured, send
 
 logger = logging.getLogger("guide_cms.publishing")
 
@@ -121,9 +121,7 @@ def start_job(job_id: int) -> None:
     """Hand the job to the task queue, or (no queue, or the broker does not take it) to a thread here."""
     if queue_configured():
         try:
-            from .tasks import publish_job
-
-            publish_job.delay(job_id)
+            send(PUBLISH_JOB, job_id)
             return
         except Exception as exc:  # noqa: BLE001 - a broker that is down must not leave the job waiting forever
             logger.error("The task queue did not take publish job %s (%s: %s); it runs in this process.", job_id, type(exc).__name__, exc)

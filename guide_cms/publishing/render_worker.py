@@ -67,7 +67,7 @@ def _apply(values: dict) -> None:
 
 
 def render_answer(path: str, entry, values: dict) -> dict:
-    from .rendering import render_one, to_answer
+    from .render_data import render_one, to_answer
 
     channel = _CHANNELS.get(path)
     if channel is None:

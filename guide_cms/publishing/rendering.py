@@ -7,7 +7,7 @@ The pool lives as long as this process, so each worker keeps its fonts (and
 WeasyPrint's font configuration) from one export to the next. When a
 deployment configures a task queue (settings.GUIDE_CMS_TASK_QUEUE = "celery"),
 the renders are tasks on it instead, taken by workers on any machine
-(tasks.py). The output is the same bytes wherever it is rendered: a channel
+(tasks.py, sent by name: task_queue.py). The output is the same bytes wherever it is rendered: a channel
 is deterministic and the worker is given the settings its rendering reads.
 
 Results come back in the order entries were given; a failure to render one
@@ -17,27 +17,15 @@ files), never raised.
 from __future__ import annotations
 
 import atexit
-import dataclasses
-import datetime
 import os
 import threading
 from collections import deque
 
 from django.conf import settings
 
-from .channels import base
-from .channels.base import Channel, ChannelError, RenderedFile, limit_problems, problems_message
-
-
-class RenderFailed(Exception):
-    """A worker could not render an entry; the message says why (as the worker's exception did)."""
-
-
-def render_one(channel: Channel, entry) -> list[RenderedFile]:
-    """An entry's files, after refusing text past the size and nesting limits before any renderer sees it."""
-    if too_deep := limit_problems(entry):
-        raise ChannelError(problems_message(too_deep, entry, channel.name))
-    return channel.render_entry(entry)
+from .channels.base import Channel
+from .render_data import RenderFailed, entry_to_data, from_answer, render_one, render_settings
+from .task_queue import RENDER, queue_configured, send
 
 
 def worker_count() -> int:
@@ -59,22 +47,12 @@ def channel_path(channel: Channel) -> str | None:
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
-def render_settings(channel: Channel) -> dict:
-    return {name: getattr(settings, name) for name in channel.render_settings if hasattr(settings, name)}
-
-
-def queue_configured() -> bool:
-    """Whether exports and renders go to the task queue (settings.GUIDE_CMS_TASK_QUEUE = "celery")."""
-    return (getattr(settings, "GUIDE_CMS_TASK_QUEUE", "") or "") == "celery"
-
-
 def render_stream(channel: Channel, items):
     """Render each (entry, context) of items; yield (entry, context, files or the exception), in order."""
     path = channel_path(channel) if channel.parallel else None
     if path and queue_configured():
-        from .tasks import submit_render
-
-        yield from _pipelined(items, lambda entry: submit_render(path, entry, render_settings(channel)), window=64)
+        values = render_settings(channel)
+        yield from _pipelined(items, lambda entry: send(RENDER, path, entry_to_data(entry), values), window=64)
     elif path and worker_count() > 1:
         executor = render_pool(worker_count())
         values = render_settings(channel)
@@ -167,33 +145,6 @@ def outcome_of(handle):
     return from_answer(answer)
 
 
-def to_answer(call) -> dict:
-    """Run call() in a worker and put its outcome in a form any queue carries (JSON: text and base64)."""
-    import base64
-
-    try:
-        files = call()
-    except RecursionError:
-        return {"error": "RecursionError", "message": ""}
-    except ChannelError as exc:
-        return {"error": "ChannelError", "message": str(exc)}
-    except Exception as exc:  # noqa: BLE001 - reported as the entry's failure
-        return {"error": type(exc).__name__, "message": str(exc) or type(exc).__name__}
-    return {"files": [[item.path, base64.b64encode(item.content).decode("ascii")] for item in files]}
-
-
-def from_answer(answer: dict):
-    import base64
-
-    if "files" in answer:
-        return [RenderedFile(path, base64.b64decode(content)) for path, content in answer["files"]]
-    if answer["error"] == "RecursionError":
-        return RecursionError()
-    if answer["error"] == "ChannelError":
-        return ChannelError(answer["message"])
-    return RenderFailed(f"{answer['error']}: {answer['message']}")
-
-
 # --- the pool ------------------------------------------------------------------
 
 _POOL = None
@@ -263,40 +214,3 @@ def shutdown_pool(wait: bool = False) -> None:
         if _POOL is not None:
             _POOL.shutdown(wait=wait, cancel_futures=True)
         _POOL, _POOL_SIZE = None, 0
-
-
-# --- entries as JSON (for a task queue) ------------------------------------------------
-
-_TYPES = {cls.__name__: cls for cls in (
-    base.PublishedGuide, base.WithdrawnGuide, base.SectionContent, base.LanguageFacts, base.SignatureFacts, base.OutdatedNotice,
-)}
-
-
-def entry_to_data(value):
-    """An entry as JSON-ready data that entry_from_data turns back into the same entry."""
-    if dataclasses.is_dataclass(value):
-        return {"$type": type(value).__name__, **{f.name: entry_to_data(getattr(value, f.name)) for f in dataclasses.fields(value)}}
-    if isinstance(value, tuple):
-        return {"$tuple": [entry_to_data(v) for v in value]}
-    if isinstance(value, datetime.datetime):
-        return {"$datetime": value.isoformat()}
-    if isinstance(value, datetime.date):
-        return {"$date": value.isoformat()}
-    return value
-
-
-def entry_from_data(value):
-    if isinstance(value, dict):
-        if "$type" in value:
-            cls = _TYPES[value["$type"]]
-            return cls(**{k: entry_from_data(v) for k, v in value.items() if k != "$type"})
-        if "$tuple" in value:
-            return tuple(entry_from_data(v) for v in value["$tuple"])
-        if "$datetime" in value:
-            return datetime.datetime.fromisoformat(value["$datetime"])
-        if "$date" in value:
-            return datetime.date.fromisoformat(value["$date"])
-        return {k: entry_from_data(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [entry_from_data(v) for v in value]
-    return value

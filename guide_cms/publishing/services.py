@@ -25,7 +25,7 @@ from . import checkpoints, export, patching
 from .channels.base import ChannelError
 from .entries import ExportRefused, entry_for_version, outdating_live_source, plan_entries
 from .models import Publication
-from .rendering import queue_configured
+from .task_queue import EXPORT, queue_configured, send
 
 
 logger = logging.getLogger("guide_cms.publishing")
@@ -233,9 +233,7 @@ def publish_versions(*, versions: list[Version], user, channels: list[str] | Non
 def queue_export(*, channels: list[str] | None = None, output_dir=None, user=None, only=None):
     """export_channels as a task on the queue (tasks.export); returns Celery's AsyncResult, whose
     .get() is the task's answer. Raises whatever Celery raises when the broker cannot be reached."""
-    from .tasks import export as export_task
-
-    return export_task.delay(channels, str(output_dir) if output_dir else None, getattr(user, "pk", None), only)
+    return send(EXPORT, channels, str(output_dir) if output_dir else None, getattr(user, "pk", None), only)
 
 
 def _queued_or_none(**kwargs):

@@ -10,7 +10,7 @@ its fonts and its settings:
 
 Three kinds of task:
 
-- render: one entry. The entry travels as JSON (rendering.entry_to_data)
+- render: one entry. The entry travels as JSON (render_data.entry_to_data)
   with the settings its rendering reads, and the files come back as base64,
   so a render worker needs neither the database nor the export folder.
 - export: a whole export_channels run (planning from keys, rendering,
@@ -34,19 +34,11 @@ import os
 # to start without the keys), never with the development ones and their keys under var/.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guide_cms.settings.production")
 
-from celery import Celery, signals  # noqa: E402
+from celery import signals  # noqa: E402
 
 from . import render_worker  # noqa: E402,F401 - sets Django up in a worker process
-
-app = Celery("guide_cms")
-app.config_from_object("django.conf:settings", namespace="CELERY")
-app.conf.update(
-    task_serializer="json", result_serializer="json", accept_content=["json"],
-    # One render at a time per worker process, acknowledged when done: a worker that dies
-    # hands its render to another instead of losing it.
-    worker_prefetch_multiplier=1, task_acks_late=True, task_reject_on_worker_lost=True,
-    broker_connection_retry_on_startup=True,
-)
+from .celery_app import app  # noqa: E402
+from .task_queue import EXPORT, PUBLISH_JOB, RENDER  # noqa: E402
 
 
 @signals.worker_process_init.connect
@@ -55,23 +47,17 @@ def _load_fonts(**_kwargs) -> None:
     render_worker.start()
 
 
-@app.task(name="guide_cms.publishing.render")
+@app.task(name=RENDER)
 def render(path: str, entry: dict, values: dict) -> dict:
     """Render one entry with the channel at path; the answer carries the files or the failure."""
-    from .rendering import entry_from_data
+    from .render_data import entry_from_data
 
     answer = render_worker.render_answer(path, entry_from_data(entry), values)
     answer["worker"] = f"{render.request.hostname or ''}/{os.getpid()}"
     return answer
 
 
-def submit_render(path: str, entry, values: dict):
-    from .rendering import entry_to_data
-
-    return render.delay(path, entry_to_data(entry), values)
-
-
-@app.task(name="guide_cms.publishing.export")
+@app.task(name=EXPORT)
 def export(channels: list[str] | None = None, output_dir: str | None = None, user_id: int | None = None, only: list[str] | None = None,
            ) -> dict:
     """export_channels on this worker (only: as export_channels'); the answer: {"worker", "reports": [summary, ...],
@@ -92,7 +78,7 @@ def export(channels: list[str] | None = None, output_dir: str | None = None, use
     }
 
 
-@app.task(name="guide_cms.publishing.publish_job")
+@app.task(name=PUBLISH_JOB)
 def publish_job(job_id: int) -> dict:
     """A publish job (publishing.jobs.run_publish_job) on this worker, which has the database and the export
     folder; the answer: {"worker", "state"}. Handed out again after its worker died, it finds the job not

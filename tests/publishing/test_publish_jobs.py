@@ -247,28 +247,29 @@ def test_the_endpoint_asks_the_same_number_of_queries_for_one_version_or_many(cl
 def test_on_the_task_queue_the_job_is_a_task(wf, settings, site_only, monkeypatch, django_capture_on_commit_callbacks):
     pytest.importorskip("celery")
     from guide_cms.publishing import tasks
+    from guide_cms.publishing.celery_app import app
 
     settings.GUIDE_CMS_TASK_QUEUE = "celery"
     sent = []
-    monkeypatch.setattr(tasks.publish_job, "delay", lambda job_id: sent.append(job_id))
+    monkeypatch.setattr(app, "send_task", lambda name, args: sent.append((name, *args)))
     english = wf.approve("en")
     with django_capture_on_commit_callbacks(execute=True):
         job = jobs.enqueue_publish([english], wf.publisher)
-    assert sent == [job.pk] and jobs.job_state(job)["summary"] == "Waiting for a worker of the task queue."
+    assert sent == [("guide_cms.publishing.publish_job", job.pk)] and jobs.job_state(job)["summary"] == "Waiting for a worker of the task queue."
     answer = tasks.publish_job.run(job.pk)  # what a worker runs
     assert answer["state"] == "done" and Publication.objects.live().filter(version=english).exists()
 
 
 def test_a_broker_that_is_down_leaves_the_job_to_a_thread_here(wf, settings, site_only, monkeypatch):
     pytest.importorskip("celery")
-    from guide_cms.publishing import tasks
+    from guide_cms.publishing.celery_app import app
 
     settings.GUIDE_CMS_TASK_QUEUE = "celery"
 
-    def down(job_id):
+    def down(name, args):
         raise ConnectionRefusedError(111, "Connection refused")
 
-    monkeypatch.setattr(tasks.publish_job, "delay", down)
+    monkeypatch.setattr(app, "send_task", down)
     started = []
     monkeypatch.setattr(jobs.threading.Thread, "start", lambda thread: started.append(thread.name))
     job = jobs.enqueue_publish([wf.approve("en")], wf.publisher)

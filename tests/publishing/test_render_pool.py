@@ -5,7 +5,8 @@ import pytest
 
 from guide_cms.publishing.channels.handouts import HandoutChannel
 from guide_cms.publishing.channels.site import SiteChannel
-from guide_cms.publishing.rendering import entry_from_data, entry_to_data, render_pool, render_stream, shutdown_pool
+from guide_cms.publishing.render_data import entry_from_data, entry_to_data
+from guide_cms.publishing.rendering import render_pool, render_stream, shutdown_pool
 
 from .entries import demo_entries, published_guide, with_extra_section
 

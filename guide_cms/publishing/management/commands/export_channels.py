@@ -72,7 +72,7 @@ class Command(BaseCommand):
             )
 
     def _on_queue(self, channels, output, timeout):
-        from guide_cms.publishing.rendering import queue_configured
+        from guide_cms.publishing.task_queue import queue_configured
         from guide_cms.publishing.services import queue_export
 
         if not queue_configured():
