@@ -1,6 +1,7 @@
 """Search on the exported site, in a patient's browser: Pagefind's real index, no search server."""
 import functools
 import http.server
+import json
 import os
 import threading
 
@@ -89,6 +90,8 @@ def test_search_finds_a_spanish_and_a_chinese_guide_by_a_word_of_its_body(served
         nothing = search(page, base, "es", "xilófono")
         page.goto(f"{base}es/search.html?q=somnolencia")
         page.wait_for_selector("#search-results a")
+        page.wait_for_selector("#search-built:not([hidden])")
+        footer = page.locator("#search-built").inner_text()
         page.click("#search-results a")
         page.wait_for_url("**/es/muscle-relaxants/index.html")
         browser.close()
@@ -98,6 +101,9 @@ def test_search_finds_a_spanish_and_a_chinese_guide_by_a_word_of_its_body(served
     assert chinese == ("找到 1 份指南。", [[zh_title, "../zh-hans/muscle-relaxants/index.html"]])
     assert chinese_other[1] == [[OTHER["zh-hans"][0], "../zh-hans/sleep/index.html"]]
     assert nothing == ("Ninguna guía contiene estas palabras.", [])
+    # When the index was built, in Spanish words and the year it was built (the pages go live before it).
+    built = json.loads((site / "pagefind" / "0" / "built.json").read_text())["built"]
+    assert footer.startswith("Índice de búsqueda actualizado: ") and built[:4] in footer, footer
 
 
 @pytest.mark.parametrize("served_site", [8], indirect=True, ids=["8 shards"])

@@ -26,6 +26,7 @@ pagefind-entry.json is re-written with sorted keys).
 """
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 import json
@@ -39,6 +40,7 @@ from .base import RenderedFile
 
 BUNDLE = "pagefind"
 ENTRY_FILE = "pagefind-entry.json"
+BUILT_FILE = "built.json"  # {"built": when the shard was built}: the search page says it
 # What a search page needs of the bundle; the ready-made UIs Pagefind also writes are not published.
 UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 TIMEOUT = 600  # seconds; about 6 ms a page, so far beyond any shard
@@ -79,7 +81,8 @@ def indexer_version() -> str:
 
 def build_index(pages: dict[str, Path], shard: str) -> list[RenderedFile]:
     """The Pagefind bundle of one shard (paths under pagefind/<shard>/) for pages: {path in the
-    site ("es/baclofen/index.html"): the file to read}. Raises SearchIndexError."""
+    site ("es/baclofen/index.html"): the file to read}, and its built.json ({"built": UTC time, ISO 8601}).
+    Raises SearchIndexError."""
     from pagefind.service import get_executable
 
     binary = get_executable()
@@ -106,7 +109,9 @@ def build_index(pages: dict[str, Path], shard: str) -> list[RenderedFile]:
             raise SearchIndexError(f"Pagefind could not build the search index: {type(exc).__name__}: {exc}") from exc
         if not (output / ENTRY_FILE).is_file():
             raise SearchIndexError(f"Pagefind wrote no {ENTRY_FILE}")
-        return _read_bundle(output, bundle_folder(shard))
+        # When this shard was built, for the search page's footer (the pages go live before their index).
+        built = json.dumps({"built": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")}).encode()
+        return [*_read_bundle(output, bundle_folder(shard)), RenderedFile(f"{bundle_folder(shard)}/{BUILT_FILE}", built)]
 
 
 def _read_bundle(folder: Path, prefix: str) -> list[RenderedFile]:

@@ -39,7 +39,7 @@ from django.conf import settings
 from django.template import Context
 from django.utils import translation
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 # The allow-list that rendered the bodies: reused, never copied, so the second
 # pass can never be looser (or stricter) than the first.
@@ -518,6 +518,7 @@ class SiteChannel(Channel):
 
         with translation.override(language.code):
             found = [ngettext("%(count)d guide found.", "%(count)d guides found.", n) % {"count": n} for n in range(SEARCH_RESULTS + 1)]
+            built_label = gettext("Search index updated: %(when)s")
         # The index shards holding this language's pages: a shard without any would answer in another language.
         shards = sorted(
             {self.index_shard(path) for e in entries if e.language.code == language.code for path in self.indexed_files(e)}, key=int
@@ -526,6 +527,7 @@ class SiteChannel(Channel):
             "language": language,
             "bundles": json.dumps([f"../{bundle_folder(shard)}/" for shard in shards]),
             "found_forms": json.dumps(found, ensure_ascii=False),
+            "built_label": built_label,
             "max_results": SEARCH_RESULTS,
             "nav": {
                 "home_href": "index.html",
