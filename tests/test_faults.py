@@ -142,9 +142,10 @@ def tree(root: pathlib.Path) -> dict[str, bytes]:
 
 
 def staging_left(root: pathlib.Path) -> list[str]:
-    """Folders an export began beside the live one and did not finish."""
+    """Releases an export began beside the live one and did not finish (never sealed with a manifest)."""
     live = {(root / name).resolve() for name in ("site", "handouts") if (root / name).exists()}
-    return [p.name for p in root.iterdir() if p.is_dir() and p.name.startswith(".") and p.resolve() not in live]
+    return [p.name for p in root.iterdir()
+            if p.is_dir() and p.name.startswith(".") and p.resolve() not in live and not (p / "manifest.json").exists()]
 
 
 @pytest.mark.parametrize("writes", [0, 3])

@@ -616,26 +616,27 @@ def keys_table(keys: list[str], meanings: dict[str, str], where: str) -> str:
 
 
 def formats_page() -> str:
-    from guide_cms.publishing import checkpoints, export
+    from guide_cms.publishing import checkpoints, store
 
     export_py = ROOT / "guide_cms/publishing/export.py"
+    manifests_py = ROOT / "guide_cms/publishing/manifests.py"
     checkpoints_py = ROOT / "guide_cms/publishing/checkpoints.py"
     out = ["# Manifest and checkpoint formats\n\n", generated_note("the code that writes them (`guide_cms/publishing/`)")]
     out.append(
         "These files are what a downstream reader (an app, a mirror) checks; the explanation is in "
         "[The integrity model](../explanation/integrity.md) and [Channels and exports](../explanation/channels.md).\n\n"
     )
-    out.append(f"## `<channel>/{export.MANIFEST}`\n\n")
+    out.append(f"## `<channel>/{store.MANIFEST}`\n\n")
     out.append(
-        "Each channel's folder (`<export dir>/site/`, `<export dir>/handouts/`) holds a manifest, written last by every "
-        "export, as JSON with sorted keys.\n\n"
+        "Each channel's live release (`<export dir>/site/`, `<export dir>/handouts/`: links to release folders) holds a "
+        "manifest, written last by every export, as JSON with sorted keys.\n\n"
     )
-    out.append(keys_table(dict_keys(export_py, "stage_channel", "manifest"), MANIFEST_KEYS, "export.stage_channel"))
+    out.append(keys_table(dict_keys(export_py, "_manifest", "manifest"), MANIFEST_KEYS, "export._ChannelExport._manifest"))
     out.append("\n### Entries\n\n")
-    out.append(keys_table(dict_keys(export_py, "_entry_record", "record"), ENTRY_KEYS, "export._entry_record"))
+    out.append(keys_table(dict_keys(manifests_py, "entry_record", "record"), ENTRY_KEYS, "manifests.entry_record"))
     out.append("\n### The `shared` facts of an entry\n\n")
-    out.append(keys_table(dict_keys(export_py, "_shared_facts"), SHARED_KEYS, "export._shared_facts"))
-    out.append(f"\n## `<channel>/{export.CHECKPOINT_RECORD}`\n\n")
+    out.append(keys_table(dict_keys(manifests_py, "shared_facts"), SHARED_KEYS, "manifests.shared_facts"))
+    out.append(f"\n## `<channel>/{store.CHECKPOINT_RECORD}`\n\n")
     out.append(
         "Beside each channel's manifest, not listed in it (it is written after the checkpoint that signs the manifest): "
         f"the newest checkpoint, format `{checkpoints.RECORD_FORMAT}`.\n\n"

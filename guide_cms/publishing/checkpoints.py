@@ -46,14 +46,15 @@ from django.utils import timezone
 from guide_cms.core.audit import Anchor, SealedHistory, audit_append, checkpoint_forget, checkpoint_remember, recorded_checkpoint, walk_chain
 from guide_cms.core.models import AuditChainHead, AuditEvent
 
-from . import export
+from . import store
+from .store import channel_names
 
 FOLDER = "checkpoints"
 FORMAT = "guide-cms-checkpoint/1"
 # Beside each channel's manifest, published with it: the newest checkpoint's number and digest, so that a
 # copy of the channel downstream shows a checkpoint history deleted here. Not in the manifest (it is
 # written after the checkpoint that signs the manifest).
-PUBLISHED_RECORD = export.CHECKPOINT_RECORD
+PUBLISHED_RECORD = store.CHECKPOINT_RECORD
 RECORD_FORMAT = "guide-cms-checkpoint-record/1"
 NAME = re.compile(r"^(\d{8})\.json$")
 EXPORT_ACTION = "export.channels"
@@ -198,7 +199,7 @@ def latest_checkpoint(root: Path) -> Checkpoint | None:
 def manifest_digest(root: Path, channel: str) -> str | None:
     """SHA-256 of the channel's live manifest.json; None if there is none, or if it is not a regular
     file (a pipe put in its place would never end)."""
-    path = Path(root) / channel / export.MANIFEST
+    path = Path(root) / channel / store.MANIFEST
     try:
         if not stat.S_ISREG(os.lstat(path).st_mode):
             return None
@@ -276,7 +277,7 @@ def untrusted_manifests(root: Path, channels, checkpoint: Checkpoint | None, ear
 def _lock(root: Path):
     target = folder(root)
     target.mkdir(parents=True, exist_ok=True)
-    with export.open_lock_file(target / ".lock") as handle:  # never through a link planted at its name
+    with store.open_lock_file(target / ".lock") as handle:  # never through a link planted at its name
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -316,7 +317,7 @@ def checkpoint_restart(*, root=None, reason: str, actor=None) -> list[str]:
     that are there. Returns what was missing; CheckpointRefused if nothing is (there is nothing to accept)
     or if the chain head is not sealed.
     """
-    root = export.export_root(root)
+    root = store.export_root(root)
     with _lock(root):
         missing = history_problems(root)
         if not missing:
@@ -326,7 +327,7 @@ def checkpoint_restart(*, root=None, reason: str, actor=None) -> list[str]:
         except ValueError as exc:
             raise CheckpointRefused([f"audit: {exc}"]) from None
         published = {}
-        for channel in export.channel_names():
+        for channel in channel_names():
             path = Path(root) / channel / PUBLISHED_RECORD
             if (record := _read_record(path)) is not None:
                 published[channel] = record
@@ -346,7 +347,7 @@ def checkpoint_record(*, root=None, reason: str = "checkpoint", verified: Anchor
     the export being checkpointed): the chain is walked on from there, not again from the previous
     checkpoint (after a first export, that is the whole history twice).
     """
-    root = export.export_root(root)
+    root = store.export_root(root)
     with _lock(root):
         checkpoints, problems = read_checkpoints(root)
         problems += history_problems(root)
@@ -360,7 +361,7 @@ def checkpoint_record(*, root=None, reason: str = "checkpoint", verified: Anchor
         walk = walk_chain(after=start)
         if walk.problems:
             raise CheckpointRefused([f"audit: {p.message}" for p in walk.problems])
-        channels = export.channel_names()
+        channels = channel_names()
         untrusted = untrusted_manifests(root, channels, previous)
         if untrusted:
             raise CheckpointRefused([f"{channel}: {why}" for channel, why in untrusted.items()])
@@ -424,7 +425,7 @@ def history_problems(root: Path) -> list[str]:
     recorded = recorded_checkpoint(output_name(root))
     if recorded:
         claims.append(("the audit trail", recorded.get("sequence"), recorded.get("digest")))
-    for channel in export.channel_names():
+    for channel in channel_names():
         record = _read_record(Path(root) / channel / PUBLISHED_RECORD)
         if record:
             claims.append((f"the {channel} channel's {PUBLISHED_RECORD}", record.get("sequence"), record.get("digest")))

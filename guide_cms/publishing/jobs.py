@@ -39,7 +39,7 @@ from django.utils.translation import ngettext
 from guide_cms.core.permissions import can_publish
 from guide_cms.guides.models import Version
 
-from . import export
+from . import export, store
 from .locks import database_lock
 from .models import Publication, PublishJob, PublishJobState
 from .services import PublishRefused, publish_blockers, publish_versions
@@ -170,7 +170,7 @@ def job_lock(root):
     """One publish job at a time on the export folder root: a file lock for this machine's processes and
     threads, and on PostgreSQL an advisory lock for every machine (locks.database_lock)."""
     root.mkdir(parents=True, exist_ok=True)
-    with export.open_lock_file(root / ".publish-job.lock") as handle:
+    with store.open_lock_file(root / ".publish-job.lock") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             with database_lock("guide_cms.publish-job"):
@@ -245,7 +245,7 @@ def _run(job: PublishJob, live: _Live, held: contextlib.ExitStack) -> dict:
     record its outcome."""
     refused = []
     try:
-        held.enter_context(job_lock(export.export_root()))
+        held.enter_context(job_lock(store.export_root()))
         live.set(CHECKING)  # the heartbeat writes it
         order = {pk: n for n, pk in enumerate(job.version_ids)}
         versions = sorted(Version.objects.filter(pk__in=job.version_ids).select_related("guide", "source_version"),

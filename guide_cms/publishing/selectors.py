@@ -75,7 +75,8 @@ def export_problems(guide_ids=None, output_dir=None) -> list[ExportProblem]:  # 
     files, if any, still served); and, when all guides are checked, manifest
     entries that no live publication accounts for.
     """
-    from .export import channel_names, export_root, live_manifest
+    from .export import channel_names
+    from .store import export_root, live_manifest
 
     from guide_cms.guides.models import Version, VersionStatus
 

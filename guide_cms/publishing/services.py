@@ -21,7 +21,7 @@ from guide_cms.review.services import approvals_short_of_rules_in_force
 from guide_cms.guides.services import draft_scope
 from guide_cms.localization.staleness import changed_keys, outdating_versions
 
-from . import checkpoints, export, patching
+from . import checkpoints, export, store
 from .channels.base import ChannelError
 from .entries import ExportRefused, entry_for_version, outdating_live_source, plan_entries
 from .models import Publication
@@ -175,18 +175,18 @@ def publish_versions(*, versions: list[Version], user, channels: list[str] | Non
     unknown = [c for c in channels if c not in export.channel_names()]
     if unknown:
         raise PublishRefused(_("Unknown channel: %(names)s.") % {"names": ", ".join(unknown)})
-    root = export.export_root(output_dir)
+    root = store.export_root(output_dir)
     started = time.perf_counter()
     staged: list[export.StagedExport] = []
     # File locks before row locks, as export_channels takes them: no deadlock.
-    with export.channel_locks(root, channels):
+    with store.channel_locks(root, channels):
         try:
-            distrusted, rolled_back, verified = before_export(root, channels)
+            distrusted, verified = before_export(root, channels)
         except ExportRefused as exc:
             raise PublishRefused(str(exc)) from exc
         try:
             result = _publish_and_stage(versions=versions, user=user, channels=channels, root=root, progress=progress, staged=staged,
-                                        distrusted=distrusted, rolled_back=rolled_back)
+                                        distrusted=distrusted)
         except BaseException:
             for stage in reversed(staged):
                 stage.undo()
@@ -255,20 +255,11 @@ def report_summary(report: export.ChannelReport) -> dict:
     }
 
 
-def before_export(root, channels) -> tuple[dict[str, str], set[str], Anchor]:
-    """What every export does first, under the channels' locks: put back the files of an export of these
-    channels that died while it replaced them (patching.recover), refuse if the audit trail was rewritten
-    since the last checkpoint, and never reuse files of a channel whose manifest was edited, or whose
-    interrupted export cannot be rolled back. Returns ({channel: why not reused}, {channel rolled back:
-    every guide of it is planned, not only a publication's}, the end of the audit chain found intact:
-    the checkpoint after the export walks on from there, not again from the previous checkpoint)."""
-    rolled_back, unrecoverable = set(), {}
-    for channel in channels:
-        recovery = patching.recover(root, channel)
-        if recovery == patching.ROLLED_BACK:
-            rolled_back.add(channel)
-        elif recovery:
-            unrecoverable[channel] = recovery
+def before_export(root, channels) -> tuple[dict[str, str], Anchor]:
+    """What every export does first, under the channels' locks: refuse if the audit trail was rewritten since
+    the last checkpoint (ExportRefused), and never reuse files of a channel whose manifest was edited.
+    Returns ({channel: why its files are not reused}, the end of the audit chain found intact: the
+    checkpoint after the export walks on from there, not again from the previous checkpoint)."""
     try:
         latest = checkpoints.latest_checkpoint(root)
     except ValueError as exc:
@@ -279,10 +270,10 @@ def before_export(root, channels) -> tuple[dict[str, str], set[str], Anchor]:
     if problems:
         raise ExportRefused(_("The audit trail was altered (%(problems)s): nothing is exported until verify_integrity passes.") % {
             "problems": "; ".join(problems)})
-    distrusted = {**checkpoints.distrust_altered_output(root, channels), **unrecoverable}
+    distrusted = checkpoints.distrust_altered_output(root, channels)
     for channel, why in distrusted.items():
         logger.error("The %s channel's files are not reused, every file is rendered again: %s", channel, why)
-    return distrusted, rolled_back, Anchor(walk.checked, walk.head_hash)
+    return distrusted, Anchor(walk.checked, walk.head_hash)
 
 
 def _addresses_of(guides) -> set[str]:
@@ -298,7 +289,7 @@ def _log_checkpoint(result) -> None:
 
 
 @transaction.atomic
-def _publish_and_stage(*, versions, user, channels, root, progress, staged, distrusted=(), rolled_back=()) -> PublishResult:
+def _publish_and_stage(*, versions, user, channels, root, progress, staged, distrusted=()) -> PublishResult:
     locked = []
     for version in sorted(versions, key=lambda v: v.pk):
         version = Version.objects.select_for_update(of=("self",)).select_related("guide", "source_version").get(pk=version.pk)
@@ -340,7 +331,7 @@ def _publish_and_stage(*, versions, user, channels, root, progress, staged, dist
         try:
             # Only the published guides are planned; the others' files are kept as the live manifest records them.
             staged.append(export.stage_channel(channel, partial(_plan, name), root, progress=progress, required=required,
-                                               only=None if name in distrusted or name in rolled_back else only, defer_index=True,
+                                               only=None if name in distrusted else only, defer_index=True,
                                                distrust=name in distrusted))
         except ChannelError as exc:
             raise PublishRefused(
@@ -446,18 +437,18 @@ def export_channels(*, channels: list[str] | None = None, output_dir=None, user=
     A tampered version (ExportRefused) stops everything: run verify_integrity.
     """
     names = channels or export.channel_names()
-    root = export.export_root(output_dir)
+    root = store.export_root(output_dir)
     reports = ExportReports()
     # Every channel's lock, for the whole export: its audit event (the manifests' digests) is written before
     # another export can look at those manifests.
-    with export.channel_locks(root, names):
-        distrusted, rolled_back, verified = before_export(root, names)
+    with store.channel_locks(root, names):
+        distrusted, verified = before_export(root, names)
         for name in names:
             channel = export.get_channel(name)
             # Entries are read under the lock: a publication committed while we waited is included.
             try:
                 stage = export.stage_channel(channel, partial(_plan, name), root, progress=progress, distrust=name in distrusted,
-                                             only=None if name in rolled_back else only)
+                                             only=only)
             except ChannelError as exc:
                 reports.append(export.ChannelReport(channel=name, path=root / name, changed=False, error=str(exc)))
                 continue

@@ -17,7 +17,7 @@ from csp.decorators import csp_exempt
 
 from guide_cms.core.permissions import can_publish
 
-from .export import export_root
+from .store import export_root
 from .jobs import job_state
 from .models import PublishJob
 

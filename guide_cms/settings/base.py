@@ -208,8 +208,10 @@ GUIDE_CMS_CHANNELS = {
     "site": "guide_cms.publishing.channels.site.SiteChannel",
     "handouts": "guide_cms.publishing.channels.handouts.HandoutChannel",
 }
-# Where exports are written: <dir>/<channel>/ (a symlink swapped atomically).
+# Where exports are written: <dir>/<channel>/, a symlink to the live release (publishing/store.py).
 GUIDE_CMS_EXPORT_DIR = Path(os.environ.get("GUIDE_CMS_EXPORT_DIR") or VAR_DIR / "exports")
+# Releases of each channel kept, the live one included: the previous one serves readers still downloading from it.
+GUIDE_CMS_RELEASES_KEPT = int(os.environ.get("GUIDE_CMS_RELEASES_KEPT") or 2)
 # Worker processes that render slow channels (the handouts' PDFs): the machine's cores by
 # default (None); 0 or 1 renders in the exporting process.
 GUIDE_CMS_RENDER_WORKERS = int(os.environ["GUIDE_CMS_RENDER_WORKERS"]) if os.environ.get("GUIDE_CMS_RENDER_WORKERS") else None

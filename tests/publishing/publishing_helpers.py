@@ -33,9 +33,10 @@ def edit(guide, key, **bodies):
 
 def files(root, channel):
     """{path: content} of the channel's exported files (the checkpoint record beside the manifest, which every
-    checkpoint rewrites, left out)."""
+    checkpoint rewrites, and when each search index shard was built, left out)."""
     folder = (root / channel).resolve()
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file() and p.name != "checkpoint.json"}
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file() and p.name not in ("checkpoint.json", "built.json")}
 
 
 def pdf_text(content: bytes) -> str:

@@ -234,20 +234,20 @@ def test_a_change_of_one_guide_writes_its_files_index_sitemap_and_manifest_only(
     (report,) = export_channels(channels=["site"], output_dir=tmp_path)
     assert report.rendered == ["es/baclofen"] and sorted(report.reused) == ["en/baclofen", "en/diazepam", "es/diazepam"]
     new = (tmp_path / "site").resolve()
-    assert new == old  # patched in place: no new tree
-    assert not list(tmp_path.glob(".site-*-undo-*")) and not (tmp_path / ".site.journal.json").exists()
+    # A new release beside the previous one, which is kept (GUIDE_CMS_RELEASES_KEPT) and left as it was.
+    assert new != old and new.parent == old.parent and (old / "manifest.json").is_file()
+    assert {p.name for p in tmp_path.glob(".site-*")} == {old.name, new.name}
     now = {p.relative_to(new).as_posix(): p.stat().st_ino for p in new.rglob("*") if p.is_file()}
     rewritten = sorted(path for path, inode in now.items() if inodes.get(path) != inode)
-    # The other guide's files (and English, whose page did not change) are the same files, untouched.
+    # The other guide's files (and English, whose page did not change) are the same files: hard links.
     assert set(rewritten) <= {"es/baclofen/index.html", "es/baclofen.json", "index.html", "sitemap.xml", "manifest.json", "checkpoint.json"}
     assert {"es/baclofen/index.html", "es/baclofen.json", "manifest.json"} <= set(rewritten)
     assert verify_exports(tmp_path) == []
 
 
-@pytest.mark.parametrize("forged_stamps", [False, True], ids=["edited in place", "edited, and its stamps rewritten"])
-def test_a_page_edited_in_place_with_its_size_and_time_kept_is_found_and_rendered_again(wf, tmp_path, forged_stamps):
-    """A dose changed by hand, the file's size and modification time put back (and the stamps the export
-    keeps rewritten to match, by someone without the application's key): the next export repairs it."""
+def test_a_page_edited_in_place_with_its_size_and_time_kept_is_found_and_rendered_again(wf, tmp_path):
+    """A dose changed by hand in the live release (read-only, but not to root), the file's size and
+    modification time put back: the next full export hashes it and repairs it."""
     import os
 
     export_channels(channels=["site"], output_dir=tmp_path)
@@ -256,12 +256,6 @@ def test_a_page_edited_in_place_with_its_size_and_time_kept_is_found_and_rendere
     assert b"Tome 5 mg." in signed
     page.write_bytes(signed.replace(b"Tome 5 mg.", b"Tome 9 mg."))
     os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    if forged_stamps:
-        stamps_file = tmp_path / ".site.stamps.json"
-        data = json.loads(stamps_file.read_text())
-        now = page.stat()
-        data["files"]["es/baclofen/index.html"] = [now.st_size, now.st_mtime_ns, now.st_ino, now.st_ctime_ns]
-        stamps_file.write_text(json.dumps(data))
     (report,) = export_channels(channels=["site"], output_dir=tmp_path)
     assert report.repaired == ["es/baclofen/index.html"]
     assert ((tmp_path / "site").resolve() / "es/baclofen/index.html").read_bytes() == signed
@@ -280,10 +274,10 @@ def test_a_publication_reports_the_files_it_wrote(wf, tmp_path, settings):
 
 def test_a_file_altered_on_disk_is_found_and_rendered_again(wf, tmp_path):
     export_channels(channels=["site"], output_dir=tmp_path)
-    export_channels(channels=["site"], output_dir=tmp_path)  # every file's size, time and inode now recorded
+    export_channels(channels=["site"], output_dir=tmp_path)  # nothing changed: no new release
     page = tmp_path / "site" / "es" / "baclofen" / "index.html"
     original = page.read_bytes()
-    page.write_bytes(original.replace(b"5 mg", b"9 mg"))  # same size: found by its time, then its hash
+    page.write_bytes(original.replace(b"5 mg", b"9 mg"))  # same size: found by its hash
     (report,) = export_channels(channels=["site"], output_dir=tmp_path)
     assert report.repaired == ["es/baclofen/index.html"] and report.rendered == ["es/baclofen"]
     assert page.read_bytes() == original
@@ -323,7 +317,8 @@ def test_after_one_guide_changes_the_search_index_still_holds_every_guide(wf, tm
     export_channels(channels=["site"], output_dir=tmp_path / "full")
 
     def index(root):
-        return {path: data for path, data in site_files(root).items() if path.startswith("pagefind/")}
+        # (when each shard was built, built.json, differs between two builds: left out)
+        return {path: data for path, data in site_files(root).items() if path.startswith("pagefind/") and not path.endswith("/built.json")}
 
     assert index(tmp_path / "incremental") and index(tmp_path / "incremental") == index(tmp_path / "full")
 
@@ -373,7 +368,7 @@ def test_a_change_to_one_guide_rebuilds_the_search_index_shard_of_that_guide_onl
     def index(files):
         return {p: d for p, d in files.items() if p.startswith("pagefind/") and not p.endswith("/built.json")}
 
-    assert index(after) == index(full) and f"{mine}built.json" in after and f"{mine}built.json" in changed
+    assert index(after) == index(full) and f"{mine}built.json" in after
 
 
 def test_a_publication_puts_its_pages_live_first_and_an_index_left_behind_is_reported_until_an_export(wf, tmp_path, settings, monkeypatch):

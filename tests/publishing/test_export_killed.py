@@ -30,7 +30,9 @@ def test_sigkill_mid_export_leaves_the_previous_output_complete(tmp_path):
     deadline = time.monotonic() + 120
     staging = []
     while time.monotonic() < deadline and not staging:
-        staging = [p for p in exports.glob(".handouts-*") if p.resolve() != live and any(p.rglob("*.pdf"))]
+        # The release being written: not live, not sealed with a manifest yet, some handouts in it.
+        staging = [p for p in exports.glob(".handouts-*")
+                   if p.resolve() != live and not (p / "manifest.json").exists() and any(p.rglob("*.pdf"))]
         time.sleep(0.005)
     process.send_signal(signal.SIGKILL)
     output = process.communicate()[0].decode()
@@ -42,9 +44,11 @@ def test_sigkill_mid_export_leaves_the_previous_output_complete(tmp_path):
     result = manage("verify_integrity", env=env, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
 
-    # The next export cleans up what the killed one left.
+    # The next export removes the release the killed one left unsealed; the live one and the one before it stay.
     assert manage("export_channels", env=env, timeout=300).returncode == 0
-    assert [p.name for p in exports.glob(".handouts-*")] == [(exports / "handouts").resolve().name]
+    releases = sorted(exports.glob(".handouts-*"))
+    assert staging[0] not in releases and (exports / "handouts").resolve() in releases and len(releases) <= 2
+    assert all((p / "manifest.json").is_file() for p in releases)
 
 
 # Renders every handout again (a changed output version) slowly enough to be caught.
@@ -53,7 +57,8 @@ import django, time
 django.setup()
 from guide_cms.publishing.channels.handouts import HandoutChannel
 from guide_cms.publishing.entries import build_entries
-from guide_cms.publishing.export import export_channel, export_root
+from guide_cms.publishing.export import export_channel
+from guide_cms.publishing.store import export_root
 
 class Slow(HandoutChannel):
     output_version = "killed-export"

@@ -103,7 +103,7 @@ def test_a_refused_version_is_listed_with_its_reason_and_the_others_are_publishe
 
 def test_an_export_folder_that_cannot_be_written_fails_the_job_and_records_nothing(wf, export_dir, site_only, monkeypatch):
     from guide_cms.core.models import AuditEvent
-    from guide_cms.publishing import export
+    from guide_cms.publishing import store
 
     english, spanish = wf.approve("en"), wf.approve("es")
     events = AuditEvent.objects.count()
@@ -111,7 +111,7 @@ def test_an_export_folder_that_cannot_be_written_fails_the_job_and_records_nothi
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(export_dir / "site"))
 
-    monkeypatch.setattr(export._Tree, "write", full)
+    monkeypatch.setattr(store.Release, "write", full)
     job = jobs.run_publish_job(jobs.enqueue_publish([english, spanish], wf.publisher).pk)
 
     assert job.state == PublishJobState.FAILED and job.published == []

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from guide_cms.guides.models import ChangeClass, Guide
-from guide_cms.publishing import export as export_module
+from guide_cms.publishing import manifests, store
 from guide_cms.publishing.entries import forget_verified_texts
 from guide_cms.publishing.export import verify_exports
 from guide_cms.publishing.services import export_channels
@@ -88,36 +88,55 @@ def test_a_publication_costs_the_same_queries_with_more_guides_live(wf):
 
 def test_guides_recorded_without_their_shared_facts_are_planned_and_then_recorded(wf, settings, monkeypatch, tmp_path):
     """A manifest written before the shared facts were recorded: the publication plans those guides."""
-    monkeypatch.setattr(export_module, "_shared_facts", lambda entry: None)
+    monkeypatch.setattr(manifests, "shared_facts", lambda entry: None)
     another_guide(wf, "diazepam", clinical_change=True)
     monkeypatch.undo()
     exports = settings.GUIDE_CMS_EXPORT_DIR
-    assert export_module.read_manifest(exports / "site")["entries"]["es/diazepam"]["shared"] is None
+    assert store.read_manifest(exports / "site")["entries"]["es/diazepam"]["shared"] is None
     publish_spanish_edit(wf, "Tome 5 mg por la noche.")
-    entries = export_module.read_manifest(exports / "site")["entries"]
+    entries = store.read_manifest(exports / "site")["entries"]
     assert entries["es/diazepam"]["shared"]["approved_on"] and entries["en/diazepam"]["shared"]["source_language"] == "en"
     export_channels(channels=["site"], output_dir=tmp_path / "full")
     assert site_files(exports) == site_files(tmp_path / "full")
 
 
 def test_a_publication_repairs_a_damaged_page_of_another_guide(wf, settings):
+    """Every file the live release lists is looked at (a stat each): a page deleted from it is rendered again."""
     another_guide(wf, "diazepam")
     exports = settings.GUIDE_CMS_EXPORT_DIR
     page = (exports / "site").resolve() / "es/diazepam/index.html"
     good = page.read_bytes()
     page.unlink()
     result, _queries = publish_spanish_edit(wf, "Tome 5 mg por la noche.")
-    # The publication checks and writes its own guide's files; the export that follows it checks every file.
     (report,) = result.reports
-    assert report.rendered == ["es/baclofen"] and report.repaired == []
-    (following,) = result.index_reports
-    assert following.rendered == ["es/diazepam"] and following.repaired == ["es/diazepam/index.html"]
+    assert sorted(report.rendered) == ["es/baclofen", "es/diazepam"] and report.repaired == ["es/diazepam/index.html"]
     assert ((exports / "site").resolve() / "es/diazepam/index.html").read_bytes() == good
     assert verify_exports(exports) == []
 
 
+def test_a_page_of_another_guide_edited_with_its_time_put_back_is_left_to_the_full_export(wf, settings):
+    """A publication hashes its own guides' files only (a release is never modified, and a check of every file
+    would grow with the library): a page edited in place with its time set back is found by verify_integrity
+    and repaired by export_channels, which hashes every file."""
+    import os
+
+    another_guide(wf, "diazepam")
+    exports = settings.GUIDE_CMS_EXPORT_DIR
+    page = (exports / "site").resolve() / "es/diazepam/index.html"
+    good, stat = page.read_bytes(), page.stat()
+    page.write_bytes(good.replace(b"Tome 2 mg.", b"Tome 9 mg."))
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    result, _queries = publish_spanish_edit(wf, "Tome 5 mg por la noche.")
+    assert result.reports[0].rendered == ["es/baclofen"]
+    assert verify_exports(exports) == ["export site: es/diazepam/index.html was changed after export (SHA-256 differs from the manifest)"]
+    (report,) = export_channels(channels=["site"])
+    assert report.repaired == ["es/diazepam/index.html"] and report.rendered == ["es/diazepam"]
+    assert ((exports / "site").resolve() / "es/diazepam/index.html").read_bytes() == good and verify_exports(exports) == []
+
+
 def test_a_publication_on_a_channel_without_shared_files_still_checks_every_file(wf, settings):
-    """The handouts have no export after a publication: the publication itself repairs another guide's PDF."""
+    """The handouts have no export after a publication: the publication itself repairs another guide's PDF
+    (modified after its release was written)."""
     other = another_guide(wf, "diazepam")
     other.publish(other.guide.versions.get(language="es", status="approved"), channels=("handouts",))
     exports = settings.GUIDE_CMS_EXPORT_DIR
@@ -128,7 +147,7 @@ def test_a_publication_on_a_channel_without_shared_files_still_checks_every_file
     result = wf.publish(wf.approve("es"), channels=("handouts",))
     (report,) = result.reports
     assert sorted(report.rendered) == ["es/baclofen", "es/diazepam"] and report.repaired == ["es/diazepam.pdf"]
-    assert pdf.read_bytes() == good and verify_exports(exports) == []
+    assert ((exports / "handouts").resolve() / "es/diazepam.pdf").read_bytes() == good and verify_exports(exports) == []
 
 
 def test_a_symbolic_link_planted_in_the_output_is_removed_and_what_it_points_to_left_alone(wf, settings, tmp_path):
@@ -142,6 +161,7 @@ def test_a_symbolic_link_planted_in_the_output_is_removed_and_what_it_points_to_
     assert {"es/extra", "es/page.html"} <= {p.split(" ")[2] for p in verify_exports(exports)}
     (report,) = export_channels(channels=["site"])
     assert sorted(report.repaired) == ["es/extra", "es/page.html"]
-    assert not (live / "es" / "extra").is_symlink() and not (live / "es" / "page.html").exists()
+    new = (exports / "site").resolve()  # a new release, without them (the previous one is kept as it was, not served)
+    assert new != live and not (new / "es" / "extra").exists() and not (new / "es" / "page.html").exists()
     assert (outside / "keep.txt").read_text() == "not the site's"
     assert verify_exports(exports) == []

@@ -146,7 +146,8 @@ def test_the_search_bundle_is_part_of_the_export_and_the_same_every_time(setting
     entries = sample.demo_entries()
     first = write_site(tmp_path / "first", entries)
     second = write_site(tmp_path / "second", list(reversed(entries)))
-    assert first == second
+    # The same bytes every time, but for when each shard was built (the search page shows it).
+    assert {p: b for p, b in first.items() if not p.endswith("/built.json")} == {p: b for p, b in second.items() if not p.endswith("/built.json")}
     from guide_cms.publishing.channels.search import shard_of
 
     bundle = f"pagefind/{shard_of('muscle-relaxants')}/"  # "pagefind/0/": one shard by default

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from guide_cms.publishing.checkpoints import CheckpointRefused, checkpoint_record, checkpoint_restart, folder
-from guide_cms.publishing.export import export_root
+from guide_cms.publishing.store import export_root
 
 
 class Command(BaseCommand):

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from guide_cms.publishing.checkpoints import folder, history_problems, read_checkpoints, untrusted_manifests
-from guide_cms.publishing.export import channel_names, export_root, verify_exports
+from guide_cms.publishing.export import channel_names, verify_exports
+from guide_cms.publishing.store import export_root
 from guide_cms.publishing.records import publication_problems
 from guide_cms.publishing.selectors import export_problems
 from guide_cms.review.integrity import check_integrity
