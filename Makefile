@@ -12,7 +12,7 @@ PYTEST_WORKERS ?= 2
 PORT ?= 8000
 export GUIDE_CMS_ADMIN_SITE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: setup system-packages demo serve docs test test-sqlite test-postgres check-deploy messages check benchmark clean
+.PHONY: setup system-packages demo serve docs lint test test-sqlite test-postgres check-deploy messages check benchmark clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,12 @@ benchmark: setup
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --clean --site-dir var/docs-site
 
+## ruff, and import-linter's contracts ([tool.importlinter] in pyproject.toml): each app imports only the apps
+## below it, and no modules import each other in a circle (docs: For developers, Architecture).
+lint: $(STAMP)
+	$(BIN)/ruff check guide_cms tests docs
+	$(BIN)/lint-imports --no-logo
+
 test: check-deploy docs test-sqlite test-postgres
 
 ## Django's deployment checks on the production settings, warnings included
@@ -65,9 +71,8 @@ check-deploy: $(STAMP)
 	GUIDE_CMS_CHECKPOINT_KEY="$$($(BIN)/python scripts/new-checkpoint-key.py)" \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
-test-sqlite: $(STAMP) messages
+test-sqlite: $(STAMP) messages lint
 	scripts/ensure-system-packages.sh --browser
-	$(BIN)/ruff check guide_cms tests docs
 	DATABASE_URL= $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
 
 test-postgres: $(STAMP) messages
@@ -75,5 +80,5 @@ test-postgres: $(STAMP) messages
 	DATABASE_URL="$$(scripts/ensure-postgres.sh)" GUIDE_CMS_DATABASE_TESTS_ONLY=1 $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache .import_linter_cache
 	find locale -name '*.mo' -delete

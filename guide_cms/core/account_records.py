@@ -14,9 +14,8 @@ from collections import defaultdict
 from django.contrib.auth import get_user_model
 
 from .audit import SealedHistory
-from .models import AuditEvent, LanguageAssignment
+from .models import USER_OBJECT, AuditEvent, LanguageAssignment
 
-USER_OBJECT = "auth.user"
 EMPTY = {"groups": [], "permissions": [], "languages": []}
 
 
@@ -142,17 +141,3 @@ def identity_problems(user_ids=None, history: SealedHistory | None = None) -> li
                 problems.append(f"account {user.username} (id {user.pk}): its {label} differs from the sealed audit trail "
                                 "(changed behind the application's back)")
     return problems
-
-
-def printed_names_of_others(user_id) -> set[str]:
-    """Every printed name an account other than user_id has, or had (the profile events' old and new values):
-    a name once printed on a signature stays that person's."""
-    from .models import StaffProfile
-
-    names = set(StaffProfile.objects.exclude(user_id=user_id).values_list("printed_name", flat=True))
-    events = AuditEvent.objects.filter(object_type=USER_OBJECT, action="account.profile").exclude(object_id=str(user_id))
-    for data in events.values_list("data", flat=True):
-        change = ((data or {}).get("fields") or {}).get("printed_name")
-        if isinstance(change, dict):
-            names.update(value for value in (change.get("old"), change.get("new")) if value)
-    return {name for name in names if name}

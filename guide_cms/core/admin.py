@@ -323,9 +323,11 @@ class AuditGuideFilter(admin.SimpleListFilter):
     parameter_name = "guide"
 
     def lookups(self, request, model_admin):
-        from guide_cms.guides.models import Guide
-
-        return [(str(g.pk), str(g)) for g in Guide.objects.order_by("slug")]
+        registered = audit_display.scope_model("guide")
+        if registered is None:
+            return []
+        model, ordering = registered
+        return [(str(g.pk), str(g)) for g in model.objects.order_by(ordering)]
 
     def queryset(self, request, queryset):
         if not (self.value() or "").isdigit():
@@ -350,11 +352,10 @@ class AuditChangeList(ChangeList):
     """Loads the guides the listed events are about, in one query."""
 
     def get_results(self, request):
-        from guide_cms.guides.models import Guide
-
         super().get_results(request)
         ids = {_scope_guide_id(event.scope) for event in self.result_list} - {None}
-        guides = Guide.objects.in_bulk(ids) if ids else {}
+        registered = audit_display.scope_model("guide")
+        guides = registered[0].objects.in_bulk(ids) if ids and registered else {}
         links = permissions.can_manage_accounts(request.user)
         for event in self.result_list:
             event.guide = guides.get(_scope_guide_id(event.scope))
@@ -390,12 +391,11 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_lazy("about"))
     def about(self, event):
-        from guide_cms.guides.models import Guide
-
         guide = getattr(event, "guide", None)
         guide_id = _scope_guide_id(event.scope)
-        if guide is None and guide_id is not None and not hasattr(event, "guide"):
-            guide = Guide.objects.filter(pk=guide_id).first()
+        registered = audit_display.scope_model("guide")
+        if guide is None and guide_id is not None and not hasattr(event, "guide") and registered:
+            guide = registered[0].objects.filter(pk=guide_id).first()
         code = _scope_language(event.scope)
         language = ""
         if code:

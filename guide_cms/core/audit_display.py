@@ -160,3 +160,19 @@ def change_summary(event, limit: int = 80) -> str:
             text = str(data[name])
             return text if len(text) <= limit else text[: limit - 1] + "…"
     return ""
+
+
+# What a scope is about. A scope names the kind of object first ("guide:<pk>" or "guide:<pk>:<language>"); the
+# app that owns that kind's model registers it in its AppConfig.ready() (guides registers "guide"), so the audit
+# pages show the object's name while core imports no app above it.
+_SCOPE_MODELS: dict[str, tuple[type, str]] = {}
+
+
+def register_scope_model(kind: str, model: type, ordering: str = "pk") -> None:
+    """Show the objects of scopes "<kind>:<pk>…" as model's instances (by str()), listed in ordering's order."""
+    _SCOPE_MODELS[kind] = (model, ordering)
+
+
+def scope_model(kind: str) -> tuple[type, str] | None:
+    """(model, ordering) registered for kind's scopes, or None when no app registered one (then none is named)."""
+    return _SCOPE_MODELS.get(kind)

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from .languages import language_choices
 from .roles import PER_LANGUAGE_ROLES, Role
 
+USER_OBJECT = "auth.user"  # the object_type of audit events about an account
+
 
 class LanguageAssignment(models.Model):
     """A user's role in one language (translators and clinical reviewers).
@@ -62,7 +64,6 @@ class StaffProfile(models.Model):
 
     def _printed_name_clash(self) -> str:
         """The name of another account (any, deactivated included; now or in the sealed trail) that reads as this one."""
-        from .account_records import printed_names_of_others
         from .unicode_data import names_clash
 
         return next((name for name in printed_names_of_others(self.user_id) if names_clash(name, self.printed_name)), "")
@@ -85,6 +86,19 @@ class StaffProfile(models.Model):
                                        "same (%(name)s) on its signatures: a signature must name one person.") % {"name": clash}
         if errors:
             raise ValidationError(errors)
+
+
+def printed_names_of_others(user_id) -> set[str]:
+    """Every printed name an account other than user_id has, or had (the profile events' old and new values):
+    a name once printed on a signature stays that person's. Here, below core.account_records and core.audit,
+    for StaffProfile.clean()."""
+    names = set(StaffProfile.objects.exclude(user_id=user_id).values_list("printed_name", flat=True))
+    events = AuditEvent.objects.filter(object_type=USER_OBJECT, action="account.profile").exclude(object_id=str(user_id))
+    for data in events.values_list("data", flat=True):
+        change = ((data or {}).get("fields") or {}).get("printed_name")
+        if isinstance(change, dict):
+            names.update(value for value in (change.get("old"), change.get("new")) if value)
+    return {name for name in names if name}
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -92,3 +92,23 @@ def test_a_translator_reads_only_their_languages_events(client, wf):
     client.force_login(translator_ar)
     rows = client.get(reverse("admin:core_auditevent_changelist")).context["cl"].result_list
     assert all(not e.scope.endswith(":es") for e in rows)
+
+
+def test_guides_tells_the_audit_pages_which_model_a_guide_scope_names():
+    from guide_cms.core.audit_display import scope_model
+    from guide_cms.guides.models import Guide
+
+    # Registered by guides' AppConfig.ready(): core's admin imports no app above core (make lint).
+    assert scope_model("guide") == (Guide, "slug")
+
+
+def test_without_a_registered_guide_model_the_audit_list_still_shows_every_event(client, wf, monkeypatch):
+    from guide_cms.core import audit_display
+
+    wf.edit("dosing", "es", "Tome 10 mg.")
+    monkeypatch.setattr(audit_display, "_SCOPE_MODELS", {})
+    client.force_login(wf.publisher)
+    response = client.get(reverse("admin:core_auditevent_changelist"))
+
+    assert response.status_code == 200 and "text edited" in response.content.decode()
+    assert any(e.action == "draft.edit" for e in response.context["cl"].result_list)

@@ -38,8 +38,9 @@ from .base import (
     unit_of,
 )
 from .po import read_po, write_po
+from .xliff import read_xliff, read_xliff_detailed
 from .xliff2 import read_xliff2, write_xliff2
-from .xliff12 import FileUnitState, XliffReadResult, read_xliff, read_xliff_detailed, write_xliff
+from .xliff12 import FileUnitState, XliffReadResult, write_xliff
 
 __all__ = [
     "BLOCKING_STATES",

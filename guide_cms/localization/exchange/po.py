@@ -50,6 +50,7 @@ from .base import (
     raise_problems,
     refuse_misdeclared_utf8,
 )
+from .code_notes import describe_codes
 from .xml import tidy
 
 # Fixed, so the same document gives the same bytes (never the time of export).
@@ -160,8 +161,6 @@ def write_po(doc: ExchangeDocument) -> bytes:
             *([(HEADER_BASE, doc.base)] if doc.base else []),
         ],
     )
-    from .xliff12 import describe_codes
-
     provenance = [f"guide_cms source version {doc.source_version}", f"sha256:{doc.source_hash}"]
     for unit in doc.units:
         source = to_tagged(unit.source, po=True)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from ..inline import BREAK, CLOSE, CODE, EM, LINK, OPEN, PH, STRONG, URL, Code, Content, code_problems, codes, merge_text, plain, with_source_codes
+from ..inline import BREAK, CLOSE, CODE, EM, LINK, OPEN, PH, STRONG, URL, Code, Content, code_problems, merge_text, plain, with_source_codes
 from .base import (
     FUZZY,
     MEMORY,
@@ -45,10 +45,10 @@ from .base import (
     parse_source_version,
     raise_problems,
 )
-from .xml import attrs, escape_text, local, namespace, parse_xml, tidy
+from .code_notes import describe_codes
+from .xml import attrs, escape_text, local, namespace, tidy
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
-XLIFF2_NS_PREFIX = "urn:oasis:names:tc:xliff:document:2"
 GC_NS = "urn:guide-cms:xliff"
 NOTE_FROM = "guide_cms"  # <note from="guide_cms">: ours; notes a CAT tool adds are not
 CODES_FROM = "guide_cms-codes"  # what each inline code is (written for translators, not read back)
@@ -133,23 +133,6 @@ def content_xml(content: Content) -> str:
             equiv = item.data if item.type in (CODE, URL) else None
             out.append(f"<x{attrs([('id', item.id), ('ctype', _CTYPES.get(item.type)), ('equiv-text', equiv)])}/>")
     return "".join(out)
-
-
-def describe_codes(content: Content) -> str:
-    """A note for translators saying what each code is (and where links go)."""
-    parts = []
-    for code in codes(content):
-        if code.kind == CLOSE:
-            continue
-        if code.type == LINK:
-            parts.append(_("code %(id)s: link to %(url)s") % {"id": code.id, "url": code.data})
-        elif code.type in (EM, STRONG):
-            parts.append(_("code %(id)s: emphasis") % {"id": code.id})
-        elif code.type == BREAK:
-            parts.append(_("code %(id)s: line break") % {"id": code.id})
-        elif code.type in (CODE, URL):
-            parts.append(_("code %(id)s: %(text)s (kept as is)") % {"id": code.id, "text": code.data})
-    return "; ".join(parts)
 
 
 def write_xliff(doc: ExchangeDocument) -> bytes:
@@ -310,14 +293,9 @@ def _language(tag, attribute, element, fail, notices):
     return code
 
 
-def read_xliff_detailed(data: bytes, filename: str) -> XliffReadResult:  # noqa: C901 - one pass over the file, to split later
-    """Parse an XLIFF 1.2 or 2.0 exchange file; raise ExchangeError naming the file and line or unit."""
-    root, lines = parse_xml(data, filename)
-    if local(root.tag) == "xliff" and namespace(root.tag).startswith(XLIFF2_NS_PREFIX):
-        from .xliff2 import read_xliff2_tree
-
-        document = read_xliff2_tree(root, lines, filename)
-        return XliffReadResult(document, {uid: FileUnitState(None, True) for uid in document.ignored_approvals})
+def read_xliff12_tree(root, lines, filename: str) -> XliffReadResult:  # noqa: C901 - one pass over the file, to split later
+    """Read a parsed XLIFF 1.2 exchange file (guide_cms.localization.exchange.xliff reads either version); raise
+    ExchangeError naming the file and line or unit."""
 
     def fail(reason, element=None, unit=None):
         raise ExchangeError(reason, filename=filename, line=lines.get(element), unit=unit)
@@ -459,8 +437,3 @@ def _check_segments(seg_source, target, lines, incomplete: list[str]) -> list[tu
         if mid not in wanted:
             problems.append((_("the target has a segment %(mid)s that the source does not have.") % {"mid": mid}, mark))
     return problems
-
-
-def read_xliff(data: bytes, filename: str) -> ExchangeDocument:
-    """Parse an XLIFF 1.2 or 2.0 exchange file into an ExchangeDocument (see read_xliff_detailed)."""
-    return read_xliff_detailed(data, filename).document

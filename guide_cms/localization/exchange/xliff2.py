@@ -39,6 +39,7 @@ from .base import (
     raise_problems,
     unit_of,
 )
+from .code_notes import describe_codes
 from .xml import attrs, escape_text, local, namespace, parse_xml, tidy
 
 XLIFF2_NS = "urn:oasis:names:tc:xliff:document:2.0"
@@ -103,8 +104,6 @@ def _matches_xml(members: list[ExchangeUnit]) -> list[str]:
 
 def _notes_xml(members: list[ExchangeUnit]) -> list[str]:
     """The <notes> line of a unit's segments: each one's note and what its inline codes are (none if there are none)."""
-    from .xliff12 import describe_codes
-
     notes = []
     for member in members:
         if member.note:
