@@ -417,7 +417,7 @@ class Benchmark:
                 report = export_channel(channel, entries, Path(folder))
             row.written, row.changed = len(report.written), len(report.changed_files)
         if self.queue_workers:
-            from guide_cms.publishing.local_queue import local_queue
+            from benchmarks.task_queue import local_queue  # from a checkout; the benchmark moves there next
 
             with local_queue(self.queue_workers), override_settings(GUIDE_CMS_TASK_QUEUE="celery"):
                 with tempfile.TemporaryDirectory() as folder:  # warm: each worker's first render loads what it needs
