@@ -45,8 +45,9 @@ check: setup
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 ## The benchmark on a 50-guide × 10-section × 5-language library (40 minutes on 2 busy cores; docs: For developers, The benchmark).
+## It lives in benchmarks/, beside the product and never installed: `$(BIN)/python -m benchmarks --help` lists its options.
 benchmark: setup
-	$(BIN)/python manage.py run_benchmark --guides 50 --sections 10 --languages 5 --json var/benchmark.json
+	$(BIN)/python -m benchmarks --guides 50 --sections 10 --languages 5 --json var/benchmark.json
 
 ## The documentation site (docs/, mkdocs.yml) into var/docs-site/, offline. Strict: a broken link, a page
 ## left out of the nav or a reference the code no longer matches fails the build.
@@ -67,7 +68,7 @@ check-deploy: $(STAMP)
 
 test-sqlite: $(STAMP) messages
 	scripts/ensure-system-packages.sh --browser
-	$(BIN)/ruff check guide_cms tests docs
+	$(BIN)/ruff check guide_cms tests docs benchmarks
 	DATABASE_URL= $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
 
 test-postgres: $(STAMP) messages
