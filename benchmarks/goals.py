@@ -1,4 +1,9 @@
-"""The goals a run is held to, each with its figure from the run's rows and met or missed."""
+"""The goals a run is held to, each with its figure from the run's rows and met or missed.
+
+Only guide_cms's own figures and the benchmark's own floor (benchmarks.steps.floor) are compared: no other
+product's figures. GOALS are issue 26's; a goal the benchmark does not measure, or that a run has no rows for
+(one language, one render process), is listed as not measured. CHECKS are the benchmark's further checks.
+"""
 from __future__ import annotations
 
 import math
@@ -6,54 +11,44 @@ import math
 from .steps.admin_pages import PAGES
 from .steps.content_in import CONTENT_ROWS
 from .steps.handouts import ONE_PROCESS, WEASYPRINT_ALONE
-from .steps.one_edit import EVERY_CHANNEL, EVERY_CHANNEL_LIVE, PAGES_LIVE
-
-# The figures of the Wagtail 8 + wagtail-localize + wagtail-bakery stack on the same library
-# (50 × 10 × 5) on this kind of machine, from issue 13 (not measured here).
-WAGTAIL = {"site pages/s": 32.0, "content units/s": 19.5, "guide list ms": 680.0, "one edit s": 1.05}
+from .steps.one_edit import EVERY_CHANNEL, EVERY_CHANNEL_LIVE, PAGES_LIVE, SITE_ALONE
 
 
-def goal(name: str, measured, target, met, unit: str = "") -> dict:
-    return {"goal": name, "measured": measured, "target": target, "met": bool(met) if met is not None else None, "unit": unit}
+def goal(name: str, measured, target, met, unit: str = "", *, kind: str = "goal", note: str = "") -> dict:
+    """One line of the goals: measured None is a goal not measured; met None a figure to read, not a verdict."""
+    return {"goal": name, "measured": measured, "target": target, "met": bool(met) if met is not None else None, "unit": unit,
+            "kind": kind, "note": note}
+
+
+def not_measured(name: str, target, unit: str, why: str) -> dict:
+    return goal(name, None, target, None, unit, note=f"not measured: {why}")
 
 
 def goals(run) -> list[dict]:
     return [
-        *_site_export(run),
-        *_handouts(run),
-        *_content_in(run),
-        *_signatures(run),
-        *_one_edit(run),
-        *_admin_pages(run),
+        *_one_edit_live(run),
+        not_measured("250 versions published as one batch ≤ 15 s", 15, "s",
+                     "the library is published guide by guide, never as one batch"),
+        _content_in(run),
+        _site_export(run),
+        _handouts(run),
         _peak_memory(run),
+        *_admin_pages(run),
+        not_measured("a submission of a one-section change ≤ 100 ms", 100, "ms",
+                     "the edit rows time the edit, its submission and its signature together"),
+        *checks(run),
     ]
 
 
-def _site_export(run) -> list[dict]:
-    site, floor = run.row("site export, full"), run.row("floor:")
-    if not (site and site.rate):
-        return []
-    found = [goal("site export ≥ 10× the Wagtail stack's 32 pages/s", round(site.rate, 1), 10 * WAGTAIL["site pages/s"],
-                  site.rate >= 10 * WAGTAIL["site pages/s"], "pages/s")]
-    if floor and floor.rate:
-        found.append(goal("site export within 3× of the floor", round(floor.rate / site.rate, 2), 3.0, floor.rate / site.rate <= 3, "× slower"))
-    found.append(goal("site export queries do not grow with the pages", site.queries, "fixed", None, "queries"))
-    return found
-
-
-def _handouts(run) -> list[dict]:
-    one, pool, weasy = run.row(ONE_PROCESS), run.row("handouts, pool"), run.row(WEASYPRINT_ALONE)
-    queued = run.row("handouts, task queue")
-    found = []
-    if one and pool and one.rate and pool.rate:
-        found.append(goal("handouts ≥ 1.8× the one-process rate on 2 cores", round(pool.rate / one.rate, 2), 1.8, pool.rate / one.rate >= 1.8, "×"))
-    if one and queued and one.rate and queued.rate:
-        found.append(goal("handouts on the queue (2 workers) ≥ 1.8× the one-process rate", round(queued.rate / one.rate, 2), 1.8,
-                          queued.rate / one.rate >= 1.8, "×"))
-    if one and weasy and one.rate and weasy.rate:
-        over = one.wall / weasy.wall - 1
-        found.append(goal("handouts at most 10% over WeasyPrint alone", round(over, 3), 0.10, over <= 0.10, ""))
-    return found
+def _one_edit_live(run) -> list[dict]:
+    live, publication = run.row(PAGES_LIVE), run.row(SITE_ALONE)
+    languages = len(run.codes)
+    pages = f"one section edited in {languages} languages: its pages live ≤ 0.5 s after the publication starts (site alone)"
+    search = "… and the search index updated ≤ 3 s after it starts"
+    return [
+        goal(pages, round(live.wall, 2), 0.5, live.wall <= 0.5, "s") if live else not_measured(pages, 0.5, "s", "no publication"),
+        goal(search, round(publication.wall, 2), 3.0, publication.wall <= 3, "s") if publication else not_measured(search, 3.0, "s", "no publication"),
+    ]
 
 
 def content_in(run) -> dict | None:
@@ -68,40 +63,92 @@ def content_in(run) -> dict | None:
     return {"seconds": wall, "hashing seconds": hashing, "units": units, "units/s": units / wall, "units/s without hashing": rate}
 
 
-def _content_in(run) -> list[dict]:
-    content = run.facts.get("content in")
-    if not content:
-        return []
-    rate = content["units/s without hashing"] or 0
-    return [goal("content in, hashing excluded, ≥ 3× the Wagtail stack's 19.5 units/s", round(rate, 1), 3 * WAGTAIL["content units/s"],
-                 rate >= 3 * WAGTAIL["content units/s"], "units/s")]
+def _content_in(run) -> dict:
+    name = "content in (section-languages/s, password hashing excluded) ≥ the floor's pages/s ÷ 25"
+    content, floor = run.facts.get("content in"), run.row("floor:")
+    if not (content and content["units/s without hashing"] and floor and floor.rate):
+        return not_measured(name, "floor ÷ 25", "units/s", "no content-in or floor rows")
+    rate, target = content["units/s without hashing"], floor.rate / 25
+    return goal(name, round(rate, 1), round(target, 1), rate >= target, "units/s")
 
 
-def _signatures(run) -> list[dict]:
+def _site_export(run) -> dict:
+    name = "full site export ≥ the floor's pages/s ÷ 5"
+    site, floor = run.row("site export, full"), run.row("floor:")
+    if not (site and site.rate and floor and floor.rate):
+        return not_measured(name, "floor ÷ 5", "pages/s", "no site export or floor rows")
+    return goal(name, round(site.rate, 1), round(floor.rate / 5, 1), site.rate >= floor.rate / 5, "pages/s")
+
+
+def _handouts(run) -> dict:
+    name = "handouts on the render pool ≥ 1.8× WeasyPrint alone in one process"
+    pool, weasy = run.row("handouts, pool"), run.row(WEASYPRINT_ALONE)
+    if not (pool and pool.rate and weasy and weasy.rate):
+        return not_measured(name, 1.8, "×", "no pool of several processes (GUIDE_CMS_RENDER_WORKERS, cores)")
+    return goal(name, round(pool.rate / weasy.rate, 2), 1.8, pool.rate / weasy.rate >= 1.8, "×")
+
+
+def _peak_memory(run) -> dict:
+    # Every process of the product: this one, each render worker, the one-process handout renders.
+    peak = max([run.peak_memory or 0, run.facts.get("render worker peak MB") or 0])
+    return goal("peak memory ≤ 300 MB (every process)", round(peak), 300, peak <= 300, "MB")
+
+
+def _admin_pages(run) -> list[dict]:
+    found = [goal(f"{row.name}: < 100 ms", round(row.wall * 1000), 100, row.wall < 0.100, "ms") for row in run.rows if row.name.startswith(PAGES)]
+    return found or [not_measured("admin pages and the sentence editor < 100 ms", 100, "ms", "no admin page rows")]
+
+
+# -- the benchmark's further checks ------------------------------------------------------------------------------
+
+
+def checks(run) -> list[dict]:
+    return [*_export_checks(run), *_handout_checks(run), *_signature_checks(run), *_one_edit_checks(run)]
+
+
+def _export_checks(run) -> list[dict]:
+    site = run.row("site export, full")
+    return [goal("site export queries do not grow with the pages", site.queries, "fixed", None, "queries", kind="check")] if site else []
+
+
+def _handout_checks(run) -> list[dict]:
+    one, pool, weasy = run.row(ONE_PROCESS), run.row("handouts, pool"), run.row(WEASYPRINT_ALONE)
+    queued = run.row("handouts, task queue")
+    found = []
+    if one and pool and one.rate and pool.rate:
+        found.append(goal("handouts on the pool ≥ 1.8× the one-process rate", round(pool.rate / one.rate, 2), 1.8, pool.rate / one.rate >= 1.8, "×",
+                          kind="check"))
+    if one and queued and one.rate and queued.rate:
+        found.append(goal(f"handouts on the queue ({run.queue_workers} workers) ≥ 1.8× the one-process rate", round(queued.rate / one.rate, 2),
+                          1.8, queued.rate / one.rate >= 1.8, "×", kind="check"))
+    if one and weasy and one.rate and weasy.rate:
+        over = one.wall / weasy.wall - 1
+        found.append(goal("handouts in one process at most 10% over WeasyPrint alone", round(over, 3), 0.10, over <= 0.10, "", kind="check"))
+    return found
+
+
+def _signature_checks(run) -> list[dict]:
     found = []
     for name in ("sign (source)", "sign (translations)"):
         row = run.row(name)
         if row and row.units:
-            # Argon2 is the password check's cost by design; the goal is for everything else a signature does.
+            # Argon2 is the password check's cost by design; the check is for everything else a signature does.
             per = (row.wall - row.hashing) / row.units * 1000
-            found.append(goal(f"{name}: a signature's work besides password hashing ≤ 30 ms", round(per), 30, per <= 30, "ms"))
+            found.append(goal(f"{name}: a signature's work besides password hashing ≤ 30 ms", round(per), 30, per <= 30, "ms", kind="check"))
     return found
 
 
-def _one_edit(run) -> list[dict]:
-    found = []
-    site_alone = run.row(PAGES_LIVE)
-    if site_alone:
-        found.append(goal("one edit: site pages updated within 0.5 s of the publication (on the site alone)", round(site_alone.wall, 2), 0.5,
-                          site_alone.wall <= 0.5, "s"))
+def _one_edit_checks(run) -> list[dict]:
     publish, every_channel, one = run.row(EVERY_CHANNEL), run.row(EVERY_CHANNEL_LIVE), run.row(ONE_PROCESS)
-    if publish and every_channel and one and one.units:
-        budget = math.ceil(len(run.codes) / max(run.facts.get("cores", 1), 1)) * one.wall / one.units
-        found.append(goal("one edit: every channel within ⌈languages ÷ cores⌉ single PDF renders", round(every_channel.wall, 2),
-                          round(budget, 2), every_channel.wall <= budget, "s"))
-        exact = _only_what_changed(run)
-        found.append(goal("one edit: files written = files changed (+ index, sitemap, manifest)", exact, True, exact, ""))
-    return found
+    if not (publish and every_channel and one and one.units):
+        return []
+    budget = math.ceil(len(run.codes) / max(run.facts.get("cores", 1), 1)) * one.wall / one.units
+    exact = _only_what_changed(run)
+    return [
+        goal("one edit: every channel live within ⌈languages ÷ cores⌉ single PDF renders", round(every_channel.wall, 2), round(budget, 2),
+             every_channel.wall <= budget, "s", kind="check"),
+        goal("one edit: files written = files changed (+ index, sitemap, manifest)", exact, True, exact, "", kind="check"),
+    ]
 
 
 def _only_what_changed(run) -> bool:
@@ -112,14 +159,3 @@ def _only_what_changed(run) -> bool:
         {p for p in d["written"] if p not in extra} <= set(d["changed"]) and set(d["rendered"]) <= expected
         for d in run.facts.get("one edit", {}).values()
     )
-
-
-def _admin_pages(run) -> list[dict]:
-    return [goal(f"{row.name}: under 150 ms", round(row.wall * 1000), 150, row.wall < 0.150, "ms")
-            for row in run.rows if row.name.startswith(PAGES)]
-
-
-def _peak_memory(run) -> dict:
-    # Every process of the product: this one, each render worker, the one-process handout renders.
-    peak = max([run.peak_memory or 0, run.facts.get("render worker peak MB") or 0])
-    return goal("peak memory under 500 MB (every process)", round(peak), 500, peak < 500, "MB")

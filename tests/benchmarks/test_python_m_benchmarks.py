@@ -28,7 +28,10 @@ def test_python_m_benchmarks_runs_every_step_and_writes_its_figures(tmp_path):
     assert list(steps) == [name for name, _measure in STEPS]
     for name, rows in steps.items():
         assert any(row["wall"] > 0 for row in rows), name
-    assert report["goals"] and all("measured" in goal and "met" in goal for goal in report["goals"])
+    # Every goal has its figure, or says it was not measured and why.
+    assert report["goals"]
+    for goal in report["goals"]:
+        assert goal["measured"] is not None or goal["note"].startswith("not measured: "), goal
     assert report["peak_memory_mb"] > 0 and report["password_hashing"]["checks"] > 0
 
 
