@@ -45,8 +45,9 @@ check: setup
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 ## The benchmark on a 50-guide × 10-section × 5-language library (40 minutes on 2 busy cores; docs: For developers, The benchmark).
+## It lives in benchmarks/, beside the product and never installed: `$(BIN)/python -m benchmarks --help` lists its options.
 benchmark: setup
-	$(BIN)/python manage.py run_benchmark --guides 50 --sections 10 --languages 5 --json var/benchmark.json
+	$(BIN)/python -m benchmarks --guides 50 --sections 10 --languages 5 --json var/benchmark.json
 
 ## The documentation site (docs/, mkdocs.yml) into var/docs-site/, offline. Strict: a broken link, a page
 ## left out of the nav or a reference the code no longer matches fails the build.
@@ -56,7 +57,7 @@ docs: $(STAMP)
 ## ruff, and import-linter's contracts ([tool.importlinter] in pyproject.toml): each app imports only the apps
 ## below it, and no modules import each other in a circle (docs: For developers, Architecture).
 lint: $(STAMP)
-	$(BIN)/ruff check guide_cms tests docs
+	$(BIN)/ruff check guide_cms tests docs benchmarks
 	$(BIN)/lint-imports --no-logo
 
 test: check-deploy docs test-sqlite test-postgres

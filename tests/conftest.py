@@ -102,7 +102,7 @@ def pytest_collection_modifyitems(config, items):
         items[:] = keep
 
 
-# Modules whose tests start processes (manage.py, render workers, Redis and Celery, GNU gettext), browsers
+# Modules whose tests start processes (manage.py, python -m benchmarks, render workers, Redis and Celery, GNU gettext), browsers
 # (Chromium) or servers: marked slow, so that `pytest -m "not slow"` is a quick developer loop. make test runs all.
 SLOW_MODULES = {
     "tests/test_sqlite_concurrency.py", "tests/test_project.py", "tests/test_backups.py", "tests/test_interface_strings.py",
@@ -110,7 +110,7 @@ SLOW_MODULES = {
     "tests/publishing/test_site_accessibility.py", "tests/publishing/test_task_queue.py",
     "tests/publishing/test_content_security_policy.py", "tests/publishing/test_site_search_in_browser.py",
     "tests/publishing/test_site_from_disk.py", "tests/localization/exchange/test_po_gettext_tools.py",
-    "tests/demo/test_run_benchmark.py", "tests/e2e/test_two_tabs_in_browser.py", "tests/e2e/test_story_in_browser.py",
+    "tests/benchmarks/test_python_m_benchmarks.py", "tests/e2e/test_two_tabs_in_browser.py", "tests/e2e/test_story_in_browser.py",
 }
 
 

@@ -10,7 +10,7 @@ segment, language, guide, unit, version, signers). A lookup finds:
 Pairs imported from a TMX file are marked not clinically signed: they are
 offered (and pre-filled as fuzzy, to be reviewed) but never count as
 approved text. Fuzzy lookups use an in-process word index per language, so
-they stay fast at 100,000 pairs (see `python manage.py benchmark`).
+they stay fast at 100,000 pairs (see `python -m benchmarks`, docs: For developers, The benchmark).
 """
 from __future__ import annotations
 

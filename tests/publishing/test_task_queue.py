@@ -20,7 +20,7 @@ pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="re
 @pytest.fixture
 def queue(settings):
     pytest.importorskip("celery")
-    from guide_cms.publishing.local_queue import local_queue
+    from benchmarks.task_queue import local_queue
 
     # The workers render with the settings each task carries, not their own: this one differs on purpose.
     with local_queue(2, env={"DJANGO_SETTINGS_MODULE": "guide_cms.settings.test", "GUIDE_CMS_SITE_URL": "https://elsewhere.example/"}) as app:
@@ -86,7 +86,7 @@ def test_exports_run_as_tasks_on_two_queue_workers_and_write_what_an_export_here
 
     from django.core.management import call_command
 
-    from guide_cms.publishing.local_queue import local_queue
+    from benchmarks.task_queue import local_queue
     from guide_cms.publishing.services import export_channels, queue_export
 
     workflow.publish(workflow.approve("en"), channels=("site", "handouts"))

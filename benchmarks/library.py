@@ -1,4 +1,4 @@
-"""A deterministic synthetic library for the benchmark: any number of guides and sections,
+"""The benchmark's synthetic library: any number of guides and sections, deterministic,
 in every demo language, from the demo guide's signed-quality texts.
 
 Each section is a run of aligned blocks (paragraphs, callouts) of the demo
@@ -14,9 +14,8 @@ import random
 from dataclasses import dataclass
 from functools import cache
 
+from guide_cms.demo.content import fixture_path
 from guide_cms.guides.importer import parse_guide_document
-
-from .content import fixture_path
 
 WORDS_PER_SECTION = 200
 

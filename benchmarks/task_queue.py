@@ -1,5 +1,7 @@
 """A throwaway task queue on this machine: Redis and Celery worker processes, for the test suite and
-the benchmark (a deployment runs its own broker and workers, see tasks.py)."""
+the benchmark's --queue (a deployment runs its own broker and workers, see guide_cms/publishing/tasks.py).
+
+Not part of the product: it lives beside the benchmark and is never installed."""
 from __future__ import annotations
 
 import contextlib
@@ -27,7 +29,7 @@ def _free_port() -> int:
 def local_queue(workers: int = 2, *, env: dict | None = None, timeout: float = 90):
     """Start redis-server and `workers` Celery worker processes (one render at a time each); yield the Celery app
     pointed at them; stop them all on exit. Raises QueueUnavailable if they do not answer within timeout seconds."""
-    from .tasks import app
+    from guide_cms.publishing.tasks import app
 
     port = _free_port()
     url = f"redis://127.0.0.1:{port}/0"
