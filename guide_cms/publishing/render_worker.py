@@ -26,7 +26,7 @@ def start(owner: int | None = None) -> None:
         import threading
 
         threading.Thread(target=_exit_with, args=(owner,), daemon=True, name="render-worker-owner").start()
-    from . import fonts
+    from .channels import fonts
     from guide_cms.core.languages import all_languages
 
     for language in all_languages():

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from guide_cms.publishing import fonts
+from guide_cms.publishing.channels import fonts
 from guide_cms.publishing.services import export_channels
 from tests.publishing.publishing_helpers import BOTH, approve, command, edit, files, pdf_text, second_guide
 from tests.publishing.test_submission_checks import channel_templates  # noqa: F401 - a fixture

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from guide_cms.publishing import fonts
+from guide_cms.publishing.channels import fonts
 from guide_cms.publishing.channels.base import ChannelError
 from tests.publishing import entries as sample
 

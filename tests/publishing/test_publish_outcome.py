@@ -2,7 +2,7 @@
 import pytest
 
 from guide_cms.core.models import AuditEvent
-from guide_cms.publishing import fonts
+from guide_cms.publishing.channels import fonts
 from guide_cms.publishing.models import Publication
 from guide_cms.publishing.services import PublishRefused, publish_blockers
 from tests.publishing.publishing_helpers import BOTH, edit, files

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from guide_cms.core.models import AuditEvent
 from guide_cms.guides.models import Guide, Section, Version
-from guide_cms.publishing import fonts
+from guide_cms.publishing.channels import fonts
 from guide_cms.publishing.channels import base, handouts
 from guide_cms.publishing.checks import submission_findings
 from guide_cms.review.services import SubmissionRefused, version_submit

@@ -3,7 +3,7 @@
     <lang>/<slug>.pdf     the patient handout, or a one-page withdrawal notice
 
 Large readable type (13pt body), right-to-left where the language is, each
-language's fonts named explicitly (guide_cms.publishing.fonts), a footer on
+language's fonts named explicitly (guide_cms.publishing.channels.fonts), a footer on
 every page (title, version, page number) and a sign-off block at the end
 (version, approval date, signers with their meanings, content hash, next
 review date) in the handout's language.
@@ -42,7 +42,7 @@ from django.utils.translation import gettext_lazy
 
 from guide_cms.guides.markdown import sanitize_html
 
-from .. import fonts
+from . import fonts
 from .base import (
     TEMPLATE_DIR,
     Channel,

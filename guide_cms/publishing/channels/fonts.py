@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from collections.abc import Iterable
 
-from .channels.base import ChannelError
+from .base import ChannelError
 
 __all__ = [
     "DEFAULT_FONTS",
@@ -231,7 +231,7 @@ def check_printable(
     )
     if hints:
         message += (
-            f", or add a font that has them to the {language_name} fonts in guide_cms/publishing/fonts.py "
+            f", or add a font that has them to the {language_name} fonts in guide_cms/publishing/channels/fonts.py "
             f"({'; '.join(hints)})"
         )
     if absent:
