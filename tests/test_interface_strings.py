@@ -133,3 +133,167 @@ def test_django_words_missing_from_its_catalogues_are_translated(language):
 
     with translation.override(language):
         assert [word for word in DJANGO_WORDS if translation.gettext(word) == word] == []
+
+
+# --- strings of the third-party apps and of Django's admin, and values the interface shows ----------------------------
+
+# Strings that are the same word in the language (Spanish "No"), or a placeholder with nothing to translate.
+SAME_IN_LANGUAGE = {
+    "es": {"No", "Error:", "hash"},
+    "vi": {"Email"},
+}
+PLACEHOLDERS_ONLY = re.compile(r"^(?:%\(\w+\)s|\s)*$")
+
+
+def untranslated(msgids, language):
+    """The msgids (a string, or (singular, plural)) that the interface shows in English in `language`: every
+    catalogue Django reads counts, the project's first, then the apps' and Django's own."""
+    left = []
+    with translation.override(language):
+        for msgid in msgids:
+            if isinstance(msgid, tuple):
+                singular, plural = msgid
+                # One count for each plural form the languages use (Arabic has six: 0, 1, 2, 3–10, 11–99, 100…).
+                if any(translation.ngettext(singular, plural, n) in (singular, plural) for n in (0, 1, 2, 3, 11, 100)):
+                    left.append(singular)
+            elif translation.gettext(msgid) == msgid and msgid not in SAME_IN_LANGUAGE.get(language, ()) and not PLACEHOLDERS_ONLY.match(msgid):
+                left.append(msgid)
+    return sorted(left)
+
+
+def msgids_of(po_path):
+    with open(po_path, "rb") as po:
+        return [m.id for m in read_po(po) if m.id and not m.context]
+
+
+def third_party_apps():
+    """The installed apps that are neither Django's nor the project's: their admin pages, forms and messages (the
+    login throttle's lockout, the authenticator app's) are pages a user meets."""
+    from django.apps import apps
+
+    return [app for app in apps.get_app_configs() if not app.name.startswith(("django.", "guide_cms"))]
+
+
+@pytest.fixture(scope="module")
+def third_party_strings(tmp_path_factory):
+    """Every string the installed third-party apps mark for translation, extracted as makemessages does."""
+    if not shutil.which("xgettext"):
+        pytest.skip("GNU gettext is not installed")
+    copy = tmp_path_factory.mktemp("third-party")
+
+    def leave_out(folder, names):
+        # Their own catalogues and tests, and apps nested in an installed one but not installed (django-otp's plugins).
+        return [name for name in names if name in ("locale", "tests", "migrations") or (Path(folder, name, "apps.py").exists())]
+
+    for app in third_party_apps():
+        shutil.copytree(app.path, copy / app.label, ignore=leave_out)
+    (copy / "locale").mkdir()
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "guide_cms.settings.test", "PYTHONPATH": str(ROOT)}
+    extract = EXTRACT.replace('xgettext_options + ["--keyword=_lazy"]', "xgettext_options")
+    # -P: the copies (named as the apps' packages) must not stand in for the installed apps.
+    subprocess.run([sys.executable, "-P", "-c", extract], cwd=copy, env=env, check=True, timeout=300)
+    return msgids_of(copy / "locale" / "es" / "LC_MESSAGES" / "django.po")
+
+
+def test_the_third_party_apps_are_the_ones_users_meet(third_party_strings):
+    assert {app.name for app in third_party_apps()} >= {"axes", "django_otp", "django_otp.plugins.otp_totp", "modeltranslation"}
+    assert len(third_party_strings) > 40
+    assert "Account locked: too many login attempts. Please try again later." in third_party_strings  # axes' lockout
+    assert "Please enter your OTP token." in third_party_strings  # django-otp's form
+
+
+@pytest.mark.parametrize("language", INTERFACE_LANGUAGES)
+def test_every_string_of_the_third_party_apps_is_translated(third_party_strings, language):
+    """django-axes (its lockout message, its admin of access attempts), django-otp and django-modeltranslation:
+    their own catalogues lack most interface languages; the project's translate what they lack
+    (guide_cms/core/third_party_words.py keeps the words in the catalogues)."""
+    assert untranslated(third_party_strings, language) == []
+
+
+@pytest.mark.parametrize("language", INTERFACE_LANGUAGES)
+def test_every_string_of_djangos_admin_and_accounts_is_translated(language):
+    """Django's admin and auth strings (its English catalogues list them all) in every interface language: Django's
+    Vietnamese and Chinese catalogues lag behind its releases (the theme switch, "Skip to main content")."""
+    import django
+
+    django_root = Path(django.__file__).resolve().parent
+    msgids = [
+        msgid
+        for app in ("contrib/admin", "contrib/auth")
+        for msgid in msgids_of(django_root / app / "locale" / "en" / "LC_MESSAGES" / "django.po")
+    ]
+    assert len(msgids) > 250
+    assert untranslated(msgids, language) == []
+
+
+def visible_text(html):
+    """The words a page shows: its text and the alt, title and aria-label attributes, scripts and styles left out."""
+    html = re.sub(r"(?s)<(script|style|svg)\b.*?</\1>", " ", html)
+    attributes = re.findall(r'\b(?:alt|title|aria-label)="([^"]*)"', html)
+    return " ".join([re.sub(r"<[^>]+>", " ", html), *attributes])
+
+
+@pytest.fixture
+def superuser_client(client, db):
+    from django.contrib.auth import get_user_model
+
+    root = get_user_model().objects.create_superuser("root", "root@clinic.test", "a-long-password-1")
+    client.force_login(root)
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", INTERFACE_LANGUAGES)
+def test_the_audit_trail_names_actions_the_system_and_recorded_values_in_the_interface_language(superuser_client, language):
+    """The audit admin shows no action code ("roles.change"), no "system" and no raw record of roles: what the
+    trail stores stays as stored, the page says it in the reader's language."""
+    from django.urls import reverse
+
+    from guide_cms.core import audit_display
+    from guide_cms.core.models import AuditEvent
+    from guide_cms.core.roles import Role, group_label
+
+    from .factories import make_user
+
+    make_user(Role.REVIEWER, ("es",), username="reviewer_audit")
+    event = AuditEvent.objects.get(action="roles.change", data__user="reviewer_audit")
+    assert (event.actor_label, event.actor_id) == ("system", None)
+    pages = [reverse("admin:core_auditevent_changelist"), reverse("admin:core_auditevent_change", args=[event.pk])]
+    for url in pages:
+        html = superuser_client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        shown = visible_text(html.replace(f">{event.data}<", ""))  # the stored record itself, shown as stored
+        assert "roles.change" not in shown, url
+        assert not re.search(r"\bsystem\b", shown), url
+    with translation.override(language):
+        label = audit_display.action_label("roles.change")
+        title = str(event)
+        changes = str(audit_display.changes_html(event))
+        reviewers = group_label("Clinical reviewers")
+    assert label in title and "roles.change" not in title
+    assert reviewers in changes and "{'groups'" not in changes and "reviewer:es" not in changes
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", INTERFACE_LANGUAGES)
+def test_the_guide_page_names_each_language_column_in_the_interface_language(superuser_client, approved_workflow, language):
+    """The read-only text columns ("Title (Arabic)") are named when the page is drawn, not when the admin is built."""
+    from django.urls import reverse
+
+    from guide_cms.core.languages import get_language
+
+    html = superuser_client.get(reverse("admin:guides_guide_change", args=[approved_workflow.guide.pk]), HTTP_ACCEPT_LANGUAGE=language)
+    html = html.content.decode()
+    with translation.override(language):
+        arabic = get_language("ar").display_name
+    assert "(Arabic)" not in html and f"({arabic})" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", INTERFACE_LANGUAGES)
+def test_the_admins_search_box_is_labelled_in_the_interface_language(superuser_client, language):
+    from django.urls import reverse
+
+    html = superuser_client.get(reverse("admin:auth_user_changelist"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    with translation.override(language):
+        search = translation.gettext("Search")
+    assert search != "Search" and f'alt="{search}"' in html and 'alt="Search"' not in html
