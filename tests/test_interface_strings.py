@@ -303,7 +303,7 @@ def test_the_admins_search_box_is_labelled_in_the_interface_language(superuser_c
 # --- every page, as its reader sees it --------------------------------------------------------------------------
 
 # Shown in English in every language because the app does not mark it for translation (so no catalogue can
-# translate it): django-otp's admin of authenticator devices, the apps' names and django-axes' record titles,
+# translate it): django-otp's admin of authenticator devices, django-axes' status column and record titles,
 # Django's boolean icons. Anything else a page shows in English fails the test below.
 NOT_MARKED_UPSTREAM = {
     # django-otp's TOTP device admin: fieldsets, field names and help texts.
@@ -316,9 +316,9 @@ NOT_MARKED_UPSTREAM = {
     "The number of time steps in the past or future to allow.", "The number of time steps the prover is known to deviate from our clock.",
     "Number of successive failed attempts.", "A timestamp of the last failed verification attempt. Null if last attempt succeeded.",
     "The date and time when this device was initially created in the system.", "The most recent date and time this device was used.",
-    # The apps' names (no verbose_name) and django-axes' status column and record titles.
+    # django-axes' status column and record titles.
     "confirmed", "created at", "last used at", "qrcode",  # its column titles
-    "Axes", "Otp_Totp", "Status", "Access Log for", "Attempted Access:",
+    "Status", "Access Log for", "Attempted Access:",
     # Django's boolean icons (alt="True"), and names that are the same in every language.
     "True", "False", "guide_cms", "XLIFF 1.2", "XLIFF 2.0",
     # The label of a hidden field (display: none) Django draws when a page is read-only: no one sees it.
