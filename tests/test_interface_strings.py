@@ -149,7 +149,7 @@ PLACEHOLDERS_ONLY = re.compile(r"^(?:%\(\w+\)s|\s)*$")
 def untranslated(msgids, language):
     """The msgids (a string, or (singular, plural)) that the interface shows in English in `language`: every
     catalogue Django reads counts, the project's first, then the apps' and Django's own."""
-    left = []
+    left, same = [], SAME_IN_LANGUAGE.get(language, set())
     with translation.override(language):
         for msgid in msgids:
             if isinstance(msgid, tuple):
@@ -157,7 +157,7 @@ def untranslated(msgids, language):
                 # One count for each plural form the languages use (Arabic has six: 0, 1, 2, 3–10, 11–99, 100…).
                 if any(translation.ngettext(singular, plural, n) in (singular, plural) for n in (0, 1, 2, 3, 11, 100)):
                     left.append(singular)
-            elif translation.gettext(msgid) == msgid and msgid not in SAME_IN_LANGUAGE.get(language, ()) and not PLACEHOLDERS_ONLY.match(msgid):
+            elif translation.gettext(msgid) == msgid and msgid not in same and not PLACEHOLDERS_ONLY.match(msgid):
                 left.append(msgid)
     return sorted(left)
 
@@ -227,13 +227,6 @@ def test_every_string_of_djangos_admin_and_accounts_is_translated(language):
     assert untranslated(msgids, language) == []
 
 
-def visible_text(html):
-    """The words a page shows: its text and the alt, title and aria-label attributes, scripts and styles left out."""
-    html = re.sub(r"(?s)<(script|style|svg)\b.*?</\1>", " ", html)
-    attributes = re.findall(r'\b(?:alt|title|aria-label)="([^"]*)"', html)
-    return " ".join([re.sub(r"<[^>]+>", " ", html), *attributes])
-
-
 @pytest.fixture
 def superuser_client(client, db):
     from django.contrib.auth import get_user_model
@@ -262,7 +255,7 @@ def test_the_audit_trail_names_actions_the_system_and_recorded_values_in_the_int
     pages = [reverse("admin:core_auditevent_changelist"), reverse("admin:core_auditevent_change", args=[event.pk])]
     for url in pages:
         html = superuser_client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
-        shown = visible_text(html.replace(f">{event.data}<", ""))  # the stored record itself, shown as stored
+        shown = " ".join(page_texts(html))
         assert "roles.change" not in shown, url
         assert not re.search(r"\bsystem\b", shown), url
     with translation.override(language):
@@ -397,7 +390,8 @@ def test_no_page_shows_an_interface_string_in_english(client, approved_workflow,
              reverse("review:segments", args=[approved_workflow.guide.slug, "es"])]
     for model in [model for model in apps.get_models() if admin.site.is_registered(model)]:
         info = f"{model._meta.app_label}_{model._meta.model_name}"
-        pages += [reverse(f"admin:{info}_changelist"), reverse(f"admin:{info}_add"), reverse("admin:app_list", args=[model._meta.app_label])]
+        pages += [reverse(f"admin:{info}_changelist"), reverse(f"admin:{info}_add")]
+        pages.append(reverse("admin:app_list", args=[model._meta.app_label]))
         newest = model._default_manager.order_by("-pk").first()
         if newest is not None:
             pages += [reverse(f"admin:{info}_change", args=[newest.pk]), reverse(f"admin:{info}_history", args=[newest.pk])]

@@ -108,8 +108,16 @@ DJANGO_ADMIN_WORDS = (
 )
 
 PLURAL_WORDS = (
-    ngettext_lazy("Verification temporarily disabled because of %(failure_count)d failed attempt, please try again soon.", "Verification temporarily disabled because of %(failure_count)d failed attempts, please try again soon.", "n"),
+    ngettext_lazy(
+        "Verification temporarily disabled because of %(failure_count)d failed attempt, please try again soon.",
+        "Verification temporarily disabled because of %(failure_count)d failed attempts, please try again soon.",
+        "n",
+    ),
     ngettext_lazy("Please correct the error below.", "Please correct the errors below.", "n"),
     ngettext_lazy("entry", "entries", "n"),
-    ngettext_lazy("This password is too short. It must contain at least %d character.", "This password is too short. It must contain at least %d characters.", "n"),
+    ngettext_lazy(
+        "This password is too short. It must contain at least %d character.",
+        "This password is too short. It must contain at least %d characters.",
+        "n",
+    ),
 )
