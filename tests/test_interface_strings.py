@@ -1,6 +1,7 @@
 """Every string the interface shows is in each catalogue, with the language's plural forms and words."""
 import re
 import shutil
+from html import unescape
 import subprocess
 import sys
 from pathlib import Path
@@ -133,3 +134,285 @@ def test_django_words_missing_from_its_catalogues_are_translated(language):
 
     with translation.override(language):
         assert [word for word in DJANGO_WORDS if translation.gettext(word) == word] == []
+
+
+# --- strings of the third-party apps and of Django's admin, and values the interface shows ----------------------------
+
+# Strings that are the same word in the language (Spanish "No"), or a placeholder with nothing to translate.
+SAME_IN_LANGUAGE = {
+    "es": {"No", "Error:", "hash"},
+    "vi": {"Email"},
+}
+PLACEHOLDERS_ONLY = re.compile(r"^(?:%\(\w+\)s|\s)*$")
+
+
+def untranslated(msgids, language):
+    """The msgids (a string, or (singular, plural)) that the interface shows in English in `language`: every
+    catalogue Django reads counts, the project's first, then the apps' and Django's own."""
+    left, same = [], SAME_IN_LANGUAGE.get(language, set())
+    with translation.override(language):
+        for msgid in msgids:
+            if isinstance(msgid, tuple):
+                singular, plural = msgid
+                # One count for each plural form the languages use (Arabic has six: 0, 1, 2, 3–10, 11–99, 100…).
+                if any(translation.ngettext(singular, plural, n) in (singular, plural) for n in (0, 1, 2, 3, 11, 100)):
+                    left.append(singular)
+            elif translation.gettext(msgid) == msgid and msgid not in same and not PLACEHOLDERS_ONLY.match(msgid):
+                left.append(msgid)
+    return sorted(left)
+
+
+def msgids_of(po_path):
+    with open(po_path, "rb") as po:
+        return [m.id for m in read_po(po) if m.id and not m.context]
+
+
+def third_party_apps():
+    """The installed apps that are neither Django's nor the project's: their admin pages, forms and messages (the
+    login throttle's lockout, the authenticator app's) are pages a user meets."""
+    from django.apps import apps
+
+    return [app for app in apps.get_app_configs() if not app.name.startswith(("django.", "guide_cms"))]
+
+
+@pytest.fixture(scope="module")
+def third_party_strings(tmp_path_factory):
+    """Every string the installed third-party apps mark for translation, extracted as makemessages does."""
+    if not shutil.which("xgettext"):
+        pytest.skip("GNU gettext is not installed")
+    copy = tmp_path_factory.mktemp("third-party")
+
+    def leave_out(folder, names):
+        # Their own catalogues and tests, and apps nested in an installed one but not installed (django-otp's plugins).
+        return [name for name in names if name in ("locale", "tests", "migrations") or (Path(folder, name, "apps.py").exists())]
+
+    for app in third_party_apps():
+        shutil.copytree(app.path, copy / app.label, ignore=leave_out)
+    (copy / "locale").mkdir()
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "guide_cms.settings.test", "PYTHONPATH": str(ROOT)}
+    extract = EXTRACT.replace('xgettext_options + ["--keyword=_lazy"]', "xgettext_options")
+    # -P: the copies (named as the apps' packages) must not stand in for the installed apps.
+    subprocess.run([sys.executable, "-P", "-c", extract], cwd=copy, env=env, check=True, timeout=300)
+    return msgids_of(copy / "locale" / "es" / "LC_MESSAGES" / "django.po")
+
+
+def test_the_third_party_apps_are_the_ones_users_meet(third_party_strings):
+    assert {app.name for app in third_party_apps()} >= {"axes", "django_otp", "django_otp.plugins.otp_totp", "modeltranslation"}
+    assert len(third_party_strings) > 40
+    assert "Account locked: too many login attempts. Please try again later." in third_party_strings  # axes' lockout
+    assert "Please enter your OTP token." in third_party_strings  # django-otp's form
+
+
+@pytest.mark.parametrize("language", INTERFACE_LANGUAGES)
+def test_every_string_of_the_third_party_apps_is_translated(third_party_strings, language):
+    """django-axes (its lockout message, its admin of access attempts), django-otp and django-modeltranslation:
+    their own catalogues lack most interface languages; the project's translate what they lack
+    (guide_cms/core/third_party_words.py keeps the words in the catalogues)."""
+    assert untranslated(third_party_strings, language) == []
+
+
+@pytest.mark.parametrize("language", INTERFACE_LANGUAGES)
+def test_every_string_of_djangos_admin_and_accounts_is_translated(language):
+    """Django's admin and auth strings (its English catalogues list them all) in every interface language: Django's
+    Vietnamese and Chinese catalogues lag behind its releases (the theme switch, "Skip to main content")."""
+    import django
+
+    django_root = Path(django.__file__).resolve().parent
+    msgids = [
+        msgid
+        for app in ("contrib/admin", "contrib/auth")
+        for msgid in msgids_of(django_root / app / "locale" / "en" / "LC_MESSAGES" / "django.po")
+    ]
+    assert len(msgids) > 250
+    assert untranslated(msgids, language) == []
+
+
+@pytest.fixture
+def superuser_client(client, db):
+    from django.contrib.auth import get_user_model
+
+    root = get_user_model().objects.create_superuser("root", "root@clinic.test", "a-long-password-1")
+    client.force_login(root)
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", INTERFACE_LANGUAGES)
+def test_the_audit_trail_names_actions_the_system_and_recorded_values_in_the_interface_language(superuser_client, language):
+    """The audit admin shows no action code ("roles.change"), no "system" and no raw record of roles: what the
+    trail stores stays as stored, the page says it in the reader's language."""
+    from django.urls import reverse
+
+    from guide_cms.core import audit_display
+    from guide_cms.core.models import AuditEvent
+    from guide_cms.core.roles import Role, group_label
+
+    from .factories import make_user
+
+    make_user(Role.REVIEWER, ("es",), username="reviewer_audit")
+    event = AuditEvent.objects.get(action="roles.change", data__user="reviewer_audit")
+    assert (event.actor_label, event.actor_id) == ("system", None)
+    pages = [reverse("admin:core_auditevent_changelist"), reverse("admin:core_auditevent_change", args=[event.pk])]
+    for url in pages:
+        html = superuser_client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        shown = " ".join(page_texts(html))
+        assert "roles.change" not in shown, url
+        assert not re.search(r"\bsystem\b", shown), url
+    with translation.override(language):
+        label = audit_display.action_label("roles.change")
+        title = str(event)
+        changes = str(audit_display.changes_html(event))
+        reviewers = group_label("Clinical reviewers")
+    assert label in title and "roles.change" not in title
+    assert reviewers in changes and "{'groups'" not in changes and "reviewer:es" not in changes
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", INTERFACE_LANGUAGES)
+def test_the_guide_page_names_each_language_column_in_the_interface_language(superuser_client, approved_workflow, language):
+    """The read-only text columns ("Title (Arabic)") are named when the page is drawn, not when the admin is built."""
+    from django.urls import reverse
+
+    from guide_cms.core.languages import get_language
+
+    html = superuser_client.get(reverse("admin:guides_guide_change", args=[approved_workflow.guide.pk]), HTTP_ACCEPT_LANGUAGE=language)
+    html = html.content.decode()
+    with translation.override(language):
+        arabic = get_language("ar").display_name
+    assert "(Arabic)" not in html and f"({arabic})" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", INTERFACE_LANGUAGES)
+def test_the_admins_search_box_is_labelled_in_the_interface_language(superuser_client, language):
+    from django.urls import reverse
+
+    html = superuser_client.get(reverse("admin:auth_user_changelist"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    with translation.override(language):
+        search = translation.gettext("Search")
+    assert search != "Search" and f'alt="{search}"' in html and 'alt="Search"' not in html
+
+
+# --- every page, as its reader sees it --------------------------------------------------------------------------
+
+# Shown in English in every language because the app does not mark it for translation (so no catalogue can
+# translate it): django-otp's admin of authenticator devices, django-axes' status column and record titles,
+# Django's boolean icons. Anything else a page shows in English fails the test below.
+NOT_MARKED_UPSTREAM = {
+    # django-otp's TOTP device admin: fieldsets, field names and help texts.
+    "Identity", "Configuration", "State", "Throttling", "Timestamps", "Name", "Name:", "User", "User:", "Key:",
+    "Step:", "Digits:", "Tolerance:", "Drift:", "Confirmed", "Created at", "Created at:", "Last used at", "Last used at:",
+    "QR Code", "QR Code:", "Throttling failure count:", "Throttling failure timestamp:", "TOTP devices",
+    "Search by user's username or email address", "Is this device ready for use?", "The human-readable name of this device.",
+    "The user that this device belongs to.", "A hex-encoded secret key of up to 40 bytes.", "The time step in seconds.",
+    "The Unix time at which to begin counting steps.", "The number of digits to expect in a token.",
+    "The number of time steps in the past or future to allow.", "The number of time steps the prover is known to deviate from our clock.",
+    "Number of successive failed attempts.", "A timestamp of the last failed verification attempt. Null if last attempt succeeded.",
+    "The date and time when this device was initially created in the system.", "The most recent date and time this device was used.",
+    # django-axes' status column and record titles.
+    "confirmed", "created at", "last used at", "qrcode",  # its column titles
+    "Status", "Access Log for", "Attempted Access:",
+    # Django's boolean icons (alt="True"), and names that are the same in every language.
+    "True", "False", "guide_cms", "XLIFF 1.2", "XLIFF 2.0",
+    # The label of a hidden field (display: none) Django draws when a page is read-only: no one sees it.
+    "Base:",
+    # The callout label of the English source text on the review page: it is in the language of the text.
+    "Warning", "Tip",
+}
+# Shown as stored or generated: an authenticator app's secret key (base32), a session's hash as django-axes masks
+# it, django-otp's device counts.
+NOT_WORDS = re.compile(r"^(?:[A-Z2-7]{16,}|[0-9a-f]{4,}\*+|\d+ TOTP devices?)$")
+SAME_ON_THE_PAGE = {"es": {"Editor", "Hash:", "Slug:", "hash"}, "vi": {"Slug:"}}
+
+
+def page_texts(html):
+    """Each text and alt, title or aria-label of a page, whitespace collapsed; scripts, styles and icons left out."""
+    html = re.sub(r"(?s)<(script|style|svg)\b.*?</\1>", " ", html)
+    attributes = re.findall(r'\b(?:alt|title|aria-label)="([^"]*)"', html)
+    texts = re.split(r"<[^>]+>", html)
+    return {" ".join(unescape(text).split()) for text in [*texts, *attributes] if text.strip()}
+
+
+def stored_words():
+    """Every word of every text the database holds (names, guide text, hashes, paths): shown as stored, in any language."""
+    from django.apps import apps
+    from django.db import models
+
+    words = set()
+    for model in apps.get_models():
+        fields = [f.name for f in model._meta.concrete_fields if isinstance(f, (models.CharField, models.TextField, models.JSONField))]
+        for row in model._default_manager.values_list(*fields) if fields else ():
+            for value in row:
+                words.update(re.findall(r"\w+", str(value)))
+        for obj in model._default_manager.all()[:50]:
+            words.update(re.findall(r"\w+", str(obj)))
+    return words
+
+
+def english_left(texts, english, language, words):
+    left = set()
+    for text in texts & english:
+        core = text.removeprefix("› ").strip()
+        if not re.search(r"[A-Za-z]{3}", core) or NOT_WORDS.match(core):
+            continue
+        if core in NOT_MARKED_UPSTREAM or core in SAME_ON_THE_PAGE.get(language, ()):
+            continue
+        if any(core.startswith(prefix) for prefix in ("Access Log for ", "Attempted Access: ")):
+            continue
+        if set(re.findall(r"\w+", core)) <= words:  # stored data, shown as stored
+            continue
+        left.add(core)
+    return left
+
+
+@pytest.mark.django_db
+def test_no_page_shows_an_interface_string_in_english(client, approved_workflow, reviewer):
+    """Every admin page (each list, form, record and history of every registered model, the project's own pages),
+    the login page and the lockout page, in each interface language, against the same page in English: a text
+    both show, that is neither stored data nor in NOT_MARKED_UPSTREAM, is an interface string left in English."""
+    from django.apps import apps
+    from django.contrib import admin
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    root = get_user_model().objects.create_superuser("root", "root@clinic.test", "a-long-password-1")
+    TOTPDevice.objects.create(user=reviewer, name="phone")
+    login = reverse("admin:login")
+    visitor = Client()
+    visitor.post(login, {"username": "root", "password": "not the password"})  # django-axes' records
+    visitor.post(login, {"username": "root", "password": "a-long-password-1"})
+    client.force_login(root)
+    pages = [reverse("admin:index"), "/admin/password_change/", reverse("second_factor"), reverse("address_confirm"),
+             reverse("review:queue"), reverse("review:translate"), reverse("notifications:preferences"),
+             reverse("review:version", args=[approved_workflow.guide.versions.order_by("-pk").first().pk]),
+             reverse("review:segments", args=[approved_workflow.guide.slug, "es"])]
+    for model in [model for model in apps.get_models() if admin.site.is_registered(model)]:
+        info = f"{model._meta.app_label}_{model._meta.model_name}"
+        pages += [reverse(f"admin:{info}_changelist"), reverse(f"admin:{info}_add")]
+        pages.append(reverse("admin:app_list", args=[model._meta.app_label]))
+        newest = model._default_manager.order_by("-pk").first()
+        if newest is not None:
+            pages += [reverse(f"admin:{info}_change", args=[newest.pk]), reverse(f"admin:{info}_history", args=[newest.pk])]
+    client.get(reverse("second_factor"))  # sets up the superuser's authenticator app: its name is stored data too
+    words = stored_words()
+    found = {}
+
+    def compare(name, get):
+        english = get("en")
+        if english.status_code != 200:
+            return
+        english = page_texts(english.content.decode())
+        for language in INTERFACE_LANGUAGES:
+            for text in english_left(page_texts(get(language).content.decode()), english, language, words):
+                found.setdefault(text, set()).add(f"{language} {name}")
+
+    for url in dict.fromkeys(pages):
+        compare(url, lambda language, url=url: client.get(url, HTTP_ACCEPT_LANGUAGE=language))
+    stranger = Client()
+    compare("login", lambda language: stranger.get(login, HTTP_ACCEPT_LANGUAGE=language))
+    for _ in range(5):
+        stranger.post(login, {"username": "editor_t", "password": "not the password"})
+    compare("lockout", lambda language: stranger.post(login, {"username": "editor_t", "password": "x"}, HTTP_ACCEPT_LANGUAGE=language))
+    assert "\n".join(sorted(found)) == "", {text: sorted(where)[:3] for text, where in found.items()}

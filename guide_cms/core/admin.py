@@ -342,7 +342,8 @@ class AuditUserFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         labels = model_admin.get_queryset(request).order_by().values_list("actor_label", flat=True).distinct()
-        return [(label, label) for label in sorted(labels, key=str.casefold)]
+        names = {label: audit_display.actor_name(label) for label in labels}
+        return [(label, names[label]) for label in sorted(labels, key=lambda label: names[label].casefold())]
 
     def queryset(self, request, queryset):
         return queryset.filter(actor_label=self.value()) if self.value() else queryset
@@ -383,7 +384,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
         # The name, not a link: the account page is for account managers only, and a link others follow is a 403.
         if event.actor_id and getattr(event, "link_actor", False):
             return format_html('<a href="{}"><bdi>{}</bdi></a>', reverse("admin:auth_user_change", args=[event.actor_id]), event.actor_label)
-        return format_html("<bdi>{}</bdi>", event.actor_label)
+        return format_html("<bdi>{}</bdi>", audit_display.actor_name(event.actor_label, event.actor_id))
 
     @admin.display(description=_lazy("what"), ordering="action")
     def what(self, event):

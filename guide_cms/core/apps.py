@@ -16,3 +16,13 @@ class CoreConfig(AppConfig):
         # users' filter, titles and breadcrumbs) with str(): a role's group in the reader's language there.
         # Only the display: Group.name, which scripts and the role checks read, stays English.
         Group.__str__ = lambda group: group_label(group.name)
+
+        # django-axes and django-otp's TOTP plugin name no app (the admin shows "Axes" and "Otp_Totp", in every
+        # language): their index headings and breadcrumbs, in the reader's language.
+        from django.apps import apps
+
+        for label, name in (("axes", _("Login throttle")), ("otp_totp", _("Authenticator apps"))):
+            try:
+                apps.get_app_config(label).verbose_name = name
+            except LookupError:  # not installed (a settings module without the second factor, say)
+                continue

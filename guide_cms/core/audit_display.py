@@ -72,6 +72,18 @@ FIELD_NAMES = {
     "credentials": gettext_lazy("credentials"),
     "safety_critical": gettext_lazy("safety-critical"),
     "review_interval_months": gettext_lazy("review interval (months)"),
+    # An account's roles (roles.change): its groups, direct permissions and (role:language) assignments.
+    "groups": gettext_lazy("groups"),
+    "permissions": gettext_lazy("permissions"),
+    "languages": gettext_lazy("languages"),
+}
+
+# The name the trail records for an action no account took (core.audit.actor_label), and reasons the code records
+# in English: shown in the interface language, stored as they are.
+SYSTEM_ACTOR = "system"
+RECORDED_WORDS = {
+    SYSTEM_ACTOR: gettext_lazy("system"),
+    "permission denied": gettext_lazy("permission denied"),
 }
 TRANSLATED_FIELDS = ("title", "summary", "body")
 
@@ -90,6 +102,19 @@ def field_name(field: str) -> str:
 def action_label(action: str) -> str:
     label = ACTION_LABELS.get(action)
     return str(label) if label is not None else action
+
+
+def actor_name(label: str, actor_id: int | None = None) -> str:
+    """Who acted, as the trail names them: "system" (no account) in the interface language, a username as it is."""
+    if label == SYSTEM_ACTOR and actor_id is None:
+        return str(RECORDED_WORDS[SYSTEM_ACTOR])
+    return label
+
+
+def recorded_text(text: str) -> str:
+    """A reason the code recorded in English ("permission denied") in the interface language; any other text as typed."""
+    word = RECORDED_WORDS.get(text) if text != SYSTEM_ACTOR else None
+    return str(word) if word is not None else text
 
 
 @dataclass(frozen=True)
@@ -115,7 +140,34 @@ def _plain(value) -> str:
         return _("yes") if value else _("no")
     if isinstance(value, (list, tuple)):
         return ", ".join(_plain(v) for v in value) or "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{field_name(str(key))}: {_plain(item)}" for key, item in value.items()) or "—"
     return str(value)
+
+
+def _assignment(value: str) -> str:
+    """ "reviewer:es" -> "Clinical reviewer (Spanish)" in the interface language; anything else as recorded."""
+    from .languages import UnknownLanguage, get_language
+    from .roles import Role
+
+    role, _sep, code = value.partition(":")
+    try:
+        return f"{Role(role).label} ({get_language(code).display_name})"
+    except (ValueError, UnknownLanguage):
+        return value
+
+
+def _values_of(field: str, value):
+    """Recorded values as people name them: a role's group by its translated name, an assignment by its role and language."""
+    if not isinstance(value, (list, tuple)):
+        return value
+    if field == "groups":
+        from .roles import group_label
+
+        return [group_label(name) if isinstance(name, str) else name for name in value]
+    if field == "languages":
+        return [_assignment(item) if isinstance(item, str) else item for item in value]
+    return value
 
 
 def _is_change(value) -> bool:
@@ -126,6 +178,14 @@ def event_changes(event) -> list[Change]:
     """The old and new values an event records, however its action lays them out:
     {"field", "old", "new"} (a text edit), {"fields": {name: {"old", "new"}}} or {name: {"old", "new"}}."""
     data = event.data if isinstance(event.data, dict) else {}
+    if _is_change(data) and isinstance(data["old"], dict) and isinstance(data["new"], dict):
+        # A record of several values (roles.change: groups, permissions, languages): one change for each that changed.
+        old, new = data["old"], data["new"]
+        return [
+            Change(str(name), _values_of(name, old.get(name)), _values_of(name, new.get(name)))
+            for name in dict.fromkeys([*old, *new])
+            if old.get(name) != new.get(name)
+        ]
     if _is_change(data):
         return [Change(str(data.get("field") or data.get("key") or ""), data["old"], data["new"])]
     changes = []
@@ -157,7 +217,7 @@ def change_summary(event, limit: int = 80) -> str:
     data = event.data if isinstance(event.data, dict) else {}
     for name in ("reason", "file", "comment", "path"):
         if data.get(name):
-            text = str(data[name])
+            text = recorded_text(str(data[name]))
             return text if len(text) <= limit else text[: limit - 1] + "…"
     return ""
 

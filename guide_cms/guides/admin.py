@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -79,7 +80,9 @@ def _shown_column(column, fields):
         value = getattr(obj, column, None) or ""
         return format_html('<div lang="{}" dir="{}">{}</div>', lang.bcp47, lang.direction, linebreaksbr(value)) if value else "-"
 
-    return admin.display(description=f"{str(model._meta.get_field(name).verbose_name).capitalize()} ({lang.display_name})")(show)
+    # Named when the page is drawn, in its language ("Título (árabe)"): the class is built once, in English.
+    description = lazy(lambda: f"{str(model._meta.get_field(name).verbose_name).capitalize()} ({lang.display_name})", str)()
+    return admin.display(description=description)(show)
 
 
 def _add_shown_columns(cls, fields):

@@ -174,7 +174,7 @@ def test_the_admin_cannot_add_change_or_delete_events_even_for_a_superuser():
     superuser = make_user(is_superuser=True, username="root_t")
     request = RequestFactory().get("/")
     request.user = superuser
-    model_admin = admin.site._registry[AuditEvent]
+    model_admin = admin.site.get_model_admin(AuditEvent)
     event = AuditEvent.objects.get(pk=append(1)[0].pk)
 
     assert model_admin.has_view_permission(request, event)

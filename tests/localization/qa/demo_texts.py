@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 
 from guide_cms.guides.importer import parse_guide_document
-from guide_cms.localization.qa import GlossaryEntry
+from guide_cms.localization.qa import ERROR, Finding, GlossaryEntry, check_translation
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"
 TRANSLATIONS = ("es", "ar", "zh-hans", "vi")
@@ -52,3 +52,16 @@ def edit(sections_: list[dict], key: str, old: str, new: str, *, count: int = 1,
     assert target[field].count(old) >= count, f"{old!r} is not {count} time(s) in {key} {field}"
     target[field] = target[field].replace(old, new, count)
     return sections_
+
+
+def run(language: str, target: list[dict], glossary=GLOSSARY) -> list[Finding]:
+    """The findings of the checks on `target` against the English demo sections, with the demo glossary by default."""
+    return check_translation(sections("en"), target, source_language="en", language=language, glossary=glossary)
+
+
+def errors(findings: list[Finding]) -> list[tuple[str, str]]:
+    return [(f.code, f.section) for f in findings if f.severity == ERROR]
+
+
+def only(findings: list[Finding], code: str) -> list[Finding]:
+    return [f for f in findings if f.code == code]
