@@ -29,6 +29,16 @@ def fresh_findings():
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """What Django's cache keeps (trial renders by section) lives as long as the process: each test starts empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def export_dir(settings, tmp_path):
     """Exports go to a folder of the test's own, never to the checkout's var/."""
     settings.GUIDE_CMS_EXPORT_DIR = tmp_path / "exports"

@@ -24,7 +24,7 @@ from guide_cms.localization.qa import ERROR, Finding
 
 from . import export
 from .entries import provisional_entry
-from .rendering import trials
+from .trial_reuse import section_trials
 
 # RenderProblem.code -> the finding's code.
 _CODES = {"dropped": "render-dropped", "overflow": "render-overflow", "unprintable": "unprintable", "render-failed": "render-failed"}
@@ -73,7 +73,7 @@ def submission_findings(*, snapshot: dict, guide: Guide, source_version: Version
         if not limits:  # past a limit, a renderer might fail or take minutes: not tried
             renderable.append(section)
     entry = provisional_entry(snapshot, guide=guide, source_version=source_version, sections=renderable)
-    for problems in trials([export.get_channel(name) for name in export.channel_names()], entry):
+    for problems in section_trials([export.get_channel(name) for name in export.channel_names()], entry):
         for problem in problems:
             findings.append(Finding(_CODES.get(problem.code, problem.code), ERROR, problem.section, problem.message))
     return findings

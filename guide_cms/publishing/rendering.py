@@ -72,18 +72,20 @@ def render_stream(channel: Channel, items):
             yield entry, context, outcome
 
 
-def trials(channels: list[Channel], entry) -> list[list]:
+def trials(channels: list[Channel], entry, entries: list | None = None) -> list[list]:
     """Each channel's Channel.trial(entry) (a list of RenderProblem per channel, in order), for a submission.
 
     A slow channel's (Channel.parallel: the handout's layout) runs in a render worker when there is a
     pool, while the others run here: a submission waits for the slowest trial, not for their sum, and
     the web process never holds a layout's fonts and boxes (a Chinese handout's take some 100 MB).
     A worker that fails (the pool broken, or a worker killed) leaves that trial to this process.
+    With entries (one per channel), each channel tries its own (trial_reuse: the sections not kept).
     """
     from concurrent.futures.process import BrokenProcessPool
 
     from django.utils import translation
 
+    entries = entries if entries is not None else [entry] * len(channels)
     pending = {}
     if worker_count() > 1:
         from .render_worker import trial
@@ -93,18 +95,18 @@ def trials(channels: list[Channel], entry) -> list[list]:
             if path:
                 try:
                     pending[n] = render_pool(worker_count()).submit(
-                        trial, path, entry, render_settings(channel), translation.get_language() or settings.LANGUAGE_CODE)
+                        trial, path, entries[n], render_settings(channel), translation.get_language() or settings.LANGUAGE_CODE)
                 except (BrokenProcessPool, RuntimeError, OSError):  # RuntimeError: a pool shut down meanwhile
                     shutdown_pool()
-    found = [None if n in pending else channel.trial(entry) for n, channel in enumerate(channels)]
+    found = [None if n in pending else channel.trial(entries[n]) for n, channel in enumerate(channels)]
     for n, future in pending.items():
         try:
             found[n] = future.result()
         except BrokenProcessPool:
             shutdown_pool()
-            found[n] = channels[n].trial(entry)
+            found[n] = channels[n].trial(entries[n])
         except Exception:  # noqa: BLE001 - whatever went wrong in the worker, the trial itself is done here
-            found[n] = channels[n].trial(entry)
+            found[n] = channels[n].trial(entries[n])
     return found
 
 
