@@ -297,7 +297,7 @@ def guide_aliases(guide_ids, history: SealedHistory | None = None) -> dict[int, 
     return {pk: tuple(slug for slug in slugs if slug not in taken) for pk, slugs in former.items()}
 
 
-def plan_entries(channel: str, *, today: datetime.date | None = None, guides=None) -> list[PlannedEntry]:  # noqa: C901 - split later: package under concurrent edits
+def plan_entries(channel: str, *, today: datetime.date | None = None, guides=None) -> list[PlannedEntry]:
     """Every live publication on channel (of the guides whose slugs are in `guides`, if given) as
     an entry without its text, read from keys only (publications, versions' numbers and content
     hashes, signatures' facts, source titles): enough for the channel's entry_key to say which
@@ -305,11 +305,42 @@ def plan_entries(channel: str, *, today: datetime.date | None = None, guides=Non
     rendered only when it is loaded.
 
     Withdrawn translations become notices; translations behind a clinical change
-    live in the source language carry a notice.
+    live in the source language carry a notice. Raises ExportRefused when what is live, a guide's
+    settings or a version's record differ from the sealed audit trail.
     """
-    from guide_cms.review.models import Decision, Signature
-
     today = today or timezone.localdate()
+    publications, guide_ids = _live_publications(channel, guides)
+    aliases, approvals = _checked_against_trail(publications, guide_ids, channel)
+    approved_source = _approved_sources(guide_ids)
+    withdrawn = {p.pk for p in publications if _is_withdrawn(p, approved_source)}
+    live_languages = defaultdict(list)
+    for publication in publications:
+        if publication.pk not in withdrawn:
+            live_languages[publication.guide_id].append(publication.language)
+    live_source = live_source_versions(guide_ids)
+    order = {lang.code: i for i, lang in enumerate(all_languages())}
+    planned: list[PlannedEntry] = []
+    for publication in publications:
+        guide, version = publication.guide, publication.version
+        if publication.pk in withdrawn:
+            source = approved_source[guide.pk][0]
+            planned.append(PlannedEntry(WithdrawnGuide(
+                slug=guide.slug, language=LanguageFacts.of(publication.language), source_language=LanguageFacts.of(guide.source_language),
+                source_title=source.title, withdrawn_version_number=version.number, aliases=aliases.get(guide.pk, ()),
+            )))
+            continue
+        alternates = [LanguageFacts.of(code) for code in sorted(live_languages[guide.pk], key=lambda code: order.get(code, len(order)))]
+        notice = _outdated_notice(publication, approved_source, live_source)
+        stub = dataclasses.replace(_published_stub(version, guide, approvals[version.pk], alternates, today, outdated=notice),
+                                   aliases=aliases.get(guide.pk, ()))
+        planned.append(PlannedEntry(stub, load_text=partial(_load, stub, version, tuple(approvals[version.pk])), version_id=version.pk,
+                                    text_key=(version.content_hash, stub.language.code)))
+    return planned
+
+
+def _live_publications(channel: str, guides) -> tuple[list[Publication], set[int]]:
+    """The live publications on channel (of the guides slugged in `guides`, if given), with their guides and versions
+    but no text, and the ids of the guides to compare with the trail (a guide whose rows were all deleted too)."""
     publications = (
         Publication.objects.live()
         .filter(channel=channel)
@@ -323,9 +354,18 @@ def plan_entries(channel: str, *, today: datetime.date | None = None, guides=Non
         publications = publications.filter(guide__slug__in=list(guides))
     publications = list(publications)
     guide_ids = {p.guide_id for p in publications}
-    if guides is not None:  # a guide whose rows were all deleted is still compared with the trail
+    if guides is not None:
         guide_ids |= set(Guide.objects.filter(slug__in=list(guides)).values_list("pk", flat=True))
-    # What is live, and every fact of the live versions, as the sealed audit trail says.
+    for publication in publications:
+        publication.version.guide = publication.guide  # the same row, for labels without another query
+    return publications, guide_ids
+
+
+def _checked_against_trail(publications: list[Publication], guide_ids: set[int], channel: str) -> tuple[dict, dict]:
+    """What is live, the guides' published settings and every live version's record, compared with the sealed
+    audit trail (ExportRefused if any differs); then ({guide id: former slugs}, {version id: its approvals})."""
+    from guide_cms.review.models import Decision, Signature
+
     from .records import publication_problems
 
     history = SealedHistory()
@@ -337,20 +377,21 @@ def plan_entries(channel: str, *, today: datetime.date | None = None, guides=Non
     live_guides = sorted({p.guide_id: p.guide for p in publications}.values(), key=lambda guide: guide.slug)  # rows read above
     if problems := settings_problems + guide_problems(live_guides, settings_records):
         raise ExportRefused(f"a guide's settings differ from the audit trail ({'; '.join(problems)}); run verify_integrity")
-    aliases = guide_aliases(guide_ids, history=history)
     records = version_records({p.version_id for p in publications}, history)
-    signatures = defaultdict(list)
     versions = {p.version_id: p.version for p in publications}
-    for publication in publications:
-        publication.version.guide = publication.guide  # the same row, for labels without another query
+    signatures = defaultdict(list)
     for signature in Signature.objects.filter(version_id__in=list(versions)).order_by("signed_at", "pk"):
         signature.version = versions[signature.version_id]  # for the seal, without another query
         signatures[signature.version_id].append(signature)
-    approvals = {pk: [s for s in rows if s.decision == Decision.APPROVE] for pk, rows in signatures.items()}
-    approvals = defaultdict(list, approvals)
     for version in versions.values():
         if problems := version_problems(version, records[version.pk], signatures[version.pk]):
             raise ExportRefused(f"{version}: its record differs from the audit trail ({'; '.join(problems)}); run verify_integrity")
+    approvals = defaultdict(list, {pk: [s for s in rows if s.decision == Decision.APPROVE] for pk, rows in signatures.items()})
+    return guide_aliases(guide_ids, history=history), approvals
+
+
+def _approved_sources(guide_ids: set[int]) -> dict[int, list[Version]]:
+    """{guide id: its approved source versions, newest first (number, change class, title only)}."""
     approved_source = defaultdict(list)
     rows = (
         Version.objects.filter(guide_id__in=list(guide_ids), status=VersionStatus.APPROVED, language=F("guide__source_language"))
@@ -360,44 +401,23 @@ def plan_entries(channel: str, *, today: datetime.date | None = None, guides=Non
     )
     for version in rows:
         approved_source[version.guide_id].append(version)
+    return approved_source
 
-    def is_withdrawn(publication) -> bool:
-        version = publication.version
-        return version.source_version_id is not None and withdrawn_by_safety(version.source_version.number, approved_source[publication.guide_id])
 
-    live_languages = defaultdict(list)
-    for publication in publications:
-        if not is_withdrawn(publication):
-            live_languages[publication.guide_id].append(publication.language)
-    live_source = live_source_versions(guide_ids)
-    order = {lang.code: i for i, lang in enumerate(all_languages())}
+def _is_withdrawn(publication: Publication, approved_source: dict) -> bool:
+    version = publication.version
+    return version.source_version_id is not None and withdrawn_by_safety(version.source_version.number, approved_source[publication.guide_id])
 
-    def notice(publication) -> OutdatedNotice | None:
-        version, guide = publication.version, publication.guide
-        if version.source_version_id is None:
-            return None
-        source = outdating_live_source(version.source_version.number, approved_source[guide.pk], live_source.get(guide.pk))
-        if source is None:
-            return None
-        return OutdatedNotice(source_language=LanguageFacts.of(guide.source_language), source_version_number=source.number, source_title=source.title)
 
-    planned: list[PlannedEntry] = []
-    for publication in publications:
-        guide, version = publication.guide, publication.version
-        if is_withdrawn(publication):
-            source = approved_source[guide.pk][0]
-            stub = WithdrawnGuide(
-                slug=guide.slug, language=LanguageFacts.of(publication.language), source_language=LanguageFacts.of(guide.source_language),
-                source_title=source.title, withdrawn_version_number=version.number, aliases=aliases.get(guide.pk, ()),
-            )
-            planned.append(PlannedEntry(stub))
-            continue
-        alternates = [LanguageFacts.of(code) for code in sorted(live_languages[guide.pk], key=lambda code: order.get(code, len(order)))]
-        stub = dataclasses.replace(_published_stub(version, guide, approvals[version.pk], alternates, today, outdated=notice(publication)),
-                                   aliases=aliases.get(guide.pk, ()))
-        planned.append(PlannedEntry(stub, load_text=partial(_load, stub, version, tuple(approvals[version.pk])), version_id=version.pk,
-                                    text_key=(version.content_hash, stub.language.code)))
-    return planned
+def _outdated_notice(publication: Publication, approved_source: dict, live_source: dict) -> OutdatedNotice | None:
+    """The notice a translation behind a clinical change of the live source carries, or None."""
+    version, guide = publication.version, publication.guide
+    if version.source_version_id is None:
+        return None
+    source = outdating_live_source(version.source_version.number, approved_source[guide.pk], live_source.get(guide.pk))
+    if source is None:
+        return None
+    return OutdatedNotice(source_language=LanguageFacts.of(guide.source_language), source_version_number=source.number, source_title=source.title)
 
 
 def _load(stub: PublishedGuide, version: Version, approvals, snapshot: dict | None = None) -> PublishedGuide:

@@ -66,7 +66,7 @@ class _LivePublication(NamedTuple):
     source_version_number: int | None
 
 
-def export_problems(guide_ids=None, output_dir=None) -> list[ExportProblem]:  # noqa: C901 - split later: package under concurrent edits
+def export_problems(guide_ids=None, output_dir=None) -> list[ExportProblem]:
     """Live publications (of guide_ids, or all) against each channel's manifest.
 
     Reported: a channel never exported; a publication absent from its
@@ -75,24 +75,41 @@ def export_problems(guide_ids=None, output_dir=None) -> list[ExportProblem]:  # 
     files, if any, still served); and, when all guides are checked, manifest
     entries that no live publication accounts for.
     """
+    from .entries import live_source_versions
     from .export import channel_names
     from .store import export_root, live_manifest
 
-    from guide_cms.guides.models import Version, VersionStatus
-
-    from .entries import live_source_versions, outdating_live_source
-
     root = export_root(output_dir)
     manifests = {name: live_manifest(root / name) for name in channel_names()}
+    publications = _live_publications(guide_ids)
+    live_source = live_source_versions({p.guide_id for p in publications if p.source_version_id}) if publications else {}
+    approved_source = _approved_sources(publications)
+    problems: list[ExportProblem] = []
+    for publication in publications:
+        message = _publication_problem(publication, manifests.get(publication.channel), approved_source, live_source)
+        if message:
+            problems.append(ExportProblem(publication.guide_id, publication.slug, publication.language, publication.channel, message))
+    if guide_ids is None:
+        accounted = {(p.channel, f"{p.language}/{p.slug}") for p in publications}
+        problems += _manifest_problems(manifests, accounted)
+    return problems
+
+
+def _live_publications(guide_ids) -> list[_LivePublication]:
     rows = Publication.objects.live().order_by("guide__slug", "language", "channel")
     if guide_ids is not None:
         rows = rows.filter(guide_id__in=list(guide_ids))
     # Numbers and hashes only, as tuples: a state page asks this of every publication it shows.
-    publications = [_LivePublication(*row) for row in rows.values_list(
+    return [_LivePublication(*row) for row in rows.values_list(
         "guide_id", "guide__slug", "language", "channel", "withdrawn_at", "version__number", "version__content_hash",
         "version__source_version_id", "version__source_version__number",
     )]
-    live_source = live_source_versions({p.guide_id for p in publications if p.source_version_id}) if publications else {}
+
+
+def _approved_sources(publications: list[_LivePublication]) -> dict[int, list]:
+    """{guide id: approved source versions, newest first}, for the guides with a live translation."""
+    from guide_cms.guides.models import Version, VersionStatus
+
     approved_source: dict[int, list] = {}
     if any(p.source_version_id for p in publications):
         rows = (
@@ -102,73 +119,80 @@ def export_problems(guide_ids=None, output_dir=None) -> list[ExportProblem]:  # 
         )
         for version in rows.order_by("-number"):
             approved_source.setdefault(version.guide_id, []).append(version)
-    problems: list[ExportProblem] = []
-    accounted: set[tuple[str, str]] = set()
-    for publication in publications:
-        version, channel = publication, publication.channel
-        eid = f"{publication.language}/{publication.slug}"
-        accounted.add((channel, eid))
+    return approved_source
 
-        def report(message, publication=publication, channel=channel):
-            problems.append(ExportProblem(publication.guide_id, publication.slug, publication.language, channel, message))
 
-        manifest = manifests.get(channel)
-        live = _("v%(number)d is live") % {"number": version.number}
-        if manifest is None:
-            report(_("%(live)s, but the %(channel)s channel has never been exported (no manifest): run export_channels.") % {
-                "live": live, "channel": channel})
-            continue
-        record = manifest.get("entries", {}).get(eid)
-        failure = manifest.get("failures", {}).get(eid)
-        if failure:
-            kept = (_("its files of v%(number)d are still served") % {"number": failure["kept_version"]}
-                    if failure.get("kept_version") else _("no file is served for it"))
-            report(_("%(live)s, but the last export could not render v%(failed)s (%(kept)s): %(error)s") % {
-                "live": live, "failed": failure.get("version"), "kept": kept, "error": failure.get("error", "")})
-            continue
-        withdrawn = publication.withdrawn_at is not None
-        if record is None:
-            report(_("%(live)s, but it is not in the %(channel)s manifest: its files were never exported. Run export_channels.") % {
-                "live": live, "channel": channel})
-        elif record.get("version") != version.number:
-            report(_("%(live)s, but the %(channel)s files are of v%(exported)s. Run export_channels.") % {
-                "live": live, "channel": channel, "exported": record.get("version")})
-        elif bool(record.get("withdrawn")) != withdrawn:
-            state = _("withdrawn") if withdrawn else _("not withdrawn")
-            report(_("%(live)s and %(state)s, but the %(channel)s files say otherwise. Run export_channels.") % {
-                "live": live, "state": state, "channel": channel})
-        elif not withdrawn and record.get("content_hash") != version.content_hash:
-            report(_("%(live)s, but the %(channel)s files were made from other text (content hash %(exported)s, not %(hash)s).") % {
-                "live": live, "channel": channel, "exported": str(record.get("content_hash"))[:12], "hash": version.content_hash[:12]})
-        elif not withdrawn and version.source_version_id:
-            source = outdating_live_source(
-                version.source_version_number, approved_source.get(publication.guide_id, []), live_source.get(publication.guide_id)
-            )
-            expected = source.number if source else None
-            if record.get("outdated_by") != expected:
-                if expected:
-                    message = _("%(live)s and behind the clinical change of source v%(source)d, but its %(channel)s files carry no notice that it is being updated. Run export_channels.")
-                else:
-                    message = _("%(live)s and current, but its %(channel)s files still carry a notice that it is being updated. Run export_channels.")
-                report(message % {"live": live, "source": expected or 0, "channel": channel})
-    if guide_ids is None:
-        for channel, manifest in manifests.items():
-            if (manifest or {}).get("shared_behind"):
-                problems.append(ExportProblem(None, "", "", channel, _(
-                    "its home pages, sitemap and search index were built from earlier pages (the export that follows "
-                    "a publication did not finish). Run export_channels."
-                )))
-            elif ((manifest or {}).get("index") or {}).get("behind"):
-                problems.append(ExportProblem(None, "", "", channel, _(
-                    "its search index was built from earlier pages (the index that follows a publication did not "
-                    "finish). Run export_channels."
-                )))
-            for eid, record in sorted((manifest or {}).get("entries", {}).items()):
-                if (channel, eid) not in accounted:
-                    language, _sep, slug = eid.partition("/")
-                    problems.append(ExportProblem(None, slug, language, channel, _(
-                        "the %(channel)s files carry v%(version)s, but nothing is live for it in the database."
-                    ) % {"channel": channel, "version": record.get("version")}))
+def _publication_problem(publication: _LivePublication, manifest: dict | None, approved_source: dict, live_source: dict) -> str:
+    """What is wrong with one live publication's files, as its channel's manifest records them ("" if nothing)."""
+    channel, eid = publication.channel, f"{publication.language}/{publication.slug}"
+    live = _("v%(number)d is live") % {"number": publication.number}
+    if manifest is None:
+        return _("%(live)s, but the %(channel)s channel has never been exported (no manifest): run export_channels.") % {
+            "live": live, "channel": channel}
+    record = manifest.get("entries", {}).get(eid)
+    if failure := manifest.get("failures", {}).get(eid):
+        kept = (_("its files of v%(number)d are still served") % {"number": failure["kept_version"]}
+                if failure.get("kept_version") else _("no file is served for it"))
+        return _("%(live)s, but the last export could not render v%(failed)s (%(kept)s): %(error)s") % {
+            "live": live, "failed": failure.get("version"), "kept": kept, "error": failure.get("error", "")}
+    withdrawn = publication.withdrawn_at is not None
+    if record is None:
+        return _("%(live)s, but it is not in the %(channel)s manifest: its files were never exported. Run export_channels.") % {
+            "live": live, "channel": channel}
+    if record.get("version") != publication.number:
+        return _("%(live)s, but the %(channel)s files are of v%(exported)s. Run export_channels.") % {
+            "live": live, "channel": channel, "exported": record.get("version")}
+    if bool(record.get("withdrawn")) != withdrawn:
+        state = _("withdrawn") if withdrawn else _("not withdrawn")
+        return _("%(live)s and %(state)s, but the %(channel)s files say otherwise. Run export_channels.") % {
+            "live": live, "state": state, "channel": channel}
+    if withdrawn:
+        return ""
+    if record.get("content_hash") != publication.content_hash:
+        return _("%(live)s, but the %(channel)s files were made from other text (content hash %(exported)s, not %(hash)s).") % {
+            "live": live, "channel": channel, "exported": str(record.get("content_hash"))[:12], "hash": publication.content_hash[:12]}
+    if publication.source_version_id:
+        return _notice_problem(publication, record, live, approved_source, live_source)
+    return ""
+
+
+def _notice_problem(publication: _LivePublication, record: dict, live: str, approved_source: dict, live_source: dict) -> str:
+    """A translation's files without the notice its clinical lag calls for, or with one it no longer needs ("" if right)."""
+    from .entries import outdating_live_source
+
+    source = outdating_live_source(
+        publication.source_version_number, approved_source.get(publication.guide_id, []), live_source.get(publication.guide_id)
+    )
+    expected = source.number if source else None
+    if record.get("outdated_by") == expected:
+        return ""
+    if expected:
+        message = _("%(live)s and behind the clinical change of source v%(source)d, but its %(channel)s files carry no notice that it is being updated. Run export_channels.")
+    else:
+        message = _("%(live)s and current, but its %(channel)s files still carry a notice that it is being updated. Run export_channels.")
+    return message % {"live": live, "source": expected or 0, "channel": publication.channel}
+
+
+def _manifest_problems(manifests: dict, accounted: set[tuple[str, str]]) -> list[ExportProblem]:
+    """A channel whose shared files or index are behind, and manifest entries no live publication accounts for."""
+    problems = []
+    for channel, manifest in manifests.items():
+        if (manifest or {}).get("shared_behind"):
+            problems.append(ExportProblem(None, "", "", channel, _(
+                "its home pages, sitemap and search index were built from earlier pages (the export that follows "
+                "a publication did not finish). Run export_channels."
+            )))
+        elif ((manifest or {}).get("index") or {}).get("behind"):
+            problems.append(ExportProblem(None, "", "", channel, _(
+                "its search index was built from earlier pages (the index that follows a publication did not "
+                "finish). Run export_channels."
+            )))
+        for eid, record in sorted((manifest or {}).get("entries", {}).items()):
+            if (channel, eid) not in accounted:
+                language, _sep, slug = eid.partition("/")
+                problems.append(ExportProblem(None, slug, language, channel, _(
+                    "the %(channel)s files carry v%(version)s, but nothing is live for it in the database."
+                ) % {"channel": channel, "version": record.get("version")}))
     return problems
 
 

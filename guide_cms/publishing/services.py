@@ -156,11 +156,29 @@ def publish_version(*, version: Version, user, channels: list[str] | None = None
     return publish_versions(versions=[version], user=user, channels=channels, output_dir=output_dir, progress=progress)
 
 
-def publish_versions(*, versions: list[Version], user, channels: list[str] | None = None, output_dir=None, progress=None) -> PublishResult:  # noqa: C901 - split later: package under concurrent edits
+def publish_versions(*, versions: list[Version], user, channels: list[str] | None = None, output_dir=None, progress=None) -> PublishResult:
     """Publish several approved versions (a guide updated in every language, say) as one outcome:
     every channel is exported once, with every version's files rendered together (a handout per
     language on every core), and nothing is recorded unless every version renders everywhere.
-    The result names the first version; .versions has them all."""
+    The result names the first version; .versions has them all. Raises PermissionDenied (not a
+    publisher, or roles changed outside the application) and PublishRefused (with the reason)."""
+    channels = _publishable(versions, user, channels)
+    root = store.export_root(output_dir)
+    started = time.perf_counter()
+    # File locks before row locks, as export_channels takes them: no deadlock.
+    with store.channel_locks(root, channels):
+        try:
+            distrusted, verified = before_export(root, channels)
+        except ExportRefused as exc:
+            raise PublishRefused(str(exc)) from exc
+        result = _publish_and_swap(versions=versions, user=user, channels=channels, root=root, progress=progress, distrusted=distrusted,
+                                   started=started)
+    _bring_index_up_to_date(result, user=user, root=root, verified=verified)
+    return result
+
+
+def _publishable(versions: list[Version], user, channels: list[str] | None) -> list[str]:
+    """The channels to publish on, once the batch may be published at all (else PermissionDenied or PublishRefused)."""
     if not can_publish(user):
         raise PermissionDenied(_("Only publishers may publish."))
     if getattr(user, "pk", None) is not None and role_problems([user.pk]):
@@ -175,35 +193,36 @@ def publish_versions(*, versions: list[Version], user, channels: list[str] | Non
     unknown = [c for c in channels if c not in export.channel_names()]
     if unknown:
         raise PublishRefused(_("Unknown channel: %(names)s.") % {"names": ", ".join(unknown)})
-    root = store.export_root(output_dir)
-    started = time.perf_counter()
+    return channels
+
+
+def _publish_and_swap(*, versions, user, channels, root, progress, distrusted, started: float) -> PublishResult:
+    """Under the channels' locks: the rows recorded and the new releases swapped in, or neither."""
     staged: list[export.StagedExport] = []
-    # File locks before row locks, as export_channels takes them: no deadlock.
-    with store.channel_locks(root, channels):
-        try:
-            distrusted, verified = before_export(root, channels)
-        except ExportRefused as exc:
-            raise PublishRefused(str(exc)) from exc
-        try:
-            result = _publish_and_stage(versions=versions, user=user, channels=channels, root=root, progress=progress, staged=staged,
-                                        distrusted=distrusted)
-        except BaseException:
-            for stage in reversed(staged):
-                stage.undo()
-            raise
-        # Swapped in and committed: patients get the new files from here on. What follows is housekeeping,
-        # which must not fail the publication (it is recorded): what it leaves undone, the next export does.
-        result.pages_live_after = time.perf_counter() - started
-        try:
-            for stage in staged:
-                stage.finish()
-            changed = [r for r in result.reports if r.changed]
-            if changed:  # recorded under the lock: an export after it finds its manifest accounted for
-                _audit_export(user, changed, root, distrusted)
-        except Exception:  # noqa: BLE001 - logged with its traceback; the publication stands
-            logger.exception("Published, but the export's housekeeping failed; run export_channels.")
-    # The pages are live; the shared files and the search index, which read all of them, follow at once (on the
-    # queue, if there is one). One checkpoint is written for both exports, after the one that follows here.
+    try:
+        result = _publish_and_stage(versions=versions, user=user, channels=channels, root=root, progress=progress, staged=staged,
+                                    distrusted=distrusted)
+    except BaseException:
+        for stage in reversed(staged):
+            stage.undo()
+        raise
+    # Swapped in and committed: patients get the new files from here on. What follows is housekeeping,
+    # which must not fail the publication (it is recorded): what it leaves undone, the next export does.
+    result.pages_live_after = time.perf_counter() - started
+    try:
+        for stage in staged:
+            stage.finish()
+        changed = [r for r in result.reports if r.changed]
+        if changed:  # recorded under the lock: an export after it finds its manifest accounted for
+            _audit_export(user, changed, root, distrusted)
+    except Exception:  # noqa: BLE001 - logged with its traceback; the publication stands
+        logger.exception("Published, but the export's housekeeping failed; run export_channels.")
+    return result
+
+
+def _bring_index_up_to_date(result: PublishResult, *, user, root, verified: Anchor) -> None:
+    """The pages are live; the shared files and the search index, which read all of them, follow at once (on the
+    queue, if there is one). One checkpoint is written for both exports, after the one that follows here."""
     behind = [r.channel for r in result.reports if r.index_deferred]
     only = sorted(_addresses_of({v.guide for v in result.versions}))
     if behind and queue_configured():
@@ -211,7 +230,7 @@ def publish_versions(*, versions: list[Version], user, channels: list[str] | Non
         _log_checkpoint(result.checkpoint)
         if task := _queued_or_none(channels=behind, output_dir=root, user=user, only=only):
             result.index_task = task
-            return result
+            return
     try:
         if behind:
             try:
@@ -227,7 +246,6 @@ def publish_versions(*, versions: list[Version], user, channels: list[str] | Non
         if result.checkpoint is None:
             result.checkpoint = checkpoints.after_export(root=root, verified=verified)
             _log_checkpoint(result.checkpoint)
-    return result
 
 
 def queue_export(*, channels: list[str] | None = None, output_dir=None, user=None, only=None):

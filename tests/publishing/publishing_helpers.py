@@ -1,4 +1,5 @@
 """Two guides published on both channels through the real services, and ways to read what patients get."""
+import json
 import io
 from io import StringIO
 
@@ -32,11 +33,19 @@ def edit(guide, key, **bodies):
 
 
 def files(root, channel):
-    """{path: content} of the channel's exported files (the checkpoint record beside the manifest, which every
-    checkpoint rewrites, and when each search index shard was built, left out)."""
+    """{path: content} of the channel's exported files, but for what differs between two exports of the same
+    versions: the checkpoint record beside the manifest, which every checkpoint rewrites, and when each search
+    index shard was built (its built.json, and the manifest's record of it)."""
     folder = (root / channel).resolve()
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
-            if p.is_file() and p.name not in ("checkpoint.json", "built.json")}
+    found = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+             if p.is_file() and p.name not in ("checkpoint.json", "built.json")}
+    if "manifest.json" in found:
+        manifest = json.loads(found["manifest.json"])
+        manifest["files"] = {path: digest for path, digest in manifest["files"].items() if not path.endswith("/built.json")}
+        for shard in ((manifest.get("index") or {}).get("shards") or {}).values():
+            shard["files"] = [path for path in shard["files"] if not path.endswith("/built.json")]
+        found["manifest.json"] = json.dumps(manifest, sort_keys=True).encode()
+    return found
 
 
 def pdf_text(content: bytes) -> str:
