@@ -8,7 +8,7 @@ from django.conf import settings
 from guide_cms.guides.text_rules import PROBLEM_CODES
 from guide_cms.localization.qa import CHECKS
 from guide_cms.localization.qa.codes import FINDING_CODES
-from guide_cms.publishing.checks import _CODES, SUBMISSION_CODES
+from guide_cms.publishing.checks import RENDER_PROBLEM_CODES, SUBMISSION_CODES
 
 APP = Path(settings.BASE_DIR) / "guide_cms"
 
@@ -24,7 +24,7 @@ def test_every_quality_check_code_has_a_meaning_and_an_action():
 
 
 def test_every_submission_code_has_a_meaning_and_an_action():
-    given = set(_CODES.values()) | codes_given_in(APP / "publishing/checks.py", r'\bFinding\(\s*"([a-z-]+)"')
+    given = set(RENDER_PROBLEM_CODES.values()) | codes_given_in(APP / "publishing/checks.py", r'\bFinding\(\s*"([a-z-]+)"')
     given |= codes_given_in(APP / "review/services.py", r'\bFinding\(\s*"([a-z-]+)"')
     assert given == set(SUBMISSION_CODES)
     assert not set(SUBMISSION_CODES) & set(FINDING_CODES)

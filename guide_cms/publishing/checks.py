@@ -26,8 +26,8 @@ from . import export
 from .entries import provisional_entry
 from .trial_reuse import section_trials
 
-# RenderProblem.code -> the finding's code.
-_CODES = {"dropped": "render-dropped", "overflow": "render-overflow", "unprintable": "unprintable", "render-failed": "render-failed"}
+# RenderProblem.code -> the finding's code (those not listed keep their own).
+RENDER_PROBLEM_CODES = {"dropped": "render-dropped", "overflow": "render-overflow", "unprintable": "unprintable", "render-failed": "render-failed"}
 # What each code of submission_findings means, and what to do (the documentation's reference of finding codes
 # is built from it; a test checks that every code given here is listed). Every one is an error.
 SUBMISSION_CODES: dict[str, tuple[str, str]] = {
@@ -75,5 +75,5 @@ def submission_findings(*, snapshot: dict, guide: Guide, source_version: Version
     entry = provisional_entry(snapshot, guide=guide, source_version=source_version, sections=renderable)
     for problems in section_trials([export.get_channel(name) for name in export.channel_names()], entry):
         for problem in problems:
-            findings.append(Finding(_CODES.get(problem.code, problem.code), ERROR, problem.section, problem.message))
+            findings.append(Finding(RENDER_PROBLEM_CODES.get(problem.code, problem.code), ERROR, problem.section, problem.message))
     return findings

@@ -8,12 +8,7 @@ from django.utils import translation
 
 from guide_cms.core.languages import get_language
 from tests.publishing import entries as sample
-from tests.publishing.channels.test_site import SLUG, parse_html, whole_site
-
-
-def _gettext(code, message):
-    with translation.override(code):
-        return translation.gettext(message)
+from tests.publishing.channels.site_pages import SLUG, gettext_in, parse_html, whole_site
 
 
 def test_each_language_has_a_home_page_listing_its_guides_with_summary_and_last_reviewed_date():
@@ -23,7 +18,7 @@ def test_each_language_has_a_home_page_listing_its_guides_with_summary_and_last_
         language = get_language(code)
         html = doc.find("html")
         assert (html.attrs["lang"], html.attrs["dir"]) == (language.bcp47, language.direction)
-        assert doc.find("h1").text() == _gettext(code, "Patient guides")
+        assert doc.find("h1").text() == gettext_in(code, "Patient guides")
         (guide,) = doc.find("ul", class_="guide-list").find_all("li", class_="guide")
         entry = sample.published_guide(code)
         link = guide.find("h2").find("a")
@@ -32,7 +27,7 @@ def test_each_language_has_a_home_page_listing_its_guides_with_summary_and_last_
         reviewed = guide.find("p", class_="reviewed")
         assert reviewed.find("time").attrs["datetime"] == "2025-03-14"
         assert language.format_date(sample.APPROVED_ON) in reviewed.text()
-        assert _gettext(code, "Last reviewed:") in reviewed.text()
+        assert gettext_in(code, "Last reviewed:") in reviewed.text()
 
 
 def test_the_spanish_home_page_is_in_spanish():
@@ -83,7 +78,7 @@ def test_a_guide_page_leads_to_its_language_home_and_search():
     doc = parse_html(whole_site(sample.demo_entries())[f"es/{SLUG}/index.html"])
     header = doc.find("header", class_="site-header")
     assert header.find("a", class_="home").attrs["href"] == "../index.html"
-    assert header.find("a", class_="home").text() == _gettext("es", "All guides")
+    assert header.find("a", class_="home").text() == gettext_in("es", "All guides")
     form = header.find("form", role="search")
     assert form.attrs["action"] == "../search.html" and form.find("input").attrs["name"] == "q"
     assert doc.find("a", class_="skip-link").attrs["href"] == "#main"
