@@ -7,12 +7,13 @@ import time
 
 import pytest
 from django.db import connection, connections
+from django.utils import timezone
 
 from guide_cms.core.models import AuditEvent
 from guide_cms.guides.models import Section
-from guide_cms.publishing import store
+from guide_cms.publishing import jobs, store
 from guide_cms.publishing.channels.site import SiteChannel
-from guide_cms.publishing.models import Publication
+from guide_cms.publishing.models import Publication, PublishJobState
 from guide_cms.publishing.services import publish_versions
 from tests.factories import GuideFactory, SectionFactory
 from tests.tamper import verify_integrity
@@ -40,20 +41,27 @@ def slow_site(settings):
     settings.GUIDE_CMS_CHANNELS = {**settings.GUIDE_CMS_CHANNELS, "site": f"{__name__}.SlowSite"}
 
 
-def at_once(publisher, batches):
-    """Each batch published by its own thread (its own connection), released together: [(batch, start, end, error)]."""
+def at_once(publisher, batches, runner="publish_versions"):
+    """Each batch published by its own thread (its own connection), released together. runner "job": each thread
+    enqueues its batch as a publish job, as the admin's Publish action does (outside a transaction it starts at
+    once, on a thread of its own), and waits for it."""
     outcomes, start = [], threading.Barrier(len(batches))
 
     def publish(batch):
         began = error = None
         try:
             start.wait(timeout=10)
-            began = time.monotonic()
-            publish_versions(versions=batch, user=publisher, channels=CHANNELS)
+            began = timezone.now()
+            if runner == "job":
+                job = jobs.wait_for_job(jobs.enqueue_publish(batch, publisher), timeout=90)
+                assert job.state == PublishJobState.DONE and job.published == [v.code for v in batch], (job.state, job.error)
+                began = job.started_at  # when it was claimed, before it waited for the export folder's job lock
+            else:
+                publish_versions(versions=batch, user=publisher, channels=CHANNELS)
         except Exception as exc:  # noqa: BLE001 - reported below
             error = repr(exc)
         finally:
-            outcomes.append((batch, began, time.monotonic(), error))
+            outcomes.append((batch, began, timezone.now(), error))
             connections.close_all()
 
     threads = [threading.Thread(target=publish, args=(batch,)) for batch in batches]
@@ -83,13 +91,16 @@ def live_entries(export_dir, name):
     return {eid: record["version"] for eid, record in manifest["entries"].items()}
 
 
-def test_two_publishers_publishing_two_batches_at_once_both_end_live(wf, export_dir):
+@pytest.mark.parametrize("runner", ["publish_versions", "job"])
+def test_two_publishers_publishing_two_batches_at_once_both_end_live(wf, export_dir, settings, runner):
+    if runner == "job":  # a job publishes on every configured channel
+        settings.GUIDE_CMS_CHANNELS = {name: settings.GUIDE_CMS_CHANNELS[name] for name in CHANNELS}
     other = second_guide(wf)
     baclofen = [wf.approve("en"), wf.approve("es")]
     warfarin = [other.approve("en"), other.approve("es")]
     events = AuditEvent.objects.count()
 
-    at_once(wf.publisher, [baclofen, warfarin])
+    at_once(wf.publisher, [baclofen, warfarin], runner)
 
     for version in baclofen + warfarin:
         assert sorted(Publication.objects.live().filter(version=version).values_list("channel", flat=True)) == sorted(CHANNELS)
