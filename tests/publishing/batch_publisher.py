@@ -1,6 +1,8 @@
 """Run by tests/publishing/test_publish_killed.py in a fresh process, on a SQLite file of its own.
 
-Usage: python -m tests.publishing.batch_publisher DB_PATH EXPORT_DIR setup|publish|publish-slow
+Usage: python -m tests.publishing.batch_publisher DB EXPORT_DIR setup|publish|publish-slow [STATE]
+
+DB is a SQLite file's path, or a postgres:// URL (the test database of a transactional test).
 
 - setup: migrates, publishes a guide in English and Spanish on the site, then approves a new version of
   each (not published): prints {"versions": [their ids]}.
@@ -67,7 +69,7 @@ def main(argv: list[str]) -> dict:
     global SlowSite
     db, exports, mode, *rest = argv
     os.environ["DJANGO_SETTINGS_MODULE"] = "guide_cms.settings.test"
-    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    os.environ["DATABASE_URL"] = db if db.startswith("postgres") else f"sqlite:///{db}"
     os.environ["GUIDE_CMS_EXPORT_DIR"] = exports
     import django
     from django.conf import settings
