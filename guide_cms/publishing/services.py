@@ -197,9 +197,6 @@ def publish_versions(*, versions: list[Version], user, channels: list[str] | Non
         try:
             for stage in staged:
                 stage.finish()
-            changed = [r for r in result.reports if r.changed]
-            if changed:  # recorded under the lock: an export after it finds its manifest accounted for
-                _audit_export(user, changed, root, distrusted)
         except Exception:  # noqa: BLE001 - logged with its traceback; the publication stands
             logger.exception("Published, but the export's housekeeping failed; run export_channels.")
     # The pages are live; the shared files and the search index, which read all of them, follow at once (on the
@@ -341,9 +338,16 @@ def _publish_and_stage(*, versions, user, channels, root, progress, staged, dist
             raise PublishRefused(
                 _("Nothing was published: the %(channel)s export is refused: %(error)s") % {"channel": name, "error": exc}
             ) from exc
-    # Last, so that nothing can fail between the swap and the commit but the commit itself.
+    # Last, so that nothing can fail between the swap and the commit but the export's event and the commit itself.
     for stage in staged:
         stage.swap()
+    # The new manifests' digests are recorded in this transaction, with the rows (and under the lock: an export after it
+    # finds its manifest accounted for). Recorded after the commit, as it was, a publisher killed once its COMMIT had
+    # reached the database (which finishes it) or while it pruned old releases left the batch recorded and live but its
+    # manifests unrecorded: verify_integrity reported them "edited on disk" and the next export rendered every file again.
+    changed = [stage.report for stage in staged if stage.report.changed]
+    if changed:
+        _audit_export(user, changed, root, distrusted)
     return PublishResult(
         version=locked[0], channels=channels, replaced=replaced_all[0], reports=[stage.report for stage in staged], versions=locked,
     )
