@@ -1,6 +1,7 @@
 """Kill -9 a batch publish while it writes its release: the previous release stays live, nothing is recorded,
 and the same batch publishes afterwards. On SQLite (a database file of the test's own) and on PostgreSQL (the
 test database, where the killed process's open transaction, row locks and advisory lock must go with it)."""
+import contextlib
 import json
 import os
 import signal
@@ -160,5 +161,88 @@ def test_sigkill_mid_batch_publish_on_postgresql_releases_its_locks_and_records_
     assert Publication.objects.live().filter(version__in=batch).count() == 2
     assert AuditEvent.objects.filter(action="publication.publish").count() == 4
     assert_after_the_next_publish(export_dir, live, killed)
+    code, output = verify_integrity()
+    assert code == 0, output
+
+
+def _sessions_waiting_for_a_lock() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                       "AND wait_event_type = 'Lock'")
+        return cursor.fetchone()[0]
+
+
+@contextlib.contextmanager
+def commits_of_publications_wait():
+    """Commits of publications wait while this runs: a deferred constraint trigger on the publications waits, at the
+    commit, for an advisory lock this session holds (a commit that takes a while, as on a slow or busy server)."""
+    from django.db import connection
+
+    key = 7_405_001
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE FUNCTION test_slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                       f"PERFORM pg_advisory_lock({key}); PERFORM pg_advisory_unlock({key}); RETURN NULL; END $$")
+        cursor.execute("CREATE CONSTRAINT TRIGGER test_slow_commit AFTER INSERT ON publishing_publication "
+                       "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION test_slow_commit()")
+        cursor.execute("SELECT pg_advisory_lock(%s)", [key])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+            cursor.execute("DROP TRIGGER test_slow_commit ON publishing_publication")
+            cursor.execute("DROP FUNCTION test_slow_commit()")
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                    reason="the publishing process shares the test database on PostgreSQL only (make test runs this suite on it too)")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_sigkill_while_the_commit_is_in_flight_leaves_the_batch_recorded_live_and_its_manifest_accounted_for(wf, export_dir):
+    """The release is swapped in just before the transaction commits. A publisher killed while its COMMIT waits: the
+    database finishes the commit it was sent, so the batch is recorded and live together, and the export's event (the
+    manifest's digest) with it: verify_integrity does not take the live manifest for one edited on disk."""
+    from guide_cms.core.models import AuditEvent
+    from guide_cms.publishing import checkpoints
+    from guide_cms.publishing.models import Publication
+    from guide_cms.publishing.services import export_channels, publish_versions
+    from tests.tamper import verify_integrity
+
+    publish_versions(versions=[wf.approve("en"), wf.approve("es")], user=wf.publisher, channels=["site"])
+    wf.edit("dosing", "en", "Swallow 5 mg.")
+    english = wf.approve("en", "editorial")
+    wf.edit("dosing", "es", "Trague 5 mg.")
+    batch = [english, wf.approve("es")]
+    state = {"versions": [v.pk for v in batch], "publisher": wf.publisher.pk}
+    live = (export_dir / "site").resolve()
+    env = {k: v for k, v in os.environ.items() if k not in ("GUIDE_CMS_EXPORT_DIR", "DJANGO_SETTINGS_MODULE")}
+
+    with commits_of_publications_wait():
+        process = subprocess.Popen([sys.executable, "-m", HELPER, _database_url(), str(export_dir), "publish", json.dumps(state)],
+                                   cwd=settings.BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and process.poll() is None and not _sessions_waiting_for_a_lock():
+            time.sleep(0.01)
+        swapped = (export_dir / "site").resolve()
+        process.send_signal(signal.SIGKILL)
+        output = process.communicate()[0].decode()
+    assert process.returncode == -signal.SIGKILL, output
+    assert swapped != live  # the new release was live while the commit waited
+    assert _other_sessions() == 0
+
+    # Rows and files together; the live manifest is the one the export's event records.
+    assert (export_dir / "site").resolve() == swapped
+    assert Publication.objects.live().filter(version__in=batch).count() == 2
+    event = AuditEvent.objects.filter(action=checkpoints.EXPORT_ACTION).latest("pk")
+    assert event.data["manifests"] == {"site": checkpoints.manifest_digest(export_dir, "site")}
+    code, output = verify_integrity()
+    assert "edited on disk" not in output, output
+    # What the killed process had still to do, the search index and shared files, is reported; export_channels does it
+    # without rendering the pages again (the channel is trusted).
+    assert code == 1 and "the export that follows a publication did not finish" in output, output
+    [report] = export_channels(channels=["site"])
+    assert report.rendered == [] and not report.error
     code, output = verify_integrity()
     assert code == 0, output
