@@ -116,7 +116,7 @@ def pytest_collection_modifyitems(config, items):
 # (Chromium) or servers: marked slow, so that `pytest -m "not slow"` is a quick developer loop. make test runs all.
 SLOW_MODULES = {
     "tests/test_sqlite_concurrency.py", "tests/test_project.py", "tests/test_backups.py", "tests/test_interface_strings.py",
-    "tests/publishing/test_export_killed.py", "tests/publishing/test_site_in_browser.py", "tests/publishing/test_render_workers_exit.py",
+    "tests/publishing/test_export_killed.py", "tests/publishing/test_publish_killed.py", "tests/publishing/test_site_in_browser.py", "tests/publishing/test_render_workers_exit.py",
     "tests/publishing/test_site_accessibility.py", "tests/publishing/test_task_queue.py",
     "tests/publishing/test_content_security_policy.py", "tests/publishing/test_site_search_in_browser.py",
     "tests/publishing/test_site_from_disk.py", "tests/localization/exchange/test_po_gettext_tools.py",

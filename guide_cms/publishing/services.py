@@ -212,9 +212,6 @@ def _publish_and_swap(*, versions, user, channels, root, progress, distrusted, s
     try:
         for stage in staged:
             stage.finish()
-        changed = [r for r in result.reports if r.changed]
-        if changed:  # recorded under the lock: an export after it finds its manifest accounted for
-            _audit_export(user, changed, root, distrusted)
     except Exception:  # noqa: BLE001 - logged with its traceback; the publication stands
         logger.exception("Published, but the export's housekeeping failed; run export_channels.")
     return result
@@ -359,9 +356,14 @@ def _publish_and_stage(*, versions, user, channels, root, progress, staged, dist
             raise PublishRefused(
                 _("Nothing was published: the %(channel)s export is refused: %(error)s") % {"channel": name, "error": exc}
             ) from exc
-    # Last, so that nothing can fail between the swap and the commit but the commit itself.
+    # Last, so that nothing can fail between the swap and the commit but the export's event and the commit itself.
     for stage in staged:
         stage.swap()
+    # The new manifests' digests are recorded with the rows, in this transaction: after the commit, a publisher killed
+    # once its COMMIT reached the database left the batch live but its manifests unrecorded ("edited on disk").
+    changed = [stage.report for stage in staged if stage.report.changed]
+    if changed:
+        _audit_export(user, changed, root, distrusted)
     return PublishResult(
         version=locked[0], channels=channels, replaced=replaced_all[0], reports=[stage.report for stage in staged], versions=locked,
     )
