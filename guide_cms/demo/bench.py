@@ -664,7 +664,7 @@ class Benchmark:
 
         from guide_cms.demo.content import fixture_path
         from guide_cms.guides.importer import parse_guide_document
-        from guide_cms.localization.memory import entry_values, exact_matches, fuzzy_index, fuzzy_matches
+        from guide_cms.localization.memory import entry_values, exact_matches, forget_fuzzy_indexes, fuzzy_index, fuzzy_matches
         from guide_cms.localization.models import MemoryEntry
         from guide_cms.localization.units import snapshot_segments
 
@@ -682,21 +682,30 @@ class Benchmark:
             zipf = rng.choices(vocabulary, cum_weights=cumulative, k=count)
             return [rng.choice(guide_words) if rng.random() < 0.33 else w for w in zipf]
 
-        batch = []
-        for n in range(size):
-            sentence = " ".join(words(rng.randint(6, 24))).capitalize() + f" ({n})."
-            values = entry_values(source=(sentence,), target=(sentence[::-1],), source_language="en", language=language)
-            batch.append(MemoryEntry(**values, guide_slug=f"mem-{n % 500}", context="x.body", signed=True, version_number=1, signers="Bench"))
-            if len(batch) == 5000:
-                MemoryEntry.objects.bulk_create(batch, ignore_conflicts=True)
-                batch = []
-        MemoryEntry.objects.bulk_create(batch, ignore_conflicts=True)
+        def fill(start, stop):
+            batch = []
+            for n in range(start, stop):
+                sentence = " ".join(words(rng.randint(6, 24))).capitalize() + f" ({n})."
+                values = entry_values(source=(sentence,), target=(sentence[::-1],), source_language="en", language=language)
+                batch.append(MemoryEntry(**values, guide_slug=f"mem-{n % 500}", context="x.body", signed=True, version_number=1, signers="Bench"))
+                if len(batch) == 5000:
+                    MemoryEntry.objects.bulk_create(batch, ignore_conflicts=True)
+                    batch = []
+            MemoryEntry.objects.bulk_create(batch, ignore_conflicts=True)
+
+        # The same lookup at a tenth of the pairs first: a fuzzy lookup should cost about the same at both.
+        fill(0, size // 10)
+        fuzzy_index(language)
+        with self.measure(f"translation memory: fuzzy matches, one guide, at {size // 10:,} pairs", len(segments), "sentences"):
+            fuzzy_matches(language, segments)
+        fill(size // 10, size)
+        forget_fuzzy_indexes()  # the build below is measured whole, as a new process makes it
         with self.measure(f"translation memory: index build, {size:,} pairs", size, "pairs"):
             fuzzy_index(language)
         queries = [(content, "muscle-relaxants", "x.body") for content in segments]
         with self.measure("translation memory: exact matches, one guide", len(segments), "sentences"):
             exact_matches(language, queries)
-        with self.measure("translation memory: fuzzy matches, one guide", len(segments), "sentences"):
+        with self.measure(f"translation memory: fuzzy matches, one guide, at {size:,} pairs", len(segments), "sentences"):
             fuzzy_matches(language, segments)
 
     # -- the report ------------------------------------------------------------

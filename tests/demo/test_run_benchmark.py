@@ -47,6 +47,9 @@ def test_run_benchmark_prints_every_row_and_writes_the_json(tmp_path):
         small = next(r for n, r in rows.items() if n.startswith(f"{page}, 2 guides"))
         large = next(r for n, r in rows.items() if n.startswith(f"{page}, 6 guides"))
         assert small["queries"] == large["queries"], page
+    # A fuzzy memory lookup makes the same queries at a tenth of the pairs as at all of them.
+    fuzzy = [r["queries"] for n, r in rows.items() if n.startswith("translation memory: fuzzy matches")]
+    assert len(fuzzy) == 2 and fuzzy[0] == fuzzy[1]
     # Nothing changed: nothing written. One edit: files written are files changed, that guide's only.
     # A save merges onto the page's revisions with the same queries whatever the number of sections.
     assert rows["guide page save, 1 of 2 sections changed"]["queries"] == rows["guide page save, 1 of 50 sections changed"]["queries"]
