@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-from array import array
 import re
 import threading
 import time
+from array import array
 from collections import Counter
-from itertools import chain, zip_longest
 from dataclasses import dataclass
+from itertools import chain, zip_longest
 
 from django.db.models import Count, Max
 from rapidfuzz import fuzz, process
@@ -35,7 +35,7 @@ FUZZY_THRESHOLD = 75
 IN_CONTEXT = 101
 EXACT = 100
 # A fuzzy lookup scores at most MAX_CANDIDATES texts a sentence, found among the POSTINGS_READ texts
-# nearest its length of each of its RARE_TOKENS rarest words.
+# around its length of each of its RARE_TOKENS rarest words.
 MAX_CANDIDATES = 200
 POSTINGS_READ = 256
 RARE_TOKENS = 4
