@@ -20,12 +20,16 @@ def english_interface():
 
 @pytest.fixture(autouse=True)
 def fresh_findings():
-    """Findings are kept by content in the process; a test that changes the checks must not see another's."""
+    """Findings are kept by content in Django's cache; a test that changes the checks must not see another's.
+    Nor its memory's fuzzy index: a rolled-back test's pair ids are the next test's again."""
     from guide_cms.localization.checking import forget_findings
+    from guide_cms.localization.memory import forget_fuzzy_indexes
 
     forget_findings()
+    forget_fuzzy_indexes()
     yield
     forget_findings()
+    forget_fuzzy_indexes()
 
 
 @pytest.fixture(autouse=True)

@@ -1,10 +1,14 @@
 """Run the QA checks on a guide's text in one language, against the right source."""
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
+import functools
+import hashlib
+import json
 from dataclasses import asdict
+from importlib import metadata
+from pathlib import Path
 
+from django.core.cache import cache
 from django.utils import translation
 
 from guide_cms.guides.models import Guide, Version
@@ -37,31 +41,56 @@ def current_source_version(guide: Guide) -> Version | None:
     return Version.objects.for_language(guide, guide.source_language).approved().order_by("-number").first()
 
 
-# Findings kept by what they depend on (the checks, both texts' content hashes, the languages,
-# the glossary, the interface language of their messages), so that text checked when it was
-# imported is not checked again when it is submitted, nor when its reviewer opens it.
-_FINDINGS: OrderedDict[tuple, tuple[Finding, ...]] = OrderedDict()
-_FINDINGS_KEPT = 256
-_FINDINGS_LOCK = threading.Lock()
+# Findings are kept in Django's cache by everything they depend on: the texts' content hashes, the
+# languages, the glossary, the interface language of their messages, and the checks themselves
+# (checks_fingerprint), so that text checked when it was imported is not checked again when it is
+# submitted, nor when its reviewer opens it, in any process that shares the cache.
+FINDINGS_TIMEOUT = 7 * 24 * 3600  # seconds; a key never names other findings, this only frees the space
+_KEY_PREFIX = "guide_cms:findings:"
+# What the findings are made with besides the texts: the checks' code and word lists, the text rules and
+# sentence breaking they read through, and the interface's message catalogs (their messages).
+_PACKAGE = Path(__file__).resolve().parent.parent
+_RULE_SOURCES = ("localization/qa/*.py", "localization/qa/*.toml", "localization/segmentation.py", "localization/units.py",
+                 "localization/inline.py", "guides/markdown.py", "guides/text_rules.py", "core/languages.py", "core/unicode_data.py")
+_RULE_LIBRARIES = ("textstat", "drug-named-entity-recognition", "icu4py", "markdown-it-py", "Django")
+
+
+@functools.cache
+def checks_fingerprint() -> str:
+    """SHA-256 (hex) of what the QA checks are made of: their source and data files, the libraries they
+    read with (name and version) and the compiled message catalogs. Computed once per process."""
+    from django.conf import settings
+
+    digest = hashlib.sha256()
+    files = sorted({path for pattern in _RULE_SOURCES for path in _PACKAGE.glob(pattern)})
+    files += sorted(path for folder in settings.LOCALE_PATHS for path in Path(folder).glob("*/LC_MESSAGES/django.mo"))
+    for path in files:
+        digest.update(f"{path.name}\0{len(data := path.read_bytes())}\0".encode() + data)
+    for name in _RULE_LIBRARIES:
+        try:
+            digest.update(f"{name}=={metadata.version(name)}\0".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name} absent\0".encode())
+    return digest.hexdigest()
+
+
+def findings_key(*parts) -> str:
+    """The cache key of findings that depend on parts (strings, or JSON-able tuples and lists) and on the
+    checks and interface language in use: the prefix and a SHA-256 (hex), 83 characters."""
+    payload = json.dumps([checks_fingerprint(), translation.get_language(), *parts], ensure_ascii=False, default=list)
+    return _KEY_PREFIX + hashlib.sha256(payload.encode()).hexdigest()
 
 
 def forget_findings() -> None:
-    with _FINDINGS_LOCK:
-        _FINDINGS.clear()
+    """Empty the cache that keeps findings (tests: it is the whole default cache)."""
+    cache.clear()
 
 
-def _checked(key: tuple, check) -> list[Finding]:
-    key = (*key, translation.get_language())
-    with _FINDINGS_LOCK:
-        found = _FINDINGS.get(key)
-        if found is not None:
-            _FINDINGS.move_to_end(key)
-            return list(found)
-    found = tuple(check())
-    with _FINDINGS_LOCK:
-        _FINDINGS[key] = found
-        while len(_FINDINGS) > _FINDINGS_KEPT:
-            _FINDINGS.popitem(last=False)
+def _checked(key: str, check) -> list[Finding]:
+    found = cache.get(key)
+    if found is None:
+        found = tuple(check())
+        cache.set(key, found, FINDINGS_TIMEOUT)
     return list(found)
 
 
@@ -69,11 +98,13 @@ def snapshot_findings(snapshot: dict, *, guide: Guide, source_version: Version |
     """QA findings for a snapshot (drafts or a version) of guide; the same texts are checked once."""
     language = snapshot["language"]
     if language == guide.source_language:
-        return _checked((check_source, content_hash(snapshot), language), lambda: check_source(snapshot, language=language))
+        key = findings_key("source", content_hash(snapshot), language)
+        return _checked(key, lambda: check_source(snapshot, language=language))
     if source_version is None:
         return []
     glossary = tuple(glossary_for(language))
-    key = (check_translation, content_hash(source_version.snapshot), content_hash(snapshot), guide.source_language, language, glossary)
+    key = findings_key("translation", content_hash(source_version.snapshot), content_hash(snapshot), guide.source_language, language,
+                       [(g.term, g.approved, g.do_not_translate) for g in glossary])
     return _checked(key, lambda: check_translation(
         source_version.snapshot, snapshot, source_language=guide.source_language, language=language, glossary=glossary,
     ))

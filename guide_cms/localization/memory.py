@@ -9,17 +9,21 @@ segment, language, guide, unit, version, signers). A lookup finds:
 
 Pairs imported from a TMX file are marked not clinically signed: they are
 offered (and pre-filled as fuzzy, to be reviewed) but never count as
-approved text. Fuzzy lookups use an in-process word index per language, so
-they stay fast at 100,000 pairs (see `python -m benchmarks`, docs: For developers, The benchmark).
+approved text. Fuzzy lookups use an in-process word index of each language's
+distinct sentences and score a bounded number of candidates, so a lookup costs
+about the same at 1,000 pairs as at 250,000 (see `python -m benchmarks`, docs: For developers, The benchmark).
 """
 from __future__ import annotations
 
-from array import array
+import bisect
 import hashlib
 import re
 import threading
-from itertools import combinations
+import time
+from array import array
+from collections import Counter
 from dataclasses import dataclass
+from itertools import chain, zip_longest
 
 from django.db.models import Count, Max
 from rapidfuzz import fuzz, process
@@ -30,7 +34,10 @@ from .models import MemoryEntry
 FUZZY_THRESHOLD = 75
 IN_CONTEXT = 101
 EXACT = 100
-MAX_CANDIDATES = 1000
+# A fuzzy lookup scores at most MAX_CANDIDATES texts a sentence, found among the POSTINGS_READ texts
+# around its length of each of its RARE_TOKENS rarest words.
+MAX_CANDIDATES = 200
+POSTINGS_READ = 256
 RARE_TOKENS = 4
 
 
@@ -217,74 +224,161 @@ def _tokens(text: str) -> set[str]:
 
 
 class FuzzyIndex:
-    """Entry texts of one language, with a word (or CJK character-pair) index to find candidates."""
+    """The distinct source texts of one language, with a word (or CJK character-pair) index to find candidates.
+
+    A sentence said in many guides is one text here, with the entry offered for it (signed
+    first, then the newest): the index grows with the memory's distinct sentences, not with
+    its pairs, and a version signed again adds nothing. Each word's postings are ordered by
+    text length, so that a lookup reads, of a common word, only the texts around the query's
+    length (the ones that can score highest) and never the whole posting list.
+    """
 
     def __init__(self, rows=()):
-        # Machine integers, not lists of Python ints: at 100,000 pairs a language, 1.5 million postings take
+        # Machine integers, not lists of Python ints: at 100,000 texts a language, 1.5 million postings take
         # 6 MB instead of 40 (the index is kept in every process that offers matches, for every language).
-        self.ids = array("q")
+        self.ids = array("q")  # text position -> the entry offered for it
+        self.signed = array("b")
+        self.lengths = array("I")
         self.texts: list[str] = []
+        self.positions: dict[str, int] = {}
         self.postings: dict[str, array] = {}
         self.add(rows)
 
     def add(self, rows) -> None:
-        for pk, text in rows:
-            position = len(self.ids)
+        """Add (entry id, source text[, signed]) rows, in id order; signed defaults to True."""
+        added: dict[str, list[int]] = {}
+        for pk, text, *rest in rows:
+            signed = bool(rest[0]) if rest else True
+            position = self.positions.get(text)
+            if position is not None:
+                # Another pair of a known text: offer it if it ranks higher (signed, then newer).
+                if (signed, pk) > (bool(self.signed[position]), self.ids[position]):
+                    self.ids[position], self.signed[position] = pk, signed
+                continue
+            position = self.positions[text] = len(self.ids)
             self.ids.append(pk)
+            self.signed.append(signed)
+            self.lengths.append(len(text))
             self.texts.append(text)
             for token in _tokens(text):
-                postings = self.postings.get(token)
-                if postings is None:
-                    postings = self.postings[token] = array("I")
-                postings.append(position)
+                added.setdefault(token, []).append(position)
+        # Postings in order of (length, position): a few new ones are put in place, many sorted in at once.
+        length = self.lengths.__getitem__
+        for token, positions in added.items():
+            postings = self.postings.get(token)
+            if postings is not None and len(positions) <= 16:
+                for position in positions:
+                    postings.insert(bisect.bisect_right(postings, length(position), key=length), position)
+            else:
+                merged = [*(postings or ()), *positions]
+                self.postings[token] = array("I", sorted(merged, key=lambda p: (length(p), p)))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _nearest(self, token: str, length: int):
+        """Of the token's postings, the POSTINGS_READ around `length`, the nearest in length order first
+        (alternately longer and shorter), or all of them when fewer; -1 pads where one side runs out."""
+        postings = self.postings[token]
+        at = bisect.bisect_left(postings, length, key=self.lengths.__getitem__)
+        low = min(max(0, at - POSTINGS_READ // 2), max(0, len(postings) - POSTINGS_READ))
+        longer, shorter = postings[at:low + POSTINGS_READ], postings[low:at]
+        shorter.reverse()
+        return chain.from_iterable(zip_longest(longer, shorter, fillvalue=-1))
+
+    def candidates(self, text: str) -> list[int]:
+        """Text positions worth scoring for `text`: at most MAX_CANDIDATES, the likeliest first.
+
+        Candidates share some of the query's rarest words (a text 75% alike shares most of
+        its words): of each of those words, only the POSTINGS_READ texts around the query's
+        length are read, so the work is bounded however large the memory grows.
+        """
+        tokens = sorted((t for t in _tokens(text) if t in self.postings), key=lambda t: len(self.postings[t]))[:RARE_TOKENS]
+        if not tokens:
+            return []
+        hits = Counter(chain.from_iterable(self._nearest(token, len(text)) for token in tokens))
+        hits.pop(-1, None)
+        # Entries with at least two of the rarest words when there are three or more to share; of too many,
+        # those sharing the most, then (the order they were counted in) the nearest in length.
+        needed = 2 if len(tokens) >= 3 else 1
+        return [p for p, n in hits.most_common() if n >= needed][:MAX_CANDIDATES]
 
     def search(self, text: str, *, limit: int = 3, cutoff: int = FUZZY_THRESHOLD) -> list[tuple[int, int]]:
-        """(entry id, score) of the closest texts, best first.
-
-        Candidates share some of the query's rarest words (a text 75% alike
-        shares most of its words); rapidfuzz scores only those.
-        """
-        tokens = sorted((t for t in _tokens(text) if t in self.postings), key=lambda t: len(self.postings[t]))
-        if not tokens or not self.ids:
-            return []
-        rare = [set(self.postings[token]) for token in tokens[:RARE_TOKENS]]
-        if len(rare) < 3:
-            candidates = set().union(*rare)
-        else:
-            # Entries with at least two of the rarest words; three when that is still too many.
-            candidates = set().union(*(a & b for a, b in combinations(rare, 2)))
-            if len(candidates) > MAX_CANDIDATES:
-                candidates = set().union(*(a & b & c for a, b, c in combinations(rare, 3)))
+        """(entry id, score) of the closest distinct texts, best first: at most `limit`, each
+        scored by rapidfuzz's fuzz.ratio (0-100, an int), none below `cutoff`; ties in order of
+        the candidates. Scores at most MAX_CANDIDATES texts."""
+        candidates = self.candidates(text)
         if not candidates:
             return []
-        candidates = sorted(candidates)[:MAX_CANDIDATES]
         choices = {position: self.texts[position] for position in candidates}
         found = process.extract(text, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=limit)
         return [(self.ids[position], int(score)) for _text, score, position in found]
 
 
-_indexes: dict[str, tuple[tuple, FuzzyIndex]] = {}
+@dataclass
+class _Kept:
+    index: FuzzyIndex
+    stamp: tuple  # the language's (count, last id) when the index was made or extended
+    seen: tuple  # (the memory's last id, its deletions generation) then
+    counted: float  # time.monotonic() of the last count
+
+
+_indexes: dict[str, _Kept] = {}
 _lock = threading.Lock()
+# Counting a language's pairs reads all of them (some 20 ms at 135,000): a lookup counts only when a pair
+# was added or deleted since (the last id of the whole table and the deletions generation are read from
+# an index's end and the cache), or after RECOUNT_SECONDS (deletions in a process that shares no cache).
+RECOUNT_SECONDS = 60
+DELETIONS_KEY = "guide_cms:memory:deletions"
+
+
+def memory_deleted(**_kwargs) -> None:
+    """post_delete of a MemoryEntry: the next lookup, in every process sharing the cache, rebuilds its index."""
+    from django.core.cache import cache
+
+    if not cache.add(DELETIONS_KEY, 1, timeout=None):
+        try:
+            cache.incr(DELETIONS_KEY)
+        except ValueError:  # evicted meanwhile
+            cache.set(DELETIONS_KEY, 1, timeout=None)
+
+
+def forget_fuzzy_indexes() -> None:
+    """Drop every language's index (as a new process starts)."""
+    with _lock:
+        _indexes.clear()
 
 
 def fuzzy_index(language: str) -> FuzzyIndex:
-    """The language's index: built once per process, extended with the pairs added since, rebuilt after a deletion."""
+    """The language's index: built once per process, extended with the pairs added since, rebuilt after a deletion.
+
+    Two cheap queries when nothing changed; the language's count when pairs were added or deleted.
+    """
+    from django.core.cache import cache
+
+    seen = (MemoryEntry.objects.aggregate(last=Max("id"))["last"], cache.get(DELETIONS_KEY, 0))
+    now = time.monotonic()
+    with _lock:
+        kept = _indexes.get(language)
+        if kept and kept.seen == seen and now - kept.counted < RECOUNT_SECONDS:
+            return kept.index
     entries = MemoryEntry.objects.filter(language=language)
     stamp = tuple(entries.aggregate(n=Count("id"), last=Max("id")).values())
     with _lock:
-        cached = _indexes.get(language)
-        if cached and cached[0] == stamp:
-            return cached[1]
-        if cached and cached[0][1] is not None and stamp[1] is not None:
-            (count, last), index = cached
-            newer = list(entries.filter(id__gt=last).order_by("id").values_list("id", "source_text"))
+        kept = _indexes.get(language)
+        if kept and kept.stamp == stamp:
+            _indexes[language] = _Kept(kept.index, stamp, seen, now)
+            return kept.index
+        if kept and kept.stamp[1] is not None and stamp[1] is not None:
+            (count, last), index = kept.stamp, kept.index
+            newer = list(entries.filter(id__gt=last).order_by("id").values_list("id", "source_text", "signed"))
             if count + len(newer) == stamp[0]:  # only additions: extend the index
                 index.add(newer)
-                _indexes[language] = (stamp, index)
+                _indexes[language] = _Kept(index, stamp, seen, now)
                 return index
-    index = FuzzyIndex(entries.order_by("id").values_list("id", "source_text").iterator(chunk_size=5000))
+    index = FuzzyIndex(entries.order_by("id").values_list("id", "source_text", "signed").iterator(chunk_size=5000))
     with _lock:
-        _indexes[language] = (stamp, index)
+        _indexes[language] = _Kept(index, stamp, seen, now)
     return index
 
 

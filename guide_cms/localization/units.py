@@ -138,7 +138,14 @@ def _make_block(unit: TextUnit, index: int, kind: str, content: Content, languag
     return Block(block_id, unit.id, index, kind, content, segments, **layout)
 
 
-@functools.lru_cache(maxsize=4096)
+# A section body's blocks and alignment take 7-8 KB an entry: 4,096 of each grew a process that signs
+# all day by some 60 MB before they were full (issue 26). 1,024 hold every unit of the few guides an
+# operation reads, in every language; pages of many guides reuse their drafts' segments instead
+# (selectors._SEGMENTS).
+UNIT_CACHE_SIZE = 1024
+
+
+@functools.lru_cache(maxsize=UNIT_CACHE_SIZE)
 def unit_blocks(unit: TextUnit, language: str) -> tuple[Block, ...]:
     """The blocks of a unit, each cut into sentences in language (for a title or the summary: one block).
 
@@ -277,7 +284,7 @@ def align_unit(unit: TextUnit, source_language: str, target_text: str, language:
     return dict(_align(unit, source_language, target_text, language))
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=UNIT_CACHE_SIZE)
 def _align(unit: TextUnit, source_language: str, target_text: str, language: str) -> tuple:
     return tuple(_align_unit(unit, source_language, target_text, language).items())
 

@@ -224,7 +224,10 @@ def provisional_entry(snapshot: dict, *, guide: Guide, source_version: Version |
 # changed takes its text from here, without reading or hashing the snapshot.
 _TEXTS: OrderedDict = OrderedDict()
 _TEXTS_KEPT = 256  # at about 40 KB a guide in one language, some 10 MB at most
-_SEALS: set = set()
+# Seals verified in this process, by (signature, seal, digest of the sealed fields): the most recent only,
+# so that a process that exports after every signature does not keep one more key per signature for ever.
+_SEALS: OrderedDict = OrderedDict()
+_SEALS_KEPT = 20_000  # about 300 bytes each: some 6 MB at most, the signatures of a full export or two
 
 
 def _text_cache_key(content_hash: str, code: str) -> tuple:
@@ -274,10 +277,13 @@ def _check_seals(version: Version, approvals, label: str) -> None:
     for signature in approvals:
         key = (signature.pk, signature.seal, seal_fields_digest(signature))
         if key in _SEALS:
+            _SEALS.move_to_end(key)
             continue
         if signature.content_hash != version.content_hash or not seal_is_valid(signature):
             raise ExportRefused(f"{label}: the seal of {signature.printed_name}'s signature does not verify; run verify_integrity")
-        _SEALS.add(key)
+        _SEALS[key] = True
+        while len(_SEALS) > _SEALS_KEPT:
+            _SEALS.popitem(last=False)
 
 
 def seal_fields_digest(signature) -> str:

@@ -218,6 +218,27 @@ GUIDE_CMS_RENDER_WORKERS = int(os.environ["GUIDE_CMS_RENDER_WORKERS"]) if os.env
 # A server (guide_cms/wsgi.py, runserver) loads the checks' word lists and the handouts' fonts in a background
 # thread when it starts, so its first submit is not the slow one (guide_cms/warmup.py). GUIDE_CMS_WARM_UP=0: off.
 GUIDE_CMS_WARM_UP = os.environ.get("GUIDE_CMS_WARM_UP", "1") != "0"
+
+
+def cache_config(url: str) -> dict:
+    """A CACHES entry for url: "" gives this process's own memory (at most 2,000 entries), redis://,
+    rediss:// or unix:// a Redis server shared by every process (Django's RedisCache). Raises
+    ImproperlyConfigured for any other scheme."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "guide_cms",
+                "OPTIONS": {"MAX_ENTRIES": 2000}}
+    if url.split(":", 1)[0] in ("redis", "rediss", "unix"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "guide_cms"}
+    raise ImproperlyConfigured(f"GUIDE_CMS_CACHE_URL must be empty or a redis://, rediss:// or unix:// address, not {url.split(':', 1)[0]}://")
+
+
+# What is worked out again on demand: the QA checks' findings by content (localization.checking), the
+# memory's deletions (localization.memory). GUIDE_CMS_CACHE_URL (redis://cache.example.org:6379/1) shares
+# them between the server's processes and workers; unset, each process keeps its own, bounded.
+CACHES = {"default": cache_config(os.environ.get("GUIDE_CMS_CACHE_URL", "").strip())}
+
 # A distributed task queue for exports and handout rendering: "celery" (with CELERY_BROKER_URL,
 # e.g. redis://queue.example.org:6379/0, and workers started as publishing/tasks.py says), or ""
 # (the default): everything in the exporting process and its render pool, nothing to install.

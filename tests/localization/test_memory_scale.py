@@ -1,0 +1,92 @@
+"""Fuzzy memory lookups cost the same however large the memory grows: the candidates scored are bounded,
+the queries are the same, and the closest sentence is still found with rapidfuzz's own score."""
+import random
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rapidfuzz import fuzz
+
+from guide_cms.localization import memory
+from guide_cms.localization.memory import MAX_CANDIDATES, FuzzyIndex, entry_values, fuzzy_index, fuzzy_matches
+from guide_cms.localization.models import MemoryEntry
+
+WORDS = ["take", "the", "tablet", "with", "water", "after", "food", "each", "morning", "and", "evening", "do", "not", "drive", "or", "drink", "alcohol"]
+BASE = "take one tablet of baclofen with water after food each morning"
+
+
+def near_duplicates(count: int, seed: int = 3) -> list[str]:
+    """count sentences of the same common words as BASE, each a little different (as a memory of many guides is)."""
+    rng = random.Random(seed)
+    return [f"{BASE} {' '.join(rng.sample(WORDS, 4))} {n}" for n in range(count)]
+
+
+def test_the_candidates_scored_do_not_grow_with_the_memory():
+    query = "take one tablet of baclofen with water after each morning meal"
+    small = FuzzyIndex((n, text) for n, text in enumerate(near_duplicates(1_000)))
+    large = FuzzyIndex((n, text) for n, text in enumerate(near_duplicates(20_000)))
+    assert len(small.candidates(query)) == len(large.candidates(query)) <= MAX_CANDIDATES
+
+
+def test_the_closest_of_many_near_duplicates_is_found_with_its_own_score():
+    texts = near_duplicates(20_000)
+    closest = "take one tablet of baclofen with water after food every morning"
+    rows = [(n, text) for n, text in enumerate(texts)] + [(99_999, closest)]
+    index = FuzzyIndex(rows)
+    query = "take one tablet of baclofen with water after food every single morning"
+    (pk, score), *_rest = index.search(query)
+    assert pk == 99_999
+    assert score == int(fuzz.ratio(query, closest)) == max(int(fuzz.ratio(query, t)) for _n, t in rows)
+
+
+def test_a_sentence_of_many_guides_is_one_text_offering_its_best_pair():
+    rows = [(1, BASE, False), (2, BASE, True), (3, BASE, True), (4, BASE, False), (5, "do not drive tonight", True)]
+    index = FuzzyIndex(rows)
+    assert len(index) == 2
+    assert index.search(BASE[:-2])[0][0] == 3  # signed before imported, then the newest
+    index.add([(6, BASE, True)])
+    assert len(index) == 2 and index.search(BASE[:-2])[0][0] == 6
+
+
+def _add_guides(language: str, first: int, last: int) -> None:
+    sentences = near_duplicates(40, seed=5)
+    MemoryEntry.objects.bulk_create([
+        MemoryEntry(**entry_values(source=(text,), target=(text.upper(),), source_language="en", language=language),
+                    guide_slug=f"guide-{g}", context=f"part-{n}.body", signed=True, version_number=1, signers="A. Reviewer")
+        for g in range(first, last) for n, text in enumerate(sentences + [f"guide {g} has its own sentence {n}" for n in range(5)])
+    ], batch_size=1000)
+
+
+@pytest.mark.django_db
+def test_a_lookup_makes_the_same_queries_at_ten_times_the_memory():
+    queries = [("take one tablet of baclofen with water after food each morning please",), ("guide 7 has its own sentences 3",)]
+
+    def lookup():
+        fuzzy_index("es")  # the index is made or extended outside the count: a lookup's own queries are counted
+        with CaptureQueriesContext(connection) as counted:
+            found = fuzzy_matches("es", queries)
+        return len(counted), {n: (m.score, plain_target(m)) for n, m in found.items()}
+
+    _add_guides("es", 0, 20)
+    small = lookup()
+    _add_guides("es", 20, 200)
+    large = lookup()
+    assert small[0] == large[0] == 2  # the memory's last id (the deletions generation is in the cache), the pairs offered
+    assert set(small[1]) == set(large[1]) == {0, 1}
+    assert small[1][0] == large[1][0]
+    assert large[1][1][0] >= 75
+
+
+def plain_target(match) -> str:
+    return "".join(i for i in match.target if isinstance(i, str))
+
+
+@pytest.mark.django_db
+def test_a_deleted_pair_is_no_longer_offered():
+    _add_guides("es", 0, 2)
+    query = [("guide 1 has its own sentence 3 too",)]
+    [match] = fuzzy_matches("es", query).values()
+    MemoryEntry.objects.filter(pk=match.entry_id).delete()
+    found = fuzzy_matches("es", query)
+    assert all(m.entry_id != match.entry_id for m in found.values())
+    assert memory._indexes["es"].stamp[0] == MemoryEntry.objects.filter(language="es").count()  # rebuilt
