@@ -431,7 +431,9 @@ def translation_import(*, document: ExchangeDocument, user, filename: str, dry_r
     if lang.code == guide.source_language:
         raise ImportRefused(_("%(file)s: its target language is the source language; source text is edited by editors, not imported.") % {"file": filename})
     require_edit_language(user, lang.code, guide)
-    lock_guide(guide)  # the drafts the merge compares stay as read until the import commits
+    # The drafts the merge compares stay as read until the import commits; the guide's own text (title, summary) is
+    # compared as the locked row holds it, never as an instance read before the lock did.
+    guide = lock_guide(guide)
     try:
         bases = segment_bases(document.base, guide, lang.code)
     except BaseRevisionError as exc:
@@ -775,7 +777,9 @@ def segments_edit(*, guide: Guide, language: str, user, values: dict[str, str], 
     """
     lang = get_language(language)
     require_edit_language(user, lang.code, guide)
-    lock_guide(guide)  # what the merge reads stays as read until this save commits
+    # What the merge reads stays as read until this save commits, the guide's title and summary as the locked row
+    # holds them: the caller's instance may predate another translator's save of them.
+    guide = lock_guide(guide)
     draft = translation_draft(guide, lang.code)
     bases = segment_bases(base, guide, lang.code)
     targets, problems = _editor_targets(draft, values)

@@ -73,6 +73,27 @@ def guide(workflow):
     return workflow
 
 
+def test_a_page_opened_before_anothers_save_of_the_title_is_refused_not_saved_over_it(guide):
+    """Found by the property below: the guide's title lives on the guide's row, and a save merged it against the
+    page's copy of that row, read before the other translator's save, so it wrote over their title."""
+    wf = guide
+    first, second = Session(wf.guide, wf.translator_es, "editor"), Session(wf.guide, wf.translator_es, "editor")
+    assert first.save({"guide.title.1.1": UNITS["guide.title.1.1"].format(n=2)}) == "saved"
+    mine = {"dosing.body.1.1": UNITS["dosing.body.1.1"].format(n=1), "guide.title.1.1": UNITS["guide.title.1.1"].format(n=1)}
+    assert second.save(mine) == "refused"
+    assert stored(wf.guide)["guide.title.1.1"] == "Baclofeno, versión 2"
+
+
+def test_a_file_exported_before_anothers_save_of_the_title_leaves_their_title(guide):
+    wf = guide
+    for entry in ("xliff", "po"):
+        first, second = Session(wf.guide, wf.translator_es, "editor"), Session(wf.guide, wf.translator_es, entry)
+        kept = UNITS["guide.title.1.1"].format(n=f"{entry} 2")
+        assert first.save({"guide.title.1.1": kept}) == "saved"
+        assert second.save({"guide.title.1.1": UNITS["guide.title.1.1"].format(n=f"{entry} 1")}) == "merged"
+        assert stored(wf.guide)["guide.title.1.1"] == kept
+
+
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(program=programs)
 def test_no_interleaving_loses_a_save_or_refuses_one_that_did_not_overlap(guide, program):
