@@ -296,21 +296,9 @@ def test_the_admins_search_box_is_labelled_in_the_interface_language(superuser_c
 # --- every page, as its reader sees it --------------------------------------------------------------------------
 
 # Shown in English in every language because the app does not mark it for translation (so no catalogue can
-# translate it): django-otp's admin of authenticator devices, django-axes' status column and record titles,
-# Django's boolean icons. Anything else a page shows in English fails the test below.
+# translate it): django-axes' status column and record titles, Django's boolean icons. Anything else a page shows in English fails the test below.
 NOT_MARKED_UPSTREAM = {
-    # django-otp's TOTP device admin: fieldsets, field names and help texts.
-    "Identity", "Configuration", "State", "Throttling", "Timestamps", "Name", "Name:", "User", "User:", "Key:",
-    "Step:", "Digits:", "Tolerance:", "Drift:", "Confirmed", "Created at", "Created at:", "Last used at", "Last used at:",
-    "QR Code", "QR Code:", "Throttling failure count:", "Throttling failure timestamp:", "TOTP devices",
-    "Search by user's username or email address", "Is this device ready for use?", "The human-readable name of this device.",
-    "The user that this device belongs to.", "A hex-encoded secret key of up to 40 bytes.", "The time step in seconds.",
-    "The Unix time at which to begin counting steps.", "The number of digits to expect in a token.",
-    "The number of time steps in the past or future to allow.", "The number of time steps the prover is known to deviate from our clock.",
-    "Number of successive failed attempts.", "A timestamp of the last failed verification attempt. Null if last attempt succeeded.",
-    "The date and time when this device was initially created in the system.", "The most recent date and time this device was used.",
     # django-axes' status column and record titles.
-    "confirmed", "created at", "last used at", "qrcode",  # its column titles
     "Status", "Access Log for", "Attempted Access:",
     # Django's boolean icons (alt="True"), and names that are the same in every language.
     "True", "False", "guide_cms", "XLIFF 1.2", "XLIFF 2.0",

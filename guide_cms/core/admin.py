@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 
 from django import forms
 from django.shortcuts import render
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import audit_display, credentials, permissions, second_factor, services
 from .languages import UnknownLanguage, get_language
@@ -71,6 +72,10 @@ class LanguageAssignmentInline(admin.TabularInline):
 
 admin.site.unregister(User)
 admin.site.unregister(Group)
+# Authenticator apps are set up by their owners (second_factor) and removed, audited, on the account's password page:
+# django-otp's own admin would let a superuser add or re-key someone's app outside the sealed trail.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
 
 
 class AccountManagersOnly:

@@ -96,6 +96,10 @@ def test_an_administrator_removes_a_lost_app_audited_and_cannot_add_one(client, 
     assert not TOTPDevice.objects.filter(user=reviewer).exists()
     event = AuditEvent.objects.get(action="account.second_factor.remove")
     assert event.actor == admin and event.object_id == str(reviewer.pk)
+    # No other page adds or re-keys someone's app (django-otp's own admin is not offered, even to a superuser).
+    assert client.get("/admin/otp_totp/totpdevice/add/").status_code == 404
+    assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
+    assert "otp_totp" not in client.get("/admin/").content.decode()
 
 
 def test_a_wrong_code_sets_nothing_up(client, reviewer):
