@@ -7,6 +7,7 @@ language, --scale 1, --memory 0) adds fewer rows or none.
 from . import (
     admin_pages,
     admin_saves,
+    batch_publish,
     content_in,
     floor,
     handouts,
@@ -21,6 +22,7 @@ from . import (
 STEPS = (
     ("render pool", render_pool.measure),
     ("content in", content_in.measure),
+    ("batch publish", batch_publish.measure),
     ("site export", site_export.measure),
     ("floor", floor.measure),
     ("handouts", handouts.measure),
