@@ -11,7 +11,7 @@ import math
 from .steps.admin_pages import PAGES
 from .steps.content_in import CONTENT_ROWS
 from .steps.handouts import ONE_PROCESS, WEASYPRINT_ALONE
-from .steps.one_edit import EVERY_CHANNEL, EVERY_CHANNEL_LIVE, PAGES_LIVE, SITE_ALONE
+from .steps.one_edit import EVERY_CHANNEL, EVERY_CHANNEL_LIVE, PAGES_LIVE, SITE_ALONE, SUBMIT_ONE
 from .steps.batch_publish import BATCH
 
 
@@ -34,8 +34,7 @@ def goals(run) -> list[dict]:
         _handouts(run),
         _peak_memory(run),
         *_admin_pages(run),
-        not_measured("a submission of a one-section change ≤ 100 ms", 100, "ms",
-                     "the edit rows time the edit, its submission and its signature together"),
+        _submission(run),
         *checks(run),
     ]
 
@@ -65,6 +64,15 @@ def _batch_publish(run) -> list[dict]:
         found.append(goal(f"a batch's time grows linearly: per version, {largest.units} versions ÷ {rows[0].units} ≤ 1.2",
                           round(ratio, 2), 1.2, ratio <= 1.2, "×"))
     return found
+
+
+def _submission(run) -> dict:
+    name = "a submission of a one-section change ≤ 100 ms (its checks and trial renders; the section's siblings kept)"
+    rows = [r for r in run.rows if r.name.startswith(SUBMIT_ONE)]
+    if not rows:
+        return not_measured(name, 100, "ms", "no edit")
+    slowest = max(r.wall for r in rows)  # of the edits' submissions
+    return goal(name, round(slowest * 1000), 100, slowest <= 0.100, "ms")
 
 
 def content_in(run) -> dict | None:
