@@ -274,6 +274,14 @@ def untrusted_manifests(root: Path, channels, checkpoint: Checkpoint | None, ear
 
 
 @contextlib.contextmanager
+def _locks(root: Path):
+    """Every channel's export lock, then the checkpoints' own: no release is swapped between reading the manifests a
+    checkpoint signs and writing its record into those releases (the channel locks first, as every export takes them)."""
+    with store.channel_locks(root, channel_names()), _lock(root):
+        yield
+
+
+@contextlib.contextmanager
 def _lock(root: Path):
     target = folder(root)
     target.mkdir(parents=True, exist_ok=True)
@@ -318,7 +326,7 @@ def checkpoint_restart(*, root=None, reason: str, actor=None) -> list[str]:
     or if the chain head is not sealed.
     """
     root = store.export_root(root)
-    with _lock(root):
+    with _locks(root):
         missing = history_problems(root)
         if not missing:
             raise CheckpointRefused([f"no checkpoint recorded for {folder(root)} is missing: there is nothing to restart"])
@@ -348,7 +356,7 @@ def checkpoint_record(*, root=None, reason: str = "checkpoint", verified: Anchor
     checkpoint (after a first export, that is the whole history twice).
     """
     root = store.export_root(root)
-    with _lock(root):
+    with _locks(root):
         checkpoints, problems = read_checkpoints(root)
         problems += history_problems(root)
         if problems:
@@ -411,10 +419,9 @@ def _publish_record(root: Path, channels, checkpoint: Checkpoint) -> None:
               "key_id": checkpoint.key_id, "audit_events": checkpoint.count, "created_at": checkpoint.created_at}
     content = (json.dumps(record, indent=2, sort_keys=True) + "\n").encode("utf-8")
     for channel in channels:
-        channel_folder = Path(root) / channel
-        # The live folder, which the export swaps a link to; never through a link planted to elsewhere.
-        if channel_folder.is_dir() and channel_folder.resolve().parent == Path(root).resolve():
-            _write_atomically(channel_folder / PUBLISHED_RECORD, content)
+        release = store.live_release(Path(root), channel)  # never through a link planted to elsewhere
+        if release is not None:
+            _write_atomically(release / PUBLISHED_RECORD, content)
 
 
 def history_problems(root: Path) -> list[str]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -390,10 +391,10 @@ class _ChannelExport:
         if not report.changed:
             return
         for path in self.kept + self.index_kept:
-            self.release.link(path)
+            self.release.link(path, self.previous_files[path])
         for item, same in zip(self.shared, self.shared_same, strict=True):
             if same:
-                self.release.link(item.path)
+                self.release.link(item.path, self.previous_files[item.path])
             else:
                 self.release.write(item.path, item.content)
                 report.written.append(item.path)
@@ -422,7 +423,7 @@ class _ChannelExport:
             digest = hashlib.sha256(item.content).hexdigest()
             self.files[store.safe_path(item.path)] = digest
             if self.previous_files.get(item.path) == digest and item.path not in self.damaged:
-                self.release.link(item.path)  # Pagefind's chunks are named by content
+                self.release.link(item.path, digest)  # Pagefind's chunks are named by content
             else:
                 self.release.write(item.path, item.content)
                 self.report.written.append(item.path)
@@ -430,20 +431,28 @@ class _ChannelExport:
 
 
 def verify_exports(output_dir=None) -> list[str]:
-    """Every file of each channel's live release hashed against its manifest: the problems, if any."""
+    """Every file of each channel's live release hashed against its manifest: the problems, if any, as
+    "export <channel>: <path> <what is wrong>". The release is resolved once: a swap during the check is not
+    mistaken for damage."""
     problems = []
     root = store.export_root(output_dir)
     for name in channel_names():
-        folder = root / name
-        if not folder.exists():
+        if not os.path.lexists(root / name):
             continue
         if store.legacy_journal_left(root, name):
             problems.append(f"export {name}: an export died while it patched the live folder in place; run export_channels, "
                             "which renders every file into a new release")
+        folder = store.live_release(root, name)
+        if folder is None:  # a link changed by hand: said, and what it serves checked all the same
+            problems.append(f"export {name}: {name} does not lead to one of the channel's releases in {root}")
+            folder = (root / name).resolve()
         manifest = store.read_manifest(folder)
         if manifest is None:
             problems.append(f"export {name}: manifest.json is missing or unreadable")
             continue
-        for path, problem in store.folder_problems(folder.resolve(), manifest).items():
-            problems.append(f"export {name}: {path} {problem}")
+        try:
+            found = store.folder_problems(folder, manifest)
+        except FileNotFoundError:  # pruned while it was read: a newer release is live
+            found = {"": "was replaced during the check; run verify_integrity again"}
+        problems += [f"export {name}: {path} {problem}".replace("  ", " ") for path, problem in found.items()]
     return problems

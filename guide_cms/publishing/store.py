@@ -10,9 +10,12 @@ a crash or a full disk before the swap leaves the previous release live with
 nothing of the new one served. Files that did not change are hard links to
 the previous release's (content-addressed by the manifest's SHA-256), so a
 release costs what changed plus one link per unchanged file. Releases are
-never modified after they are written, so an export does not verify the
-live one again: verify_integrity hashes every file against its manifest, and
-export_channels (a full export) renders again whatever differs.
+never modified after they are written, so a publication hashes only its own
+guides' files and the files modified after their release was written (a stat
+each for the others); verify_integrity hashes every file against its
+manifest, and export_channels (a full export) renders again whatever differs.
+Unchanged files are shared with the previous release (hard links): a file
+edited in place changes in both.
 The newest settings.GUIDE_CMS_RELEASES_KEPT releases (the live one among
 them) are kept, for readers still downloading from an older one; older ones
 are pruned after each swap. Call everything that writes under the channel's
@@ -23,9 +26,11 @@ from __future__ import annotations
 import contextlib
 import datetime
 import fcntl
+import functools
 import hashlib
 import logging
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -120,8 +125,14 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def is_release_name(name: str, folder_name: str) -> bool:
+    """Whether folder_name is the name of one of channel name's releases (".site-20261207T190742708935-z2ok86oo"), or of
+    a folder an export before the release store made (".site-k3j4abcd"): never another channel's (".site-es-…")."""
+    return re.fullmatch(rf"\.{re.escape(name)}-(?:\d{{8}}T\d{{12}}-)?[a-z0-9_]{{8}}", folder_name) is not None
+
+
 def _own_release(root: Path, name: str, folder: Path) -> bool:
-    return folder.parent == root.resolve() and folder.name.startswith(f".{name}-") and folder.is_dir()
+    return folder.parent == root.resolve() and is_release_name(name, folder.name) and folder.is_dir()
 
 
 def live_release(root: Path, name: str) -> Path | None:
@@ -293,17 +304,37 @@ class Release:
         os.chmod(target, 0o444)
         self.paths.add(path)
 
-    def link(self, path: str) -> None:
-        """Put the previous release's file at path into this one, unchanged (a hard link, or a copy)."""
+    def link(self, path: str, digest: str | None = None) -> None:
+        """Put the previous release's file at path into this one, unchanged: a hard link (a copy where the file system
+        has none), never through a symbolic link. With digest (its SHA-256 in the previous manifest), a file that is
+        not a regular file, or that was modified after the previous release was written, is hashed first: ChannelError
+        if it is not the file that release recorded (changed since the export checked it), so nothing altered is
+        carried into a new release unnoticed."""
+        source = self.previous / path
+        found = os.stat(source, follow_symlinks=False)
+        if not stat.S_ISREG(found.st_mode):
+            raise ChannelError(f"{path} in the live release is not a regular file any more (changed during the export): export again")
+        if digest is not None and (self._previous_sealed_at is None or found.st_mtime_ns > self._previous_sealed_at) and sha256_file(source) != digest:
+            raise ChannelError(f"{path} in the live release was changed during the export (SHA-256 differs from its manifest): export again")
         target = self._target(path)
         try:
-            os.link(self.previous / path, target)
+            os.link(source, target, follow_symlinks=False)
         except OSError:  # a file system without hard links
-            shutil.copy2(self.previous / path, target)
+            shutil.copy2(source, target, follow_symlinks=False)
         self.paths.add(path)
 
+    @functools.cached_property
+    def _previous_sealed_at(self) -> int | None:
+        return _sealed_at(self.previous) if self.previous is not None else None
+
     def seal(self, manifest: bytes) -> None:
-        """Write the manifest, last: a release without one is never made live."""
+        """Write the manifest, last: a release without one is never made live. The previous release's checkpoint
+        record (not in any manifest: the checkpoint after this export replaces it) comes along, so that the live
+        release always shows the newest checkpoint, even when none can be written after this export."""
+        record = self.previous / CHECKPOINT_RECORD if self.previous is not None else None
+        if record is not None and os.path.isfile(record) and not os.path.islink(record):
+            shutil.copyfile(record, self._target(CHECKPOINT_RECORD))
+            self.paths.discard(CHECKPOINT_RECORD)
         self.write(MANIFEST, manifest)
         self.paths.discard(MANIFEST)
         os.chmod(self.folder, 0o755)
@@ -333,7 +364,8 @@ def prune(root: Path, name: str, keep: int | None = None) -> list[str]:
     the names removed."""
     keep = releases_kept() if keep is None else keep
     live = live_release(root, name)
-    releases = sorted((p for p in root.glob(f".{name}-*") if p.is_dir() and not p.is_symlink()), key=lambda p: p.name, reverse=True)
+    releases = sorted((p for p in root.glob(f".{name}-*") if is_release_name(name, p.name) and p.is_dir() and not p.is_symlink()),
+                      key=lambda p: p.name, reverse=True)
     kept = [live] if live is not None else []
     removed = []
     for folder in releases:
