@@ -201,11 +201,11 @@ class UserAdmin(AccountManagersOnly, InvalidPostIsBadRequest, DjangoUserAdmin):
             actor=request.user, user=form.instance, groups=data.get("groups"), permissions=data.get("user_permissions"), languages=languages
         )
         if getattr(form.instance, "_send_password_link", False):
-            self._send_link(request, form.instance)
+            self._send_link(request, form.instance, new_account=True)
 
-    def _send_link(self, request, user) -> bool:
+    def _send_link(self, request, user, new_account: bool = False) -> bool:
         try:
-            address = credentials.send_password_link(actor=request.user, user=user, request=request)
+            address = credentials.send_password_link(actor=request.user, user=user, request=request, new_account=new_account)
         except credentials.CredentialRefused as exc:
             messages.error(request, str(exc))
             return False
@@ -393,7 +393,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_lazy("what"), ordering="action")
     def what(self, event):
-        return audit_display.action_label(event.action)
+        return audit_display.action_label(event.action, event.data)
 
     @admin.display(description=_lazy("about"))
     def about(self, event):

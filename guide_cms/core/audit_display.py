@@ -12,6 +12,7 @@ from .diffs import diff_words
 
 # Every action appended to the trail, by its dotted name. An action not listed here
 # (a newer one) is shown by its name, never hidden.
+NO_PASSWORD = gettext_lazy("password login off (no password)")
 ACTION_LABELS = {
     "access.refused": gettext_lazy("access refused"),
     "account.create": gettext_lazy("account created"),
@@ -99,7 +100,11 @@ def field_name(field: str) -> str:
     return str(FIELD_NAMES.get(field, field))
 
 
-def action_label(action: str) -> str:
+def action_label(action: str, data: dict | None = None) -> str:
+    """The action as a reader says it, in the interface language; with the event's data where it changes the meaning
+    (a password "set" to nothing, at an account's creation or when password login is turned off, is no password)."""
+    if action == "account.password.set" and isinstance(data, dict) and data.get("usable") is False:
+        return str(NO_PASSWORD)
     label = ACTION_LABELS.get(action)
     return str(label) if label is not None else action
 

@@ -124,12 +124,13 @@ class CredentialRefused(Exception):
     """A credential change refused, with the reason in the user's language."""
 
 
-def send_password_link(*, actor, user, request=None) -> str:
+def send_password_link(*, actor, user, request=None, new_account: bool = False) -> str:
     """E-mail user a one-time link to set their password (Django's reset token: it dies once used, when the
     password or the address changes, and after PASSWORD_RESET_TIMEOUT seconds); audited. Returns the address.
 
     CredentialRefused if the account has no address on record, or one someone else changed that its owner
-    has not confirmed (a link must reach the owner, not whoever changed the address).
+    has not confirmed (a link must reach the owner, not whoever changed the address). With new_account, the
+    e-mail welcomes the owner to an account just made for them (no one asked for a password reset).
     """
     from urllib.parse import urlsplit
 
@@ -162,8 +163,9 @@ def send_password_link(*, actor, user, request=None) -> str:
         "email": user.email, "domain": base.netloc, "site_name": "guide_cms", "uid": urlsafe_base64_encode(force_bytes(user.pk)),
         "user": user, "token": default_token_generator.make_token(user), "protocol": base.scheme or "https",
     }
-    subject = "".join(render_to_string("registration/password_reset_subject.txt", context).splitlines())
-    body = render_to_string("registration/password_reset_email.html", context)
+    kind = "account_created" if new_account else "password_reset"
+    subject = "".join(render_to_string(f"registration/{kind}_subject.txt", context).splitlines())
+    body = render_to_string(f"registration/{kind}_email.html", context)
     send_mail(subject, body, None, [user.email])
     audit_append(actor=actor, action=RESET_LINK_SENT, obj=user, data={"user": user.get_username(), "to": user.email})
     return user.email

@@ -146,7 +146,7 @@ class AuditEvent(models.Model):
         # The admin's title and breadcrumb: the action and "system" in the interface language.
         from .audit_display import action_label, actor_name
 
-        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {actor_name(self.actor_label, self.actor_id)} {action_label(self.action)}"
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {actor_name(self.actor_label, self.actor_id)} {action_label(self.action, self.data)}"
 
     def save(self, *args, **kwargs):
         raise PermissionError("Audit events are appended with audit_append() and never saved again.")

@@ -66,10 +66,15 @@ def test_creating_an_account_types_no_password_and_sends_its_owner_a_one_time_li
     for event in (created, password_set, profile):
         assert event.actor == admin_client.admin and event.object_id == str(user.pk) and event.data["user"] == "new_reviewer"
     assert password_set.data == {"user": "new_reviewer", "by_owner": False, "usable": False}
+    # The trail does not read as if the administrator set a password.
+    assert str(password_set).endswith(f"{admin_client.admin.username} password login off (no password)")
     [link] = events("account.password.link")
     assert link.data == {"user": "new_reviewer", "to": "new.reviewer@clinic.test"}
     [mail] = mailoutbox
     assert mail.to == ["new.reviewer@clinic.test"] and "/admin/reset/" in mail.body
+    # A welcome to the account made for them, not a reset they never asked for.
+    assert mail.subject == "Your guide_cms account: choose your password"
+    assert "was made for you" in mail.body and "Your username: new_reviewer" in mail.body and "reset" not in mail.subject.lower()
 
 
 def test_the_admin_never_sets_another_users_password_it_sends_a_link(admin_client, mailoutbox):

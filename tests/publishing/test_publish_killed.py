@@ -110,18 +110,24 @@ def _database_url():
     return f"postgres://{d['USER']}:{d['PASSWORD']}@{d['HOST'] or '127.0.0.1'}:{d['PORT'] or 5432}/{d['NAME']}"
 
 
-def _other_sessions(wait: float = 20.0) -> int:
-    """The other sessions on the test database, once PostgreSQL has ended the killed process's (or after wait)."""
+def _session_pids() -> set[int]:
+    """The other sessions on the test database now (this process's other threads' included)."""
     from django.db import connection
 
-    deadline = time.monotonic() + wait
     with connection.cursor() as cursor:
-        while True:
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
-            left = cursor.fetchone()[0]
-            if left == 0 or time.monotonic() > deadline:
-                return left
-            time.sleep(0.1)
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _other_sessions(before: set[int], wait: float = 20.0) -> int:
+    """The sessions on the test database that were not there before the publishing process started, once PostgreSQL
+    has ended the killed process's (or after wait)."""
+    deadline = time.monotonic() + wait
+    while True:
+        left = len(_session_pids() - before)
+        if left == 0 or time.monotonic() > deadline:
+            return left
+        time.sleep(0.1)
 
 
 @pytest.mark.postgres
@@ -145,10 +151,11 @@ def test_sigkill_mid_batch_publish_on_postgresql_releases_its_locks_and_records_
     recorded_before = (list(Publication.objects.values_list("pk", "version_id", "is_live")), AuditEvent.objects.count())
 
     env = {k: v for k, v in os.environ.items() if k not in ("GUIDE_CMS_EXPORT_DIR", "DJANGO_SETTINGS_MODULE")}
+    sessions = _session_pids()
     killed = kill_while_writing(_database_url(), export_dir, state, env)
 
     # PostgreSQL ends the killed session: its transaction rolled back, its row locks and advisory lock let go.
-    assert _other_sessions() == 0
+    assert _other_sessions(sessions) == 0
     assert (export_dir / "site").resolve() == live
     assert files(live) == before
     assert (list(Publication.objects.values_list("pk", "version_id", "is_live")), AuditEvent.objects.count()) == recorded_before
@@ -218,6 +225,7 @@ def test_sigkill_while_the_commit_is_in_flight_leaves_the_batch_recorded_live_an
     state = {"versions": [v.pk for v in batch], "publisher": wf.publisher.pk}
     live = (export_dir / "site").resolve()
     env = {k: v for k, v in os.environ.items() if k not in ("GUIDE_CMS_EXPORT_DIR", "DJANGO_SETTINGS_MODULE")}
+    sessions = _session_pids()
 
     with commits_of_publications_wait():
         process = subprocess.Popen([sys.executable, "-m", HELPER, _database_url(), str(export_dir), "publish", json.dumps(state)],
@@ -230,7 +238,7 @@ def test_sigkill_while_the_commit_is_in_flight_leaves_the_batch_recorded_live_an
         output = process.communicate()[0].decode()
     assert process.returncode == -signal.SIGKILL, output
     assert swapped != live  # the new release was live while the commit waited
-    assert _other_sessions() == 0
+    assert _other_sessions(sessions) == 0
 
     # Rows and files together; the live manifest is the one the export's event records.
     assert (export_dir / "site").resolve() == swapped
