@@ -31,11 +31,15 @@ setup: $(STAMP) messages system-packages
 	mkdir -p var
 	$(BIN)/python manage.py migrate --no-input
 
+## The demo server's address, kept in var/demo-address: commands run from a shell later (export_channels) give
+## patients the same address in pages and handouts.
 demo: setup
+	echo "$(GUIDE_CMS_ADMIN_SITE_URL)" > var/demo-address
 	$(BIN)/python manage.py demo
 	$(MAKE) serve
 
 serve:
+	mkdir -p var && echo "$(GUIDE_CMS_ADMIN_SITE_URL)" > var/demo-address
 	@echo "guide_cms admin: http://127.0.0.1:$(PORT)/admin/ (demo accounts in README.md)"
 	@echo "exported site:   http://127.0.0.1:$(PORT)/site/ (the admin's View site)"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

@@ -184,3 +184,23 @@ def test_every_slow_module_exists_so_the_quick_loop_leaves_out_what_it_says():
     from tests.conftest import SLOW_MODULES
 
     assert [path for path in sorted(SLOW_MODULES) if not (Path(settings.BASE_DIR) / path).is_file()] == []
+
+
+def test_commands_after_the_demo_give_patients_the_demo_servers_address():
+    """`make demo PORT=8011` records its address; export_channels run from a shell later prints the same one in
+    pages and handouts, not port 8000's."""
+    recorded = settings.BASE_DIR / "var" / "demo-address"
+    kept = recorded.read_text() if recorded.exists() else None
+    env = {"DJANGO_SETTINGS_MODULE": "guide_cms.settings.dev", "GUIDE_CMS_ADMIN_SITE_URL": "", "GUIDE_CMS_SITE_URL": ""}
+    show = "from django.conf import settings; print(settings.GUIDE_CMS_SITE_URL)"
+    try:
+        recorded.parent.mkdir(exist_ok=True)
+        recorded.write_text("http://127.0.0.1:8011\n")
+        assert run_manage("shell", "-c", show, env=env).stdout.strip().splitlines()[-1] == "http://127.0.0.1:8011/site/"
+        explicit = run_manage("shell", "-c", show, env={**env, "GUIDE_CMS_ADMIN_SITE_URL": "http://127.0.0.1:8022"})
+        assert explicit.stdout.strip().splitlines()[-1] == "http://127.0.0.1:8022/site/"  # the environment first
+    finally:
+        if kept is None:
+            recorded.unlink(missing_ok=True)
+        else:
+            recorded.write_text(kept)

@@ -4,8 +4,20 @@ import secrets
 import os
 
 from .base import *  # noqa: F403
-from .base import GUIDE_CMS_ADMIN_SITE_URL, VAR_DIR
+from .base import VAR_DIR
 
+
+def _demo_address() -> str:
+    """The demo server's address: GUIDE_CMS_ADMIN_SITE_URL, else what `make demo` / `make serve` last served at
+    (var/demo-address, so that a command run from a shell afterwards gives patients the same address), else port 8000."""
+    if os.environ.get("GUIDE_CMS_ADMIN_SITE_URL"):
+        return os.environ["GUIDE_CMS_ADMIN_SITE_URL"]
+    recorded = VAR_DIR / "demo-address"
+    address = recorded.read_text().strip() if recorded.is_file() else ""
+    return address if address.startswith(("http://", "https://")) else "http://127.0.0.1:8000"
+
+
+GUIDE_CMS_ADMIN_SITE_URL = _demo_address()
 DEBUG = True
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 DEMO_ALLOWED = True
