@@ -201,8 +201,9 @@ def test_an_unchanged_re_export_writes_no_file_and_reads_no_text(wf, tmp_path, s
     one_guide = unchanged_re_export()
     _second_guide(wf)
     # Keys only: the audit chain since the last checkpoint (and the checkpoint it records), the publications'
-    # sealed facts, the guides' former slugs and the keys of the live versions, whatever the number of guides.
-    assert unchanged_re_export() == one_guide <= 28
+    # sealed facts, the guides' former slugs and the keys of the live versions, whatever the number of guides; on
+    # PostgreSQL, 4 statements for each channel's advisory lock, which the checkpoint after the export takes too.
+    assert unchanged_re_export() == one_guide <= 28 + (8 if connection.vendor == "postgresql" else 0)
 
 
 def test_a_full_export_reads_the_texts_together_whatever_the_number_of_pages(wf, tmp_path):
