@@ -290,7 +290,9 @@ def settings_page() -> str:
     out.append("## Environment variables\n\n")
     out.append(
         "Every variable a settings module reads. A variable read through a key helper also has a `_FILE` form "
-        "that names a file to read instead.\n\n"
+        "that names a file to read instead, and wins when both are set: for the audit keys one file, one key a "
+        "line; for the checkpoint keys PEM files, one key each, their paths separated by commas. What each "
+        "variable takes: [Keys and rotation](../how-to/keys.md#what-each-variable-takes).\n\n"
     )
     out.append("| variable | read by | sets |\n| --- | --- | --- |\n")
     for variable in sorted(env_rows):
