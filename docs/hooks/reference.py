@@ -95,6 +95,18 @@ def generated_note(source: str) -> str:
 # --- management commands ---------------------------------------------------------------------------------
 
 
+def is_required(action) -> bool:
+    """Whether the command fails without the argument: an option when argparse marks it required; a
+    positional unless its nargs is '?', '*' or '...' (argparse requires any other positional, default or not)."""
+    import argparse
+
+    if action.option_strings:
+        return bool(action.required)
+    if action.nargs in (argparse.OPTIONAL, argparse.ZERO_OR_MORE, argparse.REMAINDER):
+        return False
+    return bool(action.required)
+
+
 def commands_page() -> str:
     from django.core.management import get_commands, load_command_class
 
@@ -136,7 +148,7 @@ def commands_page() -> str:
             if (action.option_strings and action.nargs != 0 and action.default not in (None, [], "", "==SUPPRESS==")
                     and "default" not in help_text.lower()):
                 help_text += f" Default: {action.default}."
-            required = "required" if (action.required or not action.option_strings) else ""
+            required = "required" if is_required(action) else ""
             if not help_text:
                 log.warning("the argument %s of %s has no help text", name_cell, name)
             rows.append(f"| {code(name_cell)} | {required} | {cell(help_text)} |\n")
@@ -278,7 +290,9 @@ def settings_page() -> str:
     out.append("## Environment variables\n\n")
     out.append(
         "Every variable a settings module reads. A variable read through a key helper also has a `_FILE` form "
-        "that names a file to read instead.\n\n"
+        "that names a file to read instead, and wins when both are set: for the audit keys one file, one key a "
+        "line; for the checkpoint keys PEM files, one key each, their paths separated by commas. What each "
+        "variable takes: [Keys and rotation](../how-to/keys.md#what-each-variable-takes).\n\n"
     )
     out.append("| variable | read by | sets |\n| --- | --- | --- |\n")
     for variable in sorted(env_rows):
