@@ -11,8 +11,9 @@ its fonts and its settings:
 Three kinds of task:
 
 - render: one entry. The entry travels as JSON (render_data.entry_to_data)
-  with the settings its rendering reads, and the files come back as base64,
-  so a render worker needs neither the database nor the export folder.
+  with the settings its rendering reads, and the files come back as base64:
+  the task reads neither the database nor the export folder. (Every worker
+  listens on the one queue and may take any task, so each still needs both.)
 - export: a whole export_channels run (planning from keys, rendering,
   writing, the swap, the checkpoint), on a worker that has the database and
   the export folder. A publication hands the search index that follows it
