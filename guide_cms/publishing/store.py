@@ -311,7 +311,10 @@ class Release:
         if it is not the file that release recorded (changed since the export checked it), so nothing altered is
         carried into a new release unnoticed."""
         source = self.previous / path
-        found = os.stat(source, follow_symlinks=False)
+        try:
+            found = os.stat(source, follow_symlinks=False)
+        except (FileNotFoundError, NotADirectoryError):
+            raise ChannelError(f"{path} was removed from the live release during the export: export again") from None
         if not stat.S_ISREG(found.st_mode):
             raise ChannelError(f"{path} in the live release is not a regular file any more (changed during the export): export again")
         if digest is not None and (self._previous_sealed_at is None or found.st_mtime_ns > self._previous_sealed_at) and sha256_file(source) != digest:

@@ -41,6 +41,8 @@ def test_a_file_changed_in_the_live_release_during_an_export_is_not_carried_into
     with pytest.raises(ChannelError, match="es/dose.pdf in the live release was changed during the export"):
         new.link("es/dose.pdf", digests["es/dose.pdf"])
     (live / "es/other.pdf").unlink()
+    with pytest.raises(ChannelError, match="es/other.pdf was removed from the live release during the export"):
+        new.link("es/other.pdf", digests["es/other.pdf"])
     (live / "es/other.pdf").symlink_to("/etc/hostname")  # a link planted in its place is never followed or copied
     with pytest.raises(ChannelError, match="not a regular file"):
         new.link("es/other.pdf", digests["es/other.pdf"])
