@@ -256,9 +256,8 @@ def legacy_state(root: Path, name: str) -> bool:
     """Whether an export that patched the live folder in place (before the release store) left its journal:
     then that folder may be half patched, and the next release must be rendered whole. Its journal and
     stamps files are removed."""
-    journal, stamps = (root / pattern.format(name=name) for pattern in LEGACY)
-    patched = os.path.lexists(journal)
-    for leftover in (journal, stamps):
+    patched = legacy_journal_left(root, name)
+    for leftover in (root / pattern.format(name=name) for pattern in LEGACY):
         with contextlib.suppress(FileNotFoundError, IsADirectoryError, PermissionError):
             leftover.unlink()
     return patched
@@ -275,7 +274,6 @@ class Release:
         self.root, self.name, self.previous = root, name, previous
         self.folder: Path | None = None
         self._dirs: set[str] = set()
-        self.paths: set[str] = set()  # every file put in it
 
     def source(self, path: str) -> Path:
         """Where the file at path can be read now (it must be in the release already)."""
@@ -302,7 +300,6 @@ class Release:
         with open(target, "xb") as handle:
             handle.write(content)
         os.chmod(target, 0o444)
-        self.paths.add(path)
 
     def link(self, path: str, digest: str | None = None) -> None:
         """Put the previous release's file at path into this one, unchanged: a hard link (a copy where the file system
@@ -324,7 +321,6 @@ class Release:
             os.link(source, target, follow_symlinks=False)
         except OSError:  # a file system without hard links
             shutil.copy2(source, target, follow_symlinks=False)
-        self.paths.add(path)
 
     @functools.cached_property
     def _previous_sealed_at(self) -> int | None:
@@ -337,9 +333,7 @@ class Release:
         record = self.previous / CHECKPOINT_RECORD if self.previous is not None else None
         if record is not None and os.path.isfile(record) and not os.path.islink(record):
             shutil.copyfile(record, self._target(CHECKPOINT_RECORD))
-            self.paths.discard(CHECKPOINT_RECORD)
         self.write(MANIFEST, manifest)
-        self.paths.discard(MANIFEST)
         os.chmod(self.folder, 0o755)
 
     def discard(self) -> None:

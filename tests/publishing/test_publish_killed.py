@@ -110,6 +110,18 @@ def _database_url():
     return f"postgres://{d['USER']}:{d['PASSWORD']}@{d['HOST'] or '127.0.0.1'}:{d['PORT'] or 5432}/{d['NAME']}"
 
 
+def _live_and_a_batch_to_publish(wf):
+    """English and Spanish v1 live on the site, v2 of each approved: the batch, and what the publishing process is given."""
+    from guide_cms.publishing.services import publish_versions
+
+    publish_versions(versions=[wf.approve("en"), wf.approve("es")], user=wf.publisher, channels=["site"])
+    wf.edit("dosing", "en", "Swallow 5 mg.")
+    english = wf.approve("en", "editorial")
+    wf.edit("dosing", "es", "Trague 5 mg.")
+    batch = [english, wf.approve("es")]
+    return batch, {"versions": [v.pk for v in batch], "publisher": wf.publisher.pk}
+
+
 def _session_pids() -> set[int]:
     """The other sessions on the test database now (this process's other threads' included)."""
     from django.db import connection
@@ -140,12 +152,7 @@ def test_sigkill_mid_batch_publish_on_postgresql_releases_its_locks_and_records_
     from guide_cms.publishing.services import publish_versions
     from tests.tamper import verify_integrity
 
-    publish_versions(versions=[wf.approve("en"), wf.approve("es")], user=wf.publisher, channels=["site"])
-    wf.edit("dosing", "en", "Swallow 5 mg.")
-    english = wf.approve("en", "editorial")
-    wf.edit("dosing", "es", "Trague 5 mg.")
-    batch = [english, wf.approve("es")]
-    state = {"versions": [v.pk for v in batch], "publisher": wf.publisher.pk}
+    batch, state = _live_and_a_batch_to_publish(wf)
     live = (export_dir / "site").resolve()
     before = files(live)
     recorded_before = (list(Publication.objects.values_list("pk", "version_id", "is_live")), AuditEvent.objects.count())
@@ -214,15 +221,10 @@ def test_sigkill_while_the_commit_is_in_flight_leaves_the_batch_recorded_live_an
     from guide_cms.core.models import AuditEvent
     from guide_cms.publishing import checkpoints
     from guide_cms.publishing.models import Publication
-    from guide_cms.publishing.services import export_channels, publish_versions
+    from guide_cms.publishing.services import export_channels
     from tests.tamper import verify_integrity
 
-    publish_versions(versions=[wf.approve("en"), wf.approve("es")], user=wf.publisher, channels=["site"])
-    wf.edit("dosing", "en", "Swallow 5 mg.")
-    english = wf.approve("en", "editorial")
-    wf.edit("dosing", "es", "Trague 5 mg.")
-    batch = [english, wf.approve("es")]
-    state = {"versions": [v.pk for v in batch], "publisher": wf.publisher.pk}
+    batch, state = _live_and_a_batch_to_publish(wf)
     live = (export_dir / "site").resolve()
     env = {k: v for k, v in os.environ.items() if k not in ("GUIDE_CMS_EXPORT_DIR", "DJANGO_SETTINGS_MODULE")}
     sessions = _session_pids()

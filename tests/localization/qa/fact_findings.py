@@ -16,3 +16,9 @@ def findings(language, source, target):
 
 def errors(language, source, target):
     return [f for f in findings(language, source, target) if f.severity == "error"]
+
+
+def assert_natural_passes_and_mutation_fails(kind, language, source, correct, mutated):
+    """A table row of a kind of fact: the natural translation raises no error, the mutated one at least one."""
+    assert errors(language, source, correct) == [], f"a natural {language} translation is refused: {correct}"
+    assert errors(language, source, mutated), f"{kind} mutation passed in {language}: {mutated}"
