@@ -24,7 +24,7 @@ from guide_cms.localization.qa import ERROR, Finding
 
 from . import export
 from .entries import provisional_entry
-from .trial_reuse import section_trials
+from .trial_reuse import start_section_trials
 
 # RenderProblem.code -> the finding's code (those not listed keep their own).
 RENDER_PROBLEM_CODES = {"dropped": "render-dropped", "overflow": "render-overflow", "unprintable": "unprintable", "render-failed": "render-failed"}
@@ -54,12 +54,34 @@ def _shown_line(text: str, limit: int = 60) -> str:
 
 def submission_findings(*, snapshot: dict, guide: Guide, source_version: Version | None) -> list[Finding]:
     """Errors for everything of the snapshot that would not reach readers as signed."""
-    findings: list[Finding] = []
+    return start_submission_findings(snapshot=snapshot, guide=guide, source_version=source_version)()
+
+
+def start_submission_findings(*, snapshot: dict, guide: Guide, source_version: Version | None):
+    """submission_findings, started: the quick checks run now and the trial layouts are sent to the render
+    workers; the function returned waits for them and gives the findings (call it once). The submission
+    runs its QA checks meanwhile (review.services.submit_findings)."""
     if too_large := guide_size_problem(snapshot_length(snapshot)):
         # Nothing is rendered: that is what the limit protects.
-        return [Finding("render-limit", ERROR, "", too_large)]
+        return lambda: [Finding("render-limit", ERROR, "", too_large)]
+    findings, renderable = _markdown_findings(snapshot["sections"])
+    entry = provisional_entry(snapshot, guide=guide, source_version=source_version, sections=renderable)
+    started = start_section_trials([export.get_channel(name) for name in export.channel_names()], entry)
+
+    def finish() -> list[Finding]:
+        return findings + [
+            Finding(RENDER_PROBLEM_CODES.get(problem.code, problem.code), ERROR, problem.section, problem.message)
+            for problems in started() for problem in problems
+        ]
+
+    return finish
+
+
+def _markdown_findings(sections: list[dict]) -> tuple[list[Finding], list[dict]]:
+    """The size, nesting and dropped-line errors of a snapshot's sections, and the sections fit to render."""
+    findings: list[Finding] = []
     renderable = []
-    for section in snapshot["sections"]:
+    for section in sections:
         key, body = section["key"], section["body"]
         limits = markdown_limit_problems(body)
         for line, _column, _code, message in limits:
@@ -72,8 +94,4 @@ def submission_findings(*, snapshot: dict, guide: Guide, source_version: Version
             ) % {"line": line, "text": _shown_line(text)}))
         if not limits:  # past a limit, a renderer might fail or take minutes: not tried
             renderable.append(section)
-    entry = provisional_entry(snapshot, guide=guide, source_version=source_version, sections=renderable)
-    for problems in section_trials([export.get_channel(name) for name in export.channel_names()], entry):
-        for problem in problems:
-            findings.append(Finding(RENDER_PROBLEM_CODES.get(problem.code, problem.code), ERROR, problem.section, problem.message))
-    return findings
+    return findings, renderable

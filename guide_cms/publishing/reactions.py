@@ -9,9 +9,10 @@ def _withdraw(sender, *, source_version, user, **kwargs):
 
 
 def _submission_checks(sender, *, snapshot, guide, source_version, **kwargs):
-    from .checks import submission_findings
+    from .checks import start_submission_findings
 
-    return submission_findings(snapshot=snapshot, guide=guide, source_version=source_version)
+    # Started, not waited for: the trial layouts run in the render workers while review runs its QA checks.
+    return start_submission_findings(snapshot=snapshot, guide=guide, source_version=source_version)
 
 
 def _live_versions(sender, *, guide_ids, **kwargs):

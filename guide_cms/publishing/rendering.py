@@ -73,13 +73,21 @@ def render_stream(channel: Channel, items):
 
 
 def trials(channels: list[Channel], entry, entries: list | None = None) -> list[list]:
-    """Each channel's Channel.trial(entry) (a list of RenderProblem per channel, in order), for a submission.
+    """Each channel's Channel.trial(entry) (a list of RenderProblem per channel, in order), for a submission:
+    start_trials(...).result()."""
+    return start_trials(channels, entry, entries).result()
 
-    A slow channel's (Channel.parallel: the handout's layout) runs in a render worker when there is a
-    pool, while the others run here: a submission waits for the slowest trial, not for their sum, and
-    the web process never holds a layout's fonts and boxes (a Chinese handout's take some 100 MB).
-    A worker that fails (the pool broken, or a worker killed) leaves that trial to this process.
-    With entries (one per channel), each channel tries its own (trial_reuse: the sections not kept).
+
+def start_trials(channels: list[Channel], entry, entries: list | None = None) -> PendingTrials:
+    """Start each channel's Channel.trial(entry); PendingTrials.result() gives them (a list of RenderProblem per
+    channel, in order).
+
+    A slow channel's (Channel.parallel: the handout's layout) is sent to a render worker when there is a
+    pool, and the others run here at once: a submission waits for the slowest trial, not for their sum, the
+    caller may do its own work (the QA checks) before asking for the result, and the web process never holds
+    a layout's fonts and boxes (a Chinese handout's take some 100 MB). A worker that fails (the pool broken,
+    or a worker killed) leaves that trial to this process. With entries (one per channel), each channel
+    tries its own (trial_reuse: the sections not kept).
     """
     from concurrent.futures.process import BrokenProcessPool
 
@@ -99,15 +107,29 @@ def trials(channels: list[Channel], entry, entries: list | None = None) -> list[
                 except (BrokenProcessPool, RuntimeError, OSError):  # RuntimeError: a pool shut down meanwhile
                     shutdown_pool()
     found = [None if n in pending else channel.trial(entries[n]) for n, channel in enumerate(channels)]
-    for n, future in pending.items():
-        try:
-            found[n] = future.result()
-        except BrokenProcessPool:
-            shutdown_pool()
-            found[n] = channels[n].trial(entries[n])
-        except Exception:  # noqa: BLE001 - whatever went wrong in the worker, the trial itself is done here
-            found[n] = channels[n].trial(entries[n])
-    return found
+    return PendingTrials(channels, entries, found, pending)
+
+
+class PendingTrials:
+    """Trials started by start_trials: those done here, and the render workers' futures for the others."""
+
+    def __init__(self, channels: list[Channel], entries: list, found: list, pending: dict):
+        self._channels, self._entries, self._found, self._pending = channels, entries, found, pending
+
+    def result(self) -> list[list]:
+        """Each channel's problems, in order; waits for the workers (a broken one's trial is done here)."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        found = list(self._found)
+        for n, future in self._pending.items():
+            try:
+                found[n] = future.result()
+            except BrokenProcessPool:
+                shutdown_pool()
+                found[n] = self._channels[n].trial(self._entries[n])
+            except Exception:  # noqa: BLE001 - whatever went wrong in the worker, the trial itself is done here
+                found[n] = self._channels[n].trial(self._entries[n])
+        return found
 
 
 def _pipelined(items, submit, window: int):

@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from .channels.base import Channel, PublishedGuide, RenderProblem, SectionContent
-from .rendering import trials
+from .rendering import start_trials
 
 KEPT_FOR = 7 * 24 * 3600  # seconds; a key changes with any change of what it covers, so this only bounds the cache
 _HEADER = "\x00header"  # the title, summary and signers: problems that name no section
@@ -44,6 +44,12 @@ def section_trials(channels: list[Channel], entry: PublishedGuide) -> list[list[
     """Each channel's trial problems for entry (a list per channel, in order), as rendering.trials gives them,
     laying out only the sections (and header) whose outcome is not kept. Problems come header first, then by
     section in the entry's order."""
+    return start_section_trials(channels, entry)()
+
+
+def start_section_trials(channels: list[Channel], entry: PublishedGuide):
+    """section_trials, started: the trials not kept are sent to the render workers now; the function returned
+    waits for them and gives section_trials' answer (call it once)."""
     sections = sorted(entry.sections, key=lambda s: (s.position, s.key))
     plans = []
     for channel in channels:
@@ -52,18 +58,27 @@ def section_trials(channels: list[Channel], entry: PublishedGuide) -> list[list[
         missing = [s for s in sections if keys[s.key] not in kept]
         plans.append((keys, kept, missing, keys[_HEADER] not in kept or bool(missing)))
     to_run = [n for n, plan in enumerate(plans) if plan[3]]
-    ran = trials([channels[n] for n in to_run], entry, entries=[dataclasses.replace(entry, sections=tuple(plans[n][2])) for n in to_run])
-    found = dict(zip(to_run, ran, strict=True))
-    results = []
-    for n, (keys, kept, missing, _run) in enumerate(plans):
-        problems = found.get(n, [])
-        if n in found and len(missing) == len(sections) and keys[_HEADER] not in kept:
-            results.append(problems)  # nothing reused: the trial's own list, as it gave it
-        else:
-            results.append(_combined(keys, kept, problems, sections, ran=n in found))
-        if n in found and not any(p.code == "render-failed" for p in problems):
-            _keep(keys, problems, {s.key for s in missing} | ({_HEADER} if keys[_HEADER] not in kept else set()))
-    return results
+    started = start_trials([channels[n] for n in to_run], entry,
+                           entries=[dataclasses.replace(entry, sections=tuple(plans[n][2])) for n in to_run])
+
+    def finish() -> list[list[RenderProblem]]:
+        found = dict(zip(to_run, started.result(), strict=True))
+        return [_outcome(plan, found.get(n), len(sections), sections) for n, plan in enumerate(plans)]
+
+    return finish
+
+
+def _outcome(plan, problems: list[RenderProblem] | None, count: int, sections) -> list[RenderProblem]:
+    """One channel's problems: the trial's own list if nothing was kept, else kept and new combined; what the
+    trial found is kept for the next submission (never a failure to render: any section may have caused it)."""
+    keys, kept, missing, _run = plan
+    if problems is None:  # nothing to lay out: every part kept
+        return _combined(keys, kept, [], sections, ran=False)
+    if not any(p.code == "render-failed" for p in problems):
+        _keep(keys, problems, {s.key for s in missing} | ({_HEADER} if keys[_HEADER] not in kept else set()))
+    if len(missing) == count and keys[_HEADER] not in kept:
+        return problems  # nothing reused: the trial's own list, as it gave it
+    return _combined(keys, kept, problems, sections, ran=True)
 
 
 def _combined(keys: dict, kept: dict, problems: list[RenderProblem], sections, ran: bool) -> list[RenderProblem]:

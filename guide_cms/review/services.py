@@ -79,9 +79,12 @@ def submit_findings(snapshot: dict, *, guide: Guide, source_version: Version | N
     if too_large := guide_size_problem(snapshot_length(snapshot)):
         # Not read further: every check would spend its time on text that is refused anyway.
         return [Finding("render-limit", ERROR, "", too_large)]
+    # The receivers start first (publishing's trial layouts go to its render workers), the QA checks run here
+    # meanwhile: a submission waits for the slower of the two, not for their sum.
+    replies = review_signals.submission_checks.send(sender=None, snapshot=snapshot, guide=guide, source_version=source_version)
     findings = list(snapshot_findings(snapshot, guide=guide, source_version=source_version))
-    for _receiver, found in review_signals.submission_checks.send(sender=None, snapshot=snapshot, guide=guide, source_version=source_version):
-        findings += found or []
+    for _receiver, found in replies:
+        findings += (found() if callable(found) else found) or []
     return findings
 
 

@@ -9,7 +9,9 @@ SAFETY_WITHDRAWAL = "guide_cms.safety-withdrawal"
 
 # source_version=, user=: a source version was approved (publishing withdraws translations after a safety change).
 source_approved = Signal()
-# snapshot=, guide=, source_version= -> [Finding]: checks of a submission beyond QA (publishing's trial renders).
+# snapshot=, guide=, source_version= -> [Finding], or a function of no arguments that returns them: checks of a
+# submission beyond QA (publishing's trial renders). A receiver whose checks are slow returns a function: it has
+# started them (in a render worker), and the submission runs its QA checks before asking for the answer.
 submission_checks = Signal()
 # guide_ids= -> {(guide id, language): live version number}, for the states pages.
 live_versions = Signal()
