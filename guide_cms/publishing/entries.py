@@ -303,7 +303,7 @@ def guide_aliases(guide_ids, history: SealedHistory | None = None) -> dict[int, 
     return {pk: tuple(slug for slug in slugs if slug not in taken) for pk, slugs in former.items()}
 
 
-def plan_entries(channel: str, *, today: datetime.date | None = None, guides=None) -> list[PlannedEntry]:
+def plan_entries(channel: str, *, today: datetime.date | None = None, guides=None, pending=()) -> list[PlannedEntry]:
     """Every live publication on channel (of the guides whose slugs are in `guides`, if given) as
     an entry without its text, read from keys only (publications, versions' numbers and content
     hashes, signatures' facts, source titles): enough for the channel's entry_key to say which
@@ -312,11 +312,12 @@ def plan_entries(channel: str, *, today: datetime.date | None = None, guides=Non
 
     Withdrawn translations become notices; translations behind a clinical change
     live in the source language carry a notice. Raises ExportRefused when what is live, a guide's
-    settings or a version's record differ from the sealed audit trail.
+    settings or a version's record differ from the sealed audit trail (`pending`: the publications of the
+    current transaction, records.PendingPublication, whose events it appends before it commits).
     """
     today = today or timezone.localdate()
     publications, guide_ids = _live_publications(channel, guides)
-    aliases, approvals = _checked_against_trail(publications, guide_ids, channel)
+    aliases, approvals = _checked_against_trail(publications, guide_ids, channel, pending)
     approved_source = _approved_sources(guide_ids)
     withdrawn = {p.pk for p in publications if _is_withdrawn(p, approved_source)}
     live_languages = defaultdict(list)
@@ -367,7 +368,7 @@ def _live_publications(channel: str, guides) -> tuple[list[Publication], set[int
     return publications, guide_ids
 
 
-def _checked_against_trail(publications: list[Publication], guide_ids: set[int], channel: str) -> tuple[dict, dict]:
+def _checked_against_trail(publications: list[Publication], guide_ids: set[int], channel: str, pending=()) -> tuple[dict, dict]:
     """What is live, the guides' published settings and every live version's record, compared with the sealed
     audit trail (ExportRefused if any differs); then ({guide id: former slugs}, {version id: its approvals})."""
     from guide_cms.review.models import Decision, Signature
@@ -375,7 +376,7 @@ def _checked_against_trail(publications: list[Publication], guide_ids: set[int],
     from .records import publication_problems
 
     history = SealedHistory()
-    if problems := publication_problems(guide_ids, channel=channel, history=history):
+    if problems := publication_problems(guide_ids, channel=channel, history=history, pending=pending):
         raise ExportRefused(f"the live publications differ from the audit trail ({'; '.join(problems)}); run verify_integrity")
     # The slug (the pages' addresses) and the review interval (the next-review date printed for patients) are
     # published too: never from a row edited behind the application's back.

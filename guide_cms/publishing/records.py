@@ -40,8 +40,22 @@ def _guide_and_language(scope: str) -> tuple[int, str] | None:
     return int(parts[1]), parts[2]
 
 
-def live_records(guide_ids=None, history: SealedHistory | None = None) -> tuple[dict[tuple[int, str, str], LiveRecord], list[str]]:
-    """({(guide id, language, channel): what is live}, problems with the events read)."""
+@dataclass(frozen=True)
+class PendingPublication:
+    """A publication recorded in the current transaction whose publication.publish event is appended before it
+    commits (publishing.services appends them once its renders are done, so as not to hold the audit chain's
+    head meanwhile): the trail will say so, and the export that runs first in that transaction may count it."""
+
+    guide_id: int
+    language: str
+    version_id: int
+    channels: tuple[str, ...]
+
+
+def live_records(guide_ids=None, history: SealedHistory | None = None,
+                 pending: tuple[PendingPublication, ...] = ()) -> tuple[dict[tuple[int, str, str], LiveRecord], list[str]]:
+    """({(guide id, language, channel): what is live}, problems with the events read): the sealed events, then
+    `pending` (this transaction's own publications, sealed before it commits)."""
     history = history or SealedHistory()
     events = AuditEvent.objects.filter(action__in=[PUBLISH, WITHDRAW]).order_by("id")
     wanted = None if guide_ids is None else set(guide_ids)
@@ -66,12 +80,18 @@ def live_records(guide_ids=None, history: SealedHistory | None = None) -> tuple[
             record = live.get((*where, data.get("channel", "")))
             if record is not None and record.version_id == version_id:
                 record.withdrawn = True
+    for publication in pending:
+        if wanted is None or publication.guide_id in wanted:
+            for channel in publication.channels:
+                live[(publication.guide_id, publication.language, channel)] = LiveRecord(publication.version_id)
     return live, problems
 
 
-def publication_problems(guide_ids=None, channel: str | None = None, history: SealedHistory | None = None) -> list[str]:
-    """Live publication rows (of guide_ids and channel, or all) that the sealed trail does not account for."""
-    records, problems = live_records(guide_ids, history)
+def publication_problems(guide_ids=None, channel: str | None = None, history: SealedHistory | None = None,
+                         pending: tuple[PendingPublication, ...] = ()) -> list[str]:
+    """Live publication rows (of guide_ids and channel, or all) that the sealed trail (and `pending`, see
+    live_records) does not account for."""
+    records, problems = live_records(guide_ids, history, pending)
     rows = Publication.objects.live().select_related("guide", "version").only(  # keys, never the texts
         "guide_id", "language", "channel", "version_id", "withdrawn_at", "guide__slug", "version__number",
     )

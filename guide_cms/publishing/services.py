@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from guide_cms.core.account_records import role_problems
-from guide_cms.core.audit import Anchor, audit_append, walk_chain
+from guide_cms.core.audit import Anchor, audit_append, audit_append_many, walk_chain
 from guide_cms.core.languages import all_languages
 from guide_cms.core.permissions import can_publish
 from guide_cms.guides.models import ChangeClass, Guide, Version, VersionStatus
@@ -25,6 +25,7 @@ from . import checkpoints, export, store
 from .channels.base import ChannelError
 from .entries import ExportRefused, entry_for_version, outdating_live_source, plan_entries
 from .models import Publication
+from .records import PendingPublication
 from .task_queue import EXPORT, queue_configured, send
 
 
@@ -320,7 +321,7 @@ def _publish_and_stage(*, versions, user, channels, root, progress, staged, dist
                 raise PublishRefused(f"{version}: {message}", sections)
             raise PublishRefused(*blockers)
     now = timezone.now()
-    replaced_all = []
+    replaced_all, events = [], []
     for version in locked:
         replaced = {}
         for channel in channels:
@@ -333,19 +334,21 @@ def _publish_and_stage(*, versions, user, channels, root, progress, staged, dist
                 guide=version.guide, language=version.language, channel=channel, version=version,
                 published_by=user if getattr(user, "pk", None) else None, published_at=now,
             )
-        audit_append(
+        events.append(dict(
             actor=user, action="publication.publish", obj=version, scope=draft_scope(version.guide, version.language),
             data={"version": version.number, "content_hash": version.content_hash, "channels": channels, "replaced": replaced},
-        )
+        ))
         replaced_all.append(replaced)
-    # The exports see the rows written above; the versions themselves must render on every channel.
+    # The exports see the rows written above, and count them as the events appended below will; the versions
+    # themselves must render on every channel.
+    pending = tuple(PendingPublication(v.guide_id, v.language, v.pk, tuple(channels)) for v in locked)
     required = {f"{version.language}/{version.guide.slug}" for version in locked}
     only = _addresses_of({version.guide for version in locked})
     for name in channels:
         channel = export.get_channel(name)
         try:
             # Only the published guides are planned; the others' files are kept as the live manifest records them.
-            staged.append(export.stage_channel(channel, partial(_plan, name), root, progress=progress, required=required,
+            staged.append(export.stage_channel(channel, partial(_plan, name, pending=pending), root, progress=progress, required=required,
                                                only=None if name in distrusted else only, defer_index=True,
                                                distrust=name in distrusted))
         except ChannelError as exc:
@@ -356,6 +359,9 @@ def _publish_and_stage(*, versions, user, channels, root, progress, staged, dist
             raise PublishRefused(
                 _("Nothing was published: the %(channel)s export is refused: %(error)s") % {"channel": name, "error": exc}
             ) from exc
+    # Appending locks the audit chain's head until the commit: only once the releases are rendered, so that every
+    # other writer of the trail (an editor's save, a signature) waits for the swap and commit, not for the renders.
+    audit_append_many(events)
     # Last, so that nothing can fail between the swap and the commit but the export's event and the commit itself.
     for stage in staged:
         stage.swap()
@@ -436,8 +442,8 @@ class ExportReports(list):
     checkpoint: checkpoints.CheckpointResult | None = None
 
 
-def _plan(channel: str, guides=None):
-    return plan_entries(channel, guides=guides)
+def _plan(channel: str, guides=None, pending=()):
+    return plan_entries(channel, guides=guides, pending=pending)
 
 
 def export_channels(*, channels: list[str] | None = None, output_dir=None, user=None, progress=None, only=None,

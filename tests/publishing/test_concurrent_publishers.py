@@ -136,3 +136,51 @@ def test_two_publishers_publishing_the_same_guide_and_language_at_once_replace_e
         assert live_entries(export_dir, name) == {"en/baclofen": winner.number}
     code, output = verify_integrity()
     assert code == 0, output
+
+
+class HeldSite(SiteChannel):
+    """The site, each page held until the test lets it go: a publication caught in the middle of its renders."""
+
+    rendering = threading.Event()
+    let_go = threading.Event()
+
+    def render_entry(self, entry):
+        HeldSite.rendering.set()
+        assert HeldSite.let_go.wait(timeout=30), "the test never let the render go"
+        return super().render_entry(entry)
+
+
+def test_a_translator_saves_while_a_publication_renders(wf, export_dir, settings):
+    """A save writes to the audit trail, as a publication does: the publication must lock the trail's head only
+    once it has rendered, else every editor, translator and reviewer waits for its renders."""
+    settings.GUIDE_CMS_CHANNELS = {**settings.GUIDE_CMS_CHANNELS, "site": f"{__name__}.HeldSite"}
+    HeldSite.rendering.clear()
+    HeldSite.let_go.clear()
+    other = second_guide(wf)
+    version = wf.approve("en")
+    outcome = []
+
+    def publish():
+        try:
+            publish_versions(versions=[version], user=wf.publisher, channels=["site"])
+            outcome.append("published")
+        except Exception as exc:  # noqa: BLE001 - reported below
+            outcome.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    publisher = threading.Thread(target=publish)
+    publisher.start()
+    try:
+        assert HeldSite.rendering.wait(timeout=30)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")  # the settings' 20 s, shortened: waiting at all is the fault
+        other.edit("dosing", "es", "Tome 2 mg por la noche.")  # the translator's save, on another guide
+        saved = True
+    finally:
+        HeldSite.let_go.set()
+        publisher.join(timeout=60)
+    assert saved and outcome == ["published"]
+    assert AuditEvent.objects.filter(action="publication.publish", object_id=str(version.pk)).exists()
+    code, output = verify_integrity()
+    assert code == 0, output
