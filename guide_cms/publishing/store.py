@@ -7,7 +7,9 @@ A release is written once (Release), its files read-only and its manifest
 last, then made live by replacing the channel's symlink in one rename
 (swap): a reader gets the previous release or the new one, never a mix, and
 a crash or a full disk before the swap leaves the previous release live with
-nothing of the new one served. Files that did not change are hard links to
+nothing of the new one served. The release is flushed to disk (fsync) before
+the swap and the swap after it, so a power cut cannot leave a recorded
+publication's files empty. Files that did not change are hard links to
 the previous release's (content-addressed by the manifest's SHA-256), so a
 release costs what changed plus one link per unchanged file. Releases are
 never modified after they are written, so a publication hashes only its own
@@ -274,6 +276,7 @@ class Release:
         self.root, self.name, self.previous = root, name, previous
         self.folder: Path | None = None
         self._dirs: set[str] = set()
+        self._written: list[str] = []  # new files, flushed to disk at seal
 
     def source(self, path: str) -> Path:
         """Where the file at path can be read now (it must be in the release already)."""
@@ -300,6 +303,7 @@ class Release:
         with open(target, "xb") as handle:
             handle.write(content)
         os.chmod(target, 0o444)
+        self._written.append(target)
 
     def link(self, path: str, digest: str | None = None) -> None:
         """Put the previous release's file at path into this one, unchanged: a hard link (a copy where the file system
@@ -335,6 +339,22 @@ class Release:
             shutil.copyfile(record, self._target(CHECKPOINT_RECORD))
         self.write(MANIFEST, manifest)
         os.chmod(self.folder, 0o755)
+        self._flush()
+
+    def _flush(self) -> None:
+        """Every new file's bytes and every folder's entries (hard links included) on disk before the release can
+        be made live: a power cut after the swap and the commit must not leave patients empty or cut-off files
+        behind a publication the database records. One pass after all are written lets the file system write
+        them back together instead of once per file."""
+        for target in self._written:
+            fd = os.open(target, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        folders = {Path("."), *(ancestor for parent in self._dirs for ancestor in [Path(parent), *Path(parent).parents])}
+        for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):  # "." (the release itself) last
+            fsync_folder(self.folder / folder)
 
     def discard(self) -> None:
         """Remove the release (never live)."""
@@ -353,6 +373,16 @@ def point_at(root: Path, name: str, folder: Path | None) -> None:
         temp_link.unlink()
     temp_link.symlink_to(folder.name)
     os.replace(temp_link, link)
+    fsync_folder(root)  # the swap itself on disk: after a power cut, the link names the release the database records
+
+
+def fsync_folder(folder: Path) -> None:
+    """A folder's entries (files made, linked, renamed in it) on disk."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def prune(root: Path, name: str, keep: int | None = None) -> list[str]:

@@ -55,3 +55,27 @@ def test_a_new_release_shows_the_newest_checkpoint_record_until_the_next_checkpo
     newer = release(tmp_path, "site", {"index.html": b"v2"})
     assert (newer / store.CHECKPOINT_RECORD).read_bytes() == record
     assert store.folder_problems(newer, {"files": {"index.html": hashlib.sha256(b"v2").hexdigest()}}) == {}
+
+
+def test_a_release_is_on_disk_before_it_is_made_live(tmp_path, monkeypatch):
+    """Every new file, every folder of the release (hard links included) and then the swap are flushed to disk
+    (fsync), in that order: a power cut after the database commits must not leave empty or cut-off files live."""
+    live = release(tmp_path, "site", {"es/old/index.html": b"Tome 5 mg."})
+    flushed = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: flushed.append(os.readlink(f"/proc/self/fd/{fd}")) or real(fd))
+
+    new = store.Release(tmp_path, "site", live)
+    new.link("es/old/index.html")
+    new.write("es/new/index.html", b"Tome 10 mg.")
+    new.write("index.html", b"<a href=es/new/>")
+    new.seal(b'{"files": {}, "entries": {}, "failures": {}}\n')
+    assert flushed[-1] == str(new.folder)  # the release's own entries, after everything in it
+    sealed = flushed[:]
+    store.point_at(tmp_path, "site", new.folder)
+
+    in_release = {os.path.relpath(path, new.folder) for path in sealed}
+    assert {"es/new/index.html", "index.html", "manifest.json"} <= in_release  # the files written
+    assert {"es/old", "es/new", "es", "."} <= in_release  # the folders, the hard link's included
+    assert "es/old/index.html" not in in_release  # a linked file's bytes were flushed by the release that wrote them
+    assert flushed[len(sealed):] == [str(tmp_path)]  # then the swap
