@@ -39,7 +39,7 @@ from celery import signals  # noqa: E402
 
 from . import render_worker  # noqa: E402,F401 - sets Django up in a worker process
 from .celery_app import app  # noqa: E402
-from .task_queue import EXPORT, PUBLISH_JOB, RENDER  # noqa: E402
+from .task_queue import EXPORT, PUBLISH_JOB, RENDER, working_here  # noqa: E402
 
 
 @signals.worker_process_init.connect
@@ -64,12 +64,11 @@ def export(channels: list[str] | None = None, output_dir: str | None = None, use
     """export_channels on this worker (only: as export_channels'); the answer: {"worker", "reports": [summary, ...],
     "checkpoint"} (JSON)."""
     from django.contrib.auth import get_user_model
-    from django.test.utils import override_settings
 
     from .services import export_channels, report_summary
 
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    with override_settings(GUIDE_CMS_TASK_QUEUE=""):  # render here: never wait on the queue from a task
+    with working_here():  # render here: never wait on the queue from a task
         reports = export_channels(channels=channels, output_dir=output_dir, user=user, only=only)
     checkpoint = reports.checkpoint
     return {
@@ -84,10 +83,8 @@ def publish_job(job_id: int) -> dict:
     """A publish job (publishing.jobs.run_publish_job) on this worker, which has the database and the export
     folder; the answer: {"worker", "state"}. Handed out again after its worker died, it finds the job not
     queued and leaves it (marked interrupted): a publication is never run twice."""
-    from django.test.utils import override_settings
-
     from .jobs import run_publish_job
 
-    with override_settings(GUIDE_CMS_TASK_QUEUE=""):  # render and index here: never wait on the queue from a task
+    with working_here():  # render and index here: never wait on the queue from a task
         job = run_publish_job(job_id)
     return {"worker": f"{publish_job.request.hostname or ''}/{os.getpid()}", "state": job.state if job else None}

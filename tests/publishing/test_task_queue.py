@@ -139,3 +139,19 @@ def test_export_channels_output_that_is_a_file_says_so(db, tmp_path):
     target.write_text("x")
     with pytest.raises(CommandError, match="is a file, not a folder"):
         call_command("export_channels", "--output", str(target))
+
+
+def test_a_task_does_its_work_itself_without_touching_the_settings_other_threads_read(settings):
+    import threading
+
+    from guide_cms.publishing.task_queue import queue_configured, working_here
+
+    settings.GUIDE_CMS_TASK_QUEUE = "celery"
+    seen_elsewhere = []
+    with working_here():
+        assert not queue_configured()  # an export task renders on its own worker, never back onto the queue
+        other = threading.Thread(target=lambda: seen_elsewhere.append(queue_configured()))
+        other.start()
+        other.join()
+    assert seen_elsewhere == [True]  # the worker's other threads still send to the queue
+    assert queue_configured()
