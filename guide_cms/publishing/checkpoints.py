@@ -380,8 +380,7 @@ def checkpoint_record(*, root=None, reason: str = "checkpoint", verified: Anchor
         if previous and previous.count == count and previous.head == head_hash and previous.manifests == manifests:
             return CheckpointResult(previous, written=False)
         sequence = (previous.sequence if previous else 0) + 1
-        key = signing_key()
-        payload = {
+        content = _signed_checkpoint({
             "sequence": sequence,
             "created_at": timezone.now().astimezone(datetime.UTC).isoformat(timespec="seconds"),
             "reason": reason,
@@ -389,28 +388,39 @@ def checkpoint_record(*, root=None, reason: str = "checkpoint", verified: Anchor
             "manifests": manifests,
             "output": output_name(root),
             "previous": previous.digest if previous else None,
-        }
-        payload_text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        envelope = {
-            "format": FORMAT,
-            "key_id": key_id(key.public_key()),
-            "payload": payload_text,
-            "signature": base64.b64encode(key.sign(payload_text.encode("utf-8"))).decode("ascii"),
-        }
-        content = (json.dumps(envelope, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
-        target = folder(root)
-        _publish_keys(target)
-        path = target / f"{sequence:08d}.json"
-        _write_atomically(path, content)
-        _write_atomically(target / "latest.json", content)
-        written = _parse(path, trusted_keys())
-        # The file first, then the record: a crash between leaves the folder ahead of the database, which is no loss.
-        try:
-            checkpoint_remember(output_name(root), written.sequence, written.digest)
-        except ValueError as exc:
-            raise CheckpointRefused([f"audit: {exc}"]) from None
-        _publish_record(root, channels, written)
-        return CheckpointResult(written, written=True)
+        })
+        return CheckpointResult(_write_checkpoint(root, channels, sequence, content), written=True)
+
+
+def _signed_checkpoint(payload: dict) -> bytes:
+    """The checkpoint file's bytes: payload as canonical JSON, signed with this deployment's key (an envelope)."""
+    key = signing_key()
+    payload_text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    envelope = {
+        "format": FORMAT,
+        "key_id": key_id(key.public_key()),
+        "payload": payload_text,
+        "signature": base64.b64encode(key.sign(payload_text.encode("utf-8"))).decode("ascii"),
+    }
+    return (json.dumps(envelope, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _write_checkpoint(root: Path, channels, sequence: int, content: bytes) -> Checkpoint:
+    """Write checkpoint `sequence` (and latest.json), remember it in the sealed audit head, then put its record in the
+    channels' releases; the checkpoint as read back. CheckpointRefused if the head cannot take it."""
+    target = folder(root)
+    _publish_keys(target)
+    path = target / f"{sequence:08d}.json"
+    _write_atomically(path, content)
+    _write_atomically(target / "latest.json", content)
+    written = _parse(path, trusted_keys())
+    # The file first, then the record: a crash between leaves the folder ahead of the database, which is no loss.
+    try:
+        checkpoint_remember(output_name(root), written.sequence, written.digest)
+    except ValueError as exc:
+        raise CheckpointRefused([f"audit: {exc}"]) from None
+    _publish_record(root, channels, written)
+    return written
 
 
 def _publish_record(root: Path, channels, checkpoint: Checkpoint) -> None:
