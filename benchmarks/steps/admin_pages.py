@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from guide_cms.guides.models import Guide, Section, Version
 from guide_cms.guides.snapshots import build_snapshot, content_hash
+from guide_cms.localization.models import MemoryEntry
 
 from ..measuring import QueryCounter, Row
 
@@ -40,6 +41,8 @@ def _pages(run, suffix: str) -> None:
             ("translation editor", reverse("review:segments", args=[run.library[0].slug, code]), translator),
         ]
     count = Guide.objects.count()
+    if run.memory and run.targets:  # the translation memory step ran first: the editor looks up every sentence in it
+        suffix += f", memory of {MemoryEntry.objects.count():,} pairs"
     for name, url, username in pages:
         client = Client()
         client.force_login(run.users[username])
