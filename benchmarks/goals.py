@@ -93,7 +93,18 @@ def _content_in(run) -> dict:
     if not (content and content["units/s without hashing"] and floor and floor.rate):
         return not_measured(name, "floor ÷ 25", "units/s", "no content-in or floor rows")
     rate, target = content["units/s without hashing"], floor.rate / 25
-    return goal(name, round(rate, 1), round(target, 1), rate >= target, "units/s")
+    return goal(name, round(rate, 1), round(target, 1), rate >= target, "units/s", note=_handout_bound(run))
+
+
+def _handout_bound(run) -> str:
+    """What the handouts alone allow content in: each guide-language is laid out twice (its submission's trial, its
+    publication), on every core at best, at WeasyPrint's own rate; nothing else counted."""
+    weasy, cores = run.row(WEASYPRINT_ALONE), run.facts.get("cores") or 1
+    if not (weasy and weasy.rate and run.row("handouts, one process")):
+        return ""
+    bound = cores * weasy.rate / 2 * run.sections
+    return (f"(the handouts' two layouts of each guide-language, the submission's trial and the publication's, at "
+            f"WeasyPrint's own rate on {cores} cores and nothing else, allow at most {bound:.1f} units/s)")
 
 
 def _site_export(run) -> dict:

@@ -85,7 +85,8 @@ def _goal_line(goal: dict) -> str:
         return f"  [{'not measured':^12}] {goal['goal']} — {goal['note'].removeprefix('not measured: ')}"
     verdict = {True: "met", False: "MISSED", None: "see figure"}[goal["met"]]
     unit = f" {goal['unit']}" if goal["unit"] else ""
-    return f"  [{verdict:^12}] {goal['goal']}: {goal['measured']}{unit} (target {goal['target']}{unit})"
+    line = f"  [{verdict:^12}] {goal['goal']}: {goal['measured']}{unit} (target {goal['target']}{unit})"
+    return line + (f"\n                   {goal['note']}" if goal["note"] else "")
 
 
 def write_json(report: dict, path: str) -> None:

@@ -246,7 +246,7 @@ class FuzzyIndex:
 
     def add(self, rows) -> None:
         """Add (entry id, source text[, signed]) rows, in id order; signed defaults to True."""
-        added: dict[str, list[int]] = {}
+        added: dict[str, array] = {}  # machine integers here too: the build's peak is what a process keeps
         for pk, text, *rest in rows:
             signed = bool(rest[0]) if rest else True
             position = self.positions.get(text)
@@ -261,8 +261,9 @@ class FuzzyIndex:
             self.lengths.append(len(text))
             self.texts.append(text)
             for token in _tokens(text):
-                added.setdefault(token, []).append(position)
-        # Postings in order of (length, position): a few new ones are put in place, many sorted in at once.
+                (added.get(token) or added.setdefault(token, array("I"))).append(position)
+        # Postings in order of (length, position): a few new ones are put in place, many sorted in at once. New
+        # positions come after every kept one and in order, so a stable sort by length alone keeps that order.
         length = self.lengths.__getitem__
         for token, positions in added.items():
             postings = self.postings.get(token)
@@ -270,8 +271,8 @@ class FuzzyIndex:
                 for position in positions:
                     postings.insert(bisect.bisect_right(postings, length(position), key=length), position)
             else:
-                merged = [*(postings or ()), *positions]
-                self.postings[token] = array("I", sorted(merged, key=lambda p: (length(p), p)))
+                self.postings[token] = array("I", sorted(postings + positions if postings is not None else positions, key=length))
+        added.clear()
 
     def __len__(self) -> int:
         return len(self.ids)

