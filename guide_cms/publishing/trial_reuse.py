@@ -63,12 +63,12 @@ def start_section_trials(channels: list[Channel], entry: PublishedGuide):
 
     def finish() -> list[list[RenderProblem]]:
         found = dict(zip(to_run, started.result(), strict=True))
-        return [_outcome(plan, found.get(n), len(sections), sections) for n, plan in enumerate(plans)]
+        return [_outcome(plan, found.get(n), sections) for n, plan in enumerate(plans)]
 
     return finish
 
 
-def _outcome(plan, problems: list[RenderProblem] | None, count: int, sections) -> list[RenderProblem]:
+def _outcome(plan, problems: list[RenderProblem] | None, sections) -> list[RenderProblem]:
     """One channel's problems: the trial's own list if nothing was kept, else kept and new combined; what the
     trial found is kept for the next submission (never a failure to render: any section may have caused it)."""
     keys, kept, missing, _run = plan
@@ -76,7 +76,7 @@ def _outcome(plan, problems: list[RenderProblem] | None, count: int, sections) -
         return _combined(keys, kept, [], sections, ran=False)
     if not any(p.code == "render-failed" for p in problems):
         _keep(keys, problems, {s.key for s in missing} | ({_HEADER} if keys[_HEADER] not in kept else set()))
-    if len(missing) == count and keys[_HEADER] not in kept:
+    if len(missing) == len(sections) and keys[_HEADER] not in kept:
         return problems  # nothing reused: the trial's own list, as it gave it
     return _combined(keys, kept, problems, sections, ran=True)
 
