@@ -306,39 +306,8 @@ def _log_checkpoint(result) -> None:
 
 @transaction.atomic
 def _publish_and_stage(*, versions, user, channels, root, progress, staged, distrusted=()) -> PublishResult:
-    locked = []
-    for version in sorted(versions, key=lambda v: v.pk):
-        version = Version.objects.select_for_update(of=("self",)).select_related("guide", "source_version").get(pk=version.pk)
-        Guide.objects.select_for_update().get(pk=version.guide_id)
-        locked.append(version)
-    order = {v.pk: n for n, v in enumerate(versions)}
-    locked.sort(key=lambda v: order[v.pk])
-    for version in locked:
-        blockers = publish_blockers(version, channels)
-        if blockers:
-            if len(locked) > 1:
-                message, sections = blockers
-                raise PublishRefused(f"{version}: {message}", sections)
-            raise PublishRefused(*blockers)
-    now = timezone.now()
-    replaced_all, events = [], []
-    for version in locked:
-        replaced = {}
-        for channel in channels:
-            live = Publication.objects.live().filter(guide=version.guide, language=version.language, channel=channel).first()
-            replaced[channel] = live.version.number if live else None
-            if live:
-                live.is_live = False
-                live.save(update_fields=["is_live"])
-            Publication.objects.create(
-                guide=version.guide, language=version.language, channel=channel, version=version,
-                published_by=user if getattr(user, "pk", None) else None, published_at=now,
-            )
-        events.append(dict(
-            actor=user, action="publication.publish", obj=version, scope=draft_scope(version.guide, version.language),
-            data={"version": version.number, "content_hash": version.content_hash, "channels": channels, "replaced": replaced},
-        ))
-        replaced_all.append(replaced)
+    locked = _locked_and_publishable(versions, channels)
+    replaced_all, events = _record_publications(locked, user, channels)
     # The exports see the rows written above, and count them as the events appended below will; the versions
     # themselves must render on every channel.
     pending = tuple(PendingPublication(v.guide_id, v.language, v.pk, tuple(channels)) for v in locked)
@@ -373,6 +342,51 @@ def _publish_and_stage(*, versions, user, channels, root, progress, staged, dist
     return PublishResult(
         version=locked[0], channels=channels, replaced=replaced_all[0], reports=[stage.report for stage in staged], versions=locked,
     )
+
+
+def _locked_and_publishable(versions: list[Version], channels: list[str]) -> list[Version]:
+    """The versions read again under their rows' and guides' locks (in pk order: no deadlock), in the order given;
+    PublishRefused (naming the version in a batch) if any may not be published."""
+    locked = []
+    for version in sorted(versions, key=lambda v: v.pk):
+        version = Version.objects.select_for_update(of=("self",)).select_related("guide", "source_version").get(pk=version.pk)
+        Guide.objects.select_for_update().get(pk=version.guide_id)
+        locked.append(version)
+    order = {v.pk: n for n, v in enumerate(versions)}
+    locked.sort(key=lambda v: order[v.pk])
+    for version in locked:
+        blockers = publish_blockers(version, channels)
+        if blockers:
+            if len(locked) > 1:
+                message, sections = blockers
+                raise PublishRefused(f"{version}: {message}", sections)
+            raise PublishRefused(*blockers)
+    return locked
+
+
+def _record_publications(locked: list[Version], user, channels: list[str]) -> tuple[list[dict], list[dict]]:
+    """Each version made the live one on each channel (rows written); ([{channel: the version number it replaced,
+    or None}] per version, the publication.publish events to append, audit_append's keyword arguments)."""
+    now = timezone.now()
+    replaced_all, events = [], []
+    for version in locked:
+        replaced = {}
+        for channel in channels:
+            live = Publication.objects.live().filter(guide=version.guide, language=version.language, channel=channel).first()
+            replaced[channel] = live.version.number if live else None
+            if live:
+                live.is_live = False
+                live.save(update_fields=["is_live"])
+            Publication.objects.create(
+                guide=version.guide, language=version.language, channel=channel, version=version,
+                published_by=user if getattr(user, "pk", None) else None, published_at=now,
+            )
+        events.append(dict(
+            actor=user, action="publication.publish", obj=version, scope=draft_scope(version.guide, version.language),
+            data={"version": version.number, "content_hash": version.content_hash, "channels": channels, "replaced": replaced},
+        ))
+        replaced_all.append(replaced)
+    return replaced_all, events
 
 
 @transaction.atomic
