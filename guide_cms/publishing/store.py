@@ -346,15 +346,11 @@ class Release:
         be made live: a power cut after the swap and the commit must not leave patients empty or cut-off files
         behind a publication the database records. One pass after all are written lets the file system write
         them back together instead of once per file."""
-        for target in self._written:
-            fd = os.open(target, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
         folders = {Path("."), *(ancestor for parent in self._dirs for ancestor in [Path(parent), *Path(parent).parents])}
-        for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):  # "." (the release itself) last
-            fsync_folder(self.folder / folder)
+        for target, flags in [*((t, os.O_RDONLY) for t in self._written),
+                              # "." (the release itself) last
+                              *((self.folder / f, os.O_RDONLY | os.O_DIRECTORY) for f in sorted(folders, key=lambda f: -len(f.parts)))]:
+            _fsync(target, flags)
 
     def discard(self) -> None:
         """Remove the release (never live)."""
@@ -378,9 +374,17 @@ def point_at(root: Path, name: str, folder: Path | None) -> None:
 
 def fsync_folder(folder: Path) -> None:
     """A folder's entries (files made, linked, renamed in it) on disk."""
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    _fsync(folder, os.O_RDONLY | os.O_DIRECTORY)
+
+
+def _fsync(path, flags: int) -> None:
+    """path's bytes (or a folder's entries) on disk; an OSError names path (a full disk may only be reported here,
+    when the file system allocates what was written)."""
+    fd = os.open(path, flags)
     try:
         os.fsync(fd)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, os.fspath(path)) from exc
     finally:
         os.close(fd)
 

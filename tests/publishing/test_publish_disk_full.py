@@ -73,3 +73,33 @@ def test_a_full_disk_during_a_batch_publish_job_records_nothing_and_the_batch_pu
     assert staging_left(export_dir) == []
     code, output = verify_integrity()
     assert code == 0, output
+
+
+def test_a_full_disk_found_when_the_release_is_flushed_records_nothing(batch, export_dir, monkeypatch):
+    """A file system that allocates late reports the full disk at fsync, after every write succeeded: the release
+    is never made live and the job says which file."""
+    import errno
+    import os
+
+    wf, versions = batch
+    live, files_before, recorded_before = (export_dir / "site").resolve(), tree(export_dir), recorded()
+    real_fsync = os.fsync
+
+    def full(fd):
+        if "/.site-" in os.readlink(f"/proc/self/fd/{fd}"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    job = jobs.enqueue_publish(versions, wf.publisher)
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "fsync", full)
+        job = jobs.run_publish_job(job.pk)
+
+    assert job.state == PublishJobState.FAILED and job.published == []
+    assert job.error.startswith("The export folder could not be written. Tell whoever runs guide_cms: No space left on device: "
+                                f"{export_dir}/.site-"), job.error
+    assert recorded() == recorded_before and (export_dir / "site").resolve() == live
+    assert tree(export_dir) == files_before and staging_left(export_dir) == []
+    assert verify_integrity()[0] == 0
+    job = jobs.run_publish_job(jobs.enqueue_publish(versions, wf.publisher).pk)
+    assert job.state == PublishJobState.DONE, job.error
