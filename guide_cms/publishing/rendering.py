@@ -12,7 +12,9 @@ is deterministic and the worker is given the settings its rendering reads.
 
 Results come back in the order entries were given; a failure to render one
 entry is returned as its exception (the exporter keeps that entry's previous
-files), never raised.
+files), never raised. The pool starts the costliest of the entries it has read
+ahead first (Channel.render_cost), so that an export does not end with one
+long render while the other workers have nothing left to do.
 """
 from __future__ import annotations
 
@@ -62,7 +64,8 @@ def render_stream(channel: Channel, items):
 
             return executor.submit(render, path, entry, values)
 
-        yield from _pipelined(items, submit, window=2 * worker_count())
+        workers = worker_count()
+        yield from _costliest_first(items, submit, channel.render_cost, window=2 * workers, lookahead=LOOKAHEAD_PER_WORKER * workers)
     else:
         for entry, context in items:
             try:
@@ -149,6 +152,73 @@ def _pipelined(items, submit, window: int):
             cancel = getattr(handle, "cancel", None) or getattr(handle, "revoke", None)
             if cancel:
                 cancel()
+
+
+# Entries a pool reads ahead of the one it yields next, per worker: the renders it may reorder, and the
+# rendered files it may hold (a handout's PDF is 40 to 400 KB) until their turn to be yielded.
+LOOKAHEAD_PER_WORKER = 8
+
+
+class _Schedule:
+    """What _costliest_first has read, submitted and yielded, by position in the order given."""
+
+    def __init__(self, items, cost):
+        self.source, self.cost = iter(items), cost
+        self.read: dict[int, tuple] = {}  # position: (entry, context, cost), read and not submitted
+        self.submitted: dict[int, tuple] = {}  # position: (entry, context, future), not yet yielded
+        self.head = self.ahead = 0  # the position yielded next; the next to read
+
+    def read_ahead(self, lookahead: int) -> None:
+        while self.ahead < self.head + lookahead and (item := next(self.source, None)) is not None:
+            entry, context = item
+            self.read[self.ahead] = (entry, context, self.cost(entry))
+            self.ahead += 1
+
+    def submit(self, position: int, submit) -> None:
+        entry, context, _cost = self.read.pop(position)
+        self.submitted[position] = (entry, context, submit(entry))
+
+    def submit_costliest(self, submit, window: int) -> list:
+        """Submit the costliest entries read (the head first, if it waits) while fewer than window renders are
+        unfinished; the unfinished futures."""
+        if self.head in self.read:
+            self.submit(self.head, submit)
+        running = [future for _entry, _context, future in self.submitted.values() if not future.done()]
+        while self.read and len(running) < window:
+            position = max(self.read, key=lambda n: (self.read[n][2], -n))  # equal costs: in the order given
+            self.submit(position, submit)
+            running.append(self.submitted[position][2])
+        return running
+
+
+def _costliest_first(items, submit, cost, window: int, lookahead: int):
+    """Render (entry, context) items through submit (entry -> a concurrent.futures.Future); yield (entry,
+    context, outcome) in the order given.
+
+    Up to `lookahead` items are read ahead of the one yielded next; of those, the costliest (cost(entry))
+    is submitted first, while fewer than `window` renders are unfinished, and the one to yield next
+    whatever its cost. At the end of an export, then, the renders left are the short ones: a long one last
+    would keep one worker busy while the others have nothing left to do. A render that finishes submits
+    the next at once, whichever it is (the pool's futures are waited for together).
+    """
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    schedule = _Schedule(items, cost)
+    try:
+        while True:
+            schedule.read_ahead(lookahead)
+            if schedule.head == schedule.ahead:
+                return
+            running = schedule.submit_costliest(submit, window)
+            if not schedule.submitted[schedule.head][2].done():
+                wait(running, return_when=FIRST_COMPLETED)
+            while schedule.head in schedule.submitted and schedule.submitted[schedule.head][2].done():
+                entry, context, future = schedule.submitted.pop(schedule.head)
+                schedule.head += 1
+                yield entry, context, outcome_of(future)
+    finally:
+        for _entry, _context, future in schedule.submitted.values():  # an export that stops cancels the rest
+            future.cancel()
 
 
 def outcome_of(handle):
