@@ -31,6 +31,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -89,17 +90,11 @@ def build_index(pages: dict[str, Path], shard: str) -> list[RenderedFile]:
     if binary is None:
         raise SearchIndexError("Pagefind's binary is not installed (pip install 'pagefind[extended]')")
     with tempfile.TemporaryDirectory(prefix="guide-cms-search-") as folder:
-        # Exactly the pages to index, as hard links: the binary walks a folder, not a list.
-        source = Path(folder, "site")
-        for page in sorted(pages):
-            target = source / page
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(pages[page], target)
-            except OSError:  # a file system without hard links
-                shutil.copyfile(pages[page], target)
         output = Path(folder, "bundle")
-        command = [str(binary), "--site", str(source), "--output-path", str(output), "--keep-index-url", "--silent"]
+        site, glob = _in_place(pages)
+        if site is None:
+            site, glob = _linked(pages, Path(folder, "site")), "**/*.{html}"
+        command = [str(binary), "--site", str(site), "--glob", glob, "--output-path", str(output), "--keep-index-url", "--silent"]
         try:
             subprocess.run(command, check=True, capture_output=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL)
         except subprocess.CalledProcessError as exc:
@@ -112,6 +107,38 @@ def build_index(pages: dict[str, Path], shard: str) -> list[RenderedFile]:
         # When this shard was built, for the search page's footer (the pages go live before their index).
         built = json.dumps({"built": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")}).encode()
         return [*_read_bundle(output, bundle_folder(shard)), RenderedFile(f"{bundle_folder(shard)}/{BUILT_FILE}", built)]
+
+
+# Paths a glob names as they are (no glob syntax in them): a site's paths are language codes and slugs.
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9._%-]+(?:/[A-Za-z0-9._%-]+)*")
+MAX_GLOB = 100_000  # characters; one argument of a command may have 128 KiB (Linux's MAX_ARG_STRLEN)
+
+
+def _in_place(pages: dict[str, Path]) -> tuple[Path | None, str]:
+    """(site, glob) when every page is at its own path under one folder (the export's new release): Pagefind
+    reads them there, the glob naming exactly these pages, and nothing is linked or copied. (None, "")
+    otherwise, or when a path would read as glob syntax, or the glob would be too long for one argument."""
+    where = {page: str(path) for page, path in pages.items()}
+    first = next(iter(where), None)
+    if first is None or not where[first].endswith("/" + first):
+        return None, ""
+    site = where[first][: -len(first) - 1]
+    if any(not _PLAIN_PATH.fullmatch(page) or path != f"{site}/{page}" for page, path in where.items()):
+        return None, ""
+    glob = "{" + ",".join(sorted(where)) + "}"
+    return (Path(site), glob) if len(glob) <= MAX_GLOB else (None, "")
+
+
+def _linked(pages: dict[str, Path], source: Path) -> Path:
+    """A folder of exactly the pages to index, as hard links (copies where there are none): the binary walks a folder."""
+    for page in sorted(pages):
+        target = source / page
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(pages[page], target)
+        except OSError:  # a file system without hard links
+            shutil.copyfile(pages[page], target)
+    return source
 
 
 def _read_bundle(folder: Path, prefix: str) -> list[RenderedFile]:
