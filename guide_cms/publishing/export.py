@@ -35,7 +35,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from . import manifests, store
-from .channels.base import Channel, ChannelError, Entry, PublishedGuide
+from .channels.base import Channel, ChannelError, Entry, IndexFeed, PublishedGuide
 from .entries import PlannedEntry, load_entries
 from .manifests import entry_id
 from .store import channel_names
@@ -169,6 +169,8 @@ def stage_channel(channel: Channel, entries: list | Callable, root: Path, progre
     except BaseException:
         export.release.discard()
         raise
+    finally:
+        export.close_feeds()
     if not export.report.changed:
         export.release.discard()
         return StagedExport(channel, root, export.current, None, export.report)
@@ -203,6 +205,10 @@ class _ChannelExport:
         self.kept: list[str] = []  # files linked from the live release
         self.recorded: dict[str, Entry | dict] = {}
         self.done = self.total = 0
+        # The search index's shards, fed the pages as they are rendered (Channel.index_feed); not for a publication,
+        # whose index waits for the export after it (defer_index).
+        self.feeds: dict[str, IndexFeed | None] = {}
+        self.feeding = not defer_index
 
     def _check_live(self) -> dict[str, str]:
         """The live release's files found damaged, {} when nothing is reused. A full export walks the release and
@@ -306,10 +312,41 @@ class _ChannelExport:
                     self.release.write(item.path, item.content)
                     self.files[item.path] = hashlib.sha256(item.content).hexdigest()
                     self.report.written.append(item.path)
+                self._feed_index(entry, outcome)
                 self.entries[eid] = manifests.entry_record(entry, key, [item.path for item in outcome])
                 self.report.rendered.append(eid)
                 self.served[eid] = entry
             self._tick(eid)
+
+    def _feed_index(self, entry: Entry, files: list) -> None:
+        """The entry's pages that the search index reads, to their shards' feeds: Pagefind reads them while the next
+        entries render. A feed that fails is dropped (its shard is then built from the files, which says why)."""
+        if not self.feeding:
+            return
+        indexed = set(self.channel.indexed_files(entry))
+        for item in files:
+            if item.path not in indexed:
+                continue
+            shard = self.channel.index_shard(item.path)
+            try:
+                if shard not in self.feeds:
+                    self.feeds[shard] = self.channel.index_feed(shard)
+                if self.feeds[shard] is not None:
+                    self.feeds[shard].add(item.path, item.content)
+            except Exception:  # noqa: BLE001 - an index built alongside is only quicker: the shard is built all the same
+                logger.exception("The %s search index could not be fed %s; it is built from the files", self.channel.name, item.path)
+                self._close_feed(shard)
+                self.feeds[shard] = None
+
+    def _close_feed(self, shard: str) -> None:
+        feed = self.feeds.pop(shard, None)
+        if feed is not None:
+            feed.close()
+
+    def close_feeds(self) -> None:
+        """Stop the feeds of shards that were not built (their pages did not change, or the export stopped)."""
+        for shard in list(self.feeds):
+            self._close_feed(shard)
 
     def _failed(self, eid: str, entry: Entry, outcome: BaseException, old: dict | None, intact: bool) -> None:
         message = str(outcome) or type(outcome).__name__
@@ -415,10 +452,14 @@ class _ChannelExport:
     def _build_shard(self, shard: str) -> None:
         # The index reads the release's own pages: no text is loaded for it.
         record = self.index["shards"][shard]
+        pages = {page: self.release.source(page) for page in record["pages"]}
+        feed = self.feeds.get(shard)
         try:
-            built = self.channel.render_index({page: self.release.source(page) for page in record["pages"]}, shard)
+            built = feed.build(pages) if feed is not None else self.channel.render_index(pages, shard)
         except Exception as exc:  # noqa: BLE001 - the channel keeps its previous output
             raise ChannelError(f"its search index cannot be built: {type(exc).__name__}: {exc}") from exc
+        finally:
+            self._close_feed(shard)
         for item in built:
             digest = hashlib.sha256(item.content).hexdigest()
             self.files[store.safe_path(item.path)] = digest

@@ -164,6 +164,24 @@ class RenderedFile:
     content: bytes
 
 
+class IndexFeed(ABC):
+    """One shard of a channel's search index, built as its pages come (Channel.index_feed): an export adds each
+    indexed page as it renders it, then builds the shard over the pages the release ends up with, or closes it."""
+
+    @abstractmethod
+    def add(self, path: str, content: bytes) -> None:
+        """A page of the shard: content is the file an export writes at path (never changed after)."""
+
+    @abstractmethod
+    def build(self, pages: dict[str, Path]) -> list[RenderedFile]:
+        """The shard's files over exactly pages ({path in the output: the file to read}), as render_index gives them:
+        the pages added are used as far as they are those pages; the others are read from their files."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Let go of whatever the feed holds (a process, pages), whether it was built or is not needed."""
+
+
 class ChannelError(Exception):
     """The channel refuses to produce output (e.g. a glyph no font can draw); nothing is written."""
 
@@ -401,6 +419,12 @@ class Channel(ABC):
         """One shard of the search index over the indexed files: {path in the output: the file to read
         now (staged, or still live)}."""
         return []
+
+    def index_feed(self, shard: str) -> IndexFeed | None:
+        """A feed of one shard of the search index (IndexFeed): the export gives it each indexed page as it renders
+        it, so the index is built alongside, and builds the shard through it. None (the default): the shard is
+        built by render_index from its files. Either way the shard's files are the same."""
+        return None
 
     def entry_key(self, entry: Entry) -> str:
         """Everything render_entry's output depends on; equal keys mean equal files.

@@ -8,9 +8,14 @@ static bundle: the browser downloads only the index chunks a query needs, so
 search works with no search server, from any static web server, offline
 included.
 
-The command-line binary indexes a whole folder in one run (about 6 ms a
-page here); Pagefind's Python service API answers one page per 100 ms poll,
-which made the index the slowest part of every export.
+Pagefind runs as a service (`pagefind --service`, one process a shard,
+spoken to directly: its own Python client waits 100 ms for each answer).
+An export gives it each page as it renders it (Channel.index_feed,
+PagefindFeed), so Pagefind reads the pages on the second core while the
+next ones render, and takes the bundle from it when the last page is
+written: no folder of pages is made for it and no bundle written to disk
+and read back. A shard built from files only (build_index) is the same
+process given the files' contents.
 
 The index can be split into shards by guide (settings.GUIDE_CMS_SEARCH_SHARDS,
 a bundle each under pagefind/<shard>/): a publication rebuilds only the shard
@@ -21,30 +26,36 @@ language and merges the others in the browser (Pagefind's mergeIndex). One
 shard is the default: Pagefind matches a Chinese word that a shard lacks by
 its characters, so every extra shard can add weaker results to a query.
 
-Output is deterministic: the same pages give byte-identical files (Pagefind's
-pagefind-entry.json is re-written with sorted keys).
+Output is deterministic: the same pages give byte-identical files, however
+they came and on any machine. Pagefind is given them in page_order (by guide,
+then language), not in the order a folder walk finds them (a file system's
+own, which differs between machines), and its pagefind-entry.json is
+re-written with sorted keys.
 """
 from __future__ import annotations
 
+import base64
+import contextlib
 import datetime
 import functools
 import hashlib
 import json
-import os
-import re
-import shutil
+import queue
 import subprocess
-import tempfile
+import threading
+import time
 from pathlib import Path
 
-from .base import RenderedFile
+import orjson
+
+from .base import IndexFeed, RenderedFile
 
 BUNDLE = "pagefind"
 ENTRY_FILE = "pagefind-entry.json"
 BUILT_FILE = "built.json"  # {"built": when the shard was built}: the search page says it
 # What a search page needs of the bundle; the ready-made UIs Pagefind also writes are not published.
 UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
-TIMEOUT = 600  # seconds; about 6 ms a page, so far beyond any shard
+TIMEOUT = 600  # seconds for a shard; Pagefind reads a page in about 4 ms, so far beyond any shard
 DEFAULT_SHARDS = 1
 
 
@@ -80,75 +91,186 @@ def indexer_version() -> str:
         return "unknown"
 
 
+def page_order(path: str) -> tuple[str, str, str]:
+    """Where a page comes in its shard's index: by guide, then language ("es/baclofen/index.html": ("baclofen", "es", …)),
+    the order an export renders pages in. A bundle lists its pages in this order however it was built, so the same
+    pages give the same bytes on any machine (a folder walk follows the file system's own order of names)."""
+    code, _, rest = path.partition("/")
+    return rest.split("/", 1)[0], code, path
+
+
 def build_index(pages: dict[str, Path], shard: str) -> list[RenderedFile]:
     """The Pagefind bundle of one shard (paths under pagefind/<shard>/) for pages: {path in the
     site ("es/baclofen/index.html"): the file to read}, and its built.json ({"built": UTC time, ISO 8601}).
     Raises SearchIndexError."""
-    from pagefind.service import get_executable
+    feed = PagefindFeed(shard)
+    try:
+        return feed.build(pages)
+    finally:
+        feed.close()
 
-    binary = get_executable()
-    if binary is None:
-        raise SearchIndexError("Pagefind's binary is not installed (pip install 'pagefind[extended]')")
-    with tempfile.TemporaryDirectory(prefix="guide-cms-search-") as folder:
-        output = Path(folder, "bundle")
-        site, glob = _in_place(pages)
-        if site is None:
-            site, glob = _linked(pages, Path(folder, "site")), "**/*.{html}"
-        command = [str(binary), "--site", str(site), "--glob", glob, "--output-path", str(output), "--keep-index-url", "--silent"]
-        try:
-            subprocess.run(command, check=True, capture_output=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL)
-        except subprocess.CalledProcessError as exc:
-            said = (exc.stderr or exc.stdout or b"").decode("utf-8", "replace").strip()
-            raise SearchIndexError(f"Pagefind could not build the search index (exit {exc.returncode}): {said[-500:]}") from exc
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise SearchIndexError(f"Pagefind could not build the search index: {type(exc).__name__}: {exc}") from exc
-        if not (output / ENTRY_FILE).is_file():
-            raise SearchIndexError(f"Pagefind wrote no {ENTRY_FILE}")
+
+class PagefindFeed(IndexFeed):
+    """One shard's index, built by a `pagefind --service` process of its own as its pages come.
+
+    An export adds each page as it renders it (add), so Pagefind reads the pages on another core meanwhile;
+    build then adds whatever pages were not added, from their files, and takes the bundle. Pages added in
+    another order than page_order, or that are not the shard's, are dropped and the shard is built again from
+    its files: the bundle is always the one of its pages in page_order.
+    """
+
+    def __init__(self, shard: str):
+        self.shard = shard
+        self._service: _Service | None = None  # started by the first page
+        self._added: list[str] = []
+
+    def add(self, path: str, content: bytes) -> None:
+        if self._service is None:
+            self._service = _Service()
+        self._service.add(path, content)
+        self._added.append(path)
+
+    def build(self, pages: dict[str, Path]) -> list[RenderedFile]:
+        order = sorted(pages, key=page_order)
+        if self._added != order[: len(self._added)]:
+            self.close()
+        if self._service is None:
+            self._service, self._added = _Service(), []
+        for path in order[len(self._added):]:
+            self._service.add(path, Path(pages[path]).read_bytes())
+        bundle = self._service.files(TIMEOUT)
+        self.close()
         # When this shard was built, for the search page's footer (the pages go live before their index).
         built = json.dumps({"built": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")}).encode()
-        return [*_read_bundle(output, bundle_folder(shard)), RenderedFile(f"{bundle_folder(shard)}/{BUILT_FILE}", built)]
+        return [*_bundle_files(bundle, bundle_folder(self.shard)), RenderedFile(f"{bundle_folder(self.shard)}/{BUILT_FILE}", built)]
+
+    def close(self) -> None:
+        if self._service is not None:
+            self._service.close()
+        self._service, self._added = None, []
 
 
-# Paths a glob names as they are (no glob syntax in them): a site's paths are language codes and slugs.
-_PLAIN_PATH = re.compile(r"[A-Za-z0-9._%-]+(?:/[A-Za-z0-9._%-]+)*")
-MAX_GLOB = 100_000  # characters; one argument of a command may have 128 KiB (Linux's MAX_ARG_STRLEN)
+class _Service:
+    """A `pagefind --service` process with one index: requests on its stdin, answers on its stdout, each a base64
+    JSON message ended by a comma (Pagefind's own Python client waits 100 ms for each answer).
 
+    Requests are encoded by the caller and written by a thread of this object's, answers read by another, so
+    that adding a page never waits for Pagefind; answers are only looked at by files(). The threads hold
+    Python's lock for a moment only (the writing and reading release it): an export keeps rendering at full
+    speed. Pagefind exits when its stdin closes.
+    """
 
-def _in_place(pages: dict[str, Path]) -> tuple[Path | None, str]:
-    """(site, glob) when every page is at its own path under one folder (the export's new release): Pagefind
-    reads them there, the glob naming exactly these pages, and nothing is linked or copied. (None, "")
-    otherwise, or when a path would read as glob syntax, or the glob would be too long for one argument."""
-    where = {page: str(path) for page, path in pages.items()}
-    first = next(iter(where), None)
-    if first is None or not where[first].endswith("/" + first):
-        return None, ""
-    site = where[first][: -len(first) - 1]
-    if any(not _PLAIN_PATH.fullmatch(page) or path != f"{site}/{page}" for page, path in where.items()):
-        return None, ""
-    glob = "{" + ",".join(sorted(where)) + "}"
-    return (Path(site), glob) if len(glob) <= MAX_GLOB else (None, "")
+    INDEX = 0  # the first index a new process makes (checked against its answer)
 
+    def __init__(self):
+        from pagefind.service import get_executable
 
-def _linked(pages: dict[str, Path], source: Path) -> Path:
-    """A folder of exactly the pages to index, as hard links (copies where there are none): the binary walks a folder."""
-    for page in sorted(pages):
-        target = source / page
-        target.parent.mkdir(parents=True, exist_ok=True)
+        binary = get_executable()
+        if binary is None:
+            raise SearchIndexError("Pagefind's binary is not installed (pip install 'pagefind[extended]')")
         try:
-            os.link(pages[page], target)
-        except OSError:  # a file system without hard links
-            shutil.copyfile(pages[page], target)
-    return source
+            self.process = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                            stderr=subprocess.PIPE)
+        except OSError as exc:
+            raise SearchIndexError(f"Pagefind could not be started: {type(exc).__name__}: {exc}") from exc
+        self._requests: queue.SimpleQueue = queue.SimpleQueue()
+        self._answers: queue.SimpleQueue = queue.SimpleQueue()
+        self._said = b""  # what it wrote on stderr
+        self._sent = 0
+        self._threads = [threading.Thread(target=target, daemon=True, name=f"pagefind-{target.__name__}")
+                         for target in (self._write, self._read, self._read_errors)]
+        for thread in self._threads:
+            thread.start()
+        self._send({"type": "NewIndex", "config": {"keep_index_url": True}})
+
+    def _send(self, payload: dict) -> int:
+        self._sent += 1
+        self._requests.put(base64.b64encode(orjson.dumps({"message_id": self._sent, "payload": payload})) + b",")
+        return self._sent
+
+    def add(self, path: str, content: bytes) -> None:
+        """The page at path (its URL "/" + path, as a folder run with --keep-index-url gives it)."""
+        self._send({"type": "AddFile", "index_id": self.INDEX, "url": "/" + path, "file_path": None,
+                    "file_contents": content.decode("utf-8")})
+
+    def files(self, timeout: float) -> dict[str, bytes]:
+        """The bundle over the pages added: {path in the bundle: content}. Raises SearchIndexError."""
+        wanted = self._send({"type": "GetFiles", "index_id": self.INDEX})
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                answer = self._answers.get(timeout=max(deadline - time.monotonic(), 0))
+            except queue.Empty:
+                raise SearchIndexError(f"Pagefind gave no index within {timeout} s") from None
+            if answer is None:
+                said = self._said.decode("utf-8", "replace").strip()
+                raise SearchIndexError(f"Pagefind stopped before it gave the index: {said[-500:]}")
+            payload = answer.get("payload") or {}
+            if payload.get("type") == "Error":
+                raise SearchIndexError(f"Pagefind could not build the search index: {payload.get('message')}")
+            if payload.get("type") == "NewIndex" and payload.get("index_id") != self.INDEX:
+                raise SearchIndexError(f"Pagefind made index {payload.get('index_id')}, not {self.INDEX}")
+            if answer.get("message_id") == wanted:
+                return {item["path"]: base64.b64decode(item["content"]) for item in payload["files"]}
+
+    def close(self) -> None:
+        """Stop the process (its stdin closed, then killed if it lingers) and the threads."""
+        self._requests.put(None)
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+    def _write(self) -> None:
+        stdin = self.process.stdin
+        try:
+            while (request := self._requests.get()) is not None:
+                stdin.write(request)
+                stdin.flush()
+        except OSError:  # it stopped: files() says so (its reader ends)
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                stdin.close()
+
+    def _read(self) -> None:
+        message = bytearray()
+        try:
+            while chunk := self.process.stdout.read1(1 << 20):
+                start = 0
+                while (end := chunk.find(b",", start)) >= 0:
+                    message += chunk[start:end]
+                    self._answers.put(orjson.loads(base64.b64decode(message)))
+                    message.clear()
+                    start = end + 1
+                message += chunk[start:]
+        except (OSError, ValueError) as exc:  # ValueError: not base64 or not JSON
+            self._said += f"unreadable answer: {exc}".encode()
+        finally:
+            self._answers.put(None)
+
+    def _read_errors(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            while chunk := self.process.stderr.read1(1 << 16):
+                self._said = (self._said + chunk)[-4000:]
 
 
-def _read_bundle(folder: Path, prefix: str) -> list[RenderedFile]:
+def _bundle_files(bundle: dict[str, bytes], prefix: str) -> list[RenderedFile]:
+    """The bundle's files under prefix, in path order, without the ready-made UIs; its entry file with sorted keys."""
     files = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        name = path.relative_to(folder).as_posix()
+    for name in sorted(bundle):
         if name.startswith(UNUSED):
             continue
-        content = path.read_bytes()
+        content = bundle[name]
         if name == ENTRY_FILE:
             content = json.dumps(json.loads(content), sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         files.append(RenderedFile(f"{prefix}/{name}", content))
+    entry = next((file for file in files if file.path == f"{prefix}/{ENTRY_FILE}"), None)
+    if entry is None:
+        raise SearchIndexError(f"Pagefind wrote no {ENTRY_FILE}")
+    if not any(language.get("page_count") for language in json.loads(entry.content).get("languages", {}).values()):
+        raise SearchIndexError("Pagefind found no text to index in the pages")  # as its command line refuses such a site
     return files

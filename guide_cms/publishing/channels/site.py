@@ -557,6 +557,12 @@ class SiteChannel(Channel):
 
         return build_index(pages, shard) if pages else []
 
+    def index_feed(self, shard: str):
+        """Pagefind reading a shard's pages as they are rendered (search.PagefindFeed), when the site has search."""
+        from .search import PagefindFeed
+
+        return PagefindFeed(shard) if getattr(settings, "GUIDE_CMS_SITE_SEARCH", True) else None
+
     def _index_language(self, entries: list[Entry]) -> LanguageFacts:
         sources = {e.source_language.code: e.source_language for e in entries}
         if len(sources) == 1:

@@ -1,7 +1,9 @@
-"""The search index's build: Pagefind reads the pages where an export staged them (one folder, a glob naming exactly
-the shard's pages), or, for pages given from anywhere else, a folder of links to them; the bundle is the same."""
+"""A shard of the search index: Pagefind (its service) given the shard's pages in page_order (by guide, then language)
+however they come, as an export renders them (PagefindFeed.add), from their files (build_index), or both; the same
+pages give the same bundle, from any folder, on any file system."""
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -9,6 +11,7 @@ import pytest
 from guide_cms.publishing.channels import search
 from guide_cms.publishing.channels.site import SiteChannel
 from tests.publishing import entries as sample
+from tests.publishing.test_site_search_in_browser import other_guide
 
 pytestmark = pytest.mark.usefixtures("site_search")
 
@@ -18,10 +21,10 @@ def site_search(settings):
     settings.GUIDE_CMS_SITE_SEARCH = True
 
 
-def _staged(folder, extra=()):
-    """The site's files for the demo entries written under folder; {page: its file} of the indexed pages."""
+def _staged(folder):
+    """The site's files for two guides written under folder; {page: its file} of the pages the index reads."""
     channel = SiteChannel()
-    entries = sample.demo_entries()
+    entries = [*sample.demo_entries(), other_guide("en"), other_guide("es")]
     for rendered in [f for e in entries for f in channel.render_entry(e)] + channel.render_shared(entries):
         target = folder / rendered.path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -33,39 +36,68 @@ def _bundle(files):
     return {f.path: f.content for f in files if not f.path.endswith(search.BUILT_FILE)}
 
 
-def test_pages_of_one_folder_are_indexed_where_they_are(tmp_path):
-    pages = _staged(tmp_path / "release")
-    site, glob = search._in_place(pages)
-    assert site == tmp_path / "release"
-    assert glob == "{" + ",".join(sorted(pages)) + "}"
+def test_pages_come_by_guide_then_language():
+    pages = ["zh-hans/sleep/index.html", "en/muscle-relaxants/index.html", "ar/sleep/index.html", "en/sleep/index.html"]
+    assert sorted(pages, key=search.page_order) == [
+        "en/muscle-relaxants/index.html", "ar/sleep/index.html", "en/sleep/index.html", "zh-hans/sleep/index.html"]
+    # A slug that begins another comes first, as an export renders them (not as "/" and "-" sort).
+    assert sorted(["en/ab-c/index.html", "en/ab/index.html"], key=search.page_order) == ["en/ab/index.html", "en/ab-c/index.html"]
 
 
-def test_pages_from_elsewhere_are_linked_into_a_folder_of_their_own(tmp_path):
-    pages = _staged(tmp_path / "release")
-    moved = dict(pages)
-    first = sorted(pages)[0]
-    moved[first] = tmp_path / "elsewhere.html"
-    shutil.copyfile(pages[first], moved[first])
-    assert search._in_place(moved) == (None, "")
-    assert search._in_place({"es/a b/index.html": tmp_path / "es/a b/index.html"}) == (None, "")  # would read as a glob
-    assert search._in_place({}) == (None, "")
-
-
-def test_a_glob_too_long_for_one_argument_is_not_used(tmp_path, monkeypatch):
-    pages = _staged(tmp_path / "release")
-    monkeypatch.setattr(search, "MAX_GLOB", 10)
-    assert search._in_place(pages) == (None, "")
-
-
-def test_either_way_the_bundle_is_the_same(tmp_path):
-    pages = _staged(tmp_path / "release")
-    in_place = _bundle(search.build_index(pages, "0"))
-    first = sorted(pages)[0]
-    moved = {**pages, first: tmp_path / "elsewhere.html"}
-    shutil.copyfile(pages[first], moved[first])
-    assert search._in_place(moved) == (None, "")
-    assert _bundle(search.build_index(moved, "0")) == in_place
-    assert "pagefind/0/pagefind-entry.json" in in_place
-    # Only the pages named are indexed: the home pages and search pages of the same folder are not.
-    entry = search.json.loads(in_place["pagefind/0/pagefind-entry.json"])
+def test_the_same_pages_give_the_same_bundle_given_in_any_order_from_any_folder(tmp_path):
+    pages = _staged(tmp_path / "site")
+    first = _bundle(search.build_index(pages, "0"))
+    scattered = {}
+    for n, page in enumerate(sorted(pages, reverse=True)):  # each page on its own, the last first
+        scattered[page] = tmp_path / f"page-{n}.html"
+        shutil.copyfile(pages[page], scattered[page])
+    assert _bundle(search.build_index(scattered, "0")) == first
+    entry = json.loads(first["pagefind/0/pagefind-entry.json"])
     assert sum(language["page_count"] for language in entry["languages"].values()) == len(pages)
+    assert not any(path.startswith("pagefind/0/pagefind-ui") for path in first)
+
+
+@pytest.mark.parametrize("fed", ["all", "the first", "another order", "another page"])
+def test_pages_fed_as_they_come_give_the_bundle_of_their_files(tmp_path, fed):
+    pages = _staged(tmp_path / "site")
+    built = _bundle(search.build_index(pages, "0"))
+    order = sorted(pages, key=search.page_order)
+    given = {"all": order, "the first": order[:2], "another order": order[::-1], "another page": [order[0], "xx/gone/index.html"]}[fed]
+    feed = search.PagefindFeed("0")
+    try:
+        for page in given:
+            feed.add(page, pages.get(page, pages[order[0]]).read_bytes())
+        assert _bundle(feed.build(pages)) == built
+    finally:
+        feed.close()
+
+
+def test_a_feed_let_go_unused_stops_its_pagefind(tmp_path):
+    pages = _staged(tmp_path / "site")
+    feed = search.PagefindFeed("0")
+    page = next(iter(pages))
+    feed.add(page, pages[page].read_bytes())
+    process = feed._service.process
+    feed.close()
+    assert process.poll() is not None
+    feed.close()  # twice: nothing left to stop
+
+
+def test_pages_with_no_text_to_index_are_refused(tmp_path):
+    empty = tmp_path / "en" / "nothing" / "index.html"
+    empty.parent.mkdir(parents=True)
+    empty.write_text("<!DOCTYPE html><html lang=\"en\"><head><title>x</title></head><body></body></html>")
+    with pytest.raises(search.SearchIndexError, match="no text to index"):
+        search.build_index({"en/nothing/index.html": empty}, "0")
+
+
+def test_a_pagefind_that_stops_says_so(tmp_path, monkeypatch):
+    import pagefind.service
+
+    pages = _staged(tmp_path / "site")
+    monkeypatch.setattr(pagefind.service, "get_executable", lambda: shutil.which("false"))
+    with pytest.raises(search.SearchIndexError, match="Pagefind stopped before it gave the index"):
+        search.build_index(pages, "0")
+    monkeypatch.setattr(pagefind.service, "get_executable", lambda: None)
+    with pytest.raises(search.SearchIndexError, match="not installed"):
+        search.build_index(pages, "0")
