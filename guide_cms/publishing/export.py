@@ -402,7 +402,18 @@ class _ChannelExport:
     # --- shared files and the search index ------------------------------------------
 
     def plan_shared_and_index(self) -> None:
-        """Render the shared files (or keep them, for a quick publication) and plan the search index's shards."""
+        """Plan the search index's shards (a shard fed all its pages starts building at once), then render the
+        shared files (or keep them, for a quick publication) while Pagefind builds."""
+        if self.quick:  # the index waits with the shared files: its files and record as they are, marked behind
+            self.index, self.index_kept, self.rebuild = manifests.index_left_behind(self.previous, self.previous_files, self.files)
+        else:
+            self.index, self.index_kept, self.rebuild = manifests.plan_index(
+                self.channel, self.served, self.files, self.previous, self.damaged)
+        if self.defer_index and self.rebuild:
+            self._defer_index()
+        for shard in self.rebuild:
+            if self.feeds.get(shard) is not None:
+                self.feeds[shard].start(self.index["shards"][shard]["pages"])
         if self.quick:
             self.shared = []
             paths = manifests.shared_paths(self.previous)
@@ -419,13 +430,6 @@ class _ChannelExport:
             digest = hashlib.sha256(item.content).hexdigest()
             self.files[store.safe_path(item.path)] = digest
             self.shared_same.append(self.previous_files.get(item.path) == digest and item.path not in self.damaged)
-        if self.quick:  # the index waits with the shared files: its files and record as they are, marked behind
-            self.index, self.index_kept, self.rebuild = manifests.index_left_behind(self.previous, self.previous_files, self.files)
-        else:
-            self.index, self.index_kept, self.rebuild = manifests.plan_index(
-                self.channel, self.served, self.files, self.previous, self.damaged)
-        if self.defer_index and self.rebuild:
-            self._defer_index()
 
     def _defer_index(self) -> None:
         """A shard whose pages changed keeps its previous files, marked behind: the next export builds it."""

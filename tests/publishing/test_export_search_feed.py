@@ -21,8 +21,12 @@ class SpyFeed(search.PagefindFeed):
 
     def __init__(self, shard):
         super().__init__(shard)
-        self.added, self.built = [], None
+        self.added, self.started, self.built = [], None, None
         SpyFeed.made.append(self)
+
+    def start(self, pages):
+        self.started = sorted(pages)
+        super().start(pages)
 
     def add(self, path, content):
         self.added.append(path)
@@ -49,7 +53,7 @@ def _index(root):
 def test_a_full_export_feeds_each_page_as_it_renders_it_and_builds_the_shard_with_it(wf, tmp_path, feeds, monkeypatch):
     (report,) = export_channels(channels=["site"], output_dir=tmp_path / "fed")
     (feed,) = feeds
-    assert feed.added == ["en/baclofen/index.html", "es/baclofen/index.html"] == feed.built
+    assert feed.added == ["en/baclofen/index.html", "es/baclofen/index.html"] == feed.started == feed.built
     assert feed._service is None  # its Pagefind stopped once the shard was built
     monkeypatch.undo()
     export_channels(channels=["site"], output_dir=tmp_path / "from-files")

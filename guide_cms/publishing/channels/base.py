@@ -172,6 +172,10 @@ class IndexFeed(ABC):
     def add(self, path: str, content: bytes) -> None:
         """A page of the shard: content is the file an export writes at path (never changed after)."""
 
+    def start(self, pages: list[str]) -> None:  # noqa: B027 - optional: a feed may build in build() only
+        """The shard will be built over pages (paths in the output): a feed that was given them all may start
+        building now, and build() then only waits for it. Their files may not all be written yet."""
+
     @abstractmethod
     def build(self, pages: dict[str, Path]) -> list[RenderedFile]:
         """The shard's files over exactly pages ({path in the output: the file to read}), as render_index gives them:

@@ -114,15 +114,17 @@ class PagefindFeed(IndexFeed):
     """One shard's index, built by a `pagefind --service` process of its own as its pages come.
 
     An export adds each page as it renders it (add), so Pagefind reads the pages on another core meanwhile;
-    build then adds whatever pages were not added, from their files, and takes the bundle. Pages added in
-    another order than page_order, or that are not the shard's, are dropped and the shard is built again from
-    its files: the bundle is always the one of its pages in page_order.
+    once the shard's pages are known, start asks for the bundle if they were all added; build then adds
+    whatever pages were not added, from their files, and takes the bundle. Pages added in another order than
+    page_order, or that are not the shard's, are dropped and the shard is built again from its files: the
+    bundle is always the one of its pages in page_order.
     """
 
     def __init__(self, shard: str):
         self.shard = shard
         self._service: _Service | None = None  # started by the first page
         self._added: list[str] = []
+        self._asked: int | None = None  # the request for the bundle, once start sent it
 
     def add(self, path: str, content: bytes) -> None:
         if self._service is None:
@@ -130,15 +132,22 @@ class PagefindFeed(IndexFeed):
         self._service.add(path, content)
         self._added.append(path)
 
+    def start(self, pages: list[str]) -> None:
+        """Every page of the shard was added, in order: Pagefind builds the bundle while the export goes on."""
+        if self._service is not None and self._asked is None and self._added == sorted(pages, key=page_order):
+            self._asked = self._service.ask_for_files()
+
     def build(self, pages: dict[str, Path]) -> list[RenderedFile]:
         order = sorted(pages, key=page_order)
-        if self._added != order[: len(self._added)]:
+        if self._added != order[: len(self._added)] or (self._asked is not None and len(self._added) != len(order)):
             self.close()
         if self._service is None:
             self._service, self._added = _Service(), []
         for path in order[len(self._added):]:
             self._service.add(path, Path(pages[path]).read_bytes())
-        bundle = self._service.files(TIMEOUT)
+        if self._asked is None:
+            self._asked = self._service.ask_for_files()
+        bundle = self._service.files(self._asked, TIMEOUT)
         self.close()
         # When this shard was built, for the search page's footer (the pages go live before their index).
         built = json.dumps({"built": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")}).encode()
@@ -147,7 +156,7 @@ class PagefindFeed(IndexFeed):
     def close(self) -> None:
         if self._service is not None:
             self._service.close()
-        self._service, self._added = None, []
+        self._service, self._added, self._asked = None, [], None
 
 
 class _Service:
@@ -193,9 +202,12 @@ class _Service:
         self._send({"type": "AddFile", "index_id": self.INDEX, "url": "/" + path, "file_path": None,
                     "file_contents": content.decode("utf-8")})
 
-    def files(self, timeout: float) -> dict[str, bytes]:
-        """The bundle over the pages added: {path in the bundle: content}. Raises SearchIndexError."""
-        wanted = self._send({"type": "GetFiles", "index_id": self.INDEX})
+    def ask_for_files(self) -> int:
+        """Ask for the bundle over the pages added so far; the request's number, for files()."""
+        return self._send({"type": "GetFiles", "index_id": self.INDEX})
+
+    def files(self, wanted: int, timeout: float) -> dict[str, bytes]:
+        """The bundle asked for by request `wanted`: {path in the bundle: content}. Raises SearchIndexError."""
         deadline = time.monotonic() + timeout
         while True:
             try:

@@ -72,6 +72,22 @@ def test_pages_fed_as_they_come_give_the_bundle_of_their_files(tmp_path, fed):
         feed.close()
 
 
+@pytest.mark.parametrize("added", ["every page", "some pages"])
+def test_a_feed_given_every_page_starts_building_when_told_the_pages(tmp_path, added):
+    pages = _staged(tmp_path / "site")
+    built = _bundle(search.build_index(pages, "0"))
+    order = sorted(pages, key=search.page_order)
+    feed = search.PagefindFeed("0")
+    try:
+        for page in order if added == "every page" else order[:2]:
+            feed.add(page, pages[page].read_bytes())
+        feed.start(list(pages))
+        assert (feed._asked is not None) == (added == "every page")  # the bundle asked for before build
+        assert _bundle(feed.build(pages)) == built
+    finally:
+        feed.close()
+
+
 def test_a_feed_let_go_unused_stops_its_pagefind(tmp_path):
     pages = _staged(tmp_path / "site")
     feed = search.PagefindFeed("0")
