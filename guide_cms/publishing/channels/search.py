@@ -37,12 +37,14 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime
+import fcntl
 import functools
 import hashlib
 import json
-import queue
+import os
+import select
 import subprocess
-import threading
+import tempfile
 import time
 from pathlib import Path
 
@@ -163,13 +165,15 @@ class _Service:
     """A `pagefind --service` process with one index: requests on its stdin, answers on its stdout, each a base64
     JSON message ended by a comma (Pagefind's own Python client waits 100 ms for each answer).
 
-    Requests are encoded by the caller and written by a thread of this object's, answers read by another, so
-    that adding a page never waits for Pagefind; answers are only looked at by files(). The threads hold
-    Python's lock for a moment only (the writing and reading release it): an export keeps rendering at full
-    speed. Pagefind exits when its stdin closes.
+    No thread of ours: a request is written as far as the pipe takes it without waiting (the rest at the next
+    request), so adding a page never waits for Pagefind; the pipe is widened to hold several pages, so that
+    Pagefind does not run dry between two. Pagefind answers on a thread of its own through an unbounded queue,
+    so it never stops reading requests while its answers wait unread; they are read by files(). Pagefind exits
+    when its stdin closes.
     """
 
     INDEX = 0  # the first index a new process makes (checked against its answer)
+    PIPE_SIZE = 1 << 20  # bytes; Linux's default limit for an unprivileged process (/proc/sys/fs/pipe-max-size)
 
     def __init__(self):
         from pagefind.service import get_executable
@@ -177,25 +181,42 @@ class _Service:
         binary = get_executable()
         if binary is None:
             raise SearchIndexError("Pagefind's binary is not installed (pip install 'pagefind[extended]')")
+        # What it says on stderr, read if it stops (a pipe left unread could fill and stop it); closed by close().
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115
         try:
             self.process = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                            stderr=subprocess.PIPE)
+                                            stderr=self._errors)
         except OSError as exc:
+            self._errors.close()
             raise SearchIndexError(f"Pagefind could not be started: {type(exc).__name__}: {exc}") from exc
-        self._requests: queue.SimpleQueue = queue.SimpleQueue()
-        self._answers: queue.SimpleQueue = queue.SimpleQueue()
-        self._said = b""  # what it wrote on stderr
+        self._stdin = self.process.stdin.fileno()
+        with contextlib.suppress(OSError, AttributeError):  # F_SETPIPE_SZ: Linux only; a narrower pipe only waits more
+            fcntl.fcntl(self._stdin, fcntl.F_SETPIPE_SZ, self.PIPE_SIZE)
+        os.set_blocking(self._stdin, False)
+        self._unsent = bytearray()
         self._sent = 0
-        self._threads = [threading.Thread(target=target, daemon=True, name=f"pagefind-{target.__name__}")
-                         for target in (self._write, self._read, self._read_errors)]
-        for thread in self._threads:
-            thread.start()
-        self._send({"type": "NewIndex", "config": {"keep_index_url": True}})
+        try:
+            self._send({"type": "NewIndex", "config": {"keep_index_url": True}})
+        except SearchIndexError:
+            self.close()
+            raise
 
     def _send(self, payload: dict) -> int:
         self._sent += 1
-        self._requests.put(base64.b64encode(orjson.dumps({"message_id": self._sent, "payload": payload})) + b",")
+        self._unsent += base64.b64encode(orjson.dumps({"message_id": self._sent, "payload": payload})) + b","
+        self._push()
         return self._sent
+
+    def _push(self) -> None:
+        """Write what the pipe takes now of the requests not yet written."""
+        try:
+            while self._unsent:
+                written = os.write(self._stdin, self._unsent)
+                del self._unsent[:written]
+        except BlockingIOError:
+            pass  # the pipe is full: the rest goes with the next request, or in files()
+        except OSError as exc:  # it stopped: files() says so
+            raise SearchIndexError(f"Pagefind stopped before it gave the index (it takes no more requests: {exc})") from exc
 
     def add(self, path: str, content: bytes) -> None:
         """The page at path (its URL "/" + path, as a folder run with --keep-index-url gives it)."""
@@ -209,14 +230,7 @@ class _Service:
     def files(self, wanted: int, timeout: float) -> dict[str, bytes]:
         """The bundle asked for by request `wanted`: {path in the bundle: content}. Raises SearchIndexError."""
         deadline = time.monotonic() + timeout
-        while True:
-            try:
-                answer = self._answers.get(timeout=max(deadline - time.monotonic(), 0))
-            except queue.Empty:
-                raise SearchIndexError(f"Pagefind gave no index within {timeout} s") from None
-            if answer is None:
-                said = self._said.decode("utf-8", "replace").strip()
-                raise SearchIndexError(f"Pagefind stopped before it gave the index: {said[-500:]}")
+        for answer in self._answers(deadline):
             payload = answer.get("payload") or {}
             if payload.get("type") == "Error":
                 raise SearchIndexError(f"Pagefind could not build the search index: {payload.get('message')}")
@@ -224,50 +238,45 @@ class _Service:
                 raise SearchIndexError(f"Pagefind made index {payload.get('index_id')}, not {self.INDEX}")
             if answer.get("message_id") == wanted:
                 return {item["path"]: base64.b64decode(item["content"]) for item in payload["files"]}
+        raise SearchIndexError(f"Pagefind stopped before it gave the index: {self._said()}")
+
+    def _answers(self, deadline: float):
+        """Its answers, in order, the requests not yet written written first; until it stops (or the deadline)."""
+        stdout = self.process.stdout.fileno()
+        message = bytearray()
+        while True:
+            writing = [self._stdin] if self._unsent else []
+            ready, can_write, _ = select.select([stdout], writing, [], max(deadline - time.monotonic(), 0))
+            if not ready and not can_write:
+                raise SearchIndexError("Pagefind gave no index in time")
+            if can_write:
+                self._push()
+            if ready:
+                chunk = os.read(stdout, 1 << 20)
+                if not chunk:
+                    return
+                message += chunk
+                *whole, message = message.split(b",")
+                for text in whole:
+                    yield orjson.loads(base64.b64decode(text))
+
+    def _said(self) -> str:
+        with contextlib.suppress(OSError, ValueError):
+            self._errors.seek(0)
+            return self._errors.read()[-500:].decode("utf-8", "replace").strip()
+        return ""
 
     def close(self) -> None:
-        """Stop the process (its stdin closed, then killed if it lingers) and the threads."""
-        self._requests.put(None)
+        """Stop the process: its stdin closed (it exits), killed if it lingers."""
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
         try:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-        for thread in self._threads:
-            thread.join(timeout=5)
-
-    def _write(self) -> None:
-        stdin = self.process.stdin
-        try:
-            while (request := self._requests.get()) is not None:
-                stdin.write(request)
-                stdin.flush()
-        except OSError:  # it stopped: files() says so (its reader ends)
-            pass
-        finally:
-            with contextlib.suppress(OSError):
-                stdin.close()
-
-    def _read(self) -> None:
-        message = bytearray()
-        try:
-            while chunk := self.process.stdout.read1(1 << 20):
-                start = 0
-                while (end := chunk.find(b",", start)) >= 0:
-                    message += chunk[start:end]
-                    self._answers.put(orjson.loads(base64.b64decode(message)))
-                    message.clear()
-                    start = end + 1
-                message += chunk[start:]
-        except (OSError, ValueError) as exc:  # ValueError: not base64 or not JSON
-            self._said += f"unreadable answer: {exc}".encode()
-        finally:
-            self._answers.put(None)
-
-    def _read_errors(self) -> None:
-        with contextlib.suppress(OSError, ValueError):
-            while chunk := self.process.stderr.read1(1 << 16):
-                self._said = (self._said + chunk)[-4000:]
+        self.process.stdout.close()
+        self._errors.close()
 
 
 def _bundle_files(bundle: dict[str, bytes], prefix: str) -> list[RenderedFile]:

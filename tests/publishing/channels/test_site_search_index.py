@@ -88,6 +88,20 @@ def test_a_feed_given_every_page_starts_building_when_told_the_pages(tmp_path, a
         feed.close()
 
 
+def test_pages_larger_than_the_pipe_reach_pagefind_as_it_takes_them(tmp_path, monkeypatch):
+    pages = _staged(tmp_path / "site")
+    built = _bundle(search.build_index(pages, "0"))
+    monkeypatch.setattr(search._Service, "PIPE_SIZE", 4096)  # a page is ten times that: written as Pagefind reads
+    feed = search.PagefindFeed("0")
+    try:
+        for page in sorted(pages, key=search.page_order):
+            feed.add(page, pages[page].read_bytes())
+        assert feed._service._unsent  # what the pipe did not take yet, kept for later
+        assert _bundle(feed.build(pages)) == built
+    finally:
+        feed.close()
+
+
 def test_a_feed_let_go_unused_stops_its_pagefind(tmp_path):
     pages = _staged(tmp_path / "site")
     feed = search.PagefindFeed("0")
