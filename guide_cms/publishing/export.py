@@ -27,6 +27,8 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable
+from concurrent import futures
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,7 +37,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from . import manifests, store
-from .channels.base import Channel, ChannelError, Entry, PublishedGuide
+from .channels.base import Channel, ChannelError, Entry, IndexFeed, PublishedGuide
 from .entries import PlannedEntry, load_entries
 from .manifests import entry_id
 from .store import channel_names
@@ -167,12 +169,48 @@ def stage_channel(channel: Channel, entries: list | Callable, root: Path, progre
         export.plan_shared_and_index()
         export.write()
     except BaseException:
+        export.writes.close()  # nothing is written into the release once it is removed
         export.release.discard()
         raise
+    finally:
+        export.writes.close()
+        export.close_feeds()
     if not export.report.changed:
         export.release.discard()
         return StagedExport(channel, root, export.current, None, export.report)
     return StagedExport(channel, root, export.current, export.release, export.report)
+
+
+class _Writes:
+    """The rendered files of an export written into its release by a thread of their own, in order, while the next
+    entries render: creating a file costs the kernel a third of a millisecond on a journalled file system, time
+    the export's own thread then spends rendering. wait() before the release is read or written otherwise."""
+
+    def __init__(self, release: store.Release):
+        self.release = release
+        self._executor: ThreadPoolExecutor | None = None
+        self._pending: list[Future] = []
+
+    def add(self, path: str, content: bytes) -> None:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-writes")
+        self._pending.append(self._executor.submit(self.release.write, path, content))
+
+    def wait(self) -> None:
+        """Until every file is written; the first write that failed raises its error (the others were tried)."""
+        pending, self._pending = self._pending, []
+        futures.wait(pending)
+        for future in pending:
+            if future.exception() is not None:
+                raise future.exception()
+
+    def close(self) -> None:
+        """Wait for the writes under way and stop the thread (an export that stopped: its release is discarded next)."""
+        futures.wait(self._pending)
+        self._pending = []
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None
 
 
 class _ChannelExport:
@@ -196,6 +234,7 @@ class _ChannelExport:
             self.quick = False  # a shared or index file to repair: rendered and planned here, not kept as they are
         self.report = ChannelReport(channel=channel.name, path=root / channel.name, repaired=sorted(self.damaged))
         self.release = store.Release(root, channel.name, self.current)
+        self.writes = _Writes(self.release)  # the rendered files, written while the next entries render
         self.entries: dict[str, dict] = {}  # the new manifest's entries
         self.failures: dict[str, dict] = {}
         self.served: dict[str, Entry] = {}  # entries the shared files and the index are built from
@@ -203,6 +242,10 @@ class _ChannelExport:
         self.kept: list[str] = []  # files linked from the live release
         self.recorded: dict[str, Entry | dict] = {}
         self.done = self.total = 0
+        # The search index's shards, fed the pages as they are rendered (Channel.index_feed); not for a publication,
+        # whose index waits for the export after it (defer_index).
+        self.feeds: dict[str, IndexFeed | None] = {}
+        self.feeding = not defer_index
 
     def _check_live(self) -> dict[str, str]:
         """The live release's files found damaged, {} when nothing is reused. A full export walks the release and
@@ -303,13 +346,44 @@ class _ChannelExport:
                 self._failed(eid, entry, outcome, old, intact)
             else:
                 for item in outcome:
-                    self.release.write(item.path, item.content)
+                    self.writes.add(item.path, item.content)
                     self.files[item.path] = hashlib.sha256(item.content).hexdigest()
                     self.report.written.append(item.path)
+                self._feed_index(entry, outcome)
                 self.entries[eid] = manifests.entry_record(entry, key, [item.path for item in outcome])
                 self.report.rendered.append(eid)
                 self.served[eid] = entry
             self._tick(eid)
+
+    def _feed_index(self, entry: Entry, files: list) -> None:
+        """The entry's pages that the search index reads, to their shards' feeds: Pagefind reads them while the next
+        entries render. A feed that fails is dropped (its shard is then built from the files, which says why)."""
+        if not self.feeding:
+            return
+        indexed = set(self.channel.indexed_files(entry))
+        for item in files:
+            if item.path not in indexed:
+                continue
+            shard = self.channel.index_shard(item.path)
+            try:
+                if shard not in self.feeds:
+                    self.feeds[shard] = self.channel.index_feed(shard)
+                if self.feeds[shard] is not None:
+                    self.feeds[shard].add(item.path, item.content)
+            except Exception:  # noqa: BLE001 - an index built alongside is only quicker: the shard is built all the same
+                logger.exception("The %s search index could not be fed %s; it is built from the files", self.channel.name, item.path)
+                self._close_feed(shard)
+                self.feeds[shard] = None
+
+    def _close_feed(self, shard: str) -> None:
+        feed = self.feeds.pop(shard, None)
+        if feed is not None:
+            feed.close()
+
+    def close_feeds(self) -> None:
+        """Stop the feeds of shards that were not built (their pages did not change, or the export stopped)."""
+        for shard in list(self.feeds):
+            self._close_feed(shard)
 
     def _failed(self, eid: str, entry: Entry, outcome: BaseException, old: dict | None, intact: bool) -> None:
         message = str(outcome) or type(outcome).__name__
@@ -328,7 +402,18 @@ class _ChannelExport:
     # --- shared files and the search index ------------------------------------------
 
     def plan_shared_and_index(self) -> None:
-        """Render the shared files (or keep them, for a quick publication) and plan the search index's shards."""
+        """Plan the search index's shards (a shard fed all its pages starts building at once), then render the
+        shared files (or keep them, for a quick publication) while Pagefind builds."""
+        if self.quick:  # the index waits with the shared files: its files and record as they are, marked behind
+            self.index, self.index_kept, self.rebuild = manifests.index_left_behind(self.previous, self.previous_files, self.files)
+        else:
+            self.index, self.index_kept, self.rebuild = manifests.plan_index(
+                self.channel, self.served, self.files, self.previous, self.damaged)
+        if self.defer_index and self.rebuild:
+            self._defer_index()
+        for shard in self.rebuild:
+            if self.feeds.get(shard) is not None:
+                self.feeds[shard].start(self.index["shards"][shard]["pages"])
         if self.quick:
             self.shared = []
             paths = manifests.shared_paths(self.previous)
@@ -345,13 +430,6 @@ class _ChannelExport:
             digest = hashlib.sha256(item.content).hexdigest()
             self.files[store.safe_path(item.path)] = digest
             self.shared_same.append(self.previous_files.get(item.path) == digest and item.path not in self.damaged)
-        if self.quick:  # the index waits with the shared files: its files and record as they are, marked behind
-            self.index, self.index_kept, self.rebuild = manifests.index_left_behind(self.previous, self.previous_files, self.files)
-        else:
-            self.index, self.index_kept, self.rebuild = manifests.plan_index(
-                self.channel, self.served, self.files, self.previous, self.damaged)
-        if self.defer_index and self.rebuild:
-            self._defer_index()
 
     def _defer_index(self) -> None:
         """A shard whose pages changed keeps its previous files, marked behind: the next export builds it."""
@@ -384,6 +462,7 @@ class _ChannelExport:
 
     def write(self) -> None:
         """If anything changed: the unchanged files linked, the shared files and index shards written, the manifest last."""
+        self.writes.wait()  # every rendered file in the release (or the first error) before anything else goes in
         manifest = self._manifest()
         report = self.report
         report.changed = self.previous != manifest or bool(self.damaged) or bool(self.rebuild)
@@ -415,10 +494,14 @@ class _ChannelExport:
     def _build_shard(self, shard: str) -> None:
         # The index reads the release's own pages: no text is loaded for it.
         record = self.index["shards"][shard]
+        pages = {page: self.release.source(page) for page in record["pages"]}
+        feed = self.feeds.get(shard)
         try:
-            built = self.channel.render_index({page: self.release.source(page) for page in record["pages"]}, shard)
+            built = feed.build(pages) if feed is not None else self.channel.render_index(pages, shard)
         except Exception as exc:  # noqa: BLE001 - the channel keeps its previous output
             raise ChannelError(f"its search index cannot be built: {type(exc).__name__}: {exc}") from exc
+        finally:
+            self._close_feed(shard)
         for item in built:
             digest = hashlib.sha256(item.content).hexdigest()
             self.files[store.safe_path(item.path)] = digest

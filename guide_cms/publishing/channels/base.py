@@ -164,6 +164,28 @@ class RenderedFile:
     content: bytes
 
 
+class IndexFeed(ABC):
+    """One shard of a channel's search index, built as its pages come (Channel.index_feed): an export adds each
+    indexed page as it renders it, then builds the shard over the pages the release ends up with, or closes it."""
+
+    @abstractmethod
+    def add(self, path: str, content: bytes) -> None:
+        """A page of the shard: content is the file an export writes at path (never changed after)."""
+
+    def start(self, pages: list[str]) -> None:  # noqa: B027 - optional: a feed may build in build() only
+        """The shard will be built over pages (paths in the output): a feed that was given them all may start
+        building now, and build() then only waits for it. Their files may not all be written yet."""
+
+    @abstractmethod
+    def build(self, pages: dict[str, Path]) -> list[RenderedFile]:
+        """The shard's files over exactly pages ({path in the output: the file to read}), as render_index gives them:
+        the pages added are used as far as they are those pages; the others are read from their files."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Let go of whatever the feed holds (a process, pages), whether it was built or is not needed."""
+
+
 class ChannelError(Exception):
     """The channel refuses to produce output (e.g. a glyph no font can draw); nothing is written."""
 
@@ -198,6 +220,30 @@ def _letters(text: str) -> Counter:
     return counts
 
 
+def _folded(text: str) -> str:
+    """text as _letters reads it, in order, without whitespace: NFC, case folded."""
+    return "".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def _shown_in_order(units, shown: str) -> bool:
+    """Whether each unit's text (_folded) is found in what is shown (_folded), each after the one before.
+
+    Found so, the units' characters are all there, each counted once (their places do not overlap): what
+    counting them with _letters would find, in a fraction of its time. False says nothing: then they are
+    counted (a layout may show text in another order, or drop a format character).
+    """
+    pool = _folded(shown)
+    at = 0
+    for unit in units:
+        if unit.text:
+            wanted = _folded(unit.text)
+            found = pool.find(wanted, at)
+            if found < 0:
+                return False
+            at = found + len(wanted)
+    return True
+
+
 def _excerpt(text: str, limit: int = 50) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -221,10 +267,13 @@ def missing_from(entry: PublishedGuide, printed: dict[str, PrintedSection], wher
             problems.append(RenderProblem(section.key, "dropped", _("The whole section is missing from %(where)s.") % {"where": where}))
             continue
         found: list[RenderProblem] = []
-        pool = _letters(shown.text)
         units = text_units(section.body_markdown)
-        # Every unit's characters together within what is shown: none can be missing (the usual case).
-        everything = not (_letters("\n".join(unit.text for unit in units)) - pool)
+        # Every unit's characters together within what is shown: none can be missing (the usual case, most often
+        # seen without counting: each unit's text is shown whole, in order).
+        everything = _shown_in_order(units, shown.text)
+        if not everything:
+            pool = _letters(shown.text)
+            everything = not (_letters("\n".join(unit.text for unit in units)) - pool)
         for unit in () if everything else units:
             if not unit.text:
                 continue  # a callout itself: compared below
@@ -374,6 +423,12 @@ class Channel(ABC):
         """One shard of the search index over the indexed files: {path in the output: the file to read
         now (staged, or still live)}."""
         return []
+
+    def index_feed(self, shard: str) -> IndexFeed | None:
+        """A feed of one shard of the search index (IndexFeed): the export gives it each indexed page as it renders
+        it, so the index is built alongside, and builds the shard through it. None (the default): the shard is
+        built by render_index from its files. Either way the shard's files are the same."""
+        return None
 
     def entry_key(self, entry: Entry) -> str:
         """Everything render_entry's output depends on; equal keys mean equal files.
