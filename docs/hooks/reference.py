@@ -662,7 +662,7 @@ def formats_page() -> str:
         "(the current key's public half) and `keys/<key id>.pem` for every key still trusted.\n\n"
     )
     out.append(
-        keys_table(dict_keys(checkpoints_py, "checkpoint_record", "envelope"), CHECKPOINT_ENVELOPE_KEYS, "checkpoints.checkpoint_record")
+        keys_table(dict_keys(checkpoints_py, "_signed_checkpoint", "envelope"), CHECKPOINT_ENVELOPE_KEYS, "checkpoints.checkpoint_record")
     )
     out.append("\n### The payload\n\n")
     out.append(

@@ -380,7 +380,7 @@ def checkpoint_record(*, root=None, reason: str = "checkpoint", verified: Anchor
         if previous and previous.count == count and previous.head == head_hash and previous.manifests == manifests:
             return CheckpointResult(previous, written=False)
         sequence = (previous.sequence if previous else 0) + 1
-        content = _signed_checkpoint({
+        payload = {
             "sequence": sequence,
             "created_at": timezone.now().astimezone(datetime.UTC).isoformat(timespec="seconds"),
             "reason": reason,
@@ -388,7 +388,8 @@ def checkpoint_record(*, root=None, reason: str = "checkpoint", verified: Anchor
             "manifests": manifests,
             "output": output_name(root),
             "previous": previous.digest if previous else None,
-        })
+        }
+        content = _signed_checkpoint(payload)
         return CheckpointResult(_write_checkpoint(root, channels, sequence, content), written=True)
 
 
