@@ -9,10 +9,12 @@
   on the task queue (rendering.py). An entry the channel cannot render keeps
   its previous files and is recorded under "failures" in the manifest; the
   other entries are exported.
-- store: a new release folder (store.py): the rendered files written, every
-  unchanged file hard-linked from the live release, the search index shards
-  whose pages changed built over the release's own pages, the manifest last;
-  then one symlink swap makes it live (StagedExport.swap).
+- store: a new release folder (store.py): the rendered files written (by a
+  thread of their own, while the next entries render), every unchanged file
+  hard-linked from the live release, the search index shards whose pages
+  changed built over the release's own pages (the pages rendered here given
+  to the indexer as they come: Channel.index_feed), the manifest last; then
+  one symlink swap makes it live (StagedExport.swap).
 
 Publishing stages every channel, swaps them only once the version rendered
 everywhere, and points the links back if its transaction fails
