@@ -75,12 +75,6 @@ def render_stream(channel: Channel, items):
             yield entry, context, outcome
 
 
-def trials(channels: list[Channel], entry, entries: list | None = None) -> list[list]:
-    """Each channel's Channel.trial(entry) (a list of RenderProblem per channel, in order), for a submission:
-    start_trials(...).result()."""
-    return start_trials(channels, entry, entries).result()
-
-
 def start_trials(channels: list[Channel], entry, entries: list | None = None) -> PendingTrials:
     """Start each channel's Channel.trial(entry); PendingTrials.result() gives them (a list of RenderProblem per
     channel, in order).

@@ -40,16 +40,11 @@ def _key(channel: Channel, entry: PublishedGuide, section: SectionContent | None
     return f"guide_cms.trial.{channel.name}.{translation.get_language()}.{channel.entry_key(alone)}"
 
 
-def section_trials(channels: list[Channel], entry: PublishedGuide) -> list[list[RenderProblem]]:
-    """Each channel's trial problems for entry (a list per channel, in order), as rendering.trials gives them,
-    laying out only the sections (and header) whose outcome is not kept. Problems come header first, then by
-    section in the entry's order."""
-    return start_section_trials(channels, entry)()
-
-
 def start_section_trials(channels: list[Channel], entry: PublishedGuide):
-    """section_trials, started: the trials not kept are sent to the render workers now; the function returned
-    waits for them and gives section_trials' answer (call it once)."""
+    """Each channel's trial problems for entry, laying out only the sections (and header) whose outcome is not
+    kept: those trials are sent to the render workers now, and the function returned waits for them and gives
+    a list of RenderProblem per channel, in order, header first, then by section in the entry's order (call it
+    once)."""
     sections = sorted(entry.sections, key=lambda s: (s.position, s.key))
     plans = []
     for channel in channels:

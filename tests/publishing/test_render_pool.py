@@ -55,10 +55,10 @@ def test_entries_travel_as_json_and_come_back_equal():
 
 
 def _trial_setup():
-    from guide_cms.publishing.rendering import trials
+    from guide_cms.publishing.rendering import start_trials
 
     entry = with_extra_section(published_guide("vi"), "Uống 1 viên 💊 mỗi tối.")  # no handout font draws 💊
-    return trials, entry, [SiteChannel(), HandoutChannel()]
+    return (lambda channels, entry: start_trials(channels, entry).result()), entry, [SiteChannel(), HandoutChannel()]
 
 
 def test_a_submissions_handout_trial_is_laid_out_by_a_render_worker_in_the_users_language(pool, monkeypatch):
