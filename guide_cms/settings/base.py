@@ -220,15 +220,22 @@ GUIDE_CMS_RENDER_WORKERS = int(os.environ["GUIDE_CMS_RENDER_WORKERS"]) if os.env
 GUIDE_CMS_WARM_UP = os.environ.get("GUIDE_CMS_WARM_UP", "1") != "0"
 
 
+# Entries of a process's own cache (no GUIDE_CMS_CACHE_URL), some 300 bytes each: about 6 MB. A library
+# keeps some 3 per section and language (its QA findings, and its trial layout in each channel), so this
+# holds 50 guides × 10 sections × 5 languages twice over; past it the oldest third is dropped and worked
+# out again on demand (a submission then lays out the whole guide). Larger libraries want the shared cache.
+LOCAL_CACHE_ENTRIES = 20_000
+
+
 def cache_config(url: str) -> dict:
-    """A CACHES entry for url: "" gives this process's own memory (at most 2,000 entries), redis://,
+    """A CACHES entry for url: "" gives this process's own memory (at most LOCAL_CACHE_ENTRIES), redis://,
     rediss:// or unix:// a Redis server shared by every process (Django's RedisCache). Raises
     ImproperlyConfigured for any other scheme."""
     from django.core.exceptions import ImproperlyConfigured
 
     if not url:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "guide_cms",
-                "OPTIONS": {"MAX_ENTRIES": 2000}}
+                "OPTIONS": {"MAX_ENTRIES": LOCAL_CACHE_ENTRIES}}
     if url.split(":", 1)[0] in ("redis", "rediss", "unix"):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "guide_cms"}
     raise ImproperlyConfigured(f"GUIDE_CMS_CACHE_URL must be empty or a redis://, rediss:// or unix:// address, not {url.split(':', 1)[0]}://")
