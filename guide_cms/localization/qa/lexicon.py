@@ -356,7 +356,7 @@ def _spelled_numbers(language: str) -> dict[str, Fraction]:
 def _cldr_units(language: str) -> tuple[dict[str, UnitWord], dict[str, str]]:
     """Unit words and "per" phrases of the language from CLDR (Babel), in every regional locale of it
     (`regional_locales`: "millilitre" in en_GB, "mililitro" wherever Spanish is written); ambiguous words dropped."""
-    from babel import Locale, UnknownLocaleError
+    from babel import Locale, UnknownLocaleError, localedata
 
     try:
         Locale.parse(_icu_locale(language))
@@ -377,6 +377,9 @@ def _cldr_units(language: str) -> tuple[dict[str, UnitWord], dict[str, str]]:
         for words, meanings in theirs.items():
             if sum(ch.isalpha() for ch in words) >= 3:
                 candidates.setdefault(words, set()).update(meanings)
+    # Babel keeps every locale it loaded for good: the regions of five languages are some 190 locales and 29 MB
+    # in each process, read once here. Its own reset drops them; the few locales in use load again on demand.
+    localedata.clear_caches()
     units = {}
     for words, meanings in candidates.items():
         kinds = {unit for unit, _implicit in meanings}
