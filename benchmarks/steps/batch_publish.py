@@ -16,7 +16,7 @@ BATCH = "publish as one batch"
 def measure(run) -> None:
     guides = list(run.guide_objects.values())
     versions = list(Version.objects.filter(guide__in=guides, status="approved", publications__is_live=True)
-                    .distinct().select_related("guide").order_by("guide__slug", "language"))
+                    .distinct().select_related("guide").defer(*Version.heavy_fields()).order_by("guide__slug", "language"))
     if len(versions) < 2:
         return
     run.out("Batch publish")

@@ -1,6 +1,7 @@
 """Publishing approved versions and exporting the channels."""
 from __future__ import annotations
 
+import copy
 import logging
 import time
 from dataclasses import dataclass, field
@@ -54,7 +55,7 @@ def publish_blockers(version: Version, channels: list[str] | None = None) -> tup
         # Putting back source text that an approved clinical or safety change replaced undoes that change: it is a
         # decision with a signature, so it goes through review as a new version, never as a re-publication.
         guide = version.guide
-        approved_source = list(Version.objects.for_language(guide, guide.source_language).approved().order_by("-number"))
+        approved_source = _approved_sources(guide)
         newer = outdating_versions(version.number, approved_source)
         if newer:
             sections = sorted(changed_keys(version.snapshot["sections"], approved_source[0].snapshot["sections"]))
@@ -65,7 +66,7 @@ def publish_blockers(version: Version, channels: list[str] | None = None) -> tup
             ) % {"old": version.number, "new": newer[-1].number, "change": ChangeClass(newer[-1].change_class).label}, sections
     else:
         guide = version.guide
-        approved_source = list(Version.objects.for_language(guide, guide.source_language).approved().order_by("-number"))
+        approved_source = _approved_sources(guide)
         newer = outdating_versions(version.source_version.number, approved_source)
         if newer:
             current = approved_source[0]
@@ -89,6 +90,11 @@ def publish_blockers(version: Version, channels: list[str] | None = None) -> tup
             for p in problems
         )}, sorted({p.section for p in problems if p.section})
     return None
+
+
+def _approved_sources(guide: Guide) -> list[Version]:
+    """The guide's approved source versions, newest first, their texts read only if a refusal names sections."""
+    return list(Version.objects.for_language(guide, guide.source_language).approved().defer(*Version.heavy_fields()).order_by("-number"))
 
 
 @dataclass(frozen=True)
@@ -348,14 +354,18 @@ def _locked_and_publishable(versions: list[Version], channels: list[str]) -> lis
     """The versions read again under their rows' and guides' locks (in pk order: no deadlock), in the order given;
     PublishRefused (naming the version in a batch) if any may not be published."""
     locked = []
+    # Without their texts: a batch keeps its versions to the end, and 250 versions' texts (and their sources') are
+    # some 35 MB. The checks below read each text on a copy, let go once checked; the export reads them in chunks.
+    rows = Version.objects.select_for_update(of=("self",)).select_related("guide", "source_version").defer(
+        *Version.heavy_fields(), *Version.heavy_fields("source_version__"))
     for version in sorted(versions, key=lambda v: v.pk):
-        version = Version.objects.select_for_update(of=("self",)).select_related("guide", "source_version").get(pk=version.pk)
+        version = rows.get(pk=version.pk)
         Guide.objects.select_for_update().get(pk=version.guide_id)
         locked.append(version)
     order = {v.pk: n for n, v in enumerate(versions)}
     locked.sort(key=lambda v: order[v.pk])
     for version in locked:
-        blockers = publish_blockers(version, channels)
+        blockers = publish_blockers(copy.copy(version), channels)
         if blockers:
             if len(locked) > 1:
                 message, sections = blockers

@@ -1,5 +1,6 @@
 """A process that signs and publishes all day does not grow with what it signs (issue 26): what it keeps
-of each signature is bounded, and the memory's fuzzy index grows with distinct sentences, not with pairs."""
+of each signature is bounded, the memory's fuzzy index grows with distinct sentences, not with pairs, and a
+batch does not hold its versions' texts to its end."""
 import pytest
 
 from guide_cms.guides.models import Section
@@ -49,3 +50,18 @@ def test_the_fuzzy_index_keeps_one_text_per_sentence_however_many_guides_sign_it
         pairs.append(MemoryEntry.objects.filter(language="es").count())
     assert pairs[-1] == 4 * pairs[0]
     assert texts == [texts[0]] * 4
+
+
+@pytest.mark.django_db
+def test_a_batch_keeps_its_versions_without_their_texts_while_it_publishes(workflow, settings, tmp_path):
+    from guide_cms.publishing.services import publish_versions
+
+    settings.GUIDE_CMS_EXPORT_DIR = tmp_path
+    source = workflow.approve("en")
+    translation = workflow.approve("es")
+    result = publish_versions(versions=[source, translation], user=workflow.publisher, channels=["site"])
+    # Each version's text was read to check it, then let go: a batch of 250 kept 35 MB of texts to its end.
+    assert [v.pk for v in result.versions] == [source.pk, translation.pk]
+    assert all({"snapshot", "qa_findings"} <= v.get_deferred_fields() for v in result.versions)
+    assert "snapshot" in result.versions[1].source_version.get_deferred_fields()
+    assert (tmp_path / "site" / "es" / workflow.guide.slug / "index.html").exists()
