@@ -15,16 +15,16 @@ def _submission_checks(sender, *, snapshot, guide, source_version, **kwargs):
     return start_submission_findings(snapshot=snapshot, guide=guide, source_version=source_version)
 
 
-def _live_versions(sender, *, guide_ids, **kwargs):
+def _live_versions(sender, *, guide_ids, languages=None, **kwargs):
     from .selectors import live_versions
 
-    return live_versions(guide_ids)
+    return live_versions(guide_ids, languages)
 
 
-def _export_problems(sender, *, guide_ids, **kwargs):
+def _export_problems(sender, *, guide_ids, languages=None, **kwargs):
     from .selectors import export_problems_by_language
 
-    return export_problems_by_language(guide_ids) if guide_ids else {}
+    return export_problems_by_language(guide_ids, languages) if guide_ids else {}
 
 
 def connect() -> None:

@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 from .models import Publication
 
 
-def live_versions(guide_ids) -> dict[tuple[int, str], int]:
-    """{(guide id, language): live version number}, one query. With several
+def live_versions(guide_ids, languages=None) -> dict[tuple[int, str], int]:
+    """{(guide id, language): live version number} (of languages, default all), one query. With several
     channels, the version live on the most channels counts (normally all agree)."""
     counts: dict[tuple[int, str], dict[int, int]] = {}
-    for guide_id, language, number in Publication.objects.live().filter(guide_id__in=list(guide_ids), withdrawn_at__isnull=True).values_list(
-        "guide_id", "language", "version__number"
-    ):
+    rows = Publication.objects.live().filter(guide_id__in=list(guide_ids), withdrawn_at__isnull=True)
+    if languages is not None:
+        rows = rows.filter(language__in=list(languages))
+    for guide_id, language, number in rows.values_list("guide_id", "language", "version__number"):
         per = counts.setdefault((guide_id, language), {})
         per[number] = per.get(number, 0) + 1
     return {key: max(per, key=lambda n: (per[n], n)) for key, per in counts.items()}
@@ -66,8 +67,8 @@ class _LivePublication(NamedTuple):
     source_version_number: int | None
 
 
-def export_problems(guide_ids=None, output_dir=None) -> list[ExportProblem]:
-    """Live publications (of guide_ids, or all) against each channel's manifest.
+def export_problems(guide_ids=None, output_dir=None, languages=None) -> list[ExportProblem]:
+    """Live publications (of guide_ids, or all; in languages, or all) against each channel's manifest.
 
     Reported: a channel never exported; a publication absent from its
     channel's manifest, or there with another version, content hash or
@@ -79,9 +80,11 @@ def export_problems(guide_ids=None, output_dir=None) -> list[ExportProblem]:
     from .export import channel_names
     from .store import export_root, live_manifest
 
+    if guide_ids is None and languages is not None:
+        raise ValueError("export_problems: entries no publication accounts for are found over every language only")
     root = export_root(output_dir)
     manifests = {name: live_manifest(root / name) for name in channel_names()}
-    publications = _live_publications(guide_ids)
+    publications = _live_publications(guide_ids, languages)
     live_source = live_source_versions({p.guide_id for p in publications if p.source_version_id}) if publications else {}
     approved_source = _approved_sources(publications)
     problems: list[ExportProblem] = []
@@ -95,10 +98,12 @@ def export_problems(guide_ids=None, output_dir=None) -> list[ExportProblem]:
     return problems
 
 
-def _live_publications(guide_ids) -> list[_LivePublication]:
+def _live_publications(guide_ids, languages=None) -> list[_LivePublication]:
     rows = Publication.objects.live().order_by("guide__slug", "language", "channel")
     if guide_ids is not None:
         rows = rows.filter(guide_id__in=list(guide_ids))
+    if languages is not None:
+        rows = rows.filter(language__in=list(languages))
     # Numbers and hashes only, as tuples: a state page asks this of every publication it shows.
     return [_LivePublication(*row) for row in rows.values_list(
         "guide_id", "guide__slug", "language", "channel", "withdrawn_at", "version__number", "version__content_hash",
@@ -196,9 +201,9 @@ def _manifest_problems(manifests: dict, accounted: set[tuple[str, str]]) -> list
     return problems
 
 
-def export_problems_by_language(guide_ids) -> dict[tuple[int, str], list[str]]:
-    """{(guide id, language): [problem, ...]} for the state views (review.signals.export_problems)."""
+def export_problems_by_language(guide_ids, languages=None) -> dict[tuple[int, str], list[str]]:
+    """{(guide id, language): [problem, ...]} (in languages, default all) for the state views (review.signals.export_problems)."""
     result: dict[tuple[int, str], list[str]] = {}
-    for problem in export_problems(guide_ids):
+    for problem in export_problems(guide_ids, languages=languages):
         result.setdefault((problem.guide_id, problem.language), []).append(f"{problem.channel}: {problem.message}")
     return result

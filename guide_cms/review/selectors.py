@@ -29,9 +29,11 @@ def guide_statuses(guides, published: dict[tuple[int, str], int] | None = None, 
     """
     guides = list(guides)
     ids = [g.pk for g in guides]
+    # Only the languages shown: a translator's dashboard shows one of five, and these read every publication asked for.
+    wanted = None if languages is None else list(languages)
     if published is None:
-        published = review_signals.merged(review_signals.live_versions, guide_ids=ids)
-    export_problems = review_signals.merged(review_signals.export_problems, guide_ids=ids) if ids else {}
+        published = review_signals.merged(review_signals.live_versions, guide_ids=ids, languages=wanted)
+    export_problems = review_signals.merged(review_signals.export_problems, guide_ids=ids, languages=wanted) if ids else {}
     if sections is None:
         sections = sections_by_guide(ids)
     versions: dict[tuple[int, str], list[VersionRow]] = defaultdict(list)

@@ -13,9 +13,10 @@ source_approved = Signal()
 # submission beyond QA (publishing's trial renders). A receiver whose checks are slow returns a function: it has
 # started them (in a render worker), and the submission runs its QA checks before asking for the answer.
 submission_checks = Signal()
-# guide_ids= -> {(guide id, language): live version number}, for the states pages.
+# guide_ids=, languages= (None: all) -> {(guide id, language): live version number}, for the states pages.
 live_versions = Signal()
-# guide_ids= -> {(guide id, language): [message]}: live publications the channels' files do not carry.
+# guide_ids=, languages= (None: all) -> {(guide id, language): [message]}: live publications the channels' files
+# do not carry.
 export_problems = Signal()
 
 

@@ -90,3 +90,22 @@ def test_guide_page_offers_the_translation_files(client, wf):
     client.force_login(wf.translator_es)
     html = client.get(f"/admin/guides/guide/{wf.guide.pk}/change/").content.decode()
     assert "/admin/review/translate/baclofen/es.xliff" in html and "/admin/review/translate/baclofen/es.po" in html
+
+
+def test_the_states_read_the_publications_of_the_languages_shown_only(wf, settings, tmp_path):
+    from guide_cms.guides.models import Version
+    from guide_cms.publishing.selectors import export_problems, live_versions
+
+    settings.GUIDE_CMS_EXPORT_DIR = tmp_path / "exports"
+    wf.publish(Version.objects.get(guide=wf.guide, language="en", status="approved"))
+    wf.publish(wf.approve("es"))
+    both = {(wf.guide.pk, "en"), (wf.guide.pk, "es")}
+    assert set(live_versions([wf.guide.pk])) == both
+    assert set(live_versions([wf.guide.pk], ["es"])) == {(wf.guide.pk, "es")}
+    # Against an export folder that has nothing: every live publication is reported, of the languages asked for.
+    empty = tmp_path / "elsewhere"
+    assert {p.language for p in export_problems([wf.guide.pk], output_dir=empty)} == {"en", "es"}
+    assert {p.language for p in export_problems([wf.guide.pk], output_dir=empty, languages=["es"])} == {"es"}
+    # Entries no publication accounts for are found over every language only.
+    with pytest.raises(ValueError, match="every language"):
+        export_problems(output_dir=empty, languages=["es"])
