@@ -116,13 +116,17 @@ _SEGMENTS: OrderedDict = OrderedDict()
 _SEGMENTS_KEPT = 256  # a page of 50 guides in 5 languages; about 150 KB each
 
 
-def _draft_segments(guide, language: str, sections, source_version, stored, basis) -> list[DraftSegment]:
-    """build_draft(...).items, kept by the hashes of the source, the translation, the basis and the stored states."""
+def _segments_key(guide, language: str, sections, source_version, stored, basis) -> tuple:
+    """What a draft's segments are made of: the hashes of the source, the translation, the basis and the stored states."""
     source_hash = source_version.content_hash if source_version else draft_facts(guide, guide.source_language, sections).content_hash
-    key = (
+    return (
         guide.pk, guide.source_language, language, source_hash, draft_facts(guide, language, sections).content_hash,
         (stored.pk, stored.updated_at) if stored else None, basis.content_hash if basis else None,
     )
+
+
+def _draft_segments(guide, language: str, sections, source_version, stored, basis, key: tuple) -> list[DraftSegment]:
+    """build_draft(...).items, kept by key (_segments_key)."""
     found = _SEGMENTS.get(key)
     if found is None:
         found = build_draft(guide, language, sections, source_version=source_version, stored=stored,
@@ -135,14 +139,28 @@ def _draft_segments(guide, language: str, sections, source_version, stored, basi
     return list(found)
 
 
-def _load_snapshots(guides, language: str, versions: dict) -> None:
-    """The texts an overview reads (the newest approved source, the newest translation and the
-    source it translated), in one query: the other versions' texts are never loaded."""
+def _basics(guide, language: str, versions: dict, sections, stored) -> tuple:
+    """(approved source versions, the newest of them, the newest translation, the source it translated, whether
+    a newer approved source outdates it, its segments' key) of one guide, from version numbers and hashes only."""
+    approved_source = [v for v in versions[(guide.pk, guide.source_language)] if v.status == VersionStatus.APPROVED]
+    current_source = approved_source[0] if approved_source else None
+    translated = versions[(guide.pk, language)]
+    latest = translated[0] if translated else None
+    basis = latest.source_version if latest else None
+    outdated = bool(basis is not None and current_source is not None and outdating_versions(basis.number, approved_source))
+    return approved_source, current_source, latest, basis, outdated, _segments_key(guide, language, sections, current_source, stored, basis)
+
+
+def _load_snapshots(basics) -> None:
+    """The texts the overviews read, in one query: each newest translation's (its sections' states), and the
+    current and translated sources' only where the translation is outdated or its segments are not kept (about
+    a third of the JSON a page of overviews decoded). A text missed here (segments dropped meanwhile) is read
+    when used."""
     wanted = []
-    for guide in guides:
-        approved = [v for v in versions[(guide.pk, guide.source_language)] if v.status == VersionStatus.APPROVED]
-        translated = versions[(guide.pk, language)]
-        wanted += approved[:1] + translated[:1] + [v.source_version for v in translated[:1] if v.source_version_id]
+    for _approved, current_source, latest, basis, outdated, key in basics:
+        wanted += [latest] if latest else []
+        if outdated or key not in _SEGMENTS:
+            wanted += [v for v in (current_source, basis) if v is not None]
     texts = dict(Version.objects.filter(pk__in={v.pk for v in wanted}).values_list("pk", "snapshot"))
     for version in wanted:
         version.snapshot = texts[version.pk]
@@ -167,19 +185,16 @@ def translation_overviews(guides, language: str, sections: dict[int, list] | Non
         .order_by("-number")
     ):
         versions[(version.guide_id, version.language)].append(version)
-    _load_snapshots(guides, language, versions)
     stored = {row.guide_id: row for row in SegmentDraft.objects.filter(guide_id__in=ids, language=language)}
+    basics = {guide.pk: _basics(guide, language, versions, sections[guide.pk], stored.get(guide.pk)) for guide in guides}
+    _load_snapshots(basics.values())
 
     overviews = []
     for guide in guides:
-        approved_source = [v for v in versions[(guide.pk, guide.source_language)] if v.status == VersionStatus.APPROVED]
-        current_source = approved_source[0] if approved_source else None
-        translation_versions = versions[(guide.pk, language)]
-        latest = translation_versions[0] if translation_versions else None
-        basis = latest.source_version if latest else None
+        approved_source, current_source, latest, basis, is_outdated, segments_key = basics[guide.pk]
         outdated: set[str] = set()
         old_source = {}
-        if basis is not None and current_source is not None and outdating_versions(basis.number, approved_source):
+        if is_outdated:
             outdated = changed_keys(basis.snapshot["sections"], current_source.snapshot["sections"])
             old_source = {s["key"]: s for s in basis.snapshot["sections"]}
         last_sections = {s["key"]: s for s in latest.snapshot["sections"]} if latest else None
@@ -188,7 +203,7 @@ def translation_overviews(guides, language: str, sections: dict[int, list] | Non
             translated_source_number=basis.number if basis else None, latest_version=latest,
         )
         source = get_language(guide.source_language)
-        overview.segments = _draft_segments(guide, language, sections[guide.pk], current_source, stored.get(guide.pk), basis)
+        overview.segments = _draft_segments(guide, language, sections[guide.pk], current_source, stored.get(guide.pk), basis, segments_key)
         stale_by_section = defaultdict(list)
         for item in (item for item in overview.segments if item.stale):
             stale_by_section[item.section].append(
