@@ -18,6 +18,7 @@ what it needs itself, as before: nothing waits for the warm-up.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -83,8 +84,13 @@ _started = threading.Event()
 _done = threading.Event()
 
 
-def run(steps=None) -> dict[str, float]:
-    """Run each step, logging its time; a step that fails is logged and skipped (its work is done on first use)."""
+def run(steps=None, *, freeze: bool = False) -> dict[str, float]:
+    """Run each step, logging its time; a step that fails is logged and skipped (its work is done on first use).
+
+    freeze (a server's warm-up): then move every object alive into the collector's permanent generation
+    (gc.freeze). What Django and the warm-up loaded lives as long as the process; in the collector's
+    generations, every full collection walked it again (some 130,000 objects, 50 ms, paid by whichever
+    request the collection fell in). Objects freed later by their count of references are freed as ever."""
     times = {}
     began = time.perf_counter()
     for name, step in steps or STEPS:
@@ -96,6 +102,8 @@ def run(steps=None) -> dict[str, float]:
             continue
         times[name] = time.perf_counter() - start
         logger.info("warm-up: %s ready in %.1f s", name, times[name])
+    if freeze:
+        gc.freeze()
     logger.info("warm-up: done in %.1f s; the first submit is as fast as the next", time.perf_counter() - began)
     _done.set()
     return times
@@ -109,10 +117,10 @@ def start(background: bool = True) -> threading.Thread | None:
         return None
     _started.set()
     if not background:
-        run()
+        run(freeze=True)
         return None
     logger.info("warm-up: loading what the first submit needs, in the background")
-    thread = threading.Thread(target=run, name=THREAD_NAME, daemon=True)
+    thread = threading.Thread(target=run, kwargs={"freeze": True}, name=THREAD_NAME, daemon=True)
     thread.start()
     return thread
 

@@ -45,14 +45,14 @@ def test_each_step_is_logged_and_a_failing_step_does_not_stop_the_others(fresh_w
 
 def test_the_warm_up_runs_once_and_can_be_turned_off(fresh_warmup, settings, monkeypatch):
     runs = []
-    monkeypatch.setattr(warmup, "run", lambda steps=None: runs.append(1))
+    monkeypatch.setattr(warmup, "run", lambda steps=None, freeze=False: runs.append(freeze))
     settings.GUIDE_CMS_WARM_UP = False
     assert warmup.start() is None and runs == []
     settings.GUIDE_CMS_WARM_UP = True
     thread = warmup.start()
     thread.join(5)
     assert thread.daemon and thread.name == warmup.THREAD_NAME
-    assert warmup.start() is None and runs == [1]
+    assert warmup.start() is None and runs == [True]
 
 
 def test_the_warm_up_loads_every_languages_word_lists():
@@ -63,3 +63,17 @@ def test_the_warm_up_loads_every_languages_word_lists():
     warmup.warm_text_rules()
     warmup.warm_checks()
     assert lexicon.lexicon.cache_info().currsize >= len(all_languages())
+
+
+def test_a_servers_warm_up_leaves_what_it_loaded_out_of_the_collectors_walks(fresh_warmup):
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    try:
+        warmup.run([("nothing", lambda: None)])
+        assert gc.get_freeze_count() == 0  # the steps alone, as the tests and commands may run them
+        warmup.run([("nothing", lambda: None)], freeze=True)
+        # Django and everything loaded so far: a full collection no longer walks it (50 ms at 130,000 objects).
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
