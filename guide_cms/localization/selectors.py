@@ -140,24 +140,24 @@ def _draft_segments(guide, language: str, sections, source_version, stored, basi
 
 
 def _basics(guide, language: str, versions: dict, sections, stored) -> tuple:
-    """(approved source versions, the newest of them, the newest translation, the source it translated, whether
-    a newer approved source outdates it, its segments' key) of one guide, from version numbers and hashes only."""
+    """(the newest approved source version, the newest translation, the source it translated, whether a newer
+    approved source outdates it, its segments' key) of one guide, from version numbers and hashes only."""
     approved_source = [v for v in versions[(guide.pk, guide.source_language)] if v.status == VersionStatus.APPROVED]
     current_source = approved_source[0] if approved_source else None
     translated = versions[(guide.pk, language)]
     latest = translated[0] if translated else None
     basis = latest.source_version if latest else None
     outdated = bool(basis is not None and current_source is not None and outdating_versions(basis.number, approved_source))
-    return approved_source, current_source, latest, basis, outdated, _segments_key(guide, language, sections, current_source, stored, basis)
+    return current_source, latest, basis, outdated, _segments_key(guide, language, sections, current_source, stored, basis)
 
 
 def _load_snapshots(basics) -> None:
     """The texts the overviews read, in one query: each newest translation's (its sections' states), and the
-    current and translated sources' only where the translation is outdated or its segments are not kept (about
-    a third of the JSON a page of overviews decoded). A text missed here (segments dropped meanwhile) is read
+    current and translated sources' only where the translation is outdated or its segments are not kept (so a
+    page shown before reads half the texts it did). A text missed here (segments dropped meanwhile) is read
     when used."""
     wanted = []
-    for _approved, current_source, latest, basis, outdated, key in basics:
+    for current_source, latest, basis, outdated, key in basics:
         wanted += [latest] if latest else []
         if outdated or key not in _SEGMENTS:
             wanted += [v for v in (current_source, basis) if v is not None]
@@ -167,7 +167,7 @@ def _load_snapshots(basics) -> None:
 
 
 def translation_overviews(guides, language: str, sections: dict[int, list] | None = None) -> list[TranslationOverview]:
-    """One overview per guide, in five queries whatever the number of guides (four when sections,
+    """One overview per guide, in at most five queries whatever the number of guides (four when sections,
     the guides' draft rows by guide id from guides.models.sections_by_guide, are given)."""
     lang = get_language(language)
     guides = list(guides)
@@ -191,7 +191,7 @@ def translation_overviews(guides, language: str, sections: dict[int, list] | Non
 
     overviews = []
     for guide in guides:
-        approved_source, current_source, latest, basis, is_outdated, segments_key = basics[guide.pk]
+        current_source, latest, basis, is_outdated, segments_key = basics[guide.pk]
         outdated: set[str] = set()
         old_source = {}
         if is_outdated:
