@@ -265,14 +265,14 @@ class FuzzyIndex:
         # Postings in order of (length, position): a few new ones are put in place, many sorted in at once. New
         # positions come after every kept one and in order, so a stable sort by length alone keeps that order.
         length = self.lengths.__getitem__
-        for token, positions in added.items():
+        while added:  # each new list let go as it is sorted in: the build's peak is what it keeps, not twice that
+            token, positions = added.popitem()
             postings = self.postings.get(token)
             if postings is not None and len(positions) <= 16:
                 for position in positions:
                     postings.insert(bisect.bisect_right(postings, length(position), key=length), position)
             else:
                 self.postings[token] = array("I", sorted(postings + positions if postings is not None else positions, key=length))
-        added.clear()
 
     def __len__(self) -> int:
         return len(self.ids)
