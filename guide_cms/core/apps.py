@@ -10,7 +10,11 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.models import Group
 
+        from .heap import keep_large_blocks_apart
         from .roles import group_label
+
+        # Argon2's 19 MiB work area (and other large blocks) go back to the system when freed, in every process.
+        keep_large_blocks_apart()
 
         # The admin prints a group wherever it shows one (the user page's role picker, the group list, the
         # users' filter, titles and breadcrumbs) with str(): a role's group in the reader's language there.

@@ -28,6 +28,8 @@ from itertools import chain, zip_longest
 from django.db.models import Count, Max
 from rapidfuzz import fuzz, process
 
+from guide_cms.core.heap import release_free_memory
+
 from .inline import Code, Content, canonical, codes, from_tagged, match_key, plain, to_tagged
 from .models import MemoryEntry
 
@@ -380,6 +382,7 @@ def fuzzy_index(language: str) -> FuzzyIndex:
     index = FuzzyIndex(entries.order_by("id").values_list("id", "source_text", "signed").iterator(chunk_size=5000))
     with _lock:
         _indexes[language] = _Kept(index, stamp, seen, now)
+    release_free_memory()  # the room of the rows read to build it (and of the index it replaced), given back
     return index
 
 

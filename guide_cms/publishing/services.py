@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from guide_cms.core.account_records import role_problems
 from guide_cms.core.audit import Anchor, audit_append, audit_append_many, walk_chain
+from guide_cms.core.heap import release_free_memory
 from guide_cms.core.languages import all_languages
 from guide_cms.core.permissions import can_publish
 from guide_cms.guides.models import ChangeClass, Guide, Version, VersionStatus
@@ -181,6 +182,7 @@ def publish_versions(*, versions: list[Version], user, channels: list[str] | Non
         result = _publish_and_swap(versions=versions, user=user, channels=channels, root=root, progress=progress, distrusted=distrusted,
                                    started=started)
     _bring_index_up_to_date(result, user=user, root=root, verified=verified)
+    release_free_memory()  # the pages and texts it made and dropped: the process does not keep their room
     return result
 
 
@@ -511,4 +513,5 @@ def export_channels(*, channels: list[str] | None = None, output_dir=None, user=
     if checkpoint:
         reports.checkpoint = checkpoints.after_export(root=root, verified=verified)
         _log_checkpoint(reports.checkpoint)
+    release_free_memory()
     return reports
