@@ -17,7 +17,6 @@ Both do nothing where the C library is not glibc.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import functools
 
 LARGE_BLOCK = 1024 * 1024  # bytes
@@ -26,13 +25,13 @@ _M_MMAP_THRESHOLD = -3  # mallopt's parameter number (glibc's malloc.h)
 
 @functools.cache
 def _glibc():
-    """glibc, or None (another C library, or none found)."""
-    name = ctypes.util.find_library("c")
+    """glibc, or None (another C library). The symbols this process is linked with: the C library Python
+    itself allocates with, without searching for it (ctypes.util.find_library runs ldconfig)."""
     try:
-        libc = ctypes.CDLL(name) if name else None
+        libc = ctypes.CDLL(None)
     except OSError:
         return None
-    if libc is None or not all(hasattr(libc, f) for f in ("mallopt", "malloc_trim", "gnu_get_libc_version")):
+    if not all(hasattr(libc, f) for f in ("mallopt", "malloc_trim", "gnu_get_libc_version")):
         return None
     return libc
 
