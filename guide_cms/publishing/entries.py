@@ -318,7 +318,7 @@ def plan_entries(channel: str, *, today: datetime.date | None = None, guides=Non
     today = today or timezone.localdate()
     publications, guide_ids = _live_publications(channel, guides)
     aliases, approvals = _checked_against_trail(publications, guide_ids, channel, pending)
-    approved_source = _approved_sources(guide_ids)
+    approved_source = approved_sources(guide_ids)
     withdrawn = {p.pk for p in publications if _is_withdrawn(p, approved_source)}
     live_languages = defaultdict(list)
     for publication in publications:
@@ -397,8 +397,9 @@ def _checked_against_trail(publications: list[Publication], guide_ids: set[int],
     return guide_aliases(guide_ids, history=history), approvals
 
 
-def _approved_sources(guide_ids: set[int]) -> dict[int, list[Version]]:
-    """{guide id: its approved source versions, newest first (number, change class, title only)}."""
+def approved_sources(guide_ids) -> dict[int, list[Version]]:
+    """{guide id: its approved source versions, newest first}, in one query: number, change class and title
+    only (a version's text is read if asked for, as in a refusal naming sections)."""
     approved_source = defaultdict(list)
     rows = (
         Version.objects.filter(guide_id__in=list(guide_ids), status=VersionStatus.APPROVED, language=F("guide__source_language"))

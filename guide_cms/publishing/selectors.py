@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from .models import Publication
@@ -76,7 +75,7 @@ def export_problems(guide_ids=None, output_dir=None, languages=None) -> list[Exp
     files, if any, still served); and, when all guides are checked, manifest
     entries that no live publication accounts for.
     """
-    from .entries import live_source_versions
+    from .entries import approved_sources, live_source_versions
     from .export import channel_names
     from .store import export_root, live_manifest
 
@@ -86,7 +85,8 @@ def export_problems(guide_ids=None, output_dir=None, languages=None) -> list[Exp
     manifests = {name: live_manifest(root / name) for name in channel_names()}
     publications = _live_publications(guide_ids, languages)
     live_source = live_source_versions({p.guide_id for p in publications if p.source_version_id}) if publications else {}
-    approved_source = _approved_sources(publications)
+    # For the guides with a live translation: the notice each translation's files should carry.
+    approved_source = approved_sources({p.guide_id for p in publications}) if any(p.source_version_id for p in publications) else {}
     problems: list[ExportProblem] = []
     for publication in publications:
         message = _publication_problem(publication, manifests.get(publication.channel), approved_source, live_source)
@@ -109,22 +109,6 @@ def _live_publications(guide_ids, languages=None) -> list[_LivePublication]:
         "guide_id", "guide__slug", "language", "channel", "withdrawn_at", "version__number", "version__content_hash",
         "version__source_version_id", "version__source_version__number",
     )]
-
-
-def _approved_sources(publications: list[_LivePublication]) -> dict[int, list]:
-    """{guide id: approved source versions, newest first}, for the guides with a live translation."""
-    from guide_cms.guides.models import Version, VersionStatus
-
-    approved_source: dict[int, list] = {}
-    if any(p.source_version_id for p in publications):
-        rows = (
-            Version.objects.filter(guide_id__in={p.guide_id for p in publications}, status=VersionStatus.APPROVED,
-                                   language=F("guide__source_language"))
-            .only("id", "guide_id", "language", "number", "change_class")
-        )
-        for version in rows.order_by("-number"):
-            approved_source.setdefault(version.guide_id, []).append(version)
-    return approved_source
 
 
 def _publication_problem(publication: _LivePublication, manifest: dict | None, approved_source: dict, live_source: dict) -> str:

@@ -25,7 +25,7 @@ from guide_cms.localization.staleness import changed_keys, outdating_versions
 
 from . import checkpoints, export, store
 from .channels.base import ChannelError
-from .entries import ExportRefused, entry_for_version, outdating_live_source, plan_entries
+from .entries import ExportRefused, approved_sources, entry_for_version, outdating_live_source, plan_entries
 from .models import Publication
 from .records import PendingPublication
 from .task_queue import EXPORT, queue_configured, send
@@ -56,7 +56,7 @@ def publish_blockers(version: Version, channels: list[str] | None = None) -> tup
         # Putting back source text that an approved clinical or safety change replaced undoes that change: it is a
         # decision with a signature, so it goes through review as a new version, never as a re-publication.
         guide = version.guide
-        approved_source = _approved_sources(guide)
+        approved_source = approved_sources([guide.pk])[guide.pk]
         newer = outdating_versions(version.number, approved_source)
         if newer:
             sections = sorted(changed_keys(version.snapshot["sections"], approved_source[0].snapshot["sections"]))
@@ -67,7 +67,7 @@ def publish_blockers(version: Version, channels: list[str] | None = None) -> tup
             ) % {"old": version.number, "new": newer[-1].number, "change": ChangeClass(newer[-1].change_class).label}, sections
     else:
         guide = version.guide
-        approved_source = _approved_sources(guide)
+        approved_source = approved_sources([guide.pk])[guide.pk]
         newer = outdating_versions(version.source_version.number, approved_source)
         if newer:
             current = approved_source[0]
@@ -93,11 +93,6 @@ def publish_blockers(version: Version, channels: list[str] | None = None) -> tup
     return None
 
 
-def _approved_sources(guide: Guide) -> list[Version]:
-    """The guide's approved source versions, newest first, their texts read only if a refusal names sections."""
-    return list(Version.objects.for_language(guide, guide.source_language).approved().defer(*Version.heavy_fields()).order_by("-number"))
-
-
 @dataclass(frozen=True)
 class LeftOutdated:
     """A live translation that a source publication leaves behind a clinical or safety change."""
@@ -112,7 +107,7 @@ def translations_left_outdated(version: Version) -> list[LeftOutdated]:
     guide = version.guide
     if version.language != guide.source_language:
         return []
-    approved_source = list(Version.objects.for_language(guide, guide.source_language).approved().order_by("-number"))
+    approved_source = approved_sources([guide.pk])[guide.pk]
     left: dict[str, LeftOutdated] = {}
     live = Publication.objects.live().filter(guide=guide).exclude(language=guide.source_language).select_related("version__source_version")
     for publication in live.order_by("language", "channel"):
