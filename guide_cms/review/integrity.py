@@ -46,6 +46,9 @@ def deleted_versions(existing: set[int], history: SealedHistory) -> list[str]:
     return problems
 
 
+VERSIONS_A_CHUNK = 200
+
+
 def check_integrity(*, positions=()) -> IntegrityReport:
     """positions: chain positions whose hashes the caller compares (checkpoints); see report.walk."""
     report = IntegrityReport()
@@ -65,13 +68,16 @@ def check_integrity(*, positions=()) -> IntegrityReport:
 
     history = SealedHistory()
     hashes = {}
-    versions = list(Version.objects.select_related("guide", "source_version").order_by("id"))
-    records = version_records([v.pk for v in versions], history)
+    version_ids = list(Version.objects.order_by("id").values_list("id", flat=True))
+    records = version_records(version_ids, history)
     signatures_of: dict[int, list] = {}
-    all_signatures = list(Signature.objects.select_related("version__guide").order_by("id"))
+    # The texts are read once each, for their hash, a chunk at a time: held together (and again through each
+    # signature and translation), thousands of versions' texts made this check the largest of a process's peaks.
+    all_signatures = list(Signature.objects.select_related("version__guide").defer(*Version.heavy_fields("version__")).order_by("id"))
     for signature in all_signatures:
         signatures_of.setdefault(signature.version_id, []).append(signature)
-    for version in versions:
+    versions = Version.objects.select_related("guide", "source_version").defer(*Version.heavy_fields("source_version__"))
+    for version in versions.order_by("id").iterator(chunk_size=VERSIONS_A_CHUNK):
         report.versions += 1
         hashes[version.pk] = version.content_hash
         if content_hash(version.snapshot) != version.content_hash:
@@ -79,7 +85,7 @@ def check_integrity(*, positions=()) -> IntegrityReport:
         # The facts beside the text: status, signatures, author, contributors, approvals required.
         report.problems += version_problems(version, records[version.pk], signatures_of.get(version.pk, []))
 
-    report.problems += deleted_versions({v.pk for v in versions}, history)
+    report.problems += deleted_versions(set(version_ids), history)
 
     # Who may sign and publish: accounts' groups, permissions and language assignments as the sealed trail says.
     report.problems += role_problems(history=history)
