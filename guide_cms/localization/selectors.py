@@ -151,24 +151,32 @@ def _basics(guide, language: str, versions: dict, sections, stored) -> tuple:
     return current_source, latest, basis, outdated, _segments_key(guide, language, sections, current_source, stored, basis)
 
 
-def _load_snapshots(basics) -> None:
-    """The texts the overviews read, in one query: each newest translation's (its sections' states), and the
-    current and translated sources' only where the translation is outdated or its segments are not kept (so a
-    page shown before reads half the texts it did). A text missed here (segments dropped meanwhile) is read
-    when used."""
-    wanted = []
-    for current_source, latest, basis, outdated, key in basics:
+def _load_texts(basics, stored: dict) -> None:
+    """The texts the overviews read, in a query a table: each newest translation's (its sections' states); and,
+    only where the translation is outdated or its segments are not kept, the current and translated sources' and
+    the stored segment rows' (so a page shown before reads a fraction of what it did: the stored segments, the
+    largest of these, took most of a page of 50 guides to decode). A text missed here (segments dropped
+    meanwhile) is read when used."""
+    wanted, drafts = [], []
+    for (current_source, latest, basis, outdated, key), row in zip(basics, stored, strict=True):
         wanted += [latest] if latest else []
         if outdated or key not in _SEGMENTS:
             wanted += [v for v in (current_source, basis) if v is not None]
+            drafts += [row] if row is not None else []
     texts = dict(Version.objects.filter(pk__in={v.pk for v in wanted}).values_list("pk", "snapshot"))
     for version in wanted:
         version.snapshot = texts[version.pk]
+    if drafts:
+        segments = {pk: (entries, hashes) for pk, entries, hashes in
+                    SegmentDraft.objects.filter(pk__in=[row.pk for row in drafts]).values_list("pk", "segments", "unit_hashes")}
+        for row in drafts:
+            row.segments, row.unit_hashes = segments[row.pk]
 
 
 def translation_overviews(guides, language: str, sections: dict[int, list] | None = None) -> list[TranslationOverview]:
-    """One overview per guide, in at most five queries whatever the number of guides (four when sections,
-    the guides' draft rows by guide id from guides.models.sections_by_guide, are given)."""
+    """One overview per guide, in at most six queries whatever the number of guides (one fewer when sections,
+    the guides' draft rows by guide id from guides.models.sections_by_guide, are given; one fewer when every
+    draft's segments are kept from an earlier page)."""
     lang = get_language(language)
     guides = list(guides)
     ids = [g.pk for g in guides]
@@ -185,9 +193,10 @@ def translation_overviews(guides, language: str, sections: dict[int, list] | Non
         .order_by("-number")
     ):
         versions[(version.guide_id, version.language)].append(version)
-    stored = {row.guide_id: row for row in SegmentDraft.objects.filter(guide_id__in=ids, language=language)}
+    drafts = SegmentDraft.objects.filter(guide_id__in=ids, language=language).defer("segments", "unit_hashes")
+    stored = {row.guide_id: row for row in drafts}
     basics = {guide.pk: _basics(guide, language, versions, sections[guide.pk], stored.get(guide.pk)) for guide in guides}
-    _load_snapshots(basics.values())
+    _load_texts([basics[pk] for pk in ids], [stored.get(pk) for pk in ids])
 
     overviews = []
     for guide in guides:

@@ -133,3 +133,28 @@ def test_a_page_of_overviews_reads_the_sources_texts_only_where_it_shows_or_buil
     dosing = next(s for s in outdated.sections if s.key == "dosing")
     assert "snapshot" not in outdated.source_version.get_deferred_fields()
     assert "<del" in dosing.source_diff_html or dosing.stale_segments
+
+
+def test_a_page_shown_before_does_not_read_the_stored_segments_again(wf):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from guide_cms.localization import selectors
+    from guide_cms.localization.models import SegmentDraft
+    from guide_cms.localization.selectors import translation_overviews
+    from guide_cms.localization.services import segment_editor_page, segments_edit
+
+    wf.approve("es")
+    page = segment_editor_page(guide=wf.guide, language="es", user=wf.translator_es)
+    segments_edit(guide=wf.guide, language="es", user=wf.translator_es, values={"dosing.body.1.1": "Tome 5 mg al acostarse."}, base=page.base)
+    assert SegmentDraft.objects.filter(guide=wf.guide, language="es").exists()
+    selectors._SEGMENTS.clear()
+    with CaptureQueriesContext(connection) as first:
+        (built,) = translation_overviews([wf.guide], "es")
+    with CaptureQueriesContext(connection) as again:
+        (shown,) = translation_overviews([wf.guide], "es")
+    reads_segments = lambda queries: [q["sql"] for q in queries if '"segments"' in q["sql"]]  # noqa: E731
+    # Built once from the stored segments (the largest text a draft has); shown again from the segments kept.
+    assert reads_segments(first.captured_queries) and not reads_segments(again.captured_queries)
+    assert [(s.id, s.state, s.target) for s in shown.segments] == [(s.id, s.state, s.target) for s in built.segments]
+    assert len(again.captured_queries) < len(first.captured_queries) <= 6
