@@ -61,7 +61,10 @@ class DrugDictionary:
         return len(self._names)
 
     def get(self, name: str, default=None) -> tuple[str, bool] | None:
-        key = self._names.get(name)
+        try:
+            key = self._names.get(name)
+        except UnicodeEncodeError:  # a lone surrogate: no name of the dictionary
+            key = None
         if key is None:
             return default
         entry = self._entries[key]

