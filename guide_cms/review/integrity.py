@@ -74,10 +74,13 @@ def check_integrity(*, positions=()) -> IntegrityReport:
     # The texts are read once each, for their hash, a chunk at a time: held together (and again through each
     # signature and translation), thousands of versions' texts made this check the largest of a process's peaks.
     all_signatures = list(Signature.objects.select_related("version__guide").defer(*Version.heavy_fields("version__")).order_by("id"))
+    all_signatures = [s for s in all_signatures if s.version_id in records]  # of a version submitted since: likewise
     for signature in all_signatures:
         signatures_of.setdefault(signature.version_id, []).append(signature)
     versions = Version.objects.select_related("guide", "source_version").defer(*Version.heavy_fields("source_version__"))
     for version in versions.order_by("id").iterator(chunk_size=VERSIONS_A_CHUNK):
+        if version.pk not in records:  # submitted since the check read the ids: the next check reads it
+            continue
         report.versions += 1
         hashes[version.pk] = version.content_hash
         if content_hash(version.snapshot) != version.content_hash:
