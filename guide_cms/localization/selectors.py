@@ -2,6 +2,7 @@
 and for an outdated section the source diff beside their translation."""
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
@@ -114,6 +115,7 @@ class TranslationOverview:
 # overview (about 15 ms a guide), and a page of overviews mostly shows drafts that did not change.
 _SEGMENTS: OrderedDict = OrderedDict()
 _SEGMENTS_KEPT = 256  # a page of 50 guides in 5 languages; about 150 KB each
+_SEGMENTS_LOCK = threading.Lock()  # request threads share it
 
 
 def _segments_key(guide, language: str, sections, source_version, stored, basis) -> tuple:
@@ -125,17 +127,25 @@ def _segments_key(guide, language: str, sections, source_version, stored, basis)
     )
 
 
-def _draft_segments(guide, language: str, sections, source_version, stored, basis, key: tuple) -> list[DraftSegment]:
-    """build_draft(...).items, kept by key (_segments_key)."""
-    found = _SEGMENTS.get(key)
+def _kept_segments(key: tuple) -> list[DraftSegment] | None:
+    """The segments kept for key (_segments_key), now the most recently used; None if none are."""
+    with _SEGMENTS_LOCK:
+        found = _SEGMENTS.get(key)
+        if found is not None:
+            _SEGMENTS.move_to_end(key)
+        return found
+
+
+def _draft_segments(guide, language: str, sections, source_version, stored, basis, key: tuple, kept) -> list[DraftSegment]:
+    """build_draft(...).items, or `kept` (the segments found kept for key when the texts were read), kept by key."""
+    found = kept if kept is not None else _kept_segments(key)
     if found is None:
         found = build_draft(guide, language, sections, source_version=source_version, stored=stored,
                             basis_snapshot=basis.snapshot if basis else None).items
-        _SEGMENTS[key] = found
-        while len(_SEGMENTS) > _SEGMENTS_KEPT:
-            _SEGMENTS.popitem(last=False)
-    else:
-        _SEGMENTS.move_to_end(key)
+        with _SEGMENTS_LOCK:
+            _SEGMENTS[key] = found
+            while len(_SEGMENTS) > _SEGMENTS_KEPT:
+                _SEGMENTS.popitem(last=False)
     return list(found)
 
 
@@ -151,18 +161,23 @@ def _basics(guide, language: str, versions: dict, sections, stored) -> tuple:
     return current_source, latest, basis, outdated, _segments_key(guide, language, sections, current_source, stored, basis)
 
 
-def _load_texts(basics, stored: dict) -> None:
-    """The texts the overviews read, in a query a table: each newest translation's (its sections' states); and,
-    only where the translation is outdated or its segments are not kept, the current and translated sources' and
-    the stored segment rows' (so a page shown before reads a fraction of what it did: the stored segments, the
-    largest of these, took most of a page of 50 guides to decode). A text missed here (segments dropped
-    meanwhile) is read when used."""
-    wanted, drafts = [], []
+def _load_texts(basics, stored) -> dict[tuple, list[DraftSegment]]:
+    """The texts the overviews read, in a query a table: each newest translation's (its sections' states); the
+    current and translated sources' only where the translation is outdated (for the diff) or its segments are
+    not kept; the stored segment rows' (the largest of these: decoding them took most of a page of 50 guides)
+    only where its segments are not kept. Returns the segments found kept, by key: held for this page, however
+    the cache changes meanwhile (its own building, or another request's), so that no draft is left to read its
+    texts one query at a time."""
+    wanted, drafts, held = [], [], {}
     for (current_source, latest, basis, outdated, key), row in zip(basics, stored, strict=True):
         wanted += [latest] if latest else []
-        if outdated or key not in _SEGMENTS:
+        kept = _kept_segments(key)
+        if kept is not None:
+            held[key] = kept
+        if outdated or kept is None:
             wanted += [v for v in (current_source, basis) if v is not None]
-            drafts += [row] if row is not None else []
+        if kept is None and row is not None:
+            drafts.append(row)
     texts = dict(Version.objects.filter(pk__in={v.pk for v in wanted}).values_list("pk", "snapshot"))
     for version in wanted:
         version.snapshot = texts[version.pk]
@@ -171,6 +186,7 @@ def _load_texts(basics, stored: dict) -> None:
                     SegmentDraft.objects.filter(pk__in=[row.pk for row in drafts]).values_list("pk", "segments", "unit_hashes")}
         for row in drafts:
             row.segments, row.unit_hashes = segments[row.pk]
+    return held
 
 
 def translation_overviews(guides, language: str, sections: dict[int, list] | None = None) -> list[TranslationOverview]:
@@ -196,7 +212,7 @@ def translation_overviews(guides, language: str, sections: dict[int, list] | Non
     drafts = SegmentDraft.objects.filter(guide_id__in=ids, language=language).defer("segments", "unit_hashes")
     stored = {row.guide_id: row for row in drafts}
     basics = {guide.pk: _basics(guide, language, versions, sections[guide.pk], stored.get(guide.pk)) for guide in guides}
-    _load_texts([basics[pk] for pk in ids], [stored.get(pk) for pk in ids])
+    held = _load_texts([basics[pk] for pk in ids], [stored.get(pk) for pk in ids])
 
     overviews = []
     for guide in guides:
@@ -212,7 +228,8 @@ def translation_overviews(guides, language: str, sections: dict[int, list] | Non
             translated_source_number=basis.number if basis else None, latest_version=latest,
         )
         source = get_language(guide.source_language)
-        overview.segments = _draft_segments(guide, language, sections[guide.pk], current_source, stored.get(guide.pk), basis, segments_key)
+        overview.segments = _draft_segments(guide, language, sections[guide.pk], current_source, stored.get(guide.pk), basis, segments_key,
+                                            held.get(segments_key))
         stale_by_section = defaultdict(list)
         for item in (item for item in overview.segments if item.stale):
             stale_by_section[item.section].append(
