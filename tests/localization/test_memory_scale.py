@@ -141,3 +141,20 @@ def test_a_word_said_once_then_again_in_a_pair_added_later_finds_both():
     index.add([(3, "take the tablet with food zolmitriptan")])
     index.add([(4, "take the tablet with milk zolmitriptan"), (5, "take the tablet with juice zolmitriptan")])
     assert sorted(pk for pk, _score in index.search("take the tablet with tea zolmitriptan", limit=5)) == [1, 3, 4, 5]
+
+
+def test_postings_stay_in_length_order_as_pairs_are_added_a_few_or_many_at_a_time():
+    """A lookup reads, of a common word, only the texts around the query's length: the postings must stay in
+    (length, position) order however they came (built at once, a word said once then again, a few added in
+    place, many sorted in)."""
+    rng = random.Random(11)
+    words = [f"w{n}" for n in range(40)]
+    rows = [(n, " ".join(rng.choice(words) for _ in range(rng.randint(2, 12))) + f" once{n}") for n in range(400)]
+    index = FuzzyIndex(rows[:100])
+    for start, stop in ((100, 101), (101, 110), (110, 140), (140, 400)):
+        index.add(rows[start:stop])
+    lengths = index.lengths
+    for token in index.postings:
+        postings = list(index._postings(token))
+        assert postings == sorted(postings, key=lambda p: (lengths[p], p)), token
+    assert sum(len(index._postings(token)) for token in index.postings) == sum(len(memory._tokens(text)) for _n, text in rows)

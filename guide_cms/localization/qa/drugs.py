@@ -53,7 +53,7 @@ class DrugDictionary:
         self._names = marisa_trie.Trie(entries)
         self._drugs = tuple(sorted({canonical for canonical, _generic in entries.values()}))
         number = {canonical: n for n, canonical in enumerate(self._drugs)}
-        self._entries = array("I", bytes(4 * len(self._names)))  # a name's entry at the id the trie gives it
+        self._entries = array("I", [0]) * len(self._names)  # a name's entry at the id the trie gives it
         for name, (canonical, generic) in entries.items():
             self._entries[self._names[name]] = number[canonical] << 1 | generic
 
@@ -61,14 +61,18 @@ class DrugDictionary:
         return len(self._names)
 
     def get(self, name: str, default=None) -> tuple[str, bool] | None:
+        # A trie's key ends at its first NUL, and holds no lone surrogate: such a name is no name of the dictionary.
         try:
-            key = self._names.get(name)
-        except UnicodeEncodeError:  # a lone surrogate: no name of the dictionary
+            key = None if "\x00" in name else self._names.get(name)
+        except UnicodeEncodeError:
             key = None
         if key is None:
             return default
         entry = self._entries[key]
         return self._drugs[entry >> 1], bool(entry & 1)
+
+    def __contains__(self, name: str) -> bool:
+        return self.get(name) is not None
 
     def __getitem__(self, name: str) -> tuple[str, bool]:
         entry = self.get(name)

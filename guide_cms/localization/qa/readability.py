@@ -143,10 +143,20 @@ class _Syllables:
     def __len__(self) -> int:
         return len(self._words)
 
-    def __getitem__(self, word: str) -> tuple[tuple[str, ...]]:
+    def __contains__(self, word: str) -> bool:
         try:
+            self[word]
+        except KeyError:
+            return False
+        return True
+
+    def __getitem__(self, word: str) -> tuple[tuple[str, ...]]:
+        # A trie's key ends at its first NUL, and holds no lone surrogate: such a word is unknown, as a dict answers.
+        try:
+            if "\x00" in word:
+                raise KeyError(word)
             key = self._words[word]
-        except UnicodeEncodeError:  # a lone surrogate: no word of the dictionary, as a dict would answer
+        except UnicodeEncodeError:
             raise KeyError(word) from None
         return (("0",) * self._counts[key],)
 

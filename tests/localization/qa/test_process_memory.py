@@ -60,4 +60,7 @@ def test_the_syllable_counts_of_the_cmu_dictionary_keep_about_a_megabyte():
 
 
 def test_a_name_no_dictionary_can_hold_is_no_drug():
-    assert drug_names().get("bac\ud800lofen") is None and drug_names().get("") is None
+    names = drug_names()
+    for name in ("bac\ud800lofen", "", "ziagen\x00", "ziagen\x00junk", "zia"):
+        assert names.get(name) is None and name not in names
+    assert "ziagen" in names

@@ -196,11 +196,13 @@ def test_english_grades_are_those_of_textstat_with_the_full_dictionary(monkeypat
 
 def test_the_syllable_counts_answer_a_word_they_cannot_hold_as_an_unknown_word():
     """textstat counts a word the CMU dictionary lacks with Pyphen, on KeyError: a lone surrogate, which no UTF-8
-    dictionary can hold, must be such a word, not another error."""
+    dictionary can hold, and a NUL, where a trie's key ends, must make such a word, not another error or another
+    word's count."""
     from guide_cms.localization.qa.readability import _Syllables
 
     syllables = _Syllables({"water": 2})
     assert syllables["water"] == (("0", "0"),)
-    for word in ("wa\ud800ter", "fire", ""):
+    for word in ("wa\ud800ter", "water\x00", "water\x00fall", "fire", ""):
         with pytest.raises(KeyError):
             syllables[word]
+        assert word not in syllables
