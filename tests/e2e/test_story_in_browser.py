@@ -5,6 +5,7 @@ password first); the Spanish translator updates the outdated sentence from the s
 diff; a Spanish reviewer signs; the publisher publishes; the new dose is on the Spanish
 page and in the Spanish handout. Screenshots: var/test-artifacts/story/ (printed).
 """
+import contextlib
 import io
 import os
 import time
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 from guide_cms.core.roles import Role
 from tests.factories import PASSWORD, GuideFactory, SectionFactory, make_user
@@ -22,6 +24,16 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 ARTIFACTS = Path(settings.BASE_DIR) / "var" / "test-artifacts" / "story"
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed (make test installs it)")
+
+
+@contextlib.contextmanager
+def orm_connections_closed():
+    """Playwright runs the code in its block in a context of its own (a greenlet's), where the ORM opens connections
+    of their own: closed on the way out, or PostgreSQL's test database could not be dropped at the end of the run."""
+    try:
+        yield
+    finally:
+        connections.close_all()
 
 
 @pytest.fixture
@@ -100,7 +112,7 @@ def test_a_dose_change_goes_from_the_editor_to_the_spanish_page_and_handout(stor
 
     started = time.monotonic()
     guide, people = story
-    with sync_playwright() as p:
+    with sync_playwright() as p, orm_connections_closed():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.set_default_timeout(15_000)

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from guide_cms.guides.models import Guide, Section
-from tests.e2e.test_story_in_browser import ARGS, CHROMIUM, Story
+from tests.e2e.test_story_in_browser import ARGS, CHROMIUM, Story, orm_connections_closed
 from tests.e2e.test_story_in_browser import pytestmark as needs_chromium
 from tests.review.segment_editor_fixtures import BODY_ES
 from tests.review.segment_editor_fixtures import URL as SENTENCES
@@ -43,7 +43,7 @@ def browser(monkeypatch):
     from playwright.sync_api import sync_playwright
 
     started = time.monotonic()
-    with sync_playwright() as p:
+    with sync_playwright() as p, orm_connections_closed():  # the test's own, made in Playwright's context
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
         browser.close()
