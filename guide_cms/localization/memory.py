@@ -296,6 +296,7 @@ class FuzzyIndex:
                 self.postings[token] = array("I", sorted(postings + array("I", positions), key=length))
 
     def _postings(self, token: str):
+        """The token's postings as a sequence (a word said once: a tuple of its one position)."""
         postings = self.postings[token]
         return (postings,) if isinstance(postings, int) else postings
 

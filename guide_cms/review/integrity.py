@@ -46,7 +46,7 @@ def deleted_versions(existing: set[int], history: SealedHistory) -> list[str]:
     return problems
 
 
-VERSIONS_A_CHUNK = 200
+VERSIONS_A_CHUNK = 200  # versions whose texts the check holds at once
 
 
 def check_integrity(*, positions=()) -> IntegrityReport:

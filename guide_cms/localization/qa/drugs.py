@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import bz2
 import importlib.util
-from array import array
 import pickle
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
