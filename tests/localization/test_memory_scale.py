@@ -10,6 +10,7 @@ from rapidfuzz import fuzz
 from guide_cms.localization import memory
 from guide_cms.localization.memory import MAX_CANDIDATES, FuzzyIndex, entry_values, fuzzy_index, fuzzy_matches
 from guide_cms.localization.models import MemoryEntry
+from tests.memory import traced
 
 WORDS = ["take", "the", "tablet", "with", "water", "after", "food", "each", "morning", "and", "evening", "do", "not", "drive", "or", "drink", "alcohol"]
 BASE = "take one tablet of baclofen with water after food each morning"
@@ -93,35 +94,17 @@ def test_a_deleted_pair_is_no_longer_offered():
 
 
 def test_building_the_index_takes_little_more_memory_than_it_keeps():
-    import gc
-    import tracemalloc
-
     rng = random.Random(5)
     vocabulary = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(2, 10))) for _ in range(5_000)]
     rows = [(n, " ".join(rng.choice(vocabulary) for _ in range(rng.randint(6, 22))) + ".") for n in range(20_000)]
-    gc.collect()
-    tracemalloc.start()
-    try:
-        index = FuzzyIndex(rows)
-        kept, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    index, kept, peak = traced(FuzzyIndex, rows)
     assert len(index) == 20_000
     # Each word's new postings are let go as they are sorted in (the web process builds one per language it offers).
     assert peak - kept < 0.2 * kept, f"built with {peak / 1e6:.1f} MB to keep {kept / 1e6:.1f} MB"
 
 
 def _kept_by_index(rows) -> int:
-    import gc
-    import tracemalloc
-
-    gc.collect()
-    tracemalloc.start()
-    try:
-        index = FuzzyIndex(rows)
-        kept, _peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    index, kept, _peak = traced(FuzzyIndex, rows)
     assert len(index) == len(rows)
     return kept
 

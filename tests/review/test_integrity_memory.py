@@ -1,13 +1,11 @@
 """verify_integrity on a large database: each version's text is read once, for its hash, a chunk at a time, so
 what the check holds does not grow with the number of versions (thousands of texts made it a process's peak)."""
-import gc
-import tracemalloc
-
 from django.db.models import Max
 
 from guide_cms.guides.models import Version
 from guide_cms.review import integrity
 from guide_cms.review.integrity import check_integrity
+from tests.memory import traced
 
 from .workflow_helpers import approved_source
 
@@ -27,16 +25,9 @@ def _add_copies(version, count: int) -> None:
 
 
 def _peak_of_the_check() -> int:
-    gc.collect()
-    tracemalloc.start()
-    try:
-        baseline, _ = tracemalloc.get_traced_memory()
-        report = check_integrity()
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    report, _kept, peak = traced(check_integrity)
     assert report.versions > 1
-    return peak - baseline
+    return peak
 
 
 def test_the_check_holds_the_same_at_four_times_the_versions(guide, editor, monkeypatch):

@@ -1,10 +1,8 @@
 """What the checks' word lists keep in every process that checks text (web workers, render workers): the
 unit words read from CLDR's regional locales and the drug dictionary, without what was read to make them."""
-import gc
-import tracemalloc
-
 from guide_cms.localization.qa import lexicon as lexicons
 from guide_cms.localization.qa.drugs import drug_names
+from tests.memory import traced
 
 
 def test_the_unit_words_of_every_region_are_kept_without_the_locales_they_were_read_from():
@@ -12,14 +10,7 @@ def test_the_unit_words_of_every_region_are_kept_without_the_locales_they_were_r
 
     lexicons.lexicon.cache_clear()
     localedata.clear_caches()
-    gc.collect()
-    tracemalloc.start()
-    try:
-        english = lexicons.lexicon("en")
-        gc.collect()
-        kept, _peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    english, kept, _peak = traced(lexicons.lexicon, "en")
     # Read from en_GB, en_AU… (about a hundred locales, 15 MB of Babel's data while they are read).
     assert "millilitre" in english.units and english.units["millilitre"].unit == english.units["milliliter"].unit
     assert kept < 5_000_000, f"{kept / 1e6:.1f} MB kept after building the English words"
@@ -27,14 +18,7 @@ def test_the_unit_words_of_every_region_are_kept_without_the_locales_they_were_r
 
 def test_the_drug_dictionary_keeps_a_few_megabytes_for_its_hundred_thousand_names():
     drug_names.cache_clear()
-    gc.collect()
-    tracemalloc.start()
-    try:
-        names = drug_names()
-        gc.collect()
-        kept, _peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    names, kept, _peak = traced(drug_names)
     assert len(names) > 100_000
     assert names["ziagen"] == ("abacavir", False) and names["abacavir"] == ("abacavir", True)
     assert names.get("baclofeno") == ("baclofen", True) and names.get("not a drug") is None
@@ -45,14 +29,7 @@ def test_the_drug_dictionary_keeps_a_few_megabytes_for_its_hundred_thousand_name
 def test_the_syllable_counts_of_the_cmu_dictionary_keep_about_a_megabyte():
     from guide_cms.localization.qa.readability import _Syllables
 
-    gc.collect()
-    tracemalloc.start()
-    try:
-        syllables = _Syllables.from_cmudict()
-        gc.collect()
-        kept, _peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    syllables, kept, _peak = traced(_Syllables.from_cmudict)
     assert len(syllables) > 100_000 and syllables["medication"] == (("0",) * 4,)
     # cmudict.dict() keeps 75 MB, a dict of word -> count 11 MB. (The trie itself, under 1 MB, is allocated in C++,
     # outside what tracemalloc sees; so is the drug dictionary's, about 1 MB.)
